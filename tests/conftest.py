@@ -1,0 +1,76 @@
+"""Shared fixtures: settings in a temporary folder, and databases (SQLite and PostgreSQL).
+
+PostgreSQL tests use ``TRIPLINE_TEST_POSTGRES_URL`` (set by ``scripts/with-postgres.sh``,
+which ``make test`` uses); each test gets a fresh database. Without it they skip, except
+under ``CI=true``, where a missing PostgreSQL is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tripline.settings import REPO_DIR, Settings
+from tripline.store.db import Database
+
+SHARED_DATA = REPO_DIR.parent / "shared" / "data"
+BUNDLED_DATA = REPO_DIR / "data"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(var_dir=tmp_path / "var", database_url=None, data_dir=BUNDLED_DATA)
+
+
+def _postgres_admin_url() -> str | None:
+    url = os.environ.get("TRIPLINE_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but TRIPLINE_TEST_POSTGRES_URL is not set: PostgreSQL must be tested")
+        pytest.skip("PostgreSQL not available (run through scripts/with-postgres.sh)")
+    return url
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """URL of a fresh, empty PostgreSQL database, dropped after the test."""
+    admin = _postgres_admin_url()
+    assert admin is not None
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin_engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Database]:
+    """A migrated SQLite database in a temporary folder."""
+    database = Database.from_settings(settings)
+    database.upgrade()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]:
+    """A migrated database of each kind: the test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        database = Database.from_settings(settings)
+    else:
+        database = Database.from_url(request.getfixturevalue("postgres_url"))
+    database.upgrade()
+    yield database
+    database.dispose()

@@ -1,0 +1,1 @@
+"""The ``tripline`` command line: thin Typer edges over the capabilities."""

@@ -1,0 +1,1 @@
+"""Watch lists: official lists in their native formats, versioned snapshots, diffs."""

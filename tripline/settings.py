@@ -1,0 +1,43 @@
+"""All configuration in one place.
+
+Every setting is read from an environment variable prefixed ``TRIPLINE_`` (or a ``.env``
+file); see ``docs/settings.md``. Nothing is read at import time: build one
+:class:`Settings` and pass it down.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+
+
+class Settings(BaseSettings):
+    """Tripline settings (environment variables ``TRIPLINE_*``)."""
+
+    model_config = SettingsConfigDict(env_prefix="TRIPLINE_", env_file=".env", extra="ignore")
+
+    var_dir: Path = Field(default=REPO_DIR / "var", description="Working directory for the database, keys and caches.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL. Default: SQLite (WAL) at VAR_DIR/tripline.db. "
+        "PostgreSQL: postgresql+psycopg://user@127.0.0.1:5432/tripline",
+    )
+    data_dir: Path = Field(
+        default=REPO_DIR / "data", description="Bundled data snapshot (lists, controls, reference, spectra)."
+    )
+    log_json: bool = Field(default=False, description="Log JSON lines instead of console output.")
+    log_level: str = Field(default="WARNING", description="Minimum log level.")
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.var_dir / 'tripline.db').as_posix()}"
+
+    def ensure_dirs(self) -> None:
+        self.var_dir.mkdir(parents=True, exist_ok=True)

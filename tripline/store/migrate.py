@@ -1,0 +1,39 @@
+"""Alembic migrations, run programmatically.
+
+Each capability owns one Alembic *branch* (``branch_labels=("<capability>",)``) in
+``tripline/migrations/versions/``, so capabilities can evolve their tables independently;
+``upgrade`` brings all branches to their heads.
+"""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from tripline.settings import PACKAGE_DIR
+
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine, target: str = "heads") -> None:
+    command.upgrade(alembic_config(engine), target)
+
+
+def current_heads(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads())
+
+
+def script_heads(engine: Engine) -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
