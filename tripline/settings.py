@@ -30,6 +30,15 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default=REPO_DIR / "data", description="Bundled data snapshot (lists, controls, reference, spectra)."
     )
+    lists_url_overrides: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Download addresses per list id for `lists update` (JSON: {\"un_sc\": [\"https://...\"]}), "
+        "replacing the urls of sources.yaml.",
+    )
+    lists_update_timeout: float = Field(default=120.0, description="Timeout in seconds of each `lists update` request.")
+    lists_update_max_bytes: int = Field(
+        default=1024 * 1024 * 1024, description="Largest file `lists update` downloads (bytes); larger ones are refused."
+    )
     log_json: bool = Field(default=False, description="Log JSON lines instead of console output.")
     log_level: str = Field(default="WARNING", description="Minimum log level.")
 

@@ -1,0 +1,339 @@
+"""Load list files into the store: hash, detect the format, parse, write one snapshot.
+
+A load of one list is:
+
+1. hash every file's (decompressed) content; if the list's latest snapshot has the same
+   hashes and format, nothing happens (status ``unchanged``);
+2. detect the format from the content (or take the one given) and parse the files into
+   entities, merging an entity id given twice; parse errors name file and line or element;
+3. write the snapshot in ONE transaction: on any error nothing of it is written and the
+   list's previous version stays as it was.
+
+Progress is reported through a :class:`Progress` callback (the CLI draws a Rich bar).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from tripline.errors import FormatError, InputError, NotFoundError, TriplineError
+from tripline.lists.formats import ListFormat
+from tripline.lists.formats.reader import open_bytes, read_head
+from tripline.lists.model import ListEntry, LoadReport, SourceSpec
+from tripline.lists.sources import load_sources, source_paths
+from tripline.lists.store import (
+    FileRecord,
+    SnapshotInfo,
+    StoredEntity,
+    content_sha256,
+    latest_snapshot,
+    stored_spec,
+    write_snapshot,
+)
+from tripline.settings import Settings
+from tripline.store.db import Database
+
+log = structlog.get_logger(__name__)
+
+SOURCE_ID = re.compile(r"^[a-z][a-z0-9_]{1,62}$")  # as in sources.yaml
+ID_MAX = 255
+MAX_STORED_WARNINGS = 500
+PROGRESS_EVERY = 500
+
+
+class LoadStatus(StrEnum):
+    LOADED = "loaded"
+    UNCHANGED = "unchanged"
+
+
+class Stage(StrEnum):
+    HASH = "hash"
+    PARSE = "parse"
+    WRITE = "write"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    source_id: str
+    stage: Stage
+    done: int  # entities parsed or written so far (0 while hashing)
+    total: int | None  # entities expected, when known
+
+
+Progress = Callable[[ProgressEvent], None]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    source_id: str
+    status: LoadStatus
+    snapshot: SnapshotInfo
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source_id, "status": self.status.value, "seconds": round(self.seconds, 3)} | (
+            self.snapshot.to_dict()
+        )
+
+
+def no_progress(_event: ProgressEvent) -> None:
+    return None
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def hash_file(path: Path) -> FileRecord:
+    """sha256 and size of a file's content (gzip decompressed), streamed."""
+    digest = hashlib.sha256()
+    size = 0
+    with open_bytes(path) as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return FileRecord(name=path.name.removesuffix(".gz"), sha256=digest.hexdigest(), bytes=size)
+
+
+def available_formats(formats: Mapping[str, ListFormat] | None) -> Mapping[str, ListFormat]:
+    if formats is not None:
+        return formats
+    from tripline.lists.formats import FORMATS
+
+    return FORMATS
+
+
+def choose_format(paths: Sequence[Path], name: str | None, formats: Mapping[str, ListFormat]) -> ListFormat:
+    """The format called ``name``, or the one whose sniffer recognises the first file's content."""
+    if name is not None:
+        if name not in formats:
+            known = ", ".join(sorted(formats)) or "none"
+            raise InputError(f"unknown format {name!r} (known: {known})", field="format")
+        return formats[name]
+    head = read_head(paths[0])
+    for fmt in formats.values():
+        if fmt.sniff(paths[0], head):
+            return fmt
+    raise FormatError(
+        "format not recognised from the content; give --format (known: " + ", ".join(sorted(formats)) + ")",
+        file=paths[0],
+        line=1,
+    )
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+
+def _stored(entry: ListEntry, fmt: ListFormat, path: Path) -> StoredEntity:
+    entity = entry.entity
+    if not entity.id:
+        raise FormatError(f"the {fmt.name} parser produced an entity without id", file=path, entry=entry.entry_id)
+    if len(entity.id) > ID_MAX or len(entry.entry_id) > ID_MAX:
+        raise FormatError(f"entity id longer than {ID_MAX} characters", file=path, field="id")
+    return StoredEntity.build(
+        entity_id=entity.id,
+        schema=entity.schema.name,
+        caption=entity.caption,
+        properties=entity.to_dict()["properties"],
+        entry_id=entry.entry_id,
+        programs=entry.programs,
+        section=entry.section,
+    )
+
+
+def parse_entities(
+    fmt: ListFormat,
+    paths: Sequence[Path],
+    spec: SourceSpec,
+    report: LoadReport,
+    progress: Progress = no_progress,
+) -> list[StoredEntity]:
+    """Parse ``paths`` with ``fmt``; an entity id given twice is merged into one entity."""
+    entries: dict[str, ListEntry] = {}
+    duplicates = 0
+    count = 0
+    try:
+        for entry in fmt.parse(paths, spec, report):
+            count += 1
+            key = entry.entity.id or ""
+            seen = entries.get(key)
+            if seen is None:
+                entries[key] = entry
+            else:
+                duplicates += 1
+                merged = seen.entity.merge(entry.entity)
+                entries[key] = replace(
+                    seen, entity=merged, programs=tuple(dict.fromkeys(seen.programs + entry.programs))
+                )
+            if count % PROGRESS_EVERY == 0:
+                progress(ProgressEvent(spec.id, Stage.PARSE, count, report.declared_count))
+    except TriplineError:
+        raise
+    except Exception as exc:  # a parser bug or an input it did not foresee: still one clear error
+        raise FormatError(
+            f"cannot be read as {fmt.name}: {type(exc).__name__}: {exc}", file=paths[0], format=fmt.name
+        ) from exc
+    if duplicates:
+        report.warnings.append(f"{duplicates} entries repeat an entity id given earlier; merged")
+    progress(ProgressEvent(spec.id, Stage.PARSE, count, report.declared_count))
+    return [_stored(e, fmt, paths[0]) for e in entries.values()]
+
+
+def _report_json(report: LoadReport, fmt: ListFormat) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "warnings": report.warnings[:MAX_STORED_WARNINGS],
+        "warnings_total": len(report.warnings),
+        "unjoined": report.unjoined,
+        "format_title": fmt.title,
+    }
+    for key in ("skipped", "merged", "rows"):
+        value = getattr(report, key, None)
+        if isinstance(value, int):
+            out[key] = value
+    return out
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def load_files(
+    db: Database,
+    spec: SourceSpec,
+    paths: Sequence[Path],
+    *,
+    format_name: str | None = None,
+    progress: Progress = no_progress,
+    formats: Mapping[str, ListFormat] | None = None,
+) -> LoadResult:
+    """Load ``paths`` as the new version of list ``spec.id`` (one transaction)."""
+    started = time.perf_counter()
+    if not SOURCE_ID.match(spec.id):
+        raise InputError(
+            f"list id {spec.id!r} must be 2-63 lower-case letters, digits and '_', starting with a letter",
+            field="source",
+        )
+    if not paths:
+        raise InputError("no file given", field="files")
+    for path in paths:
+        if not path.is_file():
+            raise NotFoundError("file not found", file=path)
+    available = available_formats(formats)
+    fmt = choose_format(paths, format_name or None, available)
+    progress(ProgressEvent(spec.id, Stage.HASH, 0, None))
+    files = [hash_file(p) for p in paths]
+    if files[0].bytes == 0:
+        raise FormatError("file is empty", file=paths[0], line=1)
+    digest = content_sha256(files)
+    with db.transaction() as session:
+        previous = latest_snapshot(session, spec.id)
+    if previous is not None and previous.content_sha256 == digest and previous.format == fmt.name:
+        log.info("list unchanged", source=spec.id, version=previous.version)
+        progress(ProgressEvent(spec.id, Stage.DONE, previous.entity_count, previous.entity_count))
+        return LoadResult(spec.id, LoadStatus.UNCHANGED, previous, time.perf_counter() - started)
+
+    report = LoadReport()
+    entities = parse_entities(fmt, paths, spec, report, progress)
+    total = len(entities)
+    written = 0
+
+    def on_rows(n: int) -> None:
+        nonlocal written
+        written += n
+        progress(ProgressEvent(spec.id, Stage.WRITE, written, total))
+
+    with db.transaction() as session:
+        snapshot = write_snapshot(
+            session,
+            replace(spec, format=fmt.name),
+            format_name=fmt.name,
+            files=files,
+            entities=entities,
+            published=report.published,
+            declared_count=report.declared_count,
+            report=_report_json(report, fmt),
+            on_rows=on_rows,
+        )
+    seconds = time.perf_counter() - started
+    log.info(
+        "list loaded",
+        source=spec.id,
+        version=snapshot.version,
+        entities=snapshot.entity_count,
+        warnings=len(report.warnings),
+        seconds=round(seconds, 2),
+    )
+    progress(ProgressEvent(spec.id, Stage.DONE, total, total))
+    return LoadResult(spec.id, LoadStatus.LOADED, snapshot, seconds)
+
+
+def bundled_specs(settings: Settings, only: Iterable[str] = ()) -> list[SourceSpec]:
+    """The lists of ``sources.yaml``, or those named in ``only`` (unknown ids are an error)."""
+    specs = load_sources(settings)
+    wanted = list(dict.fromkeys(only))
+    if not wanted:
+        return specs
+    by_id = {s.id: s for s in specs}
+    unknown = [w for w in wanted if w not in by_id]
+    if unknown:
+        raise NotFoundError(
+            f"unknown list id(s) {', '.join(unknown)} (known: {', '.join(sorted(by_id))})", field="only"
+        )
+    return [by_id[w] for w in wanted]
+
+
+def load_bundled(
+    db: Database,
+    settings: Settings,
+    *,
+    only: Iterable[str] = (),
+    progress: Progress = no_progress,
+) -> list[LoadResult]:
+    """Load every bundled list (each in its own transaction), in ``sources.yaml`` order."""
+    results = []
+    for spec in bundled_specs(settings, only):
+        paths = source_paths(spec, settings.data_dir)
+        results.append(load_files(db, spec, paths, format_name=spec.format, progress=progress))
+    return results
+
+
+def adhoc_spec(
+    db: Database,
+    settings: Settings,
+    source_id: str,
+    paths: Sequence[Path],
+    *,
+    format_name: str | None = None,
+    title: str | None = None,
+    licence: str | None = None,
+) -> SourceSpec:
+    """The spec for ``lists load FILE --source ID``: the configured or stored list ``ID``, or a new one."""
+    names = tuple(p.name for p in paths)
+    base = {s.id: s for s in load_sources(settings)}.get(source_id)
+    if base is None:
+        with db.transaction() as session:
+            base = stored_spec(session, source_id)
+    if base is not None:
+        return replace(
+            base,
+            files=names,
+            format=format_name or base.format,
+            title=title or base.title,
+            licence=licence or base.licence,
+        )
+    return SourceSpec(
+        id=source_id,
+        title=title or source_id,
+        publisher="",
+        format=format_name or "",
+        files=names,
+        licence=licence or "not stated",
+    )
