@@ -39,6 +39,20 @@ class Settings(BaseSettings):
     lists_update_max_bytes: int = Field(
         default=1024 * 1024 * 1024, description="Largest file `lists update` downloads (bytes); larger ones are refused."
     )
+    exchange_node_id: str | None = Field(
+        default=None, description="This node's exchange id (default: the id given to `tripline exchange node init`)."
+    )
+    exchange_key_path: Path | None = Field(
+        default=None, description="Ed25519 private key of the node (PEM). Default: VAR_DIR/exchange/node.key."
+    )
+    exchange_public_url: str | None = Field(
+        default=None, description="Base URL partners reach this node at (e.g. https://tripline.customs.example)."
+    )
+    exchange_timeout: float = Field(default=10.0, gt=0, description="Timeout in seconds of one delivery to a partner.")
+    exchange_max_attempts: int = Field(default=8, ge=1, description="Delivery attempts before a message is failed.")
+    exchange_backoff_seconds: float = Field(
+        default=2.0, gt=0, description="First retry delay; doubles per attempt (capped at one hour)."
+    )
     log_json: bool = Field(default=False, description="Log JSON lines instead of console output.")
     log_level: str = Field(default="WARNING", description="Minimum log level.")
 

@@ -14,7 +14,9 @@ from tripline import __version__
 from tripline.settings import Settings
 
 # "module:function" -> function(settings) returns an APIRouter. A capability adds itself here.
-ROUTER_FACTORIES: tuple[str, ...] = ()
+ROUTER_FACTORIES: tuple[str, ...] = (
+    "tripline.exchange.http:build_router",
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -1,0 +1,136 @@
+"""Append to the audit log inside the caller's transaction; verify a whole database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tripline.audit.chain import GENESIS, Entry, Head, Problem, ProblemKind, Report, check_head, link, verify_entries
+from tripline.audit.models import AuditEntry, AuditHead
+from tripline.errors import IntegrityError
+from tripline.exchange.canonical import canonical_bytes
+from tripline.exchange.keys import NodeKey, verify_bytes
+from tripline.exchange.logs import get_logger
+from tripline.store.db import Database
+
+log = get_logger(__name__)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def append(
+    session: Session,
+    key: NodeKey,
+    *,
+    kind: str,
+    subject: str,
+    detail: dict[str, Any],
+    actor: str | None = None,
+) -> Entry:
+    """Chain one entry after the newest and sign the new head (same transaction as the change it records)."""
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1).with_for_update()
+    ).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    ts, who, about = _now(), actor or key.node_id, subject[:200]
+    content: dict[str, Any] = {"ts": ts, "kind": kind, "actor": who, "subject": about, "detail": detail}
+    entry = Entry(
+        seq=seq,
+        ts=ts,
+        kind=kind,
+        actor=who,
+        subject=about,
+        detail=detail,
+        prev_hash=prev,
+        entry_hash=link(prev, content),
+    )
+    session.add(
+        AuditEntry(
+            seq=entry.seq,
+            ts=entry.ts,
+            kind=entry.kind,
+            actor=entry.actor,
+            subject=entry.subject,
+            detail=entry.detail,
+            prev_hash=entry.prev_hash,
+            entry_hash=entry.entry_hash,
+        )
+    )
+    head = sign_head(key, seq, entry.entry_hash)
+    row = session.get(AuditHead, 1, with_for_update=True)
+    if row is None:
+        row = AuditHead(id=1)
+        session.add(row)
+    row.size, row.root, row.signed_at = head.size, head.root, head.signed_at
+    row.public_key, row.signature = head.public_key, head.signature
+    return entry
+
+
+def sign_head(key: NodeKey, size: int, root: str) -> Head:
+    unsigned = Head(size=size, root=root, signed_at=_now(), public_key=key.public_b64, signature="")
+    return Head(**{**unsigned.__dict__, "signature": key.sign_bytes(canonical_bytes(unsigned.signed_content()))})
+
+
+def _entries(db: Database) -> Iterator[Entry]:
+    with db.session() as session:
+        rows = session.execute(select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=5000))
+        for row in rows.scalars():
+            yield Entry(
+                seq=row.seq,
+                ts=row.ts,
+                kind=row.kind,
+                actor=row.actor,
+                subject=row.subject,
+                detail=row.detail,
+                prev_hash=row.prev_hash,
+                entry_hash=row.entry_hash,
+            )
+
+
+def verify(db: Database, public_key: str) -> Report:
+    """Check every entry and every signed head (each against ``public_key``, the node's own key)."""
+    with db.session() as session:
+        heads = [
+            Head(size=h.size, root=h.root, signed_at=h.signed_at, public_key=h.public_key, signature=h.signature)
+            for h in session.execute(select(AuditHead).order_by(AuditHead.id)).scalars()
+        ]
+    report = Report()
+    good_heads: list[Head] = []
+    for head in heads:
+        if head.public_key != public_key:
+            report.problems.append(
+                Problem(head.size, ProblemKind.HEAD, f"the head of entry {head.size} is signed by another key")
+            )
+            continue
+        try:
+            verify_bytes(public_key, canonical_bytes(head.signed_content()), head.signature, what="audit head")
+        except IntegrityError:
+            report.problems.append(
+                Problem(head.size, ProblemKind.HEAD, f"the signed head of entry {head.size} does not verify")
+            )
+            continue
+        good_heads.append(head)
+    report, found = verify_entries(lambda: _entries(db), {h.size for h in good_heads}, report)
+    for head in good_heads:
+        check_head(head, found, report.entries, report)
+    if not heads and report.entries:
+        report.problems.append(Problem(report.entries, ProblemKind.HEAD, "the signed head of the log is missing"))
+    report.problems.sort(key=lambda p: p.seq)
+    return report
+
+
+def entries(db: Database, *, kind: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    with db.session() as session:
+        query = select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(limit)
+        if kind:
+            query = query.where(AuditEntry.kind == kind)
+        return [
+            {"seq": r.seq, "ts": r.ts, "kind": r.kind, "actor": r.actor, "subject": r.subject, "detail": r.detail}
+            for r in session.execute(query).scalars()
+        ]

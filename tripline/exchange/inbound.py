@@ -1,0 +1,169 @@
+"""What a node does with an envelope it receives: check everything again, keep or refuse, sign a receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tripline.audit import log as audit
+from tripline.errors import ConflictError, FormatError, IntegrityError, TriplineError
+from tripline.exchange import keys
+from tripline.exchange.canonical import content_hash
+from tripline.exchange.consent import accept_answer, accept_request, check_consent_proof
+from tripline.exchange.documents import parse_document
+from tripline.exchange.envelope import make_receipt, open_envelope
+from tripline.exchange.logs import get_logger
+from tripline.exchange.models import ExchangeDocument, ExchangeMessage, ExchangePartner
+from tripline.exchange.policy import ReleaseRequest
+from tripline.exchange.service import Node
+from tripline.exchange.store import store_document
+
+log = get_logger(__name__)
+
+
+def receive(node: Node, envelope: Any) -> tuple[int, dict[str, Any]]:
+    """Handle one envelope; return (HTTP status, signed receipt). Raises for unauthenticated input."""
+    with node.db.transaction() as session:
+        env, sender = open_envelope(session, envelope, node.node_id)
+        if env["kind"] == "document":
+            return _document(node, session, env, sender)
+        if env["kind"] == "consent_request":
+            ref = str(env["payload"].get("id", ""))
+            reasons = accept_request(node, session, env, sender)
+        else:
+            ref = str(env["payload"].get("consent_id", ""))
+            reasons = accept_answer(node, session, env, sender)
+        status = "refused" if reasons else "accepted"
+        receipt = make_receipt(
+            node.key,
+            env,
+            ref=ref,
+            ref_hash=content_hash(env["payload"]),
+            status=status,
+            reasons=reasons,
+            received_at=node.clock(),
+        )
+        audit.append(
+            session,
+            node.key,
+            kind=f"{env['kind']}.{status}",
+            subject=ref,
+            detail={"from": sender.id, "reasons": reasons, "receipt_hash": content_hash(receipt)},
+        )
+        return (403 if reasons else 200), receipt
+
+
+def _document(node: Node, session: Session, env: dict[str, Any], sender: ExchangePartner) -> tuple[int, dict[str, Any]]:
+    payload = env["payload"]
+    ref = str(payload.get("id", ""))
+    ref_hash = content_hash(payload)
+    existing = session.execute(
+        select(ExchangeMessage).where(
+            ExchangeMessage.direction == "in",
+            ExchangeMessage.kind == "document",
+            ExchangeMessage.ref == ref,
+            ExchangeMessage.partner_id == sender.id,
+        )
+    ).scalar_one_or_none()
+    if existing is not None and existing.receipt is not None:
+        if existing.receipt.get("hash") != ref_hash:
+            audit.append(
+                session,
+                node.key,
+                kind="document.conflict",
+                subject=ref,
+                detail={"from": sender.id, "hash": ref_hash, "held": existing.receipt.get("hash")},
+            )
+            raise ConflictError(f"document {ref} was already delivered with different content", field="payload.id")
+        return (200 if existing.status == "accepted" else 403), existing.receipt  # idempotent redelivery
+    reasons, policies, agreement = _check_document(node, session, env, sender)
+    status = "refused" if reasons else "accepted"
+    receipt = make_receipt(
+        node.key,
+        env,
+        ref=ref,
+        ref_hash=ref_hash,
+        status=status,
+        reasons=reasons,
+        policies=policies,
+        received_at=node.clock(),
+    )
+    now = node.clock()
+    if not reasons:
+        store_document(session, parse_document(payload), received_from=sender.id)
+    session.add(
+        ExchangeMessage(
+            direction="in",
+            kind="document",
+            ref=ref,
+            partner_id=sender.id,
+            purpose=str(env["purpose"]),
+            agreement_id=agreement,
+            status=status,
+            payload={} if reasons else {"hash": ref_hash},
+            attempts=1,
+            receipt=receipt,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    audit.append(
+        session,
+        node.key,
+        kind=f"document.{status}",
+        subject=ref,
+        detail={
+            "from": sender.id,
+            "purpose": env["purpose"],
+            "hash": ref_hash,
+            "reasons": reasons,
+            "policies": policies,
+            "agreement": agreement,
+        },
+    )
+    log.info("document received", id=ref, sender=sender.id, status=status, reasons=reasons)
+    return (403 if reasons else 200), receipt
+
+
+def _check_document(
+    node: Node, session: Session, env: dict[str, Any], sender: ExchangePartner
+) -> tuple[list[str], list[str], str | None]:
+    """Signature of the originator, then the agreements from this side (without reciprocity)."""
+    try:
+        doc = parse_document(env["payload"], source=f"document from {sender.id}")
+    except FormatError as exc:
+        return [f"malformed document: {exc.message}"], [], None
+    originator = session.get(ExchangePartner, doc.originator)
+    if originator is None:
+        return [f"the originator {doc.originator!r} is not in the partner registry"], [], None
+    try:
+        keys.verify(originator.public_key, env["payload"], what=f"document {doc.id}")
+    except IntegrityError as exc:
+        return [exc.reason], [], None
+    held = session.get(ExchangeDocument, doc.id)
+    if held is not None and held.hash != doc.hash:
+        return [f"a different document with id {doc.id} is already held"], [], None
+    consent = False
+    if doc.originator != sender.id:
+        try:
+            check_consent_proof(
+                session, env.get("consent"), doc, holder=sender.id, recipient=node.node_id, purpose=str(env["purpose"])
+            )
+            consent = True
+        except TriplineError as exc:
+            return [f"onward release without valid consent: {exc.reason}"], [], None
+    request = ReleaseRequest(
+        document=doc,
+        holder=sender.id,
+        recipient=node.node_id,
+        purpose=str(env["purpose"]),
+        today=node.clock().date(),
+        consent=consent,
+        enforce_reciprocity=False,
+    )
+    decision = node.engine(session).decide(request)
+    if decision.allowed:
+        return [], list(decision.policies), decision.agreement
+    return [f"not held: {r}" for r in decision.reasons], list(decision.policies), None

@@ -1,0 +1,411 @@
+"""A node of the exchange: draft, decide, send, deliver, receive. One object per authority.
+
+Every decision, release, refusal, consent and receipt is written to the audit log in the
+same transaction as the change it records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tripline.audit import log as audit
+from tripline.errors import ConflictError, InputError, NotFoundError
+from tripline.exchange import keys
+from tripline.exchange.agreements import Agreement, load_agreement
+from tripline.exchange.canonical import content_hash
+from tripline.exchange.delivery import HttpTransport, Transport, TransportError, next_attempt
+from tripline.exchange.documents import Document, new_document_id, parse_document, sign_document
+from tripline.exchange.envelope import check_receipt, make_envelope
+from tripline.exchange.logs import get_logger
+from tripline.exchange.models import ExchangeConsent, ExchangeMessage, ExchangePartner
+from tripline.exchange.policy import Decision, PolicyEngine, ReleaseRequest
+from tripline.exchange.store import (
+    agreements,
+    as_utc,
+    get_partner,
+    group_members,
+    load_document,
+    outstanding,
+    save_agreement,
+    self_row,
+    store_document,
+    upsert_partner,
+    utcnow,
+)
+from tripline.settings import Settings
+from tripline.store.db import Database
+
+log = get_logger(__name__)
+
+
+def key_path(settings: Settings) -> Path:
+    return settings.exchange_key_path or settings.var_dir / "exchange" / "node.key"
+
+
+def init_node(
+    settings: Settings, db: Database, *, node_id: str, name: str, country: str, endpoint: str, groups: list[str]
+) -> dict[str, Any]:
+    """Create this node's key pair and its own registry row (the key file must not exist yet)."""
+    with db.transaction() as session:
+        existing = self_row(session)
+        if existing is not None:
+            raise ConflictError(f"this database already belongs to node {existing.id!r}", field="id")
+        key = keys.generate(node_id)
+        keys.save(key, key_path(settings))
+        row = upsert_partner(
+            session,
+            partner_id=node_id,
+            name=name,
+            country=country,
+            public_key=key.public_b64,
+            endpoint=endpoint or settings.exchange_public_url or "",
+            groups=groups,
+            is_self=True,
+        )
+        audit.append(session, key, kind="node.init", subject=node_id, detail={"public_key": key.public_b64})
+        return {"id": row.id, "public_key": key.public_b64, "key_path": str(key_path(settings))}
+
+
+@dataclass
+class SendOutcome:
+    partner: str
+    decision: Decision
+    status: str  # queued | delivered | refused | retrying | failed | denied
+    receipt: dict[str, Any] | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "partner": self.partner,
+            "status": self.status,
+            "decision": self.decision.to_dict(),
+            "receipt": self.receipt,
+            "error": self.error,
+        }
+
+
+@dataclass
+class Node:
+    """The exchange as one authority runs it."""
+
+    settings: Settings
+    db: Database
+    transport: Transport | None = None
+    clock: Callable[[], datetime] = utcnow
+    _key: keys.NodeKey | None = field(default=None, repr=False)
+    _engine: tuple[str, PolicyEngine] | None = field(default=None, repr=False)
+
+    # --- identity and reference data -------------------------------------------------
+    @property
+    def key(self) -> keys.NodeKey:
+        if self._key is None:
+            node_id = self.settings.exchange_node_id
+            if node_id is None:
+                with self.db.session() as session:
+                    row = self_row(session)
+                if row is None:
+                    raise NotFoundError("this node has no identity; run `tripline exchange node init` first")
+                node_id = row.id
+            self._key = keys.load(node_id, key_path(self.settings))
+        return self._key
+
+    @property
+    def node_id(self) -> str:
+        return self.key.node_id
+
+    def _transport(self) -> Transport:
+        if self.transport is None:
+            self.transport = HttpTransport(timeout=self.settings.exchange_timeout)
+        return self.transport
+
+    def engine(self, session: Session) -> PolicyEngine:
+        current = agreements(session)
+        digest = content_hash([a.model_dump(mode="json") for a in current])
+        if self._engine is None or self._engine[0] != digest:
+            self._engine = (digest, PolicyEngine(current))
+        return self._engine[1]
+
+    def add_partner(
+        self, *, partner_id: str, name: str, country: str, public_key: str, endpoint: str, groups: list[str]
+    ) -> dict[str, Any]:
+        with self.db.transaction() as session:
+            upsert_partner(
+                session,
+                partner_id=partner_id,
+                name=name,
+                country=country,
+                public_key=public_key,
+                endpoint=endpoint,
+                groups=groups,
+            )
+            audit.append(
+                session,
+                self.key,
+                kind="partner.upsert",
+                subject=partner_id,
+                detail={"country": country, "public_key": public_key, "endpoint": endpoint, "groups": groups},
+            )
+        return {"id": partner_id, "name": name, "country": country, "endpoint": endpoint, "groups": groups}
+
+    def add_agreement(self, path: Path) -> Agreement:
+        agreement = load_agreement(path)
+        PolicyEngine([agreement])  # compiles, or raises ConfigError naming the problem
+        with self.db.transaction() as session:
+            save_agreement(session, agreement, str(path))
+            audit.append(
+                session,
+                self.key,
+                kind="agreement.load",
+                subject=agreement.id,
+                detail={"hash": content_hash(agreement.model_dump(mode="json")), "source": str(path)},
+            )
+        return agreement
+
+    # --- documents --------------------------------------------------------------------
+    def draft(self, fields: dict[str, Any]) -> Document:
+        """Create and sign a document originated here (``id``, ``originator``, ``created_at`` filled in)."""
+        data = {**fields, "originator": self.node_id}
+        data.setdefault("id", new_document_id(self.node_id))
+        data.setdefault("created_at", self.clock().replace(microsecond=0).isoformat().replace("+00:00", "Z"))
+        data.pop("signature", None)
+        doc = sign_document(parse_document(data, source="draft"), self.key)
+        with self.db.transaction() as session:
+            store_document(session, doc)
+            audit.append(
+                session,
+                self.key,
+                kind="document.draft",
+                subject=doc.id,
+                detail={"type": doc.type.value, "hash": doc.hash, "classification": doc.classification.value},
+            )
+        log.info("document drafted", id=doc.id, type=doc.type.value)
+        return doc
+
+    def decide(self, document_id: str, recipient: str, purpose: str) -> Decision:
+        """What the decision function would say now (nothing is recorded)."""
+        with self.db.session() as session:
+            doc = load_document(session, document_id)
+            return self._decide(session, doc, recipient, purpose)
+
+    def _decide(
+        self, session: Session, doc: Document, recipient: str, purpose: str, *, consent: bool = False
+    ) -> Decision:
+        engine = self.engine(session)
+        holder = self.node_id
+
+        def balance(agreement_id: str) -> int:
+            return outstanding(session, engine.agreements[agreement_id], holder, recipient)
+
+        request = ReleaseRequest(
+            document=doc,
+            holder=holder,
+            recipient=recipient,
+            purpose=purpose,
+            today=self.clock().date(),
+            consent=consent,
+        )
+        return engine.decide(request, balance)
+
+    def send(
+        self,
+        document_id: str,
+        *,
+        purpose: str,
+        to: Sequence[str] = (),
+        group: str | None = None,
+        deliver: bool = True,
+    ) -> list[SendOutcome]:
+        """Decide per recipient; queue what is allowed, record every decision; then try delivery."""
+        if not to and not group:
+            raise InputError("name at least one partner (--to) or a group (--group)", field="to")
+        outcomes: list[SendOutcome] = []
+        with self.db.transaction() as session:
+            doc = load_document(session, document_id)
+            recipients = [get_partner(session, p) for p in to]
+            if group:
+                recipients += [p for p in group_members(session, group) if p.id not in {r.id for r in recipients}]
+            for partner in recipients:
+                outcomes.append(self._queue(session, doc, partner, purpose, circulation=group))
+        if deliver:
+            delivered = {o.partner: o for o in self.deliver_pending(only=document_id)}
+            for outcome in outcomes:
+                if outcome.partner in delivered:
+                    done = delivered[outcome.partner]
+                    outcome.status, outcome.receipt, outcome.error = done.status, done.receipt, done.error
+        return outcomes
+
+    def _queue(
+        self, session: Session, doc: Document, partner: ExchangePartner, purpose: str, *, circulation: str | None
+    ) -> SendOutcome:
+        proof = self._consent_proof(session, doc, partner.id, purpose)
+        decision = self._decide(session, doc, partner.id, purpose, consent=proof is not None)
+        detail = {"document": doc.id, "hash": doc.hash, "partner": partner.id, "purpose": purpose, **decision.to_dict()}
+        if not decision.allowed:
+            audit.append(session, self.key, kind="release.denied", subject=doc.id, detail=detail)
+            log.info("release denied", document=doc.id, partner=partner.id, reasons=decision.reasons)
+            return SendOutcome(partner.id, decision, "denied")
+        existing = session.execute(
+            select(ExchangeMessage).where(
+                ExchangeMessage.direction == "out",
+                ExchangeMessage.kind == "document",
+                ExchangeMessage.ref == doc.id,
+                ExchangeMessage.partner_id == partner.id,
+            )
+        ).scalar_one_or_none()
+        if existing is not None:
+            return SendOutcome(partner.id, decision, existing.status, existing.receipt)
+        now = self.clock()
+        session.add(
+            ExchangeMessage(
+                direction="out",
+                kind="document",
+                ref=doc.id,
+                partner_id=partner.id,
+                purpose=purpose,
+                agreement_id=decision.agreement,
+                circulation=circulation,
+                status="pending",
+                payload={**doc.payload(), "_consent": proof} if proof else doc.payload(),
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        audit.append(session, self.key, kind="release.allowed", subject=doc.id, detail=detail)
+        return SendOutcome(partner.id, decision, "queued")
+
+    def _consent_proof(self, session: Session, doc: Document, partner: str, purpose: str) -> dict[str, Any] | None:
+        """The originator's granted consent for passing its document to ``partner`` (onward release)."""
+        if doc.originator == self.node_id:
+            return None
+        row = session.execute(
+            select(ExchangeConsent).where(
+                ExchangeConsent.direction == "out",
+                ExchangeConsent.document_id == doc.id,
+                ExchangeConsent.third_party == partner,
+                ExchangeConsent.purpose == purpose,
+                ExchangeConsent.status == "granted",
+            )
+        ).scalar_one_or_none()
+        return row.answer if row is not None else None
+
+    def queue_message(
+        self, session: Session, *, kind: str, ref: str, partner: str, purpose: str, payload: dict[str, Any]
+    ) -> None:
+        now = self.clock()
+        session.add(
+            ExchangeMessage(
+                direction="out",
+                kind=kind,
+                ref=ref,
+                partner_id=partner,
+                purpose=purpose,
+                status="pending",
+                payload=payload,
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+
+    # --- delivery ---------------------------------------------------------------------
+    def deliver_pending(self, *, only: str | None = None, force: bool = False) -> list[SendOutcome]:
+        """Try every due outbox message once (``force``: also those waiting for their backoff)."""
+        now = self.clock()
+        with self.db.session() as session:
+            query = select(ExchangeMessage.id).where(
+                ExchangeMessage.direction == "out", ExchangeMessage.status == "pending"
+            )
+            if only:
+                query = query.where(ExchangeMessage.ref == only)
+            ids = list(session.execute(query.order_by(ExchangeMessage.id)).scalars())
+        outcomes = []
+        for message_id in ids:
+            outcome = self._deliver_one(message_id, now, force=force)
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    def _deliver_one(self, message_id: int, now: datetime, *, force: bool) -> SendOutcome | None:
+        with self.db.transaction() as session:
+            msg = session.get(ExchangeMessage, message_id)
+            if msg is None or msg.status != "pending":
+                return None
+            if not force and msg.next_attempt_at is not None and as_utc(msg.next_attempt_at) > now:
+                return None
+            partner = get_partner(session, msg.partner_id)
+            consent_proof = msg.payload.get("_consent") if msg.kind == "document" else None
+            payload = {k: v for k, v in msg.payload.items() if k != "_consent"}
+            envelope = make_envelope(
+                self.key,
+                kind=msg.kind,
+                recipient=partner.id,
+                purpose=msg.purpose,
+                payload=payload,
+                sent_at=now,
+                agreement=msg.agreement_id,
+                consent=consent_proof,
+            )
+            ref_hash = content_hash(payload)
+            msg.attempts += 1
+            msg.updated_at = now
+            empty = Decision(allowed=True, agreement=msg.agreement_id, policies=(), reasons=())
+            try:
+                status, body = self._transport().post(partner.endpoint, envelope)
+            except TransportError as exc:
+                return self._retry_later(session, msg, now, str(exc), empty)
+            if status in (200, 403) and isinstance(body, dict) and body.get("type") == "receipt":
+                receipt = check_receipt(body, partner, ref=msg.ref, ref_hash=ref_hash)
+                msg.receipt = receipt
+                msg.status = "refused" if receipt["status"] == "refused" else "delivered"
+                msg.next_attempt_at = None
+                audit.append(
+                    session,
+                    self.key,
+                    kind="receipt.refused" if msg.status == "refused" else "receipt.accepted",
+                    subject=msg.ref,
+                    detail={
+                        "partner": partner.id,
+                        "kind": msg.kind,
+                        "receipt_hash": content_hash(receipt),
+                        "reasons": list(receipt.get("reasons", [])),
+                    },
+                )
+                return SendOutcome(partner.id, empty, msg.status, receipt)
+            msg.status = "failed"
+            msg.last_error = f"HTTP {status}: {body}"[:2000]
+            audit.append(
+                session,
+                self.key,
+                kind="delivery.failed",
+                subject=msg.ref,
+                detail={"partner": partner.id, "status": status, "error": msg.last_error},
+            )
+            return SendOutcome(partner.id, empty, "failed", error=msg.last_error)
+
+    def _retry_later(
+        self, session: Session, msg: ExchangeMessage, now: datetime, error: str, decision: Decision
+    ) -> SendOutcome:
+        msg.last_error = error[:2000]
+        if msg.attempts >= self.settings.exchange_max_attempts:
+            msg.status = "failed"
+            audit.append(
+                session,
+                self.key,
+                kind="delivery.failed",
+                subject=msg.ref,
+                detail={"partner": msg.partner_id, "attempts": msg.attempts, "error": msg.last_error},
+            )
+            return SendOutcome(msg.partner_id, decision, "failed", error=error)
+        msg.next_attempt_at = next_attempt(now, msg.attempts, self.settings.exchange_backoff_seconds)
+        log.info("delivery deferred", ref=msg.ref, partner=msg.partner_id, attempts=msg.attempts, error=error)
+        return SendOutcome(msg.partner_id, decision, "retrying", error=error)
