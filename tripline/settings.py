@@ -53,6 +53,14 @@ class Settings(BaseSettings):
     exchange_backoff_seconds: float = Field(
         default=2.0, gt=0, description="First retry delay; doubles per attempt (capped at one hour)."
     )
+    console_session_hours: int = Field(default=12, ge=1, le=720, description="Console sign-in lifetime (hours).")
+    console_cookie_secure: bool = Field(
+        default=True, description="Mark the console session cookie Secure (browsers still accept it on 127.0.0.1)."
+    )
+    console_authority: str = Field(
+        default="local", description="Authority code of the first administrator created by `tripline bootstrap`."
+    )
+    console_max_upload_mb: int = Field(default=20, ge=1, le=1024, description="Largest manifest upload accepted (MB).")
     log_json: bool = Field(default=False, description="Log JSON lines instead of console output.")
     log_level: str = Field(default="WARNING", description="Minimum log level.")
 

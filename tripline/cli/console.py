@@ -1,9 +1,195 @@
-"""CLI commands of the [console] capability (registered by ``tripline.cli.main``)."""
+"""CLI commands of the [console] capability: serve, users, cases, bootstrap."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.table import Table
+
+from tripline.auth.roles import Role, role_title
+from tripline.auth.service import create_user, get_principal, issue_token, list_users
+from tripline.cli.context import get_ctx
+from tripline.errors import InputError
+
+users_app = typer.Typer(help="Console users: create, list, issue API tokens.", no_args_is_help=True)
+cases_app = typer.Typer(help="Case files: list, open, show, note, export as PDF.", no_args_is_help=True)
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (uvicorn).")] = 1,
+) -> None:
+    """Serve the web console, the REST API and the exchange endpoints (uvicorn)."""
+    from tripline.api.serve import run
+
+    app_ctx = get_ctx(ctx)
+    app_ctx.err_console.print(f"Tripline console on http://{host}:{port}/ ({workers} worker(s))")
+    run(app_ctx.settings, app_ctx.db(), host=host, port=port, workers=workers)
+
+
+@users_app.command("create")
+def users_create(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Login name (lower case).")],
+    role: Annotated[Role, typer.Option(help="Role of the user.")],
+    authority: Annotated[str, typer.Option(help="Authority code the user belongs to (created if new).")],
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+) -> None:
+    """Create a user; prints a one-time password to change at first sign-in."""
+    app_ctx = get_ctx(ctx)
+    info, password = create_user(app_ctx.db(), username, role=role, authority=authority, display_name=name)
+    app_ctx.console.print(f"created {info.username} ({role_title(info.role)}, {info.authority_code})")
+    app_ctx.console.print(f"one-time password: [bold]{password}[/]", highlight=False)
+
+
+@users_app.command("list")
+def users_list(
+    ctx: typer.Context,
+    authority: Annotated[str | None, typer.Option(help="Only users of this authority.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List users with role and authority."""
+    app_ctx = get_ctx(ctx)
+    rows = list_users(app_ctx.db(), authority)
+    if json_out:
+        app_ctx.print_json([{**vars(u), "role": u.role.value} for u in rows])
+        return
+    table = Table(title="users")
+    for col in ("username", "name", "role", "authority", "active", "created"):
+        table.add_column(col)
+    for u in rows:
+        table.add_row(
+            u.username, u.display_name, role_title(u.role), u.authority_code, str(u.active), f"{u.created_at:%Y-%m-%d}"
+        )
+    app_ctx.console.print(table)
+
+
+@users_app.command("token")
+def users_token(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="User the token acts for.")],
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "api",
+) -> None:
+    """Issue an API token (printed once; only its hash is stored)."""
+    app_ctx = get_ctx(ctx)
+    token = issue_token(app_ctx.db(), username, label)
+    app_ctx.console.print(token, highlight=False, soft_wrap=True)
+
+
+@cases_app.command("list")
+def cases_list(
+    ctx: typer.Context,
+    user: Annotated[str, typer.Option("--as", help="Act as this user (their authority's cases).")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the cases of a user's authority."""
+    from tripline.cases.service import list_cases
+
+    app_ctx = get_ctx(ctx)
+    db = app_ctx.db()
+    rows = list_cases(db, get_principal(db, user))
+    if json_out:
+        app_ctx.print_json([vars(c) for c in rows])
+        return
+    table = Table(title="cases")
+    for col in ("#", "title", "status", "items", "updated"):
+        table.add_column(col)
+    for c in rows:
+        table.add_row(str(c.id), c.title, c.status.value, str(c.items), f"{c.updated_at:%Y-%m-%d %H:%M}")
+    app_ctx.console.print(table)
+
+
+@cases_app.command("open")
+def cases_open(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="Title of the matter.")],
+    user: Annotated[str, typer.Option("--as", help="Act as this user.")],
+    summary: Annotated[str, typer.Option(help="Summary.")] = "",
+) -> None:
+    """Open a case."""
+    from tripline.cases.service import open_case
+
+    app_ctx = get_ctx(ctx)
+    db = app_ctx.db()
+    case_id = open_case(db, get_principal(db, user), title, summary)
+    app_ctx.console.print(f"opened case {case_id}")
+
+
+@cases_app.command("show")
+def cases_show(
+    ctx: typer.Context,
+    case_id: Annotated[int, typer.Argument(min=1, help="Case number.")],
+    user: Annotated[str, typer.Option("--as", help="Act as this user.")],
+) -> None:
+    """Show a case with its items and timeline, as JSON."""
+    from tripline.api.cases import case_out
+    from tripline.cases.service import get_case
+
+    app_ctx = get_ctx(ctx)
+    db = app_ctx.db()
+    app_ctx.print_json(case_out(get_case(db, get_principal(db, user), case_id)).model_dump(mode="json"))
+
+
+@cases_app.command("note")
+def cases_note(
+    ctx: typer.Context,
+    case_id: Annotated[int, typer.Argument(min=1, help="Case number.")],
+    body: Annotated[str, typer.Argument(help="Text of the note.")],
+    user: Annotated[str, typer.Option("--as", help="Act as this user.")],
+) -> None:
+    """Add a note to a case."""
+    from tripline.cases.service import add_note
+
+    app_ctx = get_ctx(ctx)
+    db = app_ctx.db()
+    add_note(db, get_principal(db, user), case_id, body)
+    app_ctx.console.print(f"note added to case {case_id}")
+
+
+@cases_app.command("export")
+def cases_export(
+    ctx: typer.Context,
+    case_id: Annotated[int, typer.Argument(min=1, help="Case number.")],
+    user: Annotated[str, typer.Option("--as", help="Act as this user.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="PDF file to write.")],
+) -> None:
+    """Export a case file as PDF."""
+    from tripline.cases.pdf import render_case_pdf
+    from tripline.cases.service import get_case
+
+    app_ctx = get_ctx(ctx)
+    db = app_ctx.db()
+    if out.is_dir():
+        raise InputError("is a folder; give a file name", file=out, field="out")
+    out.write_bytes(render_case_pdf(get_case(db, get_principal(db, user), case_id)))
+    app_ctx.console.print(f"wrote {out}")
+
+
+def bootstrap(
+    ctx: typer.Context,
+    admin: Annotated[str, typer.Option(help="Username of the first administrator.")] = "admin",
+) -> None:
+    """Set up a node idempotently: schema, lists, controls, demo data, first administrator."""
+    from tripline.api.bootstrap import run_bootstrap
+
+    app_ctx = get_ctx(ctx)
+    report = run_bootstrap(app_ctx.settings, app_ctx.db(), admin=admin, say=app_ctx.err_console.print)
+    if report.admin_password:
+        app_ctx.console.print(
+            f"first administrator: [bold]{admin}[/] one-time password: [bold]{report.admin_password}[/]",
+            highlight=False,
+        )
+    else:
+        app_ctx.console.print("administrator exists already; no password printed")
 
 
 def register(app: typer.Typer) -> None:
     """Add this capability's commands to the root app."""
+    app.command("serve")(serve)
+    app.command("bootstrap")(bootstrap)
+    app.add_typer(users_app, name="users")
+    app.add_typer(cases_app, name="cases")

@@ -1,0 +1,86 @@
+"""A console node for tests: app, database, two authorities and their users and tokens."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from fastapi import FastAPI
+
+from tests.conftest import BUNDLED_DATA
+from tripline.api.app import create_app
+from tripline.auth.roles import Role
+from tripline.auth.service import create_user, issue_token
+from tripline.settings import Settings
+from tripline.store.db import Database
+
+with warnings.catch_warnings():
+    # starlette announces a future move of its test client to httpx2; nothing to do yet
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+PASSWORD = "correct horse battery staple"
+BASE_URL = "https://testserver"  # the session cookie is Secure
+
+
+@dataclass
+class Node:
+    app: FastAPI
+    db: Database
+    settings: Settings
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def client(self, username: str | None = None) -> TestClient:
+        client = TestClient(self.app, base_url=BASE_URL, raise_server_exceptions=False)
+        if username is not None:
+            client.headers["Authorization"] = f"Bearer {self.tokens[username]}"
+        return client
+
+
+USERS = (
+    ("ana", Role.ANALYST, "JP-CUSTOMS"),
+    ("tom", Role.TARGETER, "JP-CUSTOMS"),
+    ("eve", Role.EXCHANGE_OFFICER, "JP-CUSTOMS"),
+    ("ada", Role.ADMIN, "JP-CUSTOMS"),
+    ("bob", Role.ANALYST, "US-CBP"),
+)
+
+
+def make_node(settings: Settings, db: Database) -> Node:
+    node = Node(create_app(settings, db), db, settings)
+    for username, role, authority in USERS:
+        create_user(db, username, role=role, authority=authority, password=PASSWORD)
+        node.tokens[username] = issue_token(db, username, "tests")
+    return node
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    """One node per test module (users cost an argon2 hash each); tests must not assume it is empty."""
+    settings = Settings(var_dir=tmp_path_factory.mktemp("node") / "var", database_url=None, data_dir=BUNDLED_DATA)
+    db = Database.from_settings(settings)
+    db.upgrade()
+    yield make_node(settings, db)
+    db.dispose()
+
+
+def signed_in(node: Node, username: str) -> tuple[TestClient, str]:
+    """A browser-like client after signing in through the form; returns it and its CSRF token."""
+    import re
+
+    client = node.client()
+    form = client.get("/signin")
+    token = re.search(r'name="signin_token" value="([^"]+)"', form.text)
+    assert token is not None
+    answer = client.post(
+        "/signin",
+        data={"username": username, "password": PASSWORD, "signin_token": token.group(1), "next": "/"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    home = client.get("/")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', home.text)
+    assert csrf is not None
+    return client, csrf.group(1)

@@ -1,0 +1,1 @@
+"""Users, roles, authorities, API tokens and browser sessions."""

@@ -1,0 +1,287 @@
+"""Users, authorities, API tokens and browser sessions: the library behind CLI, API and console.
+
+Secrets are never stored: passwords as argon2id hashes, API tokens and session cookies (256 bits
+from :mod:`secrets`) as their SHA-256, which is enough for a high-entropy secret and lets a
+request be authenticated with one indexed lookup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tripline.auth.models import ApiToken, Authority, BrowserSession, User
+from tripline.auth.roles import Permission, Role, permissions_of
+from tripline.errors import AuthError, ConflictError, ForbiddenError, InputError, NotFoundError
+from tripline.store.db import Database
+
+log = structlog.get_logger(__name__)
+
+TOKEN_PREFIX = "tl_"
+USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+AUTHORITY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,63}")
+MIN_PASSWORD = 12
+_hasher = PasswordHasher()
+# a hash to verify against when the user does not exist, so timing does not reveal usernames
+_DUMMY_HASH = _hasher.hash("tripline-no-such-user")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware(value: datetime) -> datetime:
+    """SQLite hands datetimes back naive; every stored time is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def sha256_hex(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a user, their role and their authority."""
+
+    user_id: int
+    username: str
+    display_name: str
+    role: Role
+    authority_id: int
+    authority_code: str
+    authority_name: str
+    must_change_password: bool = False
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return permissions_of(self.role)
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    def require(self, permission: Permission) -> None:
+        if not self.can(permission):
+            raise ForbiddenError(f"role {self.role.value!r} may not {permission.value}", field="role")
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    username: str
+    display_name: str
+    role: Role
+    authority_code: str
+    active: bool
+    created_at: datetime
+
+
+def _principal(user: User, authority: Authority) -> Principal:
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=Role(user.role),
+        authority_id=authority.id,
+        authority_code=authority.code,
+        authority_name=authority.name,
+        must_change_password=user.must_change_password,
+    )
+
+
+def ensure_authority(session: Session, code: str, name: str | None = None, country: str | None = None) -> Authority:
+    """The authority with this code, created if new."""
+    if not AUTHORITY_RE.fullmatch(code):
+        raise InputError("authority code must be 2-64 letters, digits, '.', '_' or '-'", field="authority")
+    found = session.scalar(select(Authority).where(Authority.code == code))
+    if found is not None:
+        return found
+    authority = Authority(code=code, name=name or code, country=country, created_at=now())
+    session.add(authority)
+    session.flush()
+    log.info("authority created", authority=code)
+    return authority
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"password must have at least {MIN_PASSWORD} characters", field="password")
+
+
+def create_user(
+    db: Database,
+    username: str,
+    *,
+    role: Role,
+    authority: str,
+    display_name: str | None = None,
+    password: str | None = None,
+) -> tuple[UserInfo, str | None]:
+    """Create a user. Without a password a one-time password is generated and returned.
+
+    The user must change a generated password at first sign-in.
+    """
+    if not USERNAME_RE.fullmatch(username):
+        raise InputError("username must be 2-64 lower-case letters, digits, '.', '_' or '-'", field="username")
+    generated = password is None
+    secret = password if password is not None else secrets.token_urlsafe(12)
+    _check_password(secret)
+    with db.transaction() as session:
+        if session.scalar(select(User).where(User.username == username)) is not None:
+            raise ConflictError(f"user {username!r} exists", field="username")
+        auth = ensure_authority(session, authority)
+        user = User(
+            username=username,
+            display_name=display_name or username,
+            authority_id=auth.id,
+            role=role.value,
+            password_hash=_hasher.hash(secret),
+            must_change_password=generated,
+            active=True,
+            created_at=now(),
+        )
+        session.add(user)
+        session.flush()
+        info = UserInfo(username, user.display_name, role, auth.code, True, user.created_at)
+    log.info("user created", username=username, role=role.value, authority=authority)
+    return info, secret if generated else None
+
+
+def ensure_first_admin(db: Database, *, authority: str, username: str = "admin") -> str | None:
+    """Create the first administrator if there is no user at all; return its one-time password."""
+    with db.transaction() as session:
+        if session.scalar(select(User.id).limit(1)) is not None:
+            return None
+    _, password = create_user(db, username, role=Role.ADMIN, authority=authority, display_name="Administrator")
+    return password
+
+
+def list_users(db: Database, authority: str | None = None) -> list[UserInfo]:
+    with db.transaction() as session:
+        query = select(User, Authority).join(Authority, User.authority_id == Authority.id).order_by(User.username)
+        if authority is not None:
+            query = query.where(Authority.code == authority)
+        return [
+            UserInfo(u.username, u.display_name, Role(u.role), a.code, u.active, aware(u.created_at))
+            for u, a in session.execute(query).all()
+        ]
+
+
+def get_principal(db: Database, username: str) -> Principal:
+    with db.transaction() as session:
+        row = session.execute(
+            select(User, Authority).join(Authority, User.authority_id == Authority.id).where(User.username == username)
+        ).first()
+        if row is None:
+            raise NotFoundError(f"no user {username!r}", field="username")
+        return _principal(row[0], row[1])
+
+
+def issue_token(db: Database, username: str, label: str = "api") -> str:
+    """A new API token for a user; shown once, only its SHA-256 is stored."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with db.transaction() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFoundError(f"no user {username!r}", field="username")
+        session.add(
+            ApiToken(
+                user_id=user.id,
+                token_hash=sha256_hex(token),
+                prefix=token[:10],
+                label=label[:128],
+                created_at=now(),
+                revoked=False,
+            )
+        )
+    log.info("token issued", username=username, label=label)
+    return token
+
+
+def authenticate_token(db: Database, token: str) -> Principal:
+    with db.transaction() as session:
+        row = session.execute(
+            select(ApiToken, User, Authority)
+            .join(User, ApiToken.user_id == User.id)
+            .join(Authority, User.authority_id == Authority.id)
+            .where(ApiToken.token_hash == sha256_hex(token))
+        ).first()
+        if row is None or row[0].revoked or not row[1].active:
+            raise AuthError("invalid or revoked API token", field="authorization")
+        row[0].last_used_at = now()
+        return _principal(row[1], row[2])
+
+
+def verify_login(db: Database, username: str, password: str) -> Principal:
+    """Check a username and password; the same error whatever was wrong."""
+    with db.transaction() as session:
+        row = session.execute(
+            select(User, Authority).join(Authority, User.authority_id == Authority.id).where(User.username == username)
+        ).first()
+        stored = row[0].password_hash if row is not None else _DUMMY_HASH
+        try:
+            _hasher.verify(stored, password)
+            ok = row is not None and row[0].active
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if not ok or row is None:
+            log.info("sign-in refused", username=username)
+            raise AuthError("wrong username or password", field="password")
+        return _principal(row[0], row[1])
+
+
+def change_password(db: Database, username: str, old: str, new: str) -> None:
+    verify_login(db, username, old)
+    _check_password(new)
+    if new == old:
+        raise InputError("the new password must differ from the old one", field="new_password")
+    with db.transaction() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        assert user is not None
+        user.password_hash = _hasher.hash(new)
+        user.must_change_password = False
+
+
+def start_session(db: Database, principal: Principal, ttl: timedelta) -> tuple[str, str]:
+    """Open a browser session; returns (cookie secret, CSRF token)."""
+    secret = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    with db.transaction() as session:
+        session.add(
+            BrowserSession(
+                session_hash=sha256_hex(secret),
+                user_id=principal.user_id,
+                csrf_token=csrf,
+                created_at=now(),
+                expires_at=now() + ttl,
+            )
+        )
+    return secret, csrf
+
+
+def session_principal(db: Database, secret: str) -> tuple[Principal, str]:
+    """The principal and CSRF token of a live session."""
+    with db.transaction() as session:
+        row = session.execute(
+            select(BrowserSession, User, Authority)
+            .join(User, BrowserSession.user_id == User.id)
+            .join(Authority, User.authority_id == Authority.id)
+            .where(BrowserSession.session_hash == sha256_hex(secret))
+        ).first()
+        if row is None or aware(row[0].expires_at) <= now() or not row[1].active:
+            raise AuthError("not signed in or session expired", field="session")
+        return _principal(row[1], row[2]), row[0].csrf_token
+
+
+def end_session(db: Database, secret: str) -> None:
+    with db.transaction() as session:
+        found = session.scalar(select(BrowserSession).where(BrowserSession.session_hash == sha256_hex(secret)))
+        if found is not None:
+            session.delete(found)

@@ -1,0 +1,1 @@
+"""Case files: one proliferation matter, its parties, goods, movements, exchanges and timeline."""

@@ -1,0 +1,1 @@
+"""The web console: server-rendered Jinja2 pages with htmx (vendored), working without JavaScript."""
