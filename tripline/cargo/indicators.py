@@ -1,0 +1,296 @@
+"""Risk indicators of a shipment, each with a value in 0..1 and the evidence behind it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tripline.cargo.hsdesc import HsConsistency
+from tripline.cargo.model import Role, Shipment
+from tripline.cargo.policy import DestinationKind, Policy
+from tripline.cargo.ports import (
+    GoodsClassifier,
+    GoodsMatch,
+    PartyHit,
+    PartyScreener,
+    RadiationFinding,
+    RadiationResults,
+    RadiationVerdict,
+)
+from tripline.cargo.reference import ReferenceData
+
+
+class Indicator(StrEnum):
+    PARTY_SHIPPER = "party_hit.shipper"
+    PARTY_CONSIGNEE = "party_hit.consignee"
+    PARTY_NOTIFY = "party_hit.notify"
+    PARTY_END_USER = "party_hit.end_user"
+    CONTROLLED_GOODS = "controlled_goods"
+    DEST_UN_EMBARGO = "destination.un_arms_embargo"
+    DEST_UN_TARGETED = "destination.un_targeted_measures"
+    DEST_POLICY = "destination.policy"
+    TRANSSHIPMENT_HUB = "transshipment_hub"
+    HS_MISMATCH = "hs_description_mismatch"
+    RADIATION_THREAT = "radiation.threat"
+    RADIATION_UNRESOLVED = "radiation.unresolved"
+    RADIATION_NORM = "radiation.norm_expected"
+    FORWARDER_MACHINERY = "forwarder_consignee_machinery"
+    FIRST_SHIPMENT = "first_shipment"
+    END_USER_ELSEWHERE = "end_user_elsewhere"
+
+
+INDICATORS: tuple[Indicator, ...] = tuple(Indicator)
+PARTY_INDICATOR = {
+    Role.SHIPPER: Indicator.PARTY_SHIPPER,
+    Role.CONSIGNEE: Indicator.PARTY_CONSIGNEE,
+    Role.NOTIFY: Indicator.PARTY_NOTIFY,
+    Role.END_USER: Indicator.PARTY_END_USER,
+}
+DEST_INDICATOR = {
+    DestinationKind.UN_ARMS_EMBARGO: Indicator.DEST_UN_EMBARGO,
+    DestinationKind.UN_TARGETED: Indicator.DEST_UN_TARGETED,
+    DestinationKind.POLICY: Indicator.DEST_POLICY,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    indicator: Indicator
+    value: float
+    detail: str
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """The indicators found on one shipment."""
+
+    bill_of_lading: str
+    containers: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+
+    def values(self) -> dict[Indicator, float]:
+        out: dict[Indicator, float] = {}
+        for e in self.evidence:
+            out[e.indicator] = max(out.get(e.indicator, 0.0), e.value)
+        return out
+
+    def vector(self) -> list[float]:
+        values = self.values()
+        return [values.get(i, 0.0) for i in INDICATORS]
+
+
+def normalise_party(name: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
+
+
+def first_shipments(shipments: Iterable[Shipment], known_shippers: Iterable[str] = ()) -> set[str]:
+    """Bills of lading that are the first (earliest departure, then B/L) of a shipper not in ``known_shippers``."""
+    seen = {normalise_party(n) for n in known_shippers}
+    first: dict[str, tuple[str, str]] = {}
+    for s in shipments:
+        shipper = s.party(Role.SHIPPER)
+        if shipper is None:
+            continue
+        key = normalise_party(shipper.name)
+        if key in seen:
+            continue
+        order = (s.departure_date.isoformat() if s.departure_date else "9999", s.bill_of_lading)
+        if key not in first or order < first[key]:
+            first[key] = order
+    return {bl for _, bl in first.values()}
+
+
+class IndicatorExtractor:
+    """Computes :class:`Features`; screening and classification results are cached by name/description."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        ref: ReferenceData,
+        *,
+        screener: PartyScreener,
+        classifier: GoodsClassifier,
+        radiation: RadiationResults,
+        hs_consistency: HsConsistency | None = None,
+    ) -> None:
+        self.policy = policy
+        self.ref = ref
+        self.screener = screener
+        self.classifier = classifier
+        self.radiation = radiation
+        self.hs = hs_consistency or HsConsistency(ref)
+        self._party_cache: dict[tuple[str, str | None], list[PartyHit]] = {}
+        self._goods_cache: dict[tuple[str, str], list[GoodsMatch]] = {}
+        self._terms = frozenset(policy.forwarder_terms)
+        self._machinery = frozenset(policy.machinery_chapters)
+        self._norm = frozenset(policy.norm_headings)
+
+    def _screen(self, name: str, country: str | None) -> list[PartyHit]:
+        key = (name, country)
+        hits = self._party_cache.get(key)
+        if hits is None:
+            hits = [
+                h for h in self.screener.screen_party(name, country) if h.score >= self.policy.party_match_threshold
+            ]
+            self._party_cache[key] = hits
+        return hits
+
+    def _classify(self, description: str, hs_code: str) -> list[GoodsMatch]:
+        key = (description, hs_code)
+        hits = self._goods_cache.get(key)
+        if hits is None:
+            found = self.classifier.classify_goods(description, hs_code)
+            hits = [m for m in found if m.score >= self.policy.controls_match_threshold]
+            self._goods_cache[key] = hits
+        return hits
+
+    def extract(self, s: Shipment, *, first_shipment: bool = False) -> Features:
+        ev: list[Evidence] = []
+        self._parties(s, ev)
+        self._goods(s, ev)
+        self._route(s, ev)
+        self._radiation(s, ev)
+        if first_shipment:
+            shipper = s.party(Role.SHIPPER)
+            ev.append(
+                Evidence(Indicator.FIRST_SHIPMENT, 1.0, f"first shipment seen from {shipper.name if shipper else '?'}")
+            )
+        return Features(s.bill_of_lading, s.containers, tuple(ev))
+
+    def _parties(self, s: Shipment, ev: list[Evidence]) -> None:
+        for party in s.parties:
+            hits = self._screen(party.name, party.country)
+            if hits:
+                best = max(hits, key=lambda h: h.score)
+                ev.append(
+                    Evidence(
+                        PARTY_INDICATOR[party.role],
+                        round(best.score, 3),
+                        f"{party.role.value} {party.name!r} matches {best.list_name!r} ({best.score:.2f})",
+                        best.source,
+                    )
+                )
+        consignee, end_user = s.party(Role.CONSIGNEE), s.party(Role.END_USER)
+        if consignee and end_user and consignee.country and end_user.country and consignee.country != end_user.country:
+            ev.append(
+                Evidence(
+                    Indicator.END_USER_ELSEWHERE,
+                    1.0,
+                    f"end user {end_user.name!r} in {end_user.country}, "
+                    f"consignee {consignee.name!r} in {consignee.country}",
+                )
+            )
+        if consignee and any(line.hs_code[:2] in self._machinery for line in s.goods):
+            terms = [w for w in normalise_party(consignee.name).split() if w in self._terms]
+            if terms:
+                ev.append(
+                    Evidence(
+                        Indicator.FORWARDER_MACHINERY,
+                        1.0,
+                        f"consignee {consignee.name!r} ({', '.join(terms)}) receives industrial machinery",
+                    )
+                )
+
+    def _goods(self, s: Shipment, ev: list[Evidence]) -> None:
+        for line in s.goods:
+            for match in self._classify(line.description, line.hs_code)[:1]:
+                regimes = "/".join(match.regimes) or "national"
+                ev.append(
+                    Evidence(
+                        Indicator.CONTROLLED_GOODS,
+                        round(match.score, 3),
+                        f"{line.description[:60]!r} matches {match.entry} {match.title[:60]} ({regimes})",
+                        match.source,
+                    )
+                )
+            check = self.hs.check(line.description, line.hs_code)
+            if not check.consistent:
+                ev.append(Evidence(Indicator.HS_MISMATCH, 1.0, f"{line.description[:60]!r}: {check.explain()}"))
+
+    def _route(self, s: Shipment, ev: list[Evidence]) -> None:
+        r = s.route
+        places = [("final destination", r.final_destination), ("port of discharge", r.port_of_discharge)]
+        seen: set[str] = set()
+        for label, code in places:
+            country = code[:2] if code else None
+            dest = self.policy.destination(country)
+            if dest and country not in seen:
+                seen.add(dest.country)
+                ev.append(
+                    Evidence(
+                        DEST_INDICATOR[dest.kind],
+                        1.0,
+                        f"{label} {code} in {self.ref.country_name(dest.country)}",
+                        dest.source,
+                    )
+                )
+        end_user = s.party(Role.END_USER)
+        if end_user and end_user.country and end_user.country not in seen:
+            dest = self.policy.destination(end_user.country)
+            if dest:
+                ev.append(
+                    Evidence(
+                        DEST_INDICATOR[dest.kind],
+                        1.0,
+                        f"end user {end_user.name!r} in {self.ref.country_name(dest.country)}",
+                        dest.source,
+                    )
+                )
+        for code in r.transshipment:
+            hub = self.policy.hub(code)
+            if hub:
+                loc = self.ref.location(code)
+                ev.append(
+                    Evidence(
+                        Indicator.TRANSSHIPMENT_HUB,
+                        1.0,
+                        f"transshipped at {code} ({loc.name if loc else code})",
+                        hub.source,
+                    )
+                )
+
+    def _radiation(self, s: Shipment, ev: list[Evidence]) -> None:
+        findings = [f for c in s.containers if (f := self.radiation.finding(c)) is not None]
+        norm_goods = any(line.hs_code[:4] in self._norm for line in s.goods)
+        for f in findings:
+            ev.extend(self._radiation_evidence(f, norm_goods))
+
+    def _radiation_evidence(self, f: RadiationFinding, norm_goods: bool) -> list[Evidence]:
+        nuclides = ", ".join(f.nuclides) or "no nuclide identified"
+        where = f" at {f.location}" if f.location else ""
+        if f.verdict is RadiationVerdict.THREAT:
+            return [
+                Evidence(
+                    Indicator.RADIATION_THREAT,
+                    1.0,
+                    f"container {f.container}{where}: {nuclides}. {f.explanation}".strip(),
+                )
+            ]
+        if f.verdict is RadiationVerdict.UNRESOLVED:
+            return [
+                Evidence(
+                    Indicator.RADIATION_UNRESOLVED,
+                    1.0,
+                    f"container {f.container}{where}: unresolved alarm. {f.explanation}".strip(),
+                )
+            ]
+        if f.verdict is RadiationVerdict.NORM_EXPECTED:
+            if norm_goods:
+                return [
+                    Evidence(
+                        Indicator.RADIATION_NORM,
+                        1.0,
+                        f"container {f.container}{where}: NORM ({nuclides}) consistent with declared goods",
+                    )
+                ]
+            return [
+                Evidence(
+                    Indicator.RADIATION_UNRESOLVED,
+                    1.0,
+                    f"container {f.container}{where}: NORM ({nuclides}) but declared goods are not NORM-prone",
+                )
+            ]
+        return []

@@ -1,0 +1,52 @@
+"""Tables of the cargo capability: loaded shipments, their containers, outcomes and learned models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tripline.store.base import Base
+
+
+class CargoShipment(Base):
+    __tablename__ = "cargo_shipment"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    bill_of_lading: Mapped[str] = mapped_column(String(64), unique=True)
+    shipper_key: Mapped[str] = mapped_column(String(200), index=True)
+    departure_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    source_file: Mapped[str] = mapped_column(String(500))
+    source_line: Mapped[int] = mapped_column(Integer)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class CargoContainer(Base):
+    __tablename__ = "cargo_container"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("cargo_shipment.id", ondelete="CASCADE"), index=True)
+    container_number: Mapped[str] = mapped_column(String(11), index=True)
+
+
+class CargoOutcome(Base):
+    __tablename__ = "cargo_outcome"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    bill_of_lading: Mapped[str] = mapped_column(String(64), index=True)
+    result: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CargoModel(Base):
+    __tablename__ = "cargo_model"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    samples: Mapped[int] = mapped_column(Integer)
+    positives: Mapped[int] = mapped_column(Integer)
+    model: Mapped[dict[str, Any]] = mapped_column(JSON)
