@@ -128,8 +128,16 @@ def test_empty_file_and_unknown_format_are_refused(
     with pytest.raises(FormatError) as info:
         load_files(db, spec(), [empty], formats=formats, format_name=FtmLines.name)
     assert (info.value.file, info.value.line) == (str(empty), 1)
-    with pytest.raises(FormatError, match="not recognised"):
+    with pytest.raises(FormatError, match="file is empty"):
         load_files(db, spec(), [empty], formats=formats)
+    prose = tmp_path / "README.txt"
+    prose.write_text("Tripline loads watch lists.\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="not recognised") as info:
+        load_files(db, spec(), [prose], formats=formats)
+    assert (info.value.file, info.value.line) == (str(prose), 1)
+    with pytest.raises(FormatError, match="not a ftm_lines_test file") as info:
+        load_files(db, spec(), [prose], formats=formats, format_name=FtmLines.name)
+    assert (info.value.file, info.value.line) == (str(prose), 1)
     with pytest.raises(InputError, match="unknown format"):
         load_files(db, spec(), [V1], formats=formats, format_name="no_such_format")
     with pytest.raises(InputError, match="list id"):

@@ -26,7 +26,7 @@ from typing import Any
 import structlog
 
 from tripline.errors import FormatError, InputError, NotFoundError, TriplineError
-from tripline.lists.formats import ListFormat
+from tripline.lists.formats import FORMATS, ListFormat, detect_format
 from tripline.lists.formats.reader import open_bytes, read_head
 from tripline.lists.model import ListEntry, LoadReport, SourceSpec
 from tripline.lists.sources import load_sources, source_paths
@@ -105,29 +105,43 @@ def hash_file(path: Path) -> FileRecord:
 
 
 def available_formats(formats: Mapping[str, ListFormat] | None) -> Mapping[str, ListFormat]:
-    if formats is not None:
-        return formats
-    from tripline.lists.formats import FORMATS
-
-    return FORMATS
+    return formats if formats is not None else FORMATS
 
 
-def choose_format(paths: Sequence[Path], name: str | None, formats: Mapping[str, ListFormat]) -> ListFormat:
-    """The format called ``name``, or the one whose sniffer recognises the first file's content."""
-    if name is not None:
-        if name not in formats:
-            known = ", ".join(sorted(formats)) or "none"
-            raise InputError(f"unknown format {name!r} (known: {known})", field="format")
-        return formats[name]
+def _sniffed(paths: Sequence[Path], formats: Mapping[str, ListFormat] | None) -> str | None:
+    """The format the content of ``paths`` is in, or None when no format recognises it."""
+    if formats is None:
+        try:
+            return detect_format(paths)
+        except FormatError:
+            return None
     head = read_head(paths[0])
-    for fmt in formats.values():
-        if fmt.sniff(paths[0], head):
+    return next((name for name, fmt in formats.items() if fmt.sniff(paths[0], head)), None)
+
+
+def choose_format(paths: Sequence[Path], name: str | None, formats: Mapping[str, ListFormat] | None) -> ListFormat:
+    """The format called ``name`` (checked against the content), or the one the content is in."""
+    available = available_formats(formats)
+    if name is not None and name not in available:
+        known = ", ".join(sorted(available)) or "none"
+        raise InputError(f"unknown format {name!r} (known: {known})", field="format")
+    if not read_head(paths[0]).strip():
+        raise FormatError("file is empty", file=paths[0], line=1)
+    if name is not None:
+        fmt = available[name]
+        if fmt.sniff(paths[0], read_head(paths[0])):
             return fmt
-    raise FormatError(
-        "format not recognised from the content; give --format (known: " + ", ".join(sorted(formats)) + ")",
-        file=paths[0],
-        line=1,
-    )
+        looks = _sniffed(paths[:1], formats)
+        hint = f"its content is in the {looks} format" if looks else "no known format recognises its content"
+        raise FormatError(f"not a {name} file: {hint}", file=paths[0], line=1, field="format")
+    found = _sniffed(paths, formats)
+    if found is None:
+        raise FormatError(
+            "format not recognised from the content; give --format (known: " + ", ".join(sorted(available)) + ")",
+            file=paths[0],
+            line=1,
+        )
+    return available[found]
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -226,12 +240,9 @@ def load_files(
     for path in paths:
         if not path.is_file():
             raise NotFoundError("file not found", file=path)
-    available = available_formats(formats)
-    fmt = choose_format(paths, format_name or None, available)
+    fmt = choose_format(paths, format_name or None, formats)
     progress(ProgressEvent(spec.id, Stage.HASH, 0, None))
     files = [hash_file(p) for p in paths]
-    if files[0].bytes == 0:
-        raise FormatError("file is empty", file=paths[0], line=1)
     digest = content_sha256(files)
     with db.transaction() as session:
         previous = latest_snapshot(session, spec.id)

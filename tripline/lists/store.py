@@ -470,9 +470,12 @@ class SourceSummary:
 def source_summaries(session: Session) -> list[SourceSummary]:
     """Every source with its latest snapshot, ordered by id."""
     latest = latest_snapshots(session)
-    versions = dict(
-        session.execute(select(ListSnapshot.source_id, func.count()).group_by(ListSnapshot.source_id)).tuples()
-    )
+    versions: dict[str, int] = {
+        source_id: int(n)
+        for source_id, n in session.execute(
+            select(ListSnapshot.source_id, func.count()).group_by(ListSnapshot.source_id)
+        )
+    }
     snaps = {
         s.source_id: SnapshotInfo.of(s)
         for s in session.scalars(select(ListSnapshot).where(ListSnapshot.id.in_(list(latest.values()))))
@@ -488,7 +491,7 @@ def source_summaries(session: Session) -> list[SourceSummary]:
                 attribution=source.attribution,
                 format=source.format,
                 urls=list(source.urls),
-                versions=int(versions.get(source.id, 0)),
+                versions=versions.get(source.id, 0),
                 latest=snaps.get(source.id),
             )
         )

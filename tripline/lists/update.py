@@ -19,8 +19,7 @@ import structlog
 
 from tripline import __version__
 from tripline.errors import FormatError, InputError, TooLargeError
-from tripline.lists.formats.reader import read_head
-from tripline.lists.loader import LoadResult, Progress, available_formats, bundled_specs, load_files, no_progress
+from tripline.lists.loader import LoadResult, Progress, bundled_specs, choose_format, load_files, no_progress
 from tripline.lists.model import SourceSpec
 from tripline.settings import Settings
 from tripline.store.db import Database
@@ -90,7 +89,6 @@ def update_lists(
     unknown = sorted(set(overrides) - {s.id for s in specs})
     if unknown:
         raise InputError(f"--url-override for list(s) not being updated: {', '.join(unknown)}", field="url-override")
-    formats = available_formats(None)
     downloads = settings.var_dir / "downloads"
     downloads.mkdir(parents=True, exist_ok=True)
     results = []
@@ -112,12 +110,11 @@ def update_lists(
                     size = fetch(client, url, dest, settings.lists_update_max_bytes)
                     log.info("list file fetched", source=spec.id, url=url, bytes=size)
                     paths.append(dest)
-                fmt = formats.get(spec.format)
-                if fmt is not None and not fmt.sniff(paths[0], read_head(paths[0])):
+                try:
+                    choose_format(paths, spec.format, None)
+                except FormatError as exc:
                     raise FormatError(
-                        f"downloaded file is not in the list's format {spec.format!r}; not loaded",
-                        file=urls[0],
-                        line=1,
-                    )
+                        f"downloaded file refused, not loaded: {exc.reason}", file=urls[0], line=1
+                    ) from exc
                 results.append(load_files(db, spec, paths, format_name=spec.format, progress=progress))
     return results
