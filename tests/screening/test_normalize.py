@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tripline.errors import ConfigError
+from tripline.screening.normalize import Normaliser
+from tripline.screening.vocabulary import load_vocabulary
+
+
+@pytest.fixture(scope="module")
+def normaliser() -> Normaliser:
+    return Normaliser()
+
+
+def test_legal_forms_in_many_languages_are_removed(normaliser: Normaliser) -> None:
+    for name in ("Acme Co., Ltd.", "ACME SDN BHD", "Acme LLC", "Acme GmbH", "Acme有限公司", "OOO Acme"):
+        assert normaliser.form(name).key == "acme", name
+    assert normaliser.form("ООО «Ромашка»").key == "romashka"
+
+
+def test_only_legal_forms_leaves_nothing(normaliser: Normaliser) -> None:
+    for name in ("LLC", "Co., Ltd.", "有限公司", "CORP", "the"):
+        form = normaliser.form(name)
+        assert form.only_legal and not form.tokens, name
+
+
+def test_person_names_keep_words_that_look_like_legal_forms(normaliser: Normaliser) -> None:
+    assert "ag" in normaliser.form("Ag Ghaly", person=True).key.split()
+
+
+def test_scripts_are_transliterated(normaliser: Normaliser) -> None:
+    assert normaliser.form("Сириус").key == "sirius"
+    assert normaliser.form("李方伟").key == "li fang wei"
+    assert not normaliser.form("Сириус").latin and normaliser.form("Sirius").latin
+
+
+def test_romanisations_fold_together(normaliser: Normaliser) -> None:
+    a = normaliser.form("Wysokototschnye").tokens[0]
+    b = normaliser.form("Vysokotochnye").tokens[0]
+    assert a.rom == b.rom
+
+
+def test_misspelt_generic_word_stays_generic(normaliser: Normaliser) -> None:
+    assert normaliser.form("Compane Sirius").tokens[0].generic
+
+
+def test_bad_vocabulary_names_file_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "v.yaml"
+    bad.write_text(
+        "generic_weight: 2\nnative_legal_forms: []\nlegal_forms: []\n"
+        "generic_words: []\nabbreviations: {}\nromanisation: []\n"
+    )
+    with pytest.raises(ConfigError) as err:
+        load_vocabulary(bad)
+    assert err.value.field == "generic_weight" and err.value.file == str(bad)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_tokens_are_lower_ascii_alnum(normaliser: Normaliser, text: str) -> None:
+    form = normaliser.form(text)
+    for tok in form.tokens:
+        assert tok.text.isascii() and tok.text.isalnum() and tok.text == tok.text.lower()
+        assert 0.0 < tok.weight <= 1.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz ,.-", max_size=40))
+def test_case_and_punctuation_do_not_change_the_key(normaliser: Normaliser, text: str) -> None:
+    n = normaliser
+    assert n.form(text).key == n.form(text.upper().replace(",", " , ")).key

@@ -1,0 +1,198 @@
+"""Turn a raw name into comparable tokens: Unicode, case, script, legal forms, romanisation.
+
+Every name, on a list or in a query, goes through :meth:`Normaliser.form`:
+
+1. NFKC and case folding; legal forms removed in the original script (rigour's org-type
+   table for Latin and Cyrillic forms, the vocabulary's native forms for Chinese/Japanese);
+2. transliteration to ASCII (rigour / ICU via normality: Cyrillic, Greek, Han -> pinyin,
+   Arabic and Persian script -> consonant-heavy Latin);
+3. tokenisation; bare legal-form tokens ("corp", "ooo") removed unless nothing would be left;
+4. per token: a romanised form that folds spelling conventions together ("tsch" -> "ch",
+   "w" -> "v", "y" -> "i"...) and a consonant skeleton (vowels dropped: the script of
+   Arabic and Persian writes no short vowels).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz.distance import OSA
+from rigour.names import remove_org_types, remove_person_prefixes, tokenize_name
+from rigour.text.scripts import is_latin
+from rigour.text.translit import ascii_text
+
+from tripline.screening.vocabulary import Vocabulary, load_vocabulary
+
+SINGLE_LETTER_WEIGHT = 0.25
+_DOTTED = re.compile(r"(\w+)\.")
+_VOWELS = str.maketrans("", "", "aeiou")
+_STOPWORDS = frozenset({"of", "the", "and", "for", "de", "la", "del", "des", "du", "und", "y", "e", "i"})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One name token in its comparable forms."""
+
+    text: str  # ASCII, lower case
+    rom: str  # romanisation conventions folded together
+    skeleton: str  # first letter + consonants of `rom`
+    weight: float  # 1.0 for a distinctive token, less for generic words and single letters
+    generic: bool
+    dotted: bool  # written with a trailing period in the original ("Ind.")
+
+
+@dataclass(frozen=True, slots=True)
+class NameForm:
+    """A name ready for comparison."""
+
+    original: str
+    tokens: tuple[Token, ...]
+    latin: bool  # the original was written in Latin script
+    legal_forms: tuple[str, ...]  # legal-form words that were removed
+    only_legal: bool  # the name was nothing but legal forms / stop words
+    acronyms: frozenset[str] = frozenset()  # initials, with and without stop words and legal forms
+
+    @property
+    def key(self) -> str:
+        return " ".join(t.text for t in self.tokens)
+
+    @property
+    def total_weight(self) -> float:
+        return sum(t.weight for t in self.tokens)
+
+    def initials(self) -> str:
+        return "".join(t.text[0] for t in self.tokens if t.text not in _STOPWORDS)
+
+
+def _acronyms(raw_tokens: list[str], kept: list[str]) -> frozenset[str]:
+    out = set()
+    for words in (raw_tokens, kept):
+        if len(words) >= 3:
+            out.add("".join(w[0] for w in words))
+            content = [w for w in words if w not in _STOPWORDS]
+            if len(content) >= 3:
+                out.add("".join(w[0] for w in content))
+    return frozenset(out)
+
+
+class Normaliser:
+    """Builds :class:`NameForm` objects; keeps a per-instance cache (reuse one per process)."""
+
+    def __init__(self, vocabulary: Vocabulary | None = None, cache_size: int = 200_000) -> None:
+        self.vocabulary = vocabulary or load_vocabulary()
+        self._cache: dict[tuple[str, bool], NameForm] = {}
+        self._token_cache: dict[tuple[str, bool], Token] = {}
+        self._cache_size = cache_size
+        self._rules = self.vocabulary.romanisation
+        self._generic_by_length: dict[int, list[str]] = {}
+        for word in self.vocabulary.generic_words | self.vocabulary.legal_forms:
+            if len(word) >= 5:
+                self._generic_by_length.setdefault(len(word), []).append(word)
+
+    def form(self, name: str, *, person: bool = False) -> NameForm:
+        """The comparable form of `name` (`person` keeps words that look like legal forms)."""
+        cache_key = (name, person)
+        hit = self._cache.get(cache_key)
+        if hit is not None:
+            return hit
+        result = self._form(name, person)
+        if len(self._cache) >= self._cache_size:
+            self._cache.clear()
+        self._cache[cache_key] = result
+        return result
+
+    def _form(self, name: str, person: bool) -> NameForm:
+        vocab = self.vocabulary
+        text = unicodedata.normalize("NFKC", name).casefold()
+        if person:
+            text = remove_person_prefixes(text)
+        latin = all(is_latin(ch) for ch in text if ch.isalpha())
+        removed: list[str] = []
+        if not person:
+            for native in vocab.native_forms_longest_first:
+                if native in text:
+                    removed.append(native)
+                    text = text.replace(native, " ")
+            stripped = remove_org_types(text, replacement=" ")
+            if stripped.split() != text.split():
+                removed.append("org-type")
+            text = stripped if stripped.strip() else text
+        ascii_name = ascii_text(text).lower()
+        dotted = {m.group(1) for m in _DOTTED.finditer(ascii_name)}
+        raw_tokens = tokenize_name(ascii_name)
+        kept = [t for t in raw_tokens if t.isascii() and t.isalnum()]
+        all_tokens = [t for t in tokenize_name(ascii_text(unicodedata.normalize("NFKC", name).casefold()).lower())]
+        all_tokens = [t for t in all_tokens if t.isascii() and t.isalnum()]
+        if not person:
+            removed.extend(t for t in kept if t in vocab.legal_forms)
+            kept = [t for t in kept if t not in vocab.legal_forms]
+        if not any(t not in _STOPWORDS for t in kept):
+            kept = []
+        only_legal = not kept
+        tokens = tuple(self.token(t, dotted=t in dotted) for t in kept)
+        return NameForm(
+            original=name,
+            tokens=tokens,
+            latin=latin,
+            legal_forms=tuple(removed),
+            only_legal=only_legal,
+            acronyms=_acronyms(all_tokens, kept) if len(kept) >= 2 or len(all_tokens) >= 3 else frozenset(),
+        )
+
+    def token(self, text: str, *, dotted: bool = False) -> Token:
+        key = (text, dotted)
+        hit = self._token_cache.get(key)
+        if hit is not None:
+            return hit
+        rom = self.romanise(text)
+        generic = text in self.vocabulary.generic_words or text in _STOPWORDS or self._near_generic(text)
+        if generic:
+            weight = self.vocabulary.generic_weight
+        elif len(text) == 1:
+            weight = SINGLE_LETTER_WEIGHT
+        else:
+            weight = 1.0
+        tok = Token(text=text, rom=rom, skeleton=skeleton(rom), weight=weight, generic=generic, dotted=dotted)
+        if len(self._token_cache) >= self._cache_size:
+            self._token_cache.clear()
+        self._token_cache[key] = tok
+        return tok
+
+    def _near_generic(self, text: str) -> bool:
+        """A misspelt generic word or legal form ("compane") is still generic."""
+        if len(text) < 6 or not text.isalpha():
+            return False
+        words = self._generic_by_length
+        for n in (len(text) - 1, len(text), len(text) + 1):
+            for word in words.get(n, ()):
+                if OSA.distance(text, word, score_cutoff=1) <= 1:
+                    return True
+        return False
+
+    def romanise(self, text: str) -> str:
+        """Fold spelling conventions of transliteration together (see vocabulary `romanisation`)."""
+        out = text
+        for src, dst in self._rules:
+            if src in out:
+                out = out.replace(src, dst)
+        return _collapse(out)
+
+
+def _collapse(text: str) -> str:
+    """Collapse runs of the same letter ("mohammad" -> "mohamad")."""
+    if len(text) < 2:
+        return text
+    chars = [text[0]]
+    for ch in text[1:]:
+        if ch != chars[-1]:
+            chars.append(ch)
+    return "".join(chars)
+
+
+def skeleton(rom: str) -> str:
+    """First letter plus the consonants of a romanised token, doubles collapsed."""
+    if not rom:
+        return rom
+    return _collapse(rom[0] + rom[1:].translate(_VOWELS))

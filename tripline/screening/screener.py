@@ -1,0 +1,322 @@
+"""The screener: an index over listed entities, and the scoring of one query against it.
+
+>>> screener = Screener.from_entities(entities)          # doctest: +SKIP
+>>> screener.screen(ScreeningQuery.build("SBIG", country="IR")).to_dict()  # doctest: +SKIP
+
+A screener holds no global state and is immutable once built: build one per process (or per
+list version) and share it; `screen` is safe to call from several threads.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import structlog
+from followthemoney import model
+
+from tripline.lists.model import ListedEntity
+from tripline.screening.index import NameIndex, name_keys
+from tripline.screening.normalize import NameForm, Normaliser
+from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Match, ScreeningQuery, ScreeningResult
+from tripline.screening.scorer import NameScore, NameScorer
+
+log = structlog.get_logger(__name__)
+
+NAME_PROPS = (("name", "name"), ("alias", "alias"), ("previousName", "previous name"), ("abbreviation", "alias"))
+WEAK_PROPS = (("weakAlias", "weak alias"),)
+COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction", "mainCountry", "flag")
+ID_PROPS = (
+    "imoNumber",
+    "registrationNumber",
+    "taxNumber",
+    "innCode",
+    "ogrnCode",
+    "idNumber",
+    "passportNumber",
+    "leiCode",
+    "swiftBic",
+    "mmsi",
+    "vatCode",
+    "okpoCode",
+)
+WEAK_FACTOR = 0.9
+COUNTRY_AGREE = 0.05
+COUNTRY_CONFLICT = 0.15
+BIRTH_AGREE = 0.05
+BIRTH_CONFLICT = 0.2
+CANDIDATE_LIMIT = 60
+_ID_CLEAN = re.compile(r"[^0-9A-Z]")
+
+
+def clean_identifier(value: str) -> str | None:
+    """Identifiers compare as upper-case letters and digits; at least 5 of them, one a digit."""
+    out = _ID_CLEAN.sub("", value.upper())
+    if len(out) < 5 or not any(ch.isdigit() for ch in out):
+        return None
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedEntity:
+    entity_id: str
+    caption: str
+    schema: str
+    source_id: str
+    entry_id: str
+    person: bool
+    countries: frozenset[str]
+    birth_dates: tuple[str, ...]
+    identifiers: tuple[tuple[str, str], ...]  # (property, cleaned value)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedName:
+    entity_no: int
+    text: str
+    kind: str  # "name", "alias", "previous name", "weak alias"
+    form: NameForm
+
+
+@lru_cache(maxsize=1024)
+def schemata_match(query_schema: str, entity_schema: str) -> bool:
+    """Whether an entity of `entity_schema` can be what a query of `query_schema` names."""
+    q = model.get(query_schema)
+    e = model.get(entity_schema)
+    if q is None or e is None:
+        return True
+    return q.can_match(e) or e.can_match(q)
+
+
+class Screener:
+    """Screens names against an in-memory index of listed entities."""
+
+    def __init__(
+        self,
+        entities: Iterable[ListedEntity],
+        *,
+        normaliser: Normaliser | None = None,
+        candidate_limit: int = CANDIDATE_LIMIT,
+    ) -> None:
+        started = time.perf_counter()
+        self.normaliser = normaliser or Normaliser()
+        self.scorer = NameScorer(self.normaliser)
+        self.candidate_limit = candidate_limit
+        self.entities: list[IndexedEntity] = []
+        self.names: list[IndexedName] = []
+        self.index = NameIndex()
+        self.identifiers: dict[str, list[int]] = {}
+        self.snapshot_ids: dict[str, int] = {}
+        self.name_ranges: list[tuple[int, int]] = []  # per entity: its names are names[start:end]
+        self.by_id: dict[str, int] = {}
+        for entity in entities:
+            self._add(entity)
+        self.index.freeze()
+        self.build_seconds = time.perf_counter() - started
+        log.info(
+            "screening index built",
+            entities=len(self.entities),
+            names=len(self.names),
+            keys=len(self.index.postings),
+            seconds=round(self.build_seconds, 2),
+        )
+
+    @classmethod
+    def from_entities(cls, entities: Iterable[ListedEntity], **kwargs: object) -> Screener:
+        return cls(entities, **kwargs)  # type: ignore[arg-type]
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def _add(self, entity: ListedEntity) -> None:
+        props = entity.properties
+        person = entity.schema == "Person"
+        entity_no = len(self.entities)
+        ids: list[tuple[str, str]] = []
+        for prop in ID_PROPS:
+            for value in props.get(prop, ()):
+                cleaned = clean_identifier(value)
+                if cleaned is not None:
+                    ids.append((prop, cleaned))
+                    self.identifiers.setdefault(cleaned, []).append(entity_no)
+        self.entities.append(
+            IndexedEntity(
+                entity_id=entity.entity_id,
+                caption=entity.caption,
+                schema=entity.schema,
+                source_id=entity.source_id,
+                entry_id=entity.entry_id,
+                person=person,
+                countries=frozenset(c.lower() for p in COUNTRY_PROPS for c in props.get(p, ())),
+                birth_dates=tuple(props.get("birthDate", ())),
+                identifiers=tuple(ids),
+            )
+        )
+        self.snapshot_ids.setdefault(entity.source_id, entity.snapshot_id)
+        self.by_id.setdefault(entity.entity_id, entity_no)
+        first_name = len(self.names)
+        seen: set[str] = set()
+        for props_kinds in (NAME_PROPS, WEAK_PROPS):
+            for prop, kind in props_kinds:
+                for value in props.get(prop, ()):
+                    if value in seen:
+                        continue
+                    seen.add(value)
+                    form = self.normaliser.form(value, person=person)
+                    if not form.tokens:
+                        continue
+                    name_no = len(self.names)
+                    self.names.append(IndexedName(entity_no, value, kind, form))
+                    self.index.add(name_no, name_keys(form, self.normaliser))
+        self.name_ranges.append((first_name, len(self.names)))
+
+    # -- querying ---------------------------------------------------------------------------
+
+    def query_forms(self, query: ScreeningQuery) -> tuple[NameForm, NameForm]:
+        """The query name as an organisation name and as a person name."""
+        n = self.normaliser
+        return n.form(query.name, person=False), n.form(query.name, person=True)
+
+    def candidates(self, query: ScreeningQuery) -> list[int]:
+        """Name numbers that reach the scorer (exposed to measure retrieval recall)."""
+        org, person = self.query_forms(query)
+        keys = name_keys(org, self.normaliser)
+        if person.key != org.key:
+            keys |= name_keys(person, self.normaliser)
+        return self.index.candidates(keys, self.candidate_limit)
+
+    def screen(
+        self, query: ScreeningQuery, *, threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT
+    ) -> ScreeningResult:
+        """Ranked matches for `query`, best first, none scoring below `threshold`."""
+        best = self._score_names(query, self.candidates(query))
+        id_hits = self._identifier_hits(query)
+        matches: list[Match] = []
+        for entity_no in set(best) | set(id_hits):
+            match = self._finish(query, entity_no, best.get(entity_no), id_hits.get(entity_no))
+            if match is not None and match.score >= threshold:
+                matches.append(match)
+        matches.sort(key=lambda m: (-m.score, m.caption, m.entity_id))
+        return ScreeningResult(query=query, matches=tuple(matches[:limit]), threshold=threshold)
+
+    def _score_names(
+        self, query: ScreeningQuery, name_numbers: Iterable[int]
+    ) -> dict[int, tuple[float, IndexedName, NameScore]]:
+        org, person = self.query_forms(query)
+        best: dict[int, tuple[float, IndexedName, NameScore]] = {}
+        for name_no in name_numbers:
+            name = self.names[name_no]
+            entity = self.entities[name.entity_no]
+            if query.schema and not schemata_match(query.schema, entity.schema):
+                continue
+            name_score = self.scorer.compare_forms(person if entity.person else org, name.form)
+            score = name_score.score * (WEAK_FACTOR if name.kind == "weak alias" else 1.0)
+            current = best.get(name.entity_no)
+            if current is None or score > current[0]:
+                best[name.entity_no] = (score, name, name_score)
+        return best
+
+    def score_entity(self, query: ScreeningQuery, entity_id: str) -> Match | None:
+        """Score `query` against every name of one indexed entity (no retrieval, no threshold)."""
+        entity_no = self.by_id.get(entity_id)
+        if entity_no is None:
+            return None
+        start, end = self.name_ranges[entity_no]
+        best = self._score_names(query, range(start, end))
+        id_hits = self._identifier_hits(query)
+        return self._finish(query, entity_no, best.get(entity_no), id_hits.get(entity_no))
+
+    def entity_names(self, entity_id: str) -> list[str]:
+        entity_no = self.by_id.get(entity_id)
+        if entity_no is None:
+            return []
+        start, end = self.name_ranges[entity_no]
+        return [n.text for n in self.names[start:end]]
+
+    def screen_many(
+        self, queries: Sequence[ScreeningQuery], *, threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT
+    ) -> list[ScreeningResult]:
+        return [self.screen(q, threshold=threshold, limit=limit) for q in queries]
+
+    def _identifier_hits(self, query: ScreeningQuery) -> dict[int, tuple[str, str]]:
+        values = list(query.identifiers)
+        values.extend(tok for tok in re.split(r"[\s,;/]+", query.name) if any(ch.isdigit() for ch in tok))
+        hits: dict[int, tuple[str, str]] = {}
+        for value in values:
+            cleaned = clean_identifier(value)
+            if cleaned is None:
+                continue
+            for entity_no in self.identifiers.get(cleaned, ()):
+                entity = self.entities[entity_no]
+                prop = next(p for p, v in entity.identifiers if v == cleaned)
+                hits[entity_no] = (prop, cleaned)
+        return hits
+
+    def _finish(
+        self,
+        query: ScreeningQuery,
+        entity_no: int,
+        scored: tuple[float, IndexedName, NameScore] | None,
+        id_hit: tuple[str, str] | None,
+    ) -> Match | None:
+        entity = self.entities[entity_no]
+        if query.schema and not schemata_match(query.schema, entity.schema):
+            return None
+        explanation: list[str] = []
+        score = 0.0
+        matched_name = entity.caption
+        if scored is not None:
+            score, name, name_score = scored
+            matched_name = name.text
+            explanation.append(
+                f"name {query.name!r} ~ {name.kind} {name.text!r}: {name_score.describe()} "
+                f"(name score {name_score.score:.2f})"
+            )
+            if name.kind == "weak alias":
+                explanation.append(f"weak alias: counts {WEAK_FACTOR:g} of a full name")
+        if id_hit is not None:
+            prop, value = id_hit
+            score = 1.0
+            explanation.append(f"identifier {value} equals the entity's {prop}: exact match")
+        if score <= 0.0:
+            return None
+        if query.country and entity.countries:
+            if query.country in entity.countries:
+                score = min(1.0, score + COUNTRY_AGREE)
+                explanation.append(f"country {query.country.upper()} agrees (+{COUNTRY_AGREE:g})")
+            else:
+                score -= COUNTRY_CONFLICT
+                listed = ", ".join(sorted(c.upper() for c in entity.countries))
+                explanation.append(
+                    f"country {query.country.upper()} conflicts with listed {listed} (-{COUNTRY_CONFLICT:g})"
+                )
+        if query.birth_date and entity.birth_dates:
+            agree = any(_dates_agree(query.birth_date, d) for d in entity.birth_dates)
+            if agree:
+                score = min(1.0, score + BIRTH_AGREE)
+                explanation.append(f"birth date {query.birth_date} agrees (+{BIRTH_AGREE:g})")
+            else:
+                score -= BIRTH_CONFLICT
+                listed = ", ".join(entity.birth_dates)
+                explanation.append(f"birth date {query.birth_date} conflicts with {listed} (-{BIRTH_CONFLICT:g})")
+        score = round(max(0.0, min(1.0, score)), 4)
+        explanation.append(f"score {score:.2f}")
+        return Match(
+            entity_id=entity.entity_id,
+            caption=entity.caption,
+            schema=entity.schema,
+            list=entity.source_id,
+            list_entry_id=entity.entry_id,
+            score=score,
+            matched_name=matched_name,
+            explanation=tuple(explanation),
+        )
+
+
+def _dates_agree(a: str, b: str) -> bool:
+    """Dates agree when they are equal to the precision both give ("1973" ~ "1973-03-25")."""
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
