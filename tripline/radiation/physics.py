@@ -1,0 +1,161 @@
+"""Detector response physics: expected pulse-height spectra of gamma lines.
+
+For a line of energy E the detector model of ``detectors.yaml`` gives an interaction
+probability ``1 - exp(-tau(E))``; a fraction of the interactions deposits the full energy
+(Gaussian photopeak with FWHM(E)), the rest deposits the recoil energy of a single Compton
+scatter, distributed by the Klein-Nishina cross-section dσ/dT on [0, T_max] (the Compton
+continuum with its edge at ``T_max = E * 2k/(1+2k)``, k = E/511 keV), smeared with the detector
+resolution at the edge. PVT plastic has no photoelectric term, hence no photopeaks.
+Channels below the discriminator threshold ``low_keV`` record nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from functools import lru_cache
+
+import numpy as np
+from scipy.ndimage import gaussian_filter1d
+from scipy.special import ndtr
+
+from tripline.radiation.library import DetectorModel, Library, default_library, detector
+from tripline.radiation.model import EnergyCalibration, FloatArray
+
+ELECTRON_MASS_KEV = 510.99895
+# World-median terrestrial activity concentrations in soil (Bq/kg), UNSCEAR 2000 Annex B.
+TERRESTRIAL_MIX = {"K-40": 400.0, "U-238 chain": 35.0, "Th-232 chain": 30.0}
+# Down-scattered (skyshine, soil) photons: counts relative to the primary interactions and the
+# e-folding energy of their exponential pulse-height shape (a stated rule for the background).
+SCATTER_FRACTION = 1.5
+SCATTER_E_FOLD_KEV = 200.0
+
+
+def attenuation(model: DetectorModel, energy_kev: float) -> tuple[float, float]:
+    """(total tau, photoelectric tau) of the crystal at this energy."""
+    x = energy_kev / 661.657
+    tau_c = model.tau_compton * x**-0.5
+    tau_p = model.tau_photo * x**-3.0
+    return tau_c + tau_p, tau_p
+
+
+def full_energy_fraction(model: DetectorModel, energy_kev: float) -> float:
+    """Fraction of interactions that end in the photopeak."""
+    if not model.has_photopeaks:
+        return 0.0
+    tau, tau_p = attenuation(model, energy_kev)
+    p_photo = tau_p / tau
+    return min(1.0, p_photo + (1.0 - p_photo) * model.full_absorb_after_compton)
+
+
+def peak_efficiency(model: DetectorModel, energy_kev: float) -> float:
+    """Intrinsic full-energy peak efficiency (counts in the peak per incident photon)."""
+    tau, _ = attenuation(model, energy_kev)
+    return (1.0 - math.exp(-tau)) * full_energy_fraction(model, energy_kev)
+
+
+def klein_nishina_recoil(energy_kev: float, recoil_kev: FloatArray) -> FloatArray:
+    """Klein-Nishina dσ/dT (arbitrary units) for electron recoil energies T, zero beyond the edge."""
+    k = energy_kev / ELECTRON_MASS_KEV
+    s = np.clip(recoil_kev / energy_kev, 0.0, None)
+    t_max = 2 * k / (1 + 2 * k)
+    inside = (s >= 0) & (s < t_max)
+    s_in = np.where(inside, s, 0.0)
+    one_minus = 1.0 - s_in
+    value = 2.0 + s_in**2 / (k**2 * one_minus**2) + s_in / one_minus * (s_in - 2.0 / k)
+    return np.asarray(np.where(inside, np.clip(value, 0.0, None), 0.0), dtype=np.float64)
+
+
+def _gaussian_bins(edges: FloatArray, mean: float, sigma: float) -> FloatArray:
+    cdf = ndtr((edges - mean) / sigma)
+    return np.asarray(np.diff(cdf), dtype=np.float64)
+
+
+def line_response(model: DetectorModel, edges: FloatArray, energy_kev: float) -> FloatArray:
+    """Expected counts per channel for one incident photon of ``energy_kev``."""
+    tau, _ = attenuation(model, energy_kev)
+    p_int = 1.0 - math.exp(-tau)
+    f_peak = full_energy_fraction(model, energy_kev)
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    widths = np.diff(edges)
+    out = np.zeros(centers.size, dtype=np.float64)
+    if f_peak > 0:
+        sigma = model.fwhm_kev(energy_kev) / 2.3548
+        out += p_int * f_peak * _gaussian_bins(edges, energy_kev, sigma)
+    continuum = klein_nishina_recoil(energy_kev, centers) * widths
+    total = continuum.sum()
+    if total > 0:
+        k = energy_kev / ELECTRON_MASS_KEV
+        edge_kev = energy_kev * 2 * k / (1 + 2 * k)
+        gain = float(np.interp(edge_kev, centers, widths))
+        sigma_ch = model.fwhm_kev(edge_kev) / 2.3548 / max(gain, 1e-9)
+        smeared = (
+            gaussian_filter1d(continuum / total, sigma_ch, mode="constant") if sigma_ch > 0.3 else continuum / total
+        )
+        out += p_int * (1.0 - f_peak) * smeared
+    out[centers < model.low_kev] = 0.0
+    return out
+
+
+def mixture_lines(mix: dict[str, float], library: Library) -> list[tuple[float, float]]:
+    """(energy, photons per unit of mixture activity) for every line of a nuclide mixture."""
+    lines: list[tuple[float, float]] = []
+    for name, activity in mix.items():
+        for line in library.get(name).lines:
+            lines.append((line.energy_kev, activity * line.intensity / 100.0))
+    return lines
+
+
+def lines_response(model: DetectorModel, edges: FloatArray, lines: Iterable[tuple[float, float]]) -> FloatArray:
+    out = np.zeros(edges.size - 1, dtype=np.float64)
+    for energy, photons in lines:
+        if photons > 0 and energy < edges[-1] + 5 * model.fwhm_kev(energy):
+            out += photons * line_response(model, edges, energy)
+    return out
+
+
+@lru_cache(maxsize=512)
+def _cached_shape(
+    detector_name: str, coefficients: tuple[float, ...], n_channels: int, mix_key: tuple[tuple[str, float], ...]
+) -> FloatArray:
+    model = detector(detector_name)
+    edges = EnergyCalibration(coefficients).edges(n_channels)
+    shape = lines_response(model, edges, mixture_lines(dict(mix_key), default_library()))
+    shape.setflags(write=False)
+    return shape
+
+
+def mixture_shape(
+    detector_name: str, calibration: EnergyCalibration, n_channels: int, mix: dict[str, float]
+) -> FloatArray:
+    """Expected counts per channel of a nuclide mixture, normalised to unit total (cached)."""
+    key = tuple(sorted(mix.items()))
+    shape = _cached_shape(detector_name, calibration.coefficients, n_channels, key)
+    total = float(shape.sum())
+    return shape / total if total > 0 else shape.copy()
+
+
+@lru_cache(maxsize=64)
+def _background_shape(detector_name: str, coefficients: tuple[float, ...], n_channels: int) -> FloatArray:
+    model = detector(detector_name)
+    edges = EnergyCalibration(coefficients).edges(n_channels)
+    primary = lines_response(model, edges, mixture_lines(TERRESTRIAL_MIX, default_library()))
+    primary /= max(primary.sum(), 1e-300)
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    scatter = np.exp(-np.clip(centers, 0, None) / SCATTER_E_FOLD_KEV) * np.diff(edges)
+    scatter[centers < model.low_kev] = 0.0
+    scatter /= max(scatter.sum(), 1e-300)
+    shape = primary + SCATTER_FRACTION * scatter
+    shape /= shape.sum()
+    shape.setflags(write=False)
+    return shape
+
+
+def background_shape(detector_name: str, calibration: EnergyCalibration, n_channels: int) -> FloatArray:
+    """Expected natural background pulse-height spectrum, normalised to unit total."""
+    return _background_shape(detector_name, calibration.coefficients, n_channels).copy()
+
+
+def default_calibration(model: DetectorModel, n_channels: int | None = None) -> EnergyCalibration:
+    n = n_channels or model.channels
+    return EnergyCalibration.linear(0.0, model.max_kev / n)
