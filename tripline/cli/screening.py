@@ -2,8 +2,221 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from tripline.cli.context import get_ctx
+from tripline.errors import InputError
+from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, ScreeningQuery
+
+Threshold = Annotated[float, typer.Option("--threshold", min=0.0, max=1.0, help="Lowest score shown (0..1).")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def register(app: typer.Typer) -> None:
     """Add this capability's commands to the root app."""
+    app.command("screen")(screen_command)
+    app.command("compare")(compare_command)
+    app.command("screen-file")(screen_file_command)
+    app.command("decide")(decide_command)
+    app.command("rescreen")(rescreen_command)
+    counterparty = typer.Typer(help="Stored counterparties that `rescreen` checks again.", no_args_is_help=True)
+    counterparty.command("add")(counterparty_add_command)
+    counterparty.command("list")(counterparty_list_command)
+    app.add_typer(counterparty, name="counterparty")
+
+
+def screen_command(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Name of the party as written on the document.")],
+    country: Annotated[str | None, typer.Option("--country", help="Country (ISO code or name).")] = None,
+    birth_date: Annotated[str | None, typer.Option("--birth-date", help="YYYY[-MM[-DD]]")] = None,
+    schema: Annotated[str | None, typer.Option("--schema", help="Company, Person, Vessel, ...")] = None,
+    identifier: Annotated[list[str] | None, typer.Option("--identifier", help="IMO, registration number...")] = None,
+    threshold: Threshold = DEFAULT_THRESHOLD,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = DEFAULT_LIMIT,
+    as_json: Json = False,
+) -> None:
+    """Screen one name against every loaded list: ranked, explained matches."""
+    from tripline.screening.service import ScreenerCache, screen
+
+    app_ctx = get_ctx(ctx)
+    query = ScreeningQuery.build(
+        name, country=country, birth_date=birth_date, schema=schema, identifiers=tuple(identifier or ())
+    )
+    result = screen(app_ctx.db(), ScreenerCache(), query, threshold=threshold, limit=limit)
+    if as_json:
+        app_ctx.print_json(result.to_dict())
+        return
+    if not result.matches:
+        app_ctx.console.print(f"No match at or above {threshold:g} for {name!r}.")
+        return
+    table = Table(title=f"Matches for {name!r}")
+    for column in ("score", "caption", "schema", "list", "entry", "why", "decision"):
+        table.add_column(column)
+    for m in result.matches:
+        decision = m.decision["verdict"] if m.decision else ""
+        table.add_row(
+            f"{m.score:.2f}", m.caption, m.schema, m.list, m.list_entry_id, "\n".join(m.explanation), decision
+        )
+    app_ctx.console.print(table)
+
+
+def compare_command(
+    ctx: typer.Context,
+    name_a: Annotated[str | None, typer.Argument(help="First name.")] = None,
+    name_b: Annotated[str | None, typer.Argument(help="Second name.")] = None,
+    schema: Annotated[str | None, typer.Option("--schema")] = None,
+    pairs: Annotated[
+        Path | None, typer.Option("--pairs", help="CSV with name_a,name_b[,schema]: JSON lines out.")
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Score two names with the screening scorer and explain the score."""
+    from tripline.screening.compare import compare, compare_pairs
+
+    app_ctx = get_ctx(ctx)
+    if pairs is not None:
+        compare_pairs(pairs, sys.stdout)
+        return
+    if name_a is None or name_b is None:
+        raise InputError("give two names, or --pairs FILE", field="name_b" if name_a else "name_a")
+    result = compare(name_a, name_b, schema)
+    if as_json:
+        app_ctx.print_json(result.to_dict())
+        return
+    app_ctx.console.print(f"score {result.score:.2f} ({'match' if result.match else 'no match'})")
+    for line in result.explanation:
+        app_ctx.console.print(f"  {line}", highlight=False, markup=False)
+
+
+def screen_file_command(
+    ctx: typer.Context,
+    input_path: Annotated[Path, typer.Argument(help="CSV, JSON lines or Parquet file.")],
+    name_column: Annotated[str, typer.Option("--name-column")],
+    out: Annotated[Path, typer.Option("--out", help="Output: .csv, .jsonl or .parquet")],
+    country_column: Annotated[str | None, typer.Option("--country-column")] = None,
+    schema_column: Annotated[str | None, typer.Option("--schema-column")] = None,
+    birth_date_column: Annotated[str | None, typer.Option("--birth-date-column")] = None,
+    id_column: Annotated[str | None, typer.Option("--id-column")] = None,
+    schema: Annotated[str | None, typer.Option("--schema", help="Schema for rows without one.")] = None,
+    threshold: Threshold = DEFAULT_THRESHOLD,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = DEFAULT_LIMIT,
+    engine: Annotated[str, typer.Option("--engine", help="local or spark")] = "local",
+    master: Annotated[str, typer.Option("--master", help="Spark master URL")] = "local[*]",
+    as_json: Json = False,
+) -> None:
+    """Screen every row of a file; bad rows are reported with their line and skipped."""
+    from tripline.screening.batch import Columns
+    from tripline.screening.runner import screen_file
+    from tripline.screening.service import ScreenerCache
+
+    app_ctx = get_ctx(ctx)
+    columns = Columns(name_column, country_column, schema_column, birth_date_column, id_column, schema)
+    with Progress(console=app_ctx.err_console, transient=True) as progress:
+        task = progress.add_task("screening", total=None)
+        report = screen_file(
+            lambda: ScreenerCache().get(app_ctx.db()),
+            input_path,
+            out,
+            columns,
+            engine=engine,
+            master=master,
+            threshold=threshold,
+            limit=limit,
+            progress=lambda n: progress.advance(task, n),
+        )
+    if as_json:
+        app_ctx.print_json(report.to_dict())
+        return
+    for line, error in report.bad_rows:
+        app_ctx.err_console.print(f"skipped line {line}: {error}", highlight=False, markup=False)
+    app_ctx.console.print(
+        f"{report.screened} rows screened, {report.with_matches} with matches, "
+        f"{len(report.bad_rows)} bad rows skipped -> {out}"
+    )
+
+
+def decide_command(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="The screened name.")],
+    entity_id: Annotated[str, typer.Argument(help="The listed entity's id.")],
+    verdict: Annotated[str, typer.Option("--verdict", help="confirmed or false-positive")],
+    reason: Annotated[str, typer.Option("--reason")],
+    by: Annotated[str, typer.Option("--by", help="Who decided.")],
+    as_json: Json = False,
+) -> None:
+    """Record that a (query, entity) pair is a confirmed match or a false positive."""
+    from tripline.screening.decisions import Verdict, record_decision
+    from tripline.screening.normalize import Normaliser
+
+    app_ctx = get_ctx(ctx)
+    with app_ctx.db().transaction() as session:
+        decision = record_decision(
+            session,
+            Normaliser(),
+            query_name=query,
+            entity_id=entity_id,
+            verdict=Verdict.parse(verdict),
+            reason=reason,
+            decided_by=by,
+        )
+    if as_json:
+        app_ctx.print_json(decision.to_dict())
+    else:
+        app_ctx.console.print(
+            f"recorded: {decision.verdict.value} for {query!r} / {entity_id} by {decision.decided_by}"
+        )
+
+
+def counterparty_add_command(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Your reference for the party.")],
+    name: Annotated[str, typer.Argument()],
+    country: Annotated[str | None, typer.Option("--country")] = None,
+    schema: Annotated[str | None, typer.Option("--schema")] = None,
+    birth_date: Annotated[str | None, typer.Option("--birth-date")] = None,
+) -> None:
+    """Store a counterparty; `rescreen` checks it against every list change."""
+    from tripline.screening.counterparties import add_counterparty
+
+    app_ctx = get_ctx(ctx)
+    with app_ctx.db().transaction() as session:
+        add_counterparty(session, ref=ref, name=name, country=country, schema=schema, birth_date=birth_date)
+    app_ctx.console.print(f"counterparty {ref!r} stored")
+
+
+def counterparty_list_command(ctx: typer.Context) -> None:
+    """Stored counterparties and their current hits (JSON)."""
+    from tripline.screening.counterparties import list_counterparties
+
+    app_ctx = get_ctx(ctx)
+    with app_ctx.db().transaction() as session:
+        app_ctx.print_json(list_counterparties(session))
+
+
+def rescreen_command(ctx: typer.Context, threshold: Threshold = DEFAULT_THRESHOLD, as_json: Json = False) -> None:
+    """Re-check every stored counterparty against what changed in the lists since its last screening."""
+    from tripline.screening.counterparties import rescreen
+
+    app_ctx = get_ctx(ctx)
+    report = rescreen(app_ctx.db(), threshold=threshold)
+    if as_json:
+        app_ctx.print_json(report.to_dict())
+        return
+    app_ctx.console.print(
+        f"{report.counterparties} counterparties against {report.changed_entities} changed and "
+        f"{report.removed_entities} removed entities"
+    )
+    for change in report.changes:
+        app_ctx.console.print(
+            f"  {change.kind:8} {change.counterparty_ref}: {change.counterparty_name!r} ~ "
+            f"{change.matched_name!r} ({change.list}, {change.entity_id}) score {change.score:.2f}",
+            highlight=False,
+            markup=False,
+        )

@@ -1,0 +1,51 @@
+"""`screen-file`: read, validate, screen (local or Spark engine), write; one call for the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import structlog
+
+from tripline.errors import InputError
+from tripline.screening.batch import BatchReport, Columns, file_format, queries, screen_local, write_results
+from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD
+from tripline.screening.screener import Screener
+
+log = structlog.get_logger(__name__)
+
+ENGINES = ("local", "spark")
+
+
+def screen_file(
+    screener: Screener | Callable[[], Screener],
+    input_path: Path,
+    out: Path,
+    columns: Columns,
+    *,
+    engine: str = "local",
+    master: str = "local[*]",
+    threshold: float = DEFAULT_THRESHOLD,
+    limit: int = DEFAULT_LIMIT,
+    progress: Callable[[int], None] = lambda _n: None,
+) -> BatchReport:
+    """Screen every good row of `input_path` into `out`; bad rows are reported and skipped."""
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r} (one of: {', '.join(ENGINES)})", field="engine")
+    file_format(input_path)
+    file_format(out)
+    if not input_path.is_file():
+        raise InputError("no such file", file=input_path)
+    built = screener() if callable(screener) and not isinstance(screener, Screener) else screener
+    assert isinstance(built, Screener)
+    report = BatchReport()
+    items = queries(input_path, columns, report)
+    if engine == "spark":
+        from tripline.screening.spark import screen_spark
+
+        results = screen_spark(built, items, master=master, threshold=threshold, limit=limit)
+    else:
+        results = screen_local(built, items, threshold=threshold, limit=limit)
+    write_results(out, results, report, progress)
+    log.info("file screened", engine=engine, rows=report.rows, bad=len(report.bad_rows), out=str(out))
+    return report
