@@ -61,6 +61,10 @@ class Settings(BaseSettings):
         default="local", description="Authority code of the first administrator created by `tripline bootstrap`."
     )
     console_max_upload_mb: int = Field(default=20, ge=1, le=1024, description="Largest manifest upload accepted (MB).")
+    lists_sources: Path | None = Field(
+        default=None,
+        description="Extra watch-list registry (YAML shaped like tripline/lists/sources.yaml), e.g. a partner's lists.",
+    )
     log_json: bool = Field(default=False, description="Log JSON lines instead of console output.")
     log_level: str = Field(default="WARNING", description="Minimum log level.")
 

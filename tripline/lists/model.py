@@ -25,6 +25,10 @@ class SourceSpec:
     licence: str
     urls: tuple[str, ...] = ()  # official download addresses (for `lists update`)
     description: str = ""
+    licence_id: str = ""  # key of the licence in sources.yaml (``licence`` holds its text)
+    attribution: str = ""  # the line to show wherever this list's data is shown or passed on
+    topics: tuple[str, ...] = ()  # FollowTheMoney topics every entity of the list gets
+    program: str = ""  # programme of entries whose rows name none
 
 
 @dataclass
@@ -34,6 +38,7 @@ class ListEntry:
     entity: EntityProxy  # id already set, stable across reloads of the same list
     entry_id: str  # the list's own id for the entry (OFAC ent_num, UN DATAID, ...)
     programs: tuple[str, ...] = ()
+    section: str | None = None  # sub-list inside the source (CSL source code, EU CELEX act, ...)
 
 
 @dataclass
@@ -44,6 +49,9 @@ class LoadReport:
     declared_count: int | None = None  # what the file itself says it holds, if it says
     warnings: list[str] = field(default_factory=list)
     unjoined: int = 0  # rows of secondary files (aliases, addresses) with no primary entry
+    skipped: int = 0  # entries the file holds but that were not emitted (reasons in ``warnings``)
+    merged: int = 0  # rows folded into an entry emitted earlier (same list id given twice)
+    rows: int = 0  # primary records read (rows, elements, numbered items)
 
 
 @dataclass(frozen=True)
