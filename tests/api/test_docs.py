@@ -1,0 +1,68 @@
+"""Everything a user can call or set is documented (datasette's test_docs.py):
+every CLI command in docs/cli.md, every setting in docs/settings.md, every API route in docs/api.md."""
+
+from __future__ import annotations
+
+import re
+
+import click
+import typer
+
+from tests.api.harness import Node
+from tripline.cli.main import build_app
+from tripline.settings import REPO_DIR, Settings
+
+DOCS = REPO_DIR / "docs"
+
+
+def _commands(group: click.Command, prefix: str) -> list[str]:
+    out = []
+    if isinstance(group, click.Group):
+        for name, command in group.commands.items():
+            if command.hidden:
+                continue
+            path = f"{prefix} {name}"
+            out.append(path)
+            out.extend(_commands(command, path))
+    return out
+
+
+def _text(name: str) -> str:
+    return (DOCS / name).read_text(encoding="utf-8")
+
+
+def test_every_cli_command_is_documented() -> None:
+    root = typer.main.get_command(build_app())
+    commands = _commands(root, "tripline")
+    assert "tripline serve" in commands and "tripline users create" in commands
+    text = _text("cli.md")
+    missing = [c for c in commands if f"`{c}" not in text]
+    assert not missing, f"undocumented in docs/cli.md: {missing}"
+
+
+def test_every_setting_is_documented() -> None:
+    text = _text("settings.md")
+    names = [f"TRIPLINE_{name.upper()}" for name in Settings.model_fields]
+    assert "TRIPLINE_CONSOLE_SESSION_HOURS" in names
+    missing = [n for n in names if f"`{n}`" not in text]
+    assert not missing, f"undocumented in docs/settings.md: {missing}"
+
+
+def test_every_api_route_is_documented(node: Node) -> None:
+    text = _text("api.md")
+    routes = [
+        f"{method.upper()} {path}"
+        for path, ops in node.app.openapi()["paths"].items()
+        for method in ops
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+    assert "POST /match/{dataset}" in routes or "GET /api/me" in routes
+    missing = [r for r in routes if f"`{r}`" not in text]
+    assert not missing, f"undocumented in docs/api.md: {missing}"
+
+
+def test_docs_name_no_route_that_does_not_exist(node: Node) -> None:
+    documented = set(re.findall(r"`(GET|POST|PUT|PATCH|DELETE) (/[^`\s]*)`", _text("api.md")))
+    known = {(method.upper(), path) for path, ops in node.app.openapi()["paths"].items() for method in ops}
+    stale = sorted(d for d in documented if d not in known)
+    assert not stale, f"docs/api.md names routes that do not exist: {stale}"
