@@ -243,7 +243,7 @@ class _Generator:
         vessel_name, vessel_imo = rng.choice(self.vessels)
         count = containers or (1 if rng.random() < 0.75 else rng.randint(2, 3))
         return Shipment(
-            bill_of_lading=f"{prefix}{self.seed % 1000:03d}{index:07d}",
+            bill_of_lading=f"{prefix}{self.seed % 1000:03d}X{index:07d}",
             containers=tuple(self.container() for _ in range(count)),
             parties=tuple(parties),
             goods=tuple(goods),
@@ -390,10 +390,20 @@ def generate(n: int, seed: int, ref: ReferenceData, *, spec: DemoSpec | None = N
         shipments.append(shipment)
         if why:
             positives[shipment.bill_of_lading] = why
-    planted_docs = []
+    planted_at: list[tuple[Shipment, dict[str, Any]]] = []
     for shipment, doc in planted:
-        position = gen.rng.randint(0, len(shipments))
-        shipments.insert(position, shipment)
-        positives[shipment.bill_of_lading] = f"planted: {doc['scenario']}"
-        planted_docs.append({"bill_of_lading": shipment.bill_of_lading, "containers": list(shipment.containers), **doc})
+        shipments.insert(gen.rng.randint(0, len(shipments)), shipment)
+        planted_at.append((shipment, doc))
+    # number the bills of lading in file order, so planted ones do not stand out by number
+    renamed: dict[str, str] = {}
+    for i, shipment in enumerate(shipments):
+        new = f"TLDM{seed % 1000:03d}{i:07d}"
+        renamed[shipment.bill_of_lading] = new
+        shipments[i] = shipment.model_copy(update={"bill_of_lading": new})
+    positives = {renamed[bl]: why for bl, why in positives.items()}
+    planted_docs = []
+    for shipment, doc in planted_at:
+        bl = renamed[shipment.bill_of_lading]
+        positives[bl] = f"planted: {doc['scenario']}"
+        planted_docs.append({"bill_of_lading": bl, "containers": list(shipment.containers), **doc})
     return DemoTraffic(shipments, gen.scans, planted_docs, positives)

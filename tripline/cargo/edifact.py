@@ -238,7 +238,27 @@ def _consignment_segment(current: _Consignment, seg: Segment, line: int) -> None
 
 
 def _chunks(text: str, size: int = 70) -> list[str]:
-    return [text[i : i + size] for i in range(0, len(text), size)][:5] or [""]
+    """Split at spaces into at most 5 components of ``size`` characters (the reader joins them with a space)."""
+    parts: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        while len(word) > size:  # a word longer than a component: cut it
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(word[:size])
+            word = word[size:]
+        if not current:
+            current = word
+        elif len(current) + 1 + len(word) <= size:
+            current += " " + word
+        else:
+            parts.append(current)
+            current = word
+    parts.append(current)
+    if len(parts) > 5:
+        raise ValueError(f"text too long for 5 components of {size} characters")
+    return parts
 
 
 def _num(value: float | None) -> str:

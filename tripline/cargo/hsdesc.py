@@ -108,7 +108,7 @@ class Consistency:
 class HsConsistency:
     """Built once from the HS nomenclature; :meth:`check` is cached per (description, heading)."""
 
-    def __init__(self, ref: ReferenceData, *, min_best: float = 0.5, ratio: float = 0.25) -> None:
+    def __init__(self, ref: ReferenceData, *, min_best: float = 0.35, ratio: float = 0.25) -> None:
         self.min_best = min_best
         self.ratio = ratio
         vocab: dict[str, set[str]] = defaultdict(set)

@@ -112,6 +112,8 @@ def _load_hs(folder: Path) -> dict[str, HsEntry]:
     if header[:5] != ["section", "hscode", "description", "parent", "level"]:
         raise ConfigError(f"unexpected HS header {header}", file=folder / "harmonized_system")
     for row in rows:
+        if row[0] == "TOTAL":
+            continue  # Comtrade's "99 commodities not specified": not part of the HS nomenclature
         out[row[1]] = HsEntry(code=row[1], description=row[2], level=int(row[4]))
     return out
 

@@ -108,6 +108,13 @@ def known_shippers(db: Database) -> set[str]:
         return set(session.scalars(select(CargoShipment.shipper_key).distinct()))
 
 
+def shippers_outside(db: Database, source_file: str) -> set[str]:
+    """Shippers of shipments stored from files other than ``source_file``."""
+    with db.transaction() as session:
+        q = select(CargoShipment.shipper_key).where(CargoShipment.source_file != source_file).distinct()
+        return set(session.scalars(q))
+
+
 def stored_shipments(db: Database, bills: Iterable[str] | None = None) -> list[Shipment]:
     with db.transaction() as session:
         query = select(CargoShipment.payload).order_by(CargoShipment.id)
@@ -130,6 +137,32 @@ def record_outcome(db: Database, bill_of_lading: str, result: OutcomeResult, not
         row = CargoOutcome(bill_of_lading=bill_of_lading, result=result.value, note=note, recorded_at=datetime.now(UTC))
         session.add(row)
     return {"bill_of_lading": bill_of_lading, "result": result.value, "note": note}
+
+
+def record_outcomes(db: Database, rows: Iterable[tuple[str, OutcomeResult, str]], *, file: Path | None = None) -> int:
+    """Record many outcomes in one transaction; an unknown bill of lading rejects the whole batch."""
+    items = list(rows)
+    now = datetime.now(UTC)
+    with db.transaction() as session:
+        wanted = sorted({bl for bl, _, _ in items})
+        found: set[str] = set()
+        for chunk in range(0, len(wanted), 500):
+            q = select(CargoShipment.bill_of_lading).where(
+                CargoShipment.bill_of_lading.in_(wanted[chunk : chunk + 500])
+            )
+            found.update(session.scalars(q))
+        missing = [bl for bl in wanted if bl not in found]
+        if missing:
+            raise NotFoundError(
+                f"{len(missing)} bill(s) of lading not loaded, e.g. {missing[0]!r}; nothing recorded",
+                file=file,
+                field="bill_of_lading",
+            )
+        session.add_all(
+            CargoOutcome(bill_of_lading=bl, result=result.value, note=note, recorded_at=now)
+            for bl, result, note in items
+        )
+    return len(items)
 
 
 def outcomes(db: Database) -> dict[str, bool]:

@@ -2,8 +2,195 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tripline.cli.context import AppContext, get_ctx
+
+demo_app = typer.Typer(help="Generate demo data.", no_args_is_help=True)
+manifest_app = typer.Typer(
+    help="Check and load cargo manifests (CSV, JSON lines, Parquet, EDIFACT CUSCAR).", no_args_is_help=True
+)
+outcome_app = typer.Typer(help="Record inspection outcomes and measure the targeting queue.", no_args_is_help=True)
+
+
+def _progress(app_ctx: AppContext, label: str) -> Progress:
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=app_ctx.err_console,
+        transient=True,
+    )
+
+
+def target(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Manifest: .csv, .jsonl, .parquet or .edi (CUSCAR).")],
+    engine: Annotated[str, typer.Option(help="local or spark (PySpark local[2]).")] = "local",
+    top: Annotated[int | None, typer.Option(help="Show the first K of the queue.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per shipment.")] = False,
+    policy: Annotated[Path | None, typer.Option(help="Targeting policy YAML (default: the bundled one).")] = None,
+    model: Annotated[str, typer.Option(help="rules (policy weights) or learned (fitted on outcomes).")] = "rules",
+    scans: Annotated[Path | None, typer.Option(help="Portal scans (default: FILE.scans.jsonl if present).")] = None,
+) -> None:
+    """Rank the shipments of a manifest for inspection, each with the reasons for its score."""
+    from tripline.cargo.engine import Engine
+    from tripline.cargo.run import run_target
+    from tripline.errors import InputError
+
+    app_ctx = get_ctx(ctx)
+    try:
+        chosen = Engine(engine)
+    except ValueError:
+        raise InputError(f"unknown engine {engine!r} (local or spark)", field="engine") from None
+    with _progress(app_ctx, f"targeting ({chosen.value})") as bar:
+        task = bar.add_task("target", total=None)
+        run = run_target(
+            app_ctx.settings,
+            file,
+            db=app_ctx.db(),
+            engine=chosen,
+            policy_path=policy,
+            model=model,
+            scans=scans,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    for err in run.errors[:20]:
+        app_ctx.err_console.print(f"[yellow]rejected:[/] {err}", highlight=False)
+    if len(run.errors) > 20:
+        app_ctx.err_console.print(f"[yellow]... and {len(run.errors) - 20} more rejected rows[/]")
+    queue = run.ranked[:top] if top is not None else run.ranked
+    if as_json:
+        app_ctx.print_json([s.to_dict() for s in queue])
+        return
+    table = Table(title=f"{file.name}: {run.shipments} shipments, {run.per_second:,.0f}/s ({run.engine}, {run.scorer})")
+    for col in ("#", "bill of lading", "containers", "score", "action", "reasons"):
+        table.add_column(col)
+    for s in queue:
+        reasons = "\n".join(f"{r.points:+.1f} {r.detail}" for r in s.reasons[:4])
+        table.add_row(str(s.rank), s.bill_of_lading, " ".join(s.containers), f"{s.score:.2f}", s.action.value, reasons)
+    app_ctx.console.print(table)
+
+
+@demo_app.command("manifest")
+def demo_manifest(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option(help="Manifest file to write (.csv, .jsonl, .parquet or .edi).")],
+    shipments: Annotated[int, typer.Option(help="Number of shipments, planted ones included.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same traffic).")] = 1,
+) -> None:
+    """Write demo traffic with the seed cables' situations planted in it (and scans, FILE.planted.json)."""
+    from tripline.cargo.run import make_demo
+
+    app_ctx = get_ctx(ctx)
+    app_ctx.print_json(make_demo(app_ctx.settings, out, shipments, seed))
+
+
+@manifest_app.command("load")
+def manifest_load(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Manifest: .csv, .jsonl, .parquet or .edi (CUSCAR).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Validate a manifest and store its good shipments (one transaction); report the bad rows."""
+    from tripline.cargo.reference import load_reference
+    from tripline.cargo.store import load_manifest
+
+    app_ctx = get_ctx(ctx)
+    summary = load_manifest(app_ctx.db(), file, load_reference(app_ctx.settings.data_dir))
+    if as_json:
+        app_ctx.print_json(summary.to_dict())
+    else:
+        for err in summary.errors:
+            app_ctx.err_console.print(f"[yellow]rejected:[/] {err}", highlight=False)
+        app_ctx.console.print(f"{summary.loaded} shipments loaded, {len(summary.errors)} rejected", highlight=False)
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+@manifest_app.command("check")
+def manifest_check(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Manifest: .csv, .jsonl, .parquet or .edi (CUSCAR).")],
+) -> None:
+    """Validate a manifest without storing it; exit 1 if any row is rejected."""
+    from tripline.cargo.readers import read_manifest
+    from tripline.cargo.reference import load_reference
+
+    app_ctx = get_ctx(ctx)
+    result = read_manifest(file, load_reference(app_ctx.settings.data_dir))
+    for err in result.errors:
+        app_ctx.err_console.print(f"[yellow]rejected:[/] {err}", highlight=False)
+    app_ctx.console.print(f"{len(result.shipments)} shipments valid, {len(result.errors)} rejected", highlight=False)
+    if result.errors:
+        raise typer.Exit(1)
+
+
+@outcome_app.command("record")
+def outcome_record(
+    ctx: typer.Context,
+    bill_of_lading: Annotated[str, typer.Argument(help="Bill of lading of a loaded shipment.")],
+    result: Annotated[str, typer.Argument(help="inspected_clean, seized or referred.")],
+    note: Annotated[str, typer.Option(help="Free-text note.")] = "",
+) -> None:
+    """Record the outcome of an inspection."""
+    from tripline.cargo.store import parse_result, record_outcome
+
+    app_ctx = get_ctx(ctx)
+    app_ctx.print_json(record_outcome(app_ctx.db(), bill_of_lading, parse_result(result), note))
+
+
+@outcome_app.command("import")
+def outcome_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV with bill_of_lading,result[,note].")],
+) -> None:
+    """Record many outcomes from a CSV (all or nothing)."""
+    from tripline.cargo.run import import_outcomes
+
+    app_ctx = get_ctx(ctx)
+    app_ctx.print_json(import_outcomes(app_ctx.db(), file))
+
+
+@outcome_app.command("report")
+def outcome_report(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The manifest whose queue is measured.")],
+    k: Annotated[list[int] | None, typer.Option(help="Cut-offs k (repeatable).")] = None,
+    percent: Annotated[list[float] | None, typer.Option(help="Cut-offs in % inspected (repeatable).")] = None,
+    model: Annotated[str, typer.Option(help="rules or learned.")] = "rules",
+) -> None:
+    """Precision@k and recall@k (and at n% inspected) of the queue, from the recorded outcomes."""
+    from tripline.cargo.run import outcome_report as report
+
+    app_ctx = get_ctx(ctx)
+    app_ctx.print_json(
+        report(app_ctx.settings, app_ctx.db(), file, ks=k or [10, 50, 100], percents=percent or [1.0, 5.0], model=model)
+    )
+
+
+@outcome_app.command("learn")
+def outcome_learn(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The manifest whose shipments have recorded outcomes.")],
+    l2: Annotated[float, typer.Option(help="L2 regularisation strength.")] = 1.0,
+) -> None:
+    """Fit the learned queue (logistic regression over the indicators) on the recorded outcomes."""
+    from tripline.cargo.run import learn
+
+    app_ctx = get_ctx(ctx)
+    app_ctx.print_json(learn(app_ctx.settings, app_ctx.db(), file, l2=l2).to_dict())
 
 
 def register(app: typer.Typer) -> None:
     """Add this capability's commands to the root app."""
+    app.command("target")(target)
+    app.add_typer(demo_app, name="demo")
+    app.add_typer(manifest_app, name="manifest")
+    app.add_typer(outcome_app, name="outcome")

@@ -1,0 +1,102 @@
+"""The real capabilities behind the targeting Protocols: [screening] and [controls].
+
+:func:`real_matchers` is the factory the engines use (also inside Spark workers): a
+screener over the watch lists currently loaded in the database (``tripline lists load``)
+and the goods classifier over the bundled control lists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+
+from tripline.cargo.ports import GoodsClassifier, GoodsMatch, PartyHit, PartyScreener
+from tripline.errors import InputError, NotFoundError
+from tripline.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+MULTILATERAL = frozenset({"WA", "MTCR", "NSG", "AG", "CWC"})
+POSSIBLE = 0.5  # value of "listed only if the open parameters reach the thresholds"
+POSSIBLE_MIN_SCORE = 0.9  # ... for a candidate the classifier ranks at least this high
+
+
+class ScreeningParties:
+    """PartyScreener over a ``tripline.screening`` Screener."""
+
+    def __init__(self, screener: Any, threshold: float = 0.8) -> None:
+        self.screener = screener
+        self.threshold = threshold
+
+    def screen_party(self, name: str, country: str | None) -> list[PartyHit]:
+        from tripline.screening.result import ScreeningQuery
+
+        try:
+            query = ScreeningQuery.build(name, country=country)
+        except InputError:
+            query = ScreeningQuery.build(name)
+        result = self.screener.screen(query, threshold=self.threshold)
+        return [
+            PartyHit(list_name=m.matched_name or m.caption, source=m.list, score=float(m.score), entity_id=m.entity_id)
+            for m in result.matches
+        ]
+
+
+class ControlsGoods:
+    """GoodsClassifier over a ``tripline.controls`` Classifier.
+
+    A description the classifier finds listed counts 1.0; one that is listed only if open
+    parameters reach the thresholds counts ``POSSIBLE`` when its best candidate belongs to a
+    multilateral regime and ranks at least ``POSSIBLE_MIN_SCORE``.
+    """
+
+    def __init__(self, classifier: Any) -> None:
+        self.classifier = classifier
+
+    def classify_goods(self, description: str, hs_code: str) -> list[GoodsMatch]:
+        from tripline.controls.schema import GoodsQuery, Listed
+
+        result = self.classifier.classify(GoodsQuery(description=description, hs_code=hs_code))
+        verdict = result.verdict
+        if verdict.listed is Listed.NO or not result.candidates:
+            return []
+        top = result.candidates[0]
+        regimes = tuple(r for r in top.regimes if r in MULTILATERAL)
+        if verdict.listed is Listed.YES:
+            value = 1.0
+        elif regimes and top.score >= POSSIBLE_MIN_SCORE:
+            value = POSSIBLE
+        else:
+            return []
+        status = "listed" if verdict.listed is Listed.YES else "possibly listed (open parameters)"
+        return [
+            GoodsMatch(entry=top.code, title=f"{top.title} [{status}]", regimes=regimes, score=value, source="controls")
+        ]
+
+
+def load_screener(settings: Settings) -> Any:
+    """A Screener over the lists loaded in the database; refuses an empty one."""
+    from tripline.lists.store import current_entities
+    from tripline.screening.screener import Screener
+    from tripline.store.db import Database
+
+    db = Database.from_settings(settings)
+    try:
+        db.upgrade()
+        with db.transaction() as session:
+            screener = Screener(list(current_entities(session)))
+    finally:
+        db.dispose()
+    if len(screener) == 0:
+        raise NotFoundError("no watch lists are loaded: run `tripline lists load` first", field="lists")
+    return screener
+
+
+def real_matchers(settings: Settings) -> tuple[PartyScreener, GoodsClassifier]:
+    from tripline.controls.classify import Classifier
+
+    screener = ScreeningParties(load_screener(settings))
+    classifier = ControlsGoods(Classifier.from_settings(settings))
+    log.info("matchers built", entities=len(screener.screener))
+    return screener, classifier
