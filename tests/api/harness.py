@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -13,6 +14,8 @@ from tests.conftest import BUNDLED_DATA
 from tripline.api.app import create_app
 from tripline.auth.roles import Role
 from tripline.auth.service import create_user, issue_token
+from tripline.lists.loader import load_files
+from tripline.lists.model import SourceSpec
 from tripline.settings import Settings
 from tripline.store.db import Database
 
@@ -48,7 +51,26 @@ USERS = (
 )
 
 
+SDN_SLICE = Path(__file__).resolve().parent / "data" / "sdn_slice"  # made by data/build_sdn_slice.py
+
+
+def load_sdn_slice(db: Database) -> None:
+    """A real slice of the OFAC SDN list (non-proliferation entries, LIMMT, SBIG)."""
+    spec = SourceSpec(
+        id="us_ofac_sdn",
+        title="OFAC SDN (test slice)",
+        publisher="US Department of the Treasury, OFAC",
+        format="ofac_csv",
+        files=(),
+        licence="Public domain (17 U.S.C. 105)",
+        topics=("sanction",),
+    )
+    paths = [SDN_SLICE / "sdn.csv", SDN_SLICE / "alt.csv", SDN_SLICE / "add.csv"]
+    load_files(db, spec, paths, format_name="ofac_csv")
+
+
 def make_node(settings: Settings, db: Database) -> Node:
+    load_sdn_slice(db)
     node = Node(create_app(settings, db), db, settings)
     for username, role, authority in USERS:
         create_user(db, username, role=role, authority=authority, password=PASSWORD)

@@ -21,13 +21,12 @@ CORE_ROUTERS: tuple[str, ...] = (
     "tripline.api.health:build_router",
     "tripline.api.users:build_router",
     "tripline.api.cases:build_router",
+    "tripline.api.screening:build_router",
     "tripline.web.routes:build_router",
 )
 
 # "module:function" -> function(settings) returns an APIRouter. A capability adds itself here.
-ROUTER_FACTORIES: tuple[str, ...] = (
-    "tripline.exchange.http:build_router",
-)
+ROUTER_FACTORIES: tuple[str, ...] = ("tripline.exchange.http:build_router",)
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
