@@ -30,7 +30,7 @@ def _first_cells(line: bytes) -> list[str]:
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     sdn = _lines("sdn.csv")
-    npwmd = [line for line in sdn if "NPWMD" in (_first_cells(line) + ["", "", "", ""])[3]][:60]
+    npwmd = [line for line in sdn if "NPWMD" in [*_first_cells(line), "", "", "", ""][3]][:60]
     keep = {_first_cells(line)[0] for line in npwmd} | ALWAYS
     for name in ("sdn.csv", "alt.csv", "add.csv"):
         lines = [line for line in _lines(name) if (_first_cells(line) or [""])[0] in keep]
