@@ -68,9 +68,13 @@ class MetiTextFormat:
 
 
 def _parse_file(path: Path, spec: SourceSpec, report: LoadReport, limits: ReadLimits) -> Iterator[ListEntry]:
-    lines = [line.rstrip("\r\n") for line in text_lines(path, limits=limits)]
-    if not lines or not lines[0].lstrip("\ufeff").startswith("○"):
-        raise FormatError("not a METI designated-entity list: no title line starting with ○", file=path, line=1)
+    lines: list[str] = []
+    for line in text_lines(path, limits=limits):
+        if not lines and not line.lstrip("\ufeff").startswith("○"):  # refuse at the first line, not at the end
+            raise FormatError("not a METI designated-entity list: no title line starting with ○", file=path, line=1)
+        lines.append(line.rstrip("\r\n"))
+    if not lines:
+        raise FormatError("empty file: no METI list", file=path, line=1)
     start = next((i + 1 for i, line in enumerate(lines[:20]) if "最終更新日" in line), None)
     if start is None:
         raise FormatError("not a METI designated-entity list: no 最終更新日 (last update) line", file=path, line=1)

@@ -56,14 +56,19 @@ def _norm(column: str) -> str:
     return _NORM.sub("", column.strip().lstrip("\ufeff").lower())
 
 
+def _plausible(header: Sequence[str]) -> bool:
+    """A name column, at least three known columns, and at least half the columns known."""
+    roles = [COLUMNS.get(_norm(c)) for c in header]
+    known = [r for r in roles if r is not None]
+    return ("name" in known or "cleanname" in known) and len(known) >= 3 and 2 * len(known) >= len(roles)
+
+
 class OpenSanctionsCsvFormat:
     name = "os_csv"
     title = "OpenSanctions curated list CSV (header mapped by column name)"
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        roles = [COLUMNS.get(_norm(c)) for c in header_of(decode_head(head))]
-        known = [r for r in roles if r is not None]
-        return ("name" in known or "cleanname" in known) and len(known) >= 3 and len(known) >= len(roles) // 2
+        return _plausible(header_of(decode_head(head)))
 
     def parse(
         self, paths: Sequence[Path], spec: SourceSpec, report: LoadReport, limits: ReadLimits = DEFAULT_LIMITS
@@ -76,11 +81,15 @@ class OpenSanctionsCsvFormat:
                 if header is None:
                     columns = [c.strip().lstrip("\ufeff") for c in row]
                     header = [COLUMNS.get(_norm(c), "") for c in row]
-                    if "name" not in header and "cleanname" not in header:
+                    if not _plausible(row):
                         raise FormatError(
-                            f"not an OpenSanctions list CSV: no name column in {', '.join(row[:8])}",
-                            file=path, line=line, field="name",
-                        )  # fmt: skip
+                            "not an OpenSanctions list CSV: the header needs a name column and mostly known "
+                            f"columns ({', '.join(sorted(COLUMNS))}); found {', '.join(columns[:8])}"
+                            f"{'...' if len(columns) > 8 else ''}",
+                            file=path,
+                            line=line,
+                            field="name" if "name" not in header and "cleanname" not in header else columns[0],
+                        )
                     continue
                 if not any(cell.strip() for cell in row):
                     continue
