@@ -94,3 +94,29 @@ def test_security_headers(node: Node) -> None:
     assert answer.headers["x-frame-options"] == "DENY"
     assert "default-src 'self'" in answer.headers["content-security-policy"]
     assert node.client().get("/static/vendor/htmx.min.js").status_code == 200
+
+
+def test_screen_limmt_and_record_a_decision(node: Node) -> None:
+    client, csrf = signed_in(node, "ana")
+    page = client.get("/screen", params={"name": "LIMMT"})
+    assert page.status_code == 200 and "LIMMT ECONOMIC AND TRADE COMPANY" in page.text
+    entity_id = re.search(r'name="entity_id" value="([^"]+)"', page.text)
+    assert entity_id is not None
+    done = client.post(
+        "/screen/decisions",
+        data={
+            "query_name": "LIMMT",
+            "entity_id": entity_id.group(1),
+            "verdict": "false_positive",
+            "reason": "different firm, other address",
+            "back": "/screen?name=LIMMT",
+            "csrf_token": csrf,
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/screen?name=LIMMT"
+    again = client.get("/screen", params={"name": "LIMMT"}).text
+    assert "different firm, other address" in again and "ana@JP-CUSTOMS" in again
+    # an exchange officer has no screening page
+    officer, _ = signed_in(node, "eve")
+    assert officer.get("/screen", headers={"Accept": "text/html"}).status_code == 403

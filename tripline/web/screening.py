@@ -1,0 +1,80 @@
+"""Console pages for screening: screen a name, read the explained matches, record a decision."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tripline.api.deps import get_db
+from tripline.api.screening import decided_by, own_decisions
+from tripline.auth.roles import Permission
+from tripline.errors import InputError
+from tripline.screening.decisions import Verdict, record_decision
+from tripline.screening.result import ScreeningQuery, ScreeningResult
+from tripline.screening.service import ScreenerCache, screen
+from tripline.settings import Settings
+from tripline.store.db import Database
+from tripline.web.render import Page, page, render
+
+REVIEW_THRESHOLD = 0.5  # the console shows candidates from here; the score says how close each is
+SCHEMAS = ("", "Company", "Organization", "Person", "Vessel", "LegalEntity")
+
+
+def build_router(_settings: Settings) -> APIRouter:
+    router = APIRouter()
+    cache = ScreenerCache()
+
+    @router.get("/screen", response_class=HTMLResponse)
+    def screen_page(
+        request: Request,
+        name: str = Query(default="", max_length=1000),
+        country: str = Query(default="", max_length=64),
+        schema: str = Query(default="", max_length=64),
+        threshold: float = Query(default=REVIEW_THRESHOLD, ge=0.0, le=1.0),
+        pg: Page = Depends(page),
+        db: Database = Depends(get_db),
+    ) -> Response:
+        pg.require(Permission.SCREEN)
+        result: ScreeningResult | None = None
+        error: str | None = None
+        if name.strip():
+            try:
+                query = ScreeningQuery.build(name, country=country or None, schema=schema or None)
+                result = own_decisions(screen(db, cache, query, threshold=threshold, limit=20), pg.principal)
+            except InputError as exc:
+                error = exc.message
+        form = {"name": name, "country": country, "schema": schema, "threshold": threshold}
+        back = "/screen?" + urlencode(form)
+        return render(
+            request, "screen.html", pg, result=result, form=form, error=error, schemas=SCHEMAS,
+            verdicts=list(Verdict), back=back,
+        )  # fmt: skip
+
+    @router.post("/screen/decisions")
+    def decide(
+        query_name: str = Form(max_length=1000),
+        entity_id: str = Form(max_length=255),
+        verdict: Verdict = Form(),
+        reason: str = Form(max_length=4000),
+        back: str = Form(default="/screen", max_length=2000),
+        pg: Page = Depends(page),
+        db: Database = Depends(get_db),
+    ) -> Response:
+        pg.require(Permission.SCREEN)
+        screener = cache.get(db)
+        with db.transaction() as session:
+            record_decision(
+                session,
+                screener.normaliser,
+                query_name=query_name,
+                entity_id=entity_id,
+                verdict=verdict,
+                reason=reason,
+                decided_by=decided_by(pg.principal),
+            )
+        target = back if back.startswith("/screen") else "/screen"
+        return RedirectResponse(target, status_code=303)
+
+    return router
