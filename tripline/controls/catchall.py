@@ -1,0 +1,128 @@
+"""Catch-all controls (EU Reg. 2021/821 Art. 4; 15 CFR 744.2/744.3/744.4/744.21; embargoes)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pycountry
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from tripline.errors import ConfigError, InputError
+
+CATCH_ALL_FILE = Path(__file__).with_name("data") / "catch_all.yaml"
+
+
+class EndUseRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    keywords: list[str] = Field(min_length=1)
+    rules: list[str] = Field(min_length=1)
+    needs_embargo: bool = False
+    us_countries: list[str] = []
+    us_rule: str | None = None
+
+
+class DestinationRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    countries: list[str] = Field(min_length=1)
+    rules: list[str] = Field(min_length=1)
+
+
+class EndUserRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    names: list[str] = Field(min_length=1)
+    why: str
+
+
+class CatchAllSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    end_use: list[EndUseRule]
+    destinations: list[DestinationRule]
+    arms_embargoes: list[str]
+    arms_embargoes_source: str
+    end_users: list[EndUserRow]
+
+
+@dataclass(frozen=True)
+class CatchAllResult:
+    applies: bool
+    rules: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+def country_code(value: str) -> str:
+    """ISO 3166 alpha-2 code of a code or name ("SY", "SYR", "Syria"); InputError if unknown."""
+    text = value.strip()
+    try:
+        if len(text) == 2:
+            found = pycountry.countries.get(alpha_2=text.upper())
+        elif len(text) == 3:
+            found = pycountry.countries.get(alpha_3=text.upper())
+        else:
+            found = pycountry.countries.lookup(text)
+    except LookupError:
+        found = None
+    if found is None:
+        raise InputError(f"unknown destination country {value!r} (use ISO 3166 alpha-2)", field="destination")
+    return str(found.alpha_2)
+
+
+class CatchAll:
+    """Decides whether a catch-all applies to a query's end use, end user and destination."""
+
+    def __init__(self, spec: CatchAllSpec) -> None:
+        self.spec = spec
+        self._end_use = [
+            (rule, re.compile(r"\b(?:" + "|".join(re.escape(k) for k in rule.keywords) + r")\b", re.IGNORECASE))
+            for rule in spec.end_use
+        ]
+
+    @classmethod
+    def load(cls, path: Path = CATCH_ALL_FILE) -> CatchAll:
+        try:
+            return cls(CatchAllSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise ConfigError(f"invalid catch-all rules: {err['msg']}", file=path, field=str(err["loc"])) from exc
+
+    def listed_end_user(self, name: str) -> str | None:
+        norm = " ".join(re.findall(r"[a-z0-9]+", name.lower()))
+        for row in self.spec.end_users:
+            for alias in row.names:
+                if re.search(rf"\b{re.escape(alias)}\b", norm):
+                    return row.why
+        return None
+
+    def check(self, end_use: str | None, end_user: str | None, destination: str | None) -> CatchAllResult:
+        rules: list[str] = []
+        reasons: list[str] = []
+        country = country_code(destination) if destination else None
+        embargoed = country in self.spec.arms_embargoes if country else False
+        for rule, pattern in self._end_use:
+            m = pattern.search(end_use or "")
+            if not m:
+                continue
+            if rule.needs_embargo:
+                if embargoed:
+                    rules.extend(rule.rules)
+                    reasons.append(f"military end use {m.group(0)!r} and {country} is under an arms embargo")
+                if rule.us_rule and country in rule.us_countries:
+                    rules.append(rule.us_rule)
+                    reasons.append(f"military end use {m.group(0)!r} in {country}")
+                continue
+            rules.extend(rule.rules)
+            reasons.append(f"end use {m.group(0)!r} is a {rule.id.replace('_', '/')} end use")
+        if end_user:
+            why = self.listed_end_user(end_user)
+            if why is not None:
+                rules.append("EU Reg. 2021/821 Art. 4(1)(a) and US 15 CFR 744 (listed end user)")
+                reasons.append(f"end user {end_user!r} is a designated proliferation end user: {why}")
+        if country:
+            for dest in self.spec.destinations:
+                if country in dest.countries:
+                    rules.extend(dest.rules)
+                    reasons.append(f"destination {country} is subject to embargo or sanctions rules")
+        return CatchAllResult(bool(rules), tuple(dict.fromkeys(rules)), tuple(reasons))

@@ -1,0 +1,308 @@
+"""Goods classification: rank control-list entries for a description, check thresholds, and
+give a verdict in both vocabularies (EU Annex I code and US ECCN/EAR99) with the catch-all."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import structlog
+
+from tripline.controls.catalogue import Catalogue
+from tripline.controls.catchall import CatchAll
+from tripline.controls.hs import HsMatch, HsNomenclature
+from tripline.controls.index import (
+    TAIL_WEIGHT,
+    CodeDoc,
+    LexicalRanker,
+    Ranker,
+    best_items,
+    build_docs,
+    head_term,
+    split_head,
+)
+from tripline.controls.model import ControlEntry
+from tripline.controls.schema import (
+    Candidate,
+    Classification,
+    GoodsQuery,
+    Listed,
+    ParameterCheck,
+    ParamVerdict,
+    Verdict,
+)
+from tripline.controls.textnorm import tokens
+from tripline.controls.thresholds import Check, Known, branch_of, evaluate, read_known
+from tripline.controls.vocabulary import SynonymHit, Vocabulary
+from tripline.settings import Settings
+from tripline.store.db import Database
+
+log = structlog.get_logger(__name__)
+
+VOCAB_BONUS = 0.35  # score added to an entry a vocabulary term points to
+HS_BONUS = 0.1  # score added to an entry the declared HS heading supports
+MIN_CANDIDATE = 0.12  # below this a code is not shown
+MIN_RELEVANT = 0.45  # a candidate must reach this to make the verdict "yes" or "unknown"
+MAX_CANDIDATES = 5
+
+
+@dataclass(frozen=True)
+class Ranked:
+    code: str
+    score: float
+    evidence: tuple[str, ...]
+    relevant: bool  # names the goods: a vocabulary term, or the head noun of the description
+
+
+class Classifier:
+    """Classify goods descriptions against a :class:`Catalogue`. Build once, call many times."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        *,
+        data_dir: Path,
+        vocabulary: Vocabulary | None = None,
+        hs: HsNomenclature | None = None,
+        catch_all: CatchAll | None = None,
+        ranker: Ranker | None = None,
+    ) -> None:
+        self.catalogue = catalogue
+        self.vocabulary = vocabulary or Vocabulary.load()
+        self.hs = hs or HsNomenclature.load(data_dir)
+        self.catch_all = catch_all or CatchAll.load()
+        self.docs = build_docs(catalogue)
+        self.by_code: dict[str, CodeDoc] = {d.code: d for d in self.docs}
+        self.lexical = LexicalRanker(self.docs)
+        self.ranker: Ranker = ranker or self.lexical
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Classifier:
+        """From the bundled files (no database)."""
+        from tripline.controls.catalogue import load_bundled_catalogue
+
+        return cls(load_bundled_catalogue(settings), data_dir=settings.data_dir)
+
+    @classmethod
+    def from_database(cls, db: Database, settings: Settings) -> Classifier:
+        """From the current stored catalogue snapshot (``tripline controls load``)."""
+        from tripline.controls.store import CatalogueStore
+
+        return cls(CatalogueStore(db).current(), data_dir=settings.data_dir)
+
+    # -- ranking ---------------------------------------------------------------------------
+    def expand(self, description: str) -> tuple[list[SynonymHit], str, str, int]:
+        """Vocabulary hits, their words for the head and the tail of the description, head length."""
+        hits = self.vocabulary.synonyms_in(description)
+        head_len = len(split_head(description)[0])
+        expansion = " ".join(h.means for h in hits if h.start < head_len)
+        tail = " ".join(h.means for h in hits if h.start >= head_len)
+        return hits, expansion, tail, head_len
+
+    def rank(self, description: str, hs: HsMatch | None = None) -> list[Ranked]:
+        hits, expansion, tail, head_len = self.expand(description)
+        base = self.ranker.scores(description, expansion, tail)
+        terms = self.lexical.query_terms(description, expansion + " " + tail)
+        words = _surface_words(description + " " + expansion)
+        scored: dict[str, float] = dict(base)
+        evidence: dict[str, list[str]] = {}
+        for code, _ in sorted(base.items(), key=lambda p: -p[1])[:25]:
+            matched = self.lexical.matched_terms(code, terms)
+            if matched:
+                evidence[code] = ["words: " + ", ".join(words.get(t, t) for t in matched)]
+        for hit in hits:
+            bonus = VOCAB_BONUS if hit.start < head_len else VOCAB_BONUS * TAIL_WEIGHT
+            for code in hit.codes:
+                if code in self.by_code:
+                    scored[code] = scored.get(code, 0.0) + bonus
+                    evidence.setdefault(code, []).append(f"vocabulary: {hit.term!r} means {hit.means!r}")
+        if hs is not None:
+            for code, why in hs.supports.items():
+                if code in scored:
+                    scored[code] += HS_BONUS
+                    evidence.setdefault(code, []).append(why)
+        head = head_term(description)
+        # a vocabulary term names the goods when it contains the head noun ("theodolites"),
+        # not when it is a modifier ("carbon fibre" in "carbon fibre bicycle frame")
+        supported = {code for hit in hits if head is None or head in tokens(hit.term) for code in hit.codes}
+        vocab_head = head is not None and any(head in tokens(hit.term) for hit in hits)
+        known_head = head is not None and head in self.lexical.bm25
+        order = sorted(scored.items(), key=lambda p: (-p[1], p[0]))
+        out = []
+        for code, score in order:
+            if score < MIN_CANDIDATE:
+                continue
+            if code in supported:
+                relevant = True
+            elif vocab_head:  # the vocabulary says what the goods are; other entries only matched words
+                relevant = False
+            elif known_head:
+                relevant = self.lexical.has_term(code, head or "")
+            else:
+                relevant = len(self.lexical.matched_terms(code, terms)) >= 2
+            out.append(Ranked(code, round(min(score, 1.0), 4), tuple(evidence.get(code, ())), relevant))
+        return out
+
+    # -- classification --------------------------------------------------------------------
+    def classify(self, query: GoodsQuery) -> Classification:
+        hs = self.hs.match(query.hs_code) if query.hs_code else None
+        _, expansion, tail, _ = self.expand(query.description)
+        known = read_known(query.description, query.params, self.vocabulary, expansion + " " + tail)
+        ranked = self.rank(query.description, hs)[:MAX_CANDIDATES]
+        items = self.lexical.item_scores(query.description, expansion, tail)
+        candidates = [self._candidate(r, items.get(r.code, []), known, query.description) for r in ranked]
+        relevant = {r.code for r in ranked if r.relevant}
+        verdict = self._verdict(query, candidates, hs, relevant)
+        return Classification(query=query, verdict=verdict, candidates=candidates)
+
+    def _candidate(
+        self, ranked: Ranked, item_scores: list[tuple[str, float]], known: Known, description: str
+    ) -> Candidate:
+        doc = self.by_code[ranked.code]
+        entry = doc.primary
+        best = best_items(item_scores)
+        branches = list(dict.fromkeys(branch_of(entry, code) for code in best)) or [entry.code]
+        checks: list[Check] = []
+        outcomes = []
+        for branch in branches:
+            mine: list[Check] = []
+            outcomes.append((evaluate(entry, branch, known, mine), any(c.found is not None for c in mine)))
+            checks.extend(mine)
+        decided = [status for status, found in outcomes if found]  # a given value identifies the sub-item
+        status = _any(decided or [status for status, _ in outcomes])
+        evidence = list(ranked.evidence)
+        excluded = self.lexical.exclusion(doc, description)
+        if excluded is not None:
+            status = ParamVerdict.BELOW
+            evidence.append(f"excluded by note {excluded}")
+        if not ranked.relevant:
+            evidence.append("weak match: the entry does not name the goods")
+        for c in checks:
+            if c.found is not None:
+                evidence.append(f"parameter read: {c.parameter.key} = {c.found.text!r} ({c.item})")
+        regimes = _regimes(doc)
+        return Candidate(
+            code=doc.code,
+            eu_code=doc.eu.code if doc.eu else None,
+            eccn=doc.ccl.code if doc.ccl else None,
+            regimes=regimes,
+            regime_refs=_refs(doc),
+            title=doc.title,
+            score=ranked.score,
+            items=branches if branches != [entry.code] else best[:3],
+            evidence=list(dict.fromkeys(evidence)),
+            parameters=[self._param(c) for c in _dedupe(checks)],
+            status=status,
+        )
+
+    def _param(self, c: Check) -> ParameterCheck:
+        question = None
+        if c.verdict is ParamVerdict.UNKNOWN:
+            base = self.vocabulary.question(c.parameter.key) or f"What is the {c.parameter.name} of the item?"
+            question = f"{base} (control threshold: {c.parameter.describe()}, {c.item})"
+            if c.note:
+                question += f"; {c.note}"
+        return ParameterCheck(
+            name=c.parameter.key,
+            item=c.item,
+            required=c.parameter.describe(),
+            found=c.found.text if c.found else None,
+            verdict=c.verdict,
+            question=question,
+        )
+
+    def _verdict(self, query: GoodsQuery, candidates: list[Candidate], hs: HsMatch | None, named: set[str]) -> Verdict:
+        ca = self.catch_all.check(query.end_use, query.end_user, query.destination)
+        # regime entries decide "listed"; US anti-terrorism residual entries (x99x) only the ECCN
+        relevant = [c for c in candidates if c.score >= MIN_RELEVANT and c.code in named and not _is_residual(c.code)]
+        residuals = [c for c in candidates if c.score >= MIN_RELEVANT and c.code in named and _is_residual(c.code)]
+        met = [c for c in relevant if c.status is ParamVerdict.MEETS]
+        open_ = [c for c in relevant if c.status is ParamVerdict.UNKNOWN]
+        reasons: list[str] = []
+        questions: list[str] = []
+        if met:
+            listed, chosen = Listed.YES, met[0]
+            reasons.append(f"{chosen.code} {chosen.title}: the description meets its text and thresholds")
+        elif open_:
+            listed, chosen = Listed.UNKNOWN, open_[0]
+            reasons.append(
+                f"{chosen.code} {chosen.title}: listed only if the open parameters reach the thresholds"
+                + (f" (also consider {', '.join(c.code for c in open_[1:3])})" if len(open_) > 1 else "")
+            )
+            questions = [p.question for c in open_[:3] for p in c.parameters if p.question][:8]
+        else:
+            listed, chosen = Listed.NO, None
+            below = [c for c in relevant if c.status is ParamVerdict.BELOW]
+            if below:
+                reasons.append("not listed: below the thresholds of " + ", ".join(f"{c.code}" for c in below[:3]))
+            else:
+                reasons.append("not listed: no control-list entry matches the description")
+        eccn = chosen.eccn if chosen is not None and chosen.eccn else None
+        if eccn is None:
+            residual = next((c.eccn for c in residuals if c.eccn), None)
+            eccn = residual or "EAR99"
+            if listed is Listed.NO and eccn != "EAR99":
+                reasons.append(f"US: may fall under the anti-terrorism residual entry {eccn}")
+        if hs is not None:
+            reasons.append(f"HS {hs.code}: {hs.description}")
+        reasons.extend(ca.reasons)
+        if ca.applies and listed is Listed.NO:
+            reasons.insert(0, "not listed, but a catch-all applies: a licence may be required")
+        elif not ca.applies and listed is Listed.NO and not (query.end_use or query.end_user or query.destination):
+            reasons.append("catch-all not assessed: give the end use, end user and destination")
+        return Verdict(
+            listed=listed,
+            eu_code=chosen.eu_code if chosen is not None else None,
+            eccn=eccn,
+            catch_all=ca.applies,
+            reasons=reasons,
+            catch_all_rules=list(ca.rules),
+            questions=questions,
+        )
+
+
+def _is_residual(eccn: str) -> bool:
+    return eccn[2] == "9" and eccn[3] == "9"
+
+
+def _any(statuses: list[ParamVerdict]) -> ParamVerdict:
+    if ParamVerdict.MEETS in statuses:
+        return ParamVerdict.MEETS
+    if ParamVerdict.UNKNOWN in statuses:
+        return ParamVerdict.UNKNOWN
+    return ParamVerdict.BELOW
+
+
+def _dedupe(checks: list[Check]) -> list[Check]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for c in checks:
+        key = (c.item, c.parameter.describe())
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def _regimes(doc: CodeDoc) -> list[str]:
+    out: list[str] = []
+    for entry in (doc.eu, doc.ccl):
+        if entry is not None:
+            out.extend(r.value for r in entry.regimes if r.value not in out)
+    return out
+
+
+def _refs(doc: CodeDoc) -> list[str]:
+    entries: list[ControlEntry] = [e for e in (doc.eu, doc.ccl) if e is not None]
+    return list(dict.fromkeys(r.label() for e in entries for r in e.regime_refs))
+
+
+def _surface_words(text: str) -> dict[str, str]:
+    """stem -> the first word of the text that produced it (for readable evidence)."""
+    out: dict[str, str] = {}
+    for word in re.findall(r"[A-Za-z0-9µ]+", text):
+        toks = tokens(word)
+        if toks and toks[0] not in out:
+            out[toks[0]] = word.lower()
+    return out

@@ -1,0 +1,1 @@
+"""Parsers that turn the bundled control-list files into :class:`~tripline.controls.model.ControlEntry`."""
