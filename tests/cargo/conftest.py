@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tripline.cargo.model import Shipment
+from tripline.cargo.ports import GoodsClassifier, PartyScreener
 from tripline.cargo.reference import ReferenceData, load_reference
-from tripline.settings import REPO_DIR
+from tripline.settings import REPO_DIR, Settings
+from tripline.store.db import Database
 
 BUNDLED = REPO_DIR / "data"
 
@@ -33,3 +37,39 @@ def make_shipment(**overrides: Any) -> Shipment:
     }
     data.update(overrides)
     return Shipment.model_validate(data)
+
+
+FIXTURES = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Settings whose database holds a real watch-list slice (OFAC SDN, NPWMD programme; see data/)."""
+    from tripline.lists.loader import adhoc_spec, load_files
+
+    var = tmp_path_factory.mktemp("cargo-e2e")
+    settings = Settings(var_dir=var, database_url=None, data_dir=BUNDLED)
+    db = Database.from_settings(settings)
+    db.upgrade()
+    paths = [FIXTURES / "ofac_npwmd" / n for n in ("sdn.csv", "alt.csv", "add.csv")]
+    spec = adhoc_spec(db, settings, "us_ofac_sdn_npwmd", paths, format_name="ofac_csv", title="OFAC SDN, NPWMD slice")
+    load_files(db, spec, paths, format_name="ofac_csv")
+    db.dispose()
+    yield settings
+
+
+@pytest.fixture(scope="session")
+def real_matchers_built(e2e_settings: Settings) -> tuple[PartyScreener, GoodsClassifier]:
+    """The real [screening] and [controls] capabilities, built once for the session."""
+    from tripline.cargo.adapters import real_matchers
+
+    return real_matchers(e2e_settings)
+
+
+@pytest.fixture(scope="session")
+def demo_2000(tmp_path_factory: pytest.TempPathFactory, ref: ReferenceData) -> Path:
+    from tripline.cargo.run import make_demo
+
+    out = tmp_path_factory.mktemp("cargo-demo") / "demo.csv"
+    make_demo(Settings(var_dir=out.parent / "var", data_dir=BUNDLED), out, 2000, 11)
+    return out

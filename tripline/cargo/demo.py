@@ -23,7 +23,7 @@ from tripline.cargo.model import GoodsLine, Party, Role, Route, Shipment, Vessel
 from tripline.cargo.reference import ReferenceData
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"
-P_ILLICIT = 0.004
+P_ILLICIT = 0.008
 HUBS = ("AEJEA", "MYPKG", "HKHKG", "SGSIN")
 SCAN_LOCATION = "JPYOK"
 START = dt.date(2026, 11, 2)

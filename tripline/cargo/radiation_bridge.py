@@ -8,10 +8,11 @@ One JSON object per portal occupancy::
      "spectrum": {"counts", "live_time_s", "calibration", "detector"} | null,
      "background": {...same...} | null}
 
-Spectra are written only for occupancies whose monitor alarmed (the secondary, spectroscopic
-inspection). Adjudication maps the [radiation] verdict to the targeting vocabulary:
+Spectra are written only for occupancies that alarmed (the monitor's own alarm or the
+[radiation] alarm statistics): the secondary, spectroscopic inspection. Adjudication maps the [radiation] verdict to the targeting vocabulary:
 background -> clear, NORM -> norm_expected (targeting then checks the declared goods),
-medical -> unresolved, industrial / special nuclear material / of concern -> threat.
+medical and of concern (an alarm the spectrum does not explain: re-scan) -> unresolved,
+industrial and special nuclear material -> threat.
 """
 
 from __future__ import annotations
@@ -20,14 +21,11 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import structlog
 
 from tripline.cargo.demo import ScanPlan
 from tripline.cargo.ports import RadiationFinding, RadiationVerdict
-from tripline.errors import FormatError
 
 log = structlog.get_logger(__name__)
 
@@ -38,17 +36,13 @@ DEMO_SOURCES = {"NORM": ("ceramics", NORM_ALARM_SIGMA), "Cs-137": ("Cs-137", CS1
 NORM_FOR_HS = {"3104": "fertilizer", "2516": "granite", "6802": "granite", "2508": "kitty_litter"}
 
 
-def _spectrum_json(spectrum: Any) -> dict[str, Any]:
-    return {
-        "counts": [int(v) for v in spectrum.counts],
-        "live_time_s": spectrum.live_time_s,
-        "calibration": list(spectrum.calibration.coefficients) if spectrum.calibration else None,
-        "detector": spectrum.detector,
-    }
-
-
 def write_scans(path: Path, plans: Iterable[ScanPlan], seed: int) -> int:
-    """Simulate each planned occupancy with ``tripline.radiation.simulate`` and write the JSON lines."""
+    """Simulate each planned occupancy with ``tripline.radiation`` and write its occupancy records.
+
+    Spectra are kept only for occupancies that alarmed (the secondary inspection).
+    """
+    from tripline.radiation.alarm import alarm_statistics
+    from tripline.radiation.service import occupancy_record
     from tripline.radiation.simulate import simulate_occupancy
 
     count = 0
@@ -68,43 +62,14 @@ def write_scans(path: Path, plans: Iterable[ScanPlan], seed: int) -> int:
                 occupancy_id=f"{plan.location}-{i:06d}",
                 started_at=datetime.fromisoformat(plan.time.replace("Z", "+00:00")),
             )
-            occ = scan.occupancy
-            record = {
-                "container": plan.container,
-                "location": plan.location,
-                "time": plan.time,
-                "occupancy": {
-                    "occupancy_id": occ.occupancy_id,
-                    "slice_s": occ.slice_s,
-                    "gamma_counts": [list(row) for row in occ.gamma_counts],
-                    "gamma_background_cps": list(occ.gamma_background_cps),
-                    "neutron_counts": occ.neutron_counts,
-                    "neutron_background_cps": occ.neutron_background_cps,
-                    "monitor_alarm": occ.monitor_alarm,
-                },
-                "spectrum": _spectrum_json(scan.spectrum) if occ.monitor_alarm else None,
-                "background": _spectrum_json(scan.background) if occ.monitor_alarm else None,
-            }
+            record = occupancy_record(scan)
+            record["location"] = plan.location
+            record["time"] = plan.time
+            if not (scan.occupancy.monitor_alarm or alarm_statistics(scan.occupancy).gamma_alarm):
+                record["spectrum"] = record["background"] = None
             handle.write(json.dumps(record, separators=(",", ":")) + "\n")
             count += 1
     return count
-
-
-def _spectrum(data: dict[str, Any], *, role: str, sid: str, where: Path, line: int) -> Any:
-    from tripline.radiation.model import EnergyCalibration, Spectrum
-
-    try:
-        cal = EnergyCalibration(tuple(float(c) for c in data["calibration"])) if data.get("calibration") else None
-        return Spectrum(
-            np.asarray(data["counts"], dtype=np.int64),
-            float(data["live_time_s"]),
-            cal,
-            spectrum_id=sid,
-            role=role,
-            detector=data.get("detector"),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise FormatError(f"bad {role} spectrum: {exc}", file=where, line=line, field=role) from None
 
 
 VERDICTS = {
@@ -113,42 +78,31 @@ VERDICTS = {
     "medical": RadiationVerdict.UNRESOLVED,
     "industrial": RadiationVerdict.THREAT,
     "special_nuclear_material": RadiationVerdict.THREAT,
-    "of_concern": RadiationVerdict.THREAT,
+    "of_concern": RadiationVerdict.UNRESOLVED,
 }
 
 
 def read_findings(path: Path) -> dict[str, RadiationFinding]:
-    """Adjudicate every alarmed occupancy of a scans file with [radiation]; clear the others."""
-    from tripline.radiation.identify import identify
+    """Adjudicate every occupancy of a scans file with ``tripline.radiation.adjudicate``."""
+    from tripline.radiation.adjudicate import adjudicate
+    from tripline.radiation.readers.occupancy import parse_occupancies
 
     findings: dict[str, RadiationFinding] = {}
-    with path.open("r", encoding="utf-8") as handle:
-        for line_no, text in enumerate(handle, start=1):
-            if not text.strip():
-                continue
-            try:
-                record = json.loads(text)
-                container = str(record["container"])
-                alarm = bool(record["occupancy"]["monitor_alarm"])
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise FormatError(f"not a scan record: {exc}", file=path, line=line_no) from None
-            location = str(record.get("location") or "")
-            if not alarm or not record.get("spectrum"):
-                findings.setdefault(container, RadiationFinding(container, RadiationVerdict.CLEAR, location=location))
-                continue
-            sid = str(record["occupancy"].get("occupancy_id") or container)
-            fg = _spectrum(record["spectrum"], role="foreground", sid=sid, where=path, line=line_no)
-            bg = None
-            if record.get("background"):
-                bg = _spectrum(record["background"], role="background", sid=sid, where=path, line=line_no)
-            result = identify(fg, bg)
-            verdict = VERDICTS.get(str(getattr(result.verdict, "value", result.verdict)), RadiationVerdict.UNRESOLVED)
-            nuclides = tuple(m.nuclide for m in result.isotopes)
-            explanation = "; ".join(result.reasons[-2:])
-            finding = RadiationFinding(container, verdict, nuclides, explanation, location)
-            current = findings.get(container)
-            if current is None or _severity(finding) > _severity(current):
-                findings[container] = finding
+    for rec in parse_occupancies(path.read_bytes(), source=str(path)):
+        occ = rec.occupancy
+        if not occ.container_id:
+            continue
+        result = adjudicate(occ, rec.spectrum, rec.background)
+        verdict = VERDICTS.get(result.verdict.value, RadiationVerdict.UNRESOLVED)
+        nuclides = tuple(m.nuclide for m in result.identification.isotopes) if result.identification else ()
+        explanation = (
+            f"[radiation] {result.verdict.value}: "
+            + "; ".join(r for r in result.reasons if r.startswith("spectrum:") and "sigma" in r)[:300]
+        )
+        finding = RadiationFinding(occ.container_id, verdict, nuclides, explanation, occ.portal or "")
+        current = findings.get(occ.container_id)
+        if current is None or _severity(finding) > _severity(current):
+            findings[occ.container_id] = finding
     log.info("scans adjudicated", file=str(path), containers=len(findings))
     return findings
 
