@@ -9,10 +9,10 @@ One JSON object per portal occupancy::
      "background": {...same...} | null}
 
 Spectra are written only for occupancies that alarmed (the monitor's own alarm or the
-[radiation] alarm statistics): the secondary, spectroscopic inspection. Adjudication maps the [radiation] verdict to the targeting vocabulary:
-background -> clear, NORM -> norm_expected (targeting then checks the declared goods),
-medical and of concern (an alarm the spectrum does not explain: re-scan) -> unresolved,
-industrial and special nuclear material -> threat.
+[radiation] alarm statistics): the secondary, spectroscopic inspection. Adjudication maps the
+[radiation] verdict to the targeting vocabulary: background -> clear; NORM -> norm_expected
+(targeting then checks the declared goods); medical and of concern (an alarm the spectrum does
+not explain: re-scan) -> unresolved; industrial and special nuclear material -> threat.
 """
 
 from __future__ import annotations
