@@ -30,14 +30,27 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default=REPO_DIR / "data", description="Bundled data snapshot (lists, controls, reference, spectra)."
     )
+    lists_sources: Path | None = Field(
+        default=None,
+        description="Extra watch-list registry (YAML shaped like tripline/lists/sources.yaml), e.g. a partner's lists.",
+    )
+    console_session_hours: int = Field(default=12, ge=1, le=720, description="Console sign-in lifetime (hours).")
+    console_cookie_secure: bool = Field(
+        default=True, description="Mark the console session cookie Secure (browsers still accept it on 127.0.0.1)."
+    )
+    console_authority: str = Field(
+        default="local", description="Authority code of the first administrator created by `tripline bootstrap`."
+    )
+    console_max_upload_mb: int = Field(default=20, ge=1, le=1024, description="Largest manifest upload accepted (MB).")
     lists_url_overrides: dict[str, list[str]] = Field(
         default_factory=dict,
-        description="Download addresses per list id for `lists update` (JSON: {\"un_sc\": [\"https://...\"]}), "
+        description='Download addresses per list id for `lists update` (JSON: {"un_sc": ["https://..."]}), '
         "replacing the urls of sources.yaml.",
     )
     lists_update_timeout: float = Field(default=120.0, description="Timeout in seconds of each `lists update` request.")
     lists_update_max_bytes: int = Field(
-        default=1024 * 1024 * 1024, description="Largest file `lists update` downloads (bytes); larger ones are refused."
+        default=1024 * 1024 * 1024,
+        description="Largest file `lists update` downloads (bytes); larger ones are refused.",
     )
     exchange_node_id: str | None = Field(
         default=None, description="This node's exchange id (default: the id given to `tripline exchange node init`)."
@@ -52,18 +65,6 @@ class Settings(BaseSettings):
     exchange_max_attempts: int = Field(default=8, ge=1, description="Delivery attempts before a message is failed.")
     exchange_backoff_seconds: float = Field(
         default=2.0, gt=0, description="First retry delay; doubles per attempt (capped at one hour)."
-    )
-    console_session_hours: int = Field(default=12, ge=1, le=720, description="Console sign-in lifetime (hours).")
-    console_cookie_secure: bool = Field(
-        default=True, description="Mark the console session cookie Secure (browsers still accept it on 127.0.0.1)."
-    )
-    console_authority: str = Field(
-        default="local", description="Authority code of the first administrator created by `tripline bootstrap`."
-    )
-    console_max_upload_mb: int = Field(default=20, ge=1, le=1024, description="Largest manifest upload accepted (MB).")
-    lists_sources: Path | None = Field(
-        default=None,
-        description="Extra watch-list registry (YAML shaped like tripline/lists/sources.yaml), e.g. a partner's lists.",
     )
     log_json: bool = Field(default=False, description="Log JSON lines instead of console output.")
     log_level: str = Field(default="WARNING", description="Minimum log level.")
