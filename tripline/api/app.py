@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 
 from tripline import __version__
 from tripline.api.errors import ERROR_RESPONSES, install_error_handlers
+from tripline.cases.workspace import Workspace
 from tripline.settings import Settings
 from tripline.store.db import Database
 
@@ -22,6 +23,7 @@ CORE_ROUTERS: tuple[str, ...] = (
     "tripline.api.users:build_router",
     "tripline.api.cases:build_router",
     "tripline.api.screening:build_router",
+    "tripline.api.targeting:build_router",
     "tripline.web.routes:build_router",
 )
 
@@ -59,6 +61,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.db = database or Database.from_settings(settings)
+    app.state.workspace = Workspace(settings, app.state.db)
     install_error_handlers(app)
     from tripline.web.routes import install_web_handlers
 

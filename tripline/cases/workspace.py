@@ -1,0 +1,231 @@
+"""An authority's targeting workspace: its uploaded manifests, their inspection queues, and the
+portal scans of each container. Files live under ``VAR_DIR/console/manifests/<AUTHORITY>/`` so
+one authority never lists or opens another's manifests.
+
+Scoring, screening, classification and radiation adjudication are the cargo and radiation
+capabilities' own (:func:`tripline.cargo.run.run_target`, :func:`tripline.radiation.adjudicate`);
+this module stores files, scopes them and caches queues.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from tripline.auth.roles import Permission
+from tripline.auth.service import Principal, now
+from tripline.errors import FormatError, InputError, NotFoundError, TooLargeError
+from tripline.settings import Settings
+from tripline.store.db import Database
+
+log = structlog.get_logger(__name__)
+
+EXTENSIONS = (".csv", ".jsonl", ".parquet", ".edi")
+MANIFEST_ID = re.compile(r"[a-z0-9-]{4,40}")
+CONTAINER = re.compile(r"[A-Z]{4}[0-9]{7}")
+
+
+@dataclass(frozen=True)
+class ManifestInfo:
+    id: str
+    name: str
+    uploaded_by: str
+    uploaded_at: datetime
+    loaded: int
+    rejected: int
+    has_scans: bool
+
+
+@dataclass(frozen=True)
+class ScanView:
+    """One portal occupancy of a container, adjudicated."""
+
+    occupancy_id: str
+    location: str
+    time: str
+    verdict: str
+    reasons: tuple[str, ...]
+    nuclides: tuple[str, ...]
+    energies_kev: tuple[float, ...]  # channel centres (empty without calibration)
+    counts: tuple[int, ...]  # foreground spectrum (empty when the monitor did not alarm)
+    background: tuple[int, ...]
+    live_time_s: float
+    background_live_time_s: float
+
+
+@dataclass(frozen=True)
+class ContainerView:
+    manifest: ManifestInfo
+    container: str
+    shipment: Any  # tripline.cargo.scoring.Scored
+    scans: tuple[ScanView, ...]
+
+
+class Workspace:
+    """Manifests and queues of the caller's authority. Build one per process (it caches queues)."""
+
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.settings = settings
+        self.db = db
+        self._cache: dict[tuple[str, float], Any] = {}
+        self._lock = threading.Lock()
+
+    def folder(self, principal: Principal) -> Path:
+        principal.require(Permission.TARGET)
+        path = self.settings.var_dir / "console" / "manifests" / principal.authority_code
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def _paths(self, principal: Principal, manifest_id: str) -> tuple[Path, dict[str, Any]]:
+        if not MANIFEST_ID.fullmatch(manifest_id):
+            raise NotFoundError(f"no manifest {manifest_id!r}", field="manifest_id")
+        meta_path = self.folder(principal) / f"{manifest_id}.json"
+        if not meta_path.exists():
+            raise NotFoundError(f"no manifest {manifest_id!r}", field="manifest_id")
+        meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+        return self.folder(principal) / meta["file"], meta
+
+    def _info(self, manifest_id: str, meta: dict[str, Any], path: Path) -> ManifestInfo:
+        from tripline.cargo.services import scans_path
+
+        return ManifestInfo(
+            id=manifest_id,
+            name=meta["name"],
+            uploaded_by=meta["uploaded_by"],
+            uploaded_at=datetime.fromisoformat(meta["uploaded_at"]),
+            loaded=int(meta.get("loaded", 0)),
+            rejected=int(meta.get("rejected", 0)),
+            has_scans=scans_path(path).exists(),
+        )
+
+    def add(
+        self,
+        principal: Principal,
+        filename: str,
+        data: bytes,
+        *,
+        scans: bytes | None = None,
+        manifest_id: str | None = None,
+    ) -> ManifestInfo:
+        """Store an uploaded manifest (and its portal scans, JSON lines) and load its shipments."""
+        from tripline.cargo.reference import load_reference
+        from tripline.cargo.services import scans_path
+        from tripline.cargo.store import load_manifest
+
+        limit = self.settings.console_max_upload_mb * 1024 * 1024
+        if len(data) > limit or (scans is not None and len(scans) > limit):
+            raise TooLargeError(f"uploads are limited to {self.settings.console_max_upload_mb} MB", field="file")
+        ext = Path(filename).suffix.lower()
+        if ext not in EXTENSIONS:
+            raise InputError(f"manifest must be one of {', '.join(EXTENSIONS)}", file=filename, field="file")
+        if not data:
+            raise FormatError("the file is empty", file=filename, field="file")
+        manifest_id = manifest_id or secrets.token_hex(8)
+        folder = self.folder(principal)
+        path = folder / f"{manifest_id}{ext}"
+        path.write_bytes(data)
+        if scans:
+            scans_path(path).write_bytes(scans)
+        try:
+            summary = load_manifest(self.db, path, load_reference(self.settings.data_dir))
+        except Exception:
+            path.unlink(missing_ok=True)
+            scans_path(path).unlink(missing_ok=True)
+            raise
+        meta = {
+            "file": path.name,
+            "name": Path(filename).name[:200],
+            "uploaded_by": principal.username,
+            "uploaded_at": now().isoformat(),
+            "loaded": summary.loaded,
+            "rejected": len(summary.errors),
+        }
+        (folder / f"{manifest_id}.json").write_text(json.dumps(meta), encoding="utf-8")
+        log.info("manifest stored", authority=principal.authority_code, manifest=manifest_id, loaded=summary.loaded)
+        return self._info(manifest_id, meta, path)
+
+    def manifests(self, principal: Principal) -> list[ManifestInfo]:
+        out = []
+        for meta_path in sorted(self.folder(principal).glob("*.json")):
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            out.append(self._info(meta_path.stem, meta, self.folder(principal) / meta["file"]))
+        return sorted(out, key=lambda m: m.uploaded_at, reverse=True)
+
+    def manifest(self, principal: Principal, manifest_id: str) -> ManifestInfo:
+        path, meta = self._paths(principal, manifest_id)
+        return self._info(manifest_id, meta, path)
+
+    def queue(self, principal: Principal, manifest_id: str) -> Any:
+        """The ranked, explained queue (a ``TargetRun``), computed once per file version."""
+        from tripline.cargo.run import run_target
+
+        path, _ = self._paths(principal, manifest_id)
+        key = (str(path), path.stat().st_mtime)
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        run = run_target(self.settings, path, db=self.db)
+        with self._lock:
+            self._cache[key] = run
+        return run
+
+    def container(self, principal: Principal, manifest_id: str, container: str) -> ContainerView:
+        from tripline.cargo.services import scans_path
+
+        container = container.strip().upper()
+        if not CONTAINER.fullmatch(container):
+            raise InputError("not a container number (4 letters, 7 digits)", field="container")
+        path, meta = self._paths(principal, manifest_id)
+        run = self.queue(principal, manifest_id)
+        shipment = next((s for s in run.ranked if container in s.containers), None)
+        if shipment is None:
+            raise NotFoundError(f"container {container} is not on this manifest", field="container")
+        scans = _scans(scans_path(path), container)
+        return ContainerView(self._info(manifest_id, meta, path), container, shipment, scans)
+
+
+def _scans(path: Path, container: str) -> tuple[ScanView, ...]:
+    if not path.exists():
+        return ()
+    from tripline.radiation.adjudicate import adjudicate
+    from tripline.radiation.readers.occupancy import parse_occupancies
+
+    lines = [line for line in path.read_bytes().splitlines() if container.encode() in line]
+    if not lines:
+        return ()
+    out = []
+    for rec in parse_occupancies(b"\n".join(lines), source=str(path)):
+        occ = rec.occupancy
+        if occ.container_id != container:
+            continue
+        result = adjudicate(occ, rec.spectrum, rec.background)
+        nuclides = tuple(m.nuclide for m in result.identification.isotopes) if result.identification else ()
+        spectrum, background = rec.spectrum, rec.background
+        energies: tuple[float, ...] = ()
+        if spectrum is not None and spectrum.calibration is not None:
+            energies = tuple(float(e) for e in spectrum.calibration.energy(range(spectrum.counts.size)))
+        out.append(
+            ScanView(
+                occupancy_id=result.occupancy_id,
+                location=occ.portal or "",
+                time=occ.started_at.isoformat() if occ.started_at else "",
+                verdict=result.verdict.value,
+                reasons=tuple(result.reasons),
+                nuclides=nuclides,
+                energies_kev=energies,
+                counts=tuple(int(c) for c in spectrum.counts) if spectrum is not None else (),
+                background=tuple(int(c) for c in background.counts) if background is not None else (),
+                live_time_s=spectrum.live_time_s if spectrum is not None else 0.0,
+                background_live_time_s=background.live_time_s if background is not None else 0.0,
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,113 @@
+"""A gamma spectrum as inline SVG, drawn on the server (no JavaScript chart library).
+
+Counts are shown as rates (counts per second per channel, foreground and background each
+divided by its own live time) on a logarithmic axis, against energy when calibrated.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+WIDTH, HEIGHT = 900, 320
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 44
+FOREGROUND = "#0b5cad"  # --accent
+BACKGROUND = "#7b8594"  # --border
+AXIS = "#1b1f24"  # --fg
+
+
+def _nice_ticks(lo: float, hi: float, n: int = 6) -> list[float]:
+    if hi <= lo:
+        return [lo]
+    raw = (hi - lo) / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    first = math.ceil(lo / step) * step
+    return [first + i * step for i in range(int((hi - first) / step) + 1)]
+
+
+def _polyline(xs: Sequence[float], ys: Sequence[float], colour: str, dash: str = "") -> str:
+    points = " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
+    extra = f' stroke-dasharray="{dash}"' if dash else ""
+    return f'<polyline fill="none" stroke="{colour}" stroke-width="1.4"{extra} points="{points}"/>'
+
+
+def spectrum_svg(
+    counts: Sequence[int],
+    live_time_s: float,
+    *,
+    energies_kev: Sequence[float] = (),
+    background: Sequence[int] = (),
+    background_live_time_s: float = 0.0,
+    title: str = "Gamma spectrum",
+    markers: Sequence[tuple[float, str]] = (),
+) -> Markup:
+    """SVG of one spectrum (and its background); ``markers`` are (energy keV, label) lines."""
+    n = len(counts)
+    if n < 2 or live_time_s <= 0:
+        return Markup("")
+    calibrated = len(energies_kev) == n
+    xs_data = list(energies_kev) if calibrated else [float(i) for i in range(n)]
+    rate = [c / live_time_s for c in counts]
+    bg_rate = (
+        [c / background_live_time_s for c in background] if len(background) == n and background_live_time_s > 0 else []
+    )
+    positive = [r for r in rate + bg_rate if r > 0]
+    y_lo = math.floor(math.log10(min(positive))) if positive else -3
+    y_hi = math.ceil(math.log10(max(positive))) if positive else 0
+    if y_hi <= y_lo:
+        y_hi = y_lo + 1
+    x_lo, x_hi = xs_data[0], xs_data[-1]
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def sx(x: float) -> float:
+        return LEFT + (x - x_lo) / (x_hi - x_lo or 1) * plot_w
+
+    def sy(r: float) -> float:
+        v = math.log10(r) if r > 0 else y_lo
+        return TOP + (1 - (v - y_lo) / (y_hi - y_lo)) * plot_h
+
+    xs = [sx(x) for x in xs_data]
+    parts = [
+        f'<svg class="spectrum" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
+        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12">',
+        f"<title>{escape(title)}</title>",
+        f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="none" stroke="{AXIS}"/>',
+    ]
+    for decade in range(y_lo, y_hi + 1):
+        y = sy(10.0**decade)
+        parts.append(f'<line x1="{LEFT - 4}" x2="{LEFT}" y1="{y:.1f}" y2="{y:.1f}" stroke="{AXIS}"/>')
+        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{AXIS}">1e{decade}</text>')
+    for tick in _nice_ticks(x_lo, x_hi):
+        x = sx(tick)
+        label = f"{tick:g}"
+        parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP + plot_h}" y2="{TOP + plot_h + 4}" stroke="{AXIS}"/>')
+        parts.append(f'<text x="{x:.1f}" y="{TOP + plot_h + 17}" text-anchor="middle" fill="{AXIS}">{label}</text>')
+    x_title = "energy (keV)" if calibrated else "channel"
+    parts.append(
+        f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 6}" text-anchor="middle" fill="{AXIS}">{x_title}</text>'
+    )
+    parts.append(
+        f'<text x="14" y="{TOP + plot_h / 2:.1f}" text-anchor="middle" fill="{AXIS}" '
+        f'transform="rotate(-90 14 {TOP + plot_h / 2:.1f})">counts / s / channel</text>'
+    )
+    if bg_rate:
+        parts.append(_polyline(xs, [sy(r) for r in bg_rate], BACKGROUND, "4 3"))
+    parts.append(_polyline(xs, [sy(r) for r in rate], FOREGROUND))
+    for energy, label in markers:
+        if calibrated and x_lo <= energy <= x_hi:
+            x = sx(energy)
+            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{TOP + plot_h}" stroke="#b35c00"/>')
+            parts.append(f'<text x="{x + 3:.1f}" y="{TOP + 12}" fill="#7a4100">{escape(label)}</text>')
+    legend_y = TOP + 14
+    parts.append(
+        f'<text x="{WIDTH - RIGHT - 8}" y="{legend_y}" text-anchor="end" fill="{FOREGROUND}">— foreground</text>'
+    )
+    if bg_rate:
+        parts.append(
+            f'<text x="{WIDTH - RIGHT - 8}" y="{legend_y + 16}" text-anchor="end" fill="#4a5563">- - background</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
