@@ -84,6 +84,7 @@ class Normaliser:
         self.vocabulary = vocabulary or load_vocabulary()
         self._cache: dict[tuple[str, bool], NameForm] = {}
         self._token_cache: dict[tuple[str, bool], Token] = {}
+        self._ascii_cache: dict[str, str] = {}
         self._cache_size = cache_size
         self._rules = self.vocabulary.romanisation
         self._generic_by_length: dict[int, list[str]] = {}
@@ -105,10 +106,9 @@ class Normaliser:
 
     def _form(self, name: str, person: bool) -> NameForm:
         vocab = self.vocabulary
-        text = unicodedata.normalize("NFKC", name).casefold()
-        if person:
-            text = remove_person_prefixes(text)
-        latin = all(is_latin(ch) for ch in text if ch.isalpha())
+        original = unicodedata.normalize("NFKC", name).casefold()
+        text = remove_person_prefixes(original) if person else original
+        latin = text.isascii() or all(is_latin(ch) for ch in text if ch.isalpha())
         removed: list[str] = []
         if not person:
             for native in vocab.native_forms_longest_first:
@@ -119,12 +119,11 @@ class Normaliser:
             if stripped.split() != text.split():
                 removed.append("org-type")
             text = stripped if stripped.strip() else text
-        ascii_name = ascii_text(text).lower()
-        dotted = {m.group(1) for m in _DOTTED.finditer(ascii_name)}
-        raw_tokens = tokenize_name(ascii_name)
-        kept = [t for t in raw_tokens if t.isascii() and t.isalnum()]
-        all_tokens = [t for t in tokenize_name(ascii_text(unicodedata.normalize("NFKC", name).casefold()).lower())]
-        all_tokens = [t for t in all_tokens if t.isascii() and t.isalnum()]
+        ascii_name = self.ascii(text)
+        dotted = {m.group(1) for m in _DOTTED.finditer(ascii_name)} if "." in ascii_name else set()
+        kept = [t for t in tokenize_name(ascii_name) if t.isascii() and t.isalnum()]
+        all_source = ascii_name if original == text else self.ascii(original)
+        all_tokens = [t for t in tokenize_name(all_source) if t.isascii() and t.isalnum()]
         if not person:
             removed.extend(t for t in kept if t in vocab.legal_forms)
             kept = [t for t in kept if t not in vocab.legal_forms]
@@ -140,6 +139,22 @@ class Normaliser:
             only_legal=only_legal,
             acronyms=_acronyms(all_tokens, kept) if len(kept) >= 2 or len(all_tokens) >= 3 else frozenset(),
         )
+
+    def ascii(self, text: str) -> str:
+        """Lower-case ASCII transliteration, word by word with a cache (list names repeat words)."""
+        if text.isascii():
+            return text.lower()
+        out = []
+        cache = self._ascii_cache
+        for word in text.split():
+            hit = cache.get(word)
+            if hit is None:
+                hit = word.lower() if word.isascii() else ascii_text(word).lower()
+                if len(cache) >= self._cache_size:
+                    cache.clear()
+                cache[word] = hit
+            out.append(hit)
+        return " ".join(out)
 
     def token(self, text: str, *, dotted: bool = False) -> Token:
         key = (text, dotted)

@@ -1,0 +1,70 @@
+"""rescreen and the database-backed screener, on SQLite and PostgreSQL, through the lists store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tripline.lists.model import SourceSpec
+from tripline.lists.store import StoredEntity, write_snapshot
+from tripline.screening.counterparties import add_counterparty, list_counterparties, rescreen
+from tripline.screening.result import ScreeningQuery
+from tripline.screening.service import ScreenerCache, screen
+from tripline.store.db import Database
+
+SPEC = SourceSpec(
+    id="test_list", title="Test list", publisher="test", format="test", files=(), licence="us-public-domain"
+)
+
+
+def _load(db: Database, entities: list[tuple[str, str, str, list[str]]], day: int) -> None:
+    # names from the OFAC SDN list
+    stored = [
+        StoredEntity.build(eid, schema, names[0], {"name": names[:1], "alias": names[1:], "country": [cc]}, eid)
+        for eid, schema, cc, names in entities
+    ]
+    with db.transaction() as session:
+        write_snapshot(session, SPEC, format_name="test", files=(), entities=stored, published=None,
+                       declared_count=None, report={}, now=datetime(2026, 1, day, tzinfo=UTC))  # fmt: skip
+
+
+def test_rescreen_reports_only_new_and_changed_hits(any_db: Database) -> None:
+    _load(any_db, [("e1", "Organization", "ir", ["Shahid Bakeri Industrial Group", "SBIG"])], day=1)
+    with any_db.transaction() as session:
+        add_counterparty(session, ref="P-1", name="Shahid Bakeri Ind. Group", country="IR")
+        add_counterparty(session, ref="P-2", name="Mahan Air")
+    first = rescreen(any_db, now=datetime(2026, 1, 2, tzinfo=UTC))
+    assert [(c.counterparty_ref, c.entity_id, c.kind) for c in first.changes] == [("P-1", "e1", "new")]
+
+    again = rescreen(any_db, now=datetime(2026, 1, 3, tzinfo=UTC))
+    assert again.changes == [] and again.changed_entities == 0
+
+    _load(
+        any_db,
+        [
+            ("e1", "Organization", "ir", ["Shahid Bakeri Industrial Group", "SBIG", "Shahid Baqeri Industries"]),
+            ("e2", "Organization", "ir", ["Mahan Air", "Mahan Airlines"]),
+        ],
+        day=4,
+    )
+    later = rescreen(any_db, now=datetime(2026, 1, 5, tzinfo=UTC))
+    kinds = sorted((c.counterparty_ref, c.entity_id, c.kind) for c in later.changes)
+    assert kinds == [("P-1", "e1", "changed"), ("P-2", "e2", "new")]
+    assert later.changed_entities == 2
+
+    _load(any_db, [("e2", "Organization", "ir", ["Mahan Air", "Mahan Airlines"])], day=6)
+    removed = rescreen(any_db, now=datetime(2026, 1, 7, tzinfo=UTC))
+    assert [(c.counterparty_ref, c.kind) for c in removed.changes] == [("P-1", "removed")]
+    with any_db.transaction() as session:
+        hits = {r["ref"]: [h["entity_id"] for h in r["hits"]] for r in list_counterparties(session)}
+    assert hits == {"P-1": [], "P-2": ["e2"]}
+
+
+def test_screen_from_database_uses_current_snapshot(any_db: Database) -> None:
+    cache = ScreenerCache()
+    _load(any_db, [("e1", "Organization", "ir", ["Shahid Bakeri Industrial Group"])], day=1)
+    first = screen(any_db, cache, ScreeningQuery.build("Shahid Bakeri Industrial Group"))
+    assert [m.entity_id for m in first.matches] == ["e1"]
+    _load(any_db, [("e3", "Organization", "kp", ["Korea Mining Development Trading Corporation", "KOMID"])], day=2)
+    second = screen(any_db, cache, ScreeningQuery.build("KOMID"))
+    assert [m.entity_id for m in second.matches] == ["e3"]
+    assert screen(any_db, cache, ScreeningQuery.build("Shahid Bakeri Industrial Group")).matches == ()
