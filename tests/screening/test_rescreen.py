@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from tripline.lists.model import SourceSpec
 from tripline.lists.store import StoredEntity, write_snapshot
@@ -68,3 +69,18 @@ def test_screen_from_database_uses_current_snapshot(any_db: Database) -> None:
     second = screen(any_db, cache, ScreeningQuery.build("KOMID"))
     assert [m.entity_id for m in second.matches] == ["e3"]
     assert screen(any_db, cache, ScreeningQuery.build("Shahid Bakeri Industrial Group")).matches == ()
+
+
+def test_index_is_cached_on_disk_per_list_version(db: Database, tmp_path: Path) -> None:
+    _load(db, [("e1", "Organization", "ir", ["Shahid Bakeri Industrial Group"])], day=1)
+    first = ScreenerCache(tmp_path / "idx")
+    query = ScreeningQuery.build("SBIG Shahid Bakeri Industrial Group")
+    expected = first.get(db).screen(query).to_dict()
+    files = list((tmp_path / "idx").glob("index-*.pickle"))
+    assert len(files) == 1
+    second = ScreenerCache(tmp_path / "idx")
+    assert second.get(db).screen(query).to_dict() == expected
+    _load(db, [("e2", "Organization", "ir", ["Mahan Air"])], day=2)
+    assert [m.entity_id for m in second.get(db).screen(ScreeningQuery.build("Mahan Air")).matches] == ["e2"]
+    newer = list((tmp_path / "idx").glob("index-*.pickle"))
+    assert len(newer) == 1 and newer != files

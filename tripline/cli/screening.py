@@ -49,7 +49,8 @@ def screen_command(
     query = ScreeningQuery.build(
         name, country=country, birth_date=birth_date, schema=schema, identifiers=tuple(identifier or ())
     )
-    result = screen(app_ctx.db(), ScreenerCache(), query, threshold=threshold, limit=limit)
+    cache = ScreenerCache(app_ctx.settings.var_dir / "screening")
+    result = screen(app_ctx.db(), cache, query, threshold=threshold, limit=limit)
     if as_json:
         app_ctx.print_json(result.to_dict())
         return
@@ -121,7 +122,7 @@ def screen_file_command(
     with Progress(console=app_ctx.err_console, transient=True) as progress:
         task = progress.add_task("screening", total=None)
         report = screen_file(
-            lambda: ScreenerCache().get(app_ctx.db()),
+            lambda: ScreenerCache(app_ctx.settings.var_dir / "screening").get(app_ctx.db()),
             input_path,
             out,
             columns,
