@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -74,7 +75,7 @@ def append(
 
 def sign_head(key: NodeKey, size: int, root: str) -> Head:
     unsigned = Head(size=size, root=root, signed_at=_now(), public_key=key.public_b64, signature="")
-    return Head(**{**unsigned.__dict__, "signature": key.sign_bytes(canonical_bytes(unsigned.signed_content()))})
+    return dataclasses.replace(unsigned, signature=key.sign_bytes(canonical_bytes(unsigned.signed_content())))
 
 
 def _entries(db: Database) -> Iterator[Entry]:
