@@ -37,7 +37,10 @@ LIMMT_NYT = "https://iranfocus.com/nuclear/17546-indictment-says-banned-material
 QIAO = "https://elbalad.news/5770353 (US charges against Qiao Xiangjiang: isostatic graphite for Iran's ICBM guidance)"
 RADHARD = "http://www.justice.gov/usao/vae/news/2011/09/20110930Chinesenr.html"
 HIP_BE = "https://inteltoday.org/2018/05/01/flashback-when-belgium-exported-nuke-tech-to-iran/"
-FIVE_AXIS = "http://tradelawnews.blogspot.com/2009/07/bis-publishes-critical-technology.html (five-axis mills 2B001.b.2, grinders 2B001.c.2)"
+FIVE_AXIS = (
+    "http://tradelawnews.blogspot.com/2009/07/bis-publishes-critical-technology.html"
+    " (five-axis mills 2B001.b.2, grinders 2B001.c.2)"
+)
 
 
 def rule(code: str, what: str) -> str:
@@ -258,7 +261,8 @@ CASES: list[dict[str, object]] = [
         description="laser tracker for large-volume 3D measurement",
         expected=["2B006", "2B206"],
         controlled=True,
-        source="Product type: laser trackers (e.g. Leica Absolute Tracker line); 2B006.b.3 / 2B206.c laser measuring systems",
+        source="Product type: laser trackers (e.g. Leica Absolute Tracker line); "
+        "2B006.b.3 / 2B206.c laser measuring systems",
     ),
     dict(
         kind="rule",

@@ -19,6 +19,7 @@ from tripline.controls.index import (
     Ranker,
     best_items,
     build_docs,
+    head_segment,
     head_term,
     split_head,
 )
@@ -43,7 +44,7 @@ log = structlog.get_logger(__name__)
 VOCAB_BONUS = 0.35  # score added to an entry a vocabulary term points to
 HS_BONUS = 0.1  # score added to an entry the declared HS heading supports
 MIN_CANDIDATE = 0.12  # below this a code is not shown
-MIN_RELEVANT = 0.45  # a candidate must reach this to make the verdict "yes" or "unknown"
+MIN_RELEVANT = 0.3  # a candidate must reach this to make the verdict "yes" or "unknown"
 MAX_CANDIDATES = 5
 
 
@@ -122,25 +123,29 @@ class Classifier:
                 if code in scored:
                     scored[code] += HS_BONUS
                     evidence.setdefault(code, []).append(why)
+        segment = [t for t in head_segment(description) if t in self.lexical.bm25]
         head = head_term(description)
         # a vocabulary term names the goods when it contains the head noun ("theodolites"),
         # not when it is a modifier ("carbon fibre" in "carbon fibre bicycle frame")
         supported = {code for hit in hits if head is None or head in tokens(hit.term) for code in hit.codes}
         vocab_head = head is not None and any(head in tokens(hit.term) for hit in hits)
+        hinted = {code for hit in hits for code in hit.codes}
         known_head = head is not None and head in self.lexical.bm25
         order = sorted(scored.items(), key=lambda p: (-p[1], p[0]))
         out = []
         for code, score in order:
             if score < MIN_CANDIDATE:
                 continue
-            if code in supported:
+            if code in supported or (code in hinted and head is not None and self.lexical.has_term(code, head)):
                 relevant = True
             elif vocab_head:  # the vocabulary says what the goods are; other entries only matched words
                 relevant = False
-            elif known_head:
-                relevant = self.lexical.has_term(code, head or "")
-            else:
-                relevant = len(self.lexical.matched_terms(code, terms)) >= 2
+            else:  # the entry must name the goods: the head noun and another word of its phrase
+                matched = [t for t in segment if self.lexical.has_term(code, t)]
+                if known_head:
+                    relevant = head in matched and (len(segment) == 1 or len(matched) >= 2)
+                else:
+                    relevant = len(matched) >= 2
             out.append(Ranked(code, round(min(score, 1.0), 4), tuple(evidence.get(code, ())), relevant))
         return out
 

@@ -94,6 +94,8 @@ def evaluate(classifier: Classifier, cases: list[GoodsCase]) -> Metrics:
             m.top1 += hit1
             m.top3 += any(c in case.expected for c in codes[:3])
             m.detected += result.verdict.listed is not Listed.NO
+            if result.verdict.listed is Listed.NO:
+                m.misses.append(f"{case.id} {case.query.description!r}: controlled but verdict 'no' ({codes[:1]})")
             if not hit1:
                 m.misses.append(f"{case.id} {case.query.description!r}: expected {case.expected}, got {codes[:3]}")
         else:

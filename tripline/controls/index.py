@@ -75,17 +75,35 @@ def split_head(text: str) -> tuple[str, str]:
     return text[: m.start()], text[m.start() :]
 
 
-_SEGMENT = re.compile(r"[,;(]|\b(?:with|of|from|in|on|having)\b|\s(?=\d)", re.IGNORECASE)
+_SEGMENT = re.compile(r"[,;(]|\b(?:with|of|from|in|on|having)\b|\s(?=\d[\d.,]*\s)", re.IGNORECASE)
+_CONDITIONAL = re.compile(r"\b(?:having|when|if|unless|where|which)\b|:", re.IGNORECASE)
 _EXCLUSION = re.compile(
     r"\b(?:does|do) not (?:control|apply)|\bnot controlled by\b|\bis not (?:controlled|specified)\b", re.IGNORECASE
 )
 
 
+def head_segment(text: str) -> list[str]:
+    """Stemmed words of the noun phrase that names the goods: the words before the first comma,
+    number, "with", "of", "for"...: "C-350 maraging steel, 20 tons" -> [marag, steel]."""
+    words = tokens(_SEGMENT.split(split_head(text)[0])[0])
+    return [w for w in words if not any(ch.isdigit() for ch in w)]  # model numbers do not name goods
+
+
+# words that end a goods phrase without saying what the goods are ("bar stock", "500 kg drums")
+GENERIC_HEADS = frozenset(
+    tokens(
+        "stock bar bars product products unit units set sets item items part parts kit kits assembly assemblies "
+        "lot lots piece pieces drum drums pack package shipment consignment type model series grade"
+    )
+)
+
+
 def head_term(text: str) -> str | None:
-    """The stemmed head noun of a description: the last word before the first comma, "with",
-    "of", "for"...: "C-350 maraging steel, 20 tons" -> "steel"."""
-    segment = _SEGMENT.split(split_head(text)[0])[0]
-    toks = tokens(segment)
+    """The stemmed head noun of a description: "C-350 maraging steel, 20 tons" -> "steel",
+    "VascoMax C-300 bar stock" -> "vascomax"."""
+    toks = head_segment(text)
+    while len(toks) > 1 and toks[-1] in GENERIC_HEADS:
+        toks = toks[:-1]
     return toks[-1] if toks else None
 
 
@@ -166,9 +184,11 @@ class LexicalRanker:
         return i is not None and term in self.doc_terms[i]
 
     def exclusion(self, doc: CodeDoc, text: str) -> str | None:
-        """A note of the entry that excludes goods described with words the entry's items do not
-        use ("2B006.c does not control ... autocollimators"); the note text, or None."""
-        head = set(tokens(split_head(text)[0]))
+        """A note of the entry that excludes goods named with words the entry's items do not use
+        ("2B006.c does not control ... autocollimators"); the note text, or None. Notes that
+        exclude only under conditions ("... having any of the following") are left to the
+        parameter checks."""
+        head = set(head_segment(text))
         for distinctive, note in self._exclusions.get(doc.code, ()):
             if head & distinctive:
                 return note
@@ -182,7 +202,8 @@ class LexicalRanker:
                 if entry is None:
                     continue
                 for item in entry.items:
-                    if item.kind is not ItemKind.ITEM and _EXCLUSION.search(item.text):
+                    m = _EXCLUSION.search(item.text) if item.kind is not ItemKind.ITEM else None
+                    if m is not None and not _CONDITIONAL.search(item.text, m.end()):
                         distinctive = frozenset(tokens(item.text)) - self.doc_terms[i]
                         out[doc.code].append((distinctive, f"{item.code}: {item.text[:160]}"))
         return dict(out)

@@ -119,6 +119,34 @@ def clean(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+_SPELLING = {
+    "centre": "center",
+    "centres": "centers",
+    "fibre": "fiber",
+    "fibres": "fibers",
+    "metre": "meter",
+    "metres": "meters",
+    "litre": "liter",
+    "litres": "liters",
+    "aluminium": "aluminum",
+    "calibre": "caliber",
+    "sulphur": "sulfur",
+    "programme": "program",
+    "programmes": "programs",
+    "modelling": "modeling",
+    "grey": "gray",
+}
+_ISE = re.compile(r"is(er|ers|ed|ation|ations|ing)$")
+
+
+def spelling(word: str) -> str:
+    """British to American spelling for the words that differ between the EU and US lists."""
+    word = _SPELLING.get(word, word)
+    if len(word) > 6 and _ISE.search(word):
+        word = _ISE.sub(r"iz\1", word)
+    return word
+
+
 def stem(word: str) -> str:
     """A light suffix stripper: forming/former/formed -> form, rollers -> roll, gyroscopes -> gyroscop."""
     for suffix in _SUFFIXES:
@@ -138,5 +166,5 @@ def tokens(text: str) -> list[str]:
             continue
         if raw[0].isdigit() or len(raw) < 2 or raw in UNIT_WORDS:
             continue
-        out.append(stem(raw))
+        out.append(stem(spelling(raw)))
     return out

@@ -13,7 +13,7 @@ from tripline.controls.textnorm import tokens
 from tripline.controls.vocabulary import Vocabulary
 from tripline.errors import InputError
 
-_ALL = re.compile(r"\b(all|both) of the following\b|\bhaving all\b", re.IGNORECASE)
+_ALL = re.compile(r"\b(?:all|both) of the (?:following|characteristics)\b|\b(?:having|have) all\b", re.IGNORECASE)
 _COUNT_IN_TEXT = re.compile(
     r"\b(?P<num>\d{1,2}|" + "|".join(NUMBER_WORDS) + r")[\s-]*(?P<noun>axis|axes|rollers?|spindles?)\b", re.IGNORECASE
 )
