@@ -23,7 +23,9 @@ CORE_ROUTERS: tuple[str, ...] = (
     "tripline.api.users:build_router",
     "tripline.api.cases:build_router",
     "tripline.api.screening:build_router",
+    "tripline.api.classify:build_router",
     "tripline.api.targeting:build_router",
+    "tripline.api.exchange:build_router",
     "tripline.web.routes:build_router",
 )
 

@@ -1,22 +1,26 @@
 """Set up a node in one idempotent call: what ``make run`` does before ``tripline serve``.
 
-Each step calls the owning capability's library function and is safe to repeat: lists and
-catalogues are stored as versioned snapshots (an unchanged file is not loaded twice), demo
-data is keyed by its own identifiers, and the administrator is created only on an empty node.
+Each step calls the owning capability's library function and is safe to repeat: lists and the
+control catalogue are stored as versioned snapshots (an unchanged file is not loaded twice), the
+exchange situations and the demo manifest are created once, and the first administrator only
+on a node without users. The administrator belongs to the node's exchange authority.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import structlog
 
-from tripline.auth.service import ensure_first_admin
+from tripline.auth.service import ensure_first_admin, get_principal, list_users
 from tripline.settings import Settings
 from tripline.store.db import Database
 
 log = structlog.get_logger(__name__)
+DEMO_MANIFEST_ID = "demo"
 
 
 @dataclass
@@ -32,20 +36,72 @@ def _lists(settings: Settings, db: Database) -> str:
     return f"{len(results)} lists"
 
 
-STEPS: tuple[tuple[str, Callable[[Settings, Database], str]], ...] = (("lists", _lists),)
+def _controls(settings: Settings, db: Database) -> str:
+    from tripline.controls.service import load_catalogue
+
+    infos = load_catalogue(settings, db)
+    return ", ".join(f"{i.source} v{i.version} ({i.entry_count} entries)" for i in infos)
+
+
+def _exchange(settings: Settings, db: Database) -> str:
+    from tripline.api.demo import load_exchange_situations
+
+    return load_exchange_situations(settings, db)
+
+
+def _demo_manifest(settings: Settings, db: Database, admin: str, shipments: int) -> str:
+    from tripline.cargo.run import make_demo
+    from tripline.cases.workspace import Workspace
+
+    principal = get_principal(db, admin)
+    workspace = Workspace(settings, db)
+    if any(m.id == DEMO_MANIFEST_ID for m in workspace.manifests(principal)):
+        return "already loaded"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "demo-manifest.csv"
+        made = make_demo(settings, out, shipments, 7)
+        scans = Path(made["scans"]["file"]).read_bytes()
+        info = workspace.add(principal, out.name, out.read_bytes(), scans=scans, manifest_id=DEMO_MANIFEST_ID)
+    return f"{info.loaded} shipments, {made['scans']['occupancies']} portal occupancies"
+
+
+def _authority(settings: Settings, db: Database) -> str:
+    from tripline.exchange.store import self_row
+
+    with db.transaction() as session:
+        me = self_row(session)
+        return me.id if me is not None else settings.console_authority
+
+
+STEPS: tuple[tuple[str, Callable[[Settings, Database], str]], ...] = (
+    ("lists", _lists),
+    ("control catalogue", _controls),
+    ("exchange situations", _exchange),
+)
 
 
 def run_bootstrap(
-    settings: Settings, db: Database, *, admin: str = "admin", say: Callable[[str], object] = print
+    settings: Settings,
+    db: Database,
+    *,
+    admin: str = "admin",
+    demo_shipments: int = 500,
+    say: Callable[[str], object] = print,
 ) -> BootstrapReport:
     """Run every step in order; ``db`` is already migrated."""
     report = BootstrapReport()
-    for name, step in STEPS:
-        say(f"bootstrap: {name} …")
-        outcome = step(settings, db)
+
+    def step(name: str, outcome: str) -> None:
         report.steps.append((name, outcome))
         log.info("bootstrap step", step=name, outcome=outcome)
         say(f"bootstrap: {name}: {outcome}")
-    report.admin_password = ensure_first_admin(db, authority=settings.console_authority, username=admin)
-    report.steps.append(("administrator", "created" if report.admin_password else "exists"))
+
+    for name, func in STEPS:
+        say(f"bootstrap: {name} …")
+        step(name, func(settings, db))
+    report.admin_password = ensure_first_admin(db, authority=_authority(settings, db), username=admin)
+    step("administrator", "created" if report.admin_password else "exists")
+    if any(u.username == admin for u in list_users(db)):
+        say("bootstrap: demo manifest …")
+        step("demo manifest", _demo_manifest(settings, db, admin, demo_shipments))
     return report

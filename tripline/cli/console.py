@@ -172,12 +172,15 @@ def cases_export(
 def bootstrap(
     ctx: typer.Context,
     admin: Annotated[str, typer.Option(help="Username of the first administrator.")] = "admin",
+    demo_shipments: Annotated[int, typer.Option(min=10, max=100000, help="Shipments in the demo manifest.")] = 500,
 ) -> None:
     """Set up a node idempotently: schema, lists, controls, demo data, first administrator."""
     from tripline.api.bootstrap import run_bootstrap
 
     app_ctx = get_ctx(ctx)
-    report = run_bootstrap(app_ctx.settings, app_ctx.db(), admin=admin, say=app_ctx.err_console.print)
+    report = run_bootstrap(
+        app_ctx.settings, app_ctx.db(), admin=admin, demo_shipments=demo_shipments, say=app_ctx.err_console.print
+    )
     if report.admin_password:
         app_ctx.console.print(
             f"first administrator: [bold]{admin}[/] one-time password: [bold]{report.admin_password}[/]",

@@ -22,7 +22,13 @@ from tripline.web.render import WEB_DIR, Page, PasswordChangeRequired, SignInReq
 from tripline.web.render import signin_url as signin_url
 
 SIGNIN_COOKIE = "tripline_signin"  # double-submit token protecting the sign-in form itself
-PAGE_MODULES = ("tripline.web.cases", "tripline.web.screening", "tripline.web.targeting")
+PAGE_MODULES = (
+    "tripline.web.cases",
+    "tripline.web.screening",
+    "tripline.web.classify",
+    "tripline.web.targeting",
+    "tripline.web.exchange",
+)
 
 
 def _safe_next(next_path: str | None) -> str:
