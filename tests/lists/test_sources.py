@@ -88,7 +88,6 @@ def test_a_good_registry_loads(tmp_path: Path) -> None:
         ("    title: Partner list\n", "", 4, "sources.0.title", "Field required"),  # the entry's line
         ("files: [partner/list.jsonl]", "files: [a.jsonl]\n    urls: [ftp://x]", 10, "sources.0.urls", "not an http"),
         ("files: [partner/list.jsonl]", "files: [a.jsonl]\n    urls: [https://x, https://y]", 4, "sources.0", "2 urls"),
-        # fmt: skip
     ],
 )
 def test_registry_errors_name_file_line_and_field(

@@ -30,15 +30,16 @@ from tripline.lists.formats.reader import DEFAULT_LIMITS, ReadLimits, decode_hea
 from tripline.lists.model import ListEntry, LoadReport, SourceSpec
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+_JAPANESE = re.compile(r"[\u3005-\u3007\u300c-\u300f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
 _BRACKETED = re.compile(r"（[^（）]*）")
 _UPDATED = re.compile(r"最終更新日\s*[：:]\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_AKA = re.compile(r",?\s*a\.k\.a\.?,?\s*", re.IGNORECASE)
-_FOLLOWING = re.compile(r"^\s*the\s+following\s+\w+\s+alias(?:es)?\s*:?\s*", re.IGNORECASE)
-_DASH_ITEM = re.compile(r"(?:^|\n|:)\s*[-—–‐]\s*")
+_AKA = re.compile(r",?\s*a\.k\.a\.?,?\s*|,?\s*(?=the\s*following\s*[a-z]*\s*alias)", re.IGNORECASE)
+_FOLLOWING = re.compile(r"^\s*(?:the\s*)?follow(?:ing)?\s*[a-z]*\s*alias(?:es)?\s*:?\s*", re.IGNORECASE)
+_DASH_ITEM = re.compile(r"(?:^|\n|:|;)\s*[-—–‐]\s*")
 _ADDRESS_SPLIT = re.compile(r";\s*and\s+|;\s+|,\s+and,\s+")
-_JP_ALIAS_SPLIT = re.compile(r"、|及び")
-_TAIL_ASCII = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff」）)])\s*([A-Z][A-Za-z0-9.,&'’\-]*(?:\s+\S+)+)$")
+_JP_ALIAS_SPLIT = re.compile(r"、|､|及び")
+_ADDRESS_MARK = re.compile(r"\s*所\s*在\s*地\s*[：:]\s*")
+_ALIAS_MARK = re.compile(r"(?:^|(?<=\n))\s*別\s*称\s*[：:]\s*")
 MAX_ENTRIES = 100_000
 
 
@@ -146,27 +147,31 @@ def _is_japanese(line: str) -> bool:
 def _read_item(number: int, text: str) -> _Item:
     item = _Item(number)
     phase = "jp"
+    depth = 0  # brackets of the Japanese name still open at the end of the previous line
+    text = _ADDRESS_MARK.sub("\n所在地：", text)
+    text = _ALIAS_MARK.sub("\n別称：", text)
     for raw in text.split("\n"):
         line = raw.strip()
         if not line:
             continue
-        if line.startswith("所在地"):
+        if line.startswith("所在地："):
             phase = "address"
-            line = line[3:].lstrip("：: ")
-        elif line.startswith("別称"):
+            line = line[4:].strip()
+        elif line.startswith("別称："):
             phase = "alias_jp"
-            line = line[2:].lstrip("：: ")
+            line = line[3:].strip()
+        if not line:
+            continue
         if phase == "jp":
-            if _is_japanese(line):
-                tail = _TAIL_ASCII.search(line)
-                if tail:
-                    item.jp.append(line[: tail.start(1)].strip())
-                    item.en.append(tail.group(1))
-                    phase = "en"
-                else:
-                    item.jp.append(line)
+            jp_part, rest, depth = _split_mixed(line, depth)
+            if rest and (" " not in rest and jp_part):  # a Latin word ending the Japanese name ("... FZC")
+                jp_part, rest = line, ""
+            if jp_part:
+                item.jp.append(jp_part)
+            if not rest:
                 continue
             phase = "en"
+            line = rest
         if phase == "en":
             item.en.append(line)
         elif phase == "alias_jp":
@@ -182,10 +187,34 @@ def _read_item(number: int, text: str) -> _Item:
     return item
 
 
+def _split_mixed(line: str, depth: int) -> tuple[str, str, int]:
+    """Split a line of the Japanese block into the Japanese name and an English name printed after it.
+
+    The Japanese part runs to the last Japanese character outside brackets, or to the end of
+    a bracket that belongs to it (opened right after Japanese text, or starting with 別称).
+    Brackets of the English part (``Afox Corporation（元富科技集團股份有限公司）``) stay with it.
+    """
+    split = 0
+    owned = depth > 0
+    for index, char in enumerate(line):
+        if char in "（(":
+            if depth == 0:
+                owned = line[index + 1 : index + 3] == "別称" or (index > 0 and bool(_JAPANESE.match(line[index - 1])))
+            depth += 1
+        elif char in "）)":
+            depth = max(0, depth - 1)
+        elif depth == 0 and _JAPANESE.match(char):
+            split = index + 1
+            continue
+        if owned and (depth > 0 or char in "）)"):
+            split = index + 1
+    return line[:split].strip(), line[split:].strip(), depth if owned else 0
+
+
 def _entry(spec: SourceSpec, item: _Item) -> ListEntry | None:
-    jp_text = "".join(item.jp)
+    jp_text = _join(item.jp)
     jp_aliases: list[str] = []
-    bracket = re.search(r"（別称[、,]?(.*)）", jp_text)
+    bracket = re.search(r"[（(]別称[、､,]?(.*)[）)]", jp_text)
     if bracket:
         jp_aliases = [a.strip() for a in _JP_ALIAS_SPLIT.split(bracket.group(1)) if a.strip()]
         jp_text = jp_text[: bracket.start()]
@@ -201,7 +230,7 @@ def _entry(spec: SourceSpec, item: _Item) -> ListEntry | None:
         en_aliases = [_strip_alias(a) for a in _DASH_ITEM.split(rest)]
     alias_en = " ".join(item.alias_en)
     en_aliases += [a.strip() for a in alias_en.split(";")]
-    jp_aliases += [a.strip() for a in " ".join(item.alias_jp).replace("；", ";").split(";")]
+    jp_aliases += [a.strip() for a in _join(item.alias_jp).replace("；", ";").split(";")]
     name = en_name or jp_name
     if not name:
         return None
@@ -216,6 +245,16 @@ def _entry(spec: SourceSpec, item: _Item) -> ListEntry | None:
             fe.add(entity, "address", text)
             fe.add(entity, "country", text.rsplit(",", 1)[-1].strip(" ."))
     return fe.entry(entity, spec, str(item.number))
+
+
+def _join(lines: list[str]) -> str:
+    """Join wrapped lines: no space where Japanese text was cut, one space between Latin words."""
+    out = ""
+    for line in lines:
+        if out and not (_JAPANESE.match(out[-1]) or _JAPANESE.match(line[0])):
+            out += " "
+        out += line
+    return out
 
 
 def _strip_alias(text: str) -> str:

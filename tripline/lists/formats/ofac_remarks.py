@@ -15,6 +15,7 @@ MONTHS = {
     for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
 }
 _DATE = re.compile(r"^(?:(?P<day>\d{1,2}) )?(?:(?P<mon>[A-Za-z]{3})[a-z]* )?(?P<year>\d{4})$")
+_IMO = re.compile(r"\bIMO\s?(\d{7})\b")
 _QUOTED = re.compile(r"'([^']+)'")
 _ID_WITH_COUNTRY = re.compile(r"^(?P<number>.+?)(?: \((?P<country>[^()]+)\))?\.?$")
 
@@ -76,6 +77,10 @@ def remark_facts(remarks: str) -> Iterator[tuple[str, str]]:
 
 
 def _fact(part: str) -> Iterator[tuple[str, str]]:
+    imo = _IMO.search(part)  # "IMO 9339301", "Identification Number IMO 9339301", "Vessel ... IMO ..."
+    if imo:
+        yield "imoNumber", imo.group(1)
+        return
     lower = part.lower()
     for prefix, prop in (("a.k.a. ", "alias"), ("f.k.a. ", "previousName"), ("n.k.a. ", "alias")):
         if lower.startswith(prefix):
