@@ -90,7 +90,8 @@ def identify(
         assert calibration is not None
         if model.has_photopeaks:
             net, var = net_peak_counts(counts, bkg, ratio, model, edges)
-            fit = fit_peaks(net, var, model, edges, lib)
+            ignore = lib.background_lines_kev if bkg is None else ()
+            fit = fit_peaks(net, var, model, edges, lib, ignore)
             matches = tuple(m for m in fit.matches if m.significance >= policy.identify_sigma)
             if bkg is not None:
                 excess = float(counts[in_range].sum() - ratio * bkg[in_range].sum())

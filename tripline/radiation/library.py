@@ -31,6 +31,7 @@ class GammaLine(_Spec):
     energy_kev: float = Field(alias="energy_keV", gt=0, lt=20000)
     intensity: float = Field(gt=0, le=200.0, description="photons per 100 decays")
     parent: str | None = None
+    group: str | None = None
 
 
 class Nuclide(_Spec):
@@ -85,6 +86,7 @@ class SourceSpec(_Spec):
 
 
 class Library(_Spec):
+    background_lines_kev: tuple[float, ...] = Field(default=(), alias="background_lines_keV")
     nuclides: tuple[Nuclide, ...]
 
     def get(self, name: str) -> Nuclide:
@@ -101,7 +103,7 @@ class Library(_Spec):
 def _load_yaml(path: Path) -> object:
     try:
         with path.open("r", encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except OSError as exc:
         raise ConfigError(f"cannot read reference data: {exc.strerror}", file=path) from exc
     except yaml.YAMLError as exc:

@@ -21,7 +21,13 @@ from tripline.radiation.result import IsotopeMatch, PeakSupport
 from tripline.radiation.spectral import fwhm_channels, snip_continuum
 
 ROI_HALF_WIDTH_FWHM = 1.5
+# Model error of a photopeak (line intensity x efficiency x shape), as a fraction of its counts:
+# keeps strong, imperfectly modelled peaks of real spectra from spawning false identifications.
+SYSTEMATIC_FRACTION = 0.10
 LINE_SUPPORT_SIGMA = 2.0
+STRONGEST_LINE_SIGMA = 3.0
+CENTROID_TOLERANCE_FWHM = 0.5
+UNSUPPORTED_CAP = 3.0
 
 
 @dataclass(frozen=True)
@@ -32,16 +38,22 @@ class PeakFit:
     mask: np.ndarray | None = None  # channels used (near a library line)
 
 
-def _template(nuclide: Nuclide, model: DetectorModel, edges: FloatArray) -> FloatArray:
+def _template(nuclide: Nuclide, model: DetectorModel, edges: FloatArray, group: str | None = None) -> FloatArray:
     out = np.zeros(edges.size - 1, dtype=np.float64)
     for line in nuclide.lines:
         e = line.energy_kev
-        if e < model.low_kev or e > edges[-1]:
+        if e < model.low_kev or e > edges[-1] or (group is not None and line.group != group):
             continue
         sigma = model.fwhm_kev(e) / 2.3548
         area = line.intensity / 100.0 * peak_efficiency(model, e)
         out += area * np.diff(ndtr((edges - e) / sigma))
     return out
+
+
+def _groups(nuclide: Nuclide) -> list[str | None]:
+    """Fit groups of a nuclide: chains (lines with ``group``) get one column per group."""
+    named = sorted({line.group for line in nuclide.lines if line.group is not None})
+    return list(named) if named else [None]
 
 
 def net_peak_counts(
@@ -55,6 +67,7 @@ def net_peak_counts(
     if background is not None:
         peaks = peaks - ratio * (background - snip_continuum(background, fwhm_ch))
         var = var + ratio * ratio * np.maximum(background, 0.0)
+    var = var + (SYSTEMATIC_FRACTION * peaks) ** 2
     return np.asarray(peaks, dtype=np.float64), np.asarray(var, dtype=np.float64)
 
 
@@ -65,37 +78,58 @@ def _chi2(a: FloatArray, b: FloatArray) -> tuple[FloatArray, float]:
     return np.asarray(x, dtype=np.float64), float(resid) ** 2
 
 
-def fit_peaks(net: FloatArray, var: FloatArray, model: DetectorModel, edges: FloatArray, library: Library) -> PeakFit:
-    """Fit all library nuclides with a line inside the calibrated range to the net peak counts."""
+def fit_peaks(
+    net: FloatArray,
+    var: FloatArray,
+    model: DetectorModel,
+    edges: FloatArray,
+    library: Library,
+    ignore_kev: tuple[float, ...] = (),
+) -> PeakFit:
+    """Fit all library nuclides with a line inside the calibrated range to the net peak counts.
+
+    Channels within 1.5 FWHM of an energy in ``ignore_kev`` are left out (lines every natural
+    background holds, when no background spectrum was subtracted).
+    """
     centers = 0.5 * (edges[:-1] + edges[1:])
     candidates: list[Nuclide] = []
+    owner: list[int] = []  # column -> candidate index
     columns: list[FloatArray] = []
     mask = np.zeros(centers.size, dtype=bool)
     for nuclide in library.nuclides:
-        column = _template(nuclide, model, edges)
-        if column.max() <= 0:
+        cols = [_template(nuclide, model, edges, g) for g in _groups(nuclide)]
+        cols = [c for c in cols if c.max() > 0]
+        if not cols:
             continue
         candidates.append(nuclide)
-        columns.append(column / column.max())
+        for c in cols:
+            owner.append(len(candidates) - 1)
+            columns.append(c / c.max())
         for line in nuclide.lines:
             half = ROI_HALF_WIDTH_FWHM * model.fwhm_kev(line.energy_kev)
             mask |= (centers >= line.energy_kev - half) & (centers <= line.energy_kev + half)
     mask &= centers >= model.low_kev
+    for energy in ignore_kev:
+        half = ROI_HALF_WIDTH_FWHM * model.fwhm_kev(energy)
+        mask &= ~((centers >= energy - half) & (centers <= energy + half))
     if not candidates or not mask.any():
         return PeakFit((), 0.0, 0, None)
     sd = np.sqrt(var[mask])
     a = np.stack(columns, axis=1)[mask] / sd[:, None]
     b = net[mask] / sd
     x, chi2_all = _chi2(a, b)
+    owners = np.asarray(owner)
     matches: list[IsotopeMatch] = []
     for k, nuclide in enumerate(candidates):
-        if x[k] <= 0:
+        mine = np.flatnonzero(owners == k)
+        if not np.any(x[mine] > 0):
             continue
-        keep = [j for j in range(len(candidates)) if j != k]
+        keep = np.flatnonzero(owners != k)
         _, chi2_without = _chi2(a[:, keep], b)
         significance = math.sqrt(max(chi2_without - chi2_all, 0.0))
-        peaks = _line_support(nuclide, x[k] * columns[k] / columns[k].max(), net, var, model, centers)
-        matches.append(_match(nuclide, significance, peaks))
+        predicted = sum((x[j] * columns[j] for j in mine), np.zeros(centers.size))
+        peaks = _line_support(nuclide, predicted, net, var, model, centers)
+        matches.append(_match(nuclide, significance, peaks, model))
     matches.sort(key=lambda m: -m.significance)
     return PeakFit(tuple(matches), chi2_all, int(mask.sum()), mask)
 
@@ -127,12 +161,26 @@ def _line_support(
     return tuple(out)
 
 
-def _match(nuclide: Nuclide, significance: float, lines: tuple[tuple[PeakSupport, float], ...]) -> IsotopeMatch:
+def _supports(peak: PeakSupport, model: DetectorModel) -> bool:
+    """A line supports a nuclide if its net counts are significant and centred where expected."""
+    if peak.significance < LINE_SUPPORT_SIGMA or peak.found_kev is None:
+        return False
+    return abs(peak.found_kev - peak.energy_kev) <= CENTROID_TOLERANCE_FWHM * model.fwhm_kev(peak.energy_kev)
+
+
+def _match(
+    nuclide: Nuclide, significance: float, lines: tuple[tuple[PeakSupport, float], ...], model: DetectorModel
+) -> IsotopeMatch:
     expected = [p for p, z in lines if z >= 3.0]
-    supported = [p for p in expected if p.significance >= LINE_SUPPORT_SIGMA]
+    supported = [p for p in expected if _supports(p, model)]
     support = len(supported) / len(expected) if expected else 1.0
     confidence = float(ndtr(significance - 3.0)) * (0.5 + 0.5 * support)
-    shown = tuple(p for p, _ in lines if p.significance >= LINE_SUPPORT_SIGMA) or tuple(p for p, _ in lines[:1])
+    strongest = max(lines, key=lambda pz: pz[1], default=None)
+    if strongest is not None and strongest[0].significance < STRONGEST_LINE_SIGMA:
+        significance = min(significance, strongest[0].significance)  # no peak where the best line should be
+    if len(expected) >= 2 and len(supported) < 2:
+        significance = min(significance, UNSUPPORTED_CAP)  # a multi-line nuclide needs two of its lines
+    shown = tuple(p for p, _ in lines if _supports(p, model)) or tuple(p for p, _ in lines[:1])
     return IsotopeMatch(nuclide.name, nuclide.category, min(confidence, 0.999), significance, shown)
 
 
