@@ -96,11 +96,12 @@ def spectrum_svg(
     if bg_rate:
         parts.append(_polyline(xs, [sy(r) for r in bg_rate], BACKGROUND, "4 3"))
     parts.append(_polyline(xs, [sy(r) for r in rate], FOREGROUND))
-    for energy, label in markers:
+    for i, (energy, label) in enumerate(sorted(markers)):
         if calibrated and x_lo <= energy <= x_hi:
             x = sx(energy)
+            y = TOP + 12 + 14 * (i % 2)  # neighbouring lines' labels on alternate rows
             parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{TOP + plot_h}" stroke="#b35c00"/>')
-            parts.append(f'<text x="{x + 3:.1f}" y="{TOP + 12}" fill="#7a4100">{escape(label)}</text>')
+            parts.append(f'<text x="{x + 3:.1f}" y="{y}" fill="#7a4100">{escape(label)}</text>')
     legend_y = TOP + 14
     parts.append(
         f'<text x="{WIDTH - RIGHT - 8}" y="{legend_y}" text-anchor="end" fill="{FOREGROUND}">— foreground</text>'

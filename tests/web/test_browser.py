@@ -1,0 +1,165 @@
+"""The console in a real headless Chromium (Debian's package, driven by Playwright), served by a
+real uvicorn server on a free port: sign in, screen "LIMMT", open the top container of the demo
+queue, approve a consent. Screenshots of the main pages at 1280 and 390 px go to test-artifacts/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from tests.api.harness import PASSWORD, load_sdn_slice
+from tests.conftest import BUNDLED_DATA
+from tripline.api.app import create_app
+from tripline.api.demo import load_exchange_situations
+from tripline.auth.roles import Role
+from tripline.auth.service import create_user, get_principal
+from tripline.settings import REPO_DIR, Settings
+from tripline.store.db import Database
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = REPO_DIR / "test-artifacts"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (apt-get install chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _alarmed_container(scans: bytes) -> str:
+    """A container whose portal occupancy alarmed (its spectrum was kept for secondary inspection)."""
+    import json
+
+    for line in scans.splitlines():
+        record = json.loads(line)
+        if record.get("spectrum"):
+            return str(record["container"])
+    raise AssertionError("the demo traffic has no alarmed occupancy")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    from tripline.cargo.run import make_demo
+    from tripline.cases.workspace import Workspace
+
+    settings = Settings(var_dir=tmp_path_factory.mktemp("console") / "var", database_url=None, data_dir=BUNDLED_DATA)
+    db = Database.from_settings(settings)
+    db.upgrade()
+    load_sdn_slice(db)
+    load_exchange_situations(settings, db)
+    create_user(db, "chief", role=Role.ADMIN, authority="jp-customs", display_name="Duty chief", password=PASSWORD)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "demo-manifest.csv"
+        make_demo(settings, out, 40, 7)
+        scans = Path(str(out) + ".scans.jsonl").read_bytes()
+        Workspace(settings, db).add(
+            get_principal(db, "chief"), out.name, out.read_bytes(), scans=scans, manifest_id="demo"
+        )
+        alarmed = _alarmed_container(scans)
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings, db), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not uv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", alarmed
+    uv.should_exit = True
+    thread.join(timeout=10)
+    db.dispose()
+
+
+def test_scenario_in_chromium(server: tuple[str, str]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, alarmed = server
+    if ARTIFACTS.exists():
+        shutil.rmtree(ARTIFACTS)
+    ARTIFACTS.mkdir(parents=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.goto(f"{base}/queue")
+            assert page.url.startswith(f"{base}/signin")
+            page.screenshot(path=str(ARTIFACTS / "signin-1280.png"), full_page=True)
+            page.fill("#username", "chief")
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{base}/queue")
+            # screen LIMMT: explained matches
+            page.goto(f"{base}/screen")
+            page.fill("#name", "LIMMT")
+            page.click("form.card button[type=submit]")
+            page.wait_for_selector("article.match")
+            first = page.locator("article.match").first
+            assert "LIMMT ECONOMIC AND TRADE COMPANY" in first.inner_text().upper()
+            assert first.locator("li").count() >= 1  # the explanation
+            page.screenshot(path=str(ARTIFACTS / "screen-1280.png"), full_page=True)
+            # the demo queue: open the top container
+            page.goto(f"{base}/queue")
+            page.screenshot(path=str(ARTIFACTS / "queue-1280.png"), full_page=True)
+            top = page.locator("table tbody tr").first
+            container = top.locator("td").nth(2).locator("a").first
+            number = container.inner_text().strip()
+            container.click()
+            page.wait_for_url(re.compile(rf".*/containers/{number}$"))
+            assert page.locator("h1").inner_text() == f"Container {number}"
+            assert page.locator("table tbody tr").count() >= 1  # every reason
+            page.screenshot(path=str(ARTIFACTS / "container-1280.png"), full_page=True)
+            # a container whose portal alarmed: its adjudicated scan with the spectrum plotted
+            page.goto(f"{base}/queue/demo/containers/{alarmed}")
+            assert page.locator("svg.spectrum polyline").count() >= 1
+            assert page.locator("article .badge").count() >= 1  # the verdict
+            page.screenshot(path=str(ARTIFACTS / "spectrum-1280.png"), full_page=True)
+            # the exchange: approve the consent awaiting us
+            page.goto(f"{base}/partners")
+            page.screenshot(path=str(ARTIFACTS / "exchange-1280.png"), full_page=True)
+            assert "us-cbp asks to pass" in page.inner_text("#consents")
+            page.fill("#n-1", "approved for onward enforcement use")
+            page.click("#consents button[value=grant]")
+            page.wait_for_url(re.compile(r".*/partners(#consents)?$"))
+            assert "No consent request is waiting for us." in page.inner_text("#consents")
+            assert "granted" not in page.inner_text("#consents")
+            # phone width
+            phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+            phone.add_cookies(context.cookies())
+            small = phone.new_page()
+            for name, path in (("screen", "/screen?name=LIMMT"), ("queue", "/queue"), ("exchange", "/partners")):
+                small.goto(f"{base}{path}")
+                width = small.evaluate("document.documentElement.scrollWidth")
+                assert width <= 390 + 1, (name, width)  # nothing forces sideways scrolling
+                small.screenshot(path=str(ARTIFACTS / f"{name}-390.png"), full_page=True)
+            small.goto(f"{base}/queue/demo/containers/{number}")
+            assert small.evaluate("document.documentElement.scrollWidth") <= 391
+            small.screenshot(path=str(ARTIFACTS / "container-390.png"), full_page=True)
+            small.goto(f"{base}/queue/demo/containers/{alarmed}")
+            small.screenshot(path=str(ARTIFACTS / "spectrum-390.png"), full_page=True)
+        finally:
+            browser.close()
