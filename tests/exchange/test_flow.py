@@ -1,4 +1,4 @@
-"""Nodes talking in one process (LocalTransport): release, receipts, idempotency, retry, refusal, consent, circulation."""
+"""Nodes in one process (LocalTransport): release, receipts, idempotency, retry, refusal, consent, circulation."""
 
 from __future__ import annotations
 
@@ -122,7 +122,8 @@ def test_receiver_refuses_what_its_agreements_do_not_cover(network: Network) -> 
 
 
 def test_retry_with_backoff_then_delivery(network: Network) -> None:
-    us, jp = network.add("us-cbp"), network.add("jp-customs")
+    network.add("us-cbp")
+    jp = network.add("jp-customs")
     network.transport.down.add("local://us-cbp")
     doc = jp.draft(scan_fields())
     [first] = jp.send(doc.id, purpose="customs_enforcement", to=["us-cbp"])

@@ -72,7 +72,7 @@ def documents(draw: st.DrawFn, originator: str | None = None) -> Document:
         {
             "id": "doc-1",
             "type": doc_type,
-            "originator": originator if originator and often(draw) else draw(st.sampled_from(PARTIES)),
+            "originator": originator if originator and draw(st.booleans()) else draw(st.sampled_from(PARTIES)),
             "created_at": datetime(2026, 11, 1, tzinfo=UTC),
             "subject": "generated",
             "executive_summary": "summary" if doc_type == DocType.INFORMATION_PAPER else None,
