@@ -4,8 +4,8 @@ every CLI command in docs/cli.md, every setting in docs/settings.md, every API r
 from __future__ import annotations
 
 import re
+from typing import Any
 
-import click
 import typer
 
 from tests.api.harness import Node
@@ -15,15 +15,17 @@ from tripline.settings import REPO_DIR, Settings
 DOCS = REPO_DIR / "docs"
 
 
-def _commands(group: click.Command, prefix: str) -> list[str]:
+def _commands(group: Any, prefix: str) -> list[str]:
+    """Command paths under a (Typer's own or click's) group: anything with ``commands``."""
     out = []
-    if isinstance(group, click.Group):
-        for name, command in group.commands.items():
-            if command.hidden:
+    commands = getattr(group, "commands", None)
+    if isinstance(commands, dict):
+        for name, command in commands.items():
+            if getattr(command, "hidden", False):
                 continue
             path = f"{prefix} {name}"
-            out.append(path)
-            out.extend(_commands(command, path))
+            below = _commands(command, path)
+            out.extend(below or [path])  # a group is documented through its commands
     return out
 
 
