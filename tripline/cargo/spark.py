@@ -7,10 +7,11 @@ lading), so the ranking equals the local engine's.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import structlog
@@ -26,33 +27,36 @@ from tripline.settings import Settings
 
 log = structlog.get_logger(__name__)
 
-_WORKER_CACHE: dict[tuple[str, str, str], IndicatorExtractor] = {}
+_WORKER_CACHE: dict[str, IndicatorExtractor] = {}
 
 
-def _extractor(
-    settings: Settings, policy: Policy, matchers: MatcherFactory, radiation: RadiationResults
-) -> IndicatorExtractor:
-    key = (repr(matchers), str(settings.data_dir), settings.effective_database_url)
-    cached = _WORKER_CACHE.get(key)
-    if cached is None or cached.policy != policy:
-        screener, classifier = matchers(settings)
+def _extractor(job: tuple[Any, ...]) -> IndicatorExtractor:
+    data_dir, policy, radiation, _scorer, _first, matchers, token = job
+    cached = _WORKER_CACHE.get(token)
+    if cached is None:
+        screener, classifier = matchers.value
         cached = IndicatorExtractor(
-            policy, load_reference(settings.data_dir), screener=screener, classifier=classifier, radiation=radiation
+            policy, load_reference(data_dir), screener=screener, classifier=classifier, radiation=radiation
         )
-        _WORKER_CACHE[key] = cached
-    cached.radiation = radiation
+        _WORKER_CACHE.clear()
+        _WORKER_CACHE[token] = cached
     return cached
 
 
 def _score_partition(job: tuple[Any, ...], rows: Iterator[Shipment]) -> Iterator[Scored]:
-    settings, policy, matchers, radiation, scorer, first = job
-    extractor = _extractor(settings, policy, matchers, radiation)
+    extractor = _extractor(job)
+    scorer, first = job[3], job[4]
     for s in rows:
         yield scorer.score(extractor.extract(s, first_shipment=s.bill_of_lading in first))
 
 
 def spark_session(master: str = "local[2]") -> Any:
+    """A local Spark session whose Python workers run this interpreter (``PYSPARK_PYTHON``)."""
     from pyspark.sql import SparkSession
+
+    # PySpark reads the worker interpreter from the environment when the context starts
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
 
     return (
         SparkSession.builder.master(master)
@@ -86,17 +90,31 @@ def score_spark(
     sc.setLogLevel("ERROR")
     total = len(shipments)
     slices = partitions or max(2, min(64, total // 2000 + 2))
-    job = (settings, policy, matchers, radiation, scorer, first)
+    # the screener and classifier are built once, here, and shipped to each worker once
+    built = sc.broadcast(matchers(settings))
     group = f"tripline-{time.monotonic_ns()}"
+    job = (settings.data_dir, policy, radiation, scorer, first, built, group)
     sc.setJobGroup(group, "tripline target")
-    rdd = sc.parallelize(list(shipments), slices).mapPartitions(lambda rows: _score_partition(job, rows))
-    ordered = rdd.sortBy(lambda s: (-round(s.score, 9), s.bill_of_lading), numPartitions=slices)
-    result: list[Scored] = []
+    scored = sc.parallelize(list(shipments), slices).mapPartitions(lambda rows: _score_partition(job, rows)).cache()
+    try:
+        _run_with_progress(sc, group, lambda: scored.count(), total, progress)
+        ordered = scored.sortBy(lambda s: (-round(s.score, 9), s.bill_of_lading), numPartitions=slices)
+        result: list[Scored] = ordered.collect()
+    finally:
+        scored.unpersist()
+        built.unpersist()
+    log.info("spark scored", shipments=total, partitions=slices)
+    return result
+
+
+def _run_with_progress(sc: Any, group: str, action: Callable[[], Any], total: int, progress: Progress | None) -> None:
+    """Run a Spark action in a thread; report finished tasks of the group as progress."""
     error: list[BaseException] = []
 
     def run() -> None:
         try:
-            result.extend(ordered.collect())
+            sc.setJobGroup(group, "tripline target")  # job groups are per thread
+            action()
         except BaseException as exc:  # surfaced in the caller's thread
             error.append(exc)
 
@@ -121,5 +139,3 @@ def score_spark(
         raise error[0]
     if progress is not None:
         progress(total, total)
-    log.info("spark scored", shipments=total, partitions=slices)
-    return result

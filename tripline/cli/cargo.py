@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +19,13 @@ manifest_app = typer.Typer(
     help="Check and load cargo manifests (CSV, JSON lines, Parquet, EDIFACT CUSCAR).", no_args_is_help=True
 )
 outcome_app = typer.Typer(help="Record inspection outcomes and measure the targeting queue.", no_args_is_help=True)
+
+
+@contextlib.contextmanager
+def _logs_to_stderr() -> Iterator[None]:
+    """Library log lines (structlog prints to stdout by default) must not mix with the JSON on stdout."""
+    with contextlib.redirect_stdout(sys.stderr):
+        yield
 
 
 def _progress(app_ctx: AppContext, label: str) -> Progress:
@@ -49,7 +59,7 @@ def target(
         chosen = Engine(engine)
     except ValueError:
         raise InputError(f"unknown engine {engine!r} (local or spark)", field="engine") from None
-    with _progress(app_ctx, f"targeting ({chosen.value})") as bar:
+    with _logs_to_stderr(), _progress(app_ctx, f"targeting ({chosen.value})") as bar:
         task = bar.add_task("target", total=None)
         run = run_target(
             app_ctx.settings,
@@ -89,7 +99,9 @@ def demo_manifest(
     from tripline.cargo.run import make_demo
 
     app_ctx = get_ctx(ctx)
-    app_ctx.print_json(make_demo(app_ctx.settings, out, shipments, seed))
+    with _logs_to_stderr():
+        made = make_demo(app_ctx.settings, out, shipments, seed)
+    app_ctx.print_json(made)
 
 
 @manifest_app.command("load")
@@ -103,7 +115,8 @@ def manifest_load(
     from tripline.cargo.store import load_manifest
 
     app_ctx = get_ctx(ctx)
-    summary = load_manifest(app_ctx.db(), file, load_reference(app_ctx.settings.data_dir))
+    with _logs_to_stderr():
+        summary = load_manifest(app_ctx.db(), file, load_reference(app_ctx.settings.data_dir))
     if as_json:
         app_ctx.print_json(summary.to_dict())
     else:
@@ -124,7 +137,8 @@ def manifest_check(
     from tripline.cargo.reference import load_reference
 
     app_ctx = get_ctx(ctx)
-    result = read_manifest(file, load_reference(app_ctx.settings.data_dir))
+    with _logs_to_stderr():
+        result = read_manifest(file, load_reference(app_ctx.settings.data_dir))
     for err in result.errors:
         app_ctx.err_console.print(f"[yellow]rejected:[/] {err}", highlight=False)
     app_ctx.console.print(f"{len(result.shipments)} shipments valid, {len(result.errors)} rejected", highlight=False)
@@ -143,7 +157,9 @@ def outcome_record(
     from tripline.cargo.store import parse_result, record_outcome
 
     app_ctx = get_ctx(ctx)
-    app_ctx.print_json(record_outcome(app_ctx.db(), bill_of_lading, parse_result(result), note))
+    with _logs_to_stderr():
+        recorded = record_outcome(app_ctx.db(), bill_of_lading, parse_result(result), note)
+    app_ctx.print_json(recorded)
 
 
 @outcome_app.command("import")
@@ -155,7 +171,9 @@ def outcome_import(
     from tripline.cargo.run import import_outcomes
 
     app_ctx = get_ctx(ctx)
-    app_ctx.print_json(import_outcomes(app_ctx.db(), file))
+    with _logs_to_stderr():
+        imported = import_outcomes(app_ctx.db(), file)
+    app_ctx.print_json(imported)
 
 
 @outcome_app.command("report")
@@ -170,9 +188,11 @@ def outcome_report(
     from tripline.cargo.run import outcome_report as report
 
     app_ctx = get_ctx(ctx)
-    app_ctx.print_json(
-        report(app_ctx.settings, app_ctx.db(), file, ks=k or [10, 50, 100], percents=percent or [1.0, 5.0], model=model)
-    )
+    with _logs_to_stderr():
+        measured = report(
+            app_ctx.settings, app_ctx.db(), file, ks=k or [10, 50, 100], percents=percent or [1.0, 5.0], model=model
+        )
+    app_ctx.print_json(measured)
 
 
 @outcome_app.command("learn")
@@ -185,7 +205,9 @@ def outcome_learn(
     from tripline.cargo.run import learn
 
     app_ctx = get_ctx(ctx)
-    app_ctx.print_json(learn(app_ctx.settings, app_ctx.db(), file, l2=l2).to_dict())
+    with _logs_to_stderr():
+        model = learn(app_ctx.settings, app_ctx.db(), file, l2=l2)
+    app_ctx.print_json(model.to_dict())
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,79 @@
+"""The commands, end to end on the real capabilities (the e2e fixture's watch-list slice)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tripline.cli.context import AppContext
+from tripline.cli.main import build_app
+from tripline.settings import REPO_DIR, Settings
+
+
+def _invoke(settings: Settings, args: list[str]) -> tuple[int, str]:
+    result = CliRunner().invoke(build_app(), args, obj=AppContext(settings=settings))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout
+
+
+@pytest.mark.slow
+def test_demo_load_target_outcomes_report(e2e_settings: Settings, tmp_path: Path) -> None:
+    out = tmp_path / "demo.jsonl"
+    code, text = _invoke(e2e_settings, ["demo", "manifest", "--shipments", "300", "--seed", "4", "--out", str(out)])
+    assert code == 0, text
+    made = json.loads(text)
+    planted = json.loads(Path(made["planted"]["file"]).read_text())["planted"]
+    assert Path(made["scans"]["file"]).exists()
+
+    code, text = _invoke(e2e_settings, ["manifest", "load", str(out), "--json"])
+    assert code == 0 and json.loads(text)["loaded"] == 300
+
+    code, text = _invoke(e2e_settings, ["target", str(out), "--top", "5", "--json"])
+    assert code == 0, text
+    queue = json.loads(text)
+    assert len(queue) == 5
+    assert set(queue[0]) >= {"bill_of_lading", "containers", "score", "reasons"}
+    assert queue[0]["score"] >= queue[-1]["score"]
+    limmt = next(p for p in planted if p["scenario"] == "limmt_flow_forming")
+    assert queue[0]["bill_of_lading"] == limmt["bill_of_lading"]
+    assert any("SHAHID BAKERI" in r["detail"] for r in queue[0]["reasons"])
+
+    outcomes = tmp_path / "outcomes.csv"
+    rows = ["bill_of_lading,result"] + [
+        f"{q['bill_of_lading']},{'seized' if i == 0 else 'inspected_clean'}" for i, q in enumerate(queue)
+    ]
+    outcomes.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, text = _invoke(e2e_settings, ["outcome", "import", str(outcomes)])
+    assert code == 0 and json.loads(text)["recorded"] == 5
+    code, text = _invoke(e2e_settings, ["outcome", "report", str(out), "--k", "1", "--k", "5"])
+    report = json.loads(text)
+    assert [(r["k"], r["precision"], r["recall"]) for r in report["at_k"]] == [(1, 1.0, 1.0), (5, 0.2, 1.0)]
+
+
+def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TRIPLINE_VAR_DIR": str(tmp_path / "var")}
+    exe = str(Path(sys.executable).with_name("tripline"))
+    return subprocess.run([exe, *args], capture_output=True, text=True, env=env, cwd=REPO_DIR, timeout=300)
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split())  # Rich wraps long error lines
+
+
+def test_errors_name_file_line_and_field(tmp_path: Path) -> None:
+    missing = _cli(tmp_path, "manifest", "check", str(tmp_path / "none.csv"))
+    assert missing.returncode == 2 and _flat("none.csv: file not found") in _flat(missing.stderr)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("bill_of_lading,containers\nX,CSQU3054383\n", encoding="utf-8")
+    result = _cli(tmp_path, "manifest", "load", str(bad))
+    assert result.returncode == 2
+    assert _flat(f"error: {bad}, line 1, field") in _flat(result.stderr) and "missingcolumn" in _flat(result.stderr)
+    result = _cli(tmp_path, "outcome", "record", "NOPE", "seized")
+    assert result.returncode == 2 and "NOPE" in result.stderr
