@@ -11,8 +11,8 @@ if [ -z "$PGBIN" ] && command -v initdb >/dev/null 2>&1; then PGBIN="$(dirname "
 if [ -z "$PGBIN" ] || [ -n "${TRIPLINE_TEST_POSTGRES_URL:-}" ]; then
   exec "$@"
 fi
-ROOT="$(pwd)/var/pgtest"
-PORT="${TRIPLINE_TEST_PG_PORT:-54329}"
+PORT="${TRIPLINE_TEST_PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
+ROOT="$(pwd)/var/pgtest-$PORT"
 rm -rf "$ROOT"; mkdir -p "$ROOT"
 RUNAS=()
 if [ "$(id -u)" = "0" ]; then
@@ -22,7 +22,7 @@ if [ "$(id -u)" = "0" ]; then
 fi
 "${RUNAS[@]}" "$PGBIN/initdb" -D "$ROOT/data" -U tripline -A trust --no-sync >/dev/null
 "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$ROOT/data" -o "-p $PORT -k $ROOT -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" -l "$ROOT/log" -w start >/dev/null
-cleanup() { "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$ROOT/data" -m immediate stop >/dev/null 2>&1 || true; }
+cleanup() { "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$ROOT/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$ROOT"; }
 trap cleanup EXIT
 "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U tripline tripline_test
 export TRIPLINE_TEST_POSTGRES_URL="postgresql+psycopg://tripline@127.0.0.1:$PORT/tripline_test"

@@ -37,3 +37,16 @@ def current_heads(engine: Engine) -> set[str]:
 
 def script_heads(engine: Engine) -> set[str]:
     return set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+
+
+def applied_revisions(engine: Engine) -> set[str]:
+    """Every revision applied: the stored heads and all they stand on (``depends_on`` included)."""
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    heads = current_heads(engine)
+    if not heads:
+        return set()
+    return {rev.revision for rev in script.iterate_revisions(tuple(heads), "base") if rev is not None}
+
+
+def is_up_to_date(engine: Engine) -> bool:
+    return script_heads(engine) <= applied_revisions(engine)
