@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from followthemoney import model
+from typer.testing import CliRunner
 
+from tripline.cli.context import AppContext
+from tripline.cli.main import build_app
 from tripline.errors import FormatError
 from tripline.lists.formats import ListFormat
 from tripline.lists.model import ListEntry, LoadReport, SourceSpec
+from tripline.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 V1 = FIXTURES / "inksna_v1.ftm.jsonl"
@@ -67,6 +72,16 @@ def parsed(path: Path) -> dict[str, dict[str, object]]:
     """What the test reader makes of a fixture: entity id -> FtM dict."""
     report = LoadReport()
     return {e.entity.id: e.entity.to_dict() for e in FtmLines().parse([path], spec(), report) if e.entity.id}
+
+
+def invoke(settings: Settings, *args: str) -> Any:
+    ctx = AppContext(settings=settings)
+    try:
+        result = CliRunner().invoke(build_app(), list(args), obj=ctx)
+    finally:
+        ctx.close()
+    assert result.exit_code == 0, f"{args}: {result.output}\n{result.exception!r}"
+    return result
 
 
 @pytest.fixture
