@@ -63,7 +63,7 @@ class Vocabulary:
         pairs.sort(key=lambda p: len(p[0]), reverse=True)
         self._terms = pairs
         alternation = "|".join(re.escape(t) for t, _ in pairs)
-        self._term_re = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE)
+        self._term_re = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE) if pairs else None
         self._by_term = dict(pairs)
 
     @classmethod
@@ -82,6 +82,8 @@ class Vocabulary:
         """Each vocabulary term found in a description (longest first, no overlaps)."""
         hits: list[SynonymHit] = []
         seen: set[str] = set()
+        if self._term_re is None:
+            return hits
         for m in self._term_re.finditer(text):
             syn = self._by_term[m.group(0).lower()]
             if syn.means in seen:
