@@ -141,6 +141,8 @@ class NameScorer:
         qt, ct = q.tokens, c.tokens
         if not qt or not ct:
             return NO_MATCH
+        if q.key == c.key:
+            return self._identical(q)
         cross = q.latin != c.latin
         options: list[tuple[float, tuple[int, ...], tuple[int, ...], str, str, str]] = []
         for i, a in enumerate(qt):
@@ -185,6 +187,14 @@ class NameScorer:
             notes=tuple(notes),
         )
 
+    def _identical(self, q: NameForm) -> NameScore:
+        if all(t.generic for t in q.tokens):
+            note = f"only generic words matched: capped at {GENERIC_CAP}"
+            return NameScore(
+                GENERIC_CAP, tuple(TokenMatch(t.text, t.text, EXACT, "exact") for t in q.tokens), notes=(note,)
+            )
+        return NameScore(1.0, tuple(TokenMatch(t.text, t.text, EXACT, "exact") for t in q.tokens))
+
     def _joined(
         self,
         side: tuple[Token, ...],
@@ -196,10 +206,14 @@ class NameScorer:
     ) -> None:
         for i in range(len(side) - 1):
             joined_text = side[i].text + side[i + 1].text
+            first, size = joined_text[0], len(joined_text)
+            plausible = [
+                (j, b) for j, b in enumerate(other) if b.text[0] == first and size - 3 <= len(b.text) <= size + 3
+            ]
+            if not plausible:
+                continue
             joined = self.normaliser.token(joined_text)
-            for j, b in enumerate(other):
-                if len(b.text) < len(joined_text) - 3:
-                    continue
+            for j, b in plausible:
                 sim, how = self.similarity(joined, b, cross)
                 if sim >= JOIN_MIN:
                     shown = f"{side[i].text} {side[i + 1].text}"

@@ -19,7 +19,7 @@ import structlog
 from followthemoney import model
 
 from tripline.lists.model import ListedEntity
-from tripline.screening.index import NameIndex, name_keys
+from tripline.screening.index import NameIndex, key_groups, name_keys
 from tripline.screening.normalize import NameForm, Normaliser
 from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Match, ScreeningQuery, ScreeningResult
 from tripline.screening.scorer import NameScore, NameScorer
@@ -48,7 +48,7 @@ COUNTRY_AGREE = 0.05
 COUNTRY_CONFLICT = 0.15
 BIRTH_AGREE = 0.05
 BIRTH_CONFLICT = 0.2
-CANDIDATE_LIMIT = 60
+CANDIDATE_LIMIT = 25
 _ID_CLEAN = re.compile(r"[^0-9A-Z]")
 
 
@@ -183,10 +183,10 @@ class Screener:
     def candidates(self, query: ScreeningQuery) -> list[int]:
         """Name numbers that reach the scorer (exposed to measure retrieval recall)."""
         org, person = self.query_forms(query)
-        keys = name_keys(org, self.normaliser)
+        groups = key_groups(org, self.normaliser, query=True)
         if person.key != org.key:
-            keys |= name_keys(person, self.normaliser)
-        return self.index.candidates(keys, self.candidate_limit)
+            groups += key_groups(person, self.normaliser, query=True)
+        return self.index.candidates(groups, self.candidate_limit)
 
     def screen(
         self, query: ScreeningQuery, *, threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT
@@ -195,7 +195,10 @@ class Screener:
         best = self._score_names(query, self.candidates(query))
         id_hits = self._identifier_hits(query)
         matches: list[Match] = []
+        reachable = threshold - COUNTRY_AGREE - BIRTH_AGREE  # adjustments add at most this much
         for entity_no in set(best) | set(id_hits):
+            if entity_no not in id_hits and best[entity_no][0] < reachable:
+                continue
             match = self._finish(query, entity_no, best.get(entity_no), id_hits.get(entity_no))
             if match is not None and match.score >= threshold:
                 matches.append(match)
