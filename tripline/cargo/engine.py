@@ -5,19 +5,20 @@ The Spark engine (:mod:`tripline.cargo.spark`) shares every step but the loop.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import structlog
 
 from tripline.cargo.indicators import IndicatorExtractor, first_shipments
 from tripline.cargo.model import Shipment
 from tripline.cargo.policy import Policy
-from tripline.cargo.ports import GoodsClassifier, PartyScreener, RadiationResults
+from tripline.cargo.ports import GoodsClassifier, GoodsMatch, PartyHit, PartyScreener, RadiationResults
 from tripline.cargo.readers import read_manifest
 from tripline.cargo.reference import ReferenceData, load_reference
 from tripline.cargo.scoring import RuleScorer, Scored, Scorer, rank
@@ -71,6 +72,63 @@ def score_local(
     return out
 
 
+_FORKED: dict[str, Any] = {}
+
+
+def _lookup_chunk(task: tuple[str, list[Any]]) -> list[Any]:
+    kind, keys = task
+    extractor: IndicatorExtractor = _FORKED["extractor"]
+    if kind == "party":
+        return [extractor.screener.screen_party(name, country) for name, country in keys]
+    return [extractor.classifier.classify_goods(description, hs) for description, hs in keys]
+
+
+def warm_caches(extractor: IndicatorExtractor, shipments: Sequence[Shipment], workers: int, chunk: int = 64) -> int:
+    """Screen every distinct party and classify every distinct goods line once, in ``workers`` forked
+    processes that share the built screener and classifier; the results fill the extractor's caches.
+
+    Returns the number of look-ups made. Without ``fork`` (or with one worker) nothing is done here:
+    the caches then fill as the shipments are scored.
+    """
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    parties, goods = extractor.cache_keys(shipments)
+    tasks: list[tuple[str, list[Any]]] = [
+        ("party", list(parties[i : i + chunk])) for i in range(0, len(parties), chunk)
+    ]
+    tasks += [("goods", list(goods[i : i + chunk])) for i in range(0, len(goods), chunk)]
+    if not tasks:
+        return 0
+    _FORKED["extractor"] = extractor
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_lookup_chunk, tasks, chunksize=1)
+    finally:
+        _FORKED.clear()
+    party_hits: dict[tuple[str, str | None], list[PartyHit]] = {}
+    goods_hits: dict[tuple[str, str], list[GoodsMatch]] = {}
+    for (kind, keys), values in zip(tasks, results, strict=True):
+        target: dict[Any, Any] = party_hits if kind == "party" else goods_hits
+        target.update(zip(keys, values, strict=True))
+    extractor.fill(party_hits, goods_hits)
+    return len(parties) + len(goods)
+
+
+def score_parallel(
+    shipments: Sequence[Shipment],
+    extractor: IndicatorExtractor,
+    scorer: Scorer,
+    first: set[str],
+    workers: int,
+    progress: Progress | None = None,
+) -> list[Scored]:
+    """Warm the caches in ``workers`` processes, then score (cheap once the look-ups are cached)."""
+    looked_up = warm_caches(extractor, shipments, workers)
+    if looked_up:
+        log.info("look-ups done in parallel", lookups=looked_up, workers=workers)
+    return score_local(shipments, extractor, scorer, first, progress)
+
+
 def target_shipments(
     shipments: Sequence[Shipment],
     *,
@@ -83,8 +141,9 @@ def target_shipments(
     engine: Engine = Engine.LOCAL,
     known_shippers: Iterable[str] = (),
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> list[Scored]:
-    """Score and rank shipments that are already loaded."""
+    """Score and rank shipments that are already loaded (``workers`` > 1: forked processes)."""
     ref = ref or load_reference(settings.data_dir)
     scorer = scorer or RuleScorer(policy)
     first = first_shipments(shipments, known_shippers)
@@ -104,7 +163,7 @@ def target_shipments(
     else:
         screener, classifier = matchers(settings)
         extractor = IndicatorExtractor(policy, ref, screener=screener, classifier=classifier, radiation=radiation)
-        scored = score_local(shipments, extractor, scorer, first, progress)
+        scored = score_parallel(shipments, extractor, scorer, first, workers, progress)
     return rank(scored)
 
 
@@ -119,6 +178,7 @@ def target_file(
     engine: Engine = Engine.LOCAL,
     known_shippers: Iterable[str] = (),
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> TargetRun:
     """Read a manifest and return its ranked queue (bad rows are reported, good rows scored)."""
     started = time.perf_counter()
@@ -135,6 +195,7 @@ def target_file(
         engine=engine,
         known_shippers=known_shippers,
         progress=progress,
+        workers=workers,
     )
     seconds = time.perf_counter() - started
     run = TargetRun(

@@ -128,6 +128,30 @@ class IndicatorExtractor:
         self._machinery = frozenset(policy.machinery_chapters)
         self._norm = frozenset(policy.norm_headings)
 
+    def cache_keys(self, shipments: Iterable[Shipment]) -> tuple[list[tuple[str, str | None]], list[tuple[str, str]]]:
+        """The party and goods look-ups ``shipments`` need that are not cached yet (each once)."""
+        parties: dict[tuple[str, str | None], None] = {}
+        goods: dict[tuple[str, str], None] = {}
+        for s in shipments:
+            for p in s.parties:
+                key = (p.name, p.country)
+                if key not in self._party_cache:
+                    parties[key] = None
+            for line in s.goods:
+                gkey = (line.description, line.hs_code)
+                if gkey not in self._goods_cache:
+                    goods[gkey] = None
+        return list(parties), list(goods)
+
+    def fill(
+        self, parties: dict[tuple[str, str | None], list[PartyHit]], goods: dict[tuple[str, str], list[GoodsMatch]]
+    ) -> None:
+        """Add look-ups computed elsewhere (e.g. in worker processes) to the caches."""
+        for key, hits in parties.items():
+            self._party_cache[key] = [h for h in hits if h.score >= self.policy.party_match_threshold]
+        for gkey, matches in goods.items():
+            self._goods_cache[gkey] = [m for m in matches if m.score >= self.policy.controls_match_threshold]
+
     def _screen(self, name: str, country: str | None) -> list[PartyHit]:
         key = (name, country)
         hits = self._party_cache.get(key)

@@ -62,6 +62,7 @@ def run_target(
     scans: Path | None = None,
     progress: Progress | None = None,
     matchers: MatcherFactory = real_matchers,
+    workers: int = 1,
 ) -> TargetRun:
     """The ranked, explained queue of a manifest file."""
     policy = load_policy(policy_path)
@@ -76,6 +77,7 @@ def run_target(
         engine=engine,
         known_shippers=_known_except(db, path, known),
         progress=progress,
+        workers=workers,
     )
 
 
