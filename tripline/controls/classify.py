@@ -76,6 +76,7 @@ class Classifier:
         self.docs = build_docs(catalogue)
         self.by_code: dict[str, CodeDoc] = {d.code: d for d in self.docs}
         self.lexical = LexicalRanker(self.docs)
+        self.lexical.prepare()
         self.ranker: Ranker = ranker or self.lexical
 
     @classmethod

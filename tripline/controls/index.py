@@ -179,6 +179,10 @@ class LexicalRanker:
             out[doc.code] = 2.0 * raw / ceiling
         return out
 
+    def prepare(self) -> None:
+        """Build the lazily computed tables now rather than on the first query."""
+        _ = self._exclusions
+
     def has_term(self, code: str, term: str) -> bool:
         i = self.position.get(code)
         return i is not None and term in self.doc_terms[i]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 
@@ -181,10 +182,26 @@ class ControlEntry:
         return tuple(p for item in self.items for p in item.parameters)
 
     def item(self, code: str) -> Item | None:
+        return self._items_by_code.get(code)
+
+    def children(self, code: str) -> list[Item]:
+        """The sub-items directly under ``code`` (the entry code or an item code)."""
+        return self._children.get(code, [])
+
+    @cached_property
+    def _items_by_code(self) -> dict[str, Item]:
+        out: dict[str, Item] = {}
         for item in self.items:
-            if item.code == code and item.kind is ItemKind.ITEM:
-                return item
-        return None
+            if item.kind is ItemKind.ITEM:
+                out.setdefault(item.code, item)
+        return out
+
+    @cached_property
+    def _children(self) -> dict[str, list[Item]]:
+        out: dict[str, list[Item]] = {}
+        for code, item in self._items_by_code.items():
+            out.setdefault(code.rsplit(".", 1)[0], []).append(item)
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 _TAG = re.compile(r"<[^>]+>")
 _WS = re.compile(r"\s+")
@@ -147,6 +148,18 @@ def spelling(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=100_000)
+def normal(word: str) -> str:
+    """Spelling-normalised stem of one lower-case word."""
+    return stem(spelling(word))
+
+
+@lru_cache(maxsize=20_000)
+def name_tokens(text: str) -> frozenset[str]:
+    """The tokens of a (short, repeated) text such as a parameter name, cached."""
+    return frozenset(tokens(text))
+
+
 def stem(word: str) -> str:
     """A light suffix stripper: forming/former/formed -> form, rollers -> roll, gyroscopes -> gyroscop."""
     for suffix in _SUFFIXES:
@@ -166,5 +179,5 @@ def tokens(text: str) -> list[str]:
             continue
         if raw[0].isdigit() or len(raw) < 2 or raw in UNIT_WORDS:
             continue
-        out.append(stem(spelling(raw)))
+        out.append(normal(raw))
     return out

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tripline.controls.model import Comparison, ControlEntry, Item, ItemKind, Parameter
+from tripline.controls.model import Comparison, ControlEntry, Parameter
 from tripline.controls.quantities import NUMBER_WORDS, Quantity, find_quantities, parse_quantity
 from tripline.controls.schema import ParamVerdict
-from tripline.controls.textnorm import tokens
+from tripline.controls.textnorm import name_tokens, tokens
 from tripline.controls.vocabulary import Vocabulary
 from tripline.errors import InputError
 
@@ -78,7 +78,7 @@ def check(item: str, p: Parameter, known: Known) -> Check:
         else:
             same = known.by_dimension.get(p.dimension, [])
             # a value of the right dimension counts only if the description names the quantity
-            named = bool(set(tokens(p.name)) & known.words)
+            named = not name_tokens(p.name).isdisjoint(known.words)
             found = same[0] if len(same) == 1 and named else None
     if found is None:
         return Check(item, p, None, ParamVerdict.UNKNOWN)
@@ -101,15 +101,6 @@ def check(item: str, p: Parameter, known: Known) -> Check:
     return Check(item, p, found, ParamVerdict.MEETS if met else ParamVerdict.BELOW)
 
 
-def _children(entry: ControlEntry, code: str) -> list[Item]:
-    depth = code.count(".") + 1
-    return [
-        i
-        for i in entry.items
-        if i.kind is ItemKind.ITEM and i.code.startswith(code + ".") and i.code.count(".") == depth
-    ]
-
-
 def _combine(verdicts: list[ParamVerdict], all_of: bool) -> ParamVerdict:
     if not verdicts:
         return ParamVerdict.UNKNOWN
@@ -129,7 +120,7 @@ def evaluate(entry: ControlEntry, code: str, known: Known, checks: list[Check]) 
     text = item.text if item is not None else entry.title
     own = [check(code, p, known) for p in (item.parameters if item is not None else ())]
     checks.extend(own)
-    children = _children(entry, code)
+    children = entry.children(code)
     parts = [c.verdict for c in own]
     if children:
         parts.append(_combine([evaluate(entry, c.code, known, checks) for c in children], bool(_ALL.search(text))))
