@@ -87,9 +87,17 @@ class EnergyCalibration:
         return bool(np.all(np.diff(edges) > 0))
 
     def channel(self, energy_kev: float, n_channels: int) -> float:
-        """Fractional channel of an energy (inverse of :meth:`energy`, by interpolation on the edges)."""
+        """Fractional channel of an energy (inverse of :meth:`energy`): interpolation on the edges,
+        refined by Newton steps on the polynomial."""
         edges = self.edges(n_channels)
-        return float(np.interp(energy_kev, edges, np.arange(n_channels + 1, dtype=np.float64)))
+        ch = float(np.interp(energy_kev, edges, np.arange(n_channels + 1, dtype=np.float64)))
+        deriv = np.polynomial.polynomial.polyder(self.coefficients)
+        for _ in range(3):
+            slope = float(np.polynomial.polynomial.polyval(ch, deriv))
+            if slope <= 0:
+                break
+            ch -= (float(np.polynomial.polynomial.polyval(ch, self.coefficients)) - energy_kev) / slope
+        return ch
 
 
 @dataclass(frozen=True)

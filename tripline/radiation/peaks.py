@@ -62,10 +62,19 @@ def net_peak_counts(
     """Net photopeak counts per channel (continuum removed, background peaks subtracted) and variance."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     fwhm_ch = fwhm_channels(model, centers, np.diff(edges))
-    peaks = counts - snip_continuum(counts, fwhm_ch)
+    start = int(np.searchsorted(centers, model.low_kev))  # clip only above the threshold step
+
+    def continuum(y: FloatArray) -> FloatArray:
+        out = np.asarray(y, dtype=np.float64).copy()
+        if start < y.size - 4:
+            out[start:] = snip_continuum(y[start:], fwhm_ch[start:])
+        return out
+
+    peaks = counts - continuum(counts)
+    if background is not None:
+        peaks = peaks - ratio * (background - continuum(background))
     var = np.maximum(counts, 1.0)
     if background is not None:
-        peaks = peaks - ratio * (background - snip_continuum(background, fwhm_ch))
         var = var + ratio * ratio * np.maximum(background, 0.0)
     var = var + (SYSTEMATIC_FRACTION * peaks) ** 2
     return np.asarray(peaks, dtype=np.float64), np.asarray(var, dtype=np.float64)
@@ -108,7 +117,8 @@ def fit_peaks(
         for line in nuclide.lines:
             half = ROI_HALF_WIDTH_FWHM * model.fwhm_kev(line.energy_kev)
             mask |= (centers >= line.energy_kev - half) & (centers <= line.energy_kev + half)
-    mask &= centers >= model.low_kev
+    # the discriminator threshold is a step that clipping reads as a peak edge: keep 2 FWHM away
+    mask &= centers >= model.low_kev + 2.0 * model.fwhm_kev(max(model.low_kev, 1.0))
     for energy in ignore_kev:
         half = ROI_HALF_WIDTH_FWHM * model.fwhm_kev(energy)
         mask &= ~((centers >= energy - half) & (centers <= energy + half))
@@ -144,10 +154,14 @@ def _line_support(
 ) -> tuple[tuple[PeakSupport, float], ...]:
     """Measured net counts at each line of the nuclide, with the counts the fit predicts there."""
     out: list[tuple[PeakSupport, float]] = []
+    kept: list[float] = []
     for line in sorted(nuclide.lines, key=lambda ln: -ln.intensity):
         e = line.energy_kev
         if e < model.low_kev or e > centers[-1]:
             continue
+        if any(abs(e - k) < model.fwhm_kev(e) for k in kept):
+            continue  # unresolved from a stronger line of the same nuclide: one peak, already counted
+        kept.append(e)
         half = 1.25 * model.fwhm_kev(e)
         roi = (centers >= e - half) & (centers <= e + half)
         if not roi.any():

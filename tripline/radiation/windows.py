@@ -90,8 +90,9 @@ def norm_test(
             continue
         _, chi2_with = _fit([*base, *norm_cols, col], y, sd)
         gains[nuclide.name] = max(chi2_norm - chi2_with, 0.0)
-        _, chi2_only = _fit([*base, col], y, sd)
-        only_p[nuclide.name] = float(chi2_dist.sf(chi2_only, max(len(windows) - 1 - len(base), 1)))
+        if background is not None:  # without one, the modelled background absorbs any "alone" fit
+            _, chi2_only = _fit([col], y, sd)
+            only_p[nuclide.name] = float(chi2_dist.sf(chi2_only, max(len(windows) - 1, 1)))
     consistent = (
         p_norm >= P_NORM_MIN
         and all(g < THREAT_GAIN_MAX for g in gains.values())

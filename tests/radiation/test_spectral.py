@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tripline.errors import FormatError
+from tripline.radiation.model import EnergyCalibration
+from tripline.radiation.spectral import net_significance, rebin, window_sums
+
+coeff = st.tuples(
+    st.floats(-20, 20, allow_nan=False),
+    st.floats(0.1, 5.0, allow_nan=False),
+    st.floats(0.0, 1e-4, allow_nan=False),
+)
+
+
+@given(coeff, st.integers(8, 512), st.floats(0.0, 1.0))
+def test_channel_inverts_energy(c: tuple[float, float, float], n: int, frac: float) -> None:
+    cal = EnergyCalibration(c)
+    ch = frac * n
+    energy = float(cal.energy(ch))
+    assert cal.channel(energy, n) == pytest.approx(ch, abs=1e-6 * n + 1e-9)
+
+
+@given(coeff, st.lists(st.integers(0, 10_000), min_size=4, max_size=300))
+def test_windows_tiling_the_range_conserve_counts(c: tuple[float, float, float], counts: list[int]) -> None:
+    arr = np.asarray(counts, dtype=np.int64)
+    edges = EnergyCalibration(c).edges(arr.size)
+    cuts = np.linspace(edges[0], edges[-1], 6)
+    windows = list(zip(cuts[:-1], cuts[1:], strict=True))
+    assert window_sums(arr, edges, windows).sum() == pytest.approx(arr.sum(), rel=1e-9, abs=1e-6)
+
+
+@given(st.lists(st.integers(0, 1000), min_size=4, max_size=200), st.integers(2, 400))
+def test_rebin_onto_any_grid_of_the_same_range_conserves_counts(counts: list[int], m: int) -> None:
+    arr = np.asarray(counts, dtype=np.float64)
+    old = np.linspace(10.0, 10.0 + 3.0 * arr.size, arr.size + 1)
+    new = np.linspace(old[0], old[-1], m + 1)
+    out = rebin(arr, old, new)
+    assert out.sum() == pytest.approx(arr.sum(), rel=1e-9, abs=1e-6)
+    assert np.all(out >= -1e-9)
+
+
+@settings(max_examples=50)
+@given(st.integers(0, 10_000), st.integers(1, 10_000), st.floats(0.01, 10))
+def test_net_significance_sign_follows_the_excess(f: int, b: int, r: float) -> None:
+    z = net_significance(f, b, r)
+    assert (z > 0) == (f > r * b) or abs(f - r * b) < 1e-9
+
+
+def test_calibration_refuses_nonsense() -> None:
+    with pytest.raises(FormatError):
+        EnergyCalibration((1.0,))
+    with pytest.raises(FormatError):
+        EnergyCalibration((0.0, float("nan")))
+    assert not EnergyCalibration((0.0, -1.0)).is_monotonic(10)
