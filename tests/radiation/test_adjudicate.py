@@ -46,7 +46,7 @@ def test_alarm_statistics_from_counts() -> None:
     stats = alarm_statistics(occ, AlarmPolicy(baseline_depression=0.0))
     assert stats.gross_sigma == 0.0
     assert stats.neutron_alarm  # 40 counts where 4 are expected
-    hot = tuple((100, 100, 100, 100) for _ in range(9)) + ((400, 400, 100, 100),)
+    hot = (*tuple((100, 100, 100, 100) for _ in range(9)), (400, 400, 100, 100))
     stats = alarm_statistics(Occupancy("h", None, 0.1, hot, (1000.0,) * 4), AlarmPolicy(baseline_depression=0.0))
     assert stats.gross_sigma == (600 / 4000**0.5)
     assert stats.gamma_alarm

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -29,7 +31,7 @@ def test_windows_tiling_the_range_conserve_counts(c: tuple[float, float, float],
     arr = np.asarray(counts, dtype=np.int64)
     edges = EnergyCalibration(c).edges(arr.size)
     cuts = np.linspace(edges[0], edges[-1], 6)
-    windows = list(zip(cuts[:-1], cuts[1:], strict=True))
+    windows = list(itertools.pairwise(cuts))
     assert window_sums(arr, edges, windows).sum() == pytest.approx(arr.sum(), rel=1e-9, abs=1e-6)
 
 
