@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 import typer
+from fastapi import FastAPI
 
-from tests.api.harness import Node
+from tests.conftest import BUNDLED_DATA
+from tripline.api.app import create_app
 from tripline.cli.main import build_app
 from tripline.settings import REPO_DIR, Settings
 
@@ -50,11 +53,18 @@ def test_every_setting_is_documented() -> None:
     assert not missing, f"undocumented in docs/settings.md: {missing}"
 
 
-def test_every_api_route_is_documented(node: Node) -> None:
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    """The assembled app (its OpenAPI document needs no database)."""
+    var = tmp_path_factory.mktemp("docs") / "var"
+    return create_app(Settings(var_dir=var, database_url=None, data_dir=BUNDLED_DATA))
+
+
+def test_every_api_route_is_documented(app: FastAPI) -> None:
     text = _text("api.md")
     routes = [
         f"{method.upper()} {path}"
-        for path, ops in node.app.openapi()["paths"].items()
+        for path, ops in app.openapi()["paths"].items()
         for method in ops
         if method in ("get", "post", "put", "patch", "delete")
     ]
@@ -63,8 +73,8 @@ def test_every_api_route_is_documented(node: Node) -> None:
     assert not missing, f"undocumented in docs/api.md: {missing}"
 
 
-def test_docs_name_no_route_that_does_not_exist(node: Node) -> None:
+def test_docs_name_no_route_that_does_not_exist(app: FastAPI) -> None:
     documented = set(re.findall(r"`(GET|POST|PUT|PATCH|DELETE) (/[^`\s]*)`", _text("api.md")))
-    known = {(method.upper(), path) for path, ops in node.app.openapi()["paths"].items() for method in ops}
+    known = {(method.upper(), path) for path, ops in app.openapi()["paths"].items() for method in ops}
     stale = sorted(d for d in documented if d not in known)
     assert not stale, f"docs/api.md names routes that do not exist: {stale}"

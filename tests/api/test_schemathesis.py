@@ -14,7 +14,7 @@ from tests.api.harness import BASE_URL, Node
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import schemathesis
-    from schemathesis.specs.openapi.checks import ignored_auth
+    from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::PendingDeprecationWarning")
 PUBLIC = {"/healthz"}
@@ -34,15 +34,16 @@ def test_every_route_survives_generated_input(node: Node) -> None:
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def run(case: Any) -> None:
             case.headers = {**(case.headers or {}), "Authorization": f"Bearer {node.tokens['ada']}"}
             response = case.call(base_url=BASE_URL)
             assert response.status_code < 500, (case.method, case.formatted_path, response.text[:300])
             if case.path.startswith(PEER_PREFIXES):
                 return
-            # auth enforcement is checked below with no credentials at all
-            case.validate_response(response, excluded_checks=[ignored_auth])
+            # auth enforcement is checked below with no credentials at all; schema-valid input may
+            # still be refused with a documented 400 by domain rules (e.g. an unknown country)
+            case.validate_response(response, excluded_checks=[ignored_auth, positive_data_acceptance])
 
         run()
 
@@ -51,7 +52,7 @@ def test_every_route_refuses_anonymous_callers(node: Node) -> None:
     for operation in _operations(node):
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def run(case: Any) -> None:
             case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
             response = case.call(base_url=BASE_URL)
