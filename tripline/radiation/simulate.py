@@ -112,7 +112,9 @@ def simulate_spectrum(
         source, detector_name, sigma=sigma, live_time_s=live_time_s, calibration=cal, n_channels=n
     )
     bg_mean = background_shape(detector_name, cal, n) * model.background_cps * PRE_BACKGROUND_S
-    meta = {"simulated": True, "source": source, "sigma": sigma}
+    net = float((fg_mean - background_shape(detector_name, cal, n) * model.background_cps * live_time_s).sum())
+    # a source can be invisible to a detector (e.g. Am-241's 59.5 keV deposits < 12 keV in plastic)
+    meta = {"simulated": True, "source": source, "sigma": sigma, "expected_net_counts": net}
     fg = Spectrum(
         gen.poisson(fg_mean).astype(np.int64),
         live_time_s,

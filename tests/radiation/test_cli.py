@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tripline.cli.context import AppContext
+from tripline.cli.main import build_app
+from tripline.settings import REPO_DIR, Settings
+
+from .conftest import SAMPLES
+
+
+def _run(settings: Settings, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(build_app(), ["radiation", *args], obj=AppContext(settings=settings))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout
+
+
+def test_simulate_then_identify_n42(settings: Settings, tmp_path: Path) -> None:
+    out = tmp_path / "scan.n42"
+    code, text = _run(settings, "simulate", "Cs-137", "--seed", "4", "--sigma", "15", "--out", str(out), "--json")
+    assert code == 0
+    assert json.loads(text)["adjudication"]["verdict"] == "industrial"
+    code, text = _run(settings, "identify", str(out), "--json")
+    assert code == 0
+    payload = json.loads(text)
+    (result,) = payload["results"]
+    assert result["verdict"] == "industrial"
+    cs = next(i for i in result["isotopes"] if i["nuclide"] == "Cs-137")
+    assert abs(cs["peaks"][0]["found_keV"] - 661.657) < 20 and 0 < cs["confidence"] <= 1
+    code, text = _run(settings, "identify", str(out))
+    assert code == 0 and "Cs-137" in text
+
+
+def test_identify_csv_with_separate_background(settings: Settings, tmp_path: Path) -> None:
+    from tripline.radiation.readers.csvrows import write_csv
+    from tripline.radiation.simulate import simulate_spectrum
+
+    fg, bg = simulate_spectrum("HEU", "nai", sigma=15, seed=9)
+    (tmp_path / "fg.csv").write_text(write_csv([fg]))
+    (tmp_path / "bg.csv").write_text(write_csv([bg]))
+    code, text = _run(settings, "identify", str(tmp_path / "fg.csv"), "--background", str(tmp_path / "bg.csv"),
+                      "--json")
+    assert code == 0
+    assert json.loads(text)["results"][0]["verdict"] == "special_nuclear_material"
+
+
+def test_ingest_occupancies_and_show_per_container(settings: Settings, tmp_path: Path) -> None:
+    scans = tmp_path / "scans.jsonl"
+    code, _ = _run(settings, "simulate", "granite", "--seed", "2", "--sigma", "15", "--container", "CSQU3054383",
+                   "--out", str(scans))
+    assert code == 0
+    code, text = _run(settings, "ingest", str(scans), "--json")
+    assert code == 0
+    report = json.loads(text)
+    assert report["occupancies"] == 1 and report["results"][0]["verdict"] == "NORM"
+    code, text = _run(settings, "show", "CSQU3054383", "--json")
+    assert code == 0
+    (stored,) = json.loads(text)
+    assert stored["verdict"] == "NORM" and stored["kind"] == "adjudication" and stored["cleared"] is True
+
+
+def test_ingest_spectrum_file_needs_a_container(settings: Settings) -> None:
+    from tripline.errors import InputError
+
+    try:
+        _run(settings, "ingest", str(SAMPLES / "sim_spec.spe"))
+    except InputError as exc:
+        assert exc.field == "container"
+    else:  # pragma: no cover
+        raise AssertionError("expected InputError")
+
+
+def test_bad_file_exits_2_with_the_file_named(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.n42"
+    bad.write_text("<RadInstrumentData><RadMeasurement>")
+    env = {**os.environ, "TRIPLINE_VAR_DIR": str(tmp_path / "var")}
+    exe = Path(sys.executable).parent / "tripline"
+    proc = subprocess.run([str(exe), "radiation", "identify", str(bad)], capture_output=True, text=True, env=env,
+                          cwd=REPO_DIR, timeout=120, check=False)
+    assert proc.returncode == 2
+    assert "broken.n42" in proc.stderr and "XML" in proc.stderr
