@@ -82,6 +82,15 @@ def _results_table(results: list[LoadResult]) -> Table:
     return table
 
 
+def _report_cell(declared: int | None, report: dict[str, object]) -> str:
+    parts = [] if declared is None else [f"declares {declared}"]
+    for key, label in (("warnings_total", "warnings"), ("unjoined", "unjoined rows")):
+        value = report.get(key)
+        if isinstance(value, int) and value:
+            parts.append(f"{value} {label}")
+    return "\n".join(parts)
+
+
 def register(app: typer.Typer) -> None:
     lists_app = typer.Typer(help="Watch lists: load official lists, show versions, diff, update.", no_args_is_help=True)
 
@@ -144,12 +153,12 @@ def register(app: typer.Typer) -> None:
             app_ctx.console.print("no lists loaded: run `tripline lists load --bundled`")
             return
         table = Table(title="watch lists")
-        for col in ("list", "v", "published", "loaded", "entities", "by schema", "licence", "files (sha256)"):
+        for col in ("list", "v", "published", "loaded", "entities", "by schema", "report", "licence", "files (sha256)"):
             table.add_column(col, overflow="fold")
         for s in summaries:
             snap = s.latest
             if snap is None:
-                table.add_row(s.id, "-", "", "", "0", "", s.licence, "")
+                table.add_row(s.id, "-", "", "", "0", "", "", s.licence, "")
                 continue
             table.add_row(
                 f"{s.id}\n[dim]{s.title}[/]",
@@ -158,6 +167,7 @@ def register(app: typer.Typer) -> None:
                 snap.loaded_at.strftime("%Y-%m-%d %H:%M"),
                 str(snap.entity_count),
                 "\n".join(f"{k} {v}" for k, v in snap.counts.items()),
+                _report_cell(snap.declared_count, snap.report),
                 s.licence,
                 "\n".join(f"{f['name']} {str(f['sha256'])[:12]}" for f in snap.files),
             )
