@@ -30,6 +30,7 @@ TOKEN_PREFIX = "tl_"
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 AUTHORITY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,63}")
 MIN_PASSWORD = 12
+TOKEN_TOUCH = timedelta(minutes=5)  # how stale "last used" of a token may get
 _hasher = PasswordHasher()
 # a hash to verify against when the user does not exist, so timing does not reveal usernames
 _DUMMY_HASH = _hasher.hash("tripline-no-such-user")
@@ -215,7 +216,9 @@ def authenticate_token(db: Database, token: str) -> Principal:
         ).first()
         if row is None or row[0].revoked or not row[1].active:
             raise AuthError("invalid or revoked API token", field="authorization")
-        row[0].last_used_at = now()
+        last = row[0].last_used_at
+        if last is None or now() - aware(last) > TOKEN_TOUCH:  # not a write on every request
+            row[0].last_used_at = now()
         return _principal(row[1], row[2])
 
 
