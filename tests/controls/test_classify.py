@@ -104,3 +104,4 @@ def test_labelled_goods_cases(classifier: Classifier) -> None:
     assert m["top1"] >= 0.85
     assert m["top3"] >= 0.93
     assert m["catch_all"] == 1.0
+    assert m["false_positive_rate"] <= 0.2

@@ -13,6 +13,7 @@ from tripline.controls.catalogue import Catalogue
 from tripline.controls.catchall import CatchAll
 from tripline.controls.hs import HsMatch, HsNomenclature
 from tripline.controls.index import (
+    GENERIC_HEADS,
     TAIL_WEIGHT,
     CodeDoc,
     LexicalRanker,
@@ -44,7 +45,7 @@ log = structlog.get_logger(__name__)
 VOCAB_BONUS = 0.35  # score added to an entry a vocabulary term points to
 HS_BONUS = 0.1  # score added to an entry the declared HS heading supports
 MIN_CANDIDATE = 0.12  # below this a code is not shown
-MIN_RELEVANT = 0.3  # a candidate must reach this to make the verdict "yes" or "unknown"
+MIN_RELEVANT = 0.25  # a candidate must reach this to make the verdict "yes" or "unknown"
 MAX_CANDIDATES = 5
 
 
@@ -98,8 +99,8 @@ class Classifier:
         """Vocabulary hits, their words for the head and the tail of the description, head length."""
         hits = self.vocabulary.synonyms_in(description)
         head_len = len(split_head(description)[0])
-        expansion = " ".join(h.means for h in hits if h.start < head_len)
-        tail = " ".join(h.means for h in hits if h.start >= head_len)
+        expansion = " ".join(dict.fromkeys(h.means for h in hits if h.start < head_len))
+        tail = " ".join(dict.fromkeys(h.means for h in hits if h.start >= head_len))
         return hits, expansion, tail, head_len
 
     def rank(self, description: str, hs: HsMatch | None = None) -> list[Ranked]:
@@ -113,18 +114,21 @@ class Classifier:
             matched = self.lexical.matched_terms(code, terms)
             if matched:
                 evidence[code] = ["words: " + ", ".join(words.get(t, t) for t in matched)]
+        bonuses: dict[str, float] = {}
         for hit in hits:
             bonus = VOCAB_BONUS if hit.start < head_len else VOCAB_BONUS * TAIL_WEIGHT
             for code in hit.codes:
                 if code in self.by_code:
-                    scored[code] = scored.get(code, 0.0) + bonus
+                    bonuses[code] = max(bonuses.get(code, 0.0), bonus)
                     evidence.setdefault(code, []).append(f"vocabulary: {hit.term!r} means {hit.means!r}")
+        for code, bonus in bonuses.items():
+            scored[code] = scored.get(code, 0.0) + bonus
         if hs is not None:
             for code, why in hs.supports.items():
                 if code in scored:
                     scored[code] += HS_BONUS
                     evidence.setdefault(code, []).append(why)
-        segment = [t for t in head_segment(description) if t in self.lexical.bm25]
+        segment = [t for t in head_segment(description) if t in self.lexical.bm25 and t not in GENERIC_HEADS]
         head = head_term(description)
         # a vocabulary term names the goods when it contains the head noun ("theodolites"),
         # not when it is a modifier ("carbon fibre" in "carbon fibre bicycle frame")

@@ -75,7 +75,7 @@ def split_head(text: str) -> tuple[str, str]:
     return text[: m.start()], text[m.start() :]
 
 
-_SEGMENT = re.compile(r"[,;(]|\b(?:with|of|from|in|on|having)\b|\s(?=\d[\d.,]*\s)", re.IGNORECASE)
+_SEGMENT = re.compile(r"[,;(]|\b(?:with|of|from|in|on|having)\b|\s(?=\d[\d.,/]*\s)", re.IGNORECASE)
 _CONDITIONAL = re.compile(r"\b(?:having|when|if|unless|where|which)\b|:", re.IGNORECASE)
 _EXCLUSION = re.compile(
     r"\b(?:does|do) not (?:control|apply)|\bnot controlled by\b|\bis not (?:controlled|specified)\b", re.IGNORECASE
@@ -93,7 +93,8 @@ def head_segment(text: str) -> list[str]:
 GENERIC_HEADS = frozenset(
     tokens(
         "stock bar bars product products unit units set sets item items part parts kit kits assembly assemblies "
-        "lot lots piece pieces drum drums pack package shipment consignment type model series grade"
+        "lot lots piece pieces drum drums pack package shipment consignment type model series grade "
+        "gas powder liquid solution"
     )
 )
 

@@ -79,16 +79,12 @@ class Vocabulary:
             raise ConfigError(f"invalid YAML: {exc}", file=path) from exc
 
     def synonyms_in(self, text: str) -> list[SynonymHit]:
-        """Each vocabulary term found in a description (longest first, no overlaps)."""
+        """Each vocabulary term found in a description, in text order (longest match at a place)."""
         hits: list[SynonymHit] = []
-        seen: set[str] = set()
         if self._term_re is None:
             return hits
         for m in self._term_re.finditer(text):
             syn = self._by_term[m.group(0).lower()]
-            if syn.means in seen:
-                continue
-            seen.add(syn.means)
             hits.append(SynonymHit(m.start(), m.group(0), syn.means, tuple(syn.codes)))
         return hits
 
