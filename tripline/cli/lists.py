@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -22,8 +23,9 @@ BAR_AFTER_SECONDS = 1.0
 class ProgressBar:
     """A Rich progress bar that appears only once a load has run for more than a second."""
 
-    def __init__(self, console: Console, *, enabled: bool = True) -> None:
+    def __init__(self, console: Console, *, enabled: bool = True, clock: Callable[[], float] = time.monotonic) -> None:
         self._console = console
+        self._clock = clock
         self._enabled = enabled
         self._started: float | None = None
         self._progress: Progress | None = None
@@ -32,7 +34,7 @@ class ProgressBar:
     def __call__(self, event: ProgressEvent) -> None:
         if not self._enabled:
             return
-        now = time.monotonic()
+        now = self._clock()
         if self._started is None:
             self._started = now
         if self._progress is None:
@@ -56,6 +58,10 @@ class ProgressBar:
         if event.stage is Stage.DONE:
             total = event.done
         self._progress.update(task, description=label, completed=event.done, total=total)
+
+    @property
+    def shown(self) -> bool:
+        return self._progress is not None
 
     def close(self) -> None:
         if self._progress is not None:
