@@ -8,6 +8,7 @@ Spark screens partitions in parallel, and results stream back in input order
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import sys
 from collections.abc import Iterable, Iterator
@@ -48,10 +49,14 @@ def screen_spark(
     """Screen `items` on Spark at `master`; yields (id, result dict) in input order."""
     from pyspark.sql import SparkSession
 
+    # PySpark reads the worker interpreter from the environment when the context starts
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     spark = (
         SparkSession.builder.master(master)
         .appName("tripline-screen-file")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.pyspark.python", sys.executable)
         .config("spark.pyspark.driver.python", sys.executable)
         .config("spark.driver.memory", "2g")
