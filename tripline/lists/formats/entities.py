@@ -79,9 +79,16 @@ def add(entity: EntityProxy, prop: str, values: str | Iterable[str | None] | Non
 _MEMO_TYPES = frozenset({"country", "date", "url", "topic", "gender", "language", "email", "phone", "number"})
 
 
+FUZZY_MAX = 30  # fuzzy country matching costs ~0.1 s per unknown string: only for short ones
+
+
 @lru_cache(maxsize=65536)
 def _clean_memo(type_name: str, format: str | None, text: str) -> str | None:
-    cleaned: str | None = registry.get(type_name).clean_text(text, fuzzy=True, format=format)  # type: ignore[union-attr]
+    kind = registry.get(type_name)
+    assert kind is not None
+    cleaned: str | None = kind.clean_text(text, fuzzy=False, format=format)
+    if cleaned is None and len(text) <= FUZZY_MAX:
+        cleaned = kind.clean_text(text, fuzzy=True, format=format)
     return cleaned
 
 

@@ -129,9 +129,14 @@ def _split_entries(body: str) -> list[tuple[int, str]]:
     return chunks
 
 
+_NUMBER = re.compile(r"(?:(?<=\n)|(?<=^)|(?<=[A-Za-z.)」]))(\d{1,5})[ \u3000]?(?=[^\d\s,./\-)])")
+
+
 def _find_number(body: str, number: int, position: int) -> tuple[int, int] | None:
-    pattern = re.compile(rf"(?:(?<=\n)|(?<=^)|(?<=[A-Za-z.)」]))({number})[ \u3000]?(?=[^\d\s,./\-)])")
-    for match in pattern.finditer(body, position):
+    wanted = str(number)
+    for match in _NUMBER.finditer(body, position):
+        if match.group(1) != wanted:
+            continue
         line_end = body.find("\n", match.end())
         rest = body[match.end() : line_end if line_end >= 0 else len(body)]
         if rest[:1] in {"年", "月", "日"} or not _JAPANESE.search(rest):
