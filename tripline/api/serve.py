@@ -26,6 +26,8 @@ def run(settings: Settings, db: Database, *, host: str, port: int, workers: int 
             workers=workers,
             log_level=log_level,
             proxy_headers=False,
+            # a worker imports every capability before it answers the supervisor's first ping
+            timeout_worker_healthcheck=120,
         )
         return
     uvicorn.run(create_app(settings, db), host=host, port=port, log_level=log_level, proxy_headers=False)
