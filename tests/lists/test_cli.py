@@ -130,3 +130,21 @@ def test_a_newer_file_becomes_version_two_and_diffs(bundled: Settings) -> None:
     assert f"{len(diff['added'])} added, {len(diff['removed'])} removed, {len(diff['changed'])} changed" in text
     back = json.loads(invoke(bundled, "lists", "diff", "us_csl", "--from", "2", "--to", "1", "--json").stdout)
     assert len(back["added"]) == len(diff["removed"]) and len(back["removed"]) == len(diff["added"])
+
+
+def test_partner_ftm_list_loads_by_detection_and_diffs(settings: Settings) -> None:
+    """A partner authority's own FollowTheMoney JSON-lines list, format found from the content."""
+    from tests.lists.conftest import V1, V2, parsed
+
+    invoke(settings, "lists", "load", str(V1), "--source", "partner_inksna", "--title", "Partner list", "--quiet")
+    invoke(settings, "lists", "load", str(V2), "--source", "partner_inksna", "--quiet")
+    (row,) = json.loads(invoke(settings, "lists", "show", "--json").stdout)
+    assert (row["id"], row["title"], row["format"], row["version"]) == ("partner_inksna", "Partner list", "ftm_json", 2)
+    assert row["entity_count"] == len(parsed(V2))
+    diff = json.loads(invoke(settings, "lists", "diff", "partner_inksna", "--json").stdout)
+    own = "partner_inksna-".__add__  # the ftm_json reader scopes the file's ids by the list id
+    assert [e["entity_id"] for e in diff["removed"]] == [own("inksna-1")]
+    assert [e["entity_id"] for e in diff["added"]] == [own("inksna-copy")]
+    (changed,) = diff["changed"]
+    assert changed["entity_id"] == own("inksna-2") and list(changed["fields"]) == ["alias"]
+    assert changed["fields"]["alias"]["added"] == [parsed(V1)["inksna-3"]["properties"]["name"][0]]  # type: ignore[index]
