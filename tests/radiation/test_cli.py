@@ -45,16 +45,28 @@ def test_identify_csv_with_separate_background(settings: Settings, tmp_path: Pat
     fg, bg = simulate_spectrum("HEU", "nai", sigma=15, seed=9)
     (tmp_path / "fg.csv").write_text(write_csv([fg]))
     (tmp_path / "bg.csv").write_text(write_csv([bg]))
-    code, text = _run(settings, "identify", str(tmp_path / "fg.csv"), "--background", str(tmp_path / "bg.csv"),
-                      "--json")
+    code, text = _run(
+        settings, "identify", str(tmp_path / "fg.csv"), "--background", str(tmp_path / "bg.csv"), "--json"
+    )
     assert code == 0
     assert json.loads(text)["results"][0]["verdict"] == "special_nuclear_material"
 
 
 def test_ingest_occupancies_and_show_per_container(settings: Settings, tmp_path: Path) -> None:
     scans = tmp_path / "scans.jsonl"
-    code, _ = _run(settings, "simulate", "granite", "--seed", "2", "--sigma", "15", "--container", "CSQU3054383",
-                   "--out", str(scans))
+    code, _ = _run(
+        settings,
+        "simulate",
+        "granite",
+        "--seed",
+        "2",
+        "--sigma",
+        "15",
+        "--container",
+        "CSQU3054383",
+        "--out",
+        str(scans),
+    )
     assert code == 0
     code, text = _run(settings, "ingest", str(scans), "--json")
     assert code == 0
@@ -82,7 +94,14 @@ def test_bad_file_exits_2_with_the_file_named(tmp_path: Path) -> None:
     bad.write_text("<RadInstrumentData><RadMeasurement>")
     env = {**os.environ, "TRIPLINE_VAR_DIR": str(tmp_path / "var")}
     exe = Path(sys.executable).parent / "tripline"
-    proc = subprocess.run([str(exe), "radiation", "identify", str(bad)], capture_output=True, text=True, env=env,
-                          cwd=REPO_DIR, timeout=120, check=False)
+    proc = subprocess.run(
+        [str(exe), "radiation", "identify", str(bad)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO_DIR,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 2
     assert "broken.n42" in proc.stderr and "XML" in proc.stderr
