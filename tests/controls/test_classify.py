@@ -105,3 +105,13 @@ def test_labelled_goods_cases(classifier: Classifier) -> None:
     assert m["top3"] >= 0.93
     assert m["catch_all"] == 1.0
     assert m["false_positive_rate"] <= 0.2
+
+
+def test_missile_end_user_puts_the_mtcr_entry_first(classifier: Classifier) -> None:
+    plain = classifier.classify(GoodsQuery(description="3GFF-700 cold flow forming machine"))
+    missile = classifier.classify(
+        GoodsQuery(description="3GFF-700 cold flow forming machine", end_user="Shahid Bakeri Industrial Group")
+    )
+    assert plain.verdict.listed is Listed.UNKNOWN and missile.verdict.listed is Listed.UNKNOWN
+    assert missile.verdict.eu_code == "2B109"  # MTCR 3.B.3
+    assert missile.verdict.catch_all and not plain.verdict.catch_all

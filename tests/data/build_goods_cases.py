@@ -387,9 +387,9 @@ CASES: list[dict[str, object]] = [
     dict(
         kind="product",
         description="streak camera for high-speed photography",
-        expected=["6A003"],
+        expected=["6A003", "6A203"],
         controlled=True,
-        source="6A003.a.3 mechanical and electronic streak cameras",
+        source="6A003.a.3 mechanical and electronic streak cameras; 6A203.a streak cameras (NSG)",
     ),
     dict(
         kind="product",

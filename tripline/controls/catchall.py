@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pycountry
 import yaml
@@ -34,6 +35,7 @@ class DestinationRule(BaseModel):
 class EndUserRow(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     names: list[str] = Field(min_length=1)
+    programme: Literal["missile", "nuclear", "chemical_biological"] | None = None
     why: str
 
 
@@ -51,6 +53,12 @@ class CatchAllResult:
     applies: bool
     rules: tuple[str, ...]
     reasons: tuple[str, ...]
+    programmes: tuple[str, ...] = ()  # "missile", "nuclear", "chemical_biological" when stated or known
+
+    def regimes(self) -> tuple[str, ...]:
+        """The regimes whose entries matter most for these programmes (missile -> MTCR)."""
+        table = {"missile": ("MTCR",), "nuclear": ("NSG",), "chemical_biological": ("AG", "CWC")}
+        return tuple(r for p in self.programmes for r in table.get(p, ()))
 
 
 def country_code(value: str) -> str:
@@ -89,16 +97,21 @@ class CatchAll:
             raise ConfigError(f"invalid catch-all rules: {err['msg']}", file=path, field=str(err["loc"])) from exc
 
     def listed_end_user(self, name: str) -> str | None:
+        row = self._end_user_row(name)
+        return row.why if row is not None else None
+
+    def _end_user_row(self, name: str) -> EndUserRow | None:
         norm = " ".join(re.findall(r"[a-z0-9]+", name.lower()))
         for row in self.spec.end_users:
             for alias in row.names:
                 if re.search(rf"\b{re.escape(alias)}\b", norm):
-                    return row.why
+                    return row
         return None
 
     def check(self, end_use: str | None, end_user: str | None, destination: str | None) -> CatchAllResult:
         rules: list[str] = []
         reasons: list[str] = []
+        programmes: list[str] = []
         country = country_code(destination) if destination else None
         embargoed = country in self.spec.arms_embargoes if country else False
         for rule, pattern in self._end_use:
@@ -114,15 +127,20 @@ class CatchAll:
                     reasons.append(f"military end use {m.group(0)!r} in {country}")
                 continue
             rules.extend(rule.rules)
+            programmes.append(rule.id)
             reasons.append(f"end use {m.group(0)!r} is a {rule.id.replace('_', '/')} end use")
         if end_user:
-            why = self.listed_end_user(end_user)
-            if why is not None:
+            row = self._end_user_row(end_user)
+            if row is not None:
                 rules.append("EU Reg. 2021/821 Art. 4(1)(a) and US 15 CFR 744 (listed end user)")
-                reasons.append(f"end user {end_user!r} is a designated proliferation end user: {why}")
+                reasons.append(f"end user {end_user!r} is a designated proliferation end user: {row.why}")
+                if row.programme:
+                    programmes.append(row.programme)
         if country:
             for dest in self.spec.destinations:
                 if country in dest.countries:
                     rules.extend(dest.rules)
                     reasons.append(f"destination {country} is subject to embargo or sanctions rules")
-        return CatchAllResult(bool(rules), tuple(dict.fromkeys(rules)), tuple(reasons))
+        return CatchAllResult(
+            bool(rules), tuple(dict.fromkeys(rules)), tuple(reasons), tuple(dict.fromkeys(programmes))
+        )

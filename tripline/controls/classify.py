@@ -227,6 +227,9 @@ class Classifier:
         # regime entries decide "listed"; US anti-terrorism residual entries (x99x) only the ECCN
         relevant = [c for c in candidates if c.score >= MIN_RELEVANT and c.code in named and not _is_residual(c.code)]
         residuals = [c for c in candidates if c.score >= MIN_RELEVANT and c.code in named and _is_residual(c.code)]
+        preferred = set(ca.regimes())
+        if preferred:  # a missile end use puts the MTCR entries first among the candidates that apply
+            relevant.sort(key=lambda c: not preferred & set(c.regimes))
         met = [c for c in relevant if c.status is ParamVerdict.MEETS]
         open_ = [c for c in relevant if c.status is ParamVerdict.UNKNOWN]
         reasons: list[str] = []
