@@ -50,6 +50,46 @@ def _template(nuclide: Nuclide, model: DetectorModel, edges: FloatArray, group: 
     return out
 
 
+_CACHE: dict[tuple[str, bytes, int], tuple[Library, list[tuple[int, FloatArray]], dict[str, FloatArray]]] = {}
+_CACHE_MAX = 64
+
+
+def _prepared(
+    model: DetectorModel, edges: FloatArray, library: Library
+) -> tuple[list[tuple[int, FloatArray]], dict[str, FloatArray]]:
+    """Per-(detector, calibration, library) templates: (nuclide index, unit-peak column) for every
+    fit group, and each man-made nuclide's photopeak counts per count of its full response
+    (for the alone test).
+    Built once per calibration (spectra of one instrument share it) and kept in a small cache."""
+    key = (model.name, np.ascontiguousarray(edges, dtype=np.float64).tobytes(), id(library))
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is library:
+        return hit[1], hit[2]
+    from tripline.radiation.model import Category
+    from tripline.radiation.physics import lines_response, mixture_lines
+
+    columns: list[tuple[int, FloatArray]] = []
+    totals: dict[str, FloatArray] = {}
+    for k, nuclide in enumerate(library.nuclides):
+        for g in _groups(nuclide):
+            col = _template(nuclide, model, edges, g)
+            if col.max() > 0:
+                col = col / col.max()
+                col.setflags(write=False)
+                columns.append((k, col))
+        if nuclide.category is not Category.NORM:
+            total = float(lines_response(model, edges, mixture_lines({nuclide.name: 1.0}, library)).sum())
+            peak = _template(nuclide, model, edges)
+            if total > 0 and peak.sum() > 0:
+                fraction = peak / total
+                fraction.setflags(write=False)
+                totals[nuclide.name] = fraction
+    if len(_CACHE) >= _CACHE_MAX:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = (library, columns, totals)
+    return columns, totals
+
+
 def _groups(nuclide: Nuclide) -> list[str | None]:
     """Fit groups of a nuclide: chains (lines with ``group``) get one column per group."""
     named = sorted({line.group for line in nuclide.lines if line.group is not None})
@@ -101,23 +141,22 @@ def fit_peaks(
     background holds, when no background spectrum was subtracted).
     """
     centers = 0.5 * (edges[:-1] + edges[1:])
+    prepared, _ = _prepared(model, edges, library)
     candidates: list[Nuclide] = []
     owner: list[int] = []  # column -> candidate index
     columns: list[FloatArray] = []
     mask = np.zeros(centers.size, dtype=bool)
-    for nuclide in library.nuclides:
-        cols = [_template(nuclide, model, edges, g) for g in _groups(nuclide)]
-        cols = [c for c in cols if c.max() > 0]
-        if not cols:
-            continue
-        candidates.append(nuclide)
-        for c in cols:
-            owner.append(len(candidates) - 1)
-            columns.append(c / c.max())
-        for line in nuclide.lines:
-            half = ROI_HALF_WIDTH_FWHM * model.fwhm_kev(line.energy_kev)
-            mask |= (centers >= line.energy_kev - half) & (centers <= line.energy_kev + half)
-    # the discriminator threshold is a step that clipping reads as a peak edge: keep 2 FWHM away
+    index_of: dict[int, int] = {}
+    for k, col in prepared:
+        nuclide = library.nuclides[k]
+        if k not in index_of:
+            index_of[k] = len(candidates)
+            candidates.append(nuclide)
+            for line in nuclide.lines:
+                half = ROI_HALF_WIDTH_FWHM * model.fwhm_kev(line.energy_kev)
+                mask |= (centers >= line.energy_kev - half) & (centers <= line.energy_kev + half)
+        owner.append(index_of[k])
+        columns.append(col)
     mask &= centers >= model.low_kev + 2.0 * model.fwhm_kev(max(model.low_kev, 1.0))
     for energy in ignore_kev:
         half = ROI_HALF_WIDTH_FWHM * model.fwhm_kev(energy)
@@ -214,21 +253,16 @@ def alone_exclusion(
     Spectroscopy's answer to the ambiguity of energy windows at low counts.
     """
     from tripline.radiation.model import Category
-    from tripline.radiation.physics import lines_response, mixture_lines
 
     out: dict[str, float] = {}
     if excess_counts <= 0 or fit.mask is None:
         return out
     sd = np.sqrt(var[fit.mask])
+    _, totals = _prepared(model, edges, library)
     for nuclide in library.nuclides:
-        if nuclide.category is Category.NORM:
+        if nuclide.category is Category.NORM or nuclide.name not in totals:
             continue
-        peak = _template(nuclide, model, edges)
-        full = lines_response(model, edges, mixture_lines({nuclide.name: 1.0}, library))
-        total = float(full.sum())
-        if total <= 0 or peak.sum() <= 0:
-            continue
-        predicted = excess_counts * peak / total
+        predicted = excess_counts * totals[nuclide.name]
         resid = (net[fit.mask] - predicted[fit.mask]) / sd
         out[nuclide.name] = math.sqrt(max(float(resid @ resid) - fit.chi2, 0.0))
     return out
