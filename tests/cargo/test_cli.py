@@ -75,5 +75,3 @@ def test_errors_name_file_line_and_field(tmp_path: Path) -> None:
     result = _cli(tmp_path, "manifest", "load", str(bad))
     assert result.returncode == 2
     assert _flat(f"error: {bad}, line 1, field") in _flat(result.stderr) and "missingcolumn" in _flat(result.stderr)
-    result = _cli(tmp_path, "outcome", "record", "NOPE", "seized")
-    assert result.returncode == 2 and "NOPE" in result.stderr
