@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tripline.cli.context import AppContext
@@ -88,3 +89,14 @@ def test_error_exit_code_from_the_real_command(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "no control-list entry" in proc.stderr
+
+
+def test_blank_description_is_an_input_error(settings: Settings) -> None:
+    from tripline.controls.service import make_query
+    from tripline.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        make_query(description="   ")
+    assert err.value.field == "description"
+    result = _run(settings, ["classify", "lathe", "--param", "mpe"])
+    assert isinstance(result.exception, InputError) and result.exception.field == "param"

@@ -12,7 +12,7 @@ from rich.tree import Tree
 
 from tripline.cli.context import AppContext, get_ctx
 from tripline.controls.model import ControlEntry, ItemKind
-from tripline.controls.schema import Classification, GoodsQuery
+from tripline.controls.schema import Classification
 from tripline.errors import InputError, NotFoundError
 
 controls_app = typer.Typer(help="Control-list catalogue: US CCL and EU Annex I (Reg. 2021/821).", no_args_is_help=True)
@@ -87,7 +87,7 @@ def classify_cmd(
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Classify goods against the control lists: candidates, thresholds, verdict and catch-all."""
-    from tripline.controls.service import classifier_for, classify_lines, parse_params
+    from tripline.controls.service import classifier_for, classify_lines, make_query, parse_params
 
     app_ctx = get_ctx(ctx)
     if (description is None) == (file is None):
@@ -105,7 +105,7 @@ def classify_cmd(
             raise typer.Exit(2)
         return
     assert description is not None
-    query = GoodsQuery(
+    query = make_query(
         description=description,
         hs_code=hs,
         params=parse_params(param),

@@ -83,6 +83,14 @@ def parse_params(pairs: Iterable[str]) -> dict[str, str]:
     return out
 
 
+def make_query(**fields: Any) -> GoodsQuery:
+    """A :class:`GoodsQuery`, with pydantic's complaint turned into an InputError naming the field."""
+    try:
+        return GoodsQuery(**fields)
+    except ValidationError as exc:
+        raise InputError(_validation_reason(exc), field=_validation_field(exc)) from exc
+
+
 def classify_lines(classifier: Classifier, lines: Iterable[str], file: str) -> Iterator[dict[str, Any]]:
     """One answer per non-empty JSONL line, in input order; a bad line gives
     ``{"line": n, "error": {...}}`` in its place instead of stopping the batch."""
