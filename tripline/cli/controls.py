@@ -14,6 +14,7 @@ from tripline.cli.context import AppContext, get_ctx
 from tripline.controls.model import ControlEntry, ItemKind
 from tripline.controls.schema import Classification
 from tripline.errors import InputError, NotFoundError
+from tripline.store.db import Database
 
 controls_app = typer.Typer(help="Control-list catalogue: US CCL and EU Annex I (Reg. 2021/821).", no_args_is_help=True)
 
@@ -120,7 +121,7 @@ def classify_cmd(
     _render(app_ctx, result)
 
 
-def _db_if_any(app_ctx: AppContext):  # type: ignore[no-untyped-def]
+def _db_if_any(app_ctx: AppContext) -> Database | None:
     """The database when it exists (a stored catalogue), else None (bundled files)."""
     url = app_ctx.settings.effective_database_url
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():

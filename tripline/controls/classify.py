@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import structlog
-
 from tripline.controls.catalogue import Catalogue
 from tripline.controls.catchall import CatchAll
 from tripline.controls.hs import HsMatch, HsNomenclature
@@ -39,8 +37,6 @@ from tripline.controls.thresholds import Check, Known, branch_of, evaluate, read
 from tripline.controls.vocabulary import SynonymHit, Vocabulary
 from tripline.settings import Settings
 from tripline.store.db import Database
-
-log = structlog.get_logger(__name__)
 
 VOCAB_BONUS = 0.35  # score added to an entry a vocabulary term points to
 HS_BONUS = 0.1  # score added to an entry the declared HS heading supports
