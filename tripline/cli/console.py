@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -77,7 +78,7 @@ def users_token(
     """Issue an API token (printed once; only its hash is stored)."""
     app_ctx = get_ctx(ctx)
     token = issue_token(app_ctx.db(), username, label)
-    app_ctx.console.print(token, highlight=False, soft_wrap=True)
+    sys.stdout.write(token + "\n")  # exactly the token, for scripts
 
 
 @cases_app.command("list")
