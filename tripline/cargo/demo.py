@@ -150,7 +150,7 @@ class _Generator:
         if fresh:
             self.fresh += 1
             a, b = self.rng.sample(spec.cores, 2) if len(spec.cores) > 1 else (spec.cores[0], "New")
-            return f"{self.rng.choice(spec.places)} {a} {b.split()[0]} {self.rng.choice(suffixes)}"
+            return f"{self.rng.choice(spec.places)} {a} {b.split()[-1]} {self.rng.choice(suffixes)}"
         # Zipf-like pool: a few frequent names, a long tail
         place = spec.places[min(int(self.rng.paretovariate(1.2)) - 1, len(spec.places) - 1)]
         core = spec.cores[min(int(self.rng.paretovariate(1.0)) - 1, len(spec.cores) - 1)]
