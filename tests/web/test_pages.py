@@ -120,3 +120,24 @@ def test_screen_limmt_and_record_a_decision(node: Node) -> None:
     # an exchange officer has no screening page
     officer, _ = signed_in(node, "eve")
     assert officer.get("/screen", headers={"Accept": "text/html"}).status_code == 403
+
+
+def test_link_a_screened_entity_to_a_case(node: Node) -> None:
+    client, csrf = signed_in(node, "ana")
+    made = client.post(
+        "/cases", data={"title": "LIMMT procurement network", "csrf_token": csrf}, follow_redirects=False
+    )
+    case_id = made.headers["location"].rsplit("/", 1)[1]
+    page = client.get("/screen", params={"name": "LIMMT"}).text
+    assert "Add to case" in page and "LIMMT procurement network" in page
+    entity_id = re.search(r'name="kind" value="entity">\s*<input type="hidden" name="ref" value="([^"]+)"', page)
+    assert entity_id is not None
+    linked = client.post(
+        "/cases/link",
+        data={"case_id": case_id, "kind": "entity", "ref": entity_id.group(1), "label": "LIMMT (SDN)",
+              "back": "/screen?name=LIMMT", "csrf_token": csrf},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert linked.status_code == 303 and linked.headers["location"] == "/screen?name=LIMMT"
+    case_page = client.get(f"/cases/{case_id}").text
+    assert "LIMMT (SDN)" in case_page and "added entity" in case_page

@@ -80,6 +80,21 @@ def build_router(_settings: Settings) -> APIRouter:
         cases.set_status(db, pg.principal, case_id, status, reason)
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
+    @router.post("/cases/link")
+    def case_link(
+        case_id: int = Form(ge=1, le=2**31 - 1),
+        kind: cases.ItemKind = Form(),
+        ref: str = Form(max_length=256),
+        label: str = Form(default="", max_length=512),
+        back: str = Form(default="/cases", max_length=2000),
+        pg: Page = Depends(page),
+        db: Database = Depends(get_db),
+    ) -> Response:
+        """Link what a page shows (a listed entity, a container) to one of the authority's cases."""
+        cases.add_item(db, pg.principal, case_id, kind, ref, label or None)
+        target = back if back.startswith("/") and not back.startswith("//") else f"/cases/{case_id}"
+        return RedirectResponse(target, status_code=303)
+
     @router.get("/cases/{case_id}/file.pdf")
     def case_pdf(case_id: int = CaseId, pg: Page = Depends(page), db: Database = Depends(get_db)) -> Response:
         pg.require(Permission.CASES)

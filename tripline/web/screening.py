@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tripline.api.deps import get_db
 from tripline.api.screening import decided_by, own_decisions
 from tripline.auth.roles import Permission
+from tripline.cases.service import CaseStatus, list_cases
 from tripline.errors import InputError
 from tripline.screening.decisions import Verdict, record_decision
 from tripline.screening.result import ScreeningQuery, ScreeningResult
@@ -47,9 +48,10 @@ def build_router(_settings: Settings) -> APIRouter:
                 error = exc.message
         form = {"name": name, "country": country, "schema": schema, "threshold": threshold}
         back = "/screen?" + urlencode(form)
+        open_cases = [c for c in list_cases(db, pg.principal) if c.status is not CaseStatus.CLOSED]
         return render(
             request, "screen.html", pg, result=result, form=form, error=error, schemas=SCHEMAS,
-            verdicts=list(Verdict), back=back,
+            verdicts=list(Verdict), back=back, open_cases=open_cases,
         )  # fmt: skip
 
     @router.post("/screen/decisions")

@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tripline.api.targeting import get_workspace
 from tripline.auth.roles import Permission
+from tripline.cases.service import CaseStatus, list_cases
 from tripline.cases.workspace import Workspace
 from tripline.settings import Settings
 from tripline.web.render import Page, page, render
@@ -72,6 +73,10 @@ def build_router(_settings: Settings) -> APIRouter:
             )
             for s in view.scans
         ]
-        return render(request, "container.html", pg, view=view, scans=list(zip(view.scans, plots, strict=True)))
+        open_cases = [c for c in list_cases(ws.db, pg.principal) if c.status is not CaseStatus.CLOSED]
+        return render(
+            request, "container.html", pg, view=view, scans=list(zip(view.scans, plots, strict=True)),
+            open_cases=open_cases,
+        )  # fmt: skip
 
     return router
