@@ -154,3 +154,27 @@ def test_ftm_json_skips_non_list_schemata_and_reads_nested_sanctions(tmp_path: P
     [entry] = list(FORMATS["ftm_json"].parse([path], spec_for("partner", "ftm_json"), report))
     assert entry.entry_id == "c1" and entry.programs == ("JP-EXPORT-BAN",)
     assert report.skipped == 1 and report.rows == 2
+
+
+def test_eu_oj_printed_birth_dates_and_nationalities_are_kept(parsed: Callable[[str], Parsed]) -> None:
+    result = parsed("eu_oj")
+    path = WATCHLISTS / "eu_oj_opensanctions" / "32001R2580.csv"
+    rows = {r["name"]: r for r in csv.DictReader(path.open(encoding="utf-8", newline=""))}
+    arbabsiar = result.by_entry(f"32001R2580/II.A/{rows['ARBABSIAR Manssor']['recordId']}")
+    assert rows["ARBABSIAR Manssor"]["birthDate"] == "6.3.1955 or 15.3.1955"
+    assert arbabsiar.entity.get("birthDate") == ["1955-03-06", "1955-03-15"]
+    assert rows["ARBABSIAR Manssor"]["nationality"] == "Iranian and US"
+    assert set(arbabsiar.entity.get("nationality")) == {"ir", "us"}
+    assert set(arbabsiar.entity.get("passportNumber")) == {"C2002515", "477845448"}
+    # every row whose birthDate cell holds a year gives its entry a birth date
+    by_id = {e.entry_id: e for e in result.entries}
+    missing = []
+    for path in result.paths:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8", newline="") as fh:
+            for r in csv.DictReader(fh):
+                if re.search(r"\b(19|20)\d\d\b", r["birthDate"]):
+                    key = f"{r['celex']}/{r['annex']}/{r['recordId'] or r['name'].strip()}"
+                    if not by_id[key].entity.get("birthDate"):
+                        missing.append((key, r["birthDate"]))
+    assert missing == []

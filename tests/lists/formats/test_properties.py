@@ -20,6 +20,7 @@ from tripline.lists.formats import FORMATS, detect_format
 from tripline.lists.formats.entities import entity_id
 from tripline.lists.formats.ofac_remarks import ofac_date, remark_facts
 from tripline.lists.formats.reader import ReadLimits
+from tripline.lists.formats.values import country_names, dates_in, document_number
 from tripline.lists.model import LoadReport
 
 # Names as lists print them: letters (Latin and others), digits and some punctuation; never a quote.
@@ -182,3 +183,36 @@ def test_remark_facts_of_a_real_entry() -> None:
     assert ("birthDate", "1956-09-07") in facts
     assert ("nationality", "Iran") in facts
     assert ("passportNumber", "A0033560") in facts
+
+
+@given(
+    d=st.dates(min_value=date(1900, 1, 1), max_value=date(2030, 12, 31)),
+    style=st.sampled_from(["dotted", "slashed", "long", "abbr", "abbr_dot", "iso", "year", "month_year"]),
+)
+@settings(deadline=None)
+def test_printed_dates_round_trip(d: date, style: str) -> None:
+    text = {
+        "dotted": f"{d.day}.{d.month}.{d.year}",
+        "slashed": f"{d.day:02d}/{d.month:02d}/{d.year}",
+        "long": f"{d.day} {calendar.month_name[d.month]} {d.year}",
+        "abbr": f"{d.day} {calendar.month_abbr[d.month]} {d.year}",
+        "abbr_dot": f"{d.day} {calendar.month_abbr[d.month]}. {d.year}",
+        "iso": d.isoformat(),
+        "year": str(d.year),
+        "month_year": f"{calendar.month_name[d.month]} {d.year}",
+    }[style]
+    expected = {"year": d.isoformat()[:4], "month_year": d.isoformat()[:7]}.get(style, d.isoformat())
+    assert dates_in(text) == [expected]
+    assert dates_in(f"{text} or {d.year + 1}") == [expected, str(d.year + 1)]
+
+
+def test_printed_values_of_the_lists() -> None:
+    assert dates_in("00/00/1980") == ["1980"]  # OFSI: day and month unknown
+    assert dates_in("00/05/1971") == ["1971-05"]
+    assert dates_in("6.3.1955 or 15.3.1955") == ["1955-03-06", "1955-03-15"]  # EU OJ
+    assert dates_in("1 Jan. 1964; 1959") == ["1964-01-01", "1959"]
+    assert document_number("Diplomatic Passport D014433, issued on 21 Feb. 2013") == "D014433"
+    assert document_number("Passport No: 592667 (Qatari passport issued on 3 May 2007)") == "592667"
+    assert document_number("no number here") is None
+    assert country_names("Iranian and US") == ["Iranian", "US"]
+    assert country_names("1) Saudi Arabia 2) Qatar") == ["Saudi Arabia", "Qatar"]

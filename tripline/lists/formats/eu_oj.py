@@ -18,12 +18,17 @@ from tripline.errors import FormatError
 from tripline.lists.formats import entities as fe
 from tripline.lists.formats.csvtools import dict_rows, header_of, split
 from tripline.lists.formats.reader import DEFAULT_LIMITS, ReadLimits, decode_head
+from tripline.lists.formats.values import country_names, dates_in, document_number
 from tripline.lists.model import ListEntry, LoadReport, SourceSpec
 
 REQUIRED = ("celex", "recordId", "programKey", "annex", "schema", "name")
 META = frozenset({"celex", "recordId", "programKey", "annex", "measure", "startDate", "reason", "schema"})
 SINGLE_VALUED = frozenset({"notes", "reason", "name"})  # free text: never split on ';'
-SCHEMA_FALLBACK = {"Asset": "LegalEntity"}  # a few annex rows are FtM Assets (aircraft, funds): keep them listable
+DATE_PROPS = frozenset({"birthDate", "incorporationDate"})
+COUNTRY_PROPS = frozenset({"country", "nationality", "jurisdiction", "citizenship", "birthCountry"})
+DOCUMENT_PROPS = frozenset({"passportNumber", "idNumber"})  # free text around the number: number kept, text to notes
+# 29 annex rows are FtM Assets (ports such as Astrakhan, the digital rouble): kept, as LegalEntity, so they count
+SCHEMA_FALLBACK = {"Asset": "LegalEntity"}
 
 
 class EuOjCsvFormat:
@@ -67,7 +72,16 @@ def _entry(spec: SourceSpec, row: dict[str, str], path: Path, line: int) -> List
     for column, value in row.items():
         if column in META or not value:
             continue
-        fe.add(entity, column, [value] if column in SINGLE_VALUED else split(value))
+        values = [value] if column in SINGLE_VALUED else split(value)
+        if column in DATE_PROPS:
+            values = [iso for item in values for iso in dates_in(item)]
+        elif column in COUNTRY_PROPS:
+            values = [name for item in values for name in country_names(item)]
+        elif column in DOCUMENT_PROPS:
+            numbers = [document_number(item) or item for item in values]
+            fe.add(entity, "notes", [f"{column}: {item}" for item, n in zip(values, numbers, strict=True) if n != item])
+            values = numbers
+        fe.add(entity, column, values)
     fe.add(entity, "notes", row.get("reason"))
     measure = fe.clean(row.get("measure"))
     started = fe.clean(row.get("startDate"))

@@ -17,6 +17,7 @@ from tripline.errors import FormatError
 from tripline.lists.formats import entities as fe
 from tripline.lists.formats.csvtools import dict_rows
 from tripline.lists.formats.reader import DEFAULT_LIMITS, ReadLimits, csv_rows, decode_head
+from tripline.lists.formats.values import dates_in, document_number
 from tripline.lists.model import ListEntry, LoadReport, SourceSpec
 
 ENCODING = "cp1252"
@@ -33,8 +34,6 @@ ADDRESS_PARTS = (
     "Country",
 )
 _NUMBERED = re.compile(r"(?:^|(?<=\s))\(?\d{1,2}\)\s*")
-_DOC_NUMBER = re.compile(r"\b[A-Z]{0,3}\d[\dA-Z/-]*\b")
-_DOB = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 
 
 class HmtCsvFormat:
@@ -80,31 +79,11 @@ def _name(row: dict[str, str]) -> str:
     return " ".join(p for p in (fe.clean(row.get(col)) for col in NAME_PARTS) if p)
 
 
-def _dob(value: str) -> str | None:
-    match = _DOB.match(value.strip())
-    if not match:
-        return fe.clean(value)
-    day, month, year = match.groups()
-    if month == "00":
-        return year
-    if day == "00":
-        return f"{year}-{month}"
-    return f"{year}-{month}-{day}"
-
-
 def _numbered(value: str | None) -> list[str]:
     """``1) Saudi Arabia 2) Qatar`` -> ``["Saudi Arabia", "Qatar"]``."""
     if not value:
         return []
     return [part.strip(" ,.") for part in _NUMBERED.split(value) if part.strip(" ,.")]
-
-
-def _document_number(text: str) -> str | None:
-    """The number in ``Passport No: 592667 (Qatari passport issued on 3 May 2007)``."""
-    for match in _DOC_NUMBER.finditer(text.upper()):
-        if sum(ch.isdigit() for ch in match.group(0)) >= 4:
-            return match.group(0)
-    return None
 
 
 def _entry(spec: SourceSpec, group: str, rows: list[dict[str, str]]) -> ListEntry:
@@ -126,13 +105,13 @@ def _entry(spec: SourceSpec, group: str, rows: list[dict[str, str]]) -> ListEntr
         fe.add(entity, "notes", row.get("Other Information"))
         if schema == "Person":
             fe.add(entity, "title", row.get("Title"))
-            fe.add(entity, "birthDate", _dob(row.get("DOB", "")))
+            fe.add(entity, "birthDate", dates_in(row.get("DOB")))
             fe.add(entity, "birthPlace", _numbered(row.get("Town of Birth")))
             fe.add(entity, "birthCountry", _numbered(row.get("Country of Birth")))
             fe.add(entity, "nationality", _numbered(row.get("Nationality")))
             fe.add(entity, "position", _numbered(row.get("Position")))
-            fe.add(entity, "passportNumber", [_document_number(x) for x in _numbered(row.get("Passport Details"))])
-            fe.add(entity, "idNumber", [_document_number(x) for x in _numbered(row.get("NI Number"))])
+            fe.add(entity, "passportNumber", [document_number(x) for x in _numbered(row.get("Passport Details"))])
+            fe.add(entity, "idNumber", [document_number(x) for x in _numbered(row.get("NI Number"))])
             fe.add(entity, "notes", [f"Passport: {x}" for x in _numbered(row.get("Passport Details"))])
     regime = fe.clean(rows[0].get("Regime"))
     return fe.entry(entity, spec, group, programs=[regime] if regime else [], section=regime)
