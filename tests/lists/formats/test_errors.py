@@ -218,16 +218,16 @@ def _write_lines(path: Path, total: int, line: bytes) -> None:
             out.write(line)
 
 
-@pytest.fixture
-def huge_log(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "server.log"
+@pytest.fixture(scope="module")
+def huge_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    path = tmp_path_factory.mktemp("huge") / "server.log"
     _write_lines(path, 24 * 1024 * 1024, b"2024-01-01T00:00:00 GET /index.html 200 0.003 Mozilla/5.0 (X11; Linux)\n")
     yield path
 
 
-@pytest.fixture
-def huge_line(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "blob.csv"
+@pytest.fixture(scope="module")
+def huge_line(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    path = tmp_path_factory.mktemp("huge") / "blob.csv"
     with path.open("wb") as out:
         out.write(b"name,alias,country,program\n")
         for _ in range(16):
