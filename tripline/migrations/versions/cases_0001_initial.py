@@ -8,6 +8,7 @@ Create Date: 2026-11-25 12:15:00
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -35,7 +36,7 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_cases_case_authority_id", "cases_case", ["authority_id"])
-    for table, columns in (
+    children: tuple[tuple[str, list[sa.Column[Any]]], ...] = (
         (
             "cases_item",
             [
@@ -64,7 +65,8 @@ def upgrade() -> None:
                 sa.Column("at", sa.DateTime(timezone=True), nullable=False),
             ],
         ),
-    ):
+    )
+    for table, columns in children:
         op.create_table(
             table,
             sa.Column("id", sa.Integer(), primary_key=True),
