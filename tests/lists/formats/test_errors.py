@@ -305,3 +305,21 @@ def test_corrupt_gzip_is_a_format_error(tmp_path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(FormatError, match="decompress"):
         _parse("bis_dpl", path)
+
+
+def test_ofac_secondary_files_alone_are_refused(tmp_path: Path) -> None:
+    alt = tmp_path / "alt.csv"
+    alt.write_bytes(_head_lines("us_ofac/alt.csv", 5))
+    with pytest.raises(FormatError, match="no primary file"):
+        _parse("ofac_csv", alt)
+
+
+def test_ofac_files_are_joined_in_any_order(tmp_path: Path) -> None:
+    sdn = tmp_path / "a.csv"
+    sdn.write_bytes(_head_lines("us_ofac/sdn.csv", 3))  # ent_nums 36, 173, 306
+    alt = tmp_path / "b.csv"
+    alt.write_bytes(_head_lines("us_ofac/alt.csv", 3))  # aliases of the same three
+    forward = _parse("ofac_csv", sdn, alt)
+    backward = _parse("ofac_csv", alt, sdn)
+    assert [e.entity.to_dict() for e in forward] == [e.entity.to_dict() for e in backward]
+    assert forward[0].entity.get("alias") == ["AERO-CARIBBEAN"]
