@@ -19,8 +19,13 @@ from tripline.settings import REPO_DIR, Settings
 TRIPLINE = str(REPO_DIR / ".venv" / "bin" / "tripline")
 
 
+_contexts: dict[str, AppContext] = {}
+
+
 def run(settings: Settings, *args: str) -> object:
-    result = CliRunner().invoke(build_app(), list(args), obj=AppContext(settings=settings))
+    """Invoke in-process; one AppContext per folder, so the schema is migrated once, as in one shell session."""
+    app_ctx = _contexts.setdefault(str(settings.var_dir), AppContext(settings=settings))
+    result = CliRunner().invoke(build_app(), list(args), obj=app_ctx)
     assert result.exit_code == 0, (result.output, result.exception)
     return json.loads(result.stdout)
 

@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from tripline.cli.context import AppContext
 from tripline.cli.main import build_app
+from tripline.errors import PolicyError
 from tripline.exchange.agreements import EXAMPLES_DIR
 from tripline.settings import REPO_DIR, Settings
 
@@ -46,9 +47,13 @@ class LiveNode:
     settings: Settings
     url: str
     process: subprocess.Popen[bytes] | None = None
+    context: AppContext | None = None
 
     def cli(self, *args: str) -> Any:
-        result = CliRunner().invoke(build_app(), list(args), obj=AppContext(settings=self.settings))
+        """The CLI in-process against this node's folder (its database is shared with the server process)."""
+        if self.context is None:
+            self.context = AppContext(settings=self.settings)
+        result = CliRunner().invoke(build_app(), list(args), obj=self.context)
         assert result.exit_code == 0, (self.node_id, args, result.output, result.exception)
         return json.loads(result.stdout)
 
@@ -65,6 +70,33 @@ def _wait(url: str, process: subprocess.Popen[bytes], timeout: float = 240.0) ->
             pass
         time.sleep(0.5)
     raise RuntimeError(f"{url} did not start")
+
+
+def _fill_registries(live: dict[str, LiveNode]) -> None:
+    """Agreements and partners on every node, through the CLI."""
+    for node in live.values():
+        for file in ("jp-us-cmaa.yaml", "mtcr-poc.yaml"):
+            node.cli("exchange", "agreement", "add", str(EXAMPLES_DIR / file))
+        for other in live.values():
+            if other is not node:
+                me = other.cli("exchange", "node", "show")
+                node.cli(
+                    "exchange",
+                    "partner",
+                    "add",
+                    "--id",
+                    other.node_id,
+                    "--name",
+                    NODES[other.node_id][0],
+                    "--country",
+                    NODES[other.node_id][1],
+                    "--public-key",
+                    me["public_key"],
+                    "--endpoint",
+                    other.url,
+                    "--group",
+                    "mtcr",
+                )
 
 
 @pytest.fixture(scope="module")
@@ -89,32 +121,9 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, LiveNo
             node.url,
             "--group",
             "mtcr",
-        )
-        for file in ("jp-us-cmaa.yaml", "mtcr-poc.yaml"):
-            node.cli("exchange", "agreement", "add", str(EXAMPLES_DIR / file))
+        )  # creates and migrates the database
         live[node_id] = node
-    for node in live.values():
-        for other in live.values():
-            if other is not node:
-                me = other.cli("exchange", "node", "show")
-                node.cli(
-                    "exchange",
-                    "partner",
-                    "add",
-                    "--id",
-                    other.node_id,
-                    "--name",
-                    NODES[other.node_id][0],
-                    "--country",
-                    NODES[other.node_id][1],
-                    "--public-key",
-                    me["public_key"],
-                    "--endpoint",
-                    other.url,
-                    "--group",
-                    "mtcr",
-                )
-    for node in live.values():
+    for node in live.values():  # start the servers first: they boot while the registries are filled
         env = {
             **os.environ,
             "TRIPLINE_VAR_DIR": str(node.settings.var_dir),
@@ -128,12 +137,15 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, LiveNo
             stderr=subprocess.DEVNULL,
         )
     try:
+        _fill_registries(live)
         for node in live.values():
             assert node.process is not None
             _wait(node.url, node.process)
         yield live
     finally:
         for node in live.values():
+            if node.context is not None:
+                node.context.close()
             if node.process is not None:
                 node.process.terminate()
                 node.process.wait(timeout=30)
@@ -233,10 +245,9 @@ def test_ministry_request_to_tell_an_exporter_held_until_originator_consents(nod
         "METI wants to warn the exporter",
     )
     assert asked["status"] == "pending"
-    result = CliRunner().invoke(
-        build_app(), ["exchange", "consent", "release", asked["id"]], obj=AppContext(settings=jp.settings)
-    )
-    assert result.exit_code != 0  # held: PolicyError
+    result = CliRunner().invoke(build_app(), ["exchange", "consent", "release", asked["id"]], obj=jp.context)
+    assert isinstance(result.exception, PolicyError)  # held until the originator consents
+    assert "needs the originator's signed consent" in result.exception.reason
     [incoming] = us.cli("exchange", "consent", "list", "--json")
     assert incoming["id"] == asked["id"] and incoming["direction"] == "in"
     us.cli("exchange", "consent", "give", asked["id"], "--withhold", "facts.intermediary", "--note", "end user only")

@@ -122,7 +122,7 @@ def reference_allows(
     return False
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     data=st.data(),
     count=st.sampled_from([0, 1, 1, 2, 2, 3]),
