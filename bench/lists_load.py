@@ -49,31 +49,27 @@ def _child(mode: str, url: str | None, only: list[str]) -> dict[str, Any]:
     started = time.perf_counter()
     if mode == "parse":
         entities = 0
+        t0, c0 = time.perf_counter(), time.process_time()
         for spec in bundled_specs(settings, only):
             report = LoadReport()
             entities += sum(1 for _ in FORMATS[spec.format].parse(source_paths(spec, settings.data_dir), spec, report))
         out["entities"] = entities
+        out["load_seconds"] = time.perf_counter() - t0
+        out["load_cpu_seconds"] = time.process_time() - c0
     else:
         db = Database.from_settings(settings)
         db.upgrade()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         results = load_bundled(db, settings, only=only)
         out["load_seconds"] = time.perf_counter() - t0
+        out["load_cpu_seconds"] = time.process_time() - c0
         out["entities"] = sum(r.snapshot.entity_count for r in results)
         t1 = time.perf_counter()
         again = load_bundled(db, settings, only=only)
         out["reload_seconds"] = time.perf_counter() - t1
         out["reload_all_unchanged"] = all(r.status is LoadStatus.UNCHANGED for r in again)
         if mode == "sqlite-versions":
-            # a second, real version of one list: the 2023 partial CSL loaded as the next version of us_csl
-            from dataclasses import replace
-
-            from tripline.lists.loader import load_files
-
-            specs = {s.id: s for s in bundled_specs(settings)}
-            if "us_csl" in specs and "us_csl_2023_subset" in specs:
-                newer = specs["us_csl_2023_subset"]
-                load_files(db, replace(specs["us_csl"], files=newer.files), source_paths(newer, settings.data_dir))
+            out.update(_versions(db, settings))
         with db.transaction() as s:
             out["snapshots"] = s.scalar(select(func.count()).select_from(ListSnapshot))
             out["entity_rows"] = s.scalar(select(func.count()).select_from(ListEntityVersion))
@@ -82,7 +78,43 @@ def _child(mode: str, url: str | None, only: list[str]) -> dict[str, Any]:
         if url is None:
             out["db_bytes"] = sum(p.stat().st_size for p in tmp.glob("tripline.db*"))
     out["seconds"] = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out["cpu_seconds"] = usage.ru_utime + usage.ru_stime  # this process only (not the PostgreSQL server)
     out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def _versions(db: Any, settings: Any) -> dict[str, Any]:
+    """Two further versions: a real one (the 2023 partial CSL as version 2 of the 2022 CSL) and
+    a small change by rule (OFAC SDN without its last 10 primary rows, i.e. 10 delistings)."""
+    import gzip
+    from dataclasses import replace
+
+    from sqlalchemy import func, select
+
+    from tripline.lists.loader import bundled_specs, load_files
+    from tripline.lists.models import ListEntityVersion
+    from tripline.lists.sources import source_paths
+
+    def rows() -> int:
+        with db.transaction() as s:
+            return int(s.scalar(select(func.count()).select_from(ListEntityVersion)) or 0)
+
+    out: dict[str, Any] = {}
+    specs = {s.id: s for s in bundled_specs(settings)}
+    newer = specs["us_csl_2023_subset"]
+    before = rows()
+    result = load_files(db, replace(specs["us_csl"], files=newer.files), source_paths(newer, settings.data_dir))
+    out["csl_v2"] = {"entities": result.snapshot.entity_count, "new_entity_rows": rows() - before}
+    sdn = specs["us_ofac_sdn"]
+    paths = source_paths(sdn, settings.data_dir)
+    lines = gzip.decompress(paths[0].read_bytes()).splitlines(keepends=True)
+    cut = settings.var_dir / "sdn.csv"
+    body = [ln for ln in lines if ln.strip(b"\x1a\r\n")]
+    cut.write_bytes(b"".join(body[:-10]))
+    before = rows()
+    result = load_files(db, sdn, [cut, *paths[1:]])
+    out["sdn_minus_10"] = {"entities": result.snapshot.entity_count, "new_entity_rows": rows() - before}
     return out
 
 
@@ -138,24 +170,33 @@ def main() -> None:
             rows.append(("PostgreSQL", _run("postgresql", url, only)))
         finally:
             drop()
-    base = rows[0][1]["seconds"]
+    base = rows[0][1]["load_cpu_seconds"]
     print(f"lists: {'all bundled lists' if not only else ', '.join(only)}; {os.cpu_count()} cores")
-    print(f"{'run':<24}{'entities':>10}{'total s':>10}{'load s':>9}{'vs base':>9}{'reload s':>10}{'peak MiB':>10}")
+    print("work: parsing (baseline) or loading, without start-up, wall and CPU seconds of this process;")
+    print("vs base: work CPU against the baseline's; reload: the same files again (wall s)")
+    print(f"{'run':<24}{'entities':>10}{'work s':>9}{'work CPU':>10}{'vs base':>9}{'reload s':>10}{'peak MiB':>10}")
     for name, r in rows:
-        load = r.get("load_seconds")
         reload = r.get("reload_seconds")
         print(
-            f"{name:<24}{r['entities']:>10}{r['seconds']:>10.1f}"
-            f"{(f'{load:.1f}' if load is not None else '-'):>9}{r['seconds'] / base:>8.2f}x"
+            f"{name:<24}{r['entities']:>10}{r['load_seconds']:>9.1f}{r['load_cpu_seconds']:>10.1f}"
+            f"{r['load_cpu_seconds'] / base:>8.2f}x"
             f"{(f'{reload:.2f}' if reload is not None else '-'):>10}{r['peak_rss_mib']:>10.0f}"
         )
     for name, r in rows[1:]:
-        copy_rows = r["member_rows"]
         print(
-            f"{name}: reload unchanged={r['reload_all_unchanged']}; snapshots {r['snapshots']}, entity versions "
-            f"{r['entity_rows']} (a copy per snapshot would store {copy_rows}), membership rows {r['member_rows']}"
+            f"{name}: reload of the same files unchanged: {r['reload_all_unchanged']}; snapshots {r['snapshots']}, "
+            f"entity versions stored {r['entity_rows']} (a copy per snapshot: {r['member_rows']}), "
+            f"membership rows {r['member_rows']}"
             + (f", database {r['db_bytes'] / 1048576:.1f} MiB" if "db_bytes" in r else "")
         )
+        for key, label in (
+            ("csl_v2", "2023 CSL as version 2 of us_csl"),
+            ("sdn_minus_10", "SDN minus 10 entries as v2"),
+        ):
+            if key in r:
+                v = r[key]
+                new = v["new_entity_rows"]
+                print(f"  {label}: {v['entities']} entities, {new} new entity rows (a copy: {v['entities']})")
     if pg is None:
         print("PostgreSQL: not measured (set TRIPLINE_TEST_POSTGRES_URL or run through scripts/with-postgres.sh)")
 
