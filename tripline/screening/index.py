@@ -63,8 +63,9 @@ def key_groups(form: NameForm, normaliser: Normaliser, *, query: bool = False) -
         joined = a.text + b.text
         groups.append({"t" + joined, "r" + normaliser.romanise(joined)})
     acronyms = {"a" + acronym for acronym in form.acronyms}
-    if len(tokens) == 1 and 3 <= len(tokens[0].text) <= 10 and tokens[0].text.isalpha():
-        acronyms.add("a" + tokens[0].text)
+    distinctive = [t for t in tokens if not t.generic]
+    if len(distinctive) == 1 and 3 <= len(distinctive[0].text) <= 10 and distinctive[0].text.isalpha():
+        acronyms.add("a" + distinctive[0].text)
     if acronyms:
         groups.append(acronyms)
     return groups

@@ -53,6 +53,7 @@ class NameForm:
     legal_forms: tuple[str, ...]  # legal-form words that were removed
     only_legal: bool  # the name was nothing but legal forms / stop words
     acronyms: frozenset[str] = frozenset()  # initials, with and without stop words and legal forms
+    person: bool = False  # normalised as a person's name
 
     @property
     def key(self) -> str:
@@ -121,7 +122,7 @@ class Normaliser:
             text = stripped if stripped.strip() else text
         ascii_name = self.ascii(text)
         dotted = {m.group(1) for m in _DOTTED.finditer(ascii_name)} if "." in ascii_name else set()
-        kept = [t for t in tokenize_name(ascii_name) if t.isascii() and t.isalnum()]
+        kept = join_initials([t for t in tokenize_name(ascii_name) if t.isascii() and t.isalnum()])
         all_source = ascii_name if original == text else self.ascii(original)
         all_tokens = [t for t in tokenize_name(all_source) if t.isascii() and t.isalnum()]
         if not person:
@@ -138,6 +139,7 @@ class Normaliser:
             legal_forms=tuple(removed),
             only_legal=only_legal,
             acronyms=_acronyms(all_tokens, kept) if len(kept) >= 2 or len(all_tokens) >= 3 else frozenset(),
+            person=person,
         )
 
     def ascii(self, text: str) -> str:
@@ -204,6 +206,28 @@ def _collapse(text: str) -> str:
         if ch != chars[-1]:
             chars.append(ch)
     return "".join(chars)
+
+
+def consonants(rom: str) -> str:
+    """The consonants of a romanised token, doubles collapsed (no first-letter exception)."""
+    return _collapse(rom.translate(_VOWELS))
+
+
+def join_initials(tokens: list[str]) -> list[str]:
+    """Runs of single letters become one token ("s a de c v" -> "sa de cv", "i b m" -> "ibm")."""
+    out: list[str] = []
+    run = ""
+    for tok in tokens:
+        if len(tok) == 1 and tok.isalpha():
+            run += tok
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        out.append(tok)
+    if run:
+        out.append(run)
+    return out
 
 
 def skeleton(rom: str) -> str:

@@ -21,18 +21,21 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from tripline.screening.normalize import NameForm, Normaliser, Token
+from tripline.screening.normalize import NameForm, Normaliser, Token, consonants
 
 EXACT = 1.0
 SPELLING = 0.95
 ABBREVIATION = 0.95
 PREFIX = 0.85
 SKELETON_CROSS_SCRIPT = 0.85
-SKELETON_SAME_SCRIPT = 0.8
+SKELETON_SAME_SCRIPT = 0.7
 ACRONYM = 0.86
 SHORT_ACRONYM = 0.7  # three letters: shown at low thresholds only
 GENERIC_CAP = 0.5
 JOIN_MIN = 0.85
+SUBSET_FACTOR = 0.85
+PERSON_SUBSET_FACTOR = 0.8  # "Jorge Rodriguez" for "Jorge Jesus RODRIGUEZ GOMEZ": at the threshold, not above
+SUBSET_MIN_DISTINCTIVE = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,11 @@ class NameScorer:
         if len(q.skeleton) >= 3 and q.skeleton == c.skeleton:
             sim = SKELETON_CROSS_SCRIPT if cross_script else SKELETON_SAME_SCRIPT
             return sim, "same consonants"
+        if cross_script:
+            # Arabic script may not write a word's first short vowel ("Azam" / "zam")
+            qc, cc = consonants(q.rom), consonants(c.rom)
+            if len(qc) >= 2 and qc == cc:
+                return SKELETON_CROSS_SCRIPT, "same consonants"
         return 0.0, ""
 
     def compare_forms(self, q: NameForm, c: NameForm) -> NameScore:
@@ -172,6 +180,12 @@ class NameScorer:
         total = q.total_weight + c.total_weight
         score = (matched_q + matched_c) / total
         notes: list[str] = []
+        factor = PERSON_SUBSET_FACTOR if (q.person or c.person) else SUBSET_FACTOR
+        if score < factor:
+            subset = self._subset(qt, ct, used_q, used_c, matches, factor)
+            if subset > score:
+                score = subset
+                notes.append(f"every word of the shorter name found in the longer: x{factor:g}")
         if not matches or not distinctive:
             acronym = self._acronym(q, c)
             if acronym is not None:
@@ -186,6 +200,24 @@ class NameScorer:
             unmatched_candidate=tuple(t.text for j, t in enumerate(ct) if j not in used_c),
             notes=tuple(notes),
         )
+
+    @staticmethod
+    def _subset(
+        qt: tuple[Token, ...],
+        ct: tuple[Token, ...],
+        used_q: set[int],
+        used_c: set[int],
+        matches: list[TokenMatch],
+        factor: float,
+    ) -> float:
+        """An organisation named by part of its name ("Pars Energy Gostar" for "Pars Energy-Gostar
+        Drilling and Exploration"): every word of the shorter name matched, two distinctive."""
+        shorter, used = (qt, used_q) if len(qt) <= len(ct) else (ct, used_c)
+        if len(used) != len(shorter) or sum(1 for t in shorter if not t.generic) < SUBSET_MIN_DISTINCTIVE:
+            return 0.0
+        if any(m.similarity < JOIN_MIN for m in matches):
+            return 0.0
+        return factor * min(m.similarity for m in matches)
 
     def _identical(self, q: NameForm) -> NameScore:
         if all(t.generic for t in q.tokens):
@@ -224,9 +256,12 @@ class NameScorer:
 
     def _acronym(self, q: NameForm, c: NameForm) -> NameScore | None:
         for short, long_, short_is_query in ((q, c, True), (c, q, False)):
-            if len(short.tokens) != 1 or not long_.acronyms:
+            if not long_.acronyms or len(short.tokens) >= len(long_.tokens):
                 continue
-            word = short.tokens[0].text
+            distinctive = [t for t in short.tokens if not t.generic]
+            if len(distinctive) != 1:
+                continue  # "KGI International" is the acronym plus generic words
+            word = distinctive[0].text
             if not word.isalpha() or len(word) < 3 or word not in long_.acronyms:
                 continue
             sim = ACRONYM if len(word) >= 4 else SHORT_ACRONYM

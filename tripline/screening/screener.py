@@ -44,6 +44,7 @@ ID_PROPS = (
     "okpoCode",
 )
 WEAK_FACTOR = 0.9
+ONE_WORD_PERSON_FACTOR = 0.75
 COUNTRY_AGREE = 0.05
 COUNTRY_CONFLICT = 0.15
 BIRTH_AGREE = 0.05
@@ -216,7 +217,7 @@ class Screener:
             if query.schema and not schemata_match(query.schema, entity.schema):
                 continue
             name_score = self.scorer.compare_forms(person if entity.person else org, name.form)
-            score = name_score.score * (WEAK_FACTOR if name.kind == "weak alias" else 1.0)
+            score = name_score.score * _name_factor(name, entity)
             current = best.get(name.entity_no)
             if current is None or score > current[0]:
                 best[name.entity_no] = (score, name, name_score)
@@ -280,6 +281,8 @@ class Screener:
             )
             if name.kind == "weak alias":
                 explanation.append(f"weak alias: counts {WEAK_FACTOR:g} of a full name")
+            if entity.person and len(name.form.tokens) == 1:
+                explanation.append(f"a one-word name of a person: counts {ONE_WORD_PERSON_FACTOR:g} of a full name")
         if id_hit is not None:
             prop, value = id_hit
             score = 1.0
@@ -317,6 +320,14 @@ class Screener:
             matched_name=matched_name,
             explanation=tuple(explanation),
         )
+
+
+def _name_factor(name: IndexedName, entity: IndexedEntity) -> float:
+    """Weak aliases and one-word names of people ("Ali", "Mohammad") count for less."""
+    factor = WEAK_FACTOR if name.kind == "weak alias" else 1.0
+    if entity.person and len(name.form.tokens) == 1:
+        factor *= ONE_WORD_PERSON_FACTOR
+    return factor
 
 
 def _dates_agree(a: str, b: str) -> bool:
