@@ -23,7 +23,7 @@ from tripline.radiation.model import Category, Spectrum, Verdict
 from tripline.radiation.peaks import alone_exclusion, fit_peaks, net_peak_counts
 from tripline.radiation.result import Identification, IsotopeMatch
 from tripline.radiation.spectral import aligned_background, net_significance
-from tripline.radiation.windows import norm_test
+from tripline.radiation.windows import THREAT_GAIN_MAX, norm_test
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,10 @@ def identify(
         gross_sigma = net_significance(float(counts[in_range].sum()), float(bkg[in_range].sum()), ratio)
         reasons.append(f"gross counts {gross_sigma:+.1f} sigma against background (live-time ratio {ratio:.3g})")
     else:
-        reasons.append("no background spectrum: gross excess not assessed, window test models natural background")
+        reasons.append(
+            "no background spectrum: gross excess not assessed, window test models natural background; "
+            "lines of the local background (lead X-rays, chain lines, fallout) may be taken for sources"
+        )
 
     matches: tuple[IsotopeMatch, ...] = ()
     norm = None
@@ -153,7 +156,7 @@ def _verdict(
         return Verdict.NORM
     if norm.p_norm < 1e-3:
         reasons.append(f"energy windows not explained by K-40/U/Th (chi2 p={norm.p_norm:.2g})")
-    gains = {k: v for k, v in norm.threat_chi2_gain.items() if v >= 9.0}
+    gains = {k: v for k, v in norm.threat_chi2_gain.items() if v >= THREAT_GAIN_MAX}
     if gains:
         best = max(gains, key=lambda k: gains[k])
         reasons.append(f"adding a {best} template improves the window fit by chi2 {gains[best]:.1f}")

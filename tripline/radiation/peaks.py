@@ -231,8 +231,9 @@ def _match(
     strongest = max(lines, key=lambda pz: pz[1], default=None)
     if strongest is not None and strongest[0].significance < STRONGEST_LINE_SIGMA:
         significance = min(significance, strongest[0].significance)  # no peak where the best line should be
-    if len(expected) >= 2 and len(supported) < 2:
-        significance = min(significance, UNSUPPORTED_CAP)  # a multi-line nuclide needs two of its lines
+    if len(expected) >= 2 and len(supported) < max(2, math.ceil(0.5 * len(expected))):
+        # a multi-line nuclide needs two, and half, of the lines it predicts to be visible
+        significance = min(significance, UNSUPPORTED_CAP)
     shown = tuple(p for p, _ in lines if _supports(p, model)) or tuple(p for p, _ in lines[:1])
     return IsotopeMatch(nuclide.name, nuclide.category, min(confidence, 0.999), significance, shown)
 

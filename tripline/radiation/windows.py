@@ -27,7 +27,7 @@ from tripline.radiation.spectral import window_sums
 
 WINDOW_EDGES_KEV = (120.0, 250.0, 400.0, 550.0, 700.0, 900.0, 1150.0, 1400.0, 1650.0, 2000.0, 2400.0, 2800.0)
 P_NORM_MIN = 1e-3
-THREAT_GAIN_MAX = 9.0
+THREAT_GAIN_MAX = 9.0  # 3 sigma for one added template; 16 (4 sigma) let an Ir-192 pass as NORM on CsI
 THREAT_ONLY_P_MAX = 0.01
 NORM_COMPONENTS = ("K-40", "U-238 chain", "Th-232 chain")
 
