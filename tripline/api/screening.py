@@ -17,7 +17,7 @@ from tripline.errors import InputError, NotFoundError, TooLargeError
 from tripline.lists.model import ListedEntity
 from tripline.lists.store import get_entity, latest_snapshots
 from tripline.screening.compare import compare
-from tripline.screening.decisions import Verdict, record_decision
+from tripline.screening.decisions import Decision, Verdict, record_decision
 from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Match, ScreeningQuery, ScreeningResult
 from tripline.screening.service import ScreenerCache, screen
 from tripline.settings import Settings
@@ -28,6 +28,31 @@ MAX_BATCH = 1000
 
 def decided_by(principal: Principal) -> str:
     return f"{principal.username}@{principal.authority_code}"
+
+
+def record_verdict(
+    db: Database,
+    cache: ScreenerCache,
+    principal: Principal,
+    query_name: str,
+    entity_id: str,
+    verdict: Verdict,
+    reason: str,
+) -> Decision:
+    """Record the caller's verdict on a (query, listed entity) pair, as ``user@AUTHORITY``."""
+    screener = cache.get(db)
+    if screener.score_entity(ScreeningQuery.build(query_name, field_prefix="query_"), entity_id) is None:
+        raise InputError(f"no listed entity {entity_id!r}", field="entity_id")
+    with db.transaction() as session:
+        return record_decision(
+            session,
+            screener.normaliser,
+            query_name=query_name,
+            entity_id=entity_id,
+            verdict=verdict,
+            reason=reason,
+            decided_by=decided_by(principal),
+        )
 
 
 def own_decisions(result: ScreeningResult, principal: Principal) -> ScreeningResult:
@@ -207,19 +232,7 @@ def build_router(_settings: Settings) -> APIRouter:
         "/api/screen/decisions", response_model=DecisionOut, status_code=201, summary="Record a verdict on a match"
     )
     def decide(body: DecisionIn, principal: Principal = Depends(can), db: Database = Depends(get_db)) -> DecisionOut:
-        screener = cache.get(db)
-        if screener.score_entity(ScreeningQuery.build(body.query_name), body.entity_id) is None:
-            raise InputError(f"no listed entity {body.entity_id!r}", field="entity_id")
-        with db.transaction() as session:
-            decision = record_decision(
-                session,
-                screener.normaliser,
-                query_name=body.query_name,
-                entity_id=body.entity_id,
-                verdict=body.verdict,
-                reason=body.reason,
-                decided_by=decided_by(principal),
-            )
+        decision = record_verdict(db, cache, principal, body.query_name, body.entity_id, body.verdict, body.reason)
         return DecisionOut.model_validate(decision.to_dict())
 
     return router

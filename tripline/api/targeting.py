@@ -80,6 +80,14 @@ def shipment_out(scored: Any) -> ShipmentOut:
     return ShipmentOut.model_validate(scored.to_dict())
 
 
+def store_upload(ws: Workspace, principal: Principal, file: UploadFile, scans: UploadFile | None) -> ManifestInfo:
+    """Read an uploaded manifest (and scans) without reading past the size limit, and store it."""
+    limit = ws.settings.console_max_upload_mb * 1024 * 1024 + 1
+    data = file.file.read(limit)
+    scan_data = scans.file.read(limit) if scans is not None and scans.filename else None
+    return ws.add(principal, file.filename or "manifest", data, scans=scan_data)
+
+
 def get_workspace(request: Request) -> Workspace:
     workspace: Workspace = request.app.state.workspace
     return workspace
@@ -100,10 +108,7 @@ def build_router(_settings: Settings) -> APIRouter:
         principal: Principal = Depends(can),
         ws: Workspace = Depends(get_workspace),
     ) -> ManifestOut:
-        limit = ws.settings.console_max_upload_mb * 1024 * 1024 + 1
-        data = file.file.read(limit)
-        scan_data = scans.file.read(limit) if scans is not None and scans.filename else None
-        return manifest_out(ws.add(principal, file.filename or "manifest", data, scans=scan_data))
+        return manifest_out(store_upload(ws, principal, file, scans))
 
     @router.get("/{manifest_id}/queue", response_model=QueueOut, summary="The ranked inspection queue")
     def queue(

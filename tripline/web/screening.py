@@ -8,11 +8,11 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tripline.api.deps import get_db
-from tripline.api.screening import decided_by, own_decisions
+from tripline.api.screening import own_decisions, record_verdict
 from tripline.auth.roles import Permission
 from tripline.cases.service import CaseStatus, list_cases
 from tripline.errors import InputError
-from tripline.screening.decisions import Verdict, record_decision
+from tripline.screening.decisions import Verdict
 from tripline.screening.result import ScreeningQuery, ScreeningResult
 from tripline.screening.service import ScreenerCache, screen
 from tripline.settings import Settings
@@ -65,17 +65,7 @@ def build_router(_settings: Settings) -> APIRouter:
         db: Database = Depends(get_db),
     ) -> Response:
         pg.require(Permission.SCREEN)
-        screener = cache.get(db)
-        with db.transaction() as session:
-            record_decision(
-                session,
-                screener.normaliser,
-                query_name=query_name,
-                entity_id=entity_id,
-                verdict=verdict,
-                reason=reason,
-                decided_by=decided_by(pg.principal),
-            )
+        record_verdict(db, cache, pg.principal, query_name, entity_id, verdict, reason)
         target = back if back.startswith("/screen") else "/screen"
         return RedirectResponse(target, status_code=303)
 

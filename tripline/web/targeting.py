@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tripline.api.targeting import get_workspace
+from tripline.api.targeting import get_workspace, store_upload
 from tripline.auth.roles import Permission
 from tripline.cases.service import CaseStatus, list_cases
 from tripline.cases.workspace import Workspace
@@ -46,10 +46,7 @@ def build_router(_settings: Settings) -> APIRouter:
         ws: Workspace = Depends(get_workspace),
     ) -> Response:
         pg.require(Permission.TARGET)
-        limit = ws.settings.console_max_upload_mb * 1024 * 1024 + 1
-        data = file.file.read(limit)
-        scan_data = scans.file.read(limit) if scans is not None and scans.filename else None
-        info = ws.add(pg.principal, file.filename or "manifest", data, scans=scan_data)
+        info = store_upload(ws, pg.principal, file, scans)
         return RedirectResponse(f"/queue?manifest={info.id}", status_code=303)
 
     @router.get("/queue/{manifest_id}/containers/{container}", response_class=HTMLResponse)
