@@ -141,3 +141,36 @@ def test_link_a_screened_entity_to_a_case(node: Node) -> None:
     assert linked.status_code == 303 and linked.headers["location"] == "/screen?name=LIMMT"
     case_page = client.get(f"/cases/{case_id}").text
     assert "LIMMT (SDN)" in case_page and "added entity" in case_page
+
+
+def test_one_time_password_must_be_changed_first(node: Node) -> None:
+    from tripline.auth.roles import Role
+    from tripline.auth.service import create_user
+
+    _, one_time = create_user(node.db, "newbie", role=Role.ANALYST, authority="JP-CUSTOMS")
+    assert one_time is not None
+    client = node.client()
+    form = client.get("/signin")
+    token = re.search(r'name="signin_token" value="([^"]+)"', form.text)
+    assert token is not None
+    answer = client.post(
+        "/signin",
+        data={"username": "newbie", "password": one_time, "signin_token": token.group(1), "next": "/cases"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == "/account/password"
+    assert client.get("/cases", follow_redirects=False).headers["location"] == "/account/password"
+    page = client.get("/account/password").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert csrf is not None
+    short = client.post(
+        "/account/password", data={"old_password": one_time, "new_password": "short", "csrf_token": csrf.group(1)}
+    )
+    assert short.status_code == 400 and "at least 12" in short.text
+    done = client.post(
+        "/account/password",
+        data={"old_password": one_time, "new_password": "a much better passphrase", "csrf_token": csrf.group(1)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert client.get("/cases", follow_redirects=False).status_code == 200
