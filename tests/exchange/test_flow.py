@@ -252,3 +252,38 @@ def test_group_circulation_tracks_acknowledgements_answers_and_deadlines(network
     assert [r["waiting_for"] for r in views.overdue(fr)] == ["fr-douane"]
     assert views.overdue(jp) == []
     assert views.circulation(us, paper.id)["recipients"][0]["overdue"] is True
+
+
+def test_library_entry_points_for_radiation_and_console(network: Network) -> None:
+    from tripline.exchange.release import overview, release_scan_result
+
+    us, jp = network.add("us-cbp"), network.add("jp-customs")
+    out = release_scan_result(
+        jp.settings,
+        jp.db,
+        partner="us-cbp",
+        purpose="customs_enforcement",
+        subject="RPM alarm, lane 3",
+        body="Cs-137 identified; consignment held.",
+        legal_basis="Japan-US CMAA Art. 4(3)(b)",
+        facts={"nuclide": "Cs-137"},
+        attachments=[("alarm.n42", b"<RadInstrumentData/>", "application/xml")],
+        transport=network.transport,
+    )
+    assert out["outcome"]["status"] == "delivered"
+    held = views.read(us, out["document"])["document"]
+    assert held["attachments"][0]["name"] == "alarm.n42" and held["facts"] == {"nuclide": "Cs-137"}
+    refused = release_scan_result(
+        jp.settings,
+        jp.db,
+        partner="us-cbp",
+        purpose="intelligence",
+        subject="s",
+        body="",
+        legal_basis="b",
+        transport=network.transport,
+    )
+    assert refused["outcome"]["status"] == "denied" and refused["outcome"]["decision"]["reasons"]
+    board = overview(jp.settings, jp.db)
+    assert board["node"] == "jp-customs" and [m["ref"] for m in board["outbox"]] == [out["document"]]
+    assert board["inbox"] == [] and board["consents"] == [] and board["overdue"] == []

@@ -6,6 +6,7 @@ through the decision function; ``overview`` gives the console the boxes, consent
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from tripline.exchange import views
@@ -26,7 +27,7 @@ def release_scan_result(
     body: str,
     legal_basis: str,
     facts: dict[str, str | int | bool] | None = None,
-    attachments: list[tuple[str, bytes, str]] = (),  # type: ignore[assignment]
+    attachments: Sequence[tuple[str, bytes, str]] = (),
     references: list[str] | None = None,
     classification: Classification = Classification.RESTRICTED,
     tlp: Tlp = Tlp.AMBER,
