@@ -15,10 +15,13 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
+# Loads lists, control catalogue, demo manifest with scan results and exchange situations,
+# creates the first administrator (prints its one-time password), then serves the console.
 run: setup
 	$(BIN)/tripline db upgrade
-	$(BIN)/tripline lists load --bundled
+	$(BIN)/tripline bootstrap
 	$(BIN)/tripline lists show
+	$(BIN)/tripline serve --host 127.0.0.1 --port 8000
 
 lint: setup
 	$(BIN)/ruff check tripline tests bench

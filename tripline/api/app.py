@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from tripline import __version__
 from tripline.api.errors import ERROR_RESPONSES, install_error_handlers
 from tripline.cases.workspace import Workspace
+from tripline.logs import configure_logging
 from tripline.settings import Settings
 from tripline.store.db import Database
 
@@ -83,4 +84,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 def create_app_from_env() -> FastAPI:
     """Factory for ``uvicorn --factory`` worker processes: settings from the environment."""
-    return create_app(Settings())
+    settings = Settings()
+    configure_logging(settings)
+    return create_app(settings)

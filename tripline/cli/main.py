@@ -14,6 +14,7 @@ from rich.console import Console
 
 from tripline.cli.context import AppContext, get_ctx
 from tripline.errors import TriplineError
+from tripline.logs import configure_logging
 from tripline.settings import Settings
 
 CAPABILITY_MODULES = (
@@ -52,6 +53,7 @@ def build_app() -> typer.Typer:
 
 
 def main() -> None:
+    configure_logging(Settings())
     app = build_app()
     try:
         app(standalone_mode=False)
