@@ -21,9 +21,9 @@ import numpy as np
 from tripline.radiation.library import Library, default_library, detector
 from tripline.radiation.model import Category, Spectrum, Verdict
 from tripline.radiation.peaks import alone_exclusion, fit_peaks, net_peak_counts
-from tripline.radiation.result import Identification, IsotopeMatch
+from tripline.radiation.result import Identification, IsotopeMatch, NormTest
 from tripline.radiation.spectral import aligned_background, net_significance
-from tripline.radiation.windows import THREAT_GAIN_MAX, norm_test
+from tripline.radiation.windows import P_NORM_MIN, THREAT_GAIN_MAX, norm_test
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,6 @@ def _verdict(
     reasons: list[str],
     excluded: set[str],
 ) -> Verdict:
-    from tripline.radiation.result import NormTest
-
     man_made = [m for m in matches if m.category is not Category.NORM]
     natural = [m for m in matches if m.category is Category.NORM]
     for m in matches:
@@ -140,7 +138,13 @@ def _verdict(
     if man_made:
         worst = max(man_made, key=lambda m: (_SEVERITY[m.category], m.significance))
         return worst.category.verdict
-    if gross_sigma is not None and gross_sigma < policy.excess_sigma and not natural:
+    # a sub-threshold excess (2-3 sigma) whose energy windows point to a man-made source is kept
+    window_flags = (
+        isinstance(norm, NormTest)
+        and (gross_sigma or 0.0) >= policy.excess_sigma - 1.0
+        and (norm.p_norm < P_NORM_MIN or any(g >= THREAT_GAIN_MAX for g in norm.threat_chi2_gain.values()))
+    )
+    if gross_sigma is not None and gross_sigma < policy.excess_sigma and not natural and not window_flags:
         reasons.append(f"excess below {policy.excess_sigma:g} sigma and no nuclide identified")
         return Verdict.BACKGROUND
     if not isinstance(norm, NormTest):
@@ -154,7 +158,7 @@ def _verdict(
         if gross_sigma is not None and gross_sigma < policy.excess_sigma:
             return Verdict.BACKGROUND
         return Verdict.NORM
-    if norm.p_norm < 1e-3:
+    if norm.p_norm < P_NORM_MIN:
         reasons.append(f"energy windows not explained by K-40/U/Th (chi2 p={norm.p_norm:.2g})")
     gains = {k: v for k, v in norm.threat_chi2_gain.items() if v >= THREAT_GAIN_MAX}
     if gains:

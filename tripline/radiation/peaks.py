@@ -28,6 +28,7 @@ LINE_SUPPORT_SIGMA = 2.0
 STRONGEST_LINE_SIGMA = 3.0
 CENTROID_TOLERANCE_FWHM = 0.5
 UNSUPPORTED_CAP = 3.0
+ALONE_MODEL_ERROR = 0.3  # 0.2 let a CsI I-131 spectrum pass as NORM at 5 sigma
 
 
 @dataclass(frozen=True)
@@ -258,12 +259,13 @@ def alone_exclusion(
     out: dict[str, float] = {}
     if excess_counts <= 0 or fit.mask is None:
         return out
-    sd = np.sqrt(var[fit.mask])
     _, totals = _prepared(model, edges, library)
     for nuclide in library.nuclides:
         if nuclide.category is Category.NORM or nuclide.name not in totals:
             continue
         predicted = excess_counts * totals[nuclide.name]
-        resid = (net[fit.mask] - predicted[fit.mask]) / sd
+        # the modelled peak-to-total ratio (and SNIP at low counts) carry ALONE_MODEL_ERROR
+        sd_alone = np.sqrt(var[fit.mask] + (ALONE_MODEL_ERROR * predicted[fit.mask]) ** 2)
+        resid = (net[fit.mask] - predicted[fit.mask]) / sd_alone
         out[nuclide.name] = math.sqrt(max(float(resid @ resid) - fit.chi2, 0.0))
     return out
