@@ -39,6 +39,9 @@ def test_licences_follow_the_data_provenance(settings: Settings) -> None:
             assert spec.licence_id == "cc-by-nc-4" and "CC BY-NC 4.0" in spec.licence, spec.id
             assert "OpenSanctions" in spec.attribution
         assert spec.attribution, spec.id
+        if spec.id == "us_csl_2023_subset":  # a frozen partial copy: nothing to update it from
+            assert spec.urls == ()
+            continue
         assert spec.urls and len(spec.urls) == len(spec.files), spec.id
         assert all(url.startswith("https://") for url in spec.urls), spec.id
 
