@@ -103,6 +103,16 @@ def first_shipments(shipments: Iterable[Shipment], known_shippers: Iterable[str]
     return {bl for _, bl in first.values()}
 
 
+class _NotShipped:
+    """Stands where the screener and classifier were in a detached extractor: a cache miss is a bug."""
+
+    def screen_party(self, name: str, country: str | None) -> list[PartyHit]:
+        raise RuntimeError(f"party {name!r} was not looked up before the extractor was detached")
+
+    def classify_goods(self, description: str, hs_code: str) -> list[GoodsMatch]:
+        raise RuntimeError(f"goods {description!r} were not classified before the extractor was detached")
+
+
 class IndicatorExtractor:
     """Computes :class:`Features`; screening and classification results are cached by name/description."""
 
@@ -151,6 +161,20 @@ class IndicatorExtractor:
             self._party_cache[key] = [h for h in hits if h.score >= self.policy.party_match_threshold]
         for gkey, matches in goods.items():
             self._goods_cache[gkey] = [m for m in matches if m.score >= self.policy.controls_match_threshold]
+
+    def detached(self) -> IndicatorExtractor:
+        """A copy that answers from its caches only (to ship to workers once every look-up is cached)."""
+        copy = IndicatorExtractor(
+            self.policy,
+            self.ref,
+            screener=_NotShipped(),
+            classifier=_NotShipped(),
+            radiation=self.radiation,
+            hs_consistency=self.hs,
+        )
+        copy._party_cache = self._party_cache
+        copy._goods_cache = self._goods_cache
+        return copy
 
     def _screen(self, name: str, country: str | None) -> list[PartyHit]:
         key = (name, country)

@@ -16,7 +16,7 @@ from typing import Any
 
 import structlog
 
-from tripline.cargo.engine import MatcherFactory, Progress
+from tripline.cargo.engine import MatcherFactory, Progress, warm_caches
 from tripline.cargo.indicators import IndicatorExtractor
 from tripline.cargo.model import Shipment
 from tripline.cargo.policy import Policy
@@ -27,25 +27,10 @@ from tripline.settings import Settings
 
 log = structlog.get_logger(__name__)
 
-_WORKER_CACHE: dict[str, IndicatorExtractor] = {}
-
-
-def _extractor(job: tuple[Any, ...]) -> IndicatorExtractor:
-    data_dir, policy, radiation, _scorer, _first, matchers, token = job
-    cached = _WORKER_CACHE.get(token)
-    if cached is None:
-        screener, classifier = matchers.value
-        cached = IndicatorExtractor(
-            policy, load_reference(data_dir), screener=screener, classifier=classifier, radiation=radiation
-        )
-        _WORKER_CACHE.clear()
-        _WORKER_CACHE[token] = cached
-    return cached
-
 
 def _score_partition(job: tuple[Any, ...], rows: Iterator[Shipment]) -> Iterator[Scored]:
-    extractor = _extractor(job)
-    scorer, first = job[3], job[4]
+    built, scorer, first = job
+    extractor: IndicatorExtractor = built.value  # loaded once per worker process
     for s in rows:
         yield scorer.score(extractor.extract(s, first_shipment=s.bill_of_lading in first))
 
@@ -90,10 +75,21 @@ def score_spark(
     sc.setLogLevel("ERROR")
     total = len(shipments)
     slices = partitions or max(2, min(64, total // 2000 + 2))
-    # the screener and classifier are built once, here, and shipped to each worker once
-    built = sc.broadcast(matchers(settings))
+    # every distinct party and goods line is looked up once, on the driver (forked workers),
+    # then only the answers travel to the Spark workers, not the screener and classifier
+    screener, classifier = matchers(settings)
+    extractor = IndicatorExtractor(
+        policy, load_reference(settings.data_dir), screener=screener, classifier=classifier, radiation=radiation
+    )
+    warm_caches(extractor, shipments, workers=2)
+    parties, goods = extractor.cache_keys(shipments)  # anything left (no fork here): look it up now
+    extractor.fill(
+        {(n, c): screener.screen_party(n, c) for n, c in parties},
+        {(d, h): classifier.classify_goods(d, h) for d, h in goods},
+    )
+    built = sc.broadcast(extractor.detached())
     group = f"tripline-{time.monotonic_ns()}"
-    job = (settings.data_dir, policy, radiation, scorer, first, built, group)
+    job = (built, scorer, first)
     sc.setJobGroup(group, "tripline target")
     scored = sc.parallelize(list(shipments), slices).mapPartitions(lambda rows: _score_partition(job, rows)).cache()
     try:
