@@ -48,6 +48,9 @@ def target(
     policy: Annotated[Path | None, typer.Option(help="Targeting policy YAML (default: the bundled one).")] = None,
     model: Annotated[str, typer.Option(help="rules (policy weights) or learned (fitted on outcomes).")] = "rules",
     scans: Annotated[Path | None, typer.Option(help="Portal scans (default: FILE.scans.jsonl if present).")] = None,
+    workers: Annotated[
+        int, typer.Option(help="Local engine: forked processes for the screening and classification look-ups.")
+    ] = 1,
 ) -> None:
     """Rank the shipments of a manifest for inspection, each with the reasons for its score."""
     from tripline.cargo.engine import Engine
@@ -69,6 +72,7 @@ def target(
             policy_path=policy,
             model=model,
             scans=scans,
+            workers=workers,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     for err in run.errors[:20]:
