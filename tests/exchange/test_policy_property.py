@@ -185,3 +185,20 @@ def test_third_party_release_needs_consent(doc: Document, consent: bool, purpose
     blocked_by_caveats = doc.signature is None or doc.caveats.releasable_to is not None or doc.tlp == Tlp.RED
     assert decision.allowed == (consent and not blocked_by_caveats)
     assert decision.reasons
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), holder=st.sampled_from(PARTIES), consent=st.booleans(), owed=st.sampled_from([0, 1]))
+def test_onward_release_follows_each_agreement(data: st.DataObject, holder: str, consent: bool, owed: int) -> None:
+    """Passing on a partner's document: the agreement's onward mode and the originator's consent decide."""
+    recipient = data.draw(st.sampled_from([p for p in PARTIES if p != holder]))
+    originator = data.draw(st.sampled_from([p for p in PARTIES if p != holder]))
+    doc = data.draw(documents(originator))
+    purpose = data.draw(st.sampled_from(doc.purposes))
+    agrs = [data.draw(agreements(i, doc, holder, recipient, purpose)) for i in range(data.draw(st.integers(1, 2)))]
+    request = ReleaseRequest(
+        document=doc, holder=holder, recipient=recipient, purpose=purpose.value, today=TODAY, consent=consent
+    )
+    decision = PolicyEngine(agrs).decide(request, lambda _agreement: owed)
+    assert decision.allowed == reference_allows(agrs, doc, holder, recipient, purpose.value, consent, owed)
+    assert decision.reasons
