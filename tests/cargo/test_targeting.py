@@ -150,3 +150,26 @@ def test_rank_orders_by_score_then_bill_of_lading() -> None:
     ranked = rank(items)
     assert [s.bill_of_lading for s in ranked] == ["C", "A", "B", "D"]
     assert [s.rank for s in ranked] == [1, 2, 3, 4]
+
+
+def test_parallel_look_ups_give_the_same_scores(ref: ReferenceData) -> None:
+    from tripline.cargo.engine import score_local, score_parallel
+
+    shipments = [
+        make_shipment(
+            bill_of_lading=f"P{i}",
+            parties=[
+                {"role": "shipper", "name": f"Shipper {i % 7}"},
+                {"role": "consignee", "name": "Listed Trading Co"},
+            ],
+            goods=[{"description": f"Flow forming machine {i % 3}", "hs_code": "846390"}],
+        )
+        for i in range(40)
+    ]
+    scorer = RuleScorer(POLICY)
+    serial = score_local(shipments, extractor(ref), scorer, set())
+    forked = extractor(ref)
+    parallel = score_parallel(shipments, forked, scorer, set(), workers=2)
+    assert parallel == serial
+    assert forked.screener.calls == 0  # type: ignore[attr-defined]  # the look-ups ran in the children
+    assert len(forked._party_cache) == 8 and len(forked._goods_cache) == 3
