@@ -21,6 +21,8 @@ from tripline.radiation.adjudicate import adjudicate
 from tripline.radiation.alarm import AlarmPolicy, alarm_statistics
 from tripline.radiation.identify import Policy, identify
 from tripline.radiation.model import Category, EnergyCalibration, Occupancy, Spectrum, Verdict
+from tripline.radiation.readers import pair_spectra, read_spectra
+from tripline.radiation.repository import RadiationRepository, StoredResult
 from tripline.radiation.result import Adjudication, AlarmStatistics, Identification, IsotopeMatch, PeakSupport
 from tripline.radiation.simulate import SimulatedScan, simulate_occupancy, simulate_spectrum
 
@@ -35,12 +37,16 @@ __all__ = [
     "Occupancy",
     "PeakSupport",
     "Policy",
+    "RadiationRepository",
     "SimulatedScan",
     "Spectrum",
+    "StoredResult",
     "Verdict",
     "adjudicate",
     "alarm_statistics",
     "identify",
+    "pair_spectra",
+    "read_spectra",
     "simulate_occupancy",
     "simulate_spectrum",
 ]
