@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tripline.lists.model import SourceSpec
 from tripline.lists.store import StoredEntity, write_snapshot
 from tripline.screening.counterparties import add_counterparty, list_counterparties, rescreen
 from tripline.screening.result import ScreeningQuery
 from tripline.screening.service import ScreenerCache, screen
+from tripline.settings import Settings
 from tripline.store.db import Database
 
 SPEC = SourceSpec(
@@ -84,3 +87,37 @@ def test_index_is_cached_on_disk_per_list_version(db: Database, tmp_path: Path) 
     assert [m.entity_id for m in second.get(db).screen(ScreeningQuery.build("Mahan Air")).matches] == ["e2"]
     newer = list((tmp_path / "idx").glob("index-*.pickle"))
     assert len(newer) == 1 and newer != files
+
+
+def _json(output: str) -> Any:
+    """The JSON document of a command's output (the runner does not route log lines to stderr)."""
+    return json.loads(output[output.index("\n{") + 1 :] if not output.startswith("{") else output)
+
+
+def test_cli_screen_decide_and_rescreen(settings: Settings) -> None:
+    from typer.testing import CliRunner
+
+    from tripline.cli.context import AppContext
+    from tripline.cli.main import build_app
+
+    app_ctx = AppContext(settings=settings)
+    _load(app_ctx.db(), [("e1", "Organization", "ir", ["Shahid Bakeri Industrial Group", "SBIG"])], day=1)
+    runner = CliRunner()
+    out = runner.invoke(build_app(), ["screen", "SBIG", "--country", "IR", "--json"], obj=app_ctx)
+    assert out.exit_code == 0, out.output
+    payload = _json(out.output)
+    assert payload["query"] == {"name": "SBIG", "country": "ir"}
+    assert [m["entity_id"] for m in payload["matches"]] == ["e1"] and payload["matches"][0]["explanation"]
+    decided = runner.invoke(
+        build_app(),
+        ["decide", "SBIG", "e1", "--verdict", "confirmed", "--reason", "alias on SDN", "--by", "analyst"],
+        obj=app_ctx,
+    )
+    assert decided.exit_code == 0, decided.output
+    again = _json(runner.invoke(build_app(), ["screen", "sbig", "--json"], obj=app_ctx).output)
+    assert again["matches"][0]["decision"]["verdict"] == "confirmed"
+    added = runner.invoke(build_app(), ["counterparty", "add", "P-1", "Shahid Bakeri Ind. Group"], obj=app_ctx)
+    assert added.exit_code == 0, added.output
+    report = _json(runner.invoke(build_app(), ["rescreen", "--json"], obj=app_ctx).output)
+    assert [(c["counterparty"], c["entity_id"]) for c in report["new"]] == [("P-1", "e1")]
+    app_ctx.close()
