@@ -11,6 +11,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from tripline.cli.context import AppContext, get_ctx
 from tripline.errors import TriplineError
@@ -58,7 +59,7 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except TriplineError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc.message}", highlight=False, markup=True)
+        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)
         sys.exit(2)
     except typer.Abort:
         sys.exit(1)
