@@ -9,6 +9,7 @@ empty match columns for an input row that matched nothing.
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from tripline.screening.screener import Screener
 
 log = structlog.get_logger(__name__)
 
+BLOCK = 5000  # rows screened per screen_many call
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".parquet": "parquet"}
 FLAT_COLUMNS = (
     "id", "query_name", "rank", "entity_id", "caption", "schema", "list", "list_entry_id", "score", "matched_name",
@@ -158,9 +160,16 @@ def screen_local(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     limit: int = DEFAULT_LIMIT,
+    workers: int = 1,
+    block: int = BLOCK,
 ) -> Iterator[ResultRow]:
-    for row_id, query in items:
-        yield row_id, screener.screen(query, threshold=threshold, limit=limit).to_dict()
+    """Results in input order, screened `block` rows at a time through :meth:`Screener.screen_many`
+    (identical queries once; `workers` forked processes when a block is large enough)."""
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, block)):
+        results = screener.screen_many([q for _, q in chunk], threshold=threshold, limit=limit, workers=workers)
+        for (row_id, _), result in zip(chunk, results, strict=True):
+            yield row_id, result.to_dict()
 
 
 def write_results(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,11 @@ log = structlog.get_logger(__name__)
 ENGINES = ("local", "spark")
 
 
+def default_workers() -> int:
+    """Local engine: one forked process per CPU this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def screen_file(
     screener: Screener | Callable[[], Screener],
     input_path: Path,
@@ -28,6 +34,7 @@ def screen_file(
     threshold: float = DEFAULT_THRESHOLD,
     limit: int = DEFAULT_LIMIT,
     progress: Callable[[int], None] = lambda _n: None,
+    workers: int | None = None,
 ) -> BatchReport:
     """Screen every good row of `input_path` into `out`; bad rows are reported and skipped."""
     if engine not in ENGINES:
@@ -45,7 +52,7 @@ def screen_file(
 
         results = screen_spark(built, items, master=master, threshold=threshold, limit=limit)
     else:
-        results = screen_local(built, items, threshold=threshold, limit=limit)
+        results = screen_local(built, items, threshold=threshold, limit=limit, workers=workers or default_workers())
     write_results(out, results, report, progress)
     log.info("file screened", engine=engine, rows=report.rows, bad=len(report.bad_rows), out=str(out))
     return report

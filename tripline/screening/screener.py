@@ -9,9 +9,10 @@ list version) and share it; `screen` is safe to call from several threads.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -50,6 +51,7 @@ COUNTRY_CONFLICT = 0.15
 BIRTH_AGREE = 0.05
 BIRTH_CONFLICT = 0.2
 CANDIDATE_LIMIT = 25
+PARALLEL_MIN = 200  # fewer distinct queries than this are screened in-process
 _ID_CLEAN = re.compile(r"[^0-9A-Z]")
 
 
@@ -193,10 +195,10 @@ class Screener:
         self, query: ScreeningQuery, *, threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT
     ) -> ScreeningResult:
         """Ranked matches for `query`, best first, none scoring below `threshold`."""
-        best = self._score_names(query, self.candidates(query))
         id_hits = self._identifier_hits(query)
-        matches: list[Match] = []
         reachable = threshold - COUNTRY_AGREE - BIRTH_AGREE  # adjustments add at most this much
+        best = self._score_names(query, self.candidates(query), floor=reachable, keep=id_hits)
+        matches: list[Match] = []
         for entity_no in set(best) | set(id_hits):
             if entity_no not in id_hits and best[entity_no][0] < reachable:
                 continue
@@ -207,17 +209,38 @@ class Screener:
         return ScreeningResult(query=query, matches=tuple(matches[:limit]), threshold=threshold)
 
     def _score_names(
-        self, query: ScreeningQuery, name_numbers: Iterable[int]
+        self,
+        query: ScreeningQuery,
+        name_numbers: Iterable[int],
+        *,
+        floor: float | None = None,
+        keep: Container[int] = (),
     ) -> dict[int, tuple[float, IndexedName, NameScore]]:
+        """The best-scoring name of each entity among `name_numbers`.
+
+        With `floor`, a name whose score provably stays below `floor` (see
+        :meth:`NameScorer.upper_bound`) is not scored in full, unless its entity is in `keep`:
+        such a name could never be an entity's best above the floor, so the entities that
+        reach the floor, and their best names, are the same as without it.
+        """
         org, person = self.query_forms(query)
         best: dict[int, tuple[float, IndexedName, NameScore]] = {}
+        scorer = self.scorer
         for name_no in name_numbers:
             name = self.names[name_no]
             entity = self.entities[name.entity_no]
             if query.schema and not schemata_match(query.schema, entity.schema):
                 continue
-            name_score = self.scorer.compare_forms(person if entity.person else org, name.form)
-            score = name_score.score * _name_factor(name, entity)
+            form = person if entity.person else org
+            factor = _name_factor(name, entity)
+            if (
+                floor is not None
+                and name.entity_no not in keep
+                and scorer.upper_bound(form, name.form) * factor < floor
+            ):
+                continue
+            name_score = scorer.compare_forms(form, name.form)
+            score = name_score.score * factor
             current = best.get(name.entity_no)
             if current is None or score > current[0]:
                 best[name.entity_no] = (score, name, name_score)
@@ -241,9 +264,27 @@ class Screener:
         return [n.text for n in self.names[start:end]]
 
     def screen_many(
-        self, queries: Sequence[ScreeningQuery], *, threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT
+        self,
+        queries: Sequence[ScreeningQuery],
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = DEFAULT_LIMIT,
+        workers: int = 1,
     ) -> list[ScreeningResult]:
-        return [self.screen(q, threshold=threshold, limit=limit) for q in queries]
+        """`screen` for each query, in order; identical queries are screened once.
+
+        With ``workers > 1`` (and at least ``PARALLEL_MIN`` distinct queries, on a platform
+        that forks) the distinct queries are split over forked worker processes that share
+        this screener copy-on-write. Do not fork from a process that runs other threads (the
+        API server): keep ``workers=1`` there.
+        """
+        distinct = list(dict.fromkeys(queries))
+        if workers > 1 and len(distinct) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
+            results = _screen_forked(self, distinct, threshold, limit, workers)
+        else:
+            results = [self.screen(q, threshold=threshold, limit=limit) for q in distinct]
+        by_query = dict(zip(distinct, results, strict=True))
+        return [by_query[q] for q in queries]
 
     def _identifier_hits(self, query: ScreeningQuery) -> dict[int, tuple[str, str]]:
         values = list(query.identifiers)
@@ -334,3 +375,28 @@ def _dates_agree(a: str, b: str) -> bool:
     """Dates agree when they are equal to the precision both give ("1973" ~ "1973-03-25")."""
     n = min(len(a), len(b))
     return a[:n] == b[:n]
+
+
+_FORKED: tuple[Screener, float, int] | None = None  # set in the parent just before forking
+
+
+def _screen_chunk(chunk: list[ScreeningQuery]) -> list[ScreeningResult]:
+    assert _FORKED is not None
+    screener, threshold, limit = _FORKED
+    return [screener.screen(q, threshold=threshold, limit=limit) for q in chunk]
+
+
+def _screen_forked(
+    screener: Screener, queries: list[ScreeningQuery], threshold: float, limit: int, workers: int
+) -> list[ScreeningResult]:
+    """Screen `queries` in `workers` forked processes; the children inherit the index unpickled."""
+    global _FORKED
+    size = max(1, min(250, len(queries) // (workers * 4)))
+    chunks = [queries[i : i + size] for i in range(0, len(queries), size)]
+    _FORKED = (screener, threshold, limit)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = pool.map(_screen_chunk, chunks, chunksize=1)
+    finally:
+        _FORKED = None
+    return [result for chunk in done for result in chunk]

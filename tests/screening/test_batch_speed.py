@@ -1,0 +1,107 @@
+"""The batch speed-ups change nothing: the pruning bound is a true bound, and `screen_many`
+(pruned, deduplicated, forked) gives exactly what the plain, unpruned path gave before."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tests.screening.cases import Case, load_cases, unique_targets
+from tripline.screening.batch import screen_local
+from tripline.screening.result import DEFAULT_LIMIT, Match, ScreeningQuery, ScreeningResult
+from tripline.screening.screener import BIRTH_AGREE, COUNTRY_AGREE, Screener
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[Case]:
+    return load_cases()
+
+
+@pytest.fixture(scope="module")
+def screener(cases: list[Case]) -> Screener:
+    return Screener(unique_targets(cases))
+
+
+@pytest.fixture(scope="module")
+def queries(cases: list[Case]) -> list[ScreeningQuery]:
+    """Every case's query, plus each with a country and a birth date added (so the adjustments
+    that lift a score past the threshold are exercised) and one with its list entry's identifier."""
+    out = [c.query for c in cases]
+    out += [dataclasses.replace(c.query, country=c.query.country or "ir") for c in cases[::3]]
+    out += [dataclasses.replace(c.query, birth_date="1970") for c in cases[1::5]]
+    for case in cases:
+        ids = case.target.properties.get("registrationNumber") or case.target.properties.get("imoNumber")
+        if ids:
+            out.append(dataclasses.replace(case.query, identifiers=(ids[0],)))
+    return out
+
+
+def unpruned_screen(screener: Screener, query: ScreeningQuery, threshold: float) -> ScreeningResult:
+    """`Screener.screen` as it was before the bound: every candidate name scored in full."""
+    best = screener._score_names(query, screener.candidates(query))
+    id_hits = screener._identifier_hits(query)
+    matches: list[Match] = []
+    reachable = threshold - COUNTRY_AGREE - BIRTH_AGREE
+    for entity_no in set(best) | set(id_hits):
+        if entity_no not in id_hits and best[entity_no][0] < reachable:
+            continue
+        match = screener._finish(query, entity_no, best.get(entity_no), id_hits.get(entity_no))
+        if match is not None and match.score >= threshold:
+            matches.append(match)
+    matches.sort(key=lambda m: (-m.score, m.caption, m.entity_id))
+    return ScreeningResult(query=query, matches=tuple(matches[:DEFAULT_LIMIT]), threshold=threshold)
+
+
+def test_upper_bound_is_never_below_the_score(screener: Screener, queries: list[ScreeningQuery]) -> None:
+    pairs = 0
+    for query in queries[:300]:
+        org, person = screener.query_forms(query)
+        for name_no in screener.candidates(query):
+            name = screener.names[name_no]
+            form = person if screener.entities[name.entity_no].person else org
+            score = screener.scorer.compare_forms(form, name.form).score
+            assert screener.scorer.upper_bound(form, name.form) >= score, (query.name, name.text)
+            pairs += 1
+    assert pairs > 3000
+
+
+def test_bound_prunes_most_candidates(screener: Screener, queries: list[ScreeningQuery]) -> None:
+    scored = 0
+    original = screener.scorer.compare_forms
+    counted = 0
+
+    def counting(q, c):  # type: ignore[no-untyped-def]
+        nonlocal counted
+        counted += 1
+        return original(q, c)
+
+    screener.scorer.compare_forms = counting  # type: ignore[method-assign]
+    try:
+        for query in queries[:200]:
+            scored += len(screener.candidates(query))
+            screener.screen(query)
+    finally:
+        del screener.scorer.compare_forms
+    assert counted < scored / 2
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.8, 0.9])
+def test_screen_many_equals_the_unpruned_path(
+    screener: Screener, queries: list[ScreeningQuery], threshold: float
+) -> None:
+    expected = [unpruned_screen(screener, q, threshold).to_dict() for q in queries]
+    assert sum(bool(r["matches"]) for r in expected) > 100
+    got = [r.to_dict() for r in screener.screen_many(queries, threshold=threshold)]
+    assert got == expected
+
+
+def test_forked_batch_with_duplicates_equals_the_unpruned_path(
+    screener: Screener, queries: list[ScreeningQuery]
+) -> None:
+    batch = queries + queries[:50]  # repeated rows are screened once and answered in place
+    expected = [unpruned_screen(screener, q, 0.8).to_dict() for q in batch]
+    got = [r.to_dict() for r in screener.screen_many(batch, workers=2)]
+    assert got == expected
+    rows = list(screen_local(screener, ((str(i), q) for i, q in enumerate(batch)), workers=2, block=300))
+    assert rows == [(str(i), r) for i, r in enumerate(expected)]
