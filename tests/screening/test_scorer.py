@@ -51,6 +51,9 @@ def test_variants_match(scorer: NameScorer, query: str, listed: str, person: boo
         ("Sirius XM", "JSC Sirius"),  # one distinctive word of two
         ("Li", "Li Fangwei"),  # short name inside a longer one
         ("Ali", "Ala"),  # short names: no typo allowance
+        # Turkish "dis ticaret" (foreign trade) and "Ltd. Sti." are generic: a near-miss on the one
+        # distinctive word plus an unmatched one is not a match (EU list: Meryn Dis Ticaret)
+        ("Mersin Toros Dis Ticaret Ltd. Sti.", "Meryn Dis Ticaret Limited Sirketi"),
     ],
 )
 def test_common_words_and_short_names_do_not_match(scorer: NameScorer, query: str, listed: str) -> None:
