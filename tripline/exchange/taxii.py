@@ -225,8 +225,10 @@ def build_taxii_router(settings: Settings, holder: NodeHolder) -> APIRouter:
             return not_found(f"no collection {cid}")
         return _reply(collection(got[0]))
 
-    @router.get("/api/collections/{cid}/objects/")
-    def objects(cid: str, request: Request) -> JSONResponse:
+    def collection_page(
+        cid: str, request: Request
+    ) -> JSONResponse | tuple[list[tuple[datetime, dict[str, Any]]], bool, str | None]:
+        """Authenticate, check the collection and read one page, or the TAXII error to answer."""
         got = guarded(request)
         if isinstance(got, JSONResponse):
             return got
@@ -234,13 +236,20 @@ def build_taxii_router(settings: Settings, holder: NodeHolder) -> APIRouter:
         if cid != collection_id(node.node_id):
             return not_found(f"no collection {cid}")
         try:
-            page, more, nxt = _page(node, partner, request)
+            return _page(node, partner, request)
         except InputError as exc:
             return JSONResponse(
                 {"title": "Bad request", "description": exc.message, "http_status": "400"},
                 status_code=400,
                 media_type=TAXII,
             )
+
+    @router.get("/api/collections/{cid}/objects/")
+    def objects(cid: str, request: Request) -> JSONResponse:
+        got = collection_page(cid, request)
+        if isinstance(got, JSONResponse):
+            return got
+        page, more, nxt = got
         body: dict[str, Any] = {"more": more, "objects": [o for _, o in page]}
         if nxt:
             body["next"] = nxt
@@ -248,20 +257,10 @@ def build_taxii_router(settings: Settings, holder: NodeHolder) -> APIRouter:
 
     @router.get("/api/collections/{cid}/manifest/")
     def manifest(cid: str, request: Request) -> JSONResponse:
-        got = guarded(request)
+        got = collection_page(cid, request)
         if isinstance(got, JSONResponse):
             return got
-        node, partner = got
-        if cid != collection_id(node.node_id):
-            return not_found(f"no collection {cid}")
-        try:
-            page, more, nxt = _page(node, partner, request)
-        except InputError as exc:
-            return JSONResponse(
-                {"title": "Bad request", "description": exc.message, "http_status": "400"},
-                status_code=400,
-                media_type=TAXII,
-            )
+        page, more, nxt = got
         rows = [
             {
                 "id": o["id"],
