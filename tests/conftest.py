@@ -8,6 +8,7 @@ under ``CI=true``, where a missing PostgreSQL is a failure.
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,13 @@ from tripline.store.db import Database
 
 SHARED_DATA = REPO_DIR.parent / "shared" / "data"
 BUNDLED_DATA = REPO_DIR / "data"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now (for servers the tests start)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ import requests
 import stix2
 from typer.testing import CliRunner
 
+from tests.conftest import free_port
 from tripline.cli.context import AppContext
 from tripline.cli.main import build_app
 from tripline.errors import PolicyError
@@ -33,12 +33,6 @@ NODES = {
     "jp-customs": ("Japan Customs", "JP"),
     "fr-douane": ("French customs", "FR"),
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import tempfile
 import threading
 import time
@@ -18,7 +17,7 @@ import pytest
 import uvicorn
 
 from tests.api.harness import PASSWORD, load_sdn_slice
-from tests.conftest import BUNDLED_DATA
+from tests.conftest import BUNDLED_DATA, free_port
 from tripline.api.app import create_app
 from tripline.api.demo import load_exchange_situations
 from tripline.auth.roles import Role
@@ -45,13 +44,6 @@ pytestmark = [
         reason="Debian chromium not installed (apt-get install chromium)",
     ),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _alarmed_container(scans: bytes) -> str:
@@ -84,7 +76,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
             get_principal(db, "chief"), out.name, out.read_bytes(), scans=scans, manifest_id="demo"
         )
         alarmed = _alarmed_container(scans)
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_app(settings, db), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)
