@@ -238,7 +238,7 @@ def main() -> None:
     grown = _rss_mib() - rss
     blob = pickle.dumps(screener, protocol=pickle.HIGHEST_PROTOCOL)
     print(
-        f"\n## index: {len(screener)} entities, {len(screener.names)} names, {len(screener.index.postings)} keys; "
+        f"\n## index: {len(screener)} entities, {len(screener.names)} names, {len(screener.index)} keys; "
         f"build {build:.1f} s wall / {build_cpu:.1f} s CPU (with reading the lists); resident memory +{grown:.0f} MiB; "
         f"pickled {len(blob) / 2**20:.0f} MiB; load average {os.getloadavg()[0]:.1f}"
     )

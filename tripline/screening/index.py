@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from array import array
 from collections import defaultdict
 from collections.abc import Iterable
-from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -80,15 +78,28 @@ def name_keys(form: NameForm, normaliser: Normaliser) -> set[str]:
 
 
 class NameIndex:
-    """Inverted index over name numbers (positions in the screener's name table)."""
+    """Inverted index over name numbers (positions in the screener's name table).
+
+    Once frozen, every key's posting list is a slice of one flat array of 32-bit name numbers:
+    ``flat[starts[k] : starts[k] + dfs[k]]`` for key number ``k = keys[key]``. A query then
+    costs a handful of array operations however many keys it visits.
+    """
 
     def __init__(self, max_df_share: float = 0.02, min_max_df: int = 500) -> None:
         self._building: defaultdict[str, list[int]] | None = defaultdict(list)
-        self.postings: dict[str, array[int]] = {}
+        self.keys: dict[str, int] = {}
+        self.starts: np.ndarray[Any, np.dtype[np.int64]] = np.zeros(0, dtype=np.int64)
+        self.dfs: np.ndarray[Any, np.dtype[np.int64]] = np.zeros(0, dtype=np.int64)
+        self.flat: np.ndarray[Any, np.dtype[np.int32]] = np.zeros(0, dtype=np.int32)
+        self.df_list: list[int] = []  # `dfs` as Python ints (read key by key)
         self.size = 0
         self.max_df_share = max_df_share
         self.min_max_df = min_max_df
         self.max_df = min_max_df
+
+    def __len__(self) -> int:
+        """The number of distinct keys."""
+        return len(self.keys)
 
     def add(self, name_no: int, keys: Iterable[str]) -> None:
         assert self._building is not None, "index already frozen"
@@ -97,12 +108,29 @@ class NameIndex:
         self.size = max(self.size, name_no + 1)
 
     def freeze(self) -> None:
-        """Compact the postings (arrays of 32-bit ints); no more adds after this."""
+        """Compact the postings into one flat array; no more adds after this."""
         if self._building is None:
             return
-        self.postings = {key: array("i", names) for key, names in self._building.items()}
+        building = self._building
+        self.keys = {key: k for k, key in enumerate(building)}
+        self.dfs = np.fromiter((len(v) for v in building.values()), dtype=np.int64, count=len(building))
+        self.starts = np.zeros(len(building), dtype=np.int64)
+        if len(building):
+            np.cumsum(self.dfs[:-1], out=self.starts[1:])
+        self.flat = np.fromiter(
+            itertools.chain.from_iterable(building.values()), dtype=np.int32, count=int(self.dfs.sum())
+        )
+        self.df_list = self.dfs.tolist()
         self._building = None
         self.max_df = max(self.min_max_df, int(self.size * self.max_df_share))
+
+    def postings(self, key: str) -> np.ndarray[Any, np.dtype[np.int32]]:
+        """The name numbers holding `key` (empty when none does)."""
+        k = self.keys.get(key)
+        if k is None:
+            return self.flat[:0]
+        start = int(self.starts[k])
+        return self.flat[start : start + int(self.dfs[k])]
 
     def candidates(self, groups: Iterable[set[str]], limit: int) -> list[int]:
         """The `limit` names that share the best keys with the query, best first.
@@ -114,45 +142,49 @@ class NameIndex:
         """
         total = max(self.size, 1)
         ceiling = max(self.max_df, int(total * COMMON_KEY_SHARE))
-        group_ids: list[np.ndarray[Any, np.dtype[np.int32]]] = []
-        group_weights: list[np.ndarray[Any, np.dtype[np.float64]]] = []
-        rare: list[np.ndarray[Any, np.dtype[np.int32]]] = []
-        rarest: tuple[int, np.ndarray[Any, np.dtype[np.int32]]] | None = None
-        for group in groups:
-            found = sorted(
-                ((len(p), p) for key in group if (p := self.postings.get(key)) is not None), key=itemgetter(0)
-            )
-            ids: list[np.ndarray[Any, np.dtype[np.int32]]] = []
-            weights: list[np.ndarray[Any, np.dtype[np.float64]]] = []
-            for df, plist in found:
+        keys, df_list, max_df = self.keys, self.df_list, self.max_df
+        visit: list[int] = []  # key numbers, group by group, rarest first within a group
+        visit_group: list[int] = []
+        visit_rare: list[bool] = []
+        rarest: tuple[int, int] | None = None  # (df, position in `visit`) of the rarest common key
+        any_rare = False
+        for group_no, group in enumerate(groups):
+            found = sorted((df_list[k], k) for key in group if (k := keys.get(key)) is not None)
+            for df, k in found:
                 if df > ceiling:
                     break
-                arr = np.frombuffer(plist, dtype=np.int32)
-                if df <= self.max_df:
-                    rare.append(arr)
-                elif rarest is None or df < rarest[0]:
-                    rarest = (df, arr)
-                ids.append(arr)
-                weights.append(np.full(df, math.log((total + 1) / df)))
-            if len(ids) == 1:
-                group_ids.append(ids[0])
-                group_weights.append(weights[0])
-            elif ids:
-                # the best (highest) weight per name within the group
-                all_ids, all_w = np.concatenate(ids), np.concatenate(weights)
-                order = np.lexsort((-all_w, all_ids))
-                sorted_ids = all_ids[order]
-                first = np.concatenate(([True], sorted_ids[1:] != sorted_ids[:-1]))
-                group_ids.append(sorted_ids[first])
-                group_weights.append(all_w[order][first])
-        if not rare and rarest is not None:
-            rare.append(rarest[1])
-        if not rare:
-            return []
-        names, inverse = np.unique(np.concatenate(group_ids), return_inverse=True)
-        sums = np.bincount(inverse, weights=np.concatenate(group_weights))
-        hit = np.unique(np.concatenate(rare))
-        scores = sums[np.searchsorted(names, hit)]
+                rare = df <= max_df
+                any_rare = any_rare or rare
+                if not rare and (rarest is None or df < rarest[0]):
+                    rarest = (df, len(visit))
+                visit.append(k)
+                visit_group.append(group_no)
+                visit_rare.append(rare)
+        if not any_rare:
+            if rarest is None:
+                return []
+            visit_rare[rarest[1]] = True
+        kno = np.array(visit, dtype=np.int64)
+        dfs = self.dfs[kno]
+        # every posting of every visited key, with its key's group, weight and rarity
+        ends = np.cumsum(dfs)
+        offsets = np.repeat(self.starts[kno] - (ends - dfs), dfs) + np.arange(int(ends[-1]), dtype=np.int64)
+        names = self.flat[offsets].astype(np.int64)
+        # sorted by name, then group, then visit order (stable): the first posting of each
+        # (name, group) is the name's best key in that group (the rarest, visited first)
+        composite = names * (visit_group[-1] + 1) + np.repeat(np.array(visit_group, dtype=np.int64), dfs)
+        order = np.argsort(composite, kind="stable")
+        ordered = composite[order]
+        first = np.empty(len(order), dtype=bool)
+        first[0] = True
+        np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+        chosen = order[first]
+        chosen_names = names[chosen]
+        starts = np.flatnonzero(np.concatenate(([True], chosen_names[1:] != chosen_names[:-1])))
+        weights = np.repeat(np.log((total + 1) / dfs), dfs)[chosen]
+        sums = np.add.reduceat(weights, starts)  # per name, group by group
+        rare = np.logical_or.reduceat(np.repeat(np.array(visit_rare), dfs)[chosen], starts)
+        hit, scores = chosen_names[starts][rare], sums[rare]
         if len(hit) > limit:
             # the best `limit`, and every name tied with the last of them (up to 4 x limit)
             kth = -np.partition(-scores, limit - 1)[limit - 1]
@@ -164,7 +196,8 @@ class NameIndex:
         return [int(i) for i in hit[order]]
 
     def memory_estimate(self) -> int:
-        """Approximate bytes held by the postings (keys and arrays)."""
+        """Approximate bytes held by the index (keys, offsets and the flat postings)."""
         import sys
 
-        return sum(sys.getsizeof(k) + sys.getsizeof(v) for k, v in self.postings.items()) + sys.getsizeof(self.postings)
+        keys = sum(sys.getsizeof(k) for k in self.keys) + sys.getsizeof(self.keys)
+        return keys + self.starts.nbytes + self.dfs.nbytes + self.flat.nbytes

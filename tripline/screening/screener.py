@@ -123,7 +123,7 @@ class Screener:
             "screening index built",
             entities=len(self.entities),
             names=len(self.names),
-            keys=len(self.index.postings),
+            keys=len(self.index),
             seconds=round(self.build_seconds, 2),
         )
 
