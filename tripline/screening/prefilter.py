@@ -1,0 +1,476 @@
+"""An upper bound on the name score of every candidate name of a query, in a few array operations.
+
+:meth:`NameScorer.compare_forms` aligns two names token by token in Python: exact, explained,
+and about 50 microseconds a pair. Most names that retrieval hands over cannot reach the
+threshold, and proving that needs no alignment: a token contributes at most its best
+similarity to any token of the other name. :class:`TokenTable` holds every token of the
+indexed names as arrays (ids of its text, romanisation, skeleton and consonants; lengths,
+weights), so that for one query
+
+* the similarity of each query token (and each joined pair of query tokens) to each distinct
+  candidate token (and joined candidate pair) follows the rules of
+  :meth:`NameScorer.similarity` in order, as whole-matrix operations, with RapidFuzz's
+  ``cdist`` computing the edit distances in compiled code;
+* the best similarity of every token on either side gives the coverage bound, and the
+  subset rule, the cap on names matched only by generic words and the acronym rule add
+  their own ceilings, exactly as :meth:`NameScorer.upper_bound` does for one pair.
+
+Only the names whose bound reaches the floor are then aligned in full, so screening returns
+exactly what scoring every candidate would (``tests/screening/test_prefilter.py`` checks the
+bound against the full score pair by pair, and the matrix against ``similarity``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from tripline.screening.normalize import NameForm, Normaliser, Token, consonants
+from tripline.screening.scorer import (
+    ABBREVIATION,
+    ACRONYM,
+    EXACT,
+    GENERIC_CAP,
+    JOIN_MIN,
+    PERSON_SUBSET_FACTOR,
+    PREFIX,
+    SHORT_ACRONYM,
+    SKELETON_CROSS_SCRIPT,
+    SKELETON_SAME_SCRIPT,
+    SPELLING,
+    SUBSET_FACTOR,
+    SUBSET_MIN_DISTINCTIVE,
+)
+
+if TYPE_CHECKING:
+    from tripline.screening.screener import IndexedEntity, IndexedName
+
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
+
+MAX_TYPO_BUDGET = 3  # scorer.typo_budget for the longest tokens
+BUDGET_STEPS = np.array([4, 8, 12])  # scorer.typo_budget: one more edit allowed from each length on
+ROW_CACHE_SIZE = 100_000
+ROUNDING = 1e-4  # compare_forms rounds its score to 4 places
+_ABSENT = -2  # a query-side id not in the table: never equal to a table id (>= 0) or to -1
+
+
+def ragged_positions(starts: IntArray, lengths: IntArray) -> IntArray:
+    """``concatenate([arange(s, s + n) for s, n in zip(starts, lengths)])`` without the loop."""
+    ends = np.cumsum(lengths)
+    if len(ends) == 0 or ends[-1] == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.repeat(starts - (ends - lengths), lengths) + np.arange(int(ends[-1]), dtype=np.int64)
+
+
+class _Ids:
+    """Distinct strings numbered in order of first sight."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def __call__(self, value: str) -> int:
+        found = self.ids.get(value)
+        if found is None:
+            found = self.ids[value] = len(self.ids)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class BoundJob:
+    """One query form and the candidate names to bound for it (see :meth:`TokenTable.bounds`)."""
+
+    form: NameForm
+    names: IntArray
+    q_person: BoolArray | None = None
+
+
+class _Rows:
+    """Query-side tokens as arrays of their ids in a :class:`TokenTable`."""
+
+    def __init__(self, table: TokenTable, tokens: Sequence[Token]) -> None:
+        self.tokens = tokens
+        self.size = len(tokens)
+        info = [table.row_info(t) for t in tokens]
+        ids = np.array([r[:4] for r in info], dtype=np.int64).reshape(len(tokens), 4)
+        self.text_id, self.rom_id, self.skel_id, self.cons_id = ids[:, 0], ids[:, 1], ids[:, 2], ids[:, 3]
+        self.alpha = np.array([t.text.isalpha() for t in tokens], dtype=bool)
+        self.dotted = np.array([t.dotted for t in tokens], dtype=bool)
+        self.any_dotted = bool(self.dotted.any())
+        self.generic = np.array([t.generic for t in tokens], dtype=bool)
+        self.weight = np.array([t.weight for t in tokens], dtype=np.float64)
+        self.rom_len = np.array([len(t.rom) for t in tokens], dtype=np.int64)
+        self.text_len = np.array([len(t.text) for t in tokens], dtype=np.int64)
+        self.first = np.array([ord(t.text[0]) for t in tokens], dtype=np.int64)
+        self.roms = np.array([t.rom for t in tokens], dtype=object)
+        self.texts = np.array([t.text for t in tokens], dtype=object)
+        n_text = len(table.text_ids)
+        self.abbreviations = np.array(
+            [r * n_text + a for r, row in enumerate(info) for a in row[4]], dtype=np.int64
+        )
+
+
+class TokenTable:
+    """Every token of the indexed names, and each name as a run of token numbers."""
+
+    def __init__(
+        self,
+        names: Sequence[IndexedName],
+        entities: Sequence[IndexedEntity],
+        factors: Sequence[float],
+        normaliser: Normaliser,
+    ) -> None:
+        self.normaliser = normaliser
+        self._rows: dict[Token, tuple[int, int, int, int, frozenset[int]]] = {}
+        vocab: dict[Token, int] = {}
+        texts, roms, skels, conss = _Ids(), _Ids(), _Ids(), _Ids()
+        tok_vid: list[int] = []
+        join_vid: list[int] = []
+        tok_start = [0]
+        join_start = [0]
+        acro_tid: list[int] = []
+        acro_len: list[int] = []
+        distinct: list[int] = []
+
+        def vid(tok: Token) -> int:
+            found = vocab.get(tok)
+            if found is None:
+                found = vocab[tok] = len(vocab)
+            return found
+
+        for name in names:
+            tokens = name.form.tokens
+            tok_vid.extend(vid(t) for t in tokens)
+            tok_start.append(len(tok_vid))
+            for a, b in zip(tokens, tokens[1:], strict=False):
+                join_vid.append(vid(normaliser.token(a.text + b.text)))
+            join_start.append(len(join_vid))
+            distinctive = [t for t in tokens if not t.generic]
+            distinct.append(len(distinctive))
+            word = distinctive[0].text if len(distinctive) == 1 else ""
+            if word.isalpha() and len(word) >= 3:
+                acro_tid.append(texts(word))
+                acro_len.append(len(word))
+            else:
+                acro_tid.append(-1)
+                acro_len.append(0)
+        self.tokens: list[Token] = list(vocab)
+        self.texts = [t.text for t in self.tokens]
+        self.text_array = np.array(self.texts, dtype=object)
+        self.rom_array = np.array([t.rom for t in self.tokens], dtype=object)
+        self.text_id = np.array([texts(t.text) for t in self.tokens], dtype=np.int64)
+        self.rom_id = np.array([roms(t.rom) for t in self.tokens], dtype=np.int64)
+        self.skel_id = np.array(
+            [skels(t.skeleton) if len(t.skeleton) >= 3 else -1 for t in self.tokens], dtype=np.int64
+        )
+        self.cons_id = np.array(
+            [conss(c) if len(c := consonants(t.rom)) >= 2 else -1 for t in self.tokens], dtype=np.int64
+        )
+        self.alpha = np.array([t.text.isalpha() for t in self.tokens], dtype=bool)
+        self.dotted = np.array([t.dotted for t in self.tokens], dtype=bool)
+        self.text_len = np.array([len(t.text) for t in self.tokens], dtype=np.int64)
+        self.rom_len = np.array([len(t.rom) for t in self.tokens], dtype=np.int64)
+        self.first = np.array([ord(t.text[0]) for t in self.tokens], dtype=np.int64)
+        self.weight = np.array([t.weight for t in self.tokens], dtype=np.float64)
+        self.text_ids, self.rom_ids, self.skel_ids, self.cons_ids = texts.ids, roms.ids, skels.ids, conss.ids
+        self.tok_vid = np.array(tok_vid, dtype=np.int64)
+        self.tok_start = np.array(tok_start, dtype=np.int64)
+        self.join_vid = np.array(join_vid, dtype=np.int64)
+        self.join_start = np.array(join_start, dtype=np.int64)
+        self.name_ntok = np.diff(self.tok_start)
+        self.name_weight = np.array([n.form.total_weight for n in names], dtype=np.float64)
+        self.name_latin = np.array([n.form.latin for n in names], dtype=bool)
+        self.name_person = np.array([n.form.person for n in names], dtype=bool)
+        self.name_distinct = np.array(distinct, dtype=np.int64)
+        self.name_acro_tid = np.array(acro_tid, dtype=np.int64)
+        self.name_acro_len = np.array(acro_len, dtype=np.int64)
+        self.name_factor = np.array(factors, dtype=np.float64)
+        self.name_entity = np.array([n.entity_no for n in names], dtype=np.int64)
+        self.name_entity_person = np.array([entities[n.entity_no].person for n in names], dtype=bool)
+        self.acronyms = [n.form.acronyms for n in names]
+        abbreviations = normaliser.vocabulary.abbreviations
+        reverse: dict[str, set[str]] = {}
+        for short, fulls in abbreviations.items():
+            for full in fulls:
+                reverse.setdefault(full, set()).add(short)
+        self.abbreviations = {
+            text: frozenset(set(abbreviations.get(text, ())) | reverse.get(text, set()))
+            for text in set(abbreviations) | set(reverse)
+        }
+
+    # -- token similarity ---------------------------------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_rows"] = {}
+        return state
+
+    def row_info(self, tok: Token) -> tuple[int, int, int, int, frozenset[int]]:
+        """A query token's ids in this table (-2 where the table has no such value)."""
+        found = self._rows.get(tok)
+        if found is None:
+            cons = consonants(tok.rom)
+            abbr = self.abbreviations.get(tok.text, frozenset())
+            found = (
+                self.text_ids.get(tok.text, _ABSENT),
+                self.rom_ids.get(tok.rom, _ABSENT),
+                self.skel_ids.get(tok.skeleton, _ABSENT) if len(tok.skeleton) >= 3 else _ABSENT,
+                self.cons_ids.get(cons, _ABSENT) if len(cons) >= 2 else _ABSENT,
+                frozenset(self.text_ids[a] for a in abbr if a in self.text_ids),
+            )
+            if len(self._rows) >= ROW_CACHE_SIZE:
+                self._rows.clear()
+            self._rows[tok] = found
+        return found
+
+    def pair_similarities(self, rows: Sequence[Token], vids: IntArray) -> tuple[FloatArray, FloatArray]:
+        """``similarity(rows[i], tokens[vids[i]], cross)`` for each i, same script and cross
+        script: the rules of :meth:`NameScorer.similarity` in its order, first one wins."""
+        return self._cell_similarities(_Rows(self, rows), np.arange(rows.size, dtype=np.int64), vids)
+
+    def _cell_similarities(self, rows: _Rows, cell_row: IntArray, vid: IntArray) -> tuple[FloatArray, FloatArray]:
+        sim = np.zeros(len(vid), dtype=np.float64)
+        if not len(vid):
+            return sim, sim.copy()
+        c_text = self.text_id[vid]
+        done = rows.text_id[cell_row] == c_text
+        sim[done] = EXACT
+        spelling = ~done & (rows.rom_id[cell_row] == self.rom_id[vid])
+        sim[spelling] = SPELLING
+        done |= spelling
+        if len(rows.abbreviations):
+            abbreviation = ~done & np.isin(cell_row * len(self.text_ids) + c_text, rows.abbreviations)
+            sim[abbreviation] = ABBREVIATION
+            done |= abbreviation
+        if rows.any_dotted:
+            dotted = ~done & (rows.dotted[cell_row] | self.dotted[vid])
+        else:
+            dotted = ~done & self.dotted[vid]
+        for cell in np.flatnonzero(dotted).tolist():
+            q, c = rows.tokens[int(cell_row[cell])], self.texts[int(vid[cell])]
+            if (q.dotted and len(q.text) >= 2 and len(c) > len(q.text) and c.startswith(q.text)) or (
+                self.dotted[vid[cell]] and len(c) >= 2 and len(q.text) > len(c) and q.text.startswith(c)
+            ):
+                sim[cell] = PREFIX
+                done[cell] = True
+        open_ = ~done & self.alpha[vid] & rows.alpha[cell_row]
+        q_rom_len, c_rom_len = rows.rom_len[cell_row], self.rom_len[vid]
+        budget = np.searchsorted(BUDGET_STEPS, np.minimum(q_rom_len, c_rom_len), side="right")
+        # an edit distance is at least the difference in length: most pairs need no distance
+        near = (np.abs(q_rom_len - c_rom_len) <= budget) | (np.abs(rows.text_len[cell_row] - self.text_len[vid]) <= budget)
+        typo = np.flatnonzero(open_ & (budget > 0) & near)
+        if len(typo):
+            q_cells, c_cells = cell_row[typo], vid[typo]
+            dist = np.minimum(
+                process.cpdist(
+                    rows.roms[q_cells], self.rom_array[c_cells], scorer=OSA.distance, score_cutoff=MAX_TYPO_BUDGET, dtype=np.int64
+                ),
+                process.cpdist(
+                    rows.texts[q_cells], self.text_array[c_cells], scorer=OSA.distance, score_cutoff=MAX_TYPO_BUDGET, dtype=np.int64
+                ),
+            )
+            ok = dist <= budget[typo]
+            hit = typo[ok]
+            sim[hit] = 1.0 - 0.6 * dist[ok] / np.maximum(q_rom_len[hit], c_rom_len[hit])
+            open_[hit] = False
+        skeleton = open_ & (rows.skel_id[cell_row] == self.skel_id[vid])
+        cross = sim.copy()
+        sim[skeleton] = SKELETON_SAME_SCRIPT
+        cross[skeleton] = SKELETON_CROSS_SCRIPT
+        cross[open_ & ~skeleton & (rows.cons_id[cell_row] == self.cons_id[vid])] = SKELETON_CROSS_SCRIPT
+        return sim, cross
+
+    # -- the bound ---------------------------------------------------------------------------
+
+    def bounds(self, q: NameForm, name_nos: IntArray, q_person: BoolArray | None = None) -> FloatArray:
+        """For each name in `name_nos`: a value that ``compare_forms(q, name).score`` times
+        the name's factor (weak alias, one-word person name) provably does not exceed.
+
+        `q_person` (per name) stands for `q.person` when one pass serves a query's organisation
+        and person forms, which differ only in that flag when their tokens are the same."""
+        return self.bounds_many([BoundJob(q, name_nos, q_person)])[0]
+
+    def bounds_many(self, jobs: Sequence[BoundJob]) -> list[FloatArray]:
+        """:meth:`bounds` for many queries at once: the same arithmetic, element by element,
+        over all their (query token, candidate token) pairs, so that the cost of each array
+        operation is shared by the whole block."""
+        out = [np.zeros(len(job.names), dtype=np.float64) for job in jobs]
+        active = [j for j, job in enumerate(jobs) if job.form.tokens and len(job.names)]
+        if not active:
+            return out
+        forms = [jobs[j].form for j in active]
+        n_per = np.array([len(jobs[j].names) for j in active], dtype=np.int64)
+        names = np.concatenate([jobs[j].names for j in active]).astype(np.int64)
+        n_names = len(names)
+        name_job = np.repeat(np.arange(len(active), dtype=np.int64), n_per)
+        job_name_start = np.cumsum(n_per) - n_per
+        name_local = np.arange(n_names, dtype=np.int64) - job_name_start[name_job]
+        # query tokens: one row each
+        k_per = np.array([len(f.tokens) for f in forms], dtype=np.int64)
+        rows = _Rows(self, [t for f in forms for t in f.tokens])
+        row_job = np.repeat(np.arange(len(active), dtype=np.int64), k_per)
+        job_row_start = np.cumsum(k_per) - k_per
+        # candidate tokens: one column each, name by name, job by job
+        tok_lens = self.name_ntok[names]
+        name_col_start = np.cumsum(tok_lens) - tok_lens
+        c_vid = self.tok_vid[ragged_positions(self.tok_start[names], tok_lens)]
+        c_name = np.repeat(np.arange(n_names, dtype=np.int64), tok_lens)
+        job_ncols = np.bincount(name_job, weights=tok_lens, minlength=len(active)).astype(np.int64)
+        job_col_start = np.cumsum(job_ncols) - job_ncols
+        # (query token, candidate name) pairs, row by row: pair = row_pair_start[row] + name_local
+        pair_counts = n_per[row_job]
+        row_pair_start = np.cumsum(pair_counts) - pair_counts
+        pair_row = np.repeat(np.arange(rows.size, dtype=np.int64), pair_counts)
+        pair_name = ragged_positions(job_name_start[row_job], pair_counts)
+        q_latin = np.array([f.latin for f in forms], dtype=bool)
+        name_cross = self.name_latin[names] != q_latin[name_job]
+
+        def pick(same: FloatArray, cross: FloatArray, cell_name: IntArray) -> FloatArray:
+            return np.where(name_cross[cell_name], cross, same)
+
+        # every query token against every candidate token of its job
+        cell_row = np.repeat(np.arange(rows.size, dtype=np.int64), job_ncols[row_job])
+        cell_col = ragged_positions(job_col_start[row_job], job_ncols[row_job])
+        cell_name = c_name[cell_col]
+        sim = pick(*self._cell_similarities(rows, cell_row, c_vid[cell_col]), cell_name)
+        best_q = np.zeros(len(pair_row), dtype=np.float64)
+        np.maximum.at(best_q, row_pair_start[cell_row] + name_local[cell_name], sim)
+        best_c = np.zeros(len(c_vid), dtype=np.float64)
+        np.maximum.at(best_c, cell_col, sim)
+        # two adjacent query tokens written as one candidate token ("fang wei" / "fangwei")
+        self._query_joins(forms, k_per, job_row_start, job_ncols, job_col_start, c_vid, c_name, name_local,
+                          row_pair_start, best_q, best_c, pick)
+        # two adjacent candidate tokens written as one query token
+        join_first = self.join_start[names]
+        join_lens = self.join_start[names + 1] - join_first
+        join_pos = ragged_positions(join_first, join_lens)
+        if len(join_pos):
+            j_vid = self.join_vid[join_pos]
+            j_name = np.repeat(np.arange(n_names, dtype=np.int64), join_lens)
+            j_flat = name_col_start[j_name] + (join_pos - join_first[j_name])
+            job_njoins = np.bincount(name_job, weights=join_lens, minlength=len(active)).astype(np.int64)
+            job_join_start = np.cumsum(job_njoins) - job_njoins
+            cell_row = np.repeat(np.arange(rows.size, dtype=np.int64), job_njoins[row_job])
+            cell_join = ragged_positions(job_join_start[row_job], job_njoins[row_job])
+            cj_vid = j_vid[cell_join]
+            plausible = np.flatnonzero(
+                (rows.first[cell_row] == self.first[cj_vid]) & (np.abs(rows.text_len[cell_row] - self.text_len[cj_vid]) <= 3)
+            )
+            if len(plausible):
+                cell_row, cell_join, cj_vid = cell_row[plausible], cell_join[plausible], cj_vid[plausible]
+                cell_name = j_name[cell_join]
+                sim = pick(*self._cell_similarities(rows, cell_row, cj_vid), cell_name)
+                good = sim >= JOIN_MIN
+                if good.any():
+                    sim, cell_row, cell_join, cell_name = sim[good], cell_row[good], cell_join[good], cell_name[good]
+                    np.maximum.at(best_q, row_pair_start[cell_row] + name_local[cell_name], sim)
+                    np.maximum.at(best_c, j_flat[cell_join], sim)
+                    np.maximum.at(best_c, j_flat[cell_join] + 1, sim)
+        # coverage: every token at its best similarity
+        matched = np.bincount(pair_name, weights=rows.weight[pair_row] * best_q, minlength=n_names)
+        matched += np.bincount(c_name, weights=self.weight[c_vid] * best_c, minlength=n_names)
+        q_total = np.array([f.total_weight for f in forms], dtype=np.float64)
+        bound = np.minimum(matched / (q_total[name_job] + self.name_weight[names]), 1.0)
+        # subset rule: every word of the shorter name matched at JOIN_MIN or better
+        q_person = np.concatenate(
+            [
+                np.full(len(jobs[j].names), jobs[j].form.person) if jobs[j].q_person is None else jobs[j].q_person
+                for j in active
+            ]
+        ).astype(bool)
+        factor = np.where(q_person | self.name_person[names], PERSON_SUBSET_FACTOR, SUBSET_FACTOR)
+        q_min = np.full(n_names, np.inf)
+        np.minimum.at(q_min, pair_name, best_q)
+        c_min = np.full(n_names, np.inf)
+        np.minimum.at(c_min, c_name, best_c)
+        q_distinct = np.bincount(row_job, weights=~rows.generic, minlength=len(active))
+        q_ok = (q_distinct[name_job] >= SUBSET_MIN_DISTINCTIVE) & (q_min >= JOIN_MIN)
+        c_ok = (self.name_distinct[names] >= SUBSET_MIN_DISTINCTIVE) & (c_min >= JOIN_MIN)
+        subset = np.where(k_per[name_job] <= tok_lens, np.where(q_ok, q_min, 0.0), np.where(c_ok, c_min, 0.0))
+        bound = np.maximum(bound, subset * factor)
+        # only generic words matched: capped
+        distinctive_hit = np.bincount(pair_name, weights=(best_q > 0.0) & ~rows.generic[pair_row], minlength=n_names)
+        bound = np.where(distinctive_hit > 0, bound, np.minimum(bound, GENERIC_CAP))
+        bound = (bound + ROUNDING) * self.name_factor[names]
+        for a, j in enumerate(active):
+            span = slice(int(job_name_start[a]), int(job_name_start[a] + n_per[a]))
+            acronyms = self._acronym_bounds(forms[a], names[span], tok_lens[span])
+            if acronyms is not None:
+                bound[span] = np.maximum(bound[span], (acronyms + ROUNDING) * self.name_factor[names[span]])
+            out[j] = bound[span]
+        return out
+
+    def _query_joins(
+        self,
+        forms: Sequence[NameForm],
+        k_per: IntArray,
+        job_row_start: IntArray,
+        job_ncols: IntArray,
+        job_col_start: IntArray,
+        c_vid: IntArray,
+        c_name: IntArray,
+        name_local: IntArray,
+        row_pair_start: IntArray,
+        best_q: FloatArray,
+        best_c: FloatArray,
+        pick: Callable[[FloatArray, FloatArray, IntArray], FloatArray],
+    ) -> None:
+        """Raise the best similarities where two adjacent query tokens, joined, are like a
+        candidate token: only for plausible pairs (same first letter, length within 3)."""
+        pairs = [(a, i) for a, f in enumerate(forms) for i in range(len(f.tokens) - 1)]
+        if not pairs:
+            return
+        p_job = np.array([a for a, _ in pairs], dtype=np.int64)
+        p_left = job_row_start[p_job] + np.array([i for _, i in pairs], dtype=np.int64)
+        toks = [forms[a].tokens for a, _ in pairs]
+        p_first = np.array([ord(t[i].text[0]) for t, (_, i) in zip(toks, pairs, strict=True)], dtype=np.int64)
+        p_len = np.array([len(t[i].text) + len(t[i + 1].text) for t, (_, i) in zip(toks, pairs, strict=True)], dtype=np.int64)
+        cell_pair = np.repeat(np.arange(len(pairs), dtype=np.int64), job_ncols[p_job])
+        cell_col = ragged_positions(job_col_start[p_job], job_ncols[p_job])
+        vid = c_vid[cell_col]
+        keep = np.flatnonzero((p_first[cell_pair] == self.first[vid]) & (np.abs(self.text_len[vid] - p_len[cell_pair]) <= 3))
+        if not len(keep):
+            return
+        cell_pair, cell_col, vid = cell_pair[keep], cell_col[keep], vid[keep]
+        used, cell_row = np.unique(cell_pair, return_inverse=True)
+        joined = _Rows(self, [self.normaliser.token(toks[p][pairs[p][1]].text + toks[p][pairs[p][1] + 1].text) for p in used.tolist()])
+        cell_name = c_name[cell_col]
+        sim = pick(*self._cell_similarities(joined, cell_row, vid), cell_name)
+        good = sim >= JOIN_MIN
+        if not good.any():
+            return
+        sim, cell_pair, cell_col, cell_name = sim[good], cell_pair[good], cell_col[good], cell_name[good]
+        left = p_left[cell_pair]
+        np.maximum.at(best_q, row_pair_start[left] + name_local[cell_name], sim)
+        np.maximum.at(best_q, row_pair_start[left + 1] + name_local[cell_name], sim)
+        np.maximum.at(best_c, cell_col, sim)
+
+    def _acronym_bounds(self, q: NameForm, name_nos: IntArray, tok_lens: IntArray) -> FloatArray | None:
+        """The acronym rule ("SBIG" for "Shahid Bakeri Industrial Group"), either way round;
+        None when it cannot apply to any of the names."""
+        out: FloatArray | None = None
+        qt = q.tokens
+        distinctive = [t.text for t in qt if not t.generic]
+        word = distinctive[0] if len(distinctive) == 1 else ""
+        if word.isalpha() and len(word) >= 3:
+            sim = ACRONYM if len(word) >= 4 else SHORT_ACRONYM
+            acronyms = self.acronyms
+            longer = np.flatnonzero(tok_lens > len(qt))
+            found = [i for i, no in zip(longer.tolist(), name_nos[longer].tolist(), strict=True) if word in acronyms[no]]
+            if found:
+                out = np.zeros(len(name_nos), dtype=np.float64)
+                out[found] = sim
+        if q.acronyms:
+            ids = [self.text_ids[a] for a in q.acronyms if a in self.text_ids]
+            if ids:
+                hit = (tok_lens < len(qt)) & np.isin(self.name_acro_tid[name_nos], ids)
+                if hit.any():
+                    sims = np.where(hit, np.where(self.name_acro_len[name_nos] >= 4, ACRONYM, SHORT_ACRONYM), 0.0)
+                    out = sims if out is None else np.maximum(out, sims)
+        return out
