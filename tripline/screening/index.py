@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -138,8 +138,13 @@ class NameIndex:
         Each name scores, per key group, the inverse document frequency of the best key it
         shares. Rare keys (held by at most ``max_df`` names; a group's rarest key always
         counts as rare) decide which names are candidates; common keys only add weight, so
-        "Mohammad Baseri" ranks the Baseri who is also a Mohammad first.
+        "Mohammad Baseri" ranks the Baseri who is also a Mohammad first. Names tied with the
+        `limit`-th are kept too, up to ``4 * limit`` (ties in name order).
         """
+        return self.candidates_many([groups], limit)[0]
+
+    def _visits(self, groups: Iterable[set[str]]) -> tuple[list[int], list[int], list[bool]]:
+        """The keys one query visits: key numbers, their group, whether each is rare."""
         total = max(self.size, 1)
         ceiling = max(self.max_df, int(total * COMMON_KEY_SHARE))
         keys, df_list, max_df = self.keys, self.df_list, self.max_df
@@ -162,38 +167,58 @@ class NameIndex:
                 visit_rare.append(rare)
         if not any_rare:
             if rarest is None:
-                return []
+                return [], [], []
             visit_rare[rarest[1]] = True
-        kno = np.array(visit, dtype=np.int64)
+        return visit, visit_group, visit_rare
+
+    def candidates_many(self, queries: Sequence[Iterable[set[str]]], limit: int) -> list[list[int]]:
+        """:meth:`candidates` for each query's key groups, in one pass of array operations."""
+        total = max(self.size, 1)
+        visits = [self._visits(groups) for groups in queries]
+        counts = np.array([len(v[0]) for v in visits], dtype=np.int64)
+        if not counts.sum():
+            return [[] for _ in queries]
+        kno = np.fromiter(itertools.chain.from_iterable(v[0] for v in visits), dtype=np.int64, count=int(counts.sum()))
+        group = np.fromiter(itertools.chain.from_iterable(v[1] for v in visits), dtype=np.int64, count=len(kno))
+        rare = np.fromiter(itertools.chain.from_iterable(v[2] for v in visits), dtype=bool, count=len(kno))
+        query = np.repeat(np.arange(len(queries), dtype=np.int64), counts)
         dfs = self.dfs[kno]
-        # every posting of every visited key, with its key's group, weight and rarity
+        # every posting of every visited key, with its query, group, weight and rarity
         ends = np.cumsum(dfs)
         offsets = np.repeat(self.starts[kno] - (ends - dfs), dfs) + np.arange(int(ends[-1]), dtype=np.int64)
-        names = self.flat[offsets].astype(np.int64)
-        # sorted by name, then group, then visit order (stable): the first posting of each
-        # (name, group) is the name's best key in that group (the rarest, visited first)
-        composite = names * (visit_group[-1] + 1) + np.repeat(np.array(visit_group, dtype=np.int64), dfs)
+        owner = np.repeat(query, dfs) * total + self.flat[offsets]  # (query, name)
+        groups = int(group.max()) + 1
+        # sorted by query, name, group, then visit order (stable): the first posting of each
+        # (query, name, group) is the name's best key in that group (the rarest, visited first)
+        composite = owner * groups + np.repeat(group, dfs)
         order = np.argsort(composite, kind="stable")
         ordered = composite[order]
         first = np.empty(len(order), dtype=bool)
         first[0] = True
         np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
         chosen = order[first]
-        chosen_names = names[chosen]
-        starts = np.flatnonzero(np.concatenate(([True], chosen_names[1:] != chosen_names[:-1])))
+        chosen_owner = owner[chosen]
+        starts = np.flatnonzero(np.concatenate(([True], chosen_owner[1:] != chosen_owner[:-1])))
         weights = np.repeat(np.log((total + 1) / dfs), dfs)[chosen]
-        sums = np.add.reduceat(weights, starts)  # per name, group by group
-        rare = np.logical_or.reduceat(np.repeat(np.array(visit_rare), dfs)[chosen], starts)
-        hit, scores = chosen_names[starts][rare], sums[rare]
-        if len(hit) > limit:
-            # the best `limit`, and every name tied with the last of them (up to 4 x limit)
-            kth = -np.partition(-scores, limit - 1)[limit - 1]
-            keep = np.flatnonzero(scores >= kth)
-            if len(keep) > 4 * limit:
-                keep = np.argpartition(-scores, 4 * limit)[: 4 * limit]
-            hit, scores = hit[keep], scores[keep]
-        order = np.lexsort((hit, -scores))
-        return [int(i) for i in hit[order]]
+        sums = np.add.reduceat(weights, starts)  # per (query, name), group by group
+        hit = np.logical_or.reduceat(np.repeat(rare, dfs)[chosen], starts)
+        hit_owner, scores = chosen_owner[starts][hit], sums[hit]
+        if not len(scores):
+            return [[] for _ in queries]
+        hit_query, hit_name = hit_owner // total, hit_owner % total
+        # per query: best score first, then name number; the best `limit` and their ties
+        order = np.lexsort((hit_name, -scores, hit_query))
+        hit_query, hit_name, scores = hit_query[order], hit_name[order], scores[order]
+        per_query = np.bincount(hit_query, minlength=len(queries))
+        first_of = np.cumsum(per_query) - per_query
+        rank = np.arange(len(order), dtype=np.int64) - first_of[hit_query]
+        last = np.minimum(per_query, limit) - 1  # rank of the limit-th best (or the last)
+        kth = scores[np.maximum(first_of + last, 0)][hit_query]
+        keep = (rank < limit) | ((scores >= kth) & (rank < 4 * limit))
+        kept_query, kept_name = hit_query[keep], hit_name[keep]
+        bounds = np.searchsorted(kept_query, np.arange(len(queries) + 1))
+        names = kept_name.tolist()
+        return [names[bounds[i] : bounds[i + 1]] for i in range(len(queries))]
 
     def memory_estimate(self) -> int:
         """Approximate bytes held by the index (keys, offsets and the flat postings)."""

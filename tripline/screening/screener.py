@@ -199,11 +199,14 @@ class Screener:
 
     def candidates(self, query: ScreeningQuery) -> list[int]:
         """Name numbers that reach the scorer (exposed to measure retrieval recall)."""
+        return self.index.candidates(self._key_groups(query), self.candidate_limit)
+
+    def _key_groups(self, query: ScreeningQuery) -> list[set[str]]:
         org, person = self.query_forms(query)
         groups = key_groups(org, self.normaliser, query=True)
         if person.key != org.key:
             groups += key_groups(person, self.normaliser, query=True)
-        return self.index.candidates(groups, self.candidate_limit)
+        return groups
 
     def screen(
         self, query: ScreeningQuery, *, threshold: float = DEFAULT_THRESHOLD, limit: int = DEFAULT_LIMIT
@@ -217,7 +220,8 @@ class Screener:
         """`screen` for each of `queries`, with the bounds of all their candidates computed
         together (:meth:`TokenTable.bounds_many`): the same results, a fraction of the cost."""
         reachable = threshold - COUNTRY_AGREE - BIRTH_AGREE  # adjustments add at most this much
-        prepared = [self._prepare(query) for query in queries]
+        candidates = self.index.candidates_many([self._key_groups(q) for q in queries], self.candidate_limit)
+        prepared = [self._prepare(query, names) for query, names in zip(queries, candidates, strict=True)]
         jobs: list[BoundJob] = []
         for _, numbers, forms, _ in prepared:
             jobs.extend(forms)
@@ -245,12 +249,12 @@ class Screener:
         return results
 
     def _prepare(
-        self, query: ScreeningQuery
+        self, query: ScreeningQuery, candidates: list[int]
     ) -> tuple[dict[int, tuple[str, str]], np.ndarray[Any, np.dtype[np.int64]], list[BoundJob], list[Any]]:
         """Identifier hits, candidate names (schema-filtered), and the bound jobs that cover
         them (with the mask of the candidates each job covers)."""
         id_hits = self._identifier_hits(query)
-        numbers = np.array(self.candidates(query), dtype=np.int64)
+        numbers = np.array(candidates, dtype=np.int64)
         if query.schema and len(numbers):
             allowed = np.array([schemata_match(query.schema, s) for s in self.schemas], dtype=bool)
             numbers = numbers[allowed[self.entity_schema[self.table.name_entity[numbers]]]]
