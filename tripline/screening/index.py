@@ -19,11 +19,12 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import numpy as np
 
-from tripline.screening.normalize import NameForm, Normaliser
+from tripline.screening.normalize import NameForm, Normaliser, Token
 
 MIN_DELETION_LENGTH = 4
 COMMON_KEY_SHARE = 0.1  # keys held by more names than this share are ignored altogether
@@ -34,32 +35,54 @@ def deletions(text: str) -> set[str]:
     return {text[:i] + text[i + 1 :] for i in range(len(text))}
 
 
-def key_groups(form: NameForm, normaliser: Normaliser, *, query: bool = False) -> list[set[str]]:
+def token_keys(tok: Token, normaliser: Normaliser) -> frozenset[str]:
+    """The blocking keys of one token: text, romanisation, skeleton, one-deletion variants,
+    known expansions of an abbreviation."""
+    keys = {"t" + tok.text, "r" + tok.rom}
+    if len(tok.skeleton) >= 3:
+        keys.add("s" + tok.skeleton)
+    if len(tok.rom) >= MIN_DELETION_LENGTH and tok.text.isalpha():
+        keys.add("d" + tok.rom)
+        keys.update("d" + v for v in deletions(tok.rom))
+    keys.update("t" + full for full in normaliser.vocabulary.abbreviations.get(tok.text, ()))
+    return frozenset(keys)
+
+
+def key_groups(
+    form: NameForm,
+    normaliser: Normaliser,
+    *,
+    query: bool = False,
+    cache: dict[Token | str, frozenset[str]] | None = None,
+) -> list[AbstractSet[str]]:
     """The blocking keys of one name, one group per token (and per joined pair, acronym).
 
     A name is ranked by the best key it shares in each group, so a token that matches
     exactly (and so shares all its deletion variants) counts once, not ten times. A query
     skips the keys of its generic words when it has a distinctive one: generic words cannot
-    make a match on their own, so they only crowd the ranking.
+    make a match on their own, so they only crowd the ranking. `cache` keeps the keys of
+    tokens and joined pairs between calls (queries share most of their words).
     """
-    groups: list[set[str]] = []
+    groups: list[AbstractSet[str]] = []
     tokens = form.tokens
-    abbreviations = normaliser.vocabulary.abbreviations
     skip_generic = query and any(not t.generic for t in tokens)
     for tok in tokens:
         if skip_generic and tok.generic:
             continue
-        keys = {"t" + tok.text, "r" + tok.rom}
-        if len(tok.skeleton) >= 3:
-            keys.add("s" + tok.skeleton)
-        if len(tok.rom) >= MIN_DELETION_LENGTH and tok.text.isalpha():
-            keys.add("d" + tok.rom)
-            keys.update("d" + v for v in deletions(tok.rom))
-        keys.update("t" + full for full in abbreviations.get(tok.text, ()))
+        keys = cache.get(tok) if cache is not None else None
+        if keys is None:
+            keys = token_keys(tok, normaliser)
+            if cache is not None:
+                cache[tok] = keys
         groups.append(keys)
     for a, b in itertools.pairwise(tokens):
         joined = a.text + b.text
-        groups.append({"t" + joined, "r" + normaliser.romanise(joined)})
+        keys = cache.get(joined) if cache is not None else None
+        if keys is None:
+            keys = frozenset({"t" + joined, "r" + normaliser.romanise(joined)})
+            if cache is not None:
+                cache[joined] = keys
+        groups.append(keys)
     acronyms = {"a" + acronym for acronym in form.acronyms}
     distinctive = [t for t in tokens if not t.generic]
     if len(distinctive) == 1 and 3 <= len(distinctive[0].text) <= 10 and distinctive[0].text.isalpha():
@@ -132,7 +155,7 @@ class NameIndex:
         start = int(self.starts[k])
         return self.flat[start : start + int(self.dfs[k])]
 
-    def candidates(self, groups: Iterable[set[str]], limit: int) -> list[int]:
+    def candidates(self, groups: Iterable[AbstractSet[str]], limit: int) -> list[int]:
         """The `limit` names that share the best keys with the query, best first.
 
         Each name scores, per key group, the inverse document frequency of the best key it
@@ -143,7 +166,7 @@ class NameIndex:
         """
         return self.candidates_many([groups], limit)[0]
 
-    def _visits(self, groups: Iterable[set[str]]) -> tuple[list[int], list[int], list[bool]]:
+    def _visits(self, groups: Iterable[AbstractSet[str]]) -> tuple[list[int], list[int], list[bool]]:
         """The keys one query visits: key numbers, their group, whether each is rare."""
         total = max(self.size, 1)
         ceiling = max(self.max_df, int(total * COMMON_KEY_SHARE))
@@ -171,7 +194,7 @@ class NameIndex:
             visit_rare[rarest[1]] = True
         return visit, visit_group, visit_rare
 
-    def candidates_many(self, queries: Sequence[Iterable[set[str]]], limit: int) -> list[list[int]]:
+    def candidates_many(self, queries: Sequence[Iterable[AbstractSet[str]]], limit: int) -> list[list[int]]:
         """:meth:`candidates` for each query's key groups, in one pass of array operations."""
         total = max(self.size, 1)
         visits = [self._visits(groups) for groups in queries]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz.distance import OSA
 from rigour.names import remove_org_types, remove_person_prefixes, tokenize_name
@@ -99,11 +99,24 @@ class Normaliser:
         hit = self._cache.get(cache_key)
         if hit is not None:
             return hit
-        result = self._form(name, person)
+        result = self._person_from_organisation(name) if person else None
+        if result is None:
+            result = self._form(name, person)
         if len(self._cache) >= self._cache_size:
             self._cache.clear()
         self._cache[cache_key] = result
         return result
+
+    def _person_from_organisation(self, name: str) -> NameForm | None:
+        """The person form of a name already normalised as an organisation, when the two can
+        only differ in the flag: nothing was removed as a legal form and no title starts it."""
+        org = self._cache.get((name, False))
+        if org is None or org.legal_forms:
+            return None
+        original = unicodedata.normalize("NFKC", name).casefold()
+        if remove_person_prefixes(original) != original:
+            return None
+        return replace(org, person=True)
 
     def _form(self, name: str, person: bool) -> NameForm:
         vocab = self.vocabulary

@@ -30,7 +30,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from tripline.screening.normalize import NameForm, Normaliser, Token, consonants
+from tripline.screening.normalize import NameForm, Normaliser, Token, consonants, skeleton
 from tripline.screening.scorer import (
     ABBREVIATION,
     ACRONYM,
@@ -111,9 +111,9 @@ class _Rows:
         self.roms = np.array([t.rom for t in tokens], dtype=object)
         self.texts = np.array([t.text for t in tokens], dtype=object)
         n_text = len(table.text_ids)
-        self.abbreviations = np.array(
-            [r * n_text + a for r, row in enumerate(info) for a in row[4]], dtype=np.int64
-        )
+        self.abbreviations = np.array([r * n_text + a for r, row in enumerate(info) for a in row[4]], dtype=np.int64)
+        self.has_abbreviation = np.array([bool(row[4]) for row in info], dtype=bool)
+        self.romanised = np.array([t.rom != t.text for t in tokens], dtype=bool)
 
 
 class TokenTable:
@@ -128,6 +128,7 @@ class TokenTable:
     ) -> None:
         self.normaliser = normaliser
         self._rows: dict[Token, tuple[int, int, int, int, frozenset[int]]] = {}
+        self._joined: dict[str, Token] = {}
         vocab: dict[Token, int] = {}
         texts, roms, skels, conss = _Ids(), _Ids(), _Ids(), _Ids()
         tok_vid: list[int] = []
@@ -164,6 +165,7 @@ class TokenTable:
         self.texts = [t.text for t in self.tokens]
         self.text_array = np.array(self.texts, dtype=object)
         self.rom_array = np.array([t.rom for t in self.tokens], dtype=object)
+        self.romanised = np.array([t.rom != t.text for t in self.tokens], dtype=bool)
         self.text_id = np.array([texts(t.text) for t in self.tokens], dtype=np.int64)
         self.rom_id = np.array([roms(t.rom) for t in self.tokens], dtype=np.int64)
         self.skel_id = np.array(
@@ -209,7 +211,21 @@ class TokenTable:
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_rows"] = {}
+        state["_joined"] = {}
         return state
+
+    def joined_token(self, a: Token, b: Token) -> Token:
+        """Two adjacent tokens written as one, as far as similarity goes (the joined token's
+        weight is never used: the two tokens keep their own)."""
+        text = a.text + b.text
+        found = self._joined.get(text)
+        if found is None:
+            rom = self.normaliser.romanise(text)
+            found = Token(text=text, rom=rom, skeleton=skeleton(rom), weight=0.0, generic=False, dotted=False)
+            if len(self._joined) >= ROW_CACHE_SIZE:
+                self._joined.clear()
+            self._joined[text] = found
+        return found
 
     def row_info(self, tok: Token) -> tuple[int, int, int, int, frozenset[int]]:
         """A query token's ids in this table (-2 where the table has no such value)."""
@@ -245,18 +261,19 @@ class TokenTable:
         sim[spelling] = SPELLING
         done |= spelling
         if len(rows.abbreviations):
-            abbreviation = ~done & np.isin(cell_row * len(self.text_ids) + c_text, rows.abbreviations)
-            sim[abbreviation] = ABBREVIATION
-            done |= abbreviation
+            cells = np.flatnonzero(~done & rows.has_abbreviation[cell_row])
+            cells = cells[np.isin(cell_row[cells] * len(self.text_ids) + c_text[cells], rows.abbreviations)]
+            sim[cells] = ABBREVIATION
+            done[cells] = True
+        # a dotted token abbreviates a longer one it begins ("ind." / "industries")
+        q_len, c_len = rows.text_len[cell_row], self.text_len[vid]
+        same_first = rows.first[cell_row] == self.first[vid]
+        c_dotted = same_first & self.dotted[vid] & (c_len >= 2) & (q_len > c_len)
         if rows.any_dotted:
-            dotted = ~done & (rows.dotted[cell_row] | self.dotted[vid])
-        else:
-            dotted = ~done & self.dotted[vid]
-        for cell in np.flatnonzero(dotted).tolist():
-            q, c = rows.tokens[int(cell_row[cell])], self.texts[int(vid[cell])]
-            if (q.dotted and len(q.text) >= 2 and len(c) > len(q.text) and c.startswith(q.text)) or (
-                self.dotted[vid[cell]] and len(c) >= 2 and len(q.text) > len(c) and q.text.startswith(c)
-            ):
+            c_dotted |= same_first & rows.dotted[cell_row] & (q_len >= 2) & (c_len > q_len)
+        for cell in np.flatnonzero(c_dotted & ~done).tolist():
+            q, c = rows.tokens[int(cell_row[cell])].text, self.texts[int(vid[cell])]
+            if c.startswith(q) if len(c) > len(q) else q.startswith(c):
                 sim[cell] = PREFIX
                 done[cell] = True
         open_ = ~done & self.alpha[vid] & rows.alpha[cell_row]
@@ -267,23 +284,31 @@ class TokenTable:
         typo = np.flatnonzero(open_ & (budget > 0) & near)
         if len(typo):
             q_cells, c_cells = cell_row[typo], vid[typo]
-            dist = np.minimum(
-                process.cpdist(
-                    rows.roms[q_cells], self.rom_array[c_cells], scorer=OSA.distance, score_cutoff=MAX_TYPO_BUDGET, dtype=np.int64
-                ),
-                process.cpdist(
-                    rows.texts[q_cells], self.text_array[c_cells], scorer=OSA.distance, score_cutoff=MAX_TYPO_BUDGET, dtype=np.int64
-                ),
+            dist = process.cpdist(
+                rows.roms[q_cells], self.rom_array[c_cells], scorer=OSA.distance, score_cutoff=MAX_TYPO_BUDGET, dtype=np.int64
             )
+            # the distance of the plain texts differs only where either token's romanisation does
+            other = np.flatnonzero(rows.romanised[q_cells] | self.romanised[c_cells])
+            if len(other):
+                dist[other] = np.minimum(
+                    dist[other],
+                    process.cpdist(
+                        rows.texts[q_cells[other]],
+                        self.text_array[c_cells[other]],
+                        scorer=OSA.distance,
+                        score_cutoff=MAX_TYPO_BUDGET,
+                        dtype=np.int64,
+                    ),
+                )
             ok = dist <= budget[typo]
             hit = typo[ok]
             sim[hit] = 1.0 - 0.6 * dist[ok] / np.maximum(q_rom_len[hit], c_rom_len[hit])
             open_[hit] = False
-        skeleton = open_ & (rows.skel_id[cell_row] == self.skel_id[vid])
+        same_skeleton = open_ & (rows.skel_id[cell_row] == self.skel_id[vid])
         cross = sim.copy()
-        sim[skeleton] = SKELETON_SAME_SCRIPT
-        cross[skeleton] = SKELETON_CROSS_SCRIPT
-        cross[open_ & ~skeleton & (rows.cons_id[cell_row] == self.cons_id[vid])] = SKELETON_CROSS_SCRIPT
+        sim[same_skeleton] = SKELETON_SAME_SCRIPT
+        cross[same_skeleton] = SKELETON_CROSS_SCRIPT
+        cross[open_ & ~same_skeleton & (rows.cons_id[cell_row] == self.cons_id[vid])] = SKELETON_CROSS_SCRIPT
         return sim, cross
 
     # -- the bound ---------------------------------------------------------------------------
@@ -439,7 +464,7 @@ class TokenTable:
             return
         cell_pair, cell_col, vid = cell_pair[keep], cell_col[keep], vid[keep]
         used, cell_row = np.unique(cell_pair, return_inverse=True)
-        joined = _Rows(self, [self.normaliser.token(toks[p][pairs[p][1]].text + toks[p][pairs[p][1] + 1].text) for p in used.tolist()])
+        joined = _Rows(self, [self.joined_token(toks[p][pairs[p][1]], toks[p][pairs[p][1] + 1]) for p in used.tolist()])
         cell_name = c_name[cell_col]
         sim = pick(*self._cell_similarities(joined, cell_row, vid), cell_name)
         good = sim >= JOIN_MIN

@@ -13,6 +13,7 @@ import multiprocessing
 import re
 import time
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -23,7 +24,7 @@ from followthemoney import model
 
 from tripline.lists.model import ListedEntity
 from tripline.screening.index import NameIndex, key_groups, name_keys
-from tripline.screening.normalize import NameForm, Normaliser
+from tripline.screening.normalize import NameForm, Normaliser, Token
 from tripline.screening.prefilter import BoundJob, TokenTable
 from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Match, ScreeningQuery, ScreeningResult
 from tripline.screening.scorer import NameScore, NameScorer
@@ -54,6 +55,7 @@ COUNTRY_CONFLICT = 0.15
 BIRTH_AGREE = 0.05
 BIRTH_CONFLICT = 0.2
 CANDIDATE_LIMIT = 25
+TOKEN_KEY_CACHE = 200_000
 BLOCK_SIZE = 256  # queries whose candidates are bounded together
 PARALLEL_MIN = 200  # fewer distinct queries than this are screened in-process
 _ID_CLEAN = re.compile(r"[^0-9A-Z]")
@@ -120,6 +122,7 @@ class Screener:
         self.name_ranges: list[tuple[int, int]] = []  # per entity: its names are names[start:end]
         self.by_id: dict[str, int] = {}
         self.schemas: list[str] = []  # entity_schema holds positions in this list
+        self._token_keys: dict[Token | str, frozenset[str]] = {}  # blocking keys of query tokens
         for entity in entities:
             self._add(entity)
         self.index.freeze()
@@ -142,6 +145,11 @@ class Screener:
 
     def __len__(self) -> int:
         return len(self.entities)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_token_keys"] = {}
+        return state
 
     def _schema_no(self, schema: str) -> int:
         if schema not in self.schemas:
@@ -201,11 +209,14 @@ class Screener:
         """Name numbers that reach the scorer (exposed to measure retrieval recall)."""
         return self.index.candidates(self._key_groups(query), self.candidate_limit)
 
-    def _key_groups(self, query: ScreeningQuery) -> list[set[str]]:
+    def _key_groups(self, query: ScreeningQuery) -> list[AbstractSet[str]]:
         org, person = self.query_forms(query)
-        groups = key_groups(org, self.normaliser, query=True)
+        cache = self._token_keys
+        if len(cache) >= TOKEN_KEY_CACHE:
+            cache.clear()
+        groups = key_groups(org, self.normaliser, query=True, cache=cache)
         if person.key != org.key:
-            groups += key_groups(person, self.normaliser, query=True)
+            groups += key_groups(person, self.normaliser, query=True, cache=cache)
         return groups
 
     def screen(
