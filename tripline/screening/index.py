@@ -27,7 +27,8 @@ import numpy as np
 from tripline.screening.normalize import NameForm, Normaliser, Token
 
 MIN_DELETION_LENGTH = 4
-COMMON_KEY_SHARE = 0.1  # keys held by more names than this share are ignored altogether
+COMMON_KEY_SHARE = 0.1
+FOUND_CACHE = 200_000  # key groups whose postings lookup is remembered  # keys held by more names than this share are ignored altogether
 
 
 def deletions(text: str) -> set[str]:
@@ -115,6 +116,7 @@ class NameIndex:
         self.dfs: np.ndarray[Any, np.dtype[np.int64]] = np.zeros(0, dtype=np.int64)
         self.flat: np.ndarray[Any, np.dtype[np.int32]] = np.zeros(0, dtype=np.int32)
         self.df_list: list[int] = []  # `dfs` as Python ints (read key by key)
+        self._found: dict[AbstractSet[str], list[tuple[int, int]]] = {}  # a key group's (df, key number), rarest first
         self.size = 0
         self.max_df_share = max_df_share
         self.min_max_df = min_max_df
@@ -123,6 +125,11 @@ class NameIndex:
     def __len__(self) -> int:
         """The number of distinct keys."""
         return len(self.keys)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_found"] = {}
+        return state
 
     def add(self, name_no: int, keys: Iterable[str]) -> None:
         assert self._building is not None, "index already frozen"
@@ -176,8 +183,15 @@ class NameIndex:
         visit_rare: list[bool] = []
         rarest: tuple[int, int] | None = None  # (df, position in `visit`) of the rarest common key
         any_rare = False
+        cache = self._found
+        if len(cache) >= FOUND_CACHE:
+            cache.clear()
         for group_no, group in enumerate(groups):
-            found = sorted((df_list[k], k) for key in group if (k := keys.get(key)) is not None)
+            found = cache.get(group) if isinstance(group, frozenset) else None
+            if found is None:
+                found = sorted((df_list[k], k) for key in group if (k := keys.get(key)) is not None)
+                if isinstance(group, frozenset):
+                    cache[group] = found
             for df, k in found:
                 if df > ceiling:
                     break

@@ -57,6 +57,7 @@ BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 MAX_TYPO_BUDGET = 3  # scorer.typo_budget for the longest tokens
 BUDGET_STEPS = np.array([4, 8, 12])  # scorer.typo_budget: one more edit allowed from each length on
 ROW_CACHE_SIZE = 100_000
+ROW_FIELDS = 11  # see TokenTable.row_info
 ROUNDING = 1e-4  # compare_forms rounds its score to 4 places
 _ABSENT = -2  # a query-side id not in the table: never equal to a table id (>= 0) or to -1
 
@@ -98,22 +99,24 @@ class _Rows:
         self.tokens = tokens
         self.size = len(tokens)
         info = [table.row_info(t) for t in tokens]
-        ids = np.array([r[:4] for r in info], dtype=np.int64).reshape(len(tokens), 4)
-        self.text_id, self.rom_id, self.skel_id, self.cons_id = ids[:, 0], ids[:, 1], ids[:, 2], ids[:, 3]
-        self.alpha = np.array([t.text.isalpha() for t in tokens], dtype=bool)
-        self.dotted = np.array([t.dotted for t in tokens], dtype=bool)
+        cols = np.array([r[0] for r in info], dtype=np.int64).reshape(len(tokens), ROW_FIELDS).T
+        (
+            self.text_id,
+            self.rom_id,
+            self.skel_id,
+            self.cons_id,
+            self.rom_len,
+            self.text_len,
+            self.first,
+        ) = cols[:7]
+        self.alpha, self.dotted, self.generic, self.romanised = (cols[7:] != 0)
         self.any_dotted = bool(self.dotted.any())
-        self.generic = np.array([t.generic for t in tokens], dtype=bool)
         self.weight = np.array([t.weight for t in tokens], dtype=np.float64)
-        self.rom_len = np.array([len(t.rom) for t in tokens], dtype=np.int64)
-        self.text_len = np.array([len(t.text) for t in tokens], dtype=np.int64)
-        self.first = np.array([ord(t.text[0]) for t in tokens], dtype=np.int64)
         self.roms = np.array([t.rom for t in tokens], dtype=object)
         self.texts = np.array([t.text for t in tokens], dtype=object)
         n_text = len(table.text_ids)
-        self.abbreviations = np.array([r * n_text + a for r, row in enumerate(info) for a in row[4]], dtype=np.int64)
-        self.has_abbreviation = np.array([bool(row[4]) for row in info], dtype=bool)
-        self.romanised = np.array([t.rom != t.text for t in tokens], dtype=bool)
+        self.abbreviations = np.array([r * n_text + a for r, row in enumerate(info) for a in row[1]], dtype=np.int64)
+        self.has_abbreviation = np.array([bool(row[1]) for row in info], dtype=bool)
 
 
 class TokenTable:
@@ -127,7 +130,7 @@ class TokenTable:
         normaliser: Normaliser,
     ) -> None:
         self.normaliser = normaliser
-        self._rows: dict[Token, tuple[int, int, int, int, frozenset[int]]] = {}
+        self._rows: dict[Token, tuple[tuple[int, ...], frozenset[int]]] = {}
         self._joined: dict[str, Token] = {}
         vocab: dict[Token, int] = {}
         texts, roms, skels, conss = _Ids(), _Ids(), _Ids(), _Ids()
@@ -227,17 +230,27 @@ class TokenTable:
             self._joined[text] = found
         return found
 
-    def row_info(self, tok: Token) -> tuple[int, int, int, int, frozenset[int]]:
-        """A query token's ids in this table (-2 where the table has no such value)."""
+    def row_info(self, tok: Token) -> tuple[tuple[int, ...], frozenset[int]]:
+        """A query token's ids in this table (-2 where the table has no such value), its
+        lengths, first letter and flags (see :class:`_Rows`), and its abbreviations' text ids."""
         found = self._rows.get(tok)
         if found is None:
             cons = consonants(tok.rom)
             abbr = self.abbreviations.get(tok.text, frozenset())
             found = (
-                self.text_ids.get(tok.text, _ABSENT),
-                self.rom_ids.get(tok.rom, _ABSENT),
-                self.skel_ids.get(tok.skeleton, _ABSENT) if len(tok.skeleton) >= 3 else _ABSENT,
-                self.cons_ids.get(cons, _ABSENT) if len(cons) >= 2 else _ABSENT,
+                (
+                    self.text_ids.get(tok.text, _ABSENT),
+                    self.rom_ids.get(tok.rom, _ABSENT),
+                    self.skel_ids.get(tok.skeleton, _ABSENT) if len(tok.skeleton) >= 3 else _ABSENT,
+                    self.cons_ids.get(cons, _ABSENT) if len(cons) >= 2 else _ABSENT,
+                    len(tok.rom),
+                    len(tok.text),
+                    ord(tok.text[0]),
+                    tok.text.isalpha(),
+                    tok.dotted,
+                    tok.generic,
+                    tok.rom != tok.text,
+                ),
                 frozenset(self.text_ids[a] for a in abbr if a in self.text_ids),
             )
             if len(self._rows) >= ROW_CACHE_SIZE:

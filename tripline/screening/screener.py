@@ -9,6 +9,7 @@ list version) and share it; `screen` is safe to call from several threads.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import re
 import time
@@ -359,7 +360,10 @@ class Screener:
 
     def _identifier_hits(self, query: ScreeningQuery) -> dict[int, tuple[str, str]]:
         values = list(query.identifiers)
-        values.extend(tok for tok in re.split(r"[\s,;/]+", query.name) if any(ch.isdigit() for ch in tok))
+        if any(ch.isdigit() for ch in query.name):
+            values.extend(tok for tok in re.split(r"[\s,;/]+", query.name) if any(ch.isdigit() for ch in tok))
+        if not values:
+            return {}
         hits: dict[int, tuple[str, str]] = {}
         for value in values:
             cleaned = clean_identifier(value)
@@ -465,9 +469,11 @@ def _screen_forked(
     size = max(1, min(2 * BLOCK_SIZE, len(queries) // (workers * 4)))
     chunks = [queries[i : i + size] for i in range(0, len(queries), size)]
     _FORKED = (screener, threshold, limit)
+    gc.freeze()  # the children share the index's pages: keep the collector from writing to them
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             done = pool.map(_screen_chunk, chunks, chunksize=1)
     finally:
         _FORKED = None
+        gc.unfreeze()
     return [result for chunk in done for result in chunk]
