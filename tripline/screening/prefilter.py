@@ -13,7 +13,10 @@ weights), so that for one query
   ``cdist`` computing the edit distances in compiled code;
 * the best similarity of every token on either side gives the coverage bound, and the
   subset rule, the cap on names matched only by generic words and the acronym rule add
-  their own ceilings, exactly as :meth:`NameScorer.upper_bound` does for one pair.
+  their own ceilings.
+
+And since everything is element by element, a block of queries is bounded together
+(:meth:`TokenTable.bounds_many`): each array operation's cost is shared by the whole block.
 
 Only the names whose bound reaches the floor are then aligned in full, so screening returns
 exactly what scoring every candidate would (``tests/screening/test_prefilter.py`` checks the

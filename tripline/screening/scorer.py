@@ -144,49 +144,6 @@ class NameScorer:
                 return SKELETON_CROSS_SCRIPT, "same consonants"
         return 0.0, ""
 
-    def upper_bound(self, q: NameForm, c: NameForm) -> float:
-        """A score that :meth:`compare_forms` provably cannot exceed (by more than its rounding).
-
-        Each token counts at its best similarity to any token of the other name (a token that
-        could be part of a joined pair counts as matched exactly); the subset rule and the
-        acronym rule add their own ceilings. Cheaper than the alignment: no sorting, no
-        joined-token normalisation, no explanation objects.
-        """
-        qt, ct = q.tokens, c.tokens
-        if not qt or not ct or q.key == c.key:
-            return 1.0
-        cross = q.latin != c.latin
-        best_q = [0.0] * len(qt)
-        best_c = [0.0] * len(ct)
-        similarity, cache = self.similarity, self._cache
-        for i, a in enumerate(qt):
-            for j, b in enumerate(ct):
-                hit = cache.get((a.text, b.text, cross, a.dotted, b.dotted))
-                sim = (hit or similarity(a, b, cross))[0]
-                if sim > best_q[i]:
-                    best_q[i] = sim
-                if sim > best_c[j]:
-                    best_c[j] = sim
-        for side, other, best_side, best_other in ((qt, ct, best_q, best_c), (ct, qt, best_c, best_q)):
-            if len(side) < 2:
-                continue
-            for i in range(len(side) - 1):
-                size = len(side[i].text) + len(side[i + 1].text)
-                first = side[i].text[0]
-                for j, b in enumerate(other):
-                    if b.text[0] == first and size - 3 <= len(b.text) <= size + 3:
-                        best_side[i] = best_side[i + 1] = best_other[j] = 1.0
-        matched = sum(t.weight * s for t, s in zip(qt, best_q, strict=True))
-        matched += sum(t.weight * s for t, s in zip(ct, best_c, strict=True))
-        bound = min(matched / (q.total_weight + c.total_weight), 1.0)
-        shorter = best_q if len(qt) <= len(ct) else best_c
-        if all(s > 0.0 for s in shorter):
-            bound = max(bound, PERSON_SUBSET_FACTOR if (q.person or c.person) else SUBSET_FACTOR)
-        acronym = self._acronym(q, c)
-        if acronym is not None:
-            bound = max(bound, acronym.score)
-        return bound + 1e-4  # compare_forms rounds to 4 places
-
     def compare_forms(self, q: NameForm, c: NameForm) -> NameScore:
         """Align the tokens of two names and score the alignment."""
         qt, ct = q.tokens, c.tokens
