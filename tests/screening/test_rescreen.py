@@ -121,3 +121,32 @@ def test_cli_screen_decide_and_rescreen(settings: Settings) -> None:
     report = _json(runner.invoke(build_app(), ["rescreen", "--json"], obj=app_ctx).output)
     assert [(c["counterparty"], c["entity_id"]) for c in report["new"]] == [("P-1", "e1")]
     app_ctx.close()
+
+
+def test_cli_screen_file_with_workers(settings: Settings, tmp_path: Path) -> None:
+    """`screen-file --workers 2` forks (250 distinct names is above the parallel minimum) and
+    writes what one process writes."""
+    from typer.testing import CliRunner
+
+    from tripline.cli.context import AppContext
+    from tripline.cli.main import build_app
+
+    app_ctx = AppContext(settings=settings)
+    _load(app_ctx.db(), [("e1", "Organization", "ir", ["Shahid Bakeri Industrial Group", "SBIG"])], day=1)
+    src = tmp_path / "parties.csv"
+    rows = ["Shahid Bakeri Industrial Group"] + [f"Harbour Party {i} Trading" for i in range(249)]
+    src.write_text("name\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"out-{workers}.jsonl"
+        args = ["screen-file", str(src), "--name-column", "name", "--out", str(out), "--workers", workers, "--json"]
+        result = CliRunner().invoke(build_app(), args, obj=app_ctx)
+        assert result.exit_code == 0, result.output
+        assert _json(result.output)["screened"] == 250
+        outputs.append([json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()])
+    assert outputs[0] == outputs[1]
+    assert [m["entity_id"] for m in outputs[0][0]["matches"]] == ["e1"]
+    assert not any(r["matches"] for r in outputs[0][1:])
+    bad = CliRunner().invoke(build_app(), ["screen-file", str(src), "--name-column", "name",
+                                           "--out", str(tmp_path / "x.jsonl"), "--workers", "0"], obj=app_ctx)  # fmt: skip
+    assert bad.exit_code == 2

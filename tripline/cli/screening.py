@@ -110,6 +110,10 @@ def screen_file_command(
     limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = DEFAULT_LIMIT,
     engine: Annotated[str, typer.Option("--engine", help="local or spark")] = "local",
     master: Annotated[str, typer.Option("--master", help="Spark master URL")] = "local[*]",
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Local engine: processes to screen in (default: one per CPU)."),
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Screen every row of a file; bad rows are reported with their line and skipped."""
@@ -131,6 +135,7 @@ def screen_file_command(
             threshold=threshold,
             limit=limit,
             progress=lambda n: progress.advance(task, n),
+            workers=workers,
         )
     if as_json:
         app_ctx.print_json(report.to_dict())
