@@ -147,6 +147,6 @@ def test_cli_screen_file_with_workers(settings: Settings, tmp_path: Path) -> Non
     assert outputs[0] == outputs[1]
     assert [m["entity_id"] for m in outputs[0][0]["matches"]] == ["e1"]
     assert not any(r["matches"] for r in outputs[0][1:])
-    bad = CliRunner().invoke(build_app(), ["screen-file", str(src), "--name-column", "name",
-                                           "--out", str(tmp_path / "x.jsonl"), "--workers", "0"], obj=app_ctx)  # fmt: skip
+    zero = ["screen-file", str(src), "--name-column", "name", "--out", str(tmp_path / "x.jsonl"), "--workers", "0"]
+    bad = CliRunner().invoke(build_app(), zero, obj=app_ctx)
     assert bad.exit_code == 2

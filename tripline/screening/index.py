@@ -16,7 +16,6 @@ the best ``limit`` go on to the scorer.
 from __future__ import annotations
 
 import itertools
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
@@ -27,8 +26,8 @@ import numpy as np
 from tripline.screening.normalize import NameForm, Normaliser, Token
 
 MIN_DELETION_LENGTH = 4
-COMMON_KEY_SHARE = 0.1
-FOUND_CACHE = 200_000  # key groups whose postings lookup is remembered  # keys held by more names than this share are ignored altogether
+COMMON_KEY_SHARE = 0.1  # keys held by more names than this share are ignored altogether
+FOUND_CACHE = 200_000  # key groups whose postings lookup is remembered
 
 
 def deletions(text: str) -> set[str]:
@@ -116,7 +115,8 @@ class NameIndex:
         self.dfs: np.ndarray[Any, np.dtype[np.int64]] = np.zeros(0, dtype=np.int64)
         self.flat: np.ndarray[Any, np.dtype[np.int32]] = np.zeros(0, dtype=np.int32)
         self.df_list: list[int] = []  # `dfs` as Python ints (read key by key)
-        self._found: dict[AbstractSet[str], list[tuple[int, int]]] = {}  # a key group's (df, key number), rarest first
+        # a key group's (df, key number) pairs, rarest first
+        self._found: dict[AbstractSet[str], list[tuple[int, int]]] = {}
         self.size = 0
         self.max_df_share = max_df_share
         self.min_max_df = min_max_df

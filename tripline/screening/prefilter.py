@@ -25,6 +25,7 @@ bound against the full score pair by pair, and the matrix against ``similarity``
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -112,7 +113,7 @@ class _Rows:
             self.text_len,
             self.first,
         ) = cols[:7]
-        self.alpha, self.dotted, self.generic, self.romanised = (cols[7:] != 0)
+        self.alpha, self.dotted, self.generic, self.romanised = cols[7:] != 0
         self.any_dotted = bool(self.dotted.any())
         self.weight = np.array([t.weight for t in tokens], dtype=np.float64)
         self.roms = np.array([t.rom for t in tokens], dtype=object)
@@ -155,7 +156,7 @@ class TokenTable:
             tokens = name.form.tokens
             tok_vid.extend(vid(t) for t in tokens)
             tok_start.append(len(tok_vid))
-            for a, b in zip(tokens, tokens[1:], strict=False):
+            for a, b in itertools.pairwise(tokens):
                 join_vid.append(vid(normaliser.token(a.text + b.text)))
             join_start.append(len(join_vid))
             distinctive = [t for t in tokens if not t.generic]
@@ -264,7 +265,7 @@ class TokenTable:
     def pair_similarities(self, rows: Sequence[Token], vids: IntArray) -> tuple[FloatArray, FloatArray]:
         """``similarity(rows[i], tokens[vids[i]], cross)`` for each i, same script and cross
         script: the rules of :meth:`NameScorer.similarity` in its order, first one wins."""
-        return self._cell_similarities(_Rows(self, rows), np.arange(rows.size, dtype=np.int64), vids)
+        return self._cell_similarities(_Rows(self, rows), np.arange(len(rows), dtype=np.int64), vids)
 
     def _cell_similarities(self, rows: _Rows, cell_row: IntArray, vid: IntArray) -> tuple[FloatArray, FloatArray]:
         sim = np.zeros(len(vid), dtype=np.float64)
@@ -296,12 +297,18 @@ class TokenTable:
         q_rom_len, c_rom_len = rows.rom_len[cell_row], self.rom_len[vid]
         budget = np.searchsorted(BUDGET_STEPS, np.minimum(q_rom_len, c_rom_len), side="right")
         # an edit distance is at least the difference in length: most pairs need no distance
-        near = (np.abs(q_rom_len - c_rom_len) <= budget) | (np.abs(rows.text_len[cell_row] - self.text_len[vid]) <= budget)
+        near = (np.abs(q_rom_len - c_rom_len) <= budget) | (
+            np.abs(rows.text_len[cell_row] - self.text_len[vid]) <= budget
+        )
         typo = np.flatnonzero(open_ & (budget > 0) & near)
         if len(typo):
             q_cells, c_cells = cell_row[typo], vid[typo]
             dist = process.cpdist(
-                rows.roms[q_cells], self.rom_array[c_cells], scorer=OSA.distance, score_cutoff=MAX_TYPO_BUDGET, dtype=np.int64
+                rows.roms[q_cells],
+                self.rom_array[c_cells],
+                scorer=OSA.distance,
+                score_cutoff=MAX_TYPO_BUDGET,
+                dtype=np.int64,
             )
             # the distance of the plain texts differs only where either token's romanisation does
             other = np.flatnonzero(rows.romanised[q_cells] | self.romanised[c_cells])
@@ -385,8 +392,20 @@ class TokenTable:
         best_c = np.zeros(len(c_vid), dtype=np.float64)
         np.maximum.at(best_c, cell_col, sim)
         # two adjacent query tokens written as one candidate token ("fang wei" / "fangwei")
-        self._query_joins(forms, k_per, job_row_start, job_ncols, job_col_start, c_vid, c_name, name_local,
-                          row_pair_start, best_q, best_c, pick)
+        self._query_joins(
+            forms,
+            k_per,
+            job_row_start,
+            job_ncols,
+            job_col_start,
+            c_vid,
+            c_name,
+            name_local,
+            row_pair_start,
+            best_q,
+            best_c,
+            pick,
+        )
         # two adjacent candidate tokens written as one query token
         join_first = self.join_start[names]
         join_lens = self.join_start[names + 1] - join_first
@@ -401,7 +420,8 @@ class TokenTable:
             cell_join = ragged_positions(job_join_start[row_job], job_njoins[row_job])
             cj_vid = j_vid[cell_join]
             plausible = np.flatnonzero(
-                (rows.first[cell_row] == self.first[cj_vid]) & (np.abs(rows.text_len[cell_row] - self.text_len[cj_vid]) <= 3)
+                (rows.first[cell_row] == self.first[cj_vid])
+                & (np.abs(rows.text_len[cell_row] - self.text_len[cj_vid]) <= 3)
             )
             if len(plausible):
                 cell_row, cell_join, cj_vid = cell_row[plausible], cell_join[plausible], cj_vid[plausible]
@@ -471,11 +491,15 @@ class TokenTable:
         p_left = job_row_start[p_job] + np.array([i for _, i in pairs], dtype=np.int64)
         toks = [forms[a].tokens for a, _ in pairs]
         p_first = np.array([ord(t[i].text[0]) for t, (_, i) in zip(toks, pairs, strict=True)], dtype=np.int64)
-        p_len = np.array([len(t[i].text) + len(t[i + 1].text) for t, (_, i) in zip(toks, pairs, strict=True)], dtype=np.int64)
+        p_len = np.array(
+            [len(t[i].text) + len(t[i + 1].text) for t, (_, i) in zip(toks, pairs, strict=True)], dtype=np.int64
+        )
         cell_pair = np.repeat(np.arange(len(pairs), dtype=np.int64), job_ncols[p_job])
         cell_col = ragged_positions(job_col_start[p_job], job_ncols[p_job])
         vid = c_vid[cell_col]
-        keep = np.flatnonzero((p_first[cell_pair] == self.first[vid]) & (np.abs(self.text_len[vid] - p_len[cell_pair]) <= 3))
+        keep = np.flatnonzero(
+            (p_first[cell_pair] == self.first[vid]) & (np.abs(self.text_len[vid] - p_len[cell_pair]) <= 3)
+        )
         if not len(keep):
             return
         cell_pair, cell_col, vid = cell_pair[keep], cell_col[keep], vid[keep]
@@ -503,7 +527,9 @@ class TokenTable:
             sim = ACRONYM if len(word) >= 4 else SHORT_ACRONYM
             acronyms = self.acronyms
             longer = np.flatnonzero(tok_lens > len(qt))
-            found = [i for i, no in zip(longer.tolist(), name_nos[longer].tolist(), strict=True) if word in acronyms[no]]
+            found = [
+                i for i, no in zip(longer.tolist(), name_nos[longer].tolist(), strict=True) if word in acronyms[no]
+            ]
             if found:
                 out = np.zeros(len(name_nos), dtype=np.float64)
                 out[found] = sim

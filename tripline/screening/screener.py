@@ -128,7 +128,10 @@ class Screener:
             self._add(entity)
         self.index.freeze()
         self.table = TokenTable(
-            self.names, self.entities, [_name_factor(n, self.entities[n.entity_no]) for n in self.names], self.normaliser
+            self.names,
+            self.entities,
+            [_name_factor(n, self.entities[n.entity_no]) for n in self.names],
+            self.normaliser,
         )
         self.entity_schema = np.array([self._schema_no(e.schema) for e in self.entities], dtype=np.int64)
         self.build_seconds = time.perf_counter() - started
@@ -234,9 +237,7 @@ class Screener:
         reachable = threshold - COUNTRY_AGREE - BIRTH_AGREE  # adjustments add at most this much
         candidates = self.index.candidates_many([self._key_groups(q) for q in queries], self.candidate_limit)
         prepared = [self._prepare(query, names) for query, names in zip(queries, candidates, strict=True)]
-        jobs: list[BoundJob] = []
-        for _, numbers, forms, _ in prepared:
-            jobs.extend(forms)
+        jobs = [job for _, _, forms, _ in prepared for job in forms]
         bounds = self.table.bounds_many(jobs)
         results: list[ScreeningResult] = []
         done = 0
