@@ -7,15 +7,19 @@ when a list's latest snapshot changes.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import pickle
+import secrets
+import stat
 import threading
+import time
 from pathlib import Path
 
 import structlog
 
-from tripline.errors import NotFoundError
+from tripline.errors import ConfigError, IntegrityError, NotFoundError
 from tripline.lists.store import current_entities, latest_snapshots
 from tripline.screening.decisions import attach_decisions
 from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, ScreeningQuery, ScreeningResult
@@ -26,7 +30,19 @@ from tripline.store.db import Database
 log = structlog.get_logger(__name__)
 
 
-INDEX_FORMAT = 1  # bump when the index layout or the matcher's normalisation changes
+INDEX_FORMAT = 2  # bump when the index layout, the matcher's normalisation or the cache file layout changes
+
+CACHE_KEY_FILE = "cache.key"
+KEY_BYTES = 32
+CACHE_MAGIC = b"TLSCIDX"  # Tripline screening index, followed by one version byte
+CACHE_FILE_VERSION = 1
+CACHE_HEADER = CACHE_MAGIC + bytes([CACHE_FILE_VERSION])
+MAC_BYTES = 32  # HMAC-SHA256
+KEY_WAIT_SECONDS = 1.0  # how long a reader waits for a key another process is still writing
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO planted as the key must not block the open
+_PRIVATE_BITS = 0o077  # any permission for group or others
 
 
 class ScreenerCache:
@@ -34,8 +50,20 @@ class ScreenerCache:
 
     With `directory` (the CLI passes ``VAR_DIR/screening``), a built index is also kept on
     disk as a pickle named after the list snapshots and the matcher's version, so the next
-    process loads it instead of rebuilding. The directory is Tripline's own state: it must
-    not be writable by anyone who should not run code as Tripline (pickles execute on load).
+    process loads it instead of rebuilding.
+
+    Every cache file is signed with HMAC-SHA256 under a per-installation key, ``cache.key``
+    in the same directory (32 random bytes, created on first use with mode 0600; the
+    directory is created with mode 0700). The signature covers the file's header, its name
+    and the whole pickle, and is checked before anything is unpickled: a file that was
+    planted, altered, truncated, renamed or signed under another key is deleted with a
+    warning and the index is rebuilt. A key that is not a regular file owned by Tripline's
+    user, or that group or others may access, is not used: the index is then rebuilt in
+    every process and not cached.
+
+    What this does not guarantee: anyone who can read ``cache.key`` (or write it before
+    Tripline first does) can forge a cache file that runs code as Tripline when loaded. The
+    directory must stay private to Tripline's user.
     """
 
     def __init__(self, directory: Path | None = None) -> None:
@@ -62,27 +90,195 @@ class ScreenerCache:
         digest = hashlib.sha256(json.dumps([INDEX_FORMAT, sorted(snapshots.items())]).encode() + vocab).hexdigest()[:24]
         return self.directory / f"index-{digest}.pickle"
 
+    def _key(self) -> bytes | None:
+        """The cache key, or None (with a warning) when it cannot be used safely."""
+        if self.directory is None:
+            return None
+        try:
+            prepare_cache_directory(self.directory)
+            return cache_key(self.directory)
+        except (ConfigError, OSError) as exc:
+            log.warning(
+                "screening index cache key refused, building without the cache",
+                directory=str(self.directory),
+                error=str(exc),
+            )
+            return None
+
     def _load_or_build(self, db: Database, snapshots: dict[str, int]) -> Screener:
         path = self._path(snapshots)
-        if path is not None and path.is_file():
-            try:
-                with open(path, "rb") as fh:
-                    loaded = pickle.load(fh)
-                if isinstance(loaded, Screener):
-                    log.info("screening index loaded", path=str(path))
-                    return loaded
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
-                log.warning("screening index cache unreadable, rebuilding", path=str(path), error=str(exc))
+        key = self._key() if path is not None else None
+        if path is not None and key is not None:
+            cached = _load_cached(path, key)
+            if cached is not None:
+                return cached
         screener = screener_from_database(db)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            for old in path.parent.glob("index-*.pickle"):
-                old.unlink(missing_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with open(tmp, "wb") as fh:
-                pickle.dump(screener, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+        if path is not None and key is not None:
+            _store(path, key, screener)
         return screener
+
+
+def prepare_cache_directory(directory: Path) -> None:
+    """Create the cache directory with mode 0700 (and tighten it if Tripline owns it and it is looser)."""
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = directory.stat()
+    getuid = getattr(os, "getuid", None)
+    if info.st_mode & _PRIVATE_BITS and (getuid is None or info.st_uid == getuid()):
+        os.chmod(directory, 0o700)
+        log.info("screening index cache directory made private (0700)", directory=str(directory))
+
+
+def cache_key(directory: Path) -> bytes:
+    """The installation's cache key in `directory`, created on first use.
+
+    Raises :class:`ConfigError` when the key file is unsafe to use (not a regular file, owned
+    by another user, accessible to group or others) or does not hold a key.
+    """
+    path = directory / CACHE_KEY_FILE
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | _NOFOLLOW, 0o600)
+    except FileExistsError:
+        return _read_key(path)  # already there, or another process is creating it right now
+    key = secrets.token_bytes(KEY_BYTES)
+    try:
+        try:
+            written = 0
+            while written < KEY_BYTES:
+                written += os.write(fd, key[written:])
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        path.unlink(missing_ok=True)
+        raise
+    log.info("screening index cache key created", path=str(path))
+    return key
+
+
+def _read_key(path: Path) -> bytes:
+    deadline = time.monotonic() + KEY_WAIT_SECONDS
+    while True:
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            raise ConfigError("the screening cache key is a symbolic link", file=path)
+        try:
+            fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK)
+        except OSError as exc:
+            raise ConfigError(f"the screening cache key cannot be opened: {exc.strerror}", file=path) from exc
+        try:
+            info = os.fstat(fd)
+            check_key_file(path, info)
+            data = os.read(fd, KEY_BYTES + 1)
+        finally:
+            os.close(fd)
+        if len(data) == KEY_BYTES:
+            return data
+        if len(data) > KEY_BYTES or time.monotonic() >= deadline:
+            raise ConfigError(
+                f"the screening cache key holds {info.st_size} bytes, not {KEY_BYTES}; delete it to make a new one",
+                file=path,
+            )
+        time.sleep(0.01)  # the process that created it is still writing it
+
+
+def check_key_file(path: Path, info: os.stat_result) -> None:
+    """Raise :class:`ConfigError` unless `info` describes a private regular file of the current user."""
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError("the screening cache key is not a regular file", file=path)
+    getuid = getattr(os, "getuid", None)
+    if getuid is not None and info.st_uid != getuid():
+        raise ConfigError(f"the screening cache key is owned by uid {info.st_uid}, not by Tripline's user", file=path)
+    if info.st_mode & _PRIVATE_BITS:
+        mode = stat.S_IMODE(info.st_mode)
+        raise ConfigError(
+            f"the screening cache key has mode {mode:04o}; it must be 0600 (no group or other access)", file=path
+        )
+
+
+def _mac(key: bytes, name: str, payload: bytes | memoryview) -> bytes:
+    label = name.encode("utf-8")
+    mac = hmac.new(key, CACHE_HEADER + len(label).to_bytes(4, "big") + label, hashlib.sha256)
+    mac.update(payload)
+    return mac.digest()
+
+
+def unseal(key: bytes, name: str, data: bytes) -> memoryview:
+    """The payload of a cache file named `name`; :class:`IntegrityError` unless its MAC verifies under `key`.
+
+    Layout: magic, version byte, HMAC-SHA256 over (magic, version, `name`, payload), payload.
+    """
+    start = len(CACHE_HEADER) + MAC_BYTES
+    if len(data) < start:
+        raise IntegrityError("the screening index cache file is shorter than its header", file=name)
+    if data[: len(CACHE_HEADER)] != CACHE_HEADER:
+        raise IntegrityError("the screening index cache file has no signed-cache header", file=name)
+    view = memoryview(data)
+    payload = view[start:]
+    if not hmac.compare_digest(view[len(CACHE_HEADER) : start], _mac(key, name, payload)):
+        raise IntegrityError("the signature of the screening index cache file does not verify", file=name)
+    return payload
+
+
+def write_signed(path: Path, key: bytes, obj: object) -> None:
+    """Pickle `obj` into `path`, signed under `key`; written to a private temporary file, then renamed."""
+    payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | _NOFOLLOW, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(CACHE_HEADER)
+            fh.write(_mac(key, path.name, payload))
+            fh.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def read_signed(path: Path, key: bytes) -> object:
+    """Unpickle `path` after verifying its signature under `key`; unverified bytes are never unpickled.
+
+    Raises :class:`IntegrityError` when the header or signature is missing or wrong.
+    """
+    payload = unseal(key, path.name, path.read_bytes())
+    return pickle.loads(payload)
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("screening index cache file could not be deleted", path=str(path), error=str(exc))
+
+
+def _load_cached(path: Path, key: bytes) -> Screener | None:
+    try:
+        loaded = read_signed(path, key)
+    except FileNotFoundError:
+        return None
+    except IntegrityError as exc:
+        log.warning("screening index cache file refused, deleting it and rebuilding", path=str(path), error=str(exc))
+        _discard(path)
+        return None
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+        log.warning("screening index cache unreadable, rebuilding", path=str(path), error=str(exc))
+        _discard(path)
+        return None
+    if not isinstance(loaded, Screener):
+        log.warning("screening index cache holds no screener, rebuilding", path=str(path))
+        _discard(path)
+        return None
+    log.info("screening index loaded", path=str(path))
+    return loaded
+
+
+def _store(path: Path, key: bytes, screener: Screener) -> None:
+    try:
+        for old in path.parent.glob("index-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        write_signed(path, key, screener)
+    except OSError as exc:
+        log.warning("screening index cache not written", path=str(path), error=str(exc))
 
 
 def screener_from_database(db: Database, source_ids: list[str] | None = None) -> Screener:
