@@ -84,11 +84,24 @@ def test_screen_many_equals_the_unpruned_path(
 
 
 def test_forked_batch_with_duplicates_equals_the_unpruned_path(
-    screener: Screener, queries: list[ScreeningQuery]
+    screener: Screener, queries: list[ScreeningQuery], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import tripline.screening.screener
+
+    monkeypatch.setattr(tripline.screening.screener, "PARALLEL_MIN", 100)  # fork even for this small batch
+    forked = 0
+    original = tripline.screening.screener._screen_forked
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal forked
+        forked += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(tripline.screening.screener, "_screen_forked", counting)
     batch = queries + queries[:50]  # repeated rows are screened once and answered in place
     expected = [unpruned_screen(screener, q, 0.8).to_dict() for q in batch]
     got = [r.to_dict() for r in screener.screen_many(batch, workers=2)]
     assert got == expected
     rows = list(screen_local(screener, ((str(i), q) for i, q in enumerate(batch)), workers=2, block=300))
     assert rows == [(str(i), r) for i, r in enumerate(expected)]
+    assert forked == 1 + 3  # screen_many once, screen_local once per block of 300 rows (3 blocks)

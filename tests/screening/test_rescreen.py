@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tripline.lists.model import SourceSpec
 from tripline.lists.store import StoredEntity, write_snapshot
 from tripline.screening.counterparties import add_counterparty, list_counterparties, rescreen
@@ -123,9 +125,12 @@ def test_cli_screen_decide_and_rescreen(settings: Settings) -> None:
     app_ctx.close()
 
 
-def test_cli_screen_file_with_workers(settings: Settings, tmp_path: Path) -> None:
-    """`screen-file --workers 2` forks (250 distinct names is above the parallel minimum) and
-    writes what one process writes."""
+def test_cli_screen_file_with_workers(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`screen-file --workers 2` forks (250 distinct names, above the parallel minimum set
+    here) and writes what one process writes."""
+    import tripline.screening.screener
+
+    monkeypatch.setattr(tripline.screening.screener, "PARALLEL_MIN", 100)
     from typer.testing import CliRunner
 
     from tripline.cli.context import AppContext
