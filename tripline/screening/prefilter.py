@@ -61,7 +61,7 @@ BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 MAX_TYPO_BUDGET = 3  # scorer.typo_budget for the longest tokens
 BUDGET_STEPS = np.array([4, 8, 12])  # scorer.typo_budget: one more edit allowed from each length on
 ROW_CACHE_SIZE = 100_000
-ROW_FIELDS = 11  # see TokenTable.row_info
+ROW_FIELDS = 14  # see TokenTable.row_info
 ROUNDING = 1e-4  # compare_forms rounds its score to 4 places
 _ABSENT = -2  # a query-side id not in the table: never equal to a table id (>= 0) or to -1
 
@@ -112,8 +112,11 @@ class _Rows:
             self.rom_len,
             self.text_len,
             self.first,
-        ) = cols[:7]
-        self.alpha, self.dotted, self.generic, self.romanised = cols[7:] != 0
+            self.rom_first,
+            self.rom_last,
+            self.text_last,
+        ) = cols[:10]
+        self.alpha, self.dotted, self.generic, self.romanised = cols[10:] != 0
         self.any_dotted = bool(self.dotted.any())
         self.weight = np.array([t.weight for t in tokens], dtype=np.float64)
         self.roms = np.array([t.rom for t in tokens], dtype=object)
@@ -186,6 +189,9 @@ class TokenTable:
         self.text_len = np.array([len(t.text) for t in self.tokens], dtype=np.int64)
         self.rom_len = np.array([len(t.rom) for t in self.tokens], dtype=np.int64)
         self.first = np.array([ord(t.text[0]) for t in self.tokens], dtype=np.int64)
+        self.text_last = np.array([ord(t.text[-1]) for t in self.tokens], dtype=np.int64)
+        self.rom_first = np.array([ord(t.rom[0]) if t.rom else -1 for t in self.tokens], dtype=np.int64)
+        self.rom_last = np.array([ord(t.rom[-1]) if t.rom else -1 for t in self.tokens], dtype=np.int64)
         self.weight = np.array([t.weight for t in self.tokens], dtype=np.float64)
         self.text_ids, self.rom_ids, self.skel_ids, self.cons_ids = texts.ids, roms.ids, skels.ids, conss.ids
         self.tok_vid = np.array(tok_vid, dtype=np.int64)
@@ -250,6 +256,9 @@ class TokenTable:
                     len(tok.rom),
                     len(tok.text),
                     ord(tok.text[0]),
+                    ord(tok.rom[0]) if tok.rom else -1,
+                    ord(tok.rom[-1]) if tok.rom else -1,
+                    ord(tok.text[-1]),
                     tok.text.isalpha(),
                     tok.dotted,
                     tok.generic,
@@ -302,22 +311,45 @@ class TokenTable:
         )
         typo = np.flatnonzero(open_ & (budget > 0) & near)
         if len(typo):
-            q_cells, c_cells = cell_row[typo], vid[typo]
-            dist = process.cpdist(
-                rows.roms[q_cells],
-                self.rom_array[c_cells],
-                scorer=OSA.distance,
-                score_cutoff=MAX_TYPO_BUDGET,
-                dtype=np.int64,
+            # an edit distance is at least the difference in length, and one edit leaves the
+            # first or the last letter of a word of three letters or more in place
+            q_cells, c_cells, limit = cell_row[typo], vid[typo], budget[typo]
+            one = limit == 1
+            dist = np.full(len(typo), MAX_TYPO_BUDGET + 1, dtype=np.int64)
+            near = (np.abs(q_rom_len[typo] - c_rom_len[typo]) <= limit) & (
+                ~one
+                | (rows.rom_first[q_cells] == self.rom_first[c_cells])
+                | (rows.rom_last[q_cells] == self.rom_last[c_cells])
             )
+            cells = np.flatnonzero(near)
+            if len(cells):
+                dist[cells] = process.cpdist(
+                    rows.roms[q_cells[cells]],
+                    self.rom_array[c_cells[cells]],
+                    scorer=OSA.distance,
+                    score_cutoff=MAX_TYPO_BUDGET,
+                    dtype=np.int64,
+                )
             # the distance of the plain texts differs only where either token's romanisation does
-            other = np.flatnonzero(rows.romanised[q_cells] | self.romanised[c_cells])
-            if len(other):
-                dist[other] = np.minimum(
-                    dist[other],
+            q_len, c_len = rows.text_len[q_cells], self.text_len[c_cells]
+            near = (
+                (rows.romanised[q_cells] | self.romanised[c_cells])
+                & (np.abs(q_len - c_len) <= limit)
+                & (
+                    ~one
+                    | (q_len < 3)
+                    | (c_len < 3)
+                    | (rows.first[q_cells] == self.first[c_cells])
+                    | (rows.text_last[q_cells] == self.text_last[c_cells])
+                )
+            )
+            cells = np.flatnonzero(near)
+            if len(cells):
+                dist[cells] = np.minimum(
+                    dist[cells],
                     process.cpdist(
-                        rows.texts[q_cells[other]],
-                        self.text_array[c_cells[other]],
+                        rows.texts[q_cells[cells]],
+                        self.text_array[c_cells[cells]],
                         scorer=OSA.distance,
                         score_cutoff=MAX_TYPO_BUDGET,
                         dtype=np.int64,
