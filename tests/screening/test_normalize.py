@@ -22,6 +22,15 @@ def test_legal_forms_in_many_languages_are_removed(normaliser: Normaliser) -> No
     assert normaliser.form("ООО «Ромашка»").key == "romashka"
 
 
+def test_an_org_type_abbreviation_that_is_the_name_is_kept(normaliser: Normaliser) -> None:
+    """rigour's table takes "STG" (a Dutch foundation); in "STG Group" it is the name itself
+    (the OFAC alias of Stroytransgaz Group), since nothing distinctive would be left."""
+    assert [t.text for t in normaliser.form("STG Group").tokens] == ["stg", "group"]
+    assert [t.text for t in normaliser.form("Rosneft OAO").tokens] == ["rosneft"]
+    assert [t.text for t in normaliser.form("Acme Trading Co., Ltd.").tokens] == ["acme", "trading"]
+    assert [t.text for t in normaliser.form("SA Group").tokens] == ["group"]  # the vocabulary's own legal form
+
+
 def test_only_legal_forms_leaves_nothing(normaliser: Normaliser) -> None:
     for name in ("LLC", "Co., Ltd.", "有限公司", "CORP", "the"):
         form = normaliser.form(name)

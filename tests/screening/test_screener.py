@@ -133,3 +133,20 @@ def test_screener_pickles_for_spark(small: Screener) -> None:
     clone = pickle.loads(pickle.dumps(small))
     query = ScreeningQuery.build("SBIG", country="ir")
     assert clone.screen(query).to_dict() == small.screen(query).to_dict()
+
+
+def test_query_whose_distinctive_word_finds_nothing_falls_back_to_generic_words() -> None:
+    screener = Screener(
+        [
+            ListedEntity("e1", "t", "1", "Organization", "Stroytransgaz Group", {"name": ["Stroytransgaz Group"]}, 1),
+            ListedEntity("e2", "t", "2", "Organization", "Kalashnikov Concern", {"name": ["Kalashnikov Concern"]}, 1),
+        ]
+    )
+    query = ScreeningQuery.build("STG Group")
+    assert [screener.names[n].text for n in screener.candidates(query)] == ["Stroytransgaz Group"]
+    assert screener.screen(query, threshold=0.8).matches == ()
+    low = screener.screen(query, threshold=0.1).matches
+    assert [m.entity_id for m in low] == ["e1"] and low[0].score <= 0.5
+    assert "'group' exact; not in list name: stg" in low[0].explanation[0]
+    # a query whose distinctive word is found does not fall back
+    assert screener.candidates(ScreeningQuery.build("Kalashnikov Group")) == [1]

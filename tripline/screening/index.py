@@ -53,6 +53,7 @@ def key_groups(
     normaliser: Normaliser,
     *,
     query: bool = False,
+    generic: bool = False,
     cache: dict[Token | str, frozenset[str]] | None = None,
 ) -> list[AbstractSet[str]]:
     """The blocking keys of one name, one group per token (and per joined pair, acronym).
@@ -60,12 +61,13 @@ def key_groups(
     A name is ranked by the best key it shares in each group, so a token that matches
     exactly (and so shares all its deletion variants) counts once, not ten times. A query
     skips the keys of its generic words when it has a distinctive one: generic words cannot
-    make a match on their own, so they only crowd the ranking. `cache` keeps the keys of
+    make a match on their own, so they only crowd the ranking (`generic` keeps them: the
+    fallback for a query whose distinctive words find nothing). `cache` keeps the keys of
     tokens and joined pairs between calls (queries share most of their words).
     """
     groups: list[AbstractSet[str]] = []
     tokens = form.tokens
-    skip_generic = query and any(not t.generic for t in tokens)
+    skip_generic = query and not generic and any(not t.generic for t in tokens)
     for tok in tokens:
         if skip_generic and tok.generic:
             continue

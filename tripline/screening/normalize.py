@@ -129,13 +129,19 @@ class Normaliser:
                 if native in text:
                     removed.append(native)
                     text = text.replace(native, " ")
+        words = None
+        if not person:
             stripped = remove_org_types(text, replacement=" ")
-            if stripped.split() != text.split():
-                removed.append("org-type")
-            text = stripped if stripped.strip() else text
-        ascii_name = self.ascii(text)
-        dotted = {m.group(1) for m in _DOTTED.finditer(ascii_name)} if "." in ascii_name else set()
-        kept = join_initials([t for t in tokenize_name(ascii_name) if t.isascii() and t.isalnum()])
+            if stripped.split() != text.split() and stripped.strip():
+                # keep the words rigour's wider table took when nothing distinctive is left
+                # without them ("STG Group": "stg" abbreviates a Dutch foundation, and is the name)
+                words = self._words(stripped)
+                if any(t not in vocab.legal_forms and not self.token(t).generic for t in words[2]):
+                    removed.append("org-type")
+                    text = stripped
+                else:
+                    words = None
+        ascii_name, dotted, kept = words or self._words(text)
         all_source = ascii_name if original == text else self.ascii(original)
         all_tokens = [t for t in tokenize_name(all_source) if t.isascii() and t.isalnum()]
         if not person:
@@ -154,6 +160,13 @@ class Normaliser:
             acronyms=_acronyms(all_tokens, kept) if len(kept) >= 2 or len(all_tokens) >= 3 else frozenset(),
             person=person,
         )
+
+    def _words(self, text: str) -> tuple[str, set[str], list[str]]:
+        """ASCII text, the words written with a trailing period, and the words (runs of
+        initials joined)."""
+        ascii_name = self.ascii(text)
+        dotted = {m.group(1) for m in _DOTTED.finditer(ascii_name)} if "." in ascii_name else set()
+        return ascii_name, dotted, join_initials([t for t in tokenize_name(ascii_name) if t.isascii() and t.isalnum()])
 
     def ascii(self, text: str) -> str:
         """Lower-case ASCII transliteration, word by word with a cache (list names repeat words)."""

@@ -7,10 +7,11 @@ similarity to any token of the other name. :class:`TokenTable` holds every token
 indexed names as arrays (ids of its text, romanisation, skeleton and consonants; lengths,
 weights), so that for one query
 
-* the similarity of each query token (and each joined pair of query tokens) to each distinct
+* the similarity of each query token (and each joined pair of query tokens) to each
   candidate token (and joined candidate pair) follows the rules of
-  :meth:`NameScorer.similarity` in order, as whole-matrix operations, with RapidFuzz's
-  ``cdist`` computing the edit distances in compiled code;
+  :meth:`NameScorer.similarity` in order, as element-by-element array operations over all
+  (query token, candidate token) cells, with RapidFuzz's ``cpdist`` computing in compiled
+  code the edit distances that lengths and end letters do not already rule out;
 * the best similarity of every token on either side gives the coverage bound, and the
   subset rule, the cap on names matched only by generic words and the acronym rule add
   their own ceilings.

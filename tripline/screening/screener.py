@@ -211,16 +211,33 @@ class Screener:
 
     def candidates(self, query: ScreeningQuery) -> list[int]:
         """Name numbers that reach the scorer (exposed to measure retrieval recall)."""
-        return self.index.candidates(self._key_groups(query), self.candidate_limit)
+        return self._candidates([query])[0]
 
-    def _key_groups(self, query: ScreeningQuery) -> list[AbstractSet[str]]:
+    def _candidates(self, queries: Sequence[ScreeningQuery]) -> list[list[int]]:
+        """Candidates of each query. A query whose distinctive words find nothing is tried
+        again with its generic words too ("STG Group" when only "Stroytransgaz Group" is
+        listed): the scorer caps such a match, and shows it below that cap, explained."""
+        found = self.index.candidates_many([self._key_groups(q) for q in queries], self.candidate_limit)
+        again = [i for i, names in enumerate(found) if not names and self._has_generic(queries[i])]
+        if again:
+            retried = self.index.candidates_many(
+                [self._key_groups(queries[i], generic=True) for i in again], self.candidate_limit
+            )
+            for i, names in zip(again, retried, strict=True):
+                found[i] = names
+        return found
+
+    def _has_generic(self, query: ScreeningQuery) -> bool:
+        return any(t.generic for form in self.query_forms(query) for t in form.tokens)
+
+    def _key_groups(self, query: ScreeningQuery, *, generic: bool = False) -> list[AbstractSet[str]]:
         org, person = self.query_forms(query)
         cache = self._token_keys
         if len(cache) >= TOKEN_KEY_CACHE:
             cache.clear()
-        groups = key_groups(org, self.normaliser, query=True, cache=cache)
+        groups = key_groups(org, self.normaliser, query=True, generic=generic, cache=cache)
         if person.key != org.key:
-            groups += key_groups(person, self.normaliser, query=True, cache=cache)
+            groups += key_groups(person, self.normaliser, query=True, generic=generic, cache=cache)
         return groups
 
     def screen(
@@ -235,7 +252,7 @@ class Screener:
         """`screen` for each of `queries`, with the bounds of all their candidates computed
         together (:meth:`TokenTable.bounds_many`): the same results, a fraction of the cost."""
         reachable = threshold - COUNTRY_AGREE - BIRTH_AGREE  # adjustments add at most this much
-        candidates = self.index.candidates_many([self._key_groups(q) for q in queries], self.candidate_limit)
+        candidates = self._candidates(queries)
         prepared = [self._prepare(query, names) for query, names in zip(queries, candidates, strict=True)]
         jobs = [job for _, _, forms, _ in prepared for job in forms]
         bounds = self.table.bounds_many(jobs)
