@@ -10,6 +10,7 @@ list version) and share it; `screen` is safe to call from several threads.
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing
 import re
 import time
@@ -31,6 +32,8 @@ from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Match, S
 from tripline.screening.scorer import NameScore, NameScorer
 
 log = structlog.get_logger(__name__)
+
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
 
 NAME_PROPS = (("name", "name"), ("alias", "alias"), ("previousName", "previous name"), ("abbreviation", "alias"))
 WEAK_PROPS = (("weakAlias", "weak alias"),)
@@ -252,57 +255,88 @@ class Screener:
         """`screen` for each of `queries`, with the bounds of all their candidates computed
         together (:meth:`TokenTable.bounds_many`): the same results, a fraction of the cost."""
         reachable = threshold - COUNTRY_AGREE - BIRTH_AGREE  # adjustments add at most this much
-        candidates = self._candidates(queries)
-        prepared = [self._prepare(query, names) for query, names in zip(queries, candidates, strict=True)]
-        jobs = [job for _, _, forms, _ in prepared for job in forms]
-        bounds = self.table.bounds_many(jobs)
+        numbers, owner = self._block_candidates(queries)
+        starts = np.searchsorted(owner, np.arange(len(queries) + 1)).tolist()
+        jobs, positions = self._bound_jobs(queries, numbers, starts)
+        upper = np.empty(len(numbers), dtype=np.float64)
+        for where, bound in zip(positions, self.table.bounds_many(jobs), strict=True):
+            upper[where] = bound
+        reach = upper >= reachable
+        id_hits = [self._identifier_hits(q) for q in queries]
+        for i, hits in enumerate(id_hits):
+            if hits:  # an entity found by identifier has its names scored whatever their bound
+                span = range(starts[i], starts[i + 1])
+                reach[span] |= np.array([self.names[n].entity_no in hits for n in numbers[span].tolist()], dtype=bool)
+        kept = np.flatnonzero(reach)
+        kept_numbers, kept_upper = numbers[kept].tolist(), upper[kept].tolist()
+        cuts = np.searchsorted(kept, starts).tolist()
         results: list[ScreeningResult] = []
-        done = 0
-        for query, (id_hits, numbers, forms, masks) in zip(queries, prepared, strict=True):
-            upper = np.empty(len(numbers), dtype=np.float64)
-            for mask, bound in zip(masks, bounds[done : done + len(forms)], strict=True):
-                upper[mask] = bound
-            done += len(forms)
-            reach = upper >= reachable
-            if id_hits:
-                reach |= np.array([self.names[i].entity_no in id_hits for i in numbers.tolist()], dtype=bool)
-            best = self._best_names(query, numbers[reach].tolist(), upper[reach].tolist())
+        for i, query in enumerate(queries):
+            lo, hi = cuts[i], cuts[i + 1]
+            best = self._best_names(query, kept_numbers[lo:hi], kept_upper[lo:hi])
+            hits = id_hits[i]
             matches: list[Match] = []
-            for entity_no in set(best) | set(id_hits):
-                if entity_no not in id_hits and best[entity_no][0] < reachable:
+            for entity_no in set(best) | set(hits):
+                if entity_no not in hits and best[entity_no][0] < reachable:
                     continue
-                match = self._finish(query, entity_no, best.get(entity_no), id_hits.get(entity_no))
+                match = self._finish(query, entity_no, best.get(entity_no), hits.get(entity_no))
                 if match is not None and match.score >= threshold:
                     matches.append(match)
             matches.sort(key=lambda m: (-m.score, m.caption, m.entity_id))
             results.append(ScreeningResult(query=query, matches=tuple(matches[:limit]), threshold=threshold))
         return results
 
-    def _prepare(
-        self, query: ScreeningQuery, candidates: list[int]
-    ) -> tuple[dict[int, tuple[str, str]], np.ndarray[Any, np.dtype[np.int64]], list[BoundJob], list[Any]]:
-        """Identifier hits, candidate names (schema-filtered), and the bound jobs that cover
-        them (with the mask of the candidates each job covers)."""
-        id_hits = self._identifier_hits(query)
-        numbers = np.array(candidates, dtype=np.int64)
-        if query.schema and len(numbers):
-            allowed = np.array([schemata_match(query.schema, s) for s in self.schemas], dtype=bool)
-            numbers = numbers[allowed[self.entity_schema[self.table.name_entity[numbers]]]]
-        org, person = self.query_forms(query)
+    def _block_candidates(self, queries: Sequence[ScreeningQuery]) -> tuple[IntArray, IntArray]:
+        """Every query's candidate names (schema-filtered), flat, and the query of each."""
+        candidates = self._candidates(queries)
+        counts = [len(c) for c in candidates]
+        numbers = np.fromiter(itertools.chain.from_iterable(candidates), dtype=np.int64, count=sum(counts))
+        owner = np.repeat(np.arange(len(queries), dtype=np.int64), counts)
+        with_schema = [i for i, q in enumerate(queries) if q.schema]
+        if with_schema and len(numbers):
+            keep = np.ones(len(numbers), dtype=bool)
+            schema_of = self.entity_schema[self.table.name_entity[numbers]]
+            for i in with_schema:
+                schema = queries[i].schema
+                assert schema is not None
+                allowed = np.array([schemata_match(schema, s) for s in self.schemas], dtype=bool)
+                mine = owner == i
+                keep[mine] = allowed[schema_of[mine]]
+            numbers, owner = numbers[keep], owner[keep]
+        return numbers, owner
+
+    def _bound_jobs(
+        self, queries: Sequence[ScreeningQuery], numbers: IntArray, starts: list[int]
+    ) -> tuple[list[BoundJob], list[slice | IntArray]]:
+        """The bound jobs for a block's candidates (`numbers`, query i's at
+        ``starts[i]:starts[i + 1]``) and the positions each job's bounds go to: a person's names
+        are bounded with the query's person form, an organisation's with its organisation form
+        (one job when the two forms differ only in that flag)."""
         is_person = self.table.name_entity_person[numbers]
-        everything = np.ones(len(numbers), dtype=bool)
-        if not is_person.any():
-            return id_hits, numbers, [BoundJob(org, numbers)], [everything]
-        if is_person.all():
-            return id_hits, numbers, [BoundJob(person, numbers)], [everything]
-        if (org.tokens, org.latin, org.acronyms) == (person.tokens, person.latin, person.acronyms):
-            return id_hits, numbers, [BoundJob(org, numbers, q_person=is_person)], [everything]  # one job, both forms
-        return (
-            id_hits,
-            numbers,
-            [BoundJob(org, numbers[~is_person]), BoundJob(person, numbers[is_person])],
-            [~is_person, is_person],
-        )
+        running = np.concatenate(([0], np.cumsum(is_person)))
+        persons = (running[starts[1:]] - running[starts[:-1]]).tolist()
+        jobs: list[BoundJob] = []
+        positions: list[slice | IntArray] = []
+        for i, query in enumerate(queries):
+            lo, hi = starts[i], starts[i + 1]
+            if lo == hi:
+                continue
+            org, person = self.query_forms(query)
+            span: slice | IntArray = slice(lo, hi)
+            if persons[i] == 0:
+                jobs.append(BoundJob(org, numbers[span]))
+            elif persons[i] == hi - lo:
+                jobs.append(BoundJob(person, numbers[span]))
+            elif (org.tokens, org.latin, org.acronyms) == (person.tokens, person.latin, person.acronyms):
+                jobs.append(BoundJob(org, numbers[span], q_person=is_person[span]))  # one job, both forms
+            else:
+                mask = is_person[span]
+                orgs, people = lo + np.flatnonzero(~mask), lo + np.flatnonzero(mask)
+                jobs += [BoundJob(org, numbers[orgs]), BoundJob(person, numbers[people])]
+                positions.append(orgs)
+                span = people
+            positions.append(span)
+        return jobs, positions
 
     def _best_names(
         self, query: ScreeningQuery, name_numbers: Iterable[int], bounds: Sequence[float] | None = None
