@@ -103,8 +103,13 @@ class _Rows:
     def __init__(self, table: TokenTable, tokens: Sequence[Token]) -> None:
         self.tokens = tokens
         self.size = len(tokens)
-        info = [table.row_info(t) for t in tokens]
-        cols = np.array([r[0] for r in info], dtype=np.int64).reshape(len(tokens), ROW_FIELDS).T
+        # a token the table holds has its fields there already; only new tokens are computed
+        vids = np.fromiter((table.vocab.get(t, -1) for t in tokens), dtype=np.int64, count=len(tokens))
+        fields = table.fields[vids]
+        new = np.flatnonzero(vids < 0).tolist()
+        if new:
+            fields[new] = np.array([table.row_info(tokens[i]) for i in new], dtype=np.int64)
+        cols = fields.T
         (
             self.text_id,
             self.rom_id,
@@ -123,8 +128,12 @@ class _Rows:
         self.roms = np.array([t.rom for t in tokens], dtype=object)
         self.texts = np.array([t.text for t in tokens], dtype=object)
         n_text = len(table.text_ids)
-        self.abbreviations = np.array([r * n_text + a for r, row in enumerate(info) for a in row[1]], dtype=np.int64)
-        self.has_abbreviation = np.array([bool(row[1]) for row in info], dtype=bool)
+        abbreviated = [
+            (r, table.abbreviation_ids(t.text)) for r, t in enumerate(tokens) if t.text in table.abbreviations
+        ]
+        self.abbreviations = np.array([r * n_text + a for r, ids in abbreviated for a in ids], dtype=np.int64)
+        self.has_abbreviation = np.zeros(len(tokens), dtype=bool)
+        self.has_abbreviation[[r for r, ids in abbreviated if ids]] = True
 
 
 class TokenTable:
@@ -138,7 +147,8 @@ class TokenTable:
         normaliser: Normaliser,
     ) -> None:
         self.normaliser = normaliser
-        self._rows: dict[Token, tuple[tuple[int, ...], frozenset[int]]] = {}
+        self._rows: dict[Token, tuple[int, ...]] = {}
+        self._abbreviation_ids: dict[str, frozenset[int]] = {}
         self._joined: dict[str, Token] = {}
         vocab: dict[Token, int] = {}
         texts, roms, skels, conss = _Ids(), _Ids(), _Ids(), _Ids()
@@ -173,6 +183,7 @@ class TokenTable:
                 acro_tid.append(-1)
                 acro_len.append(0)
         self.tokens: list[Token] = list(vocab)
+        self.vocab = vocab
         self.texts = [t.text for t in self.tokens]
         self.text_array = np.array(self.texts, dtype=object)
         self.rom_array = np.array([t.rom for t in self.tokens], dtype=object)
@@ -219,6 +230,9 @@ class TokenTable:
             text: frozenset(set(abbreviations.get(text, ())) | reverse.get(text, set()))
             for text in set(abbreviations) | set(reverse)
         }
+        self.fields = np.array([self._fields(t) for t in self.tokens], dtype=np.int64).reshape(
+            len(self.tokens), ROW_FIELDS
+        )
 
     # -- token similarity ---------------------------------------------------------------------
 
@@ -226,6 +240,7 @@ class TokenTable:
         state = self.__dict__.copy()
         state["_rows"] = {}
         state["_joined"] = {}
+        state["_abbreviation_ids"] = {}
         return state
 
     def joined_token(self, a: Token, b: Token) -> Token:
@@ -241,35 +256,44 @@ class TokenTable:
             self._joined[text] = found
         return found
 
-    def row_info(self, tok: Token) -> tuple[tuple[int, ...], frozenset[int]]:
-        """A query token's ids in this table (-2 where the table has no such value), its
-        lengths, first letter and flags (see :class:`_Rows`), and its abbreviations' text ids."""
+    def row_info(self, tok: Token) -> tuple[int, ...]:
+        """A token's ids in this table (-2 where the table has no such value, or where the
+        skeleton or consonants are too short to compare), its lengths, letters and flags: the
+        columns of :attr:`fields` (see :class:`_Rows`)."""
         found = self._rows.get(tok)
         if found is None:
-            cons = consonants(tok.rom)
-            abbr = self.abbreviations.get(tok.text, frozenset())
-            found = (
-                (
-                    self.text_ids.get(tok.text, _ABSENT),
-                    self.rom_ids.get(tok.rom, _ABSENT),
-                    self.skel_ids.get(tok.skeleton, _ABSENT) if len(tok.skeleton) >= 3 else _ABSENT,
-                    self.cons_ids.get(cons, _ABSENT) if len(cons) >= 2 else _ABSENT,
-                    len(tok.rom),
-                    len(tok.text),
-                    ord(tok.text[0]),
-                    ord(tok.rom[0]) if tok.rom else -1,
-                    ord(tok.rom[-1]) if tok.rom else -1,
-                    ord(tok.text[-1]),
-                    tok.text.isalpha(),
-                    tok.dotted,
-                    tok.generic,
-                    tok.rom != tok.text,
-                ),
-                frozenset(self.text_ids[a] for a in abbr if a in self.text_ids),
-            )
+            found = self._fields(tok)
             if len(self._rows) >= ROW_CACHE_SIZE:
                 self._rows.clear()
             self._rows[tok] = found
+        return found
+
+    def _fields(self, tok: Token) -> tuple[int, ...]:
+        cons = consonants(tok.rom)
+        return (
+            self.text_ids.get(tok.text, _ABSENT),
+            self.rom_ids.get(tok.rom, _ABSENT),
+            self.skel_ids.get(tok.skeleton, _ABSENT) if len(tok.skeleton) >= 3 else _ABSENT,
+            self.cons_ids.get(cons, _ABSENT) if len(cons) >= 2 else _ABSENT,
+            len(tok.rom),
+            len(tok.text),
+            ord(tok.text[0]),
+            ord(tok.rom[0]) if tok.rom else -1,
+            ord(tok.rom[-1]) if tok.rom else -1,
+            ord(tok.text[-1]),
+            tok.text.isalpha(),
+            tok.dotted,
+            tok.generic,
+            tok.rom != tok.text,
+        )
+
+    def abbreviation_ids(self, text: str) -> frozenset[int]:
+        """Text ids of the known expansions and abbreviations of `text`."""
+        found = self._abbreviation_ids.get(text)
+        if found is None:
+            found = self._abbreviation_ids[text] = frozenset(
+                self.text_ids[a] for a in self.abbreviations.get(text, ()) if a in self.text_ids
+            )
         return found
 
     def pair_similarities(self, rows: Sequence[Token], vids: IntArray) -> tuple[FloatArray, FloatArray]:
