@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import gzip
 import importlib.util
 import os
@@ -27,6 +28,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -185,7 +187,7 @@ def _unpruned(screener: Screener, query: ScreeningQuery) -> int:
     return sum(1 for score, _, _ in best.values() if score >= TRIPLINE_THRESHOLD - 0.1)
 
 
-def speed(screener: Screener, cases: list[Case], blob: bytes, people: int) -> None:
+def latency(screener: Screener, cases: list[Case]) -> None:
     for case in cases[:50]:
         screener.screen(case.query)  # warm the caches
     wall, cpu = [], []
@@ -201,6 +203,24 @@ def speed(screener: Screener, cases: list[Case], blob: bytes, people: int) -> No
     print(f"wall ms: p50 {statistics.median(wall):.2f}  p95 {wall[int(n * 0.95) - 1]:.2f}")
     print(f"cpu  ms: p50 {statistics.median(cpu):.2f}  p95 {cpu[int(n * 0.95) - 1]:.2f}")
 
+
+def _each_unpruned(screener: Screener, queries: list[ScreeningQuery], _workers: int) -> None:
+    for q in queries:
+        _unpruned(screener, q)
+
+
+def _each_screened(screener: Screener, queries: list[ScreeningQuery], _workers: int) -> None:
+    for q in queries:
+        screener.screen(q)
+
+
+def _screened_many(screener: Screener, queries: list[ScreeningQuery], workers: int) -> None:
+    screener.screen_many(queries, workers=workers)
+
+
+def throughput(blob: bytes, cases: list[Case], people: int) -> None:
+    """Names per second on distinct names; each run on a freshly unpickled index, alone in
+    memory as in a `screen-file` process (the previous one freed first)."""
     companies = company_names()
     persons = person_names(people)
     workloads = {
@@ -212,24 +232,23 @@ def speed(screener: Screener, cases: list[Case], blob: bytes, people: int) -> No
     workloads[f"all {len(mixed):,} together"] = mixed
     print("\n## batch throughput, distinct names, each run on a freshly loaded index (names/s wall)")
     print(f"{'workload':45} {'baseline 1 proc':>16} {'screen() 1 proc':>16} {'1 worker':>9} {'2 workers':>10}")
+
+    def timed(
+        run: Callable[[Screener, list[ScreeningQuery], int], object], queries: list[ScreeningQuery], w: int
+    ) -> float:
+        fresh = _fresh(blob)
+        t = time.perf_counter()
+        run(fresh, queries, w)
+        rate = len(queries) / (time.perf_counter() - t)
+        del fresh
+        gc.collect()
+        return rate
+
     for label, queries in workloads.items():
         sample = queries[:1500]
-        fresh = _fresh(blob)
-        t = time.perf_counter()
-        for q in sample:
-            _unpruned(fresh, q)
-        baseline = len(sample) / (time.perf_counter() - t)
-        fresh = _fresh(blob)
-        t = time.perf_counter()
-        for q in sample:
-            fresh.screen(q)
-        single = len(sample) / (time.perf_counter() - t)
-        rates = []
-        for workers in (1, 2):
-            fresh = _fresh(blob)
-            t = time.perf_counter()
-            fresh.screen_many(queries, workers=workers)
-            rates.append(len(queries) / (time.perf_counter() - t))
+        baseline = timed(_each_unpruned, sample, 1)
+        single = timed(_each_screened, sample, 1)
+        rates = [timed(_screened_many, queries, workers) for workers in (1, 2)]
         print(f"{label:45} {baseline:16.0f} {single:16.0f} {rates[0]:9.0f} {rates[1]:10.0f}")
     print("(baseline and screen() on the first 1,500 names of each workload; screen_many on all)")
 
@@ -263,7 +282,10 @@ def main() -> None:
         f"pickled {len(blob) / 2**20:.0f} MiB; load average {os.getloadavg()[0]:.1f}"
     )
     retrieval_and_screening(screener, cases)
-    speed(screener, cases, blob, args.people)
+    latency(screener, cases)
+    del screener
+    gc.collect()
+    throughput(blob, cases, args.people)
 
 
 if __name__ == "__main__":
