@@ -239,12 +239,8 @@ class Screener:
         if len(cache) >= TOKEN_KEY_CACHE:
             cache.clear()
         groups = key_groups(org, self.normaliser, query=True, generic=generic, cache=cache)
-        if person.key != org.key:  # the words only the person form keeps ("ltd" in "Acme Ltd")
-            groups += [
-                g
-                for g in key_groups(person, self.normaliser, query=True, generic=generic, cache=cache)
-                if g not in groups
-            ]
+        if person.key != org.key:
+            groups += key_groups(person, self.normaliser, query=True, generic=generic, cache=cache)
         return groups
 
     def screen(
