@@ -245,8 +245,9 @@ class NameIndex:
         if not len(scores):
             return [[] for _ in queries]
         hit_query, hit_name = hit_owner // total, hit_owner % total
-        # per query: best score first, then name number; the best `limit` and their ties
-        order = np.lexsort((hit_name, -scores, hit_query))
+        # per query: best score first, then name number (already in name order: the sort is
+        # stable); the best `limit` and their ties
+        order = np.lexsort((-scores, hit_query))
         hit_query, hit_name, scores = hit_query[order], hit_name[order], scores[order]
         per_query = np.bincount(hit_query, minlength=len(queries))
         first_of = np.cumsum(per_query) - per_query
