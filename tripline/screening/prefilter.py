@@ -97,18 +97,11 @@ class BoundJob:
     q_person: BoolArray | None = None
 
 
-class _Rows:
-    """Query-side tokens as arrays of their ids in a :class:`TokenTable`."""
+class _Columns:
+    """Tokens as columns: ids in a :class:`TokenTable` (see :meth:`TokenTable.row_info`),
+    lengths, first and last letters, flags."""
 
-    def __init__(self, table: TokenTable, tokens: Sequence[Token]) -> None:
-        self.tokens = tokens
-        self.size = len(tokens)
-        # a token the table holds has its fields there already; only new tokens are computed
-        vids = np.fromiter((table.vocab.get(t, -1) for t in tokens), dtype=np.int64, count=len(tokens))
-        fields = table.fields[vids]
-        new = np.flatnonzero(vids < 0).tolist()
-        if new:
-            fields[new] = np.array([table.row_info(tokens[i]) for i in new], dtype=np.int64)
+    def __init__(self, fields: IntArray) -> None:
         cols = fields.T
         (
             self.text_id,
@@ -123,6 +116,21 @@ class _Rows:
             self.text_last,
         ) = cols[:10]
         self.alpha, self.dotted, self.generic, self.romanised = cols[10:] != 0
+
+
+class _Rows(_Columns):
+    """Query-side tokens as arrays of their ids in a :class:`TokenTable`."""
+
+    def __init__(self, table: TokenTable, tokens: Sequence[Token]) -> None:
+        self.tokens = tokens
+        self.size = len(tokens)
+        # a token the table holds has its fields there already; only new tokens are computed
+        vids = np.fromiter((table.vocab.get(t, -1) for t in tokens), dtype=np.int64, count=len(tokens))
+        fields = table.fields[vids]
+        new = np.flatnonzero(vids < 0).tolist()
+        if new:
+            fields[new] = np.array([table.row_info(tokens[i]) for i in new], dtype=np.int64)
+        super().__init__(fields)
         self.any_dotted = bool(self.dotted.any())
         self.weight = np.array([t.weight for t in tokens], dtype=np.float64)
         self.roms = np.array([t.rom for t in tokens], dtype=object)
@@ -136,7 +144,7 @@ class _Rows:
         self.has_abbreviation[[r for r, ids in abbreviated if ids]] = True
 
 
-class TokenTable:
+class TokenTable(_Columns):
     """Every token of the indexed names, and each name as a run of token numbers."""
 
     def __init__(
@@ -184,28 +192,25 @@ class TokenTable:
                 acro_len.append(0)
         self.tokens: list[Token] = list(vocab)
         self.vocab = vocab
-        self.texts = [t.text for t in self.tokens]
-        self.text_array = np.array(self.texts, dtype=object)
-        self.rom_array = np.array([t.rom for t in self.tokens], dtype=object)
-        self.romanised = np.array([t.rom != t.text for t in self.tokens], dtype=bool)
-        self.text_id = np.array([texts(t.text) for t in self.tokens], dtype=np.int64)
-        self.rom_id = np.array([roms(t.rom) for t in self.tokens], dtype=np.int64)
-        self.skel_id = np.array(
-            [skels(t.skeleton) if len(t.skeleton) >= 3 else -1 for t in self.tokens], dtype=np.int64
-        )
-        self.cons_id = np.array(
-            [conss(c) if len(c := consonants(t.rom)) >= 2 else -1 for t in self.tokens], dtype=np.int64
-        )
-        self.alpha = np.array([t.text.isalpha() for t in self.tokens], dtype=bool)
-        self.dotted = np.array([t.dotted for t in self.tokens], dtype=bool)
-        self.text_len = np.array([len(t.text) for t in self.tokens], dtype=np.int64)
-        self.rom_len = np.array([len(t.rom) for t in self.tokens], dtype=np.int64)
-        self.first = np.array([ord(t.text[0]) for t in self.tokens], dtype=np.int64)
-        self.text_last = np.array([ord(t.text[-1]) for t in self.tokens], dtype=np.int64)
-        self.rom_first = np.array([ord(t.rom[0]) if t.rom else -1 for t in self.tokens], dtype=np.int64)
-        self.rom_last = np.array([ord(t.rom[-1]) if t.rom else -1 for t in self.tokens], dtype=np.int64)
-        self.weight = np.array([t.weight for t in self.tokens], dtype=np.float64)
+        for t in self.tokens:
+            texts(t.text)
+            roms(t.rom)
+            if len(t.skeleton) >= 3:
+                skels(t.skeleton)
+            if len(cons := consonants(t.rom)) >= 2:
+                conss(cons)
         self.text_ids, self.rom_ids, self.skel_ids, self.cons_ids = texts.ids, roms.ids, skels.ids, conss.ids
+        # every token's fields as a query row would have them; the table's own columns are the
+        # same, except that a skeleton or consonants too short to compare is -1 here, -2 there
+        self.fields = np.array([self._fields(t) for t in self.tokens], dtype=np.int64).reshape(
+            len(self.tokens), ROW_FIELDS
+        )
+        super().__init__(self.fields)
+        self.skel_id = np.where(self.skel_id == _ABSENT, -1, self.skel_id)
+        self.cons_id = np.where(self.cons_id == _ABSENT, -1, self.cons_id)
+        self.text_array = np.array([t.text for t in self.tokens], dtype=object)
+        self.rom_array = np.array([t.rom for t in self.tokens], dtype=object)
+        self.weight = np.array([t.weight for t in self.tokens], dtype=np.float64)
         self.tok_vid = np.array(tok_vid, dtype=np.int64)
         self.tok_start = np.array(tok_start, dtype=np.int64)
         self.join_vid = np.array(join_vid, dtype=np.int64)
@@ -230,9 +235,6 @@ class TokenTable:
             text: frozenset(set(abbreviations.get(text, ())) | reverse.get(text, set()))
             for text in set(abbreviations) | set(reverse)
         }
-        self.fields = np.array([self._fields(t) for t in self.tokens], dtype=np.int64).reshape(
-            len(self.tokens), ROW_FIELDS
-        )
 
     # -- token similarity ---------------------------------------------------------------------
 
@@ -323,7 +325,7 @@ class TokenTable:
         if rows.any_dotted:
             c_dotted |= same_first & rows.dotted[cell_row] & (q_len >= 2) & (c_len > q_len)
         for cell in np.flatnonzero(c_dotted & ~done).tolist():
-            q, c = rows.tokens[int(cell_row[cell])].text, self.texts[int(vid[cell])]
+            q, c = rows.tokens[int(cell_row[cell])].text, self.text_array[int(vid[cell])]
             if c.startswith(q) if len(c) > len(q) else q.startswith(c):
                 sim[cell] = PREFIX
                 done[cell] = True
