@@ -7,20 +7,10 @@ import dataclasses
 
 import pytest
 
-from tests.screening.cases import Case, load_cases, unique_targets
+from tests.screening.cases import Case
 from tripline.screening.batch import screen_local
-from tripline.screening.result import DEFAULT_LIMIT, Match, ScreeningQuery, ScreeningResult
-from tripline.screening.screener import BIRTH_AGREE, COUNTRY_AGREE, Screener
-
-
-@pytest.fixture(scope="module")
-def cases() -> list[Case]:
-    return load_cases()
-
-
-@pytest.fixture(scope="module")
-def screener(cases: list[Case]) -> Screener:
-    return Screener(unique_targets(cases))
+from tripline.screening.result import DEFAULT_LIMIT, ScreeningQuery, ScreeningResult
+from tripline.screening.screener import Screener
 
 
 @pytest.fixture(scope="module")
@@ -40,17 +30,7 @@ def queries(cases: list[Case]) -> list[ScreeningQuery]:
 def unpruned_screen(screener: Screener, query: ScreeningQuery, threshold: float) -> ScreeningResult:
     """`Screener.screen` as it was before the bound: every candidate name scored in full."""
     best = screener._best_names(query, screener.candidates(query))
-    id_hits = screener._identifier_hits(query)
-    matches: list[Match] = []
-    reachable = threshold - COUNTRY_AGREE - BIRTH_AGREE
-    for entity_no in set(best) | set(id_hits):
-        if entity_no not in id_hits and best[entity_no][0] < reachable:
-            continue
-        match = screener._finish(query, entity_no, best.get(entity_no), id_hits.get(entity_no))
-        if match is not None and match.score >= threshold:
-            matches.append(match)
-    matches.sort(key=lambda m: (-m.score, m.caption, m.entity_id))
-    return ScreeningResult(query=query, matches=tuple(matches[:DEFAULT_LIMIT]), threshold=threshold)
+    return screener._result(query, best, screener._identifier_hits(query), threshold, DEFAULT_LIMIT)
 
 
 def test_bound_prunes_most_candidates(screener: Screener, queries: list[ScreeningQuery]) -> None:

@@ -270,21 +270,30 @@ class Screener:
         kept = np.flatnonzero(reach)
         kept_numbers, kept_upper = numbers[kept].tolist(), upper[kept].tolist()
         cuts = np.searchsorted(kept, starts).tolist()
-        results: list[ScreeningResult] = []
-        for i, query in enumerate(queries):
-            lo, hi = cuts[i], cuts[i + 1]
-            best = self._best_names(query, kept_numbers[lo:hi], kept_upper[lo:hi])
-            hits = id_hits[i]
-            matches: list[Match] = []
-            for entity_no in set(best) | set(hits):
-                if entity_no not in hits and best[entity_no][0] < reachable:
-                    continue
-                match = self._finish(query, entity_no, best.get(entity_no), hits.get(entity_no))
-                if match is not None and match.score >= threshold:
-                    matches.append(match)
-            matches.sort(key=lambda m: (-m.score, m.caption, m.entity_id))
-            results.append(ScreeningResult(query=query, matches=tuple(matches[:limit]), threshold=threshold))
-        return results
+        return [
+            self._result(query, self._best_names(query, kept_numbers[lo:hi], kept_upper[lo:hi]), hits, threshold, limit)
+            for query, hits, lo, hi in zip(queries, id_hits, cuts, cuts[1:], strict=False)
+        ]
+
+    def _result(
+        self,
+        query: ScreeningQuery,
+        best: dict[int, tuple[float, IndexedName, NameScore]],
+        id_hits: dict[int, tuple[str, str]],
+        threshold: float,
+        limit: int,
+    ) -> ScreeningResult:
+        """The matches of the entities found by name (`best`) or identifier, best first."""
+        reachable = threshold - COUNTRY_AGREE - BIRTH_AGREE
+        matches: list[Match] = []
+        for entity_no in set(best) | set(id_hits):
+            if entity_no not in id_hits and best[entity_no][0] < reachable:
+                continue
+            match = self._finish(query, entity_no, best.get(entity_no), id_hits.get(entity_no))
+            if match is not None and match.score >= threshold:
+                matches.append(match)
+        matches.sort(key=lambda m: (-m.score, m.caption, m.entity_id))
+        return ScreeningResult(query=query, matches=tuple(matches[:limit]), threshold=threshold)
 
     def _block_candidates(self, queries: Sequence[ScreeningQuery]) -> tuple[IntArray, IntArray]:
         """Every query's candidate names (schema-filtered), flat, and the query of each."""
