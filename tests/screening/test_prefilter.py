@@ -12,25 +12,14 @@ import dataclasses
 import string
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.screening.cases import Case, load_cases, unique_targets
+from tests.screening.cases import Case
 from tripline.screening.normalize import NameForm, Token
 from tripline.screening.prefilter import BoundJob, TokenTable
 from tripline.screening.result import ScreeningQuery
 from tripline.screening.screener import Screener, _name_factor
-
-
-@pytest.fixture(scope="module")
-def cases() -> list[Case]:
-    return load_cases()
-
-
-@pytest.fixture(scope="module")
-def screener(cases: list[Case]) -> Screener:
-    return Screener(unique_targets(cases))
 
 
 def _expected(screener: Screener, rows: list[Token], vids: list[int], cross: bool) -> list[float]:

@@ -6,20 +6,10 @@ import pickle
 
 import pytest
 
-from tests.screening.cases import Case, case_target_id, load_cases, unique_targets
+from tests.screening.cases import Case, case_target_id, unique_targets
 from tripline.lists.model import ListedEntity
 from tripline.screening.result import ScreeningQuery
 from tripline.screening.screener import Screener
-
-
-@pytest.fixture(scope="module")
-def cases() -> list[Case]:
-    return load_cases()
-
-
-@pytest.fixture(scope="module")
-def screener(cases: list[Case]) -> Screener:
-    return Screener(unique_targets(cases))
 
 
 def test_case_file_has_the_promised_kinds(cases: list[Case]) -> None:
