@@ -57,7 +57,7 @@ def main() -> None:
     configure_logging(Settings())
     app = build_app()
     try:
-        app(standalone_mode=False)
+        app(standalone_mode=False, prog_name="tripline")
     except TriplineError as exc:
         Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)
         sys.exit(2)
@@ -68,12 +68,35 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        _usage_error_exit(exc)
         raise
+
+
+def _click_exception_types() -> tuple[type[Exception], ...]:
+    """The ClickException classes in play: typer's vendored click, and click itself if installed."""
+    from typer._click import exceptions as vendored
+
+    types: list[type[Exception]] = [vendored.ClickException]
+    try:
+        import click
+    except ImportError:  # pragma: no cover - typer no longer needs click
+        pass
+    else:
+        types.append(click.ClickException)
+    return tuple(types)
+
+
+def _usage_error_exit(exc: Exception) -> None:
+    """Print a command-line usage error as one line (no traceback) and exit with its code."""
+    if not isinstance(exc, _click_exception_types()):
+        return
+    ctx = getattr(exc, "ctx", None)
+    where = getattr(ctx, "command_path", None) or "tripline"
+    message = exc.format_message()  # type: ignore[attr-defined]
+    Console(stderr=True, soft_wrap=True).print(
+        f"[bold red]error:[/] {escape(message)} (see '{escape(where)} --help')", highlight=False
+    )
+    sys.exit(int(getattr(exc, "exit_code", 2)))
 
 
 __all__ = ["build_app", "get_ctx", "main"]
