@@ -12,8 +12,10 @@ if [ -z "$PGBIN" ] || [ -n "${TRIPLINE_TEST_POSTGRES_URL:-}" ]; then
   exec "$@"
 fi
 PORT="${TRIPLINE_TEST_PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
-ROOT="$(pwd)/var/pgtest-$PORT"
-rm -rf "$ROOT"; mkdir -p "$ROOT"
+# The cluster lives in a directory of its own under the system temp dir, owned by the user that
+# runs it: the checkout may sit where `postgres` cannot enter (/root/..., a 0700 temp dir).
+ROOT="$(mktemp -d "${TMPDIR:-/tmp}/tripline-pgtest-$PORT.XXXXXX")"
+chmod 0700 "$ROOT"
 RUNAS=()
 if [ "$(id -u)" = "0" ]; then
   id postgres >/dev/null 2>&1 || useradd -r -m postgres
