@@ -174,3 +174,92 @@ def test_unknown_suffix_and_missing_file(tmp_path: Path, ref: ReferenceData) -> 
         read_manifest(tmp_path / "m.xml", ref)
     with pytest.raises(InputError, match="not found"):
         read_manifest(tmp_path / "nope.csv", ref)
+
+
+# --- files that must be refused whole: a clear error naming file, line and field, nothing returned
+
+
+def _two_shipment_edi(tmp_path: Path) -> tuple[Path, str]:
+    text = write_cuscar([make_shipment(bill_of_lading="EDI0001"), make_shipment(bill_of_lading="EDI0002")])
+    path = tmp_path / "m.edi"
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+def test_edifact_latin1_names_the_line(tmp_path: Path, ref: ReferenceData) -> None:
+    path, text = _two_shipment_edi(tmp_path)
+    lines = text.split("\n")
+    target = next(i for i, line in enumerate(lines) if line.startswith("FTX"))
+    lines[target] = lines[target].replace("FTX+AAA", "FTX+AAA+++Caf\u00e9", 1)
+    path.write_bytes("\n".join(lines).encode("latin-1"))
+    with pytest.raises(FormatError, match="not UTF-8") as info:
+        read_manifest(path, ref)
+    assert info.value.line == target + 1
+    assert info.value.field == "encoding"
+
+
+@pytest.mark.parametrize("content", [b"", b"\n  \n"])
+def test_edifact_and_jsonl_empty_files_are_refused(tmp_path: Path, ref: ReferenceData, content: bytes) -> None:
+    for suffix in (".edi", ".jsonl"):
+        path = tmp_path / f"m{suffix}"
+        path.write_bytes(content)
+        with pytest.raises(FormatError, match="empty file"):
+            read_manifest(path, ref)
+
+
+def test_edifact_truncated_message_is_refused_whole(tmp_path: Path, ref: ReferenceData) -> None:
+    path, text = _two_shipment_edi(tmp_path)
+    assert len(read_manifest(path, ref).shipments) == 2  # the untouched file loads
+    # cut the interchange just before the last message's UNT: a goods line may be lost
+    cut = text.rindex("UNT+")
+    path.write_text(text[:cut], encoding="utf-8")
+    with pytest.raises(FormatError, match="not terminated by UNT") as info:
+        read_manifest(path, ref)
+    assert info.value.field == "UNT"
+
+
+def test_edifact_segment_lost_inside_a_message_is_refused(tmp_path: Path, ref: ReferenceData) -> None:
+    path, text = _two_shipment_edi(tmp_path)
+    lines = text.split("\n")
+    gid = next(i for i, line in enumerate(lines) if line.startswith("MEA"))
+    del lines[gid]  # one segment gone, UNT still says the original count
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(FormatError, match="truncated or altered") as info:
+        read_manifest(path, ref)
+    assert info.value.field == "UNT.0074"
+
+
+def test_edifact_missing_unz_is_refused(tmp_path: Path, ref: ReferenceData) -> None:
+    path, text = _two_shipment_edi(tmp_path)
+    path.write_text(text[: text.rindex("UNZ+")], encoding="utf-8")
+    with pytest.raises(FormatError, match="UNZ"):
+        read_manifest(path, ref)
+
+
+def test_edifact_garbage_is_a_format_error(tmp_path: Path, ref: ReferenceData) -> None:
+    path = tmp_path / "m.edi"
+    path.write_bytes(b"\x00\x01 not edifact at all")
+    with pytest.raises(FormatError):
+        read_manifest(path, ref)
+
+
+def test_jsonl_latin1_names_the_line(tmp_path: Path, ref: ReferenceData) -> None:
+    path = tmp_path / "m.jsonl"
+    write_manifest(path, [make_shipment(bill_of_lading="J1"), make_shipment(bill_of_lading="J2")])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace('"J2"', '"J2\u00e9"')
+    path.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
+    with pytest.raises(FormatError, match="not UTF-8") as info:
+        read_manifest(path, ref)
+    assert info.value.line == 2
+
+
+def test_jsonl_deeply_nested_line_is_a_row_error(tmp_path: Path, ref: ReferenceData) -> None:
+    path = tmp_path / "m.jsonl"
+    write_manifest(path, [make_shipment(bill_of_lading="J1")])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("[" * 100_000 + "]" * 100_000 + "\n")
+    result = read_manifest(path, ref)
+    assert [s.bill_of_lading for s in result.shipments] == ["J1"]
+    (err,) = result.errors
+    assert err.line == 2 and "JSON" in err.reason

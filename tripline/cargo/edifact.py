@@ -19,6 +19,7 @@ Errors carry the line of the offending segment and the segment/field name.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -30,7 +31,7 @@ from pydifact.segments import Segment
 
 from tripline.cargo.model import Role, Shipment
 from tripline.cargo.reference import ReferenceData
-from tripline.cargo.validate import LoadResult, RowError, build_shipment
+from tripline.cargo.validate import LoadResult, build_shipment
 from tripline.errors import FormatError
 
 NAD_ROLES = {"CZ": Role.SHIPPER, "CN": Role.CONSIGNEE, "N1": Role.NOTIFY, "UC": Role.END_USER}
@@ -120,21 +121,99 @@ class _Consignment:
         self.lines: dict[tuple[str, ...], int] = {("bill_of_lading",): line}
 
 
+def _read_text(path: Path) -> str:
+    """The file as text, or a FormatError naming the line of the first byte that is not UTF-8."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise FormatError(
+            f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} (save the file as UTF-8)",
+            file=path,
+            line=line,
+            field="encoding",
+        ) from None
+    if not text.strip():
+        raise FormatError("empty file: no EDIFACT interchange", file=path, line=1)
+    return text
+
+
+_UNZ = re.compile(r"UNZ\+(\d+)(?:\+[^']*)?'?\s*$")
+
+
+def _check_counts(path: Path, segments: Sequence[Segment], lines: Sequence[int], offset: int, text: str) -> None:
+    """Refuse an interchange unless every message is complete: each UNH closed by a UNT whose
+    segment count and reference agree, and the UNZ message count, when an UNB opens it."""
+    opened: tuple[int, str, int] | None = None  # (index, reference, line) of the open UNH
+    messages = 0
+    for index, seg in enumerate(segments):
+        line = lines[index + offset]
+        if seg.tag == "UNH":
+            if opened is not None:
+                raise FormatError(
+                    "message not terminated by UNT before the next UNH", file=path, line=line, field="UNT"
+                )
+            opened = (index, _el(seg, 0), line)
+        elif seg.tag == "UNT":
+            if opened is None:
+                raise FormatError("UNT without a UNH", file=path, line=line, field="UNT")
+            start, reference, _ = opened
+            counted = index - start + 1
+            declared = _el(seg, 0)
+            if declared != str(counted):
+                raise FormatError(
+                    f"UNT says {declared or 'nothing'} segments, the message has {counted}: truncated or altered",
+                    file=path,
+                    line=line,
+                    field="UNT.0074",
+                )
+            if _el(seg, 1) != reference:
+                raise FormatError(
+                    f"UNT reference {_el(seg, 1)!r} does not match UNH reference {reference!r}",
+                    file=path,
+                    line=line,
+                    field="UNT.0062",
+                )
+            opened = None
+            messages += 1
+    if opened is not None:
+        raise FormatError(
+            "message not terminated by UNT: the file is truncated; nothing was stored",
+            file=path,
+            line=opened[2],
+            field="UNT",
+        )
+    if offset:
+        unz = _UNZ.search(text)
+        if unz is None:
+            raise FormatError("interchange not terminated by UNZ: the file is truncated", file=path, field="UNZ")
+        if int(unz.group(1)) != messages:
+            raise FormatError(
+                f"UNZ says {unz.group(1)} messages, the interchange has {messages}",
+                file=path,
+                line=text.count("\n", 0, unz.start()) + 1,
+                field="UNZ.0036",
+            )
+
+
 def read_cuscar(path: Path, ref: ReferenceData) -> LoadResult:
-    text = path.read_text(encoding="utf-8", errors="strict")
+    """Read a CUSCAR interchange; refused whole (FormatError) unless every message is complete."""
+    text = _read_text(path)
     try:
         with warnings.catch_warnings():
             # pydifact ships no service-segment definitions to validate UNB/UNH against
             warnings.simplefilter("ignore", MissingImplementationWarning)
             interchange = Interchange.from_str(text)
-    except (EDISyntaxError, ValueError, IndexError, TypeError) as exc:
-        raise FormatError(f"not a valid EDIFACT interchange: {exc}", file=path) from None
+    except (EDISyntaxError, ValueError, IndexError, TypeError, StopIteration) as exc:
+        raise FormatError(f"not a valid EDIFACT interchange: {exc or 'no segments'}", file=path) from None
     segments = list(interchange.segments)
     lines = _segment_lines(text)
     # pydifact keeps UNB/UNZ out of .segments: align from the end of the header
     offset = 1 if text.lstrip().startswith(("UNB", "UNA")) else 0
     if len(lines) < len(segments) + offset:
         lines = list(range(1, len(segments) + offset + 1))
+    _check_counts(path, segments, lines, offset, text)
     result = LoadResult()
     vessel: dict[str, str] | None = None
     arrival: str | None = None
@@ -184,8 +263,6 @@ def read_cuscar(path: Path, ref: ReferenceData) -> LoadResult:
         else:
             _consignment_segment(current, seg, line)
     finish()
-    if in_message:
-        result.errors.append(RowError(str(path), lines[-1] if lines else 1, "UNT", "message not terminated by UNT"))
     return result
 
 

@@ -84,19 +84,33 @@ def read_csv(path: Path, ref: ReferenceData) -> LoadResult:
 
 def read_jsonl(path: Path, ref: ReferenceData) -> LoadResult:
     result = LoadResult()
-    with path.open("r", encoding="utf-8") as handle:
-        for line_no, text in enumerate(handle, start=1):
+    records = 0
+    with path.open("rb") as handle:
+        for line_no, raw in enumerate(handle, start=1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise FormatError(
+                    f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {exc.start + 1} (save the file as UTF-8)",
+                    file=path,
+                    line=line_no,
+                    field="encoding",
+                ) from None
             if not text.strip():
                 continue
+            records += 1
             try:
                 record = json.loads(text)
-            except json.JSONDecodeError as exc:
-                result.errors.append(RowError(str(path), line_no, "record", f"invalid JSON: {exc.msg}"))
+            except (json.JSONDecodeError, RecursionError) as exc:
+                reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+                result.errors.append(RowError(str(path), line_no, "record", f"invalid JSON: {reason}"))
                 continue
             if not isinstance(record, dict):
                 result.errors.append(RowError(str(path), line_no, "record", "each line must be a JSON object"))
                 continue
             build_shipment(record, file=path, line=line_no, ref=ref, result=result)
+    if records == 0:
+        raise FormatError("empty file: no JSON lines", file=path, line=1)
     return result
 
 
