@@ -48,6 +48,66 @@ def test_canonical_is_stable_under_key_order(value: object) -> None:
     assert once == again
 
 
+# RFC 8785 (JCS) test vectors. 3.2.3: keys sorted by UTF-16 code units, not code points
+# (U+1F600 sorts before U+FB33); 3.2.2.2: string escaping and literals.
+RFC8785_SORTING_INPUT = (
+    '{"\\u20ac":"Euro Sign","\\r":"Carriage Return","\\ufb33":"Hebrew Letter Dalet With Dagesh",'
+    '"1":"One","\\ud83d\\ude00":"Emoji: Grinning Face","\\u0080":"Control",'
+    '"\\u00f6":"Latin Small Letter O With Diaeresis"}'
+)
+RFC8785_SORTED_VALUES = [
+    "Carriage Return",
+    "One",
+    "Control",
+    "Latin Small Letter O With Diaeresis",
+    "Euro Sign",
+    "Emoji: Grinning Face",
+    "Hebrew Letter Dalet With Dagesh",
+]
+RFC8785_STRING_INPUT = (
+    '{"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}'
+)
+RFC8785_STRING_OUTPUT = '{"literals":[null,true,false],"string":"\u20ac$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}'
+
+
+def test_rfc8785_key_sorting_vector() -> None:
+    out = canonical_bytes(json.loads(RFC8785_SORTING_INPUT)).decode("utf-8")
+    positions = [out.index(json.dumps(v)) for v in RFC8785_SORTED_VALUES]
+    assert positions == sorted(positions)
+    assert out.startswith('{"\\r":"Carriage Return","1":"One"')
+
+
+def test_rfc8785_string_vector() -> None:
+    assert canonical_bytes(json.loads(RFC8785_STRING_INPUT)).decode("utf-8") == RFC8785_STRING_OUTPUT
+
+
+def _utf16_units(text: str) -> list[int]:
+    """UTF-16 code units computed by the surrogate-pair formula (independent of the codec)."""
+    units: list[int] = []
+    for ch in text:
+        cp = ord(ch)
+        if cp > 0xFFFF:
+            cp -= 0x10000
+            units += [0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF)]
+        else:
+            units.append(cp)
+    return units
+
+
+@settings(max_examples=80, deadline=None)
+@given(keys_=st.lists(st.text(min_size=1, max_size=4), min_size=1, max_size=8, unique=True))
+def test_keys_come_out_in_utf16_order(keys_: list[str]) -> None:
+    value = {k: i for i, k in enumerate(keys_)}
+    decoded = json.loads(canonical_bytes(value).decode("utf-8"))
+    assert list(decoded) == sorted(keys_, key=_utf16_units)
+
+
+@pytest.mark.parametrize("value", [{"a": "\ud800"}, {"\udfff": 1}, ["ok", "x\udc00y"]])
+def test_lone_surrogates_are_refused(value: object) -> None:
+    with pytest.raises(FormatError, match="surrogate"):
+        canonical_bytes(value)
+
+
 @settings(max_examples=25, deadline=None)
 @given(payload=st.dictionaries(st.text(min_size=1, max_size=8), json_values, min_size=1, max_size=5))
 def test_sign_verify_round_trip(payload: dict[str, object]) -> None:
