@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import typer
 
+from tripline.cli import main as cli_main
 from tripline.cli.main import build_app, main
 from tripline.settings import REPO_DIR
 
@@ -38,6 +39,8 @@ COMMANDS = _command_paths()
 def _run_main(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, argv: list[str]) -> int:
     monkeypatch.setenv("TRIPLINE_VAR_DIR", str(tmp_path))
     monkeypatch.setattr(sys, "argv", ["tripline", *argv])
+    # main() configures process-wide logging onto the captured stderr; keep that out of later tests
+    monkeypatch.setattr(cli_main, "configure_logging", lambda settings: None)
     with pytest.raises(SystemExit) as raised:
         main()
     code = raised.value.code
