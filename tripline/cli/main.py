@@ -12,6 +12,7 @@ import sys
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer._click.exceptions import ClickException, UsageError
 
 from tripline.cli.context import AppContext, get_ctx
 from tripline.errors import TriplineError
@@ -59,44 +60,21 @@ def main() -> None:
     try:
         app(standalone_mode=False, prog_name="tripline")
     except TriplineError as exc:
-        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)
+        _print_error(exc.message)
         sys.exit(2)
     except typer.Abort:
         sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except SystemExit:
-        raise
-    except Exception as exc:  # click usage errors and the like
-        _usage_error_exit(exc)
-        raise
+    except ClickException as exc:  # usage errors, raised by typer's vendored click
+        where = exc.ctx.command_path if isinstance(exc, UsageError) and exc.ctx else "tripline"
+        _print_error(f"{exc.format_message()} (see '{where} --help')")
+        sys.exit(exc.exit_code)
 
 
-def _click_exception_types() -> tuple[type[Exception], ...]:
-    """The ClickException classes in play: typer's vendored click, and click itself if installed."""
-    from typer._click import exceptions as vendored
-
-    types: list[type[Exception]] = [vendored.ClickException]
-    try:
-        import click
-    except ImportError:  # pragma: no cover - typer no longer needs click
-        pass
-    else:
-        types.append(click.ClickException)
-    return tuple(types)
-
-
-def _usage_error_exit(exc: Exception) -> None:
-    """Print a command-line usage error as one line (no traceback) and exit with its code."""
-    if not isinstance(exc, _click_exception_types()):
-        return
-    ctx = getattr(exc, "ctx", None)
-    where = getattr(ctx, "command_path", None) or "tripline"
-    message = exc.format_message()  # type: ignore[attr-defined]
-    Console(stderr=True, soft_wrap=True).print(
-        f"[bold red]error:[/] {escape(message)} (see '{escape(where)} --help')", highlight=False
-    )
-    sys.exit(int(getattr(exc, "exit_code", 2)))
+def _print_error(message: str) -> None:
+    """One line on stderr: ``error: MESSAGE``."""
+    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False)
 
 
 __all__ = ["build_app", "get_ctx", "main"]
