@@ -192,7 +192,7 @@ def test_edifact_latin1_names_the_line(tmp_path: Path, ref: ReferenceData) -> No
     target = next(i for i, line in enumerate(lines) if line.startswith("FTX"))
     lines[target] = lines[target].replace("FTX+AAA", "FTX+AAA+++Caf\u00e9", 1)
     path.write_bytes("\n".join(lines).encode("latin-1"))
-    with pytest.raises(FormatError, match="not UTF-8") as info:
+    with pytest.raises(FormatError, match="not valid utf-8") as info:
         read_manifest(path, ref)
     assert info.value.line == target + 1
     assert info.value.field == "encoding"
@@ -249,7 +249,7 @@ def test_jsonl_latin1_names_the_line(tmp_path: Path, ref: ReferenceData) -> None
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[1] = lines[1].replace('"J2"', '"J2\u00e9"')
     path.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
-    with pytest.raises(FormatError, match="not UTF-8") as info:
+    with pytest.raises(FormatError, match="not valid utf-8") as info:
         read_manifest(path, ref)
     assert info.value.line == 2
 
@@ -263,3 +263,16 @@ def test_jsonl_deeply_nested_line_is_a_row_error(tmp_path: Path, ref: ReferenceD
     assert [s.bill_of_lading for s in result.shipments] == ["J1"]
     (err,) = result.errors
     assert err.line == 2 and "JSON" in err.reason
+
+
+def test_jsonl_and_edifact_lines_past_the_read_limit_are_refused(tmp_path: Path, ref: ReferenceData) -> None:
+    from tripline.errors import TooLargeError
+    from tripline.lists.formats.reader import DEFAULT_LIMITS
+
+    huge = '{"bill_of_lading": "' + "A" * (DEFAULT_LIMITS.max_line_bytes + 10) + '"}\n'
+    for suffix in (".jsonl", ".edi"):
+        path = tmp_path / f"m{suffix}"
+        path.write_text('{"bill_of_lading": "J1"}\n' + huge, encoding="utf-8")
+        with pytest.raises(TooLargeError) as info:
+            read_manifest(path, ref)
+        assert info.value.line == 2

@@ -33,6 +33,7 @@ from tripline.cargo.model import Role, Shipment
 from tripline.cargo.reference import ReferenceData
 from tripline.cargo.validate import LoadResult, build_shipment
 from tripline.errors import FormatError
+from tripline.lists.formats.reader import text_lines
 
 NAD_ROLES = {"CZ": Role.SHIPPER, "CN": Role.CONSIGNEE, "N1": Role.NOTIFY, "UC": Role.END_USER}
 ROLE_NAD = {v: k for k, v in NAD_ROLES.items()}
@@ -122,18 +123,9 @@ class _Consignment:
 
 
 def _read_text(path: Path) -> str:
-    """The file as text, or a FormatError naming the line of the first byte that is not UTF-8."""
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8", errors="strict")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise FormatError(
-            f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} (save the file as UTF-8)",
-            file=path,
-            line=line,
-            field="encoding",
-        ) from None
+    """The whole file as text, read through the lists' bounded reader (gzip, BOM, size limits, and
+    a decoding error naming its line); an empty file is refused."""
+    text = "".join(text_lines(path))
     if not text.strip():
         raise FormatError("empty file: no EDIFACT interchange", file=path, line=1)
     return text

@@ -22,6 +22,7 @@ from tripline.cargo.model import Shipment
 from tripline.cargo.reference import ReferenceData
 from tripline.cargo.validate import LoadResult, RowError, build_shipment
 from tripline.errors import FormatError, InputError
+from tripline.lists.formats.reader import text_lines
 
 SUFFIXES = {
     ".csv": "csv",
@@ -85,30 +86,20 @@ def read_csv(path: Path, ref: ReferenceData) -> LoadResult:
 def read_jsonl(path: Path, ref: ReferenceData) -> LoadResult:
     result = LoadResult()
     records = 0
-    with path.open("rb") as handle:
-        for line_no, raw in enumerate(handle, start=1):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise FormatError(
-                    f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {exc.start + 1} (save the file as UTF-8)",
-                    file=path,
-                    line=line_no,
-                    field="encoding",
-                ) from None
-            if not text.strip():
-                continue
-            records += 1
-            try:
-                record = json.loads(text)
-            except (json.JSONDecodeError, RecursionError) as exc:
-                reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
-                result.errors.append(RowError(str(path), line_no, "record", f"invalid JSON: {reason}"))
-                continue
-            if not isinstance(record, dict):
-                result.errors.append(RowError(str(path), line_no, "record", "each line must be a JSON object"))
-                continue
-            build_shipment(record, file=path, line=line_no, ref=ref, result=result)
+    for line_no, text in enumerate(text_lines(path), start=1):
+        if not text.strip():
+            continue
+        records += 1
+        try:
+            record = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            result.errors.append(RowError(str(path), line_no, "record", f"invalid JSON: {reason}"))
+            continue
+        if not isinstance(record, dict):
+            result.errors.append(RowError(str(path), line_no, "record", "each line must be a JSON object"))
+            continue
+        build_shipment(record, file=path, line=line_no, ref=ref, result=result)
     if records == 0:
         raise FormatError("empty file: no JSON lines", file=path, line=1)
     return result

@@ -146,6 +146,7 @@ def _decode(stream: io.BufferedReader, path: Path, encoding: str, limits: ReadLi
                 f"not valid {encoding} (byte 0x{raw[exc.start]:02x} at column {exc.start + 1}): wrong encoding?",
                 file=path,
                 line=number,
+                field="encoding",
             ) from exc
 
 
@@ -170,7 +171,9 @@ def _guard_decode(lines: Iterator[str], path: Path, encoding: str) -> Iterator[s
         except StopIteration:
             return
         except UnicodeDecodeError as exc:
-            raise FormatError(f"not valid {encoding}: {exc.reason}", file=path, line=number + 1) from exc
+            raise FormatError(
+                f"not valid {encoding}: {exc.reason}", file=path, line=number + 1, field="encoding"
+            ) from exc
         number += 1
         yield line
 
