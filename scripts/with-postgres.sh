@@ -22,9 +22,11 @@ if [ "$(id -u)" = "0" ]; then
   chown -R postgres "$ROOT"
   RUNAS=(runuser -u postgres --)
 fi
-"${RUNAS[@]}" "$PGBIN/initdb" -D "$ROOT/data" -U tripline -A trust --no-sync >/dev/null
-"${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$ROOT/data" -o "-p $PORT -k $ROOT -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" -l "$ROOT/log" -w start >/dev/null
-cleanup() { "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$ROOT/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$ROOT"; }
+# run as the cluster's owner from inside its directory (the caller's cwd may be closed to it)
+pg() { (cd "$ROOT" && "${RUNAS[@]}" "$@"); }
+pg "$PGBIN/initdb" -D "$ROOT/data" -U tripline -A trust --no-sync >/dev/null
+pg "$PGBIN/pg_ctl" -D "$ROOT/data" -o "-p $PORT -k $ROOT -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" -l "$ROOT/log" -w start >/dev/null
+cleanup() { pg "$PGBIN/pg_ctl" -D "$ROOT/data" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$ROOT"; }
 trap cleanup EXIT
 "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U tripline tripline_test
 export TRIPLINE_TEST_POSTGRES_URL="postgresql+psycopg://tripline@127.0.0.1:$PORT/tripline_test"
