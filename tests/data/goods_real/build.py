@@ -143,6 +143,7 @@ def chemical_rows(ccl: dict[str, str], eu: dict[str, str], eu_all: str) -> list[
 
 
 FIELDS = ("id", "kind", "description", "eccn", "eu", "listed", "source", "everyday")
+OPTIONAL = ("rule", "hs_code")
 
 
 def manual_rows(ccl: dict[str, str], eu: dict[str, str]) -> list[dict[str, Any]]:
@@ -154,8 +155,10 @@ def manual_rows(ccl: dict[str, str], eu: dict[str, str]) -> list[dict[str, Any]]
             raise BuildError(f"{c.get('id')}: missing {missing}")
         check_codes(c["id"], str(c["eccn"]), str(c["eu"]), ccl, eu)
         row = {k: c[k] for k in FIELDS}
-        if c.get("rule"):
-            row["rule"] = c["rule"]
+        row.update({k: str(c[k]) for k in OPTIONAL if c.get(k)})
+        unknown = set(c) - set(FIELDS) - set(OPTIONAL)
+        if unknown:
+            raise BuildError(f"{c['id']}: unknown fields {sorted(unknown)}")
         rows.append(row)
     return rows
 
