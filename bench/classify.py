@@ -33,7 +33,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.goods_real import PlainBM25, RealMetrics, constant_answerer, evaluate_real, load_split, tripline_answerer
+from bench.goods_real import (
+    Answerer,
+    PlainBM25,
+    RealMetrics,
+    constant_answerer,
+    evaluate_real,
+    load_split,
+    tripline_answerer,
+)
 from tripline.controls import embed
 from tripline.controls.catalogue import parse_sources
 from tripline.controls.classify import Classifier
@@ -60,7 +68,7 @@ def main() -> None:
 def real(settings: Settings, misses: bool) -> None:
     catalogue = parse_sources(settings.data_dir)
     classifier = Classifier(catalogue, data_dir=settings.data_dir)
-    answerers = [
+    answerers: list[tuple[str, Answerer]] = [
         ("constant EAR99/not listed", constant_answerer),
         ("plain BM25", PlainBM25(classifier.docs)),
         ("tripline (default)", tripline_answerer(classifier)),
