@@ -26,6 +26,7 @@ KINDS = {
     "commercial_selfclass",
     "lookalike",
     "machine_tool",
+    "instrument",
 }
 ECCN = re.compile(r"^(EAR99|[0-9][A-E][0-9]{3}(\.[a-z0-9]+)*)$")
 CAS = re.compile(r"\b(\d{2,7})-(\d{2})-(\d)\b")
