@@ -78,6 +78,8 @@ def test_case_file_schema(split: str, ccl_codes: set[str], eu_text: str) -> None
         assert ECCN.match(eccn), where
         assert eccn == "EAR99" or eccn[:5] in ccl_codes, where
         assert eu == "not listed" or re.search(rf"(?m)^\s*{eu}\s", eu_text), where
+        text = str(row["description"]).upper()
+        assert eccn[:5] not in text and (eu == "not listed" or eu not in text), f"{where}: the answer is in the text"
         us_only = eccn == "EAR99" or eccn[2:4] == "99"
         if row["listed"] == "yes":  # on a regime list: an EU entry or a regime-derived ECCN
             assert eu != "not listed" or not us_only, where
@@ -104,8 +106,8 @@ def test_splits_disjoint_and_stratified() -> None:
     assert len(set(dev_ids)) == len(dev_ids) and len(set(test_ids)) == len(test_ids)
     assert not set(dev_ids) & set(test_ids)
     dev_kinds, test_kinds = Counter(r["kind"] for r in dev), Counter(r["kind"] for r in test)
-    for kind in set(dev_kinds) | set(test_kinds):
-        assert abs(dev_kinds[kind] - test_kinds[kind]) <= 1, kind
+    for kind in set(dev_kinds) | set(test_kinds):  # 1 from the split, 1 more for a case dropped later
+        assert abs(dev_kinds[kind] - test_kinds[kind]) <= 2, kind
     everything = dev + test
     assert len(everything) >= 150
     assert sum(bool(r["everyday"]) for r in everything) * 3 >= len(everything)
