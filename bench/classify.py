@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.goods_real import (
     Answerer,
     PlainBM25,
+    RealCase,
     RealMetrics,
     constant_answerer,
     evaluate_real,
@@ -98,8 +99,23 @@ def real(settings: Settings, misses: bool) -> None:
         n_self = sum(c.kind == "commercial_selfclass" for c in cases)
         print(f"{split:<5} ({n_listed} listed, {n_look} look-alikes, {n_self} self-classifications)")
     if misses and dev_tripline is not None:
+        print("dev, tripline, by kind:")
+        for kind, row in sorted(by_kind(load_split("dev"), dev_tripline).items()):
+            print(f"  {kind:<22} {row}")
         for miss in dev_tripline.misses:
             print("  dev miss:", miss)
+
+
+def by_kind(cases: list[RealCase], m: RealMetrics) -> dict[str, str]:
+    """Per kind: cases, listed ones answered "no", look-alikes answered "yes" (from the misses)."""
+    out: dict[str, str] = {}
+    for kind in sorted({c.kind for c in cases}):
+        ids = {c.id for c in cases if c.kind == kind}
+        n_listed = sum(c.listed == "yes" for c in cases if c.kind == kind)
+        clears = sum(1 for miss in m.misses if "FALSE CLEAR" in miss and miss.split(":")[0] in ids)
+        yes = sum(1 for miss in m.misses if "look-alike answered yes" in miss and miss.split(":")[0] in ids)
+        out[kind] = f"n={len(ids):<3} false clears {clears}/{n_listed}  look-alikes answered yes {yes}"
+    return out
 
 
 def project(settings: Settings, args: argparse.Namespace) -> None:
