@@ -23,6 +23,7 @@ from typing import Any
 
 from tripline.controls.bm25 import BM25
 from tripline.controls.classify import Classifier
+from tripline.controls.evaluate import Metrics
 from tripline.controls.index import CodeDoc
 from tripline.controls.schema import GoodsQuery, Listed
 from tripline.controls.textnorm import tokens
@@ -161,10 +162,8 @@ class RealMetrics:
     misses: list[str] = field(default_factory=list)
 
     def p95_cpu(self) -> float:
-        values = sorted(self.cpu_ms)
-        if not values:
-            return 0.0
-        return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+        # the same nearest-rank percentile as the project-set bench (tripline.controls.evaluate)
+        return Metrics(cpu_ms=self.cpu_ms).percentile(95, cpu=True)
 
     def summary(self) -> dict[str, float]:
         n = max(self.n, 1)
