@@ -61,6 +61,7 @@ def _alarmed_container(scans: bytes) -> str:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     from tripline.cargo.run import make_demo
     from tripline.cases.workspace import Workspace
+    from tripline.runtime import Runtime
 
     settings = Settings(var_dir=tmp_path_factory.mktemp("console") / "var", database_url=None, data_dir=BUNDLED_DATA)
     db = Database.from_settings(settings)
@@ -72,7 +73,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         out = Path(tmp) / "demo-manifest.csv"
         make_demo(settings, out, 40, 7)
         scans = Path(str(out) + ".scans.jsonl").read_bytes()
-        Workspace(settings, db).add(
+        Workspace(Runtime(settings, db)).add(
             get_principal(db, "chief"), out.name, out.read_bytes(), scans=scans, manifest_id="demo"
         )
         alarmed = _alarmed_container(scans)

@@ -36,7 +36,8 @@ class Engine(StrEnum):
 
 
 class MatcherFactory(Protocol):
-    """Builds the party screener and goods classifier (in each Spark worker, too): must be picklable."""
+    """Gives the party screener and goods classifier (``Runtime.matchers``); called once per run, in the
+    driver process (the Spark engine ships the look-ups' answers to its workers, not the matchers)."""
 
     def __call__(self, settings: Settings) -> tuple[PartyScreener, GoodsClassifier]: ...
 

@@ -11,7 +11,6 @@ from typing import Any
 import structlog
 
 from tripline.cargo import store
-from tripline.cargo.adapters import real_matchers
 from tripline.cargo.demo import generate
 from tripline.cargo.engine import Engine, MatcherFactory, Progress, TargetRun, target_file, target_shipments
 from tripline.cargo.indicators import IndicatorExtractor, first_shipments
@@ -61,7 +60,7 @@ def run_target(
     model: str = "rules",
     scans: Path | None = None,
     progress: Progress | None = None,
-    matchers: MatcherFactory = real_matchers,
+    matchers: MatcherFactory,
     workers: int = 1,
 ) -> TargetRun:
     """The ranked, explained queue of a manifest file."""
@@ -134,7 +133,7 @@ def outcome_report(
     percents: Sequence[float] = (1.0, 5.0),
     model: str = "rules",
     policy_path: Path | None = None,
-    matchers: MatcherFactory = real_matchers,
+    matchers: MatcherFactory,
 ) -> dict[str, Any]:
     """Precision and recall of the queue of ``path`` against the outcomes recorded so far."""
     run = run_target(settings, path, db=db, policy_path=policy_path, model=model, matchers=matchers)
@@ -159,7 +158,7 @@ def learn(
     *,
     policy_path: Path | None = None,
     l2: float = 1.0,
-    matchers: MatcherFactory = real_matchers,
+    matchers: MatcherFactory,
 ) -> LearnedModel:
     """Fit the learned queue on the outcomes recorded for the shipments of ``path`` and store it."""
     policy = load_policy(policy_path)

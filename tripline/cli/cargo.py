@@ -73,6 +73,7 @@ def target(
             model=model,
             scans=scans,
             workers=workers,
+            matchers=app_ctx.runtime().matchers,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     for err in run.errors[:20]:
@@ -194,7 +195,13 @@ def outcome_report(
     app_ctx = get_ctx(ctx)
     with _logs_to_stderr():
         measured = report(
-            app_ctx.settings, app_ctx.db(), file, ks=k or [10, 50, 100], percents=percent or [1.0, 5.0], model=model
+            app_ctx.settings,
+            app_ctx.db(),
+            file,
+            ks=k or [10, 50, 100],
+            percents=percent or [1.0, 5.0],
+            model=model,
+            matchers=app_ctx.runtime().matchers,
         )
     app_ctx.print_json(measured)
 
@@ -210,7 +217,7 @@ def outcome_learn(
 
     app_ctx = get_ctx(ctx)
     with _logs_to_stderr():
-        model = learn(app_ctx.settings, app_ctx.db(), file, l2=l2)
+        model = learn(app_ctx.settings, app_ctx.db(), file, l2=l2, matchers=app_ctx.runtime().matchers)
     app_ctx.print_json(model.to_dict())
 
 

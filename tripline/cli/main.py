@@ -16,8 +16,6 @@ from typer._click.exceptions import ClickException, UsageError
 
 from tripline.cli.context import AppContext, get_ctx
 from tripline.errors import TriplineError
-from tripline.logs import configure_logging
-from tripline.settings import Settings
 
 CAPABILITY_MODULES = (
     "tripline.cli.db",
@@ -45,8 +43,13 @@ def build_app() -> typer.Typer:
     @app.callback()
     def _root(ctx: typer.Context) -> None:
         """Tripline command line."""
-        if not isinstance(ctx.obj, AppContext):
-            ctx.obj = AppContext(settings=Settings())
+        if not isinstance(ctx.obj, AppContext):  # runs for a command, not for the root's --help
+            from tripline.logs import configure_logging
+            from tripline.settings import Settings
+
+            settings = Settings()
+            configure_logging(settings)
+            ctx.obj = AppContext(settings=settings)
 
     for name in CAPABILITY_MODULES:
         module = importlib.import_module(name)
@@ -55,7 +58,6 @@ def build_app() -> typer.Typer:
 
 
 def main() -> None:
-    configure_logging(Settings())
     app = build_app()
     try:
         app(standalone_mode=False, prog_name="tripline")
