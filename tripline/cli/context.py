@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -53,6 +54,18 @@ class AppContext:
         if self._db is not None:
             self._db.dispose()
             self._db = None
+
+
+def input_files(*paths: tuple[str, Path | None]) -> None:
+    """Check (argument or option name, path) pairs before anything heavy is imported: a path that is
+    given must be an existing file, else :class:`InputError` naming it (exit 2, one line): e.g.
+    ``none.csv: file not found`` or ``p.yaml: file not found (--policy)``."""
+    from tripline.errors import InputError
+
+    for name, path in paths:
+        if path is not None and not path.is_file():
+            what = "a directory, not a file" if path.is_dir() else "file not found"
+            raise InputError(what if name.isupper() else f"{what} ({name})", file=path)
 
 
 def get_ctx(ctx: typer.Context) -> AppContext:

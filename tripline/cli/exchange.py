@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from tripline.cli.context import AppContext, get_ctx
+from tripline.cli.context import AppContext, get_ctx, input_files
 from tripline.errors import FormatError, InputError, IntegrityError, PolicyError
 
 if TYPE_CHECKING:
@@ -136,6 +136,7 @@ def partner_token(ctx: typer.Context, partner_id: Annotated[str, typer.Argument(
 @agreement_app.command("add")
 def agreement_add(ctx: typer.Context, path: Annotated[Path, typer.Argument(help="Agreement YAML.")]) -> None:
     """Validate, compile and store a sharing agreement."""
+    input_files(("PATH", path))
     app_ctx, node = _node(ctx)
     agreement = node.add_agreement(path)
     app_ctx.print_json({"id": agreement.id, "parties": list(agreement.parties), "loaded": str(path)})
@@ -144,6 +145,7 @@ def agreement_add(ctx: typer.Context, path: Annotated[Path, typer.Argument(help=
 @agreement_app.command("check")
 def agreement_check(ctx: typer.Context, path: Annotated[Path, typer.Argument()]) -> None:
     """Validate an agreement file and print the Cedar policies it compiles to."""
+    input_files(("PATH", path))
     from tripline.exchange.agreements import load_agreement
     from tripline.exchange.policy import PolicyEngine
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -16,6 +17,9 @@ from typer._click.exceptions import ClickException, UsageError
 
 from tripline.cli.context import AppContext, get_ctx
 from tripline.errors import TriplineError
+
+if TYPE_CHECKING:
+    from tripline.settings import Settings
 
 CAPABILITY_MODULES = (
     "tripline.cli.db",
@@ -44,7 +48,6 @@ def build_app() -> typer.Typer:
     def _root(ctx: typer.Context) -> None:
         """Tripline command line."""
         if not isinstance(ctx.obj, AppContext):  # runs for a command, not for the root's --help
-            from tripline.logs import configure_logging
             from tripline.settings import Settings
 
             settings = Settings()
@@ -55,6 +58,13 @@ def build_app() -> typer.Typer:
         module = importlib.import_module(name)
         module.register(app)
     return app
+
+
+def configure_logging(settings: Settings) -> None:
+    """The process's logging (:func:`tripline.logs.configure_logging`, imported when a command runs)."""
+    from tripline.logs import configure_logging as configure
+
+    configure(settings)
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from tripline.cli.context import get_ctx
+from tripline.cli.context import get_ctx, input_files
 from tripline.errors import InputError
 from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, ScreeningQuery
 
@@ -116,6 +116,7 @@ def screen_file_command(
     as_json: Json = False,
 ) -> None:
     """Screen every row of a file; bad rows are reported with their line and skipped."""
+    input_files(("INPUT_PATH", input_path))
     from tripline.screening.batch import Columns
     from tripline.screening.runner import screen_file
 
