@@ -38,15 +38,15 @@ import uvicorn
 from tripline.audit import log as audit
 from tripline.audit.chain import GENESIS, Entry, link, verify_entries
 from tripline.audit.models import AuditEntry
-from tripline.exchange import keys
 from tripline.exchange.agreements import EXAMPLES_DIR
-from tripline.exchange.canonical import canonical_bytes
 from tripline.exchange.delivery import HttpTransport, LocalTransport
 from tripline.exchange.documents import parse_document, sign_document
 from tripline.exchange.inbound import receive
 from tripline.exchange.node import create_node_app
 from tripline.exchange.service import Node, init_node
 from tripline.settings import Settings
+from tripline.signing import keys
+from tripline.signing.canonical import canonical_bytes
 from tripline.store.db import Database
 
 SCAN = {

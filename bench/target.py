@@ -25,9 +25,10 @@ import time
 from pathlib import Path
 
 from tripline.cargo.demo import generate
-from tripline.cargo.engine import Engine, MatcherFactory, target_shipments
+from tripline.cargo.engine import Engine, target_shipments
 from tripline.cargo.indicators import IndicatorExtractor, first_shipments
 from tripline.cargo.policy import load_policy
+from tripline.cargo.ports import MatcherFactory
 from tripline.cargo.readers import read_manifest, write_manifest
 from tripline.cargo.reference import load_reference
 from tripline.cargo.scoring import RuleScorer

@@ -19,9 +19,9 @@ import uvicorn
 from tests.api.harness import PASSWORD, load_sdn_slice
 from tests.conftest import BUNDLED_DATA, free_port
 from tripline.api.app import create_app
-from tripline.api.demo import load_exchange_situations
 from tripline.auth.roles import Role
 from tripline.auth.service import create_user, get_principal
+from tripline.exchange.demo import load_exchange_situations
 from tripline.settings import REPO_DIR, Settings
 from tripline.store.db import Database
 

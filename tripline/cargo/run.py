@@ -12,11 +12,12 @@ import structlog
 
 from tripline.cargo import store
 from tripline.cargo.demo import generate
-from tripline.cargo.engine import Engine, MatcherFactory, Progress, TargetRun, target_file, target_shipments
+from tripline.cargo.engine import Engine, TargetRun, target_file, target_shipments
 from tripline.cargo.indicators import IndicatorExtractor, first_shipments
 from tripline.cargo.learn import LearnedModel, LearnedScorer, fit
 from tripline.cargo.metrics import at_k, at_percent
 from tripline.cargo.policy import Policy, load_policy
+from tripline.cargo.ports import MatcherFactory, Progress
 from tripline.cargo.radiation_bridge import read_findings, write_scans
 from tripline.cargo.readers import read_manifest, write_manifest
 from tripline.cargo.reference import load_reference

@@ -192,7 +192,7 @@ def bootstrap(
     demo_shipments: Annotated[int, typer.Option(min=10, max=100000, help="Shipments in the demo manifest.")] = 500,
 ) -> None:
     """Set up a node idempotently: schema, lists, controls, demo data, first administrator."""
-    from tripline.api.bootstrap import run_bootstrap
+    from tripline.bootstrap import run_bootstrap
 
     app_ctx = get_ctx(ctx)
     report = run_bootstrap(

@@ -17,13 +17,10 @@ from sqlalchemy.orm import Session
 
 from tripline.audit import log as audit
 from tripline.errors import ConflictError, InputError, NotFoundError
-from tripline.exchange import keys
 from tripline.exchange.agreements import Agreement, load_agreement
-from tripline.exchange.canonical import content_hash
 from tripline.exchange.delivery import HttpTransport, Transport, TransportError, next_attempt
 from tripline.exchange.documents import Document, new_document_id, parse_document, sign_document
 from tripline.exchange.envelope import check_receipt, make_envelope
-from tripline.exchange.logs import get_logger
 from tripline.exchange.models import ExchangeConsent, ExchangeMessage, ExchangePartner
 from tripline.exchange.policy import Decision, PolicyEngine, ReleaseRequest
 from tripline.exchange.store import (
@@ -39,7 +36,10 @@ from tripline.exchange.store import (
     upsert_partner,
     utcnow,
 )
+from tripline.logs import get_logger
 from tripline.settings import Settings
+from tripline.signing import keys
+from tripline.signing.canonical import content_hash
 from tripline.store.db import Database
 
 log = get_logger(__name__)

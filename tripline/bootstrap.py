@@ -44,7 +44,7 @@ def _controls(settings: Settings, db: Database) -> str:
 
 
 def _exchange(settings: Settings, db: Database) -> str:
-    from tripline.api.demo import load_exchange_situations
+    from tripline.exchange.demo import load_exchange_situations
 
     return load_exchange_situations(settings, db)
 
