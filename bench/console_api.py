@@ -4,9 +4,13 @@ yente's `POST /match/default` (token auth, validation, JSON) against calling
 
     .venv/bin/python bench/console_api.py            # OFAC SDN (bundled), 300 queries
     .venv/bin/python bench/console_api.py --quick    # the test slice of the SDN, 60 queries
+    .venv/bin/python bench/console_api.py --url http://127.0.0.1:8000 --token tl_... --clients 20
 
 The app is called in-process over ASGI (starlette's test client), so the figures are the
-framework's and Tripline's own cost, without a network.
+framework's and Tripline's own cost, without a network. With ``--url`` it instead drives a running
+``tripline serve`` over HTTP from ``--clients`` concurrent clients (threads, one connection each)
+for ``--seconds`` per route, and prints p50/p95 and throughput of ``/api/screen`` and
+``/match/default`` next to ``GET /api/me`` (authentication and JSON only: the floor).
 """
 
 from __future__ import annotations
@@ -33,10 +37,86 @@ def _time(calls: list[Callable[[], object]]) -> tuple[float, float, float]:
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], len(samples) / (sum(samples) / 1000)
 
 
+def _concurrent(
+    url: str, token: str, clients: int, seconds: float, path: str, bodies: list[object]
+) -> tuple[float, float, float, int]:
+    """p50 ms, p95 ms, requests/s and non-200 answers of ``clients`` threads posting ``bodies`` in turn."""
+    import threading
+
+    import httpx
+
+    samples: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client(offset: int) -> None:
+        mine: list[float] = []
+        bad = 0
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=120) as http:
+            i = offset
+            while time.perf_counter() < deadline:
+                body = bodies[i % len(bodies)]
+                start = time.perf_counter()
+                response = http.get(path) if body is None else http.post(path, json=body)
+                mine.append((time.perf_counter() - start) * 1000)
+                bad += response.status_code != 200
+                i += clients
+        with lock:
+            samples.extend(mine)
+            failures[0] += bad
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    samples.sort()
+    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
+    return statistics.median(samples), p95, len(samples) / elapsed, failures[0]
+
+
+def main_server(url: str, token: str, clients: int, seconds: float) -> None:
+    """Drive a running server with a fixed mix of listed and unlisted names."""
+    names = [
+        "Korea Mining Development Trading Corporation", "LIMMT Economic and Trade Company", "Bank Melli Iran",
+        "Rosoboronexport", "Islamic Revolutionary Guard Corps", "Sinopec", "Ali Khamenei", "Tornado Cash",
+        "Viktor Bout", "Dandong Hongxiang Industrial Development", "Acme Trading Ltd", "Hapag-Lloyd",
+        "Mahan Air", "Lazarus Group", "Wagner Group", "Ahmad Vahidi", "Sberbank", "Huawei Technologies",
+        "Joint Stock Company Tactical Missiles Corporation", "Nordic Supplies AB",
+    ]  # fmt: skip
+    rows: list[tuple[str, str, list[object]]] = [
+        ("GET /api/me (auth + JSON only)", "/api/me", [None]),
+        ("POST /api/screen", "/api/screen", [{"name": n} for n in names]),
+        (
+            "POST /match/default (yente shape)",
+            "/match/default",
+            [{"queries": {"q": {"schema": "LegalEntity", "properties": {"name": [n]}}}} for n in names],
+        ),
+    ]
+    print(f"{url}, {clients} concurrent clients, {seconds:g} s per route\n")
+    print(f"| {'path':<36} | {'p50 ms':>7} | {'p95 ms':>7} | {'per s':>7} | {'non-200':>7} |")
+    print(f"|{'-' * 38}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 9}|")
+    for label, path, bodies in rows:
+        p50, p95, rate, bad = _concurrent(url, token, clients, seconds, path, bodies)
+        print(f"| {label:<36} | {p50:>7.1f} | {p95:>7.1f} | {rate:>7.1f} | {bad:>7} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small list slice, fewer queries")
+    parser.add_argument("--url", help="drive this running server instead of an in-process app")
+    parser.add_argument("--token", help="API token for --url (`tripline users token NAME`)")
+    parser.add_argument("--clients", type=int, default=20, help="concurrent clients for --url")
+    parser.add_argument("--seconds", type=float, default=20.0, help="seconds per route for --url")
     args = parser.parse_args()
+    if args.url:
+        if not args.token:
+            parser.error("--url needs --token")
+        main_server(args.url, args.token, args.clients, args.seconds)
+        return
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

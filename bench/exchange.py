@@ -38,16 +38,15 @@ import uvicorn
 from tripline.audit import log as audit
 from tripline.audit.chain import GENESIS, Entry, link, verify_entries
 from tripline.audit.models import AuditEntry
-from tripline.exchange import keys
 from tripline.exchange.agreements import EXAMPLES_DIR
-from tripline.exchange.canonical import canonical_bytes
 from tripline.exchange.delivery import HttpTransport, LocalTransport
 from tripline.exchange.documents import parse_document, sign_document
-from tripline.exchange.http import NodeHolder
 from tripline.exchange.inbound import receive
 from tripline.exchange.node import create_node_app
 from tripline.exchange.service import Node, init_node
 from tripline.settings import Settings
+from tripline.signing import keys
+from tripline.signing.canonical import canonical_bytes
 from tripline.store.db import Database
 
 SCAN = {
@@ -139,13 +138,7 @@ def bench_documents(n: int) -> list[tuple[str, int, float, float]]:
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         jp, us = pair(Path(tmp), f"http://127.0.0.1:{port}")
-        holder = NodeHolder(us.settings)
-        holder._node = us  # serve the node built above
-        app = create_node_app(us.settings)
-        app.router.routes.clear()
-        from tripline.exchange.http import build_router
-
-        app.include_router(build_router(us.settings, holder))
+        app = create_node_app(us.settings, us.db)  # serves the node built above (same settings and database)
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()

@@ -24,16 +24,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from tripline.cargo.adapters import real_matchers
 from tripline.cargo.demo import generate
-from tripline.cargo.engine import Engine, MatcherFactory, target_shipments
+from tripline.cargo.engine import Engine, target_shipments
 from tripline.cargo.indicators import IndicatorExtractor, first_shipments
 from tripline.cargo.policy import load_policy
+from tripline.cargo.ports import MatcherFactory
 from tripline.cargo.readers import read_manifest, write_manifest
 from tripline.cargo.reference import load_reference
 from tripline.cargo.scoring import RuleScorer
 from tripline.cargo.services import FindingsByContainer
 from tripline.lists.loader import load_bundled
+from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database
 
@@ -73,7 +74,7 @@ def main() -> None:
     load_bundled(db, settings, only=[x for x in args.lists.split(",") if x])
     print(f"lists loaded ({args.lists}) in {time.perf_counter() - t:.1f} s")
     t = time.perf_counter()
-    built = real_matchers(settings)
+    built = Runtime(settings, db).matchers()
     print(f"screener and classifier built in {time.perf_counter() - t:.1f} s")
     ref = load_reference(settings.data_dir)
     policy = load_policy()

@@ -17,7 +17,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from tripline.cargo.adapters import real_matchers
 from tripline.cargo.demo import generate
 from tripline.cargo.evaluate import evaluate, features_of
 from tripline.cargo.indicators import IndicatorExtractor
@@ -26,6 +25,7 @@ from tripline.cargo.reference import load_reference
 from tripline.cargo.scoring import RuleScorer
 from tripline.cargo.services import FindingsByContainer
 from tripline.lists.loader import load_bundled
+from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database
 
@@ -44,7 +44,7 @@ def main() -> None:
     db = Database.from_settings(settings)
     db.upgrade()
     load_bundled(db, settings, only=[x for x in args.lists.split(",") if x])
-    screener, classifier = real_matchers(settings)
+    screener, classifier = Runtime(settings, db).matchers()
     ref = load_reference(settings.data_dir)
     policy = load_policy()
     extractor = IndicatorExtractor(

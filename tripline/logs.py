@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from tripline.settings import Settings
+if TYPE_CHECKING:
+    from tripline.settings import Settings
 
 
 def configure_logging(settings: Settings) -> None:
@@ -31,3 +33,11 @@ def configure_logging(settings: Settings) -> None:
         cache_logger_on_first_use=False,
     )
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+
+
+def get_logger(name: str) -> Any:
+    """A structlog logger over the standard library's logger `name`: its events go where the
+    process's logging sends them (standard error once :func:`configure_logging` ran) and never to
+    standard output, even in a library call made before logging is set up (unconfigured structlog
+    prints to standard output, which would mix with a command's ``--json`` output)."""
+    return structlog.wrap_logger(logging.getLogger(name))

@@ -8,7 +8,7 @@ import pytest
 
 from tests.api.harness import Node, make_node
 from tests.conftest import BUNDLED_DATA
-from tripline.api.demo import load_exchange_situations
+from tripline.exchange.demo import load_exchange_situations
 from tripline.settings import Settings
 from tripline.store.db import Database
 

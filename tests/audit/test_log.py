@@ -7,7 +7,7 @@ from sqlalchemy import delete, select, update
 from tripline.audit import log as audit
 from tripline.audit.chain import ProblemKind
 from tripline.audit.models import AuditEntry, AuditHead
-from tripline.exchange import keys
+from tripline.signing import keys
 from tripline.store.db import Database
 
 

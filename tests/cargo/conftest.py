@@ -10,6 +10,7 @@ import pytest
 from tripline.cargo.model import Shipment
 from tripline.cargo.ports import GoodsClassifier, PartyScreener
 from tripline.cargo.reference import ReferenceData, load_reference
+from tripline.runtime import Runtime
 from tripline.settings import REPO_DIR, Settings
 from tripline.store.db import Database
 
@@ -59,11 +60,17 @@ def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]
 
 
 @pytest.fixture(scope="session")
-def real_matchers_built(e2e_settings: Settings) -> tuple[PartyScreener, GoodsClassifier]:
-    """The real [screening] and [controls] capabilities, built once for the session."""
-    from tripline.cargo.adapters import real_matchers
+def e2e_runtime(e2e_settings: Settings) -> Iterator[Runtime]:
+    """The process runtime over the e2e database (what the CLI and the server hold)."""
+    db = Database.from_settings(e2e_settings)
+    yield Runtime(e2e_settings, db)
+    db.dispose()
 
-    return real_matchers(e2e_settings)
+
+@pytest.fixture(scope="session")
+def real_matchers_built(e2e_runtime: Runtime) -> tuple[PartyScreener, GoodsClassifier]:
+    """The real [screening] and [controls] capabilities, built once for the session."""
+    return e2e_runtime.matchers()
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from tripline.cargo.adapters import real_matchers
 from tripline.cargo.engine import Engine, target_shipments
 from tripline.cargo.policy import load_policy
 from tripline.cargo.ports import GoodsClassifier, PartyScreener
 from tripline.cargo.readers import read_manifest
 from tripline.cargo.reference import ReferenceData
 from tripline.cargo.run import radiation_for
+from tripline.runtime import Runtime
 from tripline.settings import Settings
 
 
@@ -20,6 +20,7 @@ from tripline.settings import Settings
 def test_spark_ranks_like_the_local_engine(
     demo_2000: Path,
     e2e_settings: Settings,
+    e2e_runtime: Runtime,
     ref: ReferenceData,
     real_matchers_built: tuple[PartyScreener, GoodsClassifier],
 ) -> None:
@@ -30,7 +31,7 @@ def test_spark_ranks_like_the_local_engine(
     seen: list[int] = []
     spark = target_shipments(
         shipments,
-        matchers=real_matchers,
+        matchers=e2e_runtime.matchers,
         engine=Engine.SPARK,
         progress=lambda done, _t: seen.append(done),
         **common,  # type: ignore[arg-type]

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from tripline.cli.context import AppContext
 from tripline.cli.main import build_app
 from tripline.exchange.agreements import EXAMPLES_DIR
-from tripline.exchange.keys import generate
 from tripline.settings import REPO_DIR, Settings
+from tripline.signing.keys import generate
 
 TRIPLINE = str(REPO_DIR / ".venv" / "bin" / "tripline")
 

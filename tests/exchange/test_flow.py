@@ -14,8 +14,8 @@ from tripline.exchange import consent, views
 from tripline.exchange.agreements import EXAMPLES_DIR
 from tripline.exchange.envelope import make_envelope
 from tripline.exchange.inbound import receive
-from tripline.exchange.keys import generate
 from tripline.exchange.models import ExchangeMessage
+from tripline.signing.keys import generate
 
 
 def test_scan_result_released_for_covered_purpose_only(network: Network) -> None:

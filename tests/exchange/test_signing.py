@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tripline.errors import ConflictError, FormatError, IntegrityError, TriplineError
-from tripline.exchange import keys
-from tripline.exchange.canonical import canonical_bytes
 from tripline.exchange.documents import Attachment, Document, parse_document, redact, sign_document
+from tripline.signing import keys
+from tripline.signing.canonical import canonical_bytes
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=20),

@@ -19,9 +19,9 @@ import uvicorn
 from tests.api.harness import PASSWORD, load_sdn_slice
 from tests.conftest import BUNDLED_DATA, free_port
 from tripline.api.app import create_app
-from tripline.api.demo import load_exchange_situations
 from tripline.auth.roles import Role
 from tripline.auth.service import create_user, get_principal
+from tripline.exchange.demo import load_exchange_situations
 from tripline.settings import REPO_DIR, Settings
 from tripline.store.db import Database
 
@@ -61,6 +61,7 @@ def _alarmed_container(scans: bytes) -> str:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     from tripline.cargo.run import make_demo
     from tripline.cases.workspace import Workspace
+    from tripline.runtime import Runtime
 
     settings = Settings(var_dir=tmp_path_factory.mktemp("console") / "var", database_url=None, data_dir=BUNDLED_DATA)
     db = Database.from_settings(settings)
@@ -72,7 +73,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         out = Path(tmp) / "demo-manifest.csv"
         make_demo(settings, out, 40, 7)
         scans = Path(str(out) + ".scans.jsonl").read_bytes()
-        Workspace(settings, db).add(
+        Workspace(Runtime(settings, db)).add(
             get_principal(db, "chief"), out.name, out.read_bytes(), scans=scans, manifest_id="demo"
         )
         alarmed = _alarmed_container(scans)

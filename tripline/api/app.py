@@ -15,6 +15,7 @@ from tripline import __version__
 from tripline.api.errors import ERROR_RESPONSES, install_error_handlers
 from tripline.cases.workspace import Workspace
 from tripline.logs import configure_logging
+from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database
 
@@ -49,12 +50,18 @@ def _load(spec: str, settings: Settings) -> APIRouter:
     return router
 
 
-def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, database: Database | None = None, runtime: Runtime | None = None
+) -> FastAPI:
     """The whole node: REST API, console pages and the capabilities' routers.
 
     ``database`` must already be migrated (``tripline serve`` migrates once before starting
-    workers); without it one is opened from ``settings``.
+    workers); without it one is opened from ``settings``. Every router and page shares one
+    :class:`~tripline.runtime.Runtime` (``app.state.runtime``): pass ``runtime`` to share one
+    that is already warm, else one is made here (built lazily).
     """
+    if runtime is not None:
+        settings, database = runtime.settings, runtime.db
     settings = settings or Settings()
     app = FastAPI(
         title="Tripline",
@@ -64,7 +71,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.settings = settings
     app.state.db = database or Database.from_settings(settings)
-    app.state.workspace = Workspace(settings, app.state.db)
+    app.state.runtime = runtime or Runtime(settings, app.state.db)
+    app.state.workspace = Workspace(app.state.runtime)
     install_error_handlers(app)
     from tripline.web.routes import install_web_handlers
 
@@ -83,7 +91,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 
 def create_app_from_env() -> FastAPI:
-    """Factory for ``uvicorn --factory`` worker processes: settings from the environment."""
+    """Factory for ``uvicorn --factory`` worker processes: settings from the environment; the
+    worker's runtime is warmed before it answers (each worker process holds its own)."""
     settings = Settings()
     configure_logging(settings)
-    return create_app(settings)
+    runtime = Runtime(settings, Database.from_settings(settings))
+    runtime.warm()
+    return create_app(runtime=runtime)

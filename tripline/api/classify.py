@@ -1,38 +1,19 @@
-"""Goods classification over HTTP: the controls capability's classifier, one per process."""
+"""Goods classification over HTTP: the runtime's classifier (over the stored catalogue)."""
 
 from __future__ import annotations
 
-import threading
-from typing import Any
+from fastapi import APIRouter, Depends
 
-from fastapi import APIRouter, Depends, Request
-
-from tripline.api.deps import require
+from tripline.api.deps import get_runtime, require
 from tripline.auth.roles import Permission
 from tripline.auth.service import Principal
 from tripline.controls.schema import Classification, GoodsQuery
+from tripline.runtime import Runtime
 from tripline.settings import Settings
 
 
-class ClassifierHolder:
-    """Builds the classifier over the stored (or bundled) catalogue on first use."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._classifier: Any = None
-
-    def get(self, request: Request) -> Any:
-        from tripline.controls.service import classifier_for
-
-        with self._lock:
-            if self._classifier is None:
-                self._classifier = classifier_for(request.app.state.settings, request.app.state.db)
-            return self._classifier
-
-
-def build_router(_settings: Settings, holder: ClassifierHolder | None = None) -> APIRouter:
+def build_router(_settings: Settings) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["classification"])
-    holder = holder or ClassifierHolder()
 
     @router.post(
         "/classify",
@@ -40,9 +21,10 @@ def build_router(_settings: Settings, holder: ClassifierHolder | None = None) ->
         summary="Classify a goods description: candidates, thresholds, verdict (EU and US) and catch-all",
     )
     def classify(
-        body: GoodsQuery, request: Request, _principal: Principal = Depends(require(Permission.CLASSIFY))
+        body: GoodsQuery,
+        _principal: Principal = Depends(require(Permission.CLASSIFY)),
+        rt: Runtime = Depends(get_runtime),
     ) -> Classification:
-        result: Classification = holder.get(request).classify(body)
-        return result
+        return rt.classifier().classify(body)
 
     return router

@@ -19,6 +19,7 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from tripline.auth.roles import Permission
 from tripline.auth.service import Principal, authenticate_token, session_principal
 from tripline.errors import AuthError, ForbiddenError
+from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database
 
@@ -40,6 +41,12 @@ class Caller:
 def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
+
+
+def get_runtime(request: Request) -> Runtime:
+    """The process's shared screener, classifier and exchange node."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
 
 
 def get_settings(request: Request) -> Settings:

@@ -1,68 +1,27 @@
 """Screening over HTTP: the yente-compatible ``/match/{dataset}``, Tripline's own screen, batch,
-compare and decision routes. Logic lives in :mod:`tripline.screening`; this is the edge."""
+compare and decision routes. Logic lives in :mod:`tripline.screening` (:mod:`~tripline.screening.scoped`
+for the authority's view); this is the edge."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from tripline.api import yente
-from tripline.api.deps import get_db, require
+from tripline.api.deps import get_runtime, require
 from tripline.auth.roles import Permission
 from tripline.auth.service import Principal
-from tripline.errors import InputError, NotFoundError, TooLargeError
-from tripline.lists.model import ListedEntity
-from tripline.lists.store import get_entity, latest_snapshots
+from tripline.errors import TooLargeError
+from tripline.runtime import Runtime
 from tripline.screening.compare import compare
-from tripline.screening.decisions import Decision, Verdict, record_decision
-from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Match, ScreeningQuery, ScreeningResult
-from tripline.screening.service import ScreenerCache, screen
+from tripline.screening.decisions import Verdict
+from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, ScreeningQuery, ScreeningResult
+from tripline.screening.scoped import MatchFilter, check_dataset, match_entity, record_verdict, screen_for
 from tripline.settings import Settings
-from tripline.store.db import Database
 
 MAX_BATCH = 1000
-
-
-def decided_by(principal: Principal) -> str:
-    return f"{principal.username}@{principal.authority_code}"
-
-
-def record_verdict(
-    db: Database,
-    cache: ScreenerCache,
-    principal: Principal,
-    query_name: str,
-    entity_id: str,
-    verdict: Verdict,
-    reason: str,
-) -> Decision:
-    """Record the caller's verdict on a (query, listed entity) pair, as ``user@AUTHORITY``."""
-    screener = cache.get(db)
-    if screener.score_entity(ScreeningQuery.build(query_name, field_prefix="query_"), entity_id) is None:
-        raise InputError(f"no listed entity {entity_id!r}", field="entity_id")
-    with db.transaction() as session:
-        return record_decision(
-            session,
-            screener.normaliser,
-            query_name=query_name,
-            entity_id=entity_id,
-            verdict=verdict,
-            reason=reason,
-            decided_by=decided_by(principal),
-        )
-
-
-def own_decisions(result: ScreeningResult, principal: Principal) -> ScreeningResult:
-    """Only decisions taken in the caller's authority are shown to it."""
-    suffix = "@" + principal.authority_code
-    matches = tuple(
-        m if m.decision is None or str(m.decision.get("decided_by", "")).endswith(suffix) else replace(m, decision=None)
-        for m in result.matches
-    )
-    return replace(result, matches=matches)
 
 
 class ScreenIn(BaseModel):
@@ -139,22 +98,9 @@ def result_out(result: ScreeningResult) -> ResultOut:
     return ResultOut.model_validate(result.to_dict())
 
 
-def _merge(results: list[ScreeningResult]) -> list[Match]:
-    best: dict[str, Match] = {}
-    for result in results:
-        for m in result.matches:
-            if m.entity_id not in best or m.score > best[m.entity_id].score:
-                best[m.entity_id] = m
-    return sorted(best.values(), key=lambda m: (-m.score, m.caption, m.entity_id))
-
-
 def build_router(_settings: Settings) -> APIRouter:
     router = APIRouter(tags=["screening"])
-    cache = ScreenerCache()
     can = require(Permission.SCREEN)
-
-    def run(db: Database, principal: Principal, query: ScreeningQuery, threshold: float, limit: int) -> ScreeningResult:
-        return own_decisions(screen(db, cache, query, threshold=threshold, limit=limit), principal)
 
     @router.post(
         "/match/{dataset}",
@@ -173,37 +119,20 @@ def build_router(_settings: Settings) -> APIRouter:
         exclude_dataset: list[str] = Query(default_factory=list, max_length=50),
         exclude_schema: list[str] = Query(default_factory=list, max_length=50),
         principal: Principal = Depends(can),
-        db: Database = Depends(get_db),
+        rt: Runtime = Depends(get_runtime),
     ) -> yente.EntityMatchResponse:
         if len(body.queries) > yente.MAX_QUERIES:
             raise TooLargeError(f"at most {yente.MAX_QUERIES} queries per request", field="queries")
-        with db.transaction() as session:
-            lists = set(latest_snapshots(session))
-        if dataset != "default" and dataset not in lists:
-            raise NotFoundError(f"no dataset {dataset!r} (known: default, {', '.join(sorted(lists))})", field="dataset")
+        check_dataset(rt.db, dataset)
+        keep = MatchFilter(dataset, include_dataset, exclude_dataset, exclude_schema, cutoff)
         responses: dict[str, yente.EntityMatches] = {}
         for key, example in body.queries.items():
-            queries = yente.to_queries(key, example)
-            found = _merge([run(db, principal, q, min(cutoff, threshold), limit * 4) for q in queries])
-            found = [
-                m
-                for m in found
-                if (dataset == "default" or m.list == dataset)
-                and (not include_dataset or m.list in include_dataset)
-                and m.list not in exclude_dataset
-                and m.schema not in exclude_schema
-                and m.score >= cutoff
-            ]
-            listed: dict[str, ListedEntity] = {}
-            with db.transaction() as session:
-                for m in found[:limit]:
-                    rows = get_entity(session, m.entity_id, m.list)
-                    if rows:
-                        listed[m.entity_id] = rows[0]
-            results = [yente.scored(m, listed.get(m.entity_id), threshold) for m in found[:limit]]
-            responses[key] = yente.EntityMatches(
-                results=results, total=yente.TotalSpec(value=len(found)), query=example
+            names = yente.to_queries(key, example)
+            found, total = match_entity(
+                rt.db, rt.screener_cache(), principal, names, keep, threshold=threshold, limit=limit
             )
+            results = [yente.scored(m, listed, threshold) for m, listed in found]
+            responses[key] = yente.EntityMatches(results=results, total=yente.TotalSpec(value=total), query=example)
         return yente.EntityMatchResponse(responses=responses, matcher=yente.MATCHER, limit=limit)
 
     @router.post("/api/screen", response_model=ResultOut, summary="Screen one party: ranked, explained matches")
@@ -212,16 +141,18 @@ def build_router(_settings: Settings) -> APIRouter:
         threshold: float = Query(default=DEFAULT_THRESHOLD, ge=0.0, le=1.0),
         limit: int = Query(default=DEFAULT_LIMIT, ge=1, le=100),
         principal: Principal = Depends(can),
-        db: Database = Depends(get_db),
+        rt: Runtime = Depends(get_runtime),
     ) -> ResultOut:
-        return result_out(run(db, principal, body.query(), threshold, limit))
+        (result,) = screen_for(rt.db, rt.screener_cache(), principal, [body.query()], threshold=threshold, limit=limit)
+        return result_out(result)
 
     @router.post("/api/screen/batch", response_model=list[ResultOut], summary="Screen up to 1000 parties")
     def screen_batch(
-        body: BatchIn, principal: Principal = Depends(can), db: Database = Depends(get_db)
+        body: BatchIn, principal: Principal = Depends(can), rt: Runtime = Depends(get_runtime)
     ) -> list[ResultOut]:
         queries = [q.query(f"queries.{i}.") for i, q in enumerate(body.queries)]
-        return [result_out(run(db, principal, q, body.threshold, body.limit)) for q in queries]
+        results = screen_for(rt.db, rt.screener_cache(), principal, queries, threshold=body.threshold, limit=body.limit)
+        return [result_out(r) for r in results]
 
     @router.post("/api/compare", response_model=CompareOut, summary="Score two names and explain the score")
     def compare_names(body: CompareIn, _principal: Principal = Depends(can)) -> CompareOut:
@@ -231,8 +162,12 @@ def build_router(_settings: Settings) -> APIRouter:
     @router.post(
         "/api/screen/decisions", response_model=DecisionOut, status_code=201, summary="Record a verdict on a match"
     )
-    def decide(body: DecisionIn, principal: Principal = Depends(can), db: Database = Depends(get_db)) -> DecisionOut:
-        decision = record_verdict(db, cache, principal, body.query_name, body.entity_id, body.verdict, body.reason)
+    def decide(
+        body: DecisionIn, principal: Principal = Depends(can), rt: Runtime = Depends(get_runtime)
+    ) -> DecisionOut:
+        decision = record_verdict(
+            rt.db, rt.screener_cache(), principal, body.query_name, body.entity_id, body.verdict, body.reason
+        )
         return DecisionOut.model_validate(decision.to_dict())
 
     return router

@@ -5,19 +5,21 @@ from __future__ import annotations
 import uvicorn
 
 from tripline.api.app import create_app
-from tripline.settings import Settings
-from tripline.store.db import Database
+from tripline.runtime import Runtime
 
 
-def run(settings: Settings, db: Database, *, host: str, port: int, workers: int = 1) -> None:
-    """Serve until interrupted. ``db`` is already migrated, once, before any worker starts.
+def run(runtime: Runtime, *, host: str, port: int, workers: int = 1) -> None:
+    """Serve until interrupted. ``runtime.db`` is already migrated, once, before any worker starts;
+    with one worker the app shares ``runtime`` (warm it first: no request then builds an index).
 
-    Several workers need an import string: each worker process builds its app with
-    :func:`tripline.api.app.create_app_from_env` from the same ``TRIPLINE_*`` environment.
+    Several workers need an import string: each worker process builds (and warms) its own
+    runtime and app with :func:`tripline.api.app.create_app_from_env` from the same
+    ``TRIPLINE_*`` environment.
     """
+    settings = runtime.settings
     log_level = settings.log_level.lower()
     if workers > 1:
-        db.dispose()
+        runtime.db.dispose()
         uvicorn.run(
             "tripline.api.app:create_app_from_env",
             factory=True,
@@ -26,8 +28,8 @@ def run(settings: Settings, db: Database, *, host: str, port: int, workers: int 
             workers=workers,
             log_level=log_level,
             proxy_headers=False,
-            # a worker imports every capability before it answers the supervisor's first ping
-            timeout_worker_healthcheck=120,
+            # a worker imports every capability and warms its runtime before it answers the supervisor
+            timeout_worker_healthcheck=300,
         )
         return
-    uvicorn.run(create_app(settings, db), host=host, port=port, log_level=log_level, proxy_headers=False)
+    uvicorn.run(create_app(runtime=runtime), host=host, port=port, log_level=log_level, proxy_headers=False)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from tripline.exchange.canonical import canonical_bytes
+from tripline.signing.canonical import canonical_bytes
 
 GENESIS = "0" * 64
 

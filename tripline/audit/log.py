@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from tripline.audit.chain import GENESIS, Entry, Head, Problem, ProblemKind, Report, check_head, link, verify_entries
 from tripline.audit.models import AuditEntry, AuditHead
 from tripline.errors import IntegrityError
-from tripline.exchange.canonical import canonical_bytes
-from tripline.exchange.keys import NodeKey, verify_bytes
-from tripline.exchange.logs import get_logger
+from tripline.logs import get_logger
+from tripline.signing.canonical import canonical_bytes
+from tripline.signing.keys import NodeKey, verify_bytes
 from tripline.store.db import Database
 
 log = get_logger(__name__)

@@ -7,6 +7,7 @@ request be authenticated with one indexed lookup.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -32,8 +33,13 @@ AUTHORITY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,63}")
 MIN_PASSWORD = 12
 TOKEN_TOUCH = timedelta(minutes=5)  # how stale "last used" of a token may get
 _hasher = PasswordHasher()
-# a hash to verify against when the user does not exist, so timing does not reveal usernames
-_DUMMY_HASH = _hasher.hash("tripline-no-such-user")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the user does not exist (same work, no timing oracle);
+    computed on first sign-in attempt, not at import."""
+    return _hasher.hash("tripline-no-such-user")
 
 
 def now() -> datetime:
@@ -228,7 +234,7 @@ def verify_login(db: Database, username: str, password: str) -> Principal:
         row = session.execute(
             select(User, Authority).join(Authority, User.authority_id == Authority.id).where(User.username == username)
         ).first()
-        stored = row[0].password_hash if row is not None else _DUMMY_HASH
+        stored = row[0].password_hash if row is not None else _dummy_hash()
         try:
             _hasher.verify(stored, password)
             ok = row is not None and row[0].active

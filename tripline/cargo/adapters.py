@@ -1,21 +1,17 @@
 """The real capabilities behind the targeting Protocols: [screening] and [controls].
 
-:func:`real_matchers` is the factory the engines use (also inside Spark workers): a
-screener over the watch lists currently loaded in the database (``tripline lists load``)
-and the goods classifier over the bundled control lists.
+The process's :class:`~tripline.runtime.Runtime` builds them (``Runtime.matchers``, the
+factory the engines call) over its one screener (the watch lists loaded in the database,
+from the signed index cache) and its one classifier (the stored control-list catalogue, the
+same one the console and the API classify against).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import structlog
-
-from tripline.cargo.ports import GoodsClassifier, GoodsMatch, PartyHit, PartyScreener
-from tripline.errors import InputError, NotFoundError
-from tripline.settings import Settings
-
-log = structlog.get_logger(__name__)
+from tripline.cargo.ports import GoodsMatch, PartyHit
+from tripline.errors import InputError
 
 MULTILATERAL = frozenset({"WA", "MTCR", "NSG", "AG", "CWC"})
 POSSIBLE = 0.5  # value of "listed only if the open parameters reach the thresholds"
@@ -73,30 +69,3 @@ class ControlsGoods:
         return [
             GoodsMatch(entry=top.code, title=f"{top.title} [{status}]", regimes=regimes, score=value, source="controls")
         ]
-
-
-def load_screener(settings: Settings) -> Any:
-    """A Screener over the lists loaded in the database; refuses an empty one."""
-    from tripline.lists.store import current_entities
-    from tripline.screening.screener import Screener
-    from tripline.store.db import Database
-
-    db = Database.from_settings(settings)
-    try:
-        db.upgrade()
-        with db.transaction() as session:
-            screener = Screener(list(current_entities(session)))
-    finally:
-        db.dispose()
-    if len(screener) == 0:
-        raise NotFoundError("no watch lists are loaded: run `tripline lists load` first", field="lists")
-    return screener
-
-
-def real_matchers(settings: Settings) -> tuple[PartyScreener, GoodsClassifier]:
-    from tripline.controls.classify import Classifier
-
-    screener = ScreeningParties(load_screener(settings))
-    classifier = ControlsGoods(Classifier.from_settings(settings))
-    log.info("matchers built", entities=len(screener.screener))
-    return screener, classifier

@@ -5,20 +5,19 @@ The Spark engine (:mod:`tripline.cargo.spark`) shares every step but the loop.
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
 
 import structlog
 
 from tripline.cargo.indicators import IndicatorExtractor, first_shipments
+from tripline.cargo.lookups import warm_caches
 from tripline.cargo.model import Shipment
 from tripline.cargo.policy import Policy
-from tripline.cargo.ports import GoodsClassifier, GoodsMatch, PartyHit, PartyScreener, RadiationResults
+from tripline.cargo.ports import MatcherFactory, Progress, RadiationResults
 from tripline.cargo.readers import read_manifest
 from tripline.cargo.reference import ReferenceData, load_reference
 from tripline.cargo.scoring import RuleScorer, Scored, Scorer, rank
@@ -27,18 +26,10 @@ from tripline.settings import Settings
 
 log = structlog.get_logger(__name__)
 
-Progress = Callable[[int, int], None]  # (done, total)
-
 
 class Engine(StrEnum):
     LOCAL = "local"
     SPARK = "spark"
-
-
-class MatcherFactory(Protocol):
-    """Builds the party screener and goods classifier (in each Spark worker, too): must be picklable."""
-
-    def __call__(self, settings: Settings) -> tuple[PartyScreener, GoodsClassifier]: ...
 
 
 @dataclass
@@ -70,48 +61,6 @@ def score_local(
         if progress is not None and (i % step == 0 or i == total):
             progress(i, total)
     return out
-
-
-_FORKED: dict[str, Any] = {}
-
-
-def _lookup_chunk(task: tuple[str, list[Any]]) -> list[Any]:
-    kind, keys = task
-    extractor: IndicatorExtractor = _FORKED["extractor"]
-    if kind == "party":
-        return [extractor.screener.screen_party(name, country) for name, country in keys]
-    return [extractor.classifier.classify_goods(description, hs) for description, hs in keys]
-
-
-def warm_caches(extractor: IndicatorExtractor, shipments: Sequence[Shipment], workers: int, chunk: int = 64) -> int:
-    """Screen every distinct party and classify every distinct goods line once, in ``workers`` forked
-    processes that share the built screener and classifier; the results fill the extractor's caches.
-
-    Returns the number of look-ups made. Without ``fork`` (or with one worker) nothing is done here:
-    the caches then fill as the shipments are scored.
-    """
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return 0
-    parties, goods = extractor.cache_keys(shipments)
-    tasks: list[tuple[str, list[Any]]] = [
-        ("party", list(parties[i : i + chunk])) for i in range(0, len(parties), chunk)
-    ]
-    tasks += [("goods", list(goods[i : i + chunk])) for i in range(0, len(goods), chunk)]
-    if not tasks:
-        return 0
-    _FORKED["extractor"] = extractor
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_lookup_chunk, tasks, chunksize=1)
-    finally:
-        _FORKED.clear()
-    party_hits: dict[tuple[str, str | None], list[PartyHit]] = {}
-    goods_hits: dict[tuple[str, str], list[GoodsMatch]] = {}
-    for (kind, keys), values in zip(tasks, results, strict=True):
-        target: dict[Any, Any] = party_hits if kind == "party" else goods_hits
-        target.update(zip(keys, values, strict=True))
-    extractor.fill(party_hits, goods_hits)
-    return len(parties) + len(goods)
 
 
 def score_parallel(

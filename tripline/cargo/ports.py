@@ -6,9 +6,13 @@ The real implementations are adapters over [screening], [controls] and [radiatio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from tripline.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +63,13 @@ class GoodsClassifier(Protocol):
 
 class RadiationResults(Protocol):
     def finding(self, container: str) -> RadiationFinding | None: ...
+
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+class MatcherFactory(Protocol):
+    """Gives the party screener and goods classifier (``Runtime.matchers``); called once per run, in the
+    driver process (the Spark engine ships the look-ups' answers to its workers, not the matchers)."""
+
+    def __call__(self, settings: Settings) -> tuple[PartyScreener, GoodsClassifier]: ...

@@ -11,13 +11,13 @@ from typing import Any
 import structlog
 
 from tripline.cargo import store
-from tripline.cargo.adapters import real_matchers
 from tripline.cargo.demo import generate
-from tripline.cargo.engine import Engine, MatcherFactory, Progress, TargetRun, target_file, target_shipments
+from tripline.cargo.engine import Engine, TargetRun, target_file, target_shipments
 from tripline.cargo.indicators import IndicatorExtractor, first_shipments
 from tripline.cargo.learn import LearnedModel, LearnedScorer, fit
 from tripline.cargo.metrics import at_k, at_percent
 from tripline.cargo.policy import Policy, load_policy
+from tripline.cargo.ports import MatcherFactory, Progress
 from tripline.cargo.radiation_bridge import read_findings, write_scans
 from tripline.cargo.readers import read_manifest, write_manifest
 from tripline.cargo.reference import load_reference
@@ -61,7 +61,7 @@ def run_target(
     model: str = "rules",
     scans: Path | None = None,
     progress: Progress | None = None,
-    matchers: MatcherFactory = real_matchers,
+    matchers: MatcherFactory,
     workers: int = 1,
 ) -> TargetRun:
     """The ranked, explained queue of a manifest file."""
@@ -134,7 +134,7 @@ def outcome_report(
     percents: Sequence[float] = (1.0, 5.0),
     model: str = "rules",
     policy_path: Path | None = None,
-    matchers: MatcherFactory = real_matchers,
+    matchers: MatcherFactory,
 ) -> dict[str, Any]:
     """Precision and recall of the queue of ``path`` against the outcomes recorded so far."""
     run = run_target(settings, path, db=db, policy_path=policy_path, model=model, matchers=matchers)
@@ -159,7 +159,7 @@ def learn(
     *,
     policy_path: Path | None = None,
     l2: float = 1.0,
-    matchers: MatcherFactory = real_matchers,
+    matchers: MatcherFactory,
 ) -> LearnedModel:
     """Fit the learned queue on the outcomes recorded for the shipments of ``path`` and store it."""
     policy = load_policy(policy_path)

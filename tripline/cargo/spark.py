@@ -16,11 +16,11 @@ from typing import Any
 
 import structlog
 
-from tripline.cargo.engine import MatcherFactory, Progress, warm_caches
 from tripline.cargo.indicators import IndicatorExtractor
+from tripline.cargo.lookups import warm_caches
 from tripline.cargo.model import Shipment
 from tripline.cargo.policy import Policy
-from tripline.cargo.ports import RadiationResults
+from tripline.cargo.ports import MatcherFactory, Progress, RadiationResults
 from tripline.cargo.reference import load_reference
 from tripline.cargo.scoring import Scored, Scorer
 from tripline.settings import Settings

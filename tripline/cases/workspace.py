@@ -23,6 +23,7 @@ import structlog
 from tripline.auth.roles import Permission
 from tripline.auth.service import Principal, now
 from tripline.errors import FormatError, InputError, NotFoundError, TooLargeError
+from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database
 
@@ -72,9 +73,10 @@ class ContainerView:
 class Workspace:
     """Manifests and queues of the caller's authority. Build one per process (it caches queues)."""
 
-    def __init__(self, settings: Settings, db: Database) -> None:
-        self.settings = settings
-        self.db = db
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.settings: Settings = runtime.settings
+        self.db: Database = runtime.db
         self._cache: dict[tuple[str, float], Any] = {}
         self._lock = threading.Lock()
 
@@ -173,7 +175,7 @@ class Workspace:
             cached = self._cache.get(key)
         if cached is not None:
             return cached
-        run = run_target(self.settings, path, db=self.db)
+        run = run_target(self.settings, path, db=self.db, matchers=self.runtime.matchers)
         with self._lock:
             self._cache[key] = run
         return run

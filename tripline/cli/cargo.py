@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tripline.cli.context import AppContext, get_ctx
+from tripline.cli.context import AppContext, get_ctx, input_files
 
 demo_app = typer.Typer(help="Generate demo data.", no_args_is_help=True)
 manifest_app = typer.Typer(
@@ -53,6 +53,7 @@ def target(
     ] = 1,
 ) -> None:
     """Rank the shipments of a manifest for inspection, each with the reasons for its score."""
+    input_files(("FILE", file), ("--policy", policy), ("--scans", scans))
     from tripline.cargo.engine import Engine
     from tripline.cargo.run import run_target
     from tripline.errors import InputError
@@ -73,6 +74,7 @@ def target(
             model=model,
             scans=scans,
             workers=workers,
+            matchers=app_ctx.runtime().matchers,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     for err in run.errors[:20]:
@@ -115,6 +117,7 @@ def manifest_load(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Validate a manifest and store its good shipments (one transaction); report the bad rows."""
+    input_files(("FILE", file))
     from tripline.cargo.reference import load_reference
     from tripline.cargo.store import load_manifest
 
@@ -137,6 +140,7 @@ def manifest_check(
     file: Annotated[Path, typer.Argument(help="Manifest: .csv, .jsonl, .parquet or .edi (CUSCAR).")],
 ) -> None:
     """Validate a manifest without storing it; exit 1 if any row is rejected."""
+    input_files(("FILE", file))
     from tripline.cargo.readers import read_manifest
     from tripline.cargo.reference import load_reference
 
@@ -172,6 +176,7 @@ def outcome_import(
     file: Annotated[Path, typer.Argument(help="CSV with bill_of_lading,result[,note].")],
 ) -> None:
     """Record many outcomes from a CSV (all or nothing)."""
+    input_files(("FILE", file))
     from tripline.cargo.run import import_outcomes
 
     app_ctx = get_ctx(ctx)
@@ -189,12 +194,19 @@ def outcome_report(
     model: Annotated[str, typer.Option(help="rules or learned.")] = "rules",
 ) -> None:
     """Precision@k and recall@k (and at n% inspected) of the queue, from the recorded outcomes."""
+    input_files(("FILE", file))
     from tripline.cargo.run import outcome_report as report
 
     app_ctx = get_ctx(ctx)
     with _logs_to_stderr():
         measured = report(
-            app_ctx.settings, app_ctx.db(), file, ks=k or [10, 50, 100], percents=percent or [1.0, 5.0], model=model
+            app_ctx.settings,
+            app_ctx.db(),
+            file,
+            ks=k or [10, 50, 100],
+            percents=percent or [1.0, 5.0],
+            model=model,
+            matchers=app_ctx.runtime().matchers,
         )
     app_ctx.print_json(measured)
 
@@ -206,11 +218,12 @@ def outcome_learn(
     l2: Annotated[float, typer.Option(help="L2 regularisation strength.")] = 1.0,
 ) -> None:
     """Fit the learned queue (logistic regression over the indicators) on the recorded outcomes."""
+    input_files(("FILE", file))
     from tripline.cargo.run import learn
 
     app_ctx = get_ctx(ctx)
     with _logs_to_stderr():
-        model = learn(app_ctx.settings, app_ctx.db(), file, l2=l2)
+        model = learn(app_ctx.settings, app_ctx.db(), file, l2=l2, matchers=app_ctx.runtime().matchers)
     app_ctx.print_json(model.to_dict())
 
 

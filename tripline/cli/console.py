@@ -9,8 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tripline.auth.roles import Role, role_title
-from tripline.auth.service import create_user, get_principal, issue_token, list_users
+from tripline.auth.roles import Role
 from tripline.cli.context import get_ctx
 from tripline.errors import InputError
 
@@ -28,8 +27,12 @@ def serve(
     from tripline.api.serve import run
 
     app_ctx = get_ctx(ctx)
-    app_ctx.err_console.print(f"Tripline console on http://{host}:{port}/ ({workers} worker(s))")
-    run(app_ctx.settings, app_ctx.db(), host=host, port=port, workers=workers)
+    if workers == 1:  # several workers each warm their own runtime before they answer
+        app_ctx.err_console.print("Warming up: screening index, classifier, exchange node ...")
+        for part, state in app_ctx.runtime().warm():
+            app_ctx.err_console.print(f"  {part}: {state}", highlight=False)
+    app_ctx.err_console.print(f"Tripline console on http://{host}:{port}/ ({workers} worker(s)): ready")
+    run(app_ctx.runtime(), host=host, port=port, workers=workers)
 
 
 @users_app.command("create")
@@ -41,6 +44,9 @@ def users_create(
     name: Annotated[str | None, typer.Option(help="Display name.")] = None,
 ) -> None:
     """Create a user; prints a one-time password to change at first sign-in."""
+    from tripline.auth.roles import role_title
+    from tripline.auth.service import create_user
+
     app_ctx = get_ctx(ctx)
     info, password = create_user(app_ctx.db(), username, role=role, authority=authority, display_name=name)
     app_ctx.console.print(f"created {info.username} ({role_title(info.role)}, {info.authority_code})")
@@ -54,6 +60,9 @@ def users_list(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List users with role and authority."""
+    from tripline.auth.roles import role_title
+    from tripline.auth.service import list_users
+
     app_ctx = get_ctx(ctx)
     rows = list_users(app_ctx.db(), authority)
     if json_out:
@@ -76,6 +85,8 @@ def users_token(
     label: Annotated[str, typer.Option(help="What the token is for.")] = "api",
 ) -> None:
     """Issue an API token (printed once; only its hash is stored)."""
+    from tripline.auth.service import issue_token
+
     app_ctx = get_ctx(ctx)
     token = issue_token(app_ctx.db(), username, label)
     sys.stdout.write(token + "\n")  # exactly the token, for scripts
@@ -88,6 +99,7 @@ def cases_list(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the cases of a user's authority."""
+    from tripline.auth.service import get_principal
     from tripline.cases.service import list_cases
 
     app_ctx = get_ctx(ctx)
@@ -112,6 +124,7 @@ def cases_open(
     summary: Annotated[str, typer.Option(help="Summary.")] = "",
 ) -> None:
     """Open a case."""
+    from tripline.auth.service import get_principal
     from tripline.cases.service import open_case
 
     app_ctx = get_ctx(ctx)
@@ -128,6 +141,7 @@ def cases_show(
 ) -> None:
     """Show a case with its items and timeline, as JSON."""
     from tripline.api.cases import case_out
+    from tripline.auth.service import get_principal
     from tripline.cases.service import get_case
 
     app_ctx = get_ctx(ctx)
@@ -143,6 +157,7 @@ def cases_note(
     user: Annotated[str, typer.Option("--as", help="Act as this user.")],
 ) -> None:
     """Add a note to a case."""
+    from tripline.auth.service import get_principal
     from tripline.cases.service import add_note
 
     app_ctx = get_ctx(ctx)
@@ -159,6 +174,7 @@ def cases_export(
     out: Annotated[Path, typer.Option("--out", "-o", help="PDF file to write.")],
 ) -> None:
     """Export a case file as PDF."""
+    from tripline.auth.service import get_principal
     from tripline.cases.pdf import render_case_pdf
     from tripline.cases.service import get_case
 
@@ -176,7 +192,7 @@ def bootstrap(
     demo_shipments: Annotated[int, typer.Option(min=10, max=100000, help="Shipments in the demo manifest.")] = 500,
 ) -> None:
     """Set up a node idempotently: schema, lists, controls, demo data, first administrator."""
-    from tripline.api.bootstrap import run_bootstrap
+    from tripline.bootstrap import run_bootstrap
 
     app_ctx = get_ctx(ctx)
     report = run_bootstrap(

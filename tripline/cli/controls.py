@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 from rich.tree import Tree
 
 from tripline.cli.context import AppContext, get_ctx
-from tripline.controls.model import ControlEntry, ItemKind
-from tripline.controls.schema import Classification
 from tripline.errors import InputError, NotFoundError
-from tripline.store.db import Database
+
+if TYPE_CHECKING:
+    from tripline.controls.model import ControlEntry
+    from tripline.controls.schema import Classification
+    from tripline.store.db import Database
 
 controls_app = typer.Typer(help="Control-list catalogue: US CCL and EU Annex I (Reg. 2021/821).", no_args_is_help=True)
 
@@ -130,6 +133,8 @@ def _db_if_any(app_ctx: AppContext) -> Database | None:
 
 
 def _entry_tree(entry: ControlEntry) -> Tree:
+    from tripline.controls.model import ItemKind
+
     refs = ", ".join(r.label() for r in entry.regime_refs)
     head = f"[bold]{entry.code}[/] ({entry.source.value}) {entry.title}"
     meta = f"regimes: {', '.join(r.value for r in entry.regimes) or '-'}"

@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from tripline.audit import log as audit_log
-from tripline.cli.context import AppContext, get_ctx
+from tripline.cli.context import AppContext, get_ctx, input_files
 from tripline.errors import FormatError, InputError, IntegrityError, PolicyError
-from tripline.exchange import consent, service, taxii, views
-from tripline.exchange.documents import Attachment
-from tripline.exchange.store import partner_dict, partners
+
+if TYPE_CHECKING:
+    from tripline.exchange.service import Node
 
 exchange_app = typer.Typer(help="Electronic point of contact: partners, agreements, signed documents, consent.")
 node_app = typer.Typer(help="This node's identity.")
@@ -31,9 +30,9 @@ exchange_app.add_typer(consent_app, name="consent")
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def _node(ctx: typer.Context) -> tuple[AppContext, service.Node]:
+def _node(ctx: typer.Context) -> tuple[AppContext, Node]:
     app_ctx = get_ctx(ctx)
-    return app_ctx, service.Node(settings=app_ctx.settings, db=app_ctx.db())
+    return app_ctx, app_ctx.runtime().node()
 
 
 def _table(app_ctx: AppContext, title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
@@ -61,6 +60,8 @@ def node_init(
     group: Annotated[list[str] | None, typer.Option("--group", help="Groups (regimes) this node belongs to.")] = None,
 ) -> None:
     """Create this node's Ed25519 key pair and identity."""
+    from tripline.exchange import service
+
     app_ctx = get_ctx(ctx)
     out = service.init_node(
         app_ctx.settings,
@@ -77,6 +78,8 @@ def node_init(
 @node_app.command("show")
 def node_show(ctx: typer.Context) -> None:
     """This node's id, public key and endpoint (what partners need)."""
+    from tripline.exchange.store import partner_dict, partners
+
     app_ctx, node = _node(ctx)
     with node.db.session() as session:
         me = [partner_dict(p) for p in partners(session) if p.is_self]
@@ -110,6 +113,8 @@ def partner_add(
 @partner_app.command("list")
 def partner_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """The partner registry."""
+    from tripline.exchange.store import partner_dict, partners
+
     app_ctx, node = _node(ctx)
     with node.db.session() as session:
         rows = [partner_dict(p) for p in partners(session)]
@@ -122,6 +127,8 @@ def partner_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 @partner_app.command("token")
 def partner_token(ctx: typer.Context, partner_id: Annotated[str, typer.Argument()]) -> None:
     """Issue a TAXII token for a partner (printed once; only its hash is stored)."""
+    from tripline.exchange import taxii
+
     app_ctx, node = _node(ctx)
     app_ctx.print_json({"partner": partner_id, "token": taxii.issue_token(node, partner_id)})
 
@@ -129,6 +136,7 @@ def partner_token(ctx: typer.Context, partner_id: Annotated[str, typer.Argument(
 @agreement_app.command("add")
 def agreement_add(ctx: typer.Context, path: Annotated[Path, typer.Argument(help="Agreement YAML.")]) -> None:
     """Validate, compile and store a sharing agreement."""
+    input_files(("PATH", path))
     app_ctx, node = _node(ctx)
     agreement = node.add_agreement(path)
     app_ctx.print_json({"id": agreement.id, "parties": list(agreement.parties), "loaded": str(path)})
@@ -137,6 +145,7 @@ def agreement_add(ctx: typer.Context, path: Annotated[Path, typer.Argument(help=
 @agreement_app.command("check")
 def agreement_check(ctx: typer.Context, path: Annotated[Path, typer.Argument()]) -> None:
     """Validate an agreement file and print the Cedar policies it compiles to."""
+    input_files(("PATH", path))
     from tripline.exchange.agreements import load_agreement
     from tripline.exchange.policy import PolicyEngine
 
@@ -187,6 +196,8 @@ def draft(
     fact: Annotated[list[str] | None, typer.Option("--fact", help="NAME=VALUE structured facts.")] = None,
 ) -> None:
     """Draft and sign a document originated by this node."""
+    from tripline.exchange.documents import Attachment
+
     app_ctx, node = _node(ctx)
     attachments = []
     for path in attach or []:
@@ -259,6 +270,8 @@ def list_box(
     as_json: JsonOpt = False,
 ) -> None:
     """The inbox, outbox or held documents."""
+    from tripline.exchange import views
+
     app_ctx, node = _node(ctx)
     if box == "documents":
         rows = views.documents(node)
@@ -277,6 +290,8 @@ def list_box(
 @exchange_app.command("read")
 def read(ctx: typer.Context, document_id: Annotated[str, typer.Argument()]) -> None:
     """A held document, as signed."""
+    from tripline.exchange import views
+
     app_ctx, node = _node(ctx)
     app_ctx.print_json(views.read(node, document_id))
 
@@ -284,6 +299,8 @@ def read(ctx: typer.Context, document_id: Annotated[str, typer.Argument()]) -> N
 @exchange_app.command("deadlines")
 def deadlines(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Documents past their deadline still waiting for an answer."""
+    from tripline.exchange import views
+
     app_ctx, node = _node(ctx)
     rows = views.overdue(node)
     if as_json:
@@ -295,6 +312,8 @@ def deadlines(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 @exchange_app.command("circulation")
 def circulation(ctx: typer.Context, document_id: Annotated[str, typer.Argument()]) -> None:
     """Who received, acknowledged and answered a circulated document."""
+    from tripline.exchange import views
+
     app_ctx, node = _node(ctx)
     app_ctx.print_json(views.circulation(node, document_id))
 
@@ -308,6 +327,8 @@ def consent_request(
     justification: Annotated[str, typer.Option()] = "",
 ) -> None:
     """Ask a document's originator for consent to pass it on."""
+    from tripline.exchange import consent
+
     app_ctx, node = _node(ctx)
     app_ctx.print_json(
         consent.request_consent(
@@ -324,6 +345,8 @@ def consent_give(
     note: Annotated[str, typer.Option()] = "",
 ) -> None:
     """As originator: sign a consent (optionally withholding fields)."""
+    from tripline.exchange import consent
+
     app_ctx, node = _node(ctx)
     app_ctx.print_json(consent.answer_consent(node, consent_id, grant=True, withhold=withhold or [], note=note))
 
@@ -333,6 +356,8 @@ def consent_refuse(
     ctx: typer.Context, consent_id: Annotated[str, typer.Argument()], note: Annotated[str, typer.Option()] = ""
 ) -> None:
     """As originator: refuse a consent request (signed)."""
+    from tripline.exchange import consent
+
     app_ctx, node = _node(ctx)
     app_ctx.print_json(consent.answer_consent(node, consent_id, grant=False, withhold=[], note=note))
 
@@ -342,6 +367,8 @@ def consent_list(
     ctx: typer.Context, status: Annotated[str | None, typer.Option()] = None, as_json: JsonOpt = False
 ) -> None:
     """Consent requests made and received."""
+    from tripline.exchange import consent
+
     app_ctx, node = _node(ctx)
     rows = consent.list_consents(node, status=status)
     if as_json:
@@ -357,6 +384,8 @@ def consent_release(
     out: Annotated[Path | None, typer.Option(help="Write the released (redacted) document here.")] = None,
 ) -> None:
     """Release a partner's document to the third party of a consent: only once the originator consented."""
+    from tripline.exchange import consent
+
     app_ctx, node = _node(ctx)
     result = consent.release_to_third_party(node, consent_id)
     if not result["decision"]["allowed"]:
@@ -369,6 +398,8 @@ def consent_release(
 @audit_app.command("verify")
 def audit_verify(ctx: typer.Context) -> None:
     """Check the hash chain and the signed head; name any edited, removed or reordered entry."""
+    from tripline.audit import log as audit_log
+
     app_ctx, node = _node(ctx)
     report = audit_log.verify(node.db, node.key.public_b64)
     app_ctx.print_json(report.to_dict())
@@ -384,6 +415,8 @@ def audit_show(
     limit: Annotated[int, typer.Option()] = 50,
 ) -> None:
     """The newest audit entries."""
+    from tripline.audit import log as audit_log
+
     app_ctx, node = _node(ctx)
     app_ctx.print_json(audit_log.entries(node.db, kind=kind, limit=limit))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,8 +14,9 @@ from rich.table import Table
 
 from tripline.cli.context import get_ctx
 from tripline.errors import InputError
-from tripline.lists import loader, store, update
-from tripline.lists.loader import LoadResult, ProgressEvent, Stage
+
+if TYPE_CHECKING:
+    from tripline.lists.loader import LoadResult, ProgressEvent
 
 BAR_AFTER_SECONDS = 1.0
 
@@ -32,6 +33,8 @@ class ProgressBar:
         self._tasks: dict[str, TaskID] = {}
 
     def __call__(self, event: ProgressEvent) -> None:
+        from tripline.lists.loader import Stage
+
         if not self._enabled:
             return
         now = self._clock()
@@ -118,6 +121,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
     ) -> None:
         """Load lists: [bold]--bundled[/] (all of sources.yaml) or FILE... [bold]--source[/] ID."""
+        from tripline.lists import loader
+
         app_ctx = get_ctx(ctx)
         if bundled == bool(files):
             raise InputError("give either --bundled or FILE... --source ID", field="files")
@@ -149,6 +154,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Every list: version, publication date, load time, entity counts, licence, file hashes."""
+        from tripline.lists import store
+
         app_ctx = get_ctx(ctx)
         with app_ctx.db().transaction() as session:
             summaries = store.source_summaries(session)
@@ -188,6 +195,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Entities added, removed and changed between two versions of a list, and which fields changed."""
+        from tripline.lists import store
+
         app_ctx = get_ctx(ctx)
         with app_ctx.db().transaction() as session:
             result = store.resolve_diff(session, source, from_version, to_version)
@@ -221,6 +230,8 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
     ) -> None:
         """Fetch each list's current files from its official address, verify them, then load them."""
+        from tripline.lists import update
+
         app_ctx = get_ctx(ctx)
         overrides = update.parse_overrides(url_override or ())
         bar = ProgressBar(app_ctx.err_console, enabled=not quiet)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -16,8 +17,9 @@ from typer._click.exceptions import ClickException, UsageError
 
 from tripline.cli.context import AppContext, get_ctx
 from tripline.errors import TriplineError
-from tripline.logs import configure_logging
-from tripline.settings import Settings
+
+if TYPE_CHECKING:
+    from tripline.settings import Settings
 
 CAPABILITY_MODULES = (
     "tripline.cli.db",
@@ -45,8 +47,12 @@ def build_app() -> typer.Typer:
     @app.callback()
     def _root(ctx: typer.Context) -> None:
         """Tripline command line."""
-        if not isinstance(ctx.obj, AppContext):
-            ctx.obj = AppContext(settings=Settings())
+        if not isinstance(ctx.obj, AppContext):  # runs for a command, not for the root's --help
+            from tripline.settings import Settings
+
+            settings = Settings()
+            configure_logging(settings)
+            ctx.obj = AppContext(settings=settings)
 
     for name in CAPABILITY_MODULES:
         module = importlib.import_module(name)
@@ -54,8 +60,14 @@ def build_app() -> typer.Typer:
     return app
 
 
+def configure_logging(settings: Settings) -> None:
+    """The process's logging (:func:`tripline.logs.configure_logging`, imported when a command runs)."""
+    from tripline.logs import configure_logging as configure
+
+    configure(settings)
+
+
 def main() -> None:
-    configure_logging(Settings())
     app = build_app()
     try:
         app(standalone_mode=False, prog_name="tripline")

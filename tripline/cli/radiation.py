@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from tripline.cli.context import AppContext, get_ctx
+from tripline.cli.context import AppContext, get_ctx, input_files
 
 radiation_app = typer.Typer(
     help="Radiation portal alarms and gamma spectra: identify, adjudicate, store per container.",
@@ -70,6 +70,7 @@ def identify_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="JSON: {file, results: [per spectrum]}.")] = False,
 ) -> None:
     """Identify the isotopes in each spectrum and give a verdict with reasons."""
+    input_files(("FILE", file), ("--background", background))
     from tripline.radiation.service import identify_file
 
     app_ctx = get_ctx(ctx)
@@ -92,6 +93,7 @@ def ingest_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="JSON report.")] = False,
 ) -> None:
     """Store occupancies/spectra per container, each adjudicated, with its verdict."""
+    input_files(("FILE", file), ("--background", background))
     from tripline.radiation.service import ingest_file
 
     app_ctx = get_ctx(ctx)

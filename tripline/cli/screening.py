@@ -10,7 +10,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from tripline.cli.context import get_ctx
+from tripline.cli.context import get_ctx, input_files
 from tripline.errors import InputError
 from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, ScreeningQuery
 
@@ -43,14 +43,13 @@ def screen_command(
     as_json: Json = False,
 ) -> None:
     """Screen one name against every loaded list: ranked, explained matches."""
-    from tripline.screening.service import ScreenerCache, screen
+    from tripline.screening.service import screen
 
     app_ctx = get_ctx(ctx)
     query = ScreeningQuery.build(
         name, country=country, birth_date=birth_date, schema=schema, identifiers=tuple(identifier or ())
     )
-    cache = ScreenerCache(app_ctx.settings.var_dir / "screening")
-    result = screen(app_ctx.db(), cache, query, threshold=threshold, limit=limit)
+    result = screen(app_ctx.db(), app_ctx.runtime().screener_cache(), query, threshold=threshold, limit=limit)
     if as_json:
         app_ctx.print_json(result.to_dict())
         return
@@ -117,16 +116,16 @@ def screen_file_command(
     as_json: Json = False,
 ) -> None:
     """Screen every row of a file; bad rows are reported with their line and skipped."""
+    input_files(("INPUT_PATH", input_path))
     from tripline.screening.batch import Columns
     from tripline.screening.runner import screen_file
-    from tripline.screening.service import ScreenerCache
 
     app_ctx = get_ctx(ctx)
     columns = Columns(name_column, country_column, schema_column, birth_date_column, id_column, schema)
     with Progress(console=app_ctx.err_console, transient=True) as progress:
         task = progress.add_task("screening", total=None)
         report = screen_file(
-            lambda: ScreenerCache(app_ctx.settings.var_dir / "screening").get(app_ctx.db()),
+            lambda: app_ctx.runtime().screener(),
             input_path,
             out,
             columns,

@@ -114,6 +114,11 @@ class CatalogueStore:
             rows = session.scalars(select(ControlsSnapshot).order_by(ControlsSnapshot.source, ControlsSnapshot.version))
             return [_info(r, False) for r in rows]
 
+    def versions(self) -> dict[str, int]:
+        """Snapshot id of the newest version of each stored list (empty when nothing is stored):
+        what a holder of a classifier compares to know it is out of date."""
+        return self._current_ids()
+
     def _current_ids(self) -> dict[str, int]:
         with self.db.transaction() as session:
             latest = (

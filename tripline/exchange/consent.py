@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from tripline.audit import log as audit
 from tripline.errors import ConflictError, FormatError, InputError, IntegrityError, NotFoundError
-from tripline.exchange import keys
 from tripline.exchange.documents import Document, Purpose, redact
 from tripline.exchange.models import ExchangeConsent, ExchangeDocument, ExchangeMessage, ExchangePartner
 from tripline.exchange.policy import ReleaseRequest
 from tripline.exchange.store import load_document
+from tripline.signing import keys
 
 if TYPE_CHECKING:
     from tripline.exchange.service import Node

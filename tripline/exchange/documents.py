@@ -11,8 +11,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tripline.errors import FormatError
-from tripline.exchange.canonical import content_hash, sha256_hex
-from tripline.exchange.keys import SIGNATURE_FIELD, NodeKey
+from tripline.signing.canonical import content_hash, sha256_hex
+from tripline.signing.keys import SIGNATURE_FIELD, NodeKey
 
 
 class DocType(StrEnum):

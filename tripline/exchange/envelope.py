@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tripline.errors import AuthError, ForbiddenError, FormatError, IntegrityError
-from tripline.exchange import keys
 from tripline.exchange.models import ExchangePartner
 from tripline.exchange.store import get_partner
+from tripline.signing import keys
 
 ENVELOPE_VERSION = 1
 KINDS = ("document", "consent_request", "consent_answer")

@@ -1,76 +1,43 @@
 """The node's HTTP endpoints (an ``APIRouter`` for ``tripline.api.app``): envelopes in, receipts out, TAXII.
 
 Peers authenticate by their signed envelopes against the partner registry, not by user logins.
+The node is the app's runtime's (``request.app.state.runtime.node()``), over the app's database;
+errors are raised as :class:`~tripline.errors.TriplineError` and mapped to HTTP statuses and the
+one error body by :mod:`tripline.api.errors`, like every other router's (TAXII keeps the error
+shape its specification prescribes).
 """
 
 from __future__ import annotations
 
-import threading
+import json
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
-from tripline.errors import (
-    AuthError,
-    ConflictError,
-    ForbiddenError,
-    InputError,
-    NotFoundError,
-    TooLargeError,
-    TriplineError,
-)
+from tripline.errors import InputError, TooLargeError
 from tripline.exchange.service import Node
 from tripline.settings import Settings
-from tripline.store.db import Database
 
 MAX_ENVELOPE_BYTES = 20 * 1024 * 1024
 
 
-def error_status(exc: TriplineError) -> int:
-    if isinstance(exc, ForbiddenError):
-        return 403
-    if isinstance(exc, AuthError):
-        return 401
-    if isinstance(exc, TooLargeError):
-        return 413
-    if isinstance(exc, InputError):
-        return 422
-    if isinstance(exc, NotFoundError):
-        return 404
-    if isinstance(exc, ConflictError):
-        return 409
-    return 400
+def _node(request: Request) -> Node:
+    node: Node = request.app.state.runtime.node()
+    return node
 
 
-class NodeHolder:
-    """Opens the node's database (migrated) on first use, not when the app is built."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._node: Node | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> Node:
-        with self._lock:
-            if self._node is None:
-                db = Database.from_settings(self.settings)
-                db.upgrade()
-                self._node = Node(settings=self.settings, db=db)
-            return self._node
-
-
-def build_router(settings: Settings, holder: NodeHolder | None = None) -> APIRouter:
+def build_router(settings: Settings) -> APIRouter:
     from tripline.exchange.inbound import receive
     from tripline.exchange.taxii import build_taxii_router
 
-    holder = holder or NodeHolder(settings)
     router = APIRouter(tags=["exchange"])
 
     @router.get("/exchange/v1/node")
-    def node_info() -> dict[str, Any]:
+    def node_info(request: Request) -> dict[str, Any]:
         """This node's id and public key (what partners put in their registry)."""
-        node = holder.get()
+        node = _node(request)
         return {"id": node.node_id, "public_key": node.key.public_b64, "endpoint": settings.exchange_public_url}
 
     @router.post("/exchange/v1/envelopes")
@@ -78,20 +45,13 @@ def build_router(settings: Settings, holder: NodeHolder | None = None) -> APIRou
         """Receive one signed envelope; answer with a signed receipt (200 accepted, 403 refused)."""
         body = await request.body()
         if len(body) > MAX_ENVELOPE_BYTES:
-            return JSONResponse(TooLargeError("envelope too large").to_dict(), status_code=413)
+            raise TooLargeError("envelope too large", field="body")
         try:
-            import json
-
             envelope = json.loads(body)
         except ValueError:
-            return JSONResponse(InputError("the body is not JSON").to_dict(), status_code=422)
-        from starlette.concurrency import run_in_threadpool
-
-        try:
-            status, receipt = await run_in_threadpool(receive, holder.get(), envelope)
-        except TriplineError as exc:
-            return JSONResponse(exc.to_dict(), status_code=error_status(exc))
+            raise InputError("the body is not JSON", field="body") from None
+        status, receipt = await run_in_threadpool(receive, _node(request), envelope)
         return JSONResponse(receipt, status_code=status)
 
-    router.include_router(build_taxii_router(settings, holder))
+    router.include_router(build_taxii_router(settings))
     return router

@@ -9,16 +9,16 @@ from sqlalchemy.orm import Session
 
 from tripline.audit import log as audit
 from tripline.errors import ConflictError, FormatError, IntegrityError, TriplineError
-from tripline.exchange import keys
-from tripline.exchange.canonical import content_hash
 from tripline.exchange.consent import accept_answer, accept_request, check_consent_proof
 from tripline.exchange.documents import parse_document
 from tripline.exchange.envelope import make_receipt, open_envelope
-from tripline.exchange.logs import get_logger
 from tripline.exchange.models import ExchangeDocument, ExchangeMessage, ExchangePartner
 from tripline.exchange.policy import ReleaseRequest
 from tripline.exchange.service import Node
 from tripline.exchange.store import store_document
+from tripline.logs import get_logger
+from tripline.signing import keys
+from tripline.signing.canonical import content_hash
 
 log = get_logger(__name__)
 

@@ -17,13 +17,10 @@ from sqlalchemy.orm import Session
 
 from tripline.audit import log as audit
 from tripline.errors import ConflictError, InputError, NotFoundError
-from tripline.exchange import keys
 from tripline.exchange.agreements import Agreement, load_agreement
-from tripline.exchange.canonical import content_hash
 from tripline.exchange.delivery import HttpTransport, Transport, TransportError, next_attempt
 from tripline.exchange.documents import Document, new_document_id, parse_document, sign_document
 from tripline.exchange.envelope import check_receipt, make_envelope
-from tripline.exchange.logs import get_logger
 from tripline.exchange.models import ExchangeConsent, ExchangeMessage, ExchangePartner
 from tripline.exchange.policy import Decision, PolicyEngine, ReleaseRequest
 from tripline.exchange.store import (
@@ -39,7 +36,10 @@ from tripline.exchange.store import (
     upsert_partner,
     utcnow,
 )
+from tripline.logs import get_logger
 from tripline.settings import Settings
+from tripline.signing import keys
+from tripline.signing.canonical import content_hash
 from tripline.store.db import Database
 
 log = get_logger(__name__)
@@ -336,6 +336,13 @@ class Node:
         return outcomes
 
     def _deliver_one(self, message_id: int, now: datetime, *, force: bool) -> SendOutcome | None:
+        """Claim, send, record: the attempt is committed before the partner is called and the
+        answer is recorded in a second transaction, so no database lock is held over the network.
+
+        The claim counts the attempt and moves the message's next attempt out by its backoff, so a
+        second deliverer skips it meanwhile and a crash mid-send leaves it to be retried (partners
+        accept a document they already hold as a duplicate).
+        """
         with self.db.transaction() as session:
             msg = session.get(ExchangeMessage, message_id)
             if msg is None or msg.status != "pending":
@@ -355,42 +362,70 @@ class Node:
                 agreement=msg.agreement_id,
                 consent=consent_proof,
             )
-            ref_hash = content_hash(payload)
             msg.attempts += 1
             msg.updated_at = now
-            empty = Decision(allowed=True, agreement=msg.agreement_id, policies=(), reasons=())
-            try:
-                status, body = self._transport().post(partner.endpoint, envelope)
-            except TransportError as exc:
-                return self._retry_later(session, msg, now, str(exc), empty)
-            if status in (200, 403) and isinstance(body, dict) and body.get("type") == "receipt":
-                receipt = check_receipt(body, partner, ref=msg.ref, ref_hash=ref_hash)
-                msg.receipt = receipt
-                msg.status = "refused" if receipt["status"] == "refused" else "delivered"
-                msg.next_attempt_at = None
-                audit.append(
-                    session,
-                    self.key,
-                    kind="receipt.refused" if msg.status == "refused" else "receipt.accepted",
-                    subject=msg.ref,
-                    detail={
-                        "partner": partner.id,
-                        "kind": msg.kind,
-                        "receipt_hash": content_hash(receipt),
-                        "reasons": list(receipt.get("reasons", [])),
-                    },
-                )
-                return SendOutcome(partner.id, empty, msg.status, receipt)
-            msg.status = "failed"
-            msg.last_error = f"HTTP {status}: {body}"[:2000]
+            msg.next_attempt_at = next_attempt(now, msg.attempts, self.settings.exchange_backoff_seconds)
+            session.expunge(partner)  # read after the commit (check_receipt); nothing in it changes here
+        ref_hash = content_hash(payload)
+        try:
+            status, body = self._transport().post(partner.endpoint, envelope)
+        except TransportError as exc:
+            with self.db.transaction() as session:
+                msg = session.get(ExchangeMessage, message_id)
+                if msg is None or msg.status != "pending":
+                    return None
+                return self._retry_later(session, msg, now, str(exc), self._no_decision(msg))
+        receipt = None
+        if status in (200, 403) and isinstance(body, dict) and body.get("type") == "receipt":
+            receipt = check_receipt(body, partner, ref=msg.ref, ref_hash=ref_hash)
+        with self.db.transaction() as session:
+            msg = session.get(ExchangeMessage, message_id)
+            if msg is None or msg.status != "pending":
+                return None  # another deliverer recorded an answer meanwhile
+            return self._record_answer(session, msg, partner.id, status, body, receipt)
+
+    @staticmethod
+    def _no_decision(msg: ExchangeMessage) -> Decision:
+        return Decision(allowed=True, agreement=msg.agreement_id, policies=(), reasons=())
+
+    def _record_answer(
+        self,
+        session: Session,
+        msg: ExchangeMessage,
+        partner_id: str,
+        status: int,
+        body: Any,
+        receipt: dict[str, Any] | None,
+    ) -> SendOutcome:
+        empty = self._no_decision(msg)
+        if receipt is not None:
+            msg.receipt = receipt
+            msg.status = "refused" if receipt["status"] == "refused" else "delivered"
+            msg.next_attempt_at = None
             audit.append(
                 session,
                 self.key,
-                kind="delivery.failed",
+                kind="receipt.refused" if msg.status == "refused" else "receipt.accepted",
                 subject=msg.ref,
-                detail={"partner": partner.id, "status": status, "error": msg.last_error},
+                detail={
+                    "partner": partner_id,
+                    "kind": msg.kind,
+                    "receipt_hash": content_hash(receipt),
+                    "reasons": list(receipt.get("reasons", [])),
+                },
             )
-            return SendOutcome(partner.id, empty, "failed", error=msg.last_error)
+            return SendOutcome(partner_id, empty, msg.status, receipt)
+        msg.status = "failed"
+        msg.next_attempt_at = None
+        msg.last_error = f"HTTP {status}: {body}"[:2000]
+        audit.append(
+            session,
+            self.key,
+            kind="delivery.failed",
+            subject=msg.ref,
+            detail={"partner": partner_id, "status": status, "error": msg.last_error},
+        )
+        return SendOutcome(partner_id, empty, "failed", error=msg.last_error)
 
     def _retry_later(
         self, session: Session, msg: ExchangeMessage, now: datetime, error: str, decision: Decision
@@ -398,6 +433,7 @@ class Node:
         msg.last_error = error[:2000]
         if msg.attempts >= self.settings.exchange_max_attempts:
             msg.status = "failed"
+            msg.next_attempt_at = None
             audit.append(
                 session,
                 self.key,

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from tripline.errors import ConflictError, InputError, NotFoundError
 from tripline.exchange.agreements import Agreement
 from tripline.exchange.documents import Document, parse_document
-from tripline.exchange.keys import public_key_from_b64
 from tripline.exchange.models import ExchangeAgreement, ExchangeDocument, ExchangeMessage, ExchangePartner
+from tripline.signing.keys import public_key_from_b64
 
 
 def utcnow() -> datetime:

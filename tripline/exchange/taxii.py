@@ -13,7 +13,7 @@ import hmac
 import secrets
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -27,9 +27,6 @@ from tripline.exchange.service import Node
 from tripline.exchange.stix import NAMESPACE, document_objects, tlp_marking
 from tripline.exchange.store import as_utc, get_partner, load_document, self_row
 from tripline.settings import Settings
-
-if TYPE_CHECKING:
-    from tripline.exchange.http import NodeHolder
 
 TAXII = "application/taxii+json;version=2.1"
 STIX = "application/stix+json;version=2.1"
@@ -163,11 +160,12 @@ def _reply(body: dict[str, Any], page: list[tuple[datetime, dict[str, Any]]] | N
     return JSONResponse(body, media_type=TAXII, headers=headers)
 
 
-def build_taxii_router(settings: Settings, holder: NodeHolder) -> APIRouter:
+def build_taxii_router(settings: Settings) -> APIRouter:
+    """The TAXII 2.1 routes over the app's runtime's node (``request.app.state.runtime``)."""
     router = APIRouter(prefix="/taxii2", tags=["taxii"])
 
     def guarded(request: Request) -> tuple[Node, ExchangePartner] | JSONResponse:
-        node = holder.get()
+        node: Node = request.app.state.runtime.node()
         try:
             return node, _authenticate(node, request)
         except AuthError as exc:

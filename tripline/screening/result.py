@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from followthemoney.types import registry
-
 from tripline.errors import InputError
 
 DEFAULT_THRESHOLD = 0.8
@@ -35,6 +33,8 @@ class ScreeningQuery:
         field_prefix: str = "",
     ) -> ScreeningQuery:
         """Validate and normalise user input; raises :class:`InputError` naming the field."""
+        from followthemoney.types import registry  # here, not at import: the CLI imports this module for its defaults
+
         if not name or not name.strip():
             raise InputError("name is empty", field=f"{field_prefix}name")
         if len(name) > 1000:

@@ -9,9 +9,7 @@ list version) and share it; `screen` is safe to call from several threads.
 
 from __future__ import annotations
 
-import gc
 import itertools
-import multiprocessing
 import re
 import time
 from collections.abc import Iterable, Sequence
@@ -24,6 +22,7 @@ import numpy as np
 import structlog
 from followthemoney import model
 
+from tripline.forkmap import can_fork, fork_map
 from tripline.lists.model import ListedEntity
 from tripline.screening.index import NameIndex, key_groups, name_keys
 from tripline.screening.normalize import NameForm, Normaliser, Token
@@ -406,7 +405,7 @@ class Screener:
         API server): keep ``workers=1`` there.
         """
         distinct = list(dict.fromkeys(queries))
-        if workers > 1 and len(distinct) >= PARALLEL_MIN and "fork" in multiprocessing.get_all_start_methods():
+        if workers > 1 and len(distinct) >= PARALLEL_MIN and can_fork():
             results = _screen_forked(self, distinct, threshold, limit, workers)
         else:
             results = self._screen_blocks(distinct, threshold, limit)
@@ -513,28 +512,11 @@ def _dates_agree(a: str, b: str) -> bool:
     return a[:n] == b[:n]
 
 
-_FORKED: tuple[Screener, float, int] | None = None  # set in the parent just before forking
-
-
-def _screen_chunk(chunk: list[ScreeningQuery]) -> list[ScreeningResult]:
-    assert _FORKED is not None
-    screener, threshold, limit = _FORKED
-    return screener._screen_blocks(chunk, threshold, limit)
-
-
 def _screen_forked(
     screener: Screener, queries: list[ScreeningQuery], threshold: float, limit: int, workers: int
 ) -> list[ScreeningResult]:
     """Screen `queries` in `workers` forked processes; the children inherit the index unpickled."""
-    global _FORKED
     size = max(1, min(2 * BLOCK_SIZE, len(queries) // (workers * 4)))
     chunks = [queries[i : i + size] for i in range(0, len(queries), size)]
-    _FORKED = (screener, threshold, limit)
-    gc.freeze()  # the children share the index's pages: keep the collector from writing to them
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            done = pool.map(_screen_chunk, chunks, chunksize=1)
-    finally:
-        _FORKED = None
-        gc.unfreeze()
+    done = fork_map(screener, lambda s, chunk: s._screen_blocks(chunk, threshold, limit), chunks, workers)
     return [result for chunk in done for result in chunk]

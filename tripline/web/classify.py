@@ -6,18 +6,18 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from tripline.api.classify import ClassifierHolder
+from tripline.api.deps import get_runtime
 from tripline.auth.roles import Permission
 from tripline.controls.schema import GoodsQuery
 from tripline.controls.service import parse_params
 from tripline.errors import TriplineError
+from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.web.render import Page, page, render
 
 
 def build_router(_settings: Settings) -> APIRouter:
     router = APIRouter()
-    holder = ClassifierHolder()
 
     @router.get("/classify", response_class=HTMLResponse)
     def classify_page(
@@ -28,6 +28,7 @@ def build_router(_settings: Settings) -> APIRouter:
         destination: str = Query(default="", max_length=60),
         end_use: str = Query(default="", max_length=1000),
         pg: Page = Depends(page),
+        rt: Runtime = Depends(get_runtime),
     ) -> Response:
         pg.require(Permission.CLASSIFY)
         form = {"description": description, "hs": hs, "params": params, "destination": destination, "end_use": end_use}
@@ -41,7 +42,7 @@ def build_router(_settings: Settings) -> APIRouter:
                     destination=destination or None,
                     end_use=end_use or None,
                 )
-                result = holder.get(request).classify(query)
+                result = rt.classifier().classify(query)
             except TriplineError as exc:
                 error = exc.message
             except ValidationError as exc:

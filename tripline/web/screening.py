@@ -7,14 +7,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tripline.api.deps import get_db
-from tripline.api.screening import own_decisions, record_verdict
+from tripline.api.deps import get_db, get_runtime
 from tripline.auth.roles import Permission
 from tripline.cases.service import CaseStatus, list_cases
 from tripline.errors import InputError
+from tripline.runtime import Runtime
 from tripline.screening.decisions import Verdict
 from tripline.screening.result import ScreeningQuery, ScreeningResult
-from tripline.screening.service import ScreenerCache, screen
+from tripline.screening.scoped import record_verdict, screen_for
 from tripline.settings import Settings
 from tripline.store.db import Database
 from tripline.web.render import Page, page, render
@@ -25,7 +25,6 @@ SCHEMAS = ("", "Company", "Organization", "Person", "Vessel", "LegalEntity")
 
 def build_router(_settings: Settings) -> APIRouter:
     router = APIRouter()
-    cache = ScreenerCache()
 
     @router.get("/screen", response_class=HTMLResponse)
     def screen_page(
@@ -36,6 +35,7 @@ def build_router(_settings: Settings) -> APIRouter:
         threshold: float = Query(default=REVIEW_THRESHOLD, ge=0.0, le=1.0),
         pg: Page = Depends(page),
         db: Database = Depends(get_db),
+        rt: Runtime = Depends(get_runtime),
     ) -> Response:
         pg.require(Permission.SCREEN)
         result: ScreeningResult | None = None
@@ -43,7 +43,7 @@ def build_router(_settings: Settings) -> APIRouter:
         if name.strip():
             try:
                 query = ScreeningQuery.build(name, country=country or None, schema=schema or None)
-                result = own_decisions(screen(db, cache, query, threshold=threshold, limit=20), pg.principal)
+                (result,) = screen_for(db, rt.screener_cache(), pg.principal, [query], threshold=threshold, limit=20)
             except InputError as exc:
                 error = exc.message
         form = {"name": name, "country": country, "schema": schema, "threshold": threshold}
@@ -62,10 +62,10 @@ def build_router(_settings: Settings) -> APIRouter:
         reason: str = Form(max_length=4000),
         back: str = Form(default="/screen", max_length=2000),
         pg: Page = Depends(page),
-        db: Database = Depends(get_db),
+        rt: Runtime = Depends(get_runtime),
     ) -> Response:
         pg.require(Permission.SCREEN)
-        record_verdict(db, cache, pg.principal, query_name, entity_id, verdict, reason)
+        record_verdict(rt.db, rt.screener_cache(), pg.principal, query_name, entity_id, verdict, reason)
         target = back if back.startswith("/screen") else "/screen"
         return RedirectResponse(target, status_code=303)
 

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from tripline.errors import ConflictError, FormatError, IntegrityError, NotFoundError
-from tripline.exchange.canonical import canonical_bytes
+from tripline.signing.canonical import canonical_bytes
 
 SIGNATURE_FIELD = "signature"
 

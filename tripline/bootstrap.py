@@ -44,7 +44,7 @@ def _controls(settings: Settings, db: Database) -> str:
 
 
 def _exchange(settings: Settings, db: Database) -> str:
-    from tripline.api.demo import load_exchange_situations
+    from tripline.exchange.demo import load_exchange_situations
 
     return load_exchange_situations(settings, db)
 
@@ -52,9 +52,10 @@ def _exchange(settings: Settings, db: Database) -> str:
 def _demo_manifest(settings: Settings, db: Database, admin: str, shipments: int) -> str:
     from tripline.cargo.run import make_demo
     from tripline.cases.workspace import Workspace
+    from tripline.runtime import Runtime
 
     principal = get_principal(db, admin)
-    workspace = Workspace(settings, db)
+    workspace = Workspace(Runtime(settings, db))
     if any(m.id == DEMO_MANIFEST_ID for m in workspace.manifests(principal)):
         return "already loaded"
     with tempfile.TemporaryDirectory() as tmp:
