@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from followthemoney.types import registry
-
 from tripline.errors import InputError
 
 DEFAULT_THRESHOLD = 0.8
@@ -40,6 +38,8 @@ class ScreeningQuery:
         if len(name) > 1000:
             raise InputError("name is longer than 1000 characters", field=f"{field_prefix}name")
         cc = None
+        if country or (birth_date and birth_date.strip()):
+            from followthemoney.types import registry  # imported when needed: it loads the whole model
         if country:
             cc = registry.country.clean(country.strip())
             if cc is None:
