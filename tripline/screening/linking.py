@@ -82,13 +82,15 @@ class LinkFacts:
 def link_facts(entity: ListedEntity, normaliser: Normaliser) -> LinkFacts:
     props = entity.properties
     facts = LinkFacts(source_id=entity.source_id, kind=kind_of(entity.schema))
+    un_refs: list[str] = []
     if entity.source_id == "un_sc":
-        for value in props.get("programId", ()):
-            if UN_REF.match(value.strip()):
-                facts.refs[f"un:{value.strip()}"] = f"UN reference {value.strip()}"
-    for value in props.get("notes", ()):
-        for found in UN_REF_IN_NOTES.finditer(value):
-            facts.refs[f"un:{found.group(1)}"] = f"UN reference {found.group(1)}"
+        un_refs += [v.strip() for v in props.get("programId", ()) if UN_REF.match(v.strip())]
+    else:
+        un_refs += [m.group(1) for value in props.get("notes", ()) for m in UN_REF_IN_NOTES.finditer(value)]
+    for ref in un_refs:
+        # the letter after the regime code says what is listed: "i" a person, "e" an entity
+        if (ref[2] == "i") == (facts.kind == "person"):
+            facts.refs[f"un:{ref}"] = f"UN reference {ref}"
     if entity.source_id in OFAC_LISTS and entity.entry_id.isdigit():
         facts.refs[f"ofac:{entity.entry_id}"] = f"OFAC entry {entity.entry_id}"
     if entity.source_id in CSL_LISTS and (m := CSL_OFAC_ID.match(entity.entry_id)):
@@ -114,6 +116,12 @@ def link_facts(entity: ListedEntity, normaliser: Normaliser) -> LinkFacts:
     return facts
 
 
+def agreeing_dates(a: Iterable[str], b: Iterable[str]) -> list[str]:
+    """The dates of `a` equal to a date of `b` to the precision both give ("1963" ~ "1963-04-19")."""
+    others = list(b)
+    return sorted(x for x in a if any(x[: min(len(x), len(y))] == y[: min(len(x), len(y))] for y in others))
+
+
 class _Groups:
     """Union-find over row numbers that keeps each group's countries and birth dates."""
 
@@ -135,16 +143,15 @@ class _Groups:
         if ca and cb and not ca & cb:
             return True
         ba, bb = self.births[ra], self.births[rb]
-        return births and bool(ba) and bool(bb) and not ba & bb
+        return births and bool(ba) and bool(bb) and not agreeing_dates(ba, bb)
 
     def union(self, a: int, b: int, reason: str) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return
-        for row in (b, a):
+        for row in (a, b):  # each row keeps the first link it took part in
             if not self.reasons[row]:
                 self.reasons[row] = reason
-                break
         self.parent[rb] = ra
         self.countries[ra] |= self.countries[rb]
         self.births[ra] |= self.births[rb]
@@ -158,6 +165,15 @@ def _buckets(facts: Sequence[LinkFacts], keys: Iterable[tuple[int, dict[str, str
     return out
 
 
+def _unambiguous(facts: Sequence[LinkFacts], rows: list[int]) -> list[int]:
+    """`rows` without those of a list that gives the same UN reference to several rows (the UK
+    list gives "KPe.023" to two different DPRK companies): that list's copy says nothing."""
+    per_source: defaultdict[str, int] = defaultdict(int)
+    for row in rows:
+        per_source[facts[row].source_id] += 1
+    return [row for row in rows if per_source[facts[row].source_id] == 1]
+
+
 def link_rows(facts: Sequence[LinkFacts]) -> tuple[list[int], list[str]]:
     """The group of every row (numbered 0.. in order of first row) and why each row joined it."""
     groups = _Groups(facts)
@@ -166,6 +182,8 @@ def link_rows(facts: Sequence[LinkFacts]) -> tuple[list[int], list[str]]:
         labelled = [(row, getattr(f, attr)) for row, f in enumerate(facts)]
         for key, rows in _buckets(facts, labelled).items():
             label = getattr(facts[rows[0]], attr)[key.split("|", 1)[1]]
+            if key.split("|", 1)[1].startswith("un:"):
+                rows = _unambiguous(facts, rows)
             for row in rows[1:]:
                 groups.union(rows[0], row, label)
     # 3: a national identifier and a shared name
@@ -192,10 +210,10 @@ def link_rows(facts: Sequence[LinkFacts]) -> tuple[list[int], list[str]]:
                 if fa.source_id == fb.source_id or groups.find(a) == groups.find(b):
                     continue
                 if fa.kind == "person":
-                    same_birth = fa.birth_dates & fb.birth_dates
+                    same_birth = agreeing_dates(fa.birth_dates, fb.birth_dates)
                     if not same_birth or groups.conflicts(a, b, births=True):
                         continue
-                    groups.union(a, b, f"same name {name!r} and birth date {min(same_birth)}")
+                    groups.union(a, b, f"same name {name!r} and birth date {same_birth[0]}")
                 elif not groups.conflicts(a, b, births=False):
                     groups.union(a, b, f"same name {name!r} on another list")
     numbers: dict[int, int] = {}

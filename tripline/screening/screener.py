@@ -16,6 +16,7 @@ import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -40,7 +41,14 @@ from tripline.screening.entities import (
 from tripline.screening.index import NameIndex, key_groups
 from tripline.screening.normalize import NameForm, Normaliser, Token
 from tripline.screening.prefilter import BoundJob, TokenTable
-from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Match, ScreeningQuery, ScreeningResult
+from tripline.screening.result import (
+    DEFAULT_LIMIT,
+    DEFAULT_THRESHOLD,
+    ListedRow,
+    Match,
+    ScreeningQuery,
+    ScreeningResult,
+)
 from tripline.screening.scorer import NameScore, NameScorer
 from tripline.screening.state import restore_state
 
@@ -135,7 +143,7 @@ class Screener:
         self.entity_schema = arrays["entity.schema"]
         self.entity_group = arrays["entity.group"]  # entities listed as one party share a group
         self.groups = Ragged(arrays, "groups")  # the entity numbers of each group
-        self.links = Strings(arrays, "entity.link")  # what linked each entity to its group ("" alone)
+        self.links = Strings(arrays, "entity.link")  # the first link each entity took part in ("" alone)
         self.build_seconds: float = meta["build_seconds"]
         self._token_keys: dict[Token | str, frozenset[str]] = {}  # blocking keys of query tokens
 
@@ -229,15 +237,46 @@ class Screener:
     ) -> ScreeningResult:
         """The matches of the entities found by name (`best`) or identifier, best first."""
         reachable = threshold - COUNTRY_AGREE - BIRTH_AGREE
-        matches: list[Match] = []
+        found: dict[int, Match] = {}
         for entity_no in set(best) | set(id_hits):
             if entity_no not in id_hits and best[entity_no][0] < reachable:
                 continue
             match = self._finish(query, entity_no, best.get(entity_no), id_hits.get(entity_no))
             if match is not None and match.score >= threshold:
-                matches.append(match)
-        matches.sort(key=lambda m: (-m.score, m.caption, m.entity_id))
-        return ScreeningResult(query=query, matches=tuple(matches[:limit]), threshold=threshold)
+                found[entity_no] = match
+        return ScreeningResult(query=query, matches=tuple(self._grouped(found)[:limit]), threshold=threshold)
+
+    def _grouped(self, found: dict[int, Match]) -> list[Match]:
+        """One match per party, best first: the best-scoring row of each group of linked rows,
+        with the group's other rows in ``also_listed_as`` (their own score when they matched)."""
+        order = sorted(found, key=lambda no: (-found[no].score, found[no].caption, found[no].entity_id))
+        done: set[int] = set()
+        out: list[Match] = []
+        for entity_no in order:
+            group = int(self.entity_group[entity_no])
+            if group in done:
+                continue
+            done.add(group)
+            members = self.groups[group]
+            match = found[entity_no]
+            if len(members) > 1:
+                rows = [self._listed_row(no, found.get(no)) for no in members if no != entity_no]
+                rows.sort(key=lambda r: (r.list, r.list_entry_id, r.entity_id))
+                match = replace(match, also_listed_as=tuple(rows))
+            out.append(match)
+        return out
+
+    def _listed_row(self, entity_no: int, match: Match | None) -> ListedRow:
+        entity = self.entities[entity_no]
+        return ListedRow(
+            entity_id=entity.entity_id,
+            caption=entity.caption,
+            schema=entity.schema,
+            list=entity.source_id,
+            list_entry_id=entity.entry_id,
+            linked_by=self.links[entity_no],
+            score=None if match is None else match.score,
+        )
 
     def _block_candidates(self, queries: Sequence[ScreeningQuery]) -> tuple[IntArray, IntArray]:
         """Every query's candidate names (schema-filtered), flat, and the query of each."""
