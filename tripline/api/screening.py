@@ -83,6 +83,16 @@ class ScreenIn(BaseModel):
         )
 
 
+class ListedRowOut(BaseModel):
+    entity_id: str
+    caption: str
+    schema_: str = Field(alias="schema")
+    list_: str = Field(alias="list")
+    list_entry_id: str
+    linked_by: str
+    score: float | None = None
+
+
 class MatchOut(BaseModel):
     entity_id: str
     caption: str
@@ -92,6 +102,9 @@ class MatchOut(BaseModel):
     score: float
     matched_name: str
     explanation: list[str]
+    also_listed_as: list[ListedRowOut] = Field(
+        default_factory=list, description="The same party's other list rows; `score` is the best of all its rows."
+    )
     decision: dict[str, Any] | None = None
 
 
@@ -139,12 +152,22 @@ def result_out(result: ScreeningResult) -> ResultOut:
     return ResultOut.model_validate(result.to_dict())
 
 
+def _party(match: Match) -> str:
+    """One key per party, whichever of its rows a query's match shows."""
+    return min([match.entity_id, *(row.entity_id for row in match.also_listed_as)])
+
+
+def _lists(match: Match) -> set[str]:
+    return {match.list, *(row.list for row in match.also_listed_as)}
+
+
 def _merge(results: list[ScreeningResult]) -> list[Match]:
     best: dict[str, Match] = {}
     for result in results:
         for m in result.matches:
-            if m.entity_id not in best or m.score > best[m.entity_id].score:
-                best[m.entity_id] = m
+            key = _party(m)
+            if key not in best or m.score > best[key].score:
+                best[key] = m
     return sorted(best.values(), key=lambda m: (-m.score, m.caption, m.entity_id))
 
 
@@ -188,9 +211,9 @@ def build_router(_settings: Settings) -> APIRouter:
             found = [
                 m
                 for m in found
-                if (dataset == "default" or m.list == dataset)
-                and (not include_dataset or m.list in include_dataset)
-                and m.list not in exclude_dataset
+                if (dataset == "default" or dataset in _lists(m))
+                and (not include_dataset or _lists(m) & set(include_dataset))
+                and not _lists(m) <= set(exclude_dataset)
                 and m.schema not in exclude_schema
                 and m.score >= cutoff
             ]
