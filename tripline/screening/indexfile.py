@@ -74,11 +74,17 @@ def write_index(path: Path, key: bytes, arrays: dict[str, np.ndarray[Any, Any]],
     file renamed into place (a reader never sees half a file). Returns the file's size."""
     layout: dict[str, list[Any]] = {}
     contiguous: list[tuple[int, np.ndarray[Any, Any]]] = []
+    stored: dict[tuple[str, bytes], int] = {}  # arrays with the same bytes are stored once
     offset = 0
     for name in sorted(arrays):
         array = np.ascontiguousarray(arrays[name])
         if array.dtype == object:
             raise TypeError(f"array {name!r} holds Python objects: it cannot be mapped")
+        same = (array.dtype.str, hashlib.sha256(memoryview(array).cast("B")).digest())  # type: ignore[arg-type]
+        if same in stored:
+            layout[name] = [array.dtype.str, list(array.shape), stored[same]]
+            continue
+        stored[same] = offset
         layout[name] = [array.dtype.str, list(array.shape), offset]
         contiguous.append((offset, array))
         offset += array.nbytes + _pad(array.nbytes)
