@@ -118,8 +118,15 @@ class ScreenerCache:
             if cached is not None:
                 return cached
         screener = screener_from_database(db)
-        if path is not None and key is not None:
-            _store(path, key, screener, expected)
+        if path is not None and key is not None and _store(path, key, screener, expected):
+            # serve from the mapped file: its pages are shared with every process that maps it
+            try:
+                mapped = load_index(path, key, expected)
+            except (OSError, IntegrityError) as exc:
+                log.warning("screening index written but not mapped", path=str(path), error=str(exc))
+                return screener
+            log.info("screening index written and mapped", path=str(path))
+            return mapped
         return screener
 
 
@@ -298,7 +305,8 @@ def _load_cached(path: Path, key: bytes, expected: dict[str, Any]) -> Screener |
     return loaded
 
 
-def _store(path: Path, key: bytes, screener: Screener, manifest: dict[str, Any]) -> None:
+def _store(path: Path, key: bytes, screener: Screener, manifest: dict[str, Any]) -> bool:
+    """Write `screener`'s index file; False (with a warning) when it could not be written."""
     try:
         for old in path.parent.glob("index-*"):
             if old != path and not old.name.endswith(".tmp"):
@@ -307,6 +315,8 @@ def _store(path: Path, key: bytes, screener: Screener, manifest: dict[str, Any])
         write_index(path, key, arrays, dict(manifest, meta=meta))
     except OSError as exc:
         log.warning("screening index cache not written", path=str(path), error=str(exc))
+        return False
+    return True
 
 
 def screener_from_database(db: Database, source_ids: list[str] | None = None) -> Screener:
