@@ -42,6 +42,16 @@ class ScreenIn(BaseModel):
         )
 
 
+class ListedRowOut(BaseModel):
+    entity_id: str
+    caption: str
+    schema_: str = Field(alias="schema")
+    list_: str = Field(alias="list")
+    list_entry_id: str
+    linked_by: str
+    score: float | None = None
+
+
 class MatchOut(BaseModel):
     entity_id: str
     caption: str
@@ -51,6 +61,9 @@ class MatchOut(BaseModel):
     score: float
     matched_name: str
     explanation: list[str]
+    also_listed_as: list[ListedRowOut] = Field(
+        default_factory=list, description="The same party's other list rows; `score` is the best of all its rows."
+    )
     decision: dict[str, Any] | None = None
 
 

@@ -75,6 +75,10 @@ class ScoredEntityResponse(BaseModel):
     features: dict[str, float]
     match: bool
     explanation: list[str] = Field(description="Tripline extension: why the entity matched.")
+    also_listed_as: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Tripline extension: the same party's other list rows (their ids are also in `referents`).",
+    )
 
 
 class EntityMatches(BaseModel):
@@ -152,11 +156,13 @@ def scored(match: Match, listed: ListedEntity | None, threshold: float) -> Score
         caption=match.caption,
         schema=match.schema,
         properties={k: [str(v) for v in vs] for k, vs in props.items()},
-        datasets=[match.list],
-        referents=[match.list_entry_id] if match.list_entry_id else [],
+        datasets=list(dict.fromkeys([match.list, *(row.list for row in match.also_listed_as)])),
+        referents=([match.list_entry_id] if match.list_entry_id else [])
+        + [row.entity_id for row in match.also_listed_as],
         last_change=listed.changed_at if listed is not None else None,
         score=round(match.score, 4),
         features={"name_match": round(match.score, 4)},
         match=match.score >= threshold,
         explanation=list(match.explanation),
+        also_listed_as=[row.to_dict() for row in match.also_listed_as],
     )

@@ -32,8 +32,43 @@ CAPABILITY_MODULES = (
     "tripline.cli.console",
 )
 
+# which module registers each top-level command, so that a command line imports only the
+# module it runs (``tests/cli/test_command_modules.py`` checks this against the modules)
+COMMAND_MODULES = {
+    "db": "tripline.cli.db",
+    "lists": "tripline.cli.lists",
+    "screen": "tripline.cli.screening",
+    "compare": "tripline.cli.screening",
+    "screen-file": "tripline.cli.screening",
+    "decide": "tripline.cli.screening",
+    "rescreen": "tripline.cli.screening",
+    "counterparty": "tripline.cli.screening",
+    "controls": "tripline.cli.controls",
+    "classify": "tripline.cli.controls",
+    "radiation": "tripline.cli.radiation",
+    "exchange": "tripline.cli.exchange",
+    "audit": "tripline.cli.exchange",
+    "target": "tripline.cli.cargo",
+    "demo": "tripline.cli.cargo",
+    "manifest": "tripline.cli.cargo",
+    "outcome": "tripline.cli.cargo",
+    "serve": "tripline.cli.console",
+    "bootstrap": "tripline.cli.console",
+    "users": "tripline.cli.console",
+    "cases": "tripline.cli.console",
+}
 
-def build_app() -> typer.Typer:
+
+def command_module(argv: list[str]) -> str | None:
+    """The one capability module `argv` (without the program name) runs, or None when the
+    line needs them all (no command, root options, an unknown command: typer's help and
+    "did you mean" list every command)."""
+    if not argv or argv[0].startswith("-"):
+        return None
+    return COMMAND_MODULES.get(argv[0])
+
+
+def build_app(only: str | None = None) -> typer.Typer:
     app = typer.Typer(
         name="tripline",
         help="Tripline: watch lists, party screening, goods classification, radiation "
@@ -54,7 +89,7 @@ def build_app() -> typer.Typer:
             configure_logging(settings)
             ctx.obj = AppContext(settings=settings)
 
-    for name in CAPABILITY_MODULES:
+    for name in CAPABILITY_MODULES if only is None else (only,):
         module = importlib.import_module(name)
         module.register(app)
     return app
@@ -68,7 +103,7 @@ def configure_logging(settings: Settings) -> None:
 
 
 def main() -> None:
-    app = build_app()
+    app = build_app(command_module(sys.argv[1:]))
     try:
         app(standalone_mode=False, prog_name="tripline")
     except TriplineError as exc:

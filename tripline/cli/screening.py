@@ -57,12 +57,13 @@ def screen_command(
         app_ctx.console.print(f"No match at or above {threshold:g} for {name!r}.")
         return
     table = Table(title=f"Matches for {name!r}")
-    for column in ("score", "caption", "schema", "list", "entry", "why", "decision"):
+    for column in ("score", "caption", "schema", "list", "entry", "why", "also listed as", "decision"):
         table.add_column(column)
     for m in result.matches:
         decision = m.decision["verdict"] if m.decision else ""
+        also = "\n".join(f"{r.list} {r.list_entry_id}" for r in m.also_listed_as)
         table.add_row(
-            f"{m.score:.2f}", m.caption, m.schema, m.list, m.list_entry_id, "\n".join(m.explanation), decision
+            f"{m.score:.2f}", m.caption, m.schema, m.list, m.list_entry_id, "\n".join(m.explanation), also, decision
         )
     app_ctx.console.print(table)
 

@@ -40,6 +40,8 @@ class ScreeningQuery:
         if len(name) > 1000:
             raise InputError("name is longer than 1000 characters", field=f"{field_prefix}name")
         cc = None
+        if country or (birth_date and birth_date.strip()):
+            from followthemoney.types import registry  # imported when needed: it loads the whole model
         if country:
             cc = registry.country.clean(country.strip())
             if cc is None:
@@ -73,6 +75,30 @@ class ScreeningQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class ListedRow:
+    """Another list row of a matched party (see ``linking.py`` for how rows are linked)."""
+
+    entity_id: str
+    caption: str
+    schema: str
+    list: str
+    list_entry_id: str
+    linked_by: str  # the evidence that linked this row into the party ("UN reference KPe.001", ...)
+    score: float | None = None  # this row's own score, when it reached the threshold too
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entity_id": self.entity_id,
+            "caption": self.caption,
+            "schema": self.schema,
+            "list": self.list,
+            "list_entry_id": self.list_entry_id,
+            "linked_by": self.linked_by,
+            "score": self.score,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Match:
     """One listed entity that matched, with why."""
 
@@ -85,6 +111,7 @@ class Match:
     matched_name: str
     explanation: tuple[str, ...]
     decision: dict[str, Any] | None = None
+    also_listed_as: tuple[ListedRow, ...] = ()  # the same party's other list rows; `score` is the best of all
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -96,6 +123,7 @@ class Match:
             "score": self.score,
             "matched_name": self.matched_name,
             "explanation": list(self.explanation),
+            "also_listed_as": [row.to_dict() for row in self.also_listed_as],
         }
         if self.decision is not None:
             out["decision"] = self.decision

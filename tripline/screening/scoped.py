@@ -86,13 +86,24 @@ def record_verdict(
         )
 
 
+def party_key(match: Match) -> str:
+    """One key per party, whichever of its linked rows a query's match shows."""
+    return min([match.entity_id, *(row.entity_id for row in match.also_listed_as)])
+
+
+def match_lists(match: Match) -> set[str]:
+    """Every list the matched party is on (its row and the rows in ``also_listed_as``)."""
+    return {match.list, *(row.list for row in match.also_listed_as)}
+
+
 def best_per_entity(results: Sequence[ScreeningResult]) -> list[Match]:
-    """Each listed entity once, with its best match over all results; best first."""
+    """Each listed party once, with its best match over all results; best first."""
     best: dict[str, Match] = {}
     for result in results:
         for m in result.matches:
-            if m.entity_id not in best or m.score > best[m.entity_id].score:
-                best[m.entity_id] = m
+            key = party_key(m)
+            if key not in best or m.score > best[key].score:
+                best[key] = m
     return sorted(best.values(), key=lambda m: (-m.score, m.caption, m.entity_id))
 
 
@@ -107,10 +118,11 @@ class MatchFilter:
     cutoff: float = 0.5
 
     def keeps(self, m: Match) -> bool:
+        lists = match_lists(m)
         return (
-            (self.dataset == "default" or m.list == self.dataset)
-            and (not self.include or m.list in self.include)
-            and m.list not in self.exclude
+            (self.dataset == "default" or self.dataset in lists)
+            and (not self.include or bool(lists & set(self.include)))
+            and not lists <= set(self.exclude)
             and m.schema not in self.exclude_schema
             and m.score >= self.cutoff
         )
