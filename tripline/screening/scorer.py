@@ -123,6 +123,7 @@ class NameScorer:
         self.normaliser = normaliser or Normaliser()
         self._equivalents = self.normaliser.vocabulary.equivalents
         self._nicknames = self.normaliser.vocabulary.nicknames
+        self._particles = self.normaliser.vocabulary.person_particles
         self._cache: dict[tuple[str, str, bool, bool, bool], tuple[float, str]] = {}
         self._cache_size = cache_size
         self._frequency = frequency
@@ -317,8 +318,9 @@ class NameScorer:
         score: float,
         notes: list[str],
     ) -> float:
-        left_q = [t.text for i, t in enumerate(qt) if i not in used_q and not t.generic and len(t.text) > 1]
-        left_c = [t.text for j, t in enumerate(ct) if j not in used_c and not t.generic and len(t.text) > 1]
+        particles = self._particles
+        left_q = [t.text for i, t in enumerate(qt) if i not in used_q and _telling(t, particles)]
+        left_c = [t.text for j, t in enumerate(ct) if j not in used_c and _telling(t, particles)]
         if left_q and left_c and score > FAMILY_CONFLICT_CAP:
             notes.append(
                 f"{' '.join(left_q)!r} and {' '.join(left_c)!r} differ: each name has a word the other lacks "
@@ -409,3 +411,9 @@ class NameScorer:
             match = TokenMatch(word, full, sim, "acronym") if short_is_query else TokenMatch(full, word, sim, "acronym")
             return NameScore(score=sim, matches=(match,))
         return None
+
+
+def _telling(token: Token, particles: frozenset[str]) -> bool:
+    """Whether a word one person's name has and the other lacks tells them apart (not an
+    initial, a generic word or a particle such as "al", "ash", "bin")."""
+    return len(token.text) > 1 and not token.generic and token.text not in particles

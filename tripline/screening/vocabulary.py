@@ -28,11 +28,12 @@ class Vocabulary(BaseModel):
     generic_words: frozenset[str]
     abbreviations: dict[str, tuple[str, ...]]
     person_titles: frozenset[str] = frozenset()
+    person_particles: frozenset[str] = frozenset()
     joined_legal_forms: dict[str, frozenset[str]] = Field(default_factory=dict)
     ordinal_words: dict[str, int] = Field(default_factory=dict)
     romanisation: tuple[tuple[str, str], ...]
 
-    @field_validator("legal_forms", "generic_words", "person_titles")
+    @field_validator("legal_forms", "generic_words", "person_titles", "person_particles")
     @classmethod
     def _lower_ascii(cls, words: frozenset[str]) -> frozenset[str]:
         for word in words:
