@@ -13,6 +13,7 @@ who is meant ("'Ali' is the most common given name in IR").
 from __future__ import annotations
 
 import gzip
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,22 @@ class NameFrequency:
     def __init__(self, given: dict[str, tuple[int, str]], family: dict[str, tuple[int, str]]) -> None:
         self.given = given
         self.family = family
+        self._by_consonants: dict[str, Commonness] | None = None
+
+    def by_consonants(self, key: str, consonants_of: Callable[[str], str]) -> Commonness | None:
+        """The most common name whose consonants are `key` (`consonants_of` makes a name's key):
+        how a name in Arabic or Persian script, which writes no short vowels, is looked up
+        ("hsn" -> Hasan, Hassan, Hussein...)."""
+        table = self._by_consonants
+        if table is None:
+            table = {}
+            for kind, names in (("given", self.given), ("family", self.family)):
+                for name, (rank, country) in names.items():
+                    k = consonants_of(name)
+                    if len(k) >= 2 and (k not in table or rank < table[k].rank):
+                        table[k] = Commonness(name, kind, rank, country)
+            self._by_consonants = table
+        return table.get(key)
 
     def commonness(self, token: str) -> Commonness | None:
         """The token's best rank as a given or a family name, the better of the two."""

@@ -34,6 +34,7 @@ SINGLE_LETTER_WEIGHT = 0.25
 _DOTTED = re.compile(r"(\w+)\.")
 _VOWELS = str.maketrans("", "", "aeiou")
 _STOPWORDS = frozenset({"of", "the", "and", "for", "de", "la", "del", "des", "du", "und", "y", "e", "i"})
+_DIGITS = re.compile(r"\d+")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _LEET = str.maketrans("0134578", "oieasty")  # digits typed for letters
 _LEET_RUN = re.compile(r"(?<=[a-z])[0134578]+(?=[a-z])")
@@ -100,6 +101,7 @@ class NameForm:
     syllables: tuple[str, ...] = ()  # a Han/Hangul/Kana name: the reading of each character
     script: str = ""  # "han", "hangul" or "kana" when `syllables` is set
     rewritten: bool = False  # initials kept apart or a title removed: the organisation form differs
+    numbers: frozenset[str] = frozenset()  # the numbers written in the name ("39", "322")
 
     @property
     def key(self) -> str:
@@ -201,6 +203,11 @@ class Normaliser:
             while len(kept) > 1 and kept[0] in vocab.person_titles:
                 kept = kept[1:]
                 rewritten = True
+            if "," in ascii_name:  # "AL-ZINDANI, Shaykh Abd-al-Majid": a title after the comma too
+                after = [t for t in tokenize_name(ascii_name.split(",", 1)[1]) if t.isascii() and t.isalnum()]
+                if after and after[0] in vocab.person_titles and len(kept) > 2 and after[0] in kept:
+                    kept.remove(after[0])
+                    rewritten = True
         all_source = ascii_name if original == text else self.ascii(original)
         all_tokens = [t for t in tokenize_name(all_source) if t.isascii() and t.isalnum()]
         if not person:
@@ -222,6 +229,7 @@ class Normaliser:
             syllables=syllables,
             script=script,
             rewritten=rewritten,
+            numbers=frozenset(n for t in kept if not t.isalpha() for n in _DIGITS.findall(t)),
         )
 
     def _syllables(self, text: str) -> tuple[tuple[str, ...], str]:
@@ -231,6 +239,9 @@ class Normaliser:
         letters = 0
         chars: list[str] = []
         for ch in text:
+            if ch.isdigit():
+                chars.append(ch)  # "第322" and "第325": the number is part of the name
+                continue
             if not ch.isalpha():
                 continue
             letters += 1
@@ -240,7 +251,7 @@ class Normaliser:
                     counts[script] += 1
                     chars.append(ch)
                     break
-        if not chars or len(chars) < letters:
+        if not letters or sum(counts.values()) < letters:
             return (), ""
         script = max(counts, key=lambda k: counts[k])
         return tuple(self.ascii(ch) for ch in chars), script

@@ -39,6 +39,7 @@ from tripline.screening.normalize import NameForm, Normaliser, Token, consonants
 from tripline.screening.rules import (
     ABBREVIATION,
     ACRONYM,
+    BARE_ACRONYM,
     BARE_NAME,
     BARE_NAME_MAX_TOKENS,
     BARE_NAME_MIN_LENGTH,
@@ -606,7 +607,7 @@ class TokenTable(_Columns):
         distinctive = [t.text for t in qt if not t.generic]
         word = distinctive[0] if len(distinctive) == 1 else ""
         if word.isalpha() and len(word) >= 3:
-            sim = ACRONYM if len(word) >= 4 else SHORT_ACRONYM
+            sim = ACRONYM if len(word) >= 4 else (BARE_ACRONYM if len(qt) == 1 else SHORT_ACRONYM)
             acronyms = self.acronyms
             longer = np.flatnonzero(tok_lens > len(qt))
             found = [

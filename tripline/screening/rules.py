@@ -24,7 +24,8 @@ MIN_CONSONANTS = 2  # shortest consonants compared across scripts
 
 # whole-name rules
 ACRONYM = 0.86
-SHORT_ACRONYM = 0.7  # three letters: shown at low thresholds only
+SHORT_ACRONYM = 0.7  # three letters among other words: shown at low thresholds only
+BARE_ACRONYM = 0.8  # a query that is three letters alone ("FSB", "ICI"): at the threshold, not above
 GENERIC_CAP = 0.5
 SUBSET_FACTOR = 0.85
 PERSON_SUBSET_FACTOR = 0.8  # "Jorge Rodriguez" for "Jorge Jesus RODRIGUEZ GOMEZ": at the threshold, not above
@@ -39,6 +40,8 @@ ONE_WORD_CAP = 0.7  # a company sharing its only distinctive word with a name th
 FUZZY_ONE_WORD_CAP = 0.75  # a company's only distinctive word matched with an edit
 FUZZY_ONE_WORD_MIN = 0.9  # ... unless the edit is small against the word's length
 SYLLABLE_CAP = 0.5  # Han/Hangul/Kana names that differ in a syllable
+NUMBER_CAP = 0.6  # names that each carry a number the other lacks ("Plant 123" / "Plant 121")
+SYLLABLE_NAME_COUNTRIES = frozenset({"KR", "KP", "CN", "TW", "HK", "MO", "SG", "VN"})  # romanised syllable names
 
 
 def typo_budget(length: int) -> int:

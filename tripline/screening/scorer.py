@@ -35,11 +35,12 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from tripline.screening.frequency import COMMON_RANK, NameFrequency, load_frequency
-from tripline.screening.normalize import NameForm, Normaliser, Token, consonants
+from tripline.screening.frequency import COMMON_RANK, Commonness, NameFrequency, load_frequency
+from tripline.screening.normalize import _STOPWORDS, NameForm, Normaliser, Token, consonants
 from tripline.screening.rules import (
     ABBREVIATION,
     ACRONYM,
+    BARE_ACRONYM,
     BARE_NAME,
     BARE_NAME_MAX_TOKENS,
     BARE_NAME_MIN_LENGTH,
@@ -54,6 +55,7 @@ from tripline.screening.rules import (
     JOIN_SLACK,
     MIN_CONSONANTS,
     MIN_SKELETON,
+    NUMBER_CAP,
     ONE_WORD_CAP,
     PERSON_SUBSET_FACTOR,
     PREFIX,
@@ -64,6 +66,7 @@ from tripline.screening.rules import (
     SUBSET_FACTOR,
     SUBSET_MIN_DISTINCTIVE,
     SYLLABLE_CAP,
+    SYLLABLE_NAME_COUNTRIES,
     TYPO_SLOPE,
     typo_budget,
 )
@@ -204,6 +207,7 @@ class NameScorer:
         options.sort(key=lambda o: (o[0], len(o[1]) + len(o[2])), reverse=True)
         used_q: dict[int, tuple[float, str]] = {}
         used_c: dict[int, tuple[float, str]] = {}
+        partner: dict[int, int] = {}  # query token -> the (first) candidate token it matched
         matches: list[TokenMatch] = []
         matched_q = matched_c = 0.0
         distinctive = False
@@ -212,6 +216,7 @@ class NameScorer:
                 continue
             for i in qpos:
                 used_q[i] = (sim, how)
+                partner[i] = cpos[0]
             for j in cpos:
                 used_c[j] = (sim, how)
             matches.append(TokenMatch(qtext, ctext, sim, how))
@@ -235,7 +240,7 @@ class NameScorer:
             score = GENERIC_CAP
             notes.append(f"only generic words matched: capped at {GENERIC_CAP}")
         elif matches:
-            score = self._real_name_rules(q, c, used_q, used_c, score, notes)
+            score = self._real_name_rules(q, c, used_q, used_c, partner, score, notes)
         return NameScore(
             score=round(min(score, 1.0), 4),
             matches=tuple(matches),
@@ -263,11 +268,16 @@ class NameScorer:
         c: NameForm,
         used_q: dict[int, tuple[float, str]],
         used_c: dict[int, tuple[float, str]],
+        partner: dict[int, int],
         score: float,
         notes: list[str],
     ) -> float:
         """The caps and the bare-name rule of the module docstring; each adds its note."""
         qt, ct = q.tokens, c.tokens
+        if q.numbers and c.numbers and not (q.numbers <= c.numbers or c.numbers <= q.numbers) and score > NUMBER_CAP:
+            shown = f"{' '.join(sorted(q.numbers - c.numbers))} / {' '.join(sorted(c.numbers - q.numbers))}"
+            notes.append(f"the numbers in the names differ ({shown}): another entity, capped at {NUMBER_CAP:g}")
+            return NUMBER_CAP
         syllabic = q.syllables and c.syllables and q.script == c.script and q.syllables != c.syllables
         if syllabic and score > SYLLABLE_CAP and (q.person or c.person or len(q.syllables) == len(c.syllables)):
             differ = [f"{a}/{b}" for a, b in zip(q.syllables, c.syllables, strict=False) if a != b]
@@ -277,7 +287,7 @@ class NameScorer:
             )
             return SYLLABLE_CAP
         if q.person or c.person:
-            return self._person_rules(qt, ct, used_q, used_c, score, notes)
+            return self._person_rules(q, c, used_q, used_c, partner, score, notes)
         dq = [i for i, t in enumerate(qt) if not t.generic]
         dc = [j for j, t in enumerate(ct) if not t.generic]
         left_q = [qt[i].text for i in dq if i not in used_q]
@@ -286,6 +296,15 @@ class NameScorer:
             notes.append(
                 f"only {ct[dc[0]].text!r} is shared; {' '.join(left_q)!r} not in the listed name: "
                 f"capped at {ONE_WORD_CAP:g}"
+            )
+            return ONE_WORD_CAP
+        rest_q = [t.text for i, t in enumerate(qt) if i not in used_q and t.text not in _STOPWORDS]
+        rest_c = [t.text for j, t in enumerate(ct) if j not in used_c and t.text not in _STOPWORDS]
+        shared = [i for i in dq if i in used_q]
+        if len(shared) == 1 and rest_q and rest_c and score > ONE_WORD_CAP:
+            notes.append(
+                f"only {qt[shared[0]].text!r} is shared; {' '.join(rest_q)!r} and {' '.join(rest_c)!r} differ "
+                f"(a sister company?): capped at {ONE_WORD_CAP:g}"
             )
             return ONE_WORD_CAP
         sims = [used_q[i][0] for i in dq if i in used_q]
@@ -311,13 +330,15 @@ class NameScorer:
 
     def _person_rules(
         self,
-        qt: tuple[Token, ...],
-        ct: tuple[Token, ...],
+        q: NameForm,
+        c: NameForm,
         used_q: dict[int, tuple[float, str]],
         used_c: dict[int, tuple[float, str]],
+        partner: dict[int, int],
         score: float,
         notes: list[str],
     ) -> float:
+        qt, ct = q.tokens, c.tokens
         particles = self._particles
         left_q = [t.text for i, t in enumerate(qt) if i not in used_q and _telling(t, particles)]
         left_c = [t.text for j, t in enumerate(ct) if j not in used_c and _telling(t, particles)]
@@ -327,19 +348,53 @@ class NameScorer:
                 f"(another person of the family?), capped at {FAMILY_CONFLICT_CAP:g}"
             )
             return FAMILY_CONFLICT_CAP
+        matched = [
+            (i, partner[i], how)
+            for i, (_, how) in sorted(used_q.items())
+            if how != "initial" and len(qt[i].text) > 1 and qt[i].text not in particles
+        ]
+        common = [self._commonness(qt[i], ct[j], q.latin, c.latin) for i, j, _ in matched]
+        fuzzy = [(qt[i].text, ct[j].text) for i, j, how in matched if "differ" in how or "consonants" in how]
+        syllabic = [
+            hit for hit in common if hit is not None and hit.kind == "family" and hit.country in SYLLABLE_NAME_COUNTRIES
+        ]
+        short_fuzzy = [(a, b) for a, b in fuzzy if min(len(a), len(b)) <= 6]
+        if syllabic and short_fuzzy and score > SYLLABLE_CAP:
+            shown = ", ".join(f"{a!r}/{b!r}" for a, b in short_fuzzy)
+            notes.append(
+                f"{syllabic[0].describe()}: a romanised syllable name, where one syllable more or less ({shown}) "
+                f"is another name: capped at {SYLLABLE_CAP:g}"
+            )
+            return SYLLABLE_CAP
         initial = any(how == "initial" for _, how in used_q.values())
-        if (left_q or left_c or initial) and score > COMMON_NAME_CAP:
-            full = [qt[i].text for i, (_, how) in sorted(used_q.items()) if how != "initial" and len(qt[i].text) > 1]
-            frequency = self.frequency
-            common = [frequency.commonness(t) for t in full]
-            if all(hit is not None and hit.rank <= COMMON_RANK for hit in common):
-                said = "; ".join(hit.describe() for hit in common if hit is not None) or "only initials matched"
-                missing = (
-                    f"{' '.join(left_q + left_c)!r} not matched" if left_q or left_c else "given names as initials"
-                )
-                notes.append(f"{said}; no other evidence agrees ({missing}): capped at {COMMON_NAME_CAP:g}")
-                return COMMON_NAME_CAP
+        approximate = any(how != "exact" for _, _, how in matched)
+        bare = len(matched) <= 2  # a given and a family name, nothing more
+        weak = left_q or left_c or initial or (approximate and bare)
+        if weak and score > COMMON_NAME_CAP and all(hit is not None and hit.rank <= COMMON_RANK for hit in common):
+            said = "; ".join(hit.describe() for hit in common if hit is not None) or "only initials matched"
+            if left_q or left_c:
+                missing = f"{' '.join(left_q + left_c)!r} not matched"
+            elif initial:
+                missing = "given names as initials"
+            else:
+                missing = "matched only approximately"
+            notes.append(f"{said}; no other evidence agrees ({missing}): capped at {COMMON_NAME_CAP:g}")
+            return COMMON_NAME_CAP
         return score
+
+    def _commonness(self, a: Token, b: Token, a_latin: bool, b_latin: bool) -> Commonness | None:
+        """How common the name of an aligned token pair is: the Latin side's word, or, between
+        names in Arabic-like scripts, the most common name with the same consonants."""
+        frequency = self.frequency
+        for tok, latin in ((a, a_latin), (b, b_latin)):
+            if latin:
+                hit = frequency.commonness(tok.text)
+                if hit is not None:
+                    return hit
+        if a_latin and b_latin:
+            return None
+        key = consonants(a.rom if not a_latin else b.rom)
+        return frequency.by_consonants(key, lambda name: consonants(self.normaliser.romanise(name)))
 
     @staticmethod
     def _subset(
@@ -406,7 +461,8 @@ class NameScorer:
             word = distinctive[0].text
             if not word.isalpha() or len(word) < 3 or word not in long_.acronyms:
                 continue
-            sim = ACRONYM if len(word) >= 4 else SHORT_ACRONYM
+            alone = short_is_query and len(short.tokens) == 1
+            sim = ACRONYM if len(word) >= 4 else (BARE_ACRONYM if alone else SHORT_ACRONYM)
             full = long_.key
             match = TokenMatch(word, full, sim, "acronym") if short_is_query else TokenMatch(full, word, sim, "acronym")
             return NameScore(score=sim, matches=(match,))
