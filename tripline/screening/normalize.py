@@ -33,6 +33,7 @@ from tripline.screening.vocabulary import Vocabulary, load_vocabulary
 SINGLE_LETTER_WEIGHT = 0.25
 _DOTTED = re.compile(r"(\w+)\.")
 _VOWELS = str.maketrans("", "", "aeiou")
+_CROSS_VOWELS = str.maketrans("", "", "aeiouv")  # Arabic script writes long u as w (romanised v)
 _STOPWORDS = frozenset({"of", "the", "and", "for", "de", "la", "del", "des", "du", "und", "y", "e", "i"})
 _DIGITS = re.compile(r"\d+")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
@@ -332,8 +333,9 @@ def _collapse(text: str) -> str:
 
 
 def consonants(rom: str) -> str:
-    """The consonants of a romanised token, doubles collapsed (no first-letter exception)."""
-    return _collapse(rom.translate(_VOWELS))
+    """The consonants of a romanised token, doubles collapsed (no first-letter exception), as
+    compared across scripts: v is dropped too (the w of "ابو" is the u of "Abu")."""
+    return _collapse(rom.translate(_CROSS_VOWELS))
 
 
 def split_joined_forms(text: str, forms: dict[str, frozenset[str]]) -> str:

@@ -530,16 +530,15 @@ class TokenTable(_Columns):
         # only generic words matched: capped
         distinctive_hit = np.bincount(pair_name, weights=(best_q > 0.0) & ~rows.generic[pair_row], minlength=n_names)
         bound = np.where(distinctive_hit > 0, bound, np.minimum(bound, GENERIC_CAP))
-        # bare name: a one-word query that is the first word of a short company name
-        bare_job = np.array([_bare_word(f) for f in forms], dtype=bool)
-        if bare_job.any():
-            bare = (
-                bare_job[name_job]
-                & ~pair_person
-                & (tok_lens >= 2)
-                & (tok_lens <= BARE_NAME_MAX_TOKENS)
-                & (q_min >= SPELLING)
-            )
+        # bare name: a query with one distinctive word, the first distinctive word of a short
+        # company name (bounded by that word's best similarity to any of the name's words)
+        bare_tok = np.array([_bare_word(f) for f in forms], dtype=np.int64)
+        if (bare_tok >= 0).any():
+            ok_job = bare_tok[name_job] >= 0
+            rows_of = job_row_start[name_job] + np.maximum(bare_tok[name_job], 0)
+            d_best = best_q[row_pair_start[rows_of] + name_local]
+            distinct = self.name_distinct[names]
+            bare = ok_job & ~pair_person & (distinct >= 2) & (distinct <= BARE_NAME_MAX_TOKENS) & (d_best >= SPELLING)
             bound = np.where(bare, np.maximum(bound, BARE_NAME), bound)
         bound = (bound + ROUNDING) * self.name_factor[names]
         for a, j in enumerate(active):
@@ -626,9 +625,11 @@ class TokenTable(_Columns):
         return out
 
 
-def _bare_word(form: NameForm) -> bool:
-    """Whether `form` is one word the bare-name rule of the scorer may apply to."""
-    if len(form.tokens) != 1:
-        return False
-    tok = form.tokens[0]
-    return not tok.generic and len(tok.text) >= BARE_NAME_MIN_LENGTH and tok.text.isalpha()
+def _bare_word(form: NameForm) -> int:
+    """The position of the one distinctive word of `form` that the bare-name rule of the scorer
+    may apply to, or -1."""
+    distinctive = [i for i, t in enumerate(form.tokens) if not t.generic]
+    if len(distinctive) != 1:
+        return -1
+    tok = form.tokens[distinctive[0]]
+    return distinctive[0] if len(tok.text) >= BARE_NAME_MIN_LENGTH and tok.text.isalpha() else -1

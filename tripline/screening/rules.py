@@ -30,9 +30,9 @@ GENERIC_CAP = 0.5
 SUBSET_FACTOR = 0.85
 PERSON_SUBSET_FACTOR = 0.8  # "Jorge Rodriguez" for "Jorge Jesus RODRIGUEZ GOMEZ": at the threshold, not above
 SUBSET_MIN_DISTINCTIVE = 2
-BARE_NAME = 0.82  # "Mahan" for "Mahan Air": the bare first word of a short listed company name
+BARE_NAME = 0.82  # "Mahan" for "Mahan Air": the bare first distinctive word of a short listed company name
 BARE_NAME_MIN_LENGTH = 5
-BARE_NAME_MAX_TOKENS = 3
+BARE_NAME_MAX_TOKENS = 3  # distinctive words of the listed name
 # caps (they only lower a score: the bound needs nothing for them)
 COMMON_NAME_CAP = 0.7  # a person matched only on common names, the rest missing: more evidence needed
 FAMILY_CONFLICT_CAP = 0.7  # both persons' names have a word the other lacks: a different family line

@@ -23,8 +23,8 @@ Rules for real names (each says in the notes what it did):
   names, different family or tribal names) are different people;
 * companies: a name whose only distinctive word is shared with a name that has other
   distinctive words does not match ("Mahan Travel Agency" / "Mahan"), nor one whose only
-  distinctive word matched through an edit; the bare first word of a short listed name does
-  ("Mahan" / "Mahan Air");
+  distinctive word matched through an edit; the bare first distinctive word of a short listed
+  name does ("Mahan" / "Mahan Air", "Al-Mintaqa" / "Al-Mintaqa Branch 227");
 * Han, Hangul and Kana names compare syllable by syllable: one different character, a
   different name.
 """
@@ -204,7 +204,8 @@ class NameScorer:
             self._joined(qt, ct, cross, options, query_side=True)
         if len(ct) > 1:
             self._joined(ct, qt, cross, options, query_side=False)
-        options.sort(key=lambda o: (o[0], len(o[1]) + len(o[2])), reverse=True)
+        # best first; among equals, the pair of closest lengths ("bydy" takes "ubaidi", not "bd")
+        options.sort(key=lambda o: (o[0], len(o[1]) + len(o[2]), -abs(len(o[4]) - len(o[5]))), reverse=True)
         used_q: dict[int, tuple[float, str]] = {}
         used_c: dict[int, tuple[float, str]] = {}
         partner: dict[int, int] = {}  # query token -> the (first) candidate token it matched
@@ -314,17 +315,19 @@ class NameScorer:
                 f"capped at {FUZZY_ONE_WORD_CAP:g}"
             )
             return FUZZY_ONE_WORD_CAP
+        first = dc[0] if dc else -1
         if (
-            len(qt) == 1
-            and dq
+            len(dq) == 1
             and left_c
+            and not rest_q
             and score < BARE_NAME
-            and 2 <= len(ct) <= BARE_NAME_MAX_TOKENS
-            and len(qt[0].text) >= BARE_NAME_MIN_LENGTH
-            and qt[0].text.isalpha()
-            and used_c.get(0, (0.0, ""))[0] >= SPELLING
+            and len(dc) <= BARE_NAME_MAX_TOKENS
+            and len(qt[dq[0]].text) >= BARE_NAME_MIN_LENGTH
+            and qt[dq[0]].text.isalpha()
+            and partner.get(dq[0]) == first
+            and used_c[first][0] >= SPELLING
         ):
-            notes.append(f"the bare first word of the listed name {c.key!r}: {BARE_NAME:g}")
+            notes.append(f"the bare distinctive word of the listed name {c.key!r}: {BARE_NAME:g}")
             return BARE_NAME
         return score
 
