@@ -31,6 +31,7 @@ Rules for real names (each says in the notes what it did):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
@@ -361,7 +362,7 @@ class NameScorer:
         syllabic = [
             hit for hit in common if hit is not None and hit.kind == "family" and hit.country in SYLLABLE_NAME_COUNTRIES
         ]
-        short_fuzzy = [(a, b) for a, b in fuzzy if min(len(a), len(b)) <= 6]
+        short_fuzzy = [(a, b) for a, b in fuzzy if _SYLLABLE.match(a) and _SYLLABLE.match(b)]
         if syllabic and short_fuzzy and score > SYLLABLE_CAP:
             shown = ", ".join(f"{a!r}/{b!r}" for a, b in short_fuzzy)
             notes.append(
@@ -418,7 +419,9 @@ class NameScorer:
         return factor * min(m.similarity for m in matches)
 
     def _identical(self, q: NameForm) -> NameScore:
-        if all(t.generic for t in q.tokens):
+        """The same words: a full match, unless the name is one generic word ("Bank"); a listed
+        name of two or more generic words ("Russian Electronics") is still that name."""
+        if len(q.tokens) < 2 and all(t.generic for t in q.tokens):
             note = f"only generic words matched: capped at {GENERIC_CAP}"
             return NameScore(
                 GENERIC_CAP, tuple(TokenMatch(t.text, t.text, EXACT, "exact") for t in q.tokens), notes=(note,)
@@ -470,6 +473,15 @@ class NameScorer:
             match = TokenMatch(word, full, sim, "acronym") if short_is_query else TokenMatch(full, word, sim, "acronym")
             return NameScore(score=sim, matches=(match,))
         return None
+
+
+# one romanised Korean or Chinese syllable (an optional initial, a vowel group, an optional final):
+# two such that differ are two names; a word of another shape ("obng", "hlanig") is a typo
+_SYLLABLE = re.compile(
+    r"^(?:kk|tt|pp|ss|jj|ch|sh|zh|ts|ry|py|ky|hy|ny|my|[bcdfghjklmnpqrstwxyz])?"
+    r"(?:yae|yeo|wae|iao|uai|yue|ae|ya|eo|ye|wa|oe|yo|wo|we|wi|yu|eu|ui|ou|ai|ao|ei|ia|ie|io|iu|ua|ue|uo|yi|[aeiou])"
+    r"(?:ng|[nmklpt])?$"
+)
 
 
 def _telling(token: Token, particles: frozenset[str]) -> bool:
