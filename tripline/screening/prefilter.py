@@ -529,9 +529,7 @@ class TokenTable(_Columns):
         bound = np.maximum(bound, subset * factor)
         # only generic words matched: capped
         distinctive_hit = np.bincount(pair_name, weights=(best_q > 0.0) & ~rows.generic[pair_row], minlength=n_names)
-        # (unless the two names are the same two or more words: every token exact both ways)
-        same_words = (k_per[name_job] >= 2) & (k_per[name_job] == tok_lens) & (q_min >= EXACT) & (c_min >= EXACT)
-        bound = np.where((distinctive_hit > 0) | same_words, bound, np.minimum(bound, GENERIC_CAP))
+        bound = np.where(distinctive_hit > 0, bound, np.minimum(bound, GENERIC_CAP))
         # bare name: a query with one distinctive word, the first distinctive word of a short
         # company name (bounded by that word's best similarity to any of the name's words)
         bare_tok = np.array([_bare_word(f) for f in forms], dtype=np.int64)

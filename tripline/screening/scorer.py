@@ -419,9 +419,7 @@ class NameScorer:
         return factor * min(m.similarity for m in matches)
 
     def _identical(self, q: NameForm) -> NameScore:
-        """The same words: a full match, unless the name is one generic word ("Bank"); a listed
-        name of two or more generic words ("Russian Electronics") is still that name."""
-        if len(q.tokens) < 2 and all(t.generic for t in q.tokens):
+        if all(t.generic for t in q.tokens):
             note = f"only generic words matched: capped at {GENERIC_CAP}"
             return NameScore(
                 GENERIC_CAP, tuple(TokenMatch(t.text, t.text, EXACT, "exact") for t in q.tokens), notes=(note,)
