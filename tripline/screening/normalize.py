@@ -36,6 +36,7 @@ _VOWELS = str.maketrans("", "", "aeiou")
 _CROSS_VOWELS = str.maketrans("", "", "aeiouv")  # Arabic script writes long u as w (romanised v)
 _STOPWORDS = frozenset({"of", "the", "and", "for", "de", "la", "del", "des", "du", "und", "y", "e", "i"})
 _DIGITS = re.compile(r"\d+")
+_ARABIC = re.compile("[\u0600-\u06ff]")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _LEET = str.maketrans("0134578", "oieasty")  # digits typed for letters
 _LEET_RUN = re.compile(r"(?<=[a-z])[0134578]+(?=[a-z])")
@@ -198,6 +199,9 @@ class Normaliser:
                 else:
                     words = None
         ascii_name, dotted, kept = words or self._words(text, person=person)
+        if not latin and _ARABIC.search(text):
+            # the article written onto the word in Arabic script ("الشكوى" -> "al shkwy")
+            kept = [part for t in kept for part in (("al", t[2:]) if t.startswith("al") and len(t) >= 5 else (t,))]
         rewritten = False
         if person:
             rewritten = any(len(t) == 1 for t in kept) and len(kept) > 1
@@ -334,8 +338,10 @@ def _collapse(text: str) -> str:
 
 def consonants(rom: str) -> str:
     """The consonants of a romanised token, doubles collapsed (no first-letter exception), as
-    compared across scripts: v is dropped too (the w of "ابو" is the u of "Abu")."""
-    return _collapse(rom.translate(_CROSS_VOWELS))
+    compared across scripts: v is dropped too (the w of "ابو" is the u of "Abu"), and a final h."""
+    out = _collapse(rom.translate(_CROSS_VOWELS))
+    # a final h is the silent ending of Persian "-zadeh" / Arabic "-allah" as often as not
+    return out[:-1] if len(out) > 2 and out.endswith("h") else out
 
 
 def split_joined_forms(text: str, forms: dict[str, frozenset[str]]) -> str:
