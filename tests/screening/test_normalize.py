@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import string
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,62 @@ def test_tokens_are_lower_ascii_alnum(normaliser: Normaliser, text: str) -> None
 def test_case_and_punctuation_do_not_change_the_key(normaliser: Normaliser, text: str) -> None:
     n = normaliser
     assert n.form(text).key == n.form(text.upper().replace(",", " , ")).key
+
+
+# -- issue 12: joined legal forms, numbers, digits for letters ---------------------------------
+
+_FORMS = {"any_case": frozenset({"gmbh", "ltd", "llc"}), "camel_case": frozenset({"ag", "co", "inc"})}
+
+
+@given(st.text(alphabet=string.ascii_letters + " ", max_size=40))
+def test_splitting_joined_legal_forms_only_adds_spaces(text: str) -> None:
+    from tripline.screening.normalize import split_joined_forms
+
+    out = split_joined_forms(text, _FORMS)
+    assert out.replace(" ", "") == text.replace(" ", "")
+    assert split_joined_forms(out, _FORMS) == out  # idempotent
+
+
+def test_joined_legal_forms_split_where_written_onto_a_name() -> None:
+    from tripline.screening.normalize import split_joined_forms
+
+    assert split_joined_forms("KraftwerkGmbH", _FORMS) == "Kraftwerk GmbH"
+    assert split_joined_forms("ACMELTD", _FORMS) == "ACME LTD"
+    assert split_joined_forms("SiemensAG", _FORMS) == "Siemens AG"
+    assert split_joined_forms("Zinc Magnag", _FORMS) == "Zinc Magnag"  # no upper case after lower: kept
+
+
+@given(st.lists(st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=8), max_size=6))
+def test_reading_numbers_leaves_other_words_alone(words: list[str]) -> None:
+    from tripline.screening.normalize import NUMBER_WORDS, read_numbers
+
+    ordinals = {"first": 1, "second": 2}
+    if any(w in NUMBER_WORDS or w in ordinals for w in words):
+        return
+    assert read_numbers(words, ordinals) == words
+
+
+def test_numbers_ordinals_and_digits_for_letters() -> None:
+    from tripline.screening.normalize import read_numbers
+
+    ordinals = {"seventh": 7, "second": 2}
+    assert read_numbers(["fifty", "five", "holdings"], ordinals) == ["55", "holdings"]
+    assert read_numbers(["seventh", "of", "tir"], ordinals) == ["7", "of", "tir"]
+    assert read_numbers(["7th", "of", "tir"], ordinals) == ["7", "of", "tir"]
+    assert read_numbers(["h0ng", "k1m"], ordinals) == ["hong", "kim"]
+    assert read_numbers(["a320", "b52"], ordinals) == ["a320", "b52"]  # model numbers stay
+
+
+def test_frequency_file_errors_name_the_line(tmp_path: Path) -> None:
+    import gzip
+
+    from tripline.screening.frequency import load_frequency
+
+    bad = tmp_path / "f.tsv.gz"
+    bad.write_bytes(gzip.compress(b"# header\nali\tg\t1\tIR\nhassan\tg\tthree\tLB\n"))
+    with pytest.raises(ConfigError) as err:
+        load_frequency(bad)
+    assert err.value.line == 3 and err.value.field == "best_rank"
+    bad.write_bytes(b"not gzip")
+    with pytest.raises(ConfigError):
+        load_frequency(bad)

@@ -192,3 +192,85 @@ def test_table_survives_pickling(screener: Screener) -> None:
     form = screener.normaliser.form("Shahid Bakeri Industrial Group")
     numbers = np.arange(min(500, len(screener.names)), dtype=np.int64)
     assert table.bounds(form, numbers).tolist() == screener.table.bounds(form, numbers).tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_bound_holds_for_the_real_name_rules(screener: Screener, data: st.DataObject) -> None:
+    """Queries that exercise the rules of issue 12 (initials for given names, the bare first
+    word of a name, a title in front, a three-letter acronym, digits for letters, number words,
+    a differing number): the bound of every sampled name still holds, for both forms."""
+    name_no = data.draw(st.integers(0, len(screener.names) - 1))
+    words = [w for w in screener.names[name_no].text.split() if w.isalpha()] or ["Name"]
+    kind = data.draw(st.sampled_from(["initials", "bare", "title", "acronym", "digits", "numbers", "number"]))
+    if kind == "initials":
+        cut = data.draw(st.integers(1, len(words)))
+        query = " ".join([w[0] + "." for w in words[: cut - 1]] + words[cut - 1 :])
+    elif kind == "bare":
+        query = data.draw(st.sampled_from(words))
+    elif kind == "title":
+        query = data.draw(st.sampled_from(["General ", "Minister ", "Sheikh "])) + " ".join(words)
+    elif kind == "acronym":
+        query = "".join(w[0] for w in words[:3]).upper()
+    elif kind == "digits":
+        query = " ".join(words).replace("o", "0").replace("i", "1")
+    elif kind == "numbers":
+        query = " ".join(words) + data.draw(st.sampled_from([" Seventh", " 2nd", " Fifty-Five", " 123"]))
+    else:
+        query = " ".join(words[:2]) + " " + str(data.draw(st.integers(1, 999)))
+    sample = {name_no, *data.draw(st.lists(st.integers(0, len(screener.names) - 1), max_size=40))}
+    numbers = np.array(sorted(sample), dtype=np.int64)
+    for person in (False, True):
+        form = screener.normaliser.form(query, person=person)
+        for no, bound in zip(numbers.tolist(), screener.table.bounds(form, numbers).tolist(), strict=True):
+            assert bound >= _score(screener, form, no), (kind, query, screener.names[no].text)
+
+
+def test_bound_holds_for_the_real_name_test_pairs() -> None:
+    """The pairs of tests/screening/test_real_names.py, indexed and bounded."""
+    from tripline.lists.model import ListedEntity
+
+    listed = [
+        ("Person", "AL-TIKRITI, Ali Hassan al-Majid"),
+        ("Person", "RODRIGUEZ GOMEZ, Jorge Jesus"),
+        ("Person", "LAVROV, Sergei Viktorovich"),
+        ("Person", "Choe Kwang Su"),
+        ("Person", "최광수"),
+        ("Person", "SOLEIMANI, Qasem"),
+        ("Person", "Robert Menendez"),
+        ("Company", "MAHAN AIR"),
+        ("Company", "MAHAN"),
+        ("Company", "7TH OF TIR"),
+        ("Company", "Joint Stock Company 123 Aviation Repair Plant"),
+        ("Company", "JSC Sozvezdie Concern"),
+        ("Organization", "FEDERAL SECURITY SERVICE"),
+    ]
+    entities = [
+        ListedEntity(f"e{i}", "test", str(i), schema, name, {"name": [name]}, 0)
+        for i, (schema, name) in enumerate(listed)
+    ]
+    screener = Screener(entities)
+    queries = [
+        "Ali Hassan",
+        "Jorge Rodriguez",
+        "S. V. Lavrov",
+        "Choe Kwang Hyok",
+        "최광혁",
+        "General Qasem Soleimani",
+        "Bob Menendez",
+        "Mahan",
+        "Mahan Travel Agency",
+        "SEVENTH OF TIR",
+        "Joint Stock Company 121 Aviation Repair Plant",
+        "АО Концерн ‘Созвездие’",
+        "FSB",
+    ]
+    numbers = np.arange(len(screener.names), dtype=np.int64)
+    checked = 0
+    for query in queries:
+        for person in (False, True):
+            form = screener.normaliser.form(query, person=person)
+            for no, bound in zip(numbers.tolist(), screener.table.bounds(form, numbers).tolist(), strict=True):
+                assert bound >= _score(screener, form, no), (query, screener.names[no].text)
+                checked += 1
+    assert checked == 2 * len(queries) * len(screener.names)

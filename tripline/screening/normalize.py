@@ -7,6 +7,10 @@ Every name, on a list or in a query, goes through :meth:`Normaliser.form`:
 2. transliteration to ASCII (rigour / ICU via normality: Cyrillic, Greek, Han -> pinyin,
    Arabic and Persian script -> consonant-heavy Latin);
 3. tokenisation; bare legal-form tokens ("corp", "ooo") removed unless nothing would be left;
+   a legal form written onto the name ("KraftwerkGmbH") split off first; digits typed for
+   letters inside a word ("H0ng") read as the letters; number words and ordinals as numbers
+   ("Fifty-Five", "Second", "2nd"); for persons, titles in front ("Minister") removed and
+   initials kept one by one ("M.-L.");
 4. per token: a romanised form that folds spelling conventions together ("tsch" -> "ch",
    "w" -> "v", "y" -> "i"...) and a consonant skeleton (vowels dropped: the script of
    Arabic and Persian writes no short vowels).
@@ -22,13 +26,55 @@ from rapidfuzz.distance import OSA
 from rigour.names import remove_org_types, remove_person_prefixes, tokenize_name
 from rigour.text.scripts import is_latin
 from rigour.text.translit import ascii_text
+from text_to_num import alpha2digit
 
 from tripline.screening.vocabulary import Vocabulary, load_vocabulary
 
 SINGLE_LETTER_WEIGHT = 0.25
 _DOTTED = re.compile(r"(\w+)\.")
 _VOWELS = str.maketrans("", "", "aeiou")
+_CROSS_VOWELS = str.maketrans("", "", "aeiouv")  # Arabic script writes long u as w (romanised v)
 _STOPWORDS = frozenset({"of", "the", "and", "for", "de", "la", "del", "des", "du", "und", "y", "e", "i"})
+_DIGITS = re.compile(r"\d+")
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+_LEET = str.maketrans("0134578", "oieasty")  # digits typed for letters
+_LEET_RUN = re.compile(r"(?<=[a-z])[0134578]+(?=[a-z])")
+# English number words text2num reads ("fifty", "five"...): only names with one go through it
+NUMBER_WORDS = frozenset(
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+        "thousand",
+    ]
+)
+_SYLLABIC = (("han", 0x3400, 0x9FFF), ("hangul", 0xAC00, 0xD7AF), ("kana", 0x3040, 0x30FF))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +100,10 @@ class NameForm:
     only_legal: bool  # the name was nothing but legal forms / stop words
     acronyms: frozenset[str] = frozenset()  # initials, with and without stop words and legal forms
     person: bool = False  # normalised as a person's name
+    syllables: tuple[str, ...] = ()  # a Han/Hangul/Kana name: the reading of each character
+    script: str = ""  # "han", "hangul" or "kana" when `syllables` is set
+    rewritten: bool = False  # initials kept apart or a title removed: the organisation form differs
+    numbers: frozenset[str] = frozenset()  # the numbers written in the name ("39", "322")
 
     @property
     def key(self) -> str:
@@ -111,16 +161,23 @@ class Normaliser:
         """The person form of a name already normalised as an organisation, when the two can
         only differ in the flag: nothing was removed as a legal form and no title starts it."""
         org = self._cache.get((name, False))
-        if org is None or org.legal_forms:
+        if org is None or org.legal_forms or org.rewritten:
             return None
         original = unicodedata.normalize("NFKC", name).casefold()
         if remove_person_prefixes(original) != original:
+            return None
+        if org.tokens and org.tokens[0].text in self.vocabulary.person_titles:
             return None
         return replace(org, person=True)
 
     def _form(self, name: str, person: bool) -> NameForm:
         vocab = self.vocabulary
-        original = unicodedata.normalize("NFKC", name).casefold()
+        nfkc = unicodedata.normalize("NFKC", name)
+        original = nfkc.casefold()
+        if not person:
+            split = split_joined_forms(nfkc, vocab.joined_legal_forms)
+            if split is not nfkc:
+                original = split.casefold()
         text = remove_person_prefixes(original) if person else original
         latin = text.isascii() or all(is_latin(ch) for ch in text if ch.isalpha())
         removed: list[str] = []
@@ -141,7 +198,21 @@ class Normaliser:
                     text = stripped
                 else:
                     words = None
-        ascii_name, dotted, kept = words or self._words(text)
+        ascii_name, dotted, kept = words or self._words(text, person=person)
+        if not latin and _ARABIC.search(text):
+            # the article written onto the word in Arabic script ("الشكوى" -> "al shkwy")
+            kept = [part for t in kept for part in (("al", t[2:]) if t.startswith("al") and len(t) >= 5 else (t,))]
+        rewritten = False
+        if person:
+            rewritten = any(len(t) == 1 for t in kept) and len(kept) > 1
+            while len(kept) > 1 and kept[0] in vocab.person_titles:
+                kept = kept[1:]
+                rewritten = True
+            if "," in ascii_name:  # "AL-ZINDANI, Shaykh Abd-al-Majid": a title after the comma too
+                after = [t for t in tokenize_name(ascii_name.split(",", 1)[1]) if t.isascii() and t.isalnum()]
+                if after and after[0] in vocab.person_titles and len(kept) > 2 and after[0] in kept:
+                    kept.remove(after[0])
+                    rewritten = True
         all_source = ascii_name if original == text else self.ascii(original)
         all_tokens = [t for t in tokenize_name(all_source) if t.isascii() and t.isalnum()]
         if not person:
@@ -151,6 +222,7 @@ class Normaliser:
             kept = []
         only_legal = not kept
         tokens = tuple(self.token(t, dotted=t in dotted) for t in kept)
+        syllables, script = self._syllables(text)
         return NameForm(
             original=name,
             tokens=tokens,
@@ -159,14 +231,44 @@ class Normaliser:
             only_legal=only_legal,
             acronyms=_acronyms(all_tokens, kept) if len(kept) >= 2 or len(all_tokens) >= 3 else frozenset(),
             person=person,
+            syllables=syllables,
+            script=script,
+            rewritten=rewritten,
+            numbers=frozenset(n for t in kept if not t.isalpha() for n in _DIGITS.findall(t)),
         )
 
-    def _words(self, text: str) -> tuple[str, set[str], list[str]]:
+    def _syllables(self, text: str) -> tuple[tuple[str, ...], str]:
+        """The reading of each character of a name written in Han, Hangul or Kana (one
+        character, one syllable), and the script; nothing for other names."""
+        counts = {"han": 0, "hangul": 0, "kana": 0}
+        letters = 0
+        chars: list[str] = []
+        for ch in text:
+            if ch.isdigit():
+                chars.append(ch)  # "第322" and "第325": the number is part of the name
+                continue
+            if not ch.isalpha():
+                continue
+            letters += 1
+            code = ord(ch)
+            for script, lo, hi in _SYLLABIC:
+                if lo <= code <= hi:
+                    counts[script] += 1
+                    chars.append(ch)
+                    break
+        if not letters or sum(counts.values()) < letters:
+            return (), ""
+        script = max(counts, key=lambda k: counts[k])
+        return tuple(self.ascii(ch) for ch in chars), script
+
+    def _words(self, text: str, *, person: bool = False) -> tuple[str, set[str], list[str]]:
         """ASCII text, the words written with a trailing period, and the words (runs of
-        initials joined)."""
+        initials joined, except in a person's name; numbers and digits for letters read)."""
         ascii_name = self.ascii(text)
         dotted = {m.group(1) for m in _DOTTED.finditer(ascii_name)} if "." in ascii_name else set()
-        return ascii_name, dotted, join_initials([t for t in tokenize_name(ascii_name) if t.isascii() and t.isalnum()])
+        words = [t for t in tokenize_name(ascii_name) if t.isascii() and t.isalnum()]
+        words = read_numbers(words, self.vocabulary.ordinal_words)
+        return ascii_name, dotted, words if person else join_initials(words)
 
     def ascii(self, text: str) -> str:
         """Lower-case ASCII transliteration, word by word with a cache (list names repeat words)."""
@@ -235,8 +337,55 @@ def _collapse(text: str) -> str:
 
 
 def consonants(rom: str) -> str:
-    """The consonants of a romanised token, doubles collapsed (no first-letter exception)."""
-    return _collapse(rom.translate(_VOWELS))
+    """The consonants of a romanised token, doubles collapsed (no first-letter exception), as
+    compared across scripts: v is dropped too (the w of "ابو" is the u of "Abu"), and a final h."""
+    out = _collapse(rom.translate(_CROSS_VOWELS))
+    # a final h is the silent ending of Persian "-zadeh" / Arabic "-allah" as often as not
+    return out[:-1] if len(out) > 2 and out.endswith("h") else out
+
+
+def split_joined_forms(text: str, forms: dict[str, frozenset[str]]) -> str:
+    """A legal form written onto the name split off ("KraftwerkGmbH" -> "Kraftwerk GmbH"): the
+    `any_case` forms at the end of any word with 4+ letters before them, the `camel_case` ones
+    only where an upper-case letter follows a lower-case one. Returns `text` itself when
+    nothing was split."""
+    any_case, camel = forms.get("any_case", frozenset()), forms.get("camel_case", frozenset())
+    words = text.split()
+    changed = False
+    for i, word in enumerate(words):
+        if len(word) < 6:
+            continue
+        folded = word.casefold()
+        for form in any_case:
+            cut = len(word) - len(form)
+            if cut >= 4 and folded.endswith(form) and word[:cut].isalpha():
+                words[i] = f"{word[:cut]} {word[cut:]}"
+                changed = True
+                break
+        else:
+            for cut in range(len(word) - 1, 3, -1):
+                if word[cut].isupper() and word[cut - 1].islower() and folded[cut:] in camel:
+                    words[i] = f"{word[:cut]} {word[cut:]}"
+                    changed = True
+                    break
+    return " ".join(words) if changed else text
+
+
+def read_numbers(words: list[str], ordinals: dict[str, int]) -> list[str]:
+    """Numbers as digits: number words ("fifty five" -> "55", via text2num), ordinals ("2nd",
+    "second" -> "2"); digits typed for letters inside a word read as letters ("h0ng" -> "hong")."""
+    if any(w in NUMBER_WORDS for w in words):
+        words = alpha2digit(" ".join(words), "en").split()
+    out = []
+    for word in words:
+        if word in ordinals:
+            word = str(ordinals[word])
+        elif word[0].isdigit() and (m := _ORDINAL.match(word)):
+            word = m.group(1)
+        elif not word.isalpha() and not word.isdigit() and _LEET_RUN.search(word):
+            word = _LEET_RUN.sub(lambda m: m.group(0).translate(_LEET), word)
+        out.append(word)
+    return out
 
 
 def join_initials(tokens: list[str]) -> list[str]:

@@ -36,12 +36,21 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from tripline.screening.normalize import NameForm, Normaliser, Token, consonants, skeleton
-from tripline.screening.scorer import (
+from tripline.screening.rules import (
     ABBREVIATION,
     ACRONYM,
+    BARE_ACRONYM,
+    BARE_NAME,
+    BARE_NAME_MAX_TOKENS,
+    BARE_NAME_MIN_LENGTH,
     EXACT,
     GENERIC_CAP,
+    INITIAL,
     JOIN_MIN,
+    JOIN_SLACK,
+    MAX_TYPO_BUDGET,
+    MIN_CONSONANTS,
+    MIN_SKELETON,
     PERSON_SUBSET_FACTOR,
     PREFIX,
     SHORT_ACRONYM,
@@ -50,6 +59,8 @@ from tripline.screening.scorer import (
     SPELLING,
     SUBSET_FACTOR,
     SUBSET_MIN_DISTINCTIVE,
+    TYPO_SLOPE,
+    TYPO_STEPS,
 )
 
 if TYPE_CHECKING:
@@ -59,8 +70,7 @@ IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 
-MAX_TYPO_BUDGET = 3  # scorer.typo_budget for the longest tokens
-BUDGET_STEPS = np.array([4, 8, 12])  # scorer.typo_budget: one more edit allowed from each length on
+BUDGET_STEPS = np.array(TYPO_STEPS)  # rules.typo_budget: one more edit allowed from each length on
 ROW_CACHE_SIZE = 100_000
 ROW_FIELDS = 14  # see TokenTable.row_info
 ROUNDING = 1e-4  # compare_forms rounds its score to 4 places
@@ -195,9 +205,9 @@ class TokenTable(_Columns):
         for t in self.tokens:
             texts(t.text)
             roms(t.rom)
-            if len(t.skeleton) >= 3:
+            if len(t.skeleton) >= MIN_SKELETON:
                 skels(t.skeleton)
-            if len(cons := consonants(t.rom)) >= 2:
+            if len(cons := consonants(t.rom)) >= MIN_CONSONANTS:
                 conss(cons)
         self.text_ids, self.rom_ids, self.skel_ids, self.cons_ids = texts.ids, roms.ids, skels.ids, conss.ids
         # every token's fields as a query row would have them; the table's own columns are the
@@ -226,15 +236,7 @@ class TokenTable(_Columns):
         self.name_entity = np.array([n.entity_no for n in names], dtype=np.int64)
         self.name_entity_person = np.array([entities[n.entity_no].person for n in names], dtype=bool)
         self.acronyms = [n.form.acronyms for n in names]
-        abbreviations = normaliser.vocabulary.abbreviations
-        reverse: dict[str, set[str]] = {}
-        for short, fulls in abbreviations.items():
-            for full in fulls:
-                reverse.setdefault(full, set()).add(short)
-        self.abbreviations = {
-            text: frozenset(set(abbreviations.get(text, ())) | reverse.get(text, set()))
-            for text in set(abbreviations) | set(reverse)
-        }
+        self.abbreviations = normaliser.vocabulary.equivalents  # abbreviations and nicknames, both ways
 
     # -- token similarity ---------------------------------------------------------------------
 
@@ -275,8 +277,8 @@ class TokenTable(_Columns):
         return (
             self.text_ids.get(tok.text, _ABSENT),
             self.rom_ids.get(tok.rom, _ABSENT),
-            self.skel_ids.get(tok.skeleton, _ABSENT) if len(tok.skeleton) >= 3 else _ABSENT,
-            self.cons_ids.get(cons, _ABSENT) if len(cons) >= 2 else _ABSENT,
+            self.skel_ids.get(tok.skeleton, _ABSENT) if len(tok.skeleton) >= MIN_SKELETON else _ABSENT,
+            self.cons_ids.get(cons, _ABSENT) if len(cons) >= MIN_CONSONANTS else _ABSENT,
             len(tok.rom),
             len(tok.text),
             ord(tok.text[0]),
@@ -384,7 +386,7 @@ class TokenTable(_Columns):
                 )
             ok = dist <= budget[typo]
             hit = typo[ok]
-            sim[hit] = 1.0 - 0.6 * dist[ok] / np.maximum(q_rom_len[hit], c_rom_len[hit])
+            sim[hit] = 1.0 - TYPO_SLOPE * dist[ok] / np.maximum(q_rom_len[hit], c_rom_len[hit])
             open_[hit] = False
         same_skeleton = open_ & (rows.skel_id[cell_row] == self.skel_id[vid])
         cross = sim.copy()
@@ -441,11 +443,28 @@ class TokenTable(_Columns):
         def pick(same: FloatArray, cross: FloatArray, cell_name: IntArray) -> FloatArray:
             return np.where(name_cross[cell_name], cross, same)
 
+        q_person = np.concatenate(
+            [
+                np.full(len(jobs[j].names), jobs[j].form.person) if jobs[j].q_person is None else jobs[j].q_person
+                for j in active
+            ]
+        ).astype(bool)
+        pair_person = q_person | self.name_person[names]
         # every query token against every candidate token of its job
         cell_row = np.repeat(np.arange(rows.size, dtype=np.int64), job_ncols[row_job])
         cell_col = ragged_positions(job_col_start[row_job], job_ncols[row_job])
         cell_name = c_name[cell_col]
-        sim = pick(*self._cell_similarities(rows, cell_row, c_vid[cell_col]), cell_name)
+        cell_vid = c_vid[cell_col]
+        sim = pick(*self._cell_similarities(rows, cell_row, cell_vid), cell_name)
+        # persons: an initial matches a word it begins (compare_forms' "initial" alignment)
+        initial = (
+            pair_person[cell_name]
+            & ((rows.text_len[cell_row] == 1) != (self.text_len[cell_vid] == 1))
+            & (rows.first[cell_row] == self.first[cell_vid])
+            & rows.alpha[cell_row]
+            & self.alpha[cell_vid]
+        )
+        sim = np.where(initial, np.maximum(sim, INITIAL), sim)
         best_q = np.zeros(len(pair_row), dtype=np.float64)
         np.maximum.at(best_q, row_pair_start[cell_row] + name_local[cell_name], sim)
         best_c = np.zeros(len(c_vid), dtype=np.float64)
@@ -480,7 +499,7 @@ class TokenTable(_Columns):
             cj_vid = j_vid[cell_join]
             plausible = np.flatnonzero(
                 (rows.first[cell_row] == self.first[cj_vid])
-                & (np.abs(rows.text_len[cell_row] - self.text_len[cj_vid]) <= 3)
+                & (np.abs(rows.text_len[cell_row] - self.text_len[cj_vid]) <= JOIN_SLACK)
             )
             if len(plausible):
                 cell_row, cell_join, cj_vid = cell_row[plausible], cell_join[plausible], cj_vid[plausible]
@@ -498,13 +517,7 @@ class TokenTable(_Columns):
         q_total = np.array([f.total_weight for f in forms], dtype=np.float64)
         bound = np.minimum(matched / (q_total[name_job] + self.name_weight[names]), 1.0)
         # subset rule: every word of the shorter name matched at JOIN_MIN or better
-        q_person = np.concatenate(
-            [
-                np.full(len(jobs[j].names), jobs[j].form.person) if jobs[j].q_person is None else jobs[j].q_person
-                for j in active
-            ]
-        ).astype(bool)
-        factor = np.where(q_person | self.name_person[names], PERSON_SUBSET_FACTOR, SUBSET_FACTOR)
+        factor = np.where(pair_person, PERSON_SUBSET_FACTOR, SUBSET_FACTOR)
         q_min = np.full(n_names, np.inf)
         np.minimum.at(q_min, pair_name, best_q)
         c_min = np.full(n_names, np.inf)
@@ -517,6 +530,16 @@ class TokenTable(_Columns):
         # only generic words matched: capped
         distinctive_hit = np.bincount(pair_name, weights=(best_q > 0.0) & ~rows.generic[pair_row], minlength=n_names)
         bound = np.where(distinctive_hit > 0, bound, np.minimum(bound, GENERIC_CAP))
+        # bare name: a query with one distinctive word, the first distinctive word of a short
+        # company name (bounded by that word's best similarity to any of the name's words)
+        bare_tok = np.array([_bare_word(f) for f in forms], dtype=np.int64)
+        if (bare_tok >= 0).any():
+            ok_job = bare_tok[name_job] >= 0
+            rows_of = job_row_start[name_job] + np.maximum(bare_tok[name_job], 0)
+            d_best = best_q[row_pair_start[rows_of] + name_local]
+            distinct = self.name_distinct[names]
+            bare = ok_job & ~pair_person & (distinct >= 2) & (distinct <= BARE_NAME_MAX_TOKENS) & (d_best >= SPELLING)
+            bound = np.where(bare, np.maximum(bound, BARE_NAME), bound)
         bound = (bound + ROUNDING) * self.name_factor[names]
         for a, j in enumerate(active):
             span = slice(int(job_name_start[a]), int(job_name_start[a] + n_per[a]))
@@ -557,7 +580,7 @@ class TokenTable(_Columns):
         cell_col = ragged_positions(job_col_start[p_job], job_ncols[p_job])
         vid = c_vid[cell_col]
         keep = np.flatnonzero(
-            (p_first[cell_pair] == self.first[vid]) & (np.abs(self.text_len[vid] - p_len[cell_pair]) <= 3)
+            (p_first[cell_pair] == self.first[vid]) & (np.abs(self.text_len[vid] - p_len[cell_pair]) <= JOIN_SLACK)
         )
         if not len(keep):
             return
@@ -583,7 +606,7 @@ class TokenTable(_Columns):
         distinctive = [t.text for t in qt if not t.generic]
         word = distinctive[0] if len(distinctive) == 1 else ""
         if word.isalpha() and len(word) >= 3:
-            sim = ACRONYM if len(word) >= 4 else SHORT_ACRONYM
+            sim = ACRONYM if len(word) >= 4 else (BARE_ACRONYM if len(qt) == 1 else SHORT_ACRONYM)
             acronyms = self.acronyms
             longer = np.flatnonzero(tok_lens > len(qt))
             found = [
@@ -600,3 +623,13 @@ class TokenTable(_Columns):
                     sims = np.where(hit, np.where(self.name_acro_len[name_nos] >= 4, ACRONYM, SHORT_ACRONYM), 0.0)
                     out = sims if out is None else np.maximum(out, sims)
         return out
+
+
+def _bare_word(form: NameForm) -> int:
+    """The position of the one distinctive word of `form` that the bare-name rule of the scorer
+    may apply to, or -1."""
+    distinctive = [i for i, t in enumerate(form.tokens) if not t.generic]
+    if len(distinctive) != 1:
+        return -1
+    tok = form.tokens[distinctive[0]]
+    return distinctive[0] if len(tok.text) >= BARE_NAME_MIN_LENGTH and tok.text.isalpha() else -1

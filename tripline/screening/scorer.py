@@ -13,29 +13,66 @@ zero for tokens shorter than four letters or with digits; same consonant skeleto
 Arabic-script names keep). Adjacent tokens may be joined ("Fang Wei" / "Fangwei"), and a
 single token may be the acronym of the other name ("SBIG"). A name whose matched tokens are
 all generic words is capped below any sensible threshold, so "Trading Co" never matches.
+
+Rules for real names (each says in the notes what it did):
+
+* persons: an initial matches a given name it begins ("J." / "John"); a name matched only on
+  common given and family names (names-dataset ranks, :mod:`frequency`) while one name has
+  words the other lacks needs more evidence (capped below the threshold: country, birth date or
+  an identifier must agree); two names that each have a word the other lacks (the same first
+  names, different family or tribal names) are different people;
+* companies: a name whose only distinctive word is shared with a name that has other
+  distinctive words does not match ("Mahan Travel Agency" / "Mahan"), nor one whose only
+  distinctive word matched through an edit; the bare first distinctive word of a short listed
+  name does ("Mahan" / "Mahan Air", "Al-Mintaqa" / "Al-Mintaqa Branch 227");
+* Han, Hangul and Kana names compare syllable by syllable: one different character, a
+  different name.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from tripline.screening.normalize import NameForm, Normaliser, Token, consonants
+from tripline.screening.frequency import COMMON_RANK, Commonness, NameFrequency, load_frequency
+from tripline.screening.normalize import _STOPWORDS, NameForm, Normaliser, Token, consonants
+from tripline.screening.rules import (
+    ABBREVIATION,
+    ACRONYM,
+    BARE_ACRONYM,
+    BARE_NAME,
+    BARE_NAME_MAX_TOKENS,
+    BARE_NAME_MIN_LENGTH,
+    COMMON_NAME_CAP,
+    EXACT,
+    FAMILY_CONFLICT_CAP,
+    FUZZY_ONE_WORD_CAP,
+    FUZZY_ONE_WORD_MIN,
+    GENERIC_CAP,
+    INITIAL,
+    JOIN_MIN,
+    JOIN_SLACK,
+    MIN_CONSONANTS,
+    MIN_SKELETON,
+    NUMBER_CAP,
+    ONE_WORD_CAP,
+    PERSON_SUBSET_FACTOR,
+    PREFIX,
+    SHORT_ACRONYM,
+    SKELETON_CROSS_SCRIPT,
+    SKELETON_SAME_SCRIPT,
+    SPELLING,
+    SUBSET_FACTOR,
+    SUBSET_MIN_DISTINCTIVE,
+    SYLLABLE_CAP,
+    SYLLABLE_NAME_COUNTRIES,
+    TYPO_SLOPE,
+    typo_budget,
+)
 
-EXACT = 1.0
-SPELLING = 0.95
-ABBREVIATION = 0.95
-PREFIX = 0.85
-SKELETON_CROSS_SCRIPT = 0.85
-SKELETON_SAME_SCRIPT = 0.7
-ACRONYM = 0.86
-SHORT_ACRONYM = 0.7  # three letters: shown at low thresholds only
-GENERIC_CAP = 0.5
-JOIN_MIN = 0.85
-SUBSET_FACTOR = 0.85
-PERSON_SUBSET_FACTOR = 0.8  # "Jorge Rodriguez" for "Jorge Jesus RODRIGUEZ GOMEZ": at the threshold, not above
-SUBSET_MIN_DISTINCTIVE = 2
+__all__ = ["NO_MATCH", "NameScore", "NameScorer", "TokenMatch", "typo_budget"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,25 +115,29 @@ class NameScore:
 NO_MATCH = NameScore(0.0, notes=("nothing comparable (only legal forms or stop words)",))
 
 
-def typo_budget(length: int) -> int:
-    """Edits allowed in a token of this length."""
-    if length < 4:
-        return 0
-    if length < 8:
-        return 1
-    if length < 12:
-        return 2
-    return 3
-
-
 class NameScorer:
     """Compares :class:`NameForm` objects; caches token similarities (one per process is fine)."""
 
-    def __init__(self, normaliser: Normaliser | None = None, cache_size: int = 500_000) -> None:
+    def __init__(
+        self,
+        normaliser: Normaliser | None = None,
+        cache_size: int = 500_000,
+        frequency: NameFrequency | None = None,
+    ) -> None:
         self.normaliser = normaliser or Normaliser()
-        self._abbreviations = self.normaliser.vocabulary.abbreviations
+        self._equivalents = self.normaliser.vocabulary.equivalents
+        self._nicknames = self.normaliser.vocabulary.nicknames
+        self._particles = self.normaliser.vocabulary.person_particles
         self._cache: dict[tuple[str, str, bool, bool, bool], tuple[float, str]] = {}
         self._cache_size = cache_size
+        self._frequency = frequency
+
+    @property
+    def frequency(self) -> NameFrequency:
+        """Given- and family-name ranks, read when a person's name first needs them."""
+        if self._frequency is None:
+            self._frequency = load_frequency()
+        return self._frequency
 
     def compare_names(self, a: str, b: str, *, person: bool = False) -> NameScore:
         n = self.normaliser
@@ -117,9 +158,8 @@ class NameScorer:
             return EXACT, "exact"
         if q.rom == c.rom:
             return SPELLING, "spelling variant"
-        abbr = self._abbreviations
-        if c.text in abbr.get(q.text, ()) or q.text in abbr.get(c.text, ()):
-            return ABBREVIATION, "abbreviation"
+        if c.text in self._equivalents.get(q.text, ()):
+            return ABBREVIATION, "nickname" if c.text in self._nicknames.get(q.text, ()) else "abbreviation"
         if (q.dotted and len(q.text) >= 2 and len(c.text) > len(q.text) and c.text.startswith(q.text)) or (
             c.dotted and len(c.text) >= 2 and len(q.text) > len(c.text) and q.text.startswith(c.text)
         ):
@@ -133,14 +173,14 @@ class NameScorer:
                 OSA.distance(q.rom, c.rom, score_cutoff=budget), OSA.distance(q.text, c.text, score_cutoff=budget)
             )
             if dist <= budget:
-                return 1.0 - 0.6 * dist / length, f"{dist} letter{'s' if dist > 1 else ''} differ"
-        if len(q.skeleton) >= 3 and q.skeleton == c.skeleton:
+                return 1.0 - TYPO_SLOPE * dist / length, f"{dist} letter{'s' if dist > 1 else ''} differ"
+        if len(q.skeleton) >= MIN_SKELETON and q.skeleton == c.skeleton:
             sim = SKELETON_CROSS_SCRIPT if cross_script else SKELETON_SAME_SCRIPT
             return sim, "same consonants"
         if cross_script:
             # Arabic script may not write a word's first short vowel ("Azam" / "zam")
             qc, cc = consonants(q.rom), consonants(c.rom)
-            if len(qc) >= 2 and qc == cc:
+            if len(qc) >= MIN_CONSONANTS and qc == cc:
                 return SKELETON_CROSS_SCRIPT, "same consonants"
         return 0.0, ""
 
@@ -158,21 +198,29 @@ class NameScorer:
                 sim, how = self.similarity(a, b, cross)
                 if sim > 0.0:
                     options.append((sim, (i,), (j,), how, a.text, b.text))
+        person = q.person or c.person
+        if person:
+            self._initials(qt, ct, options)
         if len(qt) > 1:
             self._joined(qt, ct, cross, options, query_side=True)
         if len(ct) > 1:
             self._joined(ct, qt, cross, options, query_side=False)
-        options.sort(key=lambda o: (o[0], len(o[1]) + len(o[2])), reverse=True)
-        used_q: set[int] = set()
-        used_c: set[int] = set()
+        # best first; among equals, the pair of closest lengths ("bydy" takes "ubaidi", not "bd")
+        options.sort(key=lambda o: (o[0], len(o[1]) + len(o[2]), -abs(len(o[4]) - len(o[5]))), reverse=True)
+        used_q: dict[int, tuple[float, str]] = {}
+        used_c: dict[int, tuple[float, str]] = {}
+        partner: dict[int, int] = {}  # query token -> the (first) candidate token it matched
         matches: list[TokenMatch] = []
         matched_q = matched_c = 0.0
         distinctive = False
         for sim, qpos, cpos, how, qtext, ctext in options:
-            if used_q.intersection(qpos) or used_c.intersection(cpos):
+            if any(i in used_q for i in qpos) or any(j in used_c for j in cpos):
                 continue
-            used_q.update(qpos)
-            used_c.update(cpos)
+            for i in qpos:
+                used_q[i] = (sim, how)
+                partner[i] = cpos[0]
+            for j in cpos:
+                used_c[j] = (sim, how)
             matches.append(TokenMatch(qtext, ctext, sim, how))
             matched_q += sim * sum(qt[i].weight for i in qpos)
             matched_c += sim * sum(ct[j].weight for j in cpos)
@@ -180,9 +228,9 @@ class NameScorer:
         total = q.total_weight + c.total_weight
         score = (matched_q + matched_c) / total
         notes: list[str] = []
-        factor = PERSON_SUBSET_FACTOR if (q.person or c.person) else SUBSET_FACTOR
+        factor = PERSON_SUBSET_FACTOR if person else SUBSET_FACTOR
         if score < factor:
-            subset = self._subset(qt, ct, used_q, used_c, matches, factor)
+            subset = self._subset(qt, ct, set(used_q), set(used_c), matches, factor)
             if subset > score:
                 score = subset
                 notes.append(f"every word of the shorter name found in the longer: x{factor:g}")
@@ -193,6 +241,8 @@ class NameScorer:
         if matches and not distinctive and score > GENERIC_CAP:
             score = GENERIC_CAP
             notes.append(f"only generic words matched: capped at {GENERIC_CAP}")
+        elif matches:
+            score = self._real_name_rules(q, c, used_q, used_c, partner, score, notes)
         return NameScore(
             score=round(min(score, 1.0), 4),
             matches=tuple(matches),
@@ -200,6 +250,155 @@ class NameScorer:
             unmatched_candidate=tuple(t.text for j, t in enumerate(ct) if j not in used_c),
             notes=tuple(notes),
         )
+
+    @staticmethod
+    def _initials(
+        qt: tuple[Token, ...],
+        ct: tuple[Token, ...],
+        options: list[tuple[float, tuple[int, ...], tuple[int, ...], str, str, str]],
+    ) -> None:
+        """Persons: a single letter matches a word it begins ("J." / "John")."""
+        for i, a in enumerate(qt):
+            for j, b in enumerate(ct):
+                one = (len(a.text) == 1) != (len(b.text) == 1)
+                if one and a.text[0] == b.text[0] and a.text.isalpha() and b.text.isalpha():
+                    options.append((INITIAL, (i,), (j,), "initial", a.text, b.text))
+
+    def _real_name_rules(
+        self,
+        q: NameForm,
+        c: NameForm,
+        used_q: dict[int, tuple[float, str]],
+        used_c: dict[int, tuple[float, str]],
+        partner: dict[int, int],
+        score: float,
+        notes: list[str],
+    ) -> float:
+        """The caps and the bare-name rule of the module docstring; each adds its note."""
+        qt, ct = q.tokens, c.tokens
+        if q.numbers and c.numbers and not (q.numbers <= c.numbers or c.numbers <= q.numbers) and score > NUMBER_CAP:
+            shown = f"{' '.join(sorted(q.numbers - c.numbers))} / {' '.join(sorted(c.numbers - q.numbers))}"
+            notes.append(f"the numbers in the names differ ({shown}): another entity, capped at {NUMBER_CAP:g}")
+            return NUMBER_CAP
+        syllabic = q.syllables and c.syllables and q.script == c.script and q.syllables != c.syllables
+        if syllabic and score > SYLLABLE_CAP and (q.person or c.person or len(q.syllables) == len(c.syllables)):
+            differ = [f"{a}/{b}" for a, b in zip(q.syllables, c.syllables, strict=False) if a != b]
+            shown = ", ".join(differ) if differ else "a syllable more or less"
+            notes.append(
+                f"{q.script} names differ in a syllable ({shown}): a different name, capped at {SYLLABLE_CAP:g}"
+            )
+            return SYLLABLE_CAP
+        if q.person or c.person:
+            return self._person_rules(q, c, used_q, used_c, partner, score, notes)
+        dq = [i for i, t in enumerate(qt) if not t.generic]
+        dc = [j for j, t in enumerate(ct) if not t.generic]
+        left_q = [qt[i].text for i in dq if i not in used_q]
+        left_c = [ct[j].text for j in dc if j not in used_c]
+        if len(dc) == 1 and dc[0] in used_c and left_q and score > ONE_WORD_CAP:
+            notes.append(
+                f"only {ct[dc[0]].text!r} is shared; {' '.join(left_q)!r} not in the listed name: "
+                f"capped at {ONE_WORD_CAP:g}"
+            )
+            return ONE_WORD_CAP
+        rest_q = [t.text for i, t in enumerate(qt) if i not in used_q and t.text not in _STOPWORDS]
+        rest_c = [t.text for j, t in enumerate(ct) if j not in used_c and t.text not in _STOPWORDS]
+        shared = [i for i in dq if i in used_q]
+        if len(shared) == 1 and rest_q and rest_c and score > ONE_WORD_CAP:
+            notes.append(
+                f"only {qt[shared[0]].text!r} is shared; {' '.join(rest_q)!r} and {' '.join(rest_c)!r} differ "
+                f"(a sister company?): capped at {ONE_WORD_CAP:g}"
+            )
+            return ONE_WORD_CAP
+        sims = [used_q[i][0] for i in dq if i in used_q]
+        if (len(dq) == 1 or len(dc) == 1) and sims and max(sims) < FUZZY_ONE_WORD_MIN and score > FUZZY_ONE_WORD_CAP:
+            notes.append(
+                f"the only distinctive word matched with an edit (a short name needs more): "
+                f"capped at {FUZZY_ONE_WORD_CAP:g}"
+            )
+            return FUZZY_ONE_WORD_CAP
+        first = dc[0] if dc else -1
+        if (
+            len(dq) == 1
+            and left_c
+            and not rest_q
+            and score < BARE_NAME
+            and len(dc) <= BARE_NAME_MAX_TOKENS
+            and len(qt[dq[0]].text) >= BARE_NAME_MIN_LENGTH
+            and qt[dq[0]].text.isalpha()
+            and partner.get(dq[0]) == first
+            and used_c[first][0] >= SPELLING
+        ):
+            notes.append(f"the bare distinctive word of the listed name {c.key!r}: {BARE_NAME:g}")
+            return BARE_NAME
+        return score
+
+    def _person_rules(
+        self,
+        q: NameForm,
+        c: NameForm,
+        used_q: dict[int, tuple[float, str]],
+        used_c: dict[int, tuple[float, str]],
+        partner: dict[int, int],
+        score: float,
+        notes: list[str],
+    ) -> float:
+        qt, ct = q.tokens, c.tokens
+        particles = self._particles
+        left_q = [t.text for i, t in enumerate(qt) if i not in used_q and _telling(t, particles)]
+        left_c = [t.text for j, t in enumerate(ct) if j not in used_c and _telling(t, particles)]
+        if left_q and left_c and score > FAMILY_CONFLICT_CAP:
+            notes.append(
+                f"{' '.join(left_q)!r} and {' '.join(left_c)!r} differ: each name has a word the other lacks "
+                f"(another person of the family?), capped at {FAMILY_CONFLICT_CAP:g}"
+            )
+            return FAMILY_CONFLICT_CAP
+        matched = [
+            (i, partner[i], how)
+            for i, (_, how) in sorted(used_q.items())
+            if how != "initial" and len(qt[i].text) > 1 and qt[i].text not in particles
+        ]
+        common = [self._commonness(qt[i], ct[j], q.latin, c.latin) for i, j, _ in matched]
+        fuzzy = [(qt[i].text, ct[j].text) for i, j, how in matched if "differ" in how or "consonants" in how]
+        syllabic = [
+            hit for hit in common if hit is not None and hit.kind == "family" and hit.country in SYLLABLE_NAME_COUNTRIES
+        ]
+        short_fuzzy = [(a, b) for a, b in fuzzy if _SYLLABLE.match(a) and _SYLLABLE.match(b)]
+        if syllabic and short_fuzzy and score > SYLLABLE_CAP:
+            shown = ", ".join(f"{a!r}/{b!r}" for a, b in short_fuzzy)
+            notes.append(
+                f"{syllabic[0].describe()}: a romanised syllable name, where one syllable more or less ({shown}) "
+                f"is another name: capped at {SYLLABLE_CAP:g}"
+            )
+            return SYLLABLE_CAP
+        initial = any(how == "initial" for _, how in used_q.values())
+        approximate = any(how != "exact" for _, _, how in matched)
+        bare = len(matched) <= 2  # a given and a family name, nothing more
+        weak = left_q or left_c or initial or (approximate and bare)
+        if weak and score > COMMON_NAME_CAP and all(hit is not None and hit.rank <= COMMON_RANK for hit in common):
+            said = "; ".join(hit.describe() for hit in common if hit is not None) or "only initials matched"
+            if left_q or left_c:
+                missing = f"{' '.join(left_q + left_c)!r} not matched"
+            elif initial:
+                missing = "given names as initials"
+            else:
+                missing = "matched only approximately"
+            notes.append(f"{said}; no other evidence agrees ({missing}): capped at {COMMON_NAME_CAP:g}")
+            return COMMON_NAME_CAP
+        return score
+
+    def _commonness(self, a: Token, b: Token, a_latin: bool, b_latin: bool) -> Commonness | None:
+        """How common the name of an aligned token pair is: the Latin side's word, or, between
+        names in Arabic-like scripts, the most common name with the same consonants."""
+        frequency = self.frequency
+        for tok, latin in ((a, a_latin), (b, b_latin)):
+            if latin:
+                hit = frequency.commonness(tok.text)
+                if hit is not None:
+                    return hit
+        if a_latin and b_latin:
+            return None
+        key = consonants(a.rom if not a_latin else b.rom)
+        return frequency.by_consonants(key, lambda name: consonants(self.normaliser.romanise(name)))
 
     @staticmethod
     def _subset(
@@ -240,7 +439,9 @@ class NameScorer:
             joined_text = side[i].text + side[i + 1].text
             first, size = joined_text[0], len(joined_text)
             plausible = [
-                (j, b) for j, b in enumerate(other) if b.text[0] == first and size - 3 <= len(b.text) <= size + 3
+                (j, b)
+                for j, b in enumerate(other)
+                if b.text[0] == first and size - JOIN_SLACK <= len(b.text) <= size + JOIN_SLACK
             ]
             if not plausible:
                 continue
@@ -264,8 +465,24 @@ class NameScorer:
             word = distinctive[0].text
             if not word.isalpha() or len(word) < 3 or word not in long_.acronyms:
                 continue
-            sim = ACRONYM if len(word) >= 4 else SHORT_ACRONYM
+            alone = short_is_query and len(short.tokens) == 1
+            sim = ACRONYM if len(word) >= 4 else (BARE_ACRONYM if alone else SHORT_ACRONYM)
             full = long_.key
             match = TokenMatch(word, full, sim, "acronym") if short_is_query else TokenMatch(full, word, sim, "acronym")
             return NameScore(score=sim, matches=(match,))
         return None
+
+
+# one romanised Korean or Chinese syllable (an optional initial, a vowel group, an optional final):
+# two such that differ are two names; a word of another shape ("obng", "hlanig") is a typo
+_SYLLABLE = re.compile(
+    r"^(?:kk|tt|pp|ss|jj|ch|sh|zh|ts|ry|py|ky|hy|ny|my|[bcdfghjklmnpqrstwxyz])?"
+    r"(?:yae|yeo|wae|iao|uai|yue|ae|ya|eo|ye|wa|oe|yo|wo|we|wi|yu|eu|ui|ou|ai|ao|ei|ia|ie|io|iu|ua|ue|uo|yi|[aeiou])"
+    r"(?:ng|[nmklpt])?$"
+)
+
+
+def _telling(token: Token, particles: frozenset[str]) -> bool:
+    """Whether a word one person's name has and the other lacks tells them apart (not an
+    initial, a generic word or a particle such as "al", "ash", "bin")."""
+    return len(token.text) > 1 and not token.generic and token.text not in particles

@@ -1,0 +1,49 @@
+"""Constants the scorer (`scorer.py`) and its vectorised bound (`prefilter.py`) share.
+
+A rule changed here changes in both; `tests/screening/test_prefilter.py` checks that the bound
+never falls below the score.
+"""
+
+from __future__ import annotations
+
+# token similarities, best first
+EXACT = 1.0
+SPELLING = 0.95
+ABBREVIATION = 0.95
+PREFIX = 0.85
+SKELETON_CROSS_SCRIPT = 0.85
+SKELETON_SAME_SCRIPT = 0.7
+INITIAL = 0.8  # persons: "J." for "John", "M.-L." for "Marie-Louise"
+TYPO_SLOPE = 0.6  # a token's similarity drops by this times the share of its letters edited
+TYPO_STEPS = (4, 8, 12)  # one more edit allowed from each of these lengths on
+MAX_TYPO_BUDGET = len(TYPO_STEPS)
+JOIN_SLACK = 3  # two tokens joined are compared with tokens whose length is within this
+JOIN_MIN = 0.85
+MIN_SKELETON = 3  # shortest consonant skeleton compared
+MIN_CONSONANTS = 2  # shortest consonants compared across scripts
+
+# whole-name rules
+ACRONYM = 0.86
+SHORT_ACRONYM = 0.7  # three letters among other words: shown at low thresholds only
+BARE_ACRONYM = 0.8  # a query that is three letters alone ("FSB", "ICI"): at the threshold, not above
+GENERIC_CAP = 0.5
+SUBSET_FACTOR = 0.85
+PERSON_SUBSET_FACTOR = 0.8  # "Jorge Rodriguez" for "Jorge Jesus RODRIGUEZ GOMEZ": at the threshold, not above
+SUBSET_MIN_DISTINCTIVE = 2
+BARE_NAME = 0.82  # "Mahan" for "Mahan Air": the bare first distinctive word of a short listed company name
+BARE_NAME_MIN_LENGTH = 5
+BARE_NAME_MAX_TOKENS = 3  # distinctive words of the listed name
+# caps (they only lower a score: the bound needs nothing for them)
+COMMON_NAME_CAP = 0.7  # a person matched only on common names, the rest missing: more evidence needed
+FAMILY_CONFLICT_CAP = 0.7  # both persons' names have a word the other lacks: a different family line
+ONE_WORD_CAP = 0.7  # a company sharing its only distinctive word with a name that has others
+FUZZY_ONE_WORD_CAP = 0.75  # a company's only distinctive word matched with an edit
+FUZZY_ONE_WORD_MIN = 0.9  # ... unless the edit is small against the word's length
+SYLLABLE_CAP = 0.5  # Han/Hangul/Kana names that differ in a syllable
+NUMBER_CAP = 0.6  # names that each carry a number the other lacks ("Plant 123" / "Plant 121")
+SYLLABLE_NAME_COUNTRIES = frozenset({"KR", "KP", "CN", "TW", "HK", "MO", "SG", "VN"})  # romanised syllable names
+
+
+def typo_budget(length: int) -> int:
+    """Edits allowed in a token of this length."""
+    return sum(1 for step in TYPO_STEPS if length >= step)
