@@ -88,6 +88,23 @@ def test_screen_decide_and_scope_of_decisions(node: Node) -> None:
     assert unknown.status_code == 400 and unknown.json()["field"] == "entity_id"
 
 
+def test_another_authority_cannot_erase_a_decision(node: Node) -> None:
+    """Issue 18 item 3 (failed before): A confirms a hit, B marks the same pair a false positive,
+    and A's next screening still shows A's confirmation (B sees its own false positive)."""
+    body, params = {"name": "SBIG", "schema": "Company"}, {"threshold": 0.5}
+    ana, bob = node.client("ana"), node.client("bob")
+    top = ana.post("/api/screen", json=body, params=params).json()["matches"][0]
+    pair = {"query_name": "SBIG", "entity_id": top["entity_id"]}
+    assert ana.post("/api/screen/decisions", json={**pair, "verdict": "confirmed", "reason": "same"}).status_code == 201
+    assert (
+        bob.post("/api/screen/decisions", json={**pair, "verdict": "false_positive", "reason": "no"}).status_code == 201
+    )
+    mine = ana.post("/api/screen", json=body, params=params).json()["matches"][0]
+    theirs = bob.post("/api/screen", json=body, params=params).json()["matches"][0]
+    assert mine["decision"]["verdict"] == "confirmed" and mine["decision"]["decided_by"] == "ana@JP-CUSTOMS"
+    assert theirs["decision"]["verdict"] == "false_positive"
+
+
 def test_batch_and_compare(node: Node) -> None:
     ana = node.client("ana")
     batch = ana.post(

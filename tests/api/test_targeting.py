@@ -61,6 +61,14 @@ def test_manifests_are_per_authority_and_role(node: Node, demo: dict[str, object
     other = node.client("uma")
     assert other.get("/api/manifests").json() == []
     assert other.get(f"/api/manifests/{manifest['id']}/queue").status_code == 404
+    # Issue 18 item 4 (failed before: 40 rows "already loaded"): a copy of JP's manifest uploaded by
+    # US-CBP loads in full, telling it nothing of JP's bills of lading.
+    made = demo["made"]
+    assert isinstance(made, dict)
+    with Path(str(made["manifest"])).open("rb") as fh:
+        copy = other.post("/api/manifests", files={"file": ("copy.csv", fh)})
+    assert copy.status_code == 201, copy.text
+    assert copy.json()["loaded"] == 40 and copy.json()["rejected"] == 0
 
 
 def test_bad_uploads(node: Node) -> None:

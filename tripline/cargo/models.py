@@ -1,11 +1,14 @@
-"""Tables of the cargo capability: loaded shipments, their containers, outcomes and learned models."""
+"""Tables of the cargo capability: loaded shipments, their containers, outcomes and learned models.
+
+Shipments and outcomes belong to an authority (its code; ``""`` for the command line's own): a bill
+of lading is unique within one authority only, so no authority learns or blocks another's."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tripline.store.base import Base
@@ -13,9 +16,11 @@ from tripline.store.base import Base
 
 class CargoShipment(Base):
     __tablename__ = "cargo_shipment"
+    __table_args__ = (UniqueConstraint("authority", "bill_of_lading", name="uq_cargo_shipment_authority_bl"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    bill_of_lading: Mapped[str] = mapped_column(String(64), unique=True)
+    authority: Mapped[str] = mapped_column(String(64), default="")
+    bill_of_lading: Mapped[str] = mapped_column(String(64))
     shipper_key: Mapped[str] = mapped_column(String(200), index=True)
     departure_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     source_file: Mapped[str] = mapped_column(String(500))
@@ -36,6 +41,7 @@ class CargoOutcome(Base):
     __tablename__ = "cargo_outcome"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    authority: Mapped[str] = mapped_column(String(64), default="", index=True)
     bill_of_lading: Mapped[str] = mapped_column(String(64), index=True)
     result: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")

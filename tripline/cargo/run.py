@@ -63,10 +63,11 @@ def run_target(
     progress: Progress | None = None,
     matchers: MatcherFactory,
     workers: int = 1,
+    authority: str = "",
 ) -> TargetRun:
-    """The ranked, explained queue of a manifest file."""
+    """The ranked, explained queue of a manifest file (shipper history: ``authority``'s own)."""
     policy = load_policy(policy_path)
-    known = store.known_shippers(db) if db is not None else set()
+    known = store.known_shippers(db, authority=authority) if db is not None else set()
     return target_file(
         path,
         settings=settings,
@@ -75,17 +76,17 @@ def run_target(
         radiation=radiation_for(path, scans),
         scorer=scorer_for(db, policy, model),
         engine=engine,
-        known_shippers=_known_except(db, path, known),
+        known_shippers=_known_except(db, path, known, authority),
         progress=progress,
         workers=workers,
     )
 
 
-def _known_except(db: Database | None, path: Path, known: set[str]) -> set[str]:
+def _known_except(db: Database | None, path: Path, known: set[str], authority: str = "") -> set[str]:
     """Shippers stored from *other* files (a file loaded and then targeted is not its own history)."""
     if db is None or not known:
         return known
-    return store.shippers_outside(db, str(path)[-500:])
+    return store.shippers_outside(db, str(path)[-500:], authority=authority)
 
 
 def make_demo(settings: Settings, out: Path, shipments: int, seed: int) -> dict[str, Any]:

@@ -60,11 +60,12 @@ class LoadSummary:
         }
 
 
-def load_manifest(db: Database, path: Path, ref: ReferenceData) -> LoadSummary:
-    """Validate a manifest and store its good shipments in one transaction.
+def load_manifest(db: Database, path: Path, ref: ReferenceData, *, authority: str = "") -> LoadSummary:
+    """Validate a manifest and store its good shipments for ``authority`` in one transaction.
 
-    Rows that fail validation, or whose bill of lading is already stored, are reported and
-    skipped; if the database fails, nothing of the file is stored.
+    Rows that fail validation, or whose bill of lading that authority already stored, are reported
+    and skipped (another authority's bills neither block nor show); if the database fails, nothing
+    of the file is stored.
     """
     result = read_manifest(path, ref)
     summary = LoadSummary(str(path), errors=list(result.errors))
@@ -75,7 +76,8 @@ def load_manifest(db: Database, path: Path, ref: ReferenceData) -> LoadSummary:
         for chunk in range(0, len(wanted), 500):
             rows = session.scalars(
                 select(CargoShipment.bill_of_lading).where(
-                    CargoShipment.bill_of_lading.in_(wanted[chunk : chunk + 500])
+                    CargoShipment.authority == authority,
+                    CargoShipment.bill_of_lading.in_(wanted[chunk : chunk + 500]),
                 )
             )
             existing.update(rows)
@@ -86,6 +88,7 @@ def load_manifest(db: Database, path: Path, ref: ReferenceData) -> LoadSummary:
                 continue
             shipper = s.party(Role.SHIPPER)
             row = CargoShipment(
+                authority=authority,
                 bill_of_lading=s.bill_of_lading,
                 shipper_key=normalise_party(shipper.name)[:200] if shipper else "",
                 departure_date=s.departure_date,
@@ -103,21 +106,26 @@ def load_manifest(db: Database, path: Path, ref: ReferenceData) -> LoadSummary:
     return summary
 
 
-def known_shippers(db: Database) -> set[str]:
+def known_shippers(db: Database, *, authority: str = "") -> set[str]:
     with db.transaction() as session:
-        return set(session.scalars(select(CargoShipment.shipper_key).distinct()))
-
-
-def shippers_outside(db: Database, source_file: str) -> set[str]:
-    """Shippers of shipments stored from files other than ``source_file``."""
-    with db.transaction() as session:
-        q = select(CargoShipment.shipper_key).where(CargoShipment.source_file != source_file).distinct()
+        q = select(CargoShipment.shipper_key).where(CargoShipment.authority == authority).distinct()
         return set(session.scalars(q))
 
 
-def stored_shipments(db: Database, bills: Iterable[str] | None = None) -> list[Shipment]:
+def shippers_outside(db: Database, source_file: str, *, authority: str = "") -> set[str]:
+    """Shippers of ``authority``'s shipments stored from files other than ``source_file``."""
     with db.transaction() as session:
-        query = select(CargoShipment.payload).order_by(CargoShipment.id)
+        q = (
+            select(CargoShipment.shipper_key)
+            .where(CargoShipment.authority == authority, CargoShipment.source_file != source_file)
+            .distinct()
+        )
+        return set(session.scalars(q))
+
+
+def stored_shipments(db: Database, bills: Iterable[str] | None = None, *, authority: str = "") -> list[Shipment]:
+    with db.transaction() as session:
+        query = select(CargoShipment.payload).where(CargoShipment.authority == authority).order_by(CargoShipment.id)
         if bills is not None:
             wanted = list(bills)
             out: list[Shipment] = []
@@ -128,18 +136,32 @@ def stored_shipments(db: Database, bills: Iterable[str] | None = None) -> list[S
         return [Shipment.model_validate(p) for p in session.scalars(query)]
 
 
-def record_outcome(db: Database, bill_of_lading: str, result: OutcomeResult, note: str = "") -> dict[str, Any]:
-    """Record an inspection outcome for a stored shipment (the latest outcome counts)."""
+def record_outcome(
+    db: Database, bill_of_lading: str, result: OutcomeResult, note: str = "", *, authority: str = ""
+) -> dict[str, Any]:
+    """Record an inspection outcome for a shipment ``authority`` stored (the latest outcome counts)."""
     with db.transaction() as session:
-        found = session.scalar(select(CargoShipment.id).where(CargoShipment.bill_of_lading == bill_of_lading))
+        found = session.scalar(
+            select(CargoShipment.id).where(
+                CargoShipment.authority == authority, CargoShipment.bill_of_lading == bill_of_lading
+            )
+        )
         if found is None:
             raise NotFoundError(f"no shipment with bill of lading {bill_of_lading!r} is loaded", field="bill_of_lading")
-        row = CargoOutcome(bill_of_lading=bill_of_lading, result=result.value, note=note, recorded_at=datetime.now(UTC))
+        row = CargoOutcome(
+            authority=authority,
+            bill_of_lading=bill_of_lading,
+            result=result.value,
+            note=note,
+            recorded_at=datetime.now(UTC),
+        )
         session.add(row)
     return {"bill_of_lading": bill_of_lading, "result": result.value, "note": note}
 
 
-def record_outcomes(db: Database, rows: Iterable[tuple[str, OutcomeResult, str]], *, file: Path | None = None) -> int:
+def record_outcomes(
+    db: Database, rows: Iterable[tuple[str, OutcomeResult, str]], *, file: Path | None = None, authority: str = ""
+) -> int:
     """Record many outcomes in one transaction; an unknown bill of lading rejects the whole batch."""
     items = list(rows)
     now = datetime.now(UTC)
@@ -148,7 +170,7 @@ def record_outcomes(db: Database, rows: Iterable[tuple[str, OutcomeResult, str]]
         found: set[str] = set()
         for chunk in range(0, len(wanted), 500):
             q = select(CargoShipment.bill_of_lading).where(
-                CargoShipment.bill_of_lading.in_(wanted[chunk : chunk + 500])
+                CargoShipment.authority == authority, CargoShipment.bill_of_lading.in_(wanted[chunk : chunk + 500])
             )
             found.update(session.scalars(q))
         missing = [bl for bl in wanted if bl not in found]
@@ -159,16 +181,20 @@ def record_outcomes(db: Database, rows: Iterable[tuple[str, OutcomeResult, str]]
                 field="bill_of_lading",
             )
         session.add_all(
-            CargoOutcome(bill_of_lading=bl, result=result.value, note=note, recorded_at=now)
+            CargoOutcome(authority=authority, bill_of_lading=bl, result=result.value, note=note, recorded_at=now)
             for bl, result, note in items
         )
     return len(items)
 
 
-def outcomes(db: Database) -> dict[str, bool]:
-    """Latest outcome per bill of lading: True if seized or referred."""
+def outcomes(db: Database, *, authority: str = "") -> dict[str, bool]:
+    """Latest outcome per bill of lading of ``authority``: True if seized or referred."""
     with db.transaction() as session:
-        rows = session.execute(select(CargoOutcome.bill_of_lading, CargoOutcome.result).order_by(CargoOutcome.id))
+        rows = session.execute(
+            select(CargoOutcome.bill_of_lading, CargoOutcome.result)
+            .where(CargoOutcome.authority == authority)
+            .order_by(CargoOutcome.id)
+        )
         return {bl: OutcomeResult(result).positive for bl, result in rows}
 
 

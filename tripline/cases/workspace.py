@@ -137,7 +137,9 @@ class Workspace:
         if scans:
             scans_path(path).write_bytes(scans)
         try:
-            summary = load_manifest(self.db, path, load_reference(self.settings.data_dir))
+            summary = load_manifest(
+                self.db, path, load_reference(self.settings.data_dir), authority=principal.authority_code
+            )
         except Exception:
             path.unlink(missing_ok=True)
             scans_path(path).unlink(missing_ok=True)
@@ -175,7 +177,9 @@ class Workspace:
             cached = self._cache.get(key)
         if cached is not None:
             return cached
-        run = run_target(self.settings, path, db=self.db, matchers=self.runtime.matchers)
+        run = run_target(
+            self.settings, path, db=self.db, matchers=self.runtime.matchers, authority=principal.authority_code
+        )
         with self._lock:
             self._cache[key] = run
         return run

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tripline.audit import log as audit
 from tripline.errors import ConflictError, FormatError, InputError, IntegrityError, NotFoundError
-from tripline.exchange.documents import Document, Purpose, redact
+from tripline.exchange import keys
+from tripline.exchange.documents import Document, Purpose, carries, check_withholdable, parse_document, redact
 from tripline.exchange.models import ExchangeConsent, ExchangeDocument, ExchangeMessage, ExchangePartner
 from tripline.exchange.policy import ReleaseRequest
 from tripline.exchange.store import load_document
@@ -142,16 +143,20 @@ def answer_consent(node: Node, consent_id: str, *, grant: bool, withhold: list[s
         if row.status != "pending":
             raise ConflictError(f"consent {consent_id} was already answered ({row.status})", field="consent")
         doc = load_document(session, row.document_id)
-        allowed = set(doc.payload()) | {f"facts.{k}" for k in doc.facts}
-        for name in withhold:
-            if name not in allowed or name in {"id", "type", "originator", "signature"}:
-                raise InputError(f"cannot withhold {name!r}; choose from fields or facts.NAME", field="withhold")
+        try:
+            check_withholdable(doc, withhold)
+        except FormatError as exc:
+            raise InputError(exc.message, field="withhold") from exc
+        release = doc if not withhold else parse_document(node.key.sign(redact(doc, tuple(withhold))))
         answer = node.key.sign(
             {
                 "type": "consent_answer",
                 "consent_id": row.id,
                 "document_id": row.document_id,
                 "document_hash": doc.hash,
+                "document_type": doc.type.value,
+                "release_hash": release.hash,
+                "release_signature": release.signature,
                 "originator": node.node_id,
                 "requester": row.requester,
                 "third_party": row.third_party,
@@ -198,7 +203,13 @@ def accept_answer(node: Node, session: Session, env: dict[str, Any], sender: Exc
     row = session.get(ExchangeConsent, str(answer.get("consent_id")))
     if row is None or row.direction != "out" or row.originator != sender.id or answer.get("originator") != sender.id:
         return ["no matching consent request was sent to this originator"]
-    if answer.get("document_id") != row.document_id or answer.get("third_party") != row.third_party:
+    if (
+        answer.get("document_id") != row.document_id
+        or answer.get("third_party") != row.third_party
+        or answer.get("purpose") != row.purpose
+        or answer.get("requester") != node.node_id
+        or answer.get("document_hash") != row.request.get("document_hash")
+    ):
         return ["the answer does not match the request"]
     if row.status == "pending":
         row.status = "granted" if answer.get("granted") is True else "refused"
@@ -207,9 +218,21 @@ def accept_answer(node: Node, session: Session, env: dict[str, Any], sender: Exc
 
 
 def check_consent_proof(
-    session: Session, proof: Any, doc: Document, *, holder: str, recipient: str, purpose: str
+    session: Session,
+    proof: Any,
+    doc: Document,
+    *,
+    holder: str,
+    recipient: str,
+    purpose: str,
+    version: Literal["held", "released"] = "held",
 ) -> dict[str, Any]:
-    """A granted consent answer, signed by the originator, for exactly this onward release."""
+    """A granted consent answer, signed by the originator, for exactly this onward release.
+
+    ``version="held"``: ``doc`` is the full document the holder has (the consent's ``document_hash``);
+    ``"released"``: ``doc`` is what arrived at the receiver, which must be the version the originator
+    signed for release (``release_hash``) and carry none of the withheld fields.
+    """
     if not isinstance(proof, dict):
         raise FormatError("no consent answer attached", field="consent")
     originator = session.get(ExchangePartner, doc.originator)
@@ -217,8 +240,10 @@ def check_consent_proof(
         raise NotFoundError(f"originator {doc.originator!r} unknown", field="consent")
     keys.verify(originator.public_key, proof, what="the consent answer")
     expected = {
+        "type": "consent_answer",
         "granted": True,
         "document_id": doc.id,
+        "document_type": doc.type.value,
         "requester": holder,
         "third_party": recipient,
         "purpose": purpose,
@@ -227,7 +252,49 @@ def check_consent_proof(
     for name, value in expected.items():
         if proof.get(name) != value:
             raise IntegrityError(f"the consent does not cover this release ({name})", field=f"consent.{name}")
+    withheld = proof.get("withheld")
+    if not isinstance(withheld, list) or not all(isinstance(w, str) for w in withheld):
+        raise FormatError("must be a list of field names", field="consent.withheld")
+    if version == "held":
+        if proof.get("document_hash") != doc.hash:
+            raise IntegrityError(
+                "the consent covers another version of the document (document_hash)", field="consent.document_hash"
+            )
+        return proof
+    data = doc.payload()
+    present = [name for name in withheld if carries(data, name)]
+    if present:
+        raise IntegrityError(
+            f"the document carries {', '.join(present)}, which its originator withheld", field="consent.withheld"
+        )
+    if sorted(doc.withheld or ()) != sorted(withheld):
+        raise IntegrityError("the document does not name the fields the consent withheld", field="consent.withheld")
+    if proof.get("release_hash") != doc.hash:
+        raise IntegrityError(
+            "the document is not the version its originator consented to release (release_hash)",
+            field="consent.release_hash",
+        )
     return proof
+
+
+def released_version(doc: Document, proof: dict[str, Any]) -> Document:
+    """Sender side: the version of a held document that a checked consent lets go on, signed by the
+    originator (the full document when nothing is withheld)."""
+    withheld = tuple(proof["withheld"])
+    if not withheld:
+        release = doc
+    else:
+        data = redact(doc, withheld)
+        data["signature"] = proof.get("release_signature")
+        try:
+            release = parse_document(data, source="consented version")
+        except FormatError as exc:
+            raise IntegrityError(f"the consent's released version is invalid: {exc.message}", field="consent") from exc
+    if release.hash != proof.get("release_hash"):
+        raise IntegrityError(
+            "the redacted document is not the version the originator signed for release", field="consent.release_hash"
+        )
+    return release
 
 
 def consent_status(node: Node, consent_id: str) -> dict[str, Any]:
@@ -257,8 +324,9 @@ def release_to_third_party(node: Node, consent_id: str) -> dict[str, Any]:
             raise NotFoundError(f"no consent request {consent_id!r} made by this node", field="consent")
         doc = load_document(session, row.document_id)
         granted = False
+        proof: dict[str, Any] = {"withheld": []}
         if row.status == "granted" and row.answer is not None:
-            check_consent_proof(
+            proof = check_consent_proof(
                 session, row.answer, doc, holder=node.node_id, recipient=row.third_party, purpose=row.purpose
             )
             granted = True
@@ -289,5 +357,5 @@ def release_to_third_party(node: Node, consent_id: str) -> dict[str, Any]:
         )
         result: dict[str, Any] = {"consent": consent_dict(row), "decision": decision.to_dict()}
         if decision.allowed:
-            result["document"] = redact(doc, tuple(row.withheld))
+            result["document"] = redact(doc, tuple(proof["withheld"]))
         return result

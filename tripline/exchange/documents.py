@@ -119,6 +119,9 @@ class Document(BaseModel):
     legal_basis: str = Field(min_length=1, max_length=300)
     deadline: datetime | None = None
     facts: dict[str, str | int | bool] = Field(default_factory=dict)
+    withheld: tuple[str, ...] | None = Field(
+        default=None, description="Set on a version passed on with consent: the fields its originator withheld."
+    )
     signature: str | None = None
 
     @field_validator("created_at", "deadline")
@@ -174,8 +177,36 @@ def sign_document(doc: Document, key: NodeKey) -> Document:
     return parse_document(key.sign(doc.unsigned_payload()))
 
 
+WITHHOLDABLE = frozenset({"body", "executive_summary", "attachments", "references", "deadline"})
+
+
+def check_withholdable(doc: Document, withheld: list[str] | tuple[str, ...]) -> None:
+    """Only optional fields and facts can be withheld: what remains must still be a valid document."""
+    for name in withheld:
+        fact = name.removeprefix("facts.")
+        if name.startswith("facts.") and fact in doc.facts:
+            continue
+        if name in WITHHOLDABLE:
+            continue
+        choices = ", ".join([*sorted(WITHHOLDABLE), *(f"facts.{k}" for k in sorted(doc.facts))])
+        raise FormatError(f"cannot withhold {name!r}; choose from {choices}", field="withhold")
+
+
+def carries(data: dict[str, Any], name: str) -> bool:
+    """Whether a document's JSON carries the field or fact ``name`` (a withheld one must be absent)."""
+    if name.startswith("facts."):
+        facts = data.get("facts")
+        return isinstance(facts, dict) and name.removeprefix("facts.") in facts
+    value = data.get(name)
+    return value not in (None, "", [], ())
+
+
 def redact(doc: Document, withheld: tuple[str, ...]) -> dict[str, Any]:
-    """The payload with withheld top-level fields or facts (``facts.NAME``) removed, for a third party."""
+    """The unsigned payload with withheld top-level fields or facts (``facts.NAME``) removed and
+    ``withheld`` naming them: the version that may go on to a third party or partner.
+
+    A withheld optional field takes its empty default, so the result is a valid document whose JSON
+    is exactly what a signature over it covers."""
     data = doc.unsigned_payload()
     for name in withheld:
         if name.startswith("facts."):
@@ -183,4 +214,4 @@ def redact(doc: Document, withheld: tuple[str, ...]) -> dict[str, Any]:
         else:
             data.pop(name, None)
     data["withheld"] = sorted(withheld)
-    return data
+    return parse_document(data, source="redacted document").unsigned_payload()

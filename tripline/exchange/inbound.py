@@ -149,7 +149,13 @@ def _check_document(
     if doc.originator != sender.id:
         try:
             check_consent_proof(
-                session, env.get("consent"), doc, holder=sender.id, recipient=node.node_id, purpose=str(env["purpose"])
+                session,
+                env.get("consent"),
+                doc,
+                holder=sender.id,
+                recipient=node.node_id,
+                purpose=str(env["purpose"]),
+                version="released",
             )
             consent = True
         except TriplineError as exc:

@@ -16,8 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tripline.audit import log as audit
-from tripline.errors import ConflictError, InputError, NotFoundError
+from tripline.errors import ConflictError, InputError, NotFoundError, TriplineError
+from tripline.exchange import keys
 from tripline.exchange.agreements import Agreement, load_agreement
+from tripline.exchange.canonical import content_hash
+from tripline.exchange.consent import check_consent_proof, released_version
 from tripline.exchange.delivery import HttpTransport, Transport, TransportError, next_attempt
 from tripline.exchange.documents import Document, new_document_id, parse_document, sign_document
 from tripline.exchange.envelope import check_receipt, make_envelope
@@ -245,6 +248,7 @@ class Node:
         self, session: Session, doc: Document, partner: ExchangePartner, purpose: str, *, circulation: str | None
     ) -> SendOutcome:
         proof = self._consent_proof(session, doc, partner.id, purpose)
+        release = released_version(doc, proof) if proof is not None else doc
         decision = self._decide(session, doc, partner.id, purpose, consent=proof is not None)
         detail = {"document": doc.id, "hash": doc.hash, "partner": partner.id, "purpose": purpose, **decision.to_dict()}
         if not decision.allowed:
@@ -272,7 +276,7 @@ class Node:
                 agreement_id=decision.agreement,
                 circulation=circulation,
                 status="pending",
-                payload={**doc.payload(), "_consent": proof} if proof else doc.payload(),
+                payload={**release.payload(), "_consent": proof} if proof else doc.payload(),
                 attempts=0,
                 next_attempt_at=now,
                 created_at=now,
@@ -295,7 +299,15 @@ class Node:
                 ExchangeConsent.status == "granted",
             )
         ).scalar_one_or_none()
-        return row.answer if row is not None else None
+        if row is None or row.answer is None:
+            return None
+        try:
+            return check_consent_proof(
+                session, row.answer, doc, holder=self.node_id, recipient=partner, purpose=purpose
+            )
+        except TriplineError as exc:
+            log.warning("consent not usable", document=doc.id, partner=partner, reason=exc.reason)
+            return None
 
     def queue_message(
         self, session: Session, *, kind: str, ref: str, partner: str, purpose: str, payload: dict[str, Any]

@@ -80,15 +80,20 @@ def add_counterparty(
     country: str | None = None,
     schema: str | None = None,
     birth_date: str | None = None,
+    authority: str = "",
     now: datetime | None = None,
 ) -> ScreeningCounterparty:
     """Store a counterparty to rescreen (validated like a screening query)."""
     if not ref.strip() or len(ref) > KEY_LEN:
         raise InputError("counterparty reference is empty or longer than 255 characters", field="ref")
     query = ScreeningQuery.build(name, country=country, schema=schema, birth_date=birth_date)
-    if session.scalar(select(ScreeningCounterparty.id).where(ScreeningCounterparty.ref == ref.strip())) is not None:
+    taken = select(ScreeningCounterparty.id).where(
+        ScreeningCounterparty.authority == authority, ScreeningCounterparty.ref == ref.strip()
+    )
+    if session.scalar(taken) is not None:
         raise ConflictError(f"counterparty {ref!r} exists already", field="ref")
     row = ScreeningCounterparty(
+        authority=authority,
         ref=ref.strip(),
         name=query.name,
         country=query.country,
@@ -102,8 +107,12 @@ def add_counterparty(
     return row
 
 
-def list_counterparties(session: Session) -> list[dict[str, Any]]:
-    rows = session.scalars(select(ScreeningCounterparty).order_by(ScreeningCounterparty.ref))
+def list_counterparties(session: Session, *, authority: str = "") -> list[dict[str, Any]]:
+    rows = session.scalars(
+        select(ScreeningCounterparty)
+        .where(ScreeningCounterparty.authority == authority)
+        .order_by(ScreeningCounterparty.ref)
+    )
     out = []
     for row in rows:
         hits = session.scalars(select(ScreeningHit).where(ScreeningHit.counterparty_id == row.id)).all()

@@ -79,9 +79,11 @@ def record_decision(
     verdict: Verdict,
     reason: str,
     decided_by: str,
+    authority: str = "",
     now: datetime | None = None,
 ) -> Decision:
-    """Store a verdict; a later decision on the same pair supersedes earlier ones (all are kept)."""
+    """Store a verdict of ``authority``; its later decision on the same pair supersedes its earlier
+    ones (all are kept). Another authority's decisions are neither superseded nor shown."""
     if not query_name.strip():
         raise InputError("query name is empty", field="query")
     if not entity_id.strip() or len(entity_id) > KEY_LEN:
@@ -91,6 +93,7 @@ def record_decision(
     if not decided_by.strip() or len(decided_by) > KEY_LEN:
         raise InputError("say who decided (1-255 characters)", field="decided_by")
     row = ScreeningDecision(
+        authority=authority,
         query_key=query_key(normaliser, query_name),
         query_name=query_name.strip(),
         entity_id=entity_id.strip(),
@@ -105,13 +108,17 @@ def record_decision(
     return _decision(row)
 
 
-def latest_decisions(session: Session, key: str, entity_ids: list[str]) -> dict[str, Decision]:
-    """The latest decision per entity for one query key."""
+def latest_decisions(session: Session, key: str, entity_ids: list[str], *, authority: str = "") -> dict[str, Decision]:
+    """The latest decision of ``authority`` per entity for one query key."""
     if not entity_ids:
         return {}
     rows = session.scalars(
         select(ScreeningDecision)
-        .where(ScreeningDecision.query_key == key, ScreeningDecision.entity_id.in_(entity_ids))
+        .where(
+            ScreeningDecision.authority == authority,
+            ScreeningDecision.query_key == key,
+            ScreeningDecision.entity_id.in_(entity_ids),
+        )
         .order_by(ScreeningDecision.decided_at, ScreeningDecision.id)
     )
     out: dict[str, Decision] = {}
@@ -120,9 +127,13 @@ def latest_decisions(session: Session, key: str, entity_ids: list[str]) -> dict[
     return out
 
 
-def attach_decisions(session: Session, normaliser: Normaliser, result: ScreeningResult) -> ScreeningResult:
-    """The result with each match's latest decision (if any) attached."""
-    found = latest_decisions(session, query_key(normaliser, result.query.name), [m.entity_id for m in result.matches])
+def attach_decisions(
+    session: Session, normaliser: Normaliser, result: ScreeningResult, *, authority: str = ""
+) -> ScreeningResult:
+    """The result with each match's latest decision of ``authority`` (if any) attached."""
+    found = latest_decisions(
+        session, query_key(normaliser, result.query.name), [m.entity_id for m in result.matches], authority=authority
+    )
     if not found:
         return result
     matches = tuple(

@@ -5,6 +5,9 @@
 - ``screening_counterparty``: a party a user screens again and again, with the list snapshot
   ids it was last screened against (``rescreen`` screens it against what changed since).
 - ``screening_hit``: the current hits of a counterparty (one row per listed entity).
+
+Decisions and counterparties belong to an authority (``authority``: its code; ``""`` for the
+command line's own); one authority's rows never change or show in another's results.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ class ScreeningDecision(Base):
     __tablename__ = "screening_decision"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    authority: Mapped[str] = mapped_column(String(64), default="", index=True)
     query_key: Mapped[str] = mapped_column(String(KEY_LEN), index=True)
     query_name: Mapped[str] = mapped_column(Text)
     entity_id: Mapped[str] = mapped_column(String(KEY_LEN), index=True)
@@ -35,9 +39,11 @@ class ScreeningDecision(Base):
 
 class ScreeningCounterparty(Base):
     __tablename__ = "screening_counterparty"
+    __table_args__ = (UniqueConstraint("authority", "ref", name="uq_screening_counterparty_authority_ref"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    ref: Mapped[str] = mapped_column(String(KEY_LEN), unique=True)
+    authority: Mapped[str] = mapped_column(String(64), default="")
+    ref: Mapped[str] = mapped_column(String(KEY_LEN))
     name: Mapped[str] = mapped_column(Text)
     country: Mapped[str | None] = mapped_column(String(8), nullable=True)
     schema: Mapped[str | None] = mapped_column(String(64), nullable=True)

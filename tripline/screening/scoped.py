@@ -57,7 +57,9 @@ def screen_for(
     screener = cache.get(db)
     results = screener.screen_many(queries, threshold=threshold, limit=limit)
     with db.transaction() as session:
-        attached = [attach_decisions(session, screener.normaliser, r) for r in results]
+        attached = [
+            attach_decisions(session, screener.normaliser, r, authority=analyst.authority_code) for r in results
+        ]
     return [own_decisions(r, analyst) for r in attached]
 
 
@@ -83,6 +85,7 @@ def record_verdict(
             verdict=verdict,
             reason=reason,
             decided_by=decided_by(analyst),
+            authority=analyst.authority_code,
         )
 
 
