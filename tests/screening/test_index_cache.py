@@ -315,7 +315,7 @@ def test_cache_creates_private_directory_and_loads_its_own_file(db: Database, tm
     expected = ScreenerCache(directory).get(db).screen(QUERY).to_dict()
     assert stat.S_IMODE(directory.stat().st_mode) == 0o700
     assert stat.S_IMODE((directory / CACHE_KEY_FILE).stat().st_mode) == 0o600
-    assert len(list(directory.glob("index-*.pickle"))) == 1
+    assert len(list(directory.glob("index-*.tlidx"))) == 1
     with capture_logs() as logs:
         assert ScreenerCache(directory).get(db).screen(QUERY).to_dict() == expected
     assert any(entry["event"] == "screening index loaded" for entry in logs)
@@ -334,7 +334,7 @@ def test_cache_deletes_a_planted_pickle_and_rebuilds(db: Database, tmp_path: Pat
     _load(db, 1, "Shahid Bakeri Industrial Group")
     directory = tmp_path / "screening"
     ScreenerCache(directory).get(db)
-    (path,) = directory.glob("index-*.pickle")
+    (path,) = directory.glob("index-*.tlidx")
     marker = tmp_path / "marker"
     path.write_bytes(pickle.dumps(Bomb(marker)))  # planted: a plain pickle under the expected name
     with capture_logs() as logs:
@@ -344,14 +344,14 @@ def test_cache_deletes_a_planted_pickle_and_rebuilds(db: Database, tmp_path: Pat
     refused = [e for e in logs if e["event"].startswith("screening index cache file refused")]
     assert refused and refused[0]["log_level"] == "warning"
     key = (directory / CACHE_KEY_FILE).read_bytes()
-    assert isinstance(read_signed(path, key), Screener)  # replaced by a properly signed index
+    assert isinstance(service.load_index(path, key), Screener)  # replaced by a properly signed index
 
 
 def test_cache_refuses_a_tampered_signed_file(db: Database, tmp_path: Path) -> None:
     _load(db, 1, "Shahid Bakeri Industrial Group")
     directory = tmp_path / "screening"
     ScreenerCache(directory).get(db)
-    (path,) = directory.glob("index-*.pickle")
+    (path,) = directory.glob("index-*.tlidx")
     _flip(path, path.stat().st_size - 1)
     with capture_logs() as logs:
         ScreenerCache(directory).get(db)

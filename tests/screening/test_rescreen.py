@@ -81,13 +81,13 @@ def test_index_is_cached_on_disk_per_list_version(db: Database, tmp_path: Path) 
     first = ScreenerCache(tmp_path / "idx")
     query = ScreeningQuery.build("SBIG Shahid Bakeri Industrial Group")
     expected = first.get(db).screen(query).to_dict()
-    files = list((tmp_path / "idx").glob("index-*.pickle"))
+    files = list((tmp_path / "idx").glob("index-*.tlidx"))
     assert len(files) == 1
     second = ScreenerCache(tmp_path / "idx")
     assert second.get(db).screen(query).to_dict() == expected
     _load(db, [("e2", "Organization", "ir", ["Mahan Air"])], day=2)
     assert [m.entity_id for m in second.get(db).screen(ScreeningQuery.build("Mahan Air")).matches] == ["e2"]
-    newer = list((tmp_path / "idx").glob("index-*.pickle"))
+    newer = list((tmp_path / "idx").glob("index-*.tlidx"))
     assert len(newer) == 1 and newer != files
 
 

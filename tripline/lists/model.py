@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from followthemoney.proxy import EntityProxy
+if TYPE_CHECKING:
+    from followthemoney.proxy import EntityProxy
 
 
 @dataclass(frozen=True)

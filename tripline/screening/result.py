@@ -40,6 +40,8 @@ class ScreeningQuery:
         if len(name) > 1000:
             raise InputError("name is longer than 1000 characters", field=f"{field_prefix}name")
         cc = None
+        if country or (birth_date and birth_date.strip()):
+            from followthemoney.types import registry  # imported when needed: it loads the whole model
         if country:
             cc = registry.country.clean(country.strip())
             if cc is None:

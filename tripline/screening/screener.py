@@ -14,46 +14,40 @@ import itertools
 import multiprocessing
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import structlog
-from followthemoney import model
 
 from tripline.lists.model import ListedEntity
-from tripline.screening.index import NameIndex, key_groups, name_keys
+from tripline.screening.build import Builder
+from tripline.screening.columns import Arrays, Ints, Postings, Ragged, Records, StringIds, Strings
+from tripline.screening.entities import (
+    ONE_WORD_PERSON_FACTOR,
+    WEAK_FACTOR,
+    _name_factor,
+    clean_identifier,
+)
+from tripline.screening.entities import (
+    IndexedEntity as IndexedEntity,  # re-exported: prefilter names them from here
+)
+from tripline.screening.entities import (
+    IndexedName as IndexedName,
+)
+from tripline.screening.index import NameIndex, key_groups
 from tripline.screening.normalize import NameForm, Normaliser, Token
 from tripline.screening.prefilter import BoundJob, TokenTable
 from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Match, ScreeningQuery, ScreeningResult
 from tripline.screening.scorer import NameScore, NameScorer
+from tripline.screening.state import restore_state
 
 log = structlog.get_logger(__name__)
 
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 
-NAME_PROPS = (("name", "name"), ("alias", "alias"), ("previousName", "previous name"), ("abbreviation", "alias"))
-WEAK_PROPS = (("weakAlias", "weak alias"),)
-COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction", "mainCountry", "flag")
-ID_PROPS = (
-    "imoNumber",
-    "registrationNumber",
-    "taxNumber",
-    "innCode",
-    "ogrnCode",
-    "idNumber",
-    "passportNumber",
-    "leiCode",
-    "swiftBic",
-    "mmsi",
-    "vatCode",
-    "okpoCode",
-)
-WEAK_FACTOR = 0.9
-ONE_WORD_PERSON_FACTOR = 0.75
 COUNTRY_AGREE = 0.05
 COUNTRY_CONFLICT = 0.15
 BIRTH_AGREE = 0.05
@@ -62,41 +56,13 @@ CANDIDATE_LIMIT = 25
 TOKEN_KEY_CACHE = 200_000
 BLOCK_SIZE = 256  # queries whose candidates are bounded together
 PARALLEL_MIN = 2_000  # fewer distinct queries than this are screened in-process (forking costs ~0.2 s)
-_ID_CLEAN = re.compile(r"[^0-9A-Z]")
-
-
-def clean_identifier(value: str) -> str | None:
-    """Identifiers compare as upper-case letters and digits; at least 5 of them, one a digit."""
-    out = _ID_CLEAN.sub("", value.upper())
-    if len(out) < 5 or not any(ch.isdigit() for ch in out):
-        return None
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class IndexedEntity:
-    entity_id: str
-    caption: str
-    schema: str
-    source_id: str
-    entry_id: str
-    person: bool
-    countries: frozenset[str]
-    birth_dates: tuple[str, ...]
-    identifiers: tuple[tuple[str, str], ...]  # (property, cleaned value)
-
-
-@dataclass(frozen=True, slots=True)
-class IndexedName:
-    entity_no: int
-    text: str
-    kind: str  # "name", "alias", "previous name", "weak alias"
-    form: NameForm
 
 
 @lru_cache(maxsize=1024)
 def schemata_match(query_schema: str, entity_schema: str) -> bool:
     """Whether an entity of `entity_schema` can be what a query of `query_schema` names."""
+    from followthemoney import model  # imported when a query names a schema: it loads the whole model
+
     q = model.get(query_schema)
     e = model.get(entity_schema)
     if q is None or e is None:
@@ -105,7 +71,12 @@ def schemata_match(query_schema: str, entity_schema: str) -> bool:
 
 
 class Screener:
-    """Screens names against an in-memory index of listed entities."""
+    """Screens names against an index of listed entities.
+
+    The index is a set of named arrays (:meth:`arrays`): built here from the entities, or
+    mapped from a signed file (:meth:`from_arrays`, ``service.ScreenerCache``). Entities,
+    names and their normalised forms are decoded from the arrays when a query reads them.
+    """
 
     def __init__(
         self,
@@ -115,95 +86,67 @@ class Screener:
         candidate_limit: int = CANDIDATE_LIMIT,
     ) -> None:
         started = time.perf_counter()
-        self.normaliser = normaliser or Normaliser()
-        self.scorer = NameScorer(self.normaliser)
-        self.candidate_limit = candidate_limit
-        self.entities: list[IndexedEntity] = []
-        self.names: list[IndexedName] = []
-        self.index = NameIndex()
-        self.identifiers: dict[str, list[int]] = {}
-        self.snapshot_ids: dict[str, int] = {}
-        self.name_ranges: list[tuple[int, int]] = []  # per entity: its names are names[start:end]
-        self.by_id: dict[str, int] = {}
-        self.schemas: list[str] = []  # entity_schema holds positions in this list
-        self._token_keys: dict[Token | str, frozenset[str]] = {}  # blocking keys of query tokens
+        normaliser = normaliser or Normaliser()
+        builder = Builder(normaliser)
         for entity in entities:
-            self._add(entity)
-        self.index.freeze()
-        self.table = TokenTable(
-            self.names,
-            self.entities,
-            [_name_factor(n, self.entities[n.entity_no]) for n in self.names],
-            self.normaliser,
-        )
-        self.entity_schema = np.array([self._schema_no(e.schema) for e in self.entities], dtype=np.int64)
-        self.build_seconds = time.perf_counter() - started
+            builder.add(entity)
+        arrays, meta = builder.finish(candidate_limit)
+        meta["build_seconds"] = round(time.perf_counter() - started, 3)
+        self._attach(arrays, meta, normaliser)
         log.info(
             "screening index built",
             entities=len(self.entities),
             names=len(self.names),
             keys=len(self.index),
-            seconds=round(self.build_seconds, 2),
+            seconds=round(time.perf_counter() - started, 2),
         )
 
     @classmethod
     def from_entities(cls, entities: Iterable[ListedEntity], **kwargs: object) -> Screener:
         return cls(entities, **kwargs)  # type: ignore[arg-type]
 
+    @classmethod
+    def from_arrays(cls, arrays: Arrays, meta: dict[str, Any], *, normaliser: Normaliser | None = None) -> Screener:
+        """A screener over arrays :meth:`arrays` gave (e.g. mapped from an index file): no
+        item is decoded until a query reads it."""
+        screener = cls.__new__(cls)
+        screener._attach(arrays, meta, normaliser or Normaliser())
+        return screener
+
+    def arrays(self) -> tuple[Arrays, dict[str, Any]]:
+        """The whole index as named arrays and a JSON-able description (what an index file holds)."""
+        return self._arrays, self._meta
+
+    def _attach(self, arrays: Arrays, meta: dict[str, Any], normaliser: Normaliser) -> None:
+        self._arrays, self._meta = arrays, meta
+        self.normaliser = normaliser
+        self.scorer = NameScorer(normaliser)
+        self.candidate_limit: int = meta["candidate_limit"]
+        self.table: TokenTable = restore_state(arrays, "table", meta["table"], normaliser=normaliser)
+        self.index: NameIndex = restore_state(arrays, "index", meta["index"])
+        self.entities: Sequence[IndexedEntity] = Records(arrays, IndexedEntity, "entities")
+        forms = Records(arrays, NameForm, "forms", refs={"Token": self.table.tokens})
+        self.names: Sequence[IndexedName] = Records(arrays, IndexedName, "names", nested={"form": forms})
+        self.identifiers: Mapping[str, Sequence[int]] = Postings(arrays, "identifiers")
+        self.snapshot_ids: dict[str, int] = dict(meta["snapshot_ids"])
+        self.name_start = Ints(arrays["entity.name_start"])  # entity i's names are names[start[i]:start[i + 1]]
+        self.by_id: Mapping[str, int] = StringIds(arrays, "by_id")
+        self.schemas: list[str] = list(meta["schemas"])  # entity_schema holds positions in this list
+        self.entity_schema = arrays["entity.schema"]
+        self.entity_group = arrays["entity.group"]  # entities listed as one party share a group
+        self.groups = Ragged(arrays, "groups")  # the entity numbers of each group
+        self.links = Strings(arrays, "entity.link")  # what linked each entity to its group ("" alone)
+        self.build_seconds: float = meta["build_seconds"]
+        self._token_keys: dict[Token | str, frozenset[str]] = {}  # blocking keys of query tokens
+
     def __len__(self) -> int:
         return len(self.entities)
 
     def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state["_token_keys"] = {}
-        return state
+        return {"arrays": self._arrays, "meta": self._meta, "normaliser": self.normaliser}
 
-    def _schema_no(self, schema: str) -> int:
-        if schema not in self.schemas:
-            self.schemas.append(schema)
-        return self.schemas.index(schema)
-
-    def _add(self, entity: ListedEntity) -> None:
-        props = entity.properties
-        person = entity.schema == "Person"
-        entity_no = len(self.entities)
-        ids: list[tuple[str, str]] = []
-        for prop in ID_PROPS:
-            for value in props.get(prop, ()):
-                cleaned = clean_identifier(value)
-                if cleaned is not None:
-                    ids.append((prop, cleaned))
-                    self.identifiers.setdefault(cleaned, []).append(entity_no)
-        self.entities.append(
-            IndexedEntity(
-                entity_id=entity.entity_id,
-                caption=entity.caption,
-                schema=entity.schema,
-                source_id=entity.source_id,
-                entry_id=entity.entry_id,
-                person=person,
-                countries=frozenset(c.lower() for p in COUNTRY_PROPS for c in props.get(p, ())),
-                birth_dates=tuple(props.get("birthDate", ())),
-                identifiers=tuple(ids),
-            )
-        )
-        self.snapshot_ids.setdefault(entity.source_id, entity.snapshot_id)
-        self.by_id.setdefault(entity.entity_id, entity_no)
-        first_name = len(self.names)
-        seen: set[str] = set()
-        for props_kinds in (NAME_PROPS, WEAK_PROPS):
-            for prop, kind in props_kinds:
-                for value in props.get(prop, ()):
-                    if value in seen:
-                        continue
-                    seen.add(value)
-                    form = self.normaliser.form(value, person=person)
-                    if not form.tokens:
-                        continue
-                    name_no = len(self.names)
-                    self.names.append(IndexedName(entity_no, value, kind, form))
-                    self.index.add(name_no, name_keys(form, self.normaliser))
-        self.name_ranges.append((first_name, len(self.names)))
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._attach(state["arrays"], state["meta"], state["normaliser"])
 
     # -- querying ---------------------------------------------------------------------------
 
@@ -266,7 +209,8 @@ class Screener:
         for i, hits in enumerate(id_hits):
             if hits:  # an entity found by identifier has its names scored whatever their bound
                 span = range(starts[i], starts[i + 1])
-                reach[span] |= np.array([self.names[n].entity_no in hits for n in numbers[span].tolist()], dtype=bool)
+                entity_of = self.table.name_entity[numbers[span]].tolist()
+                reach[span] |= np.array([e in hits for e in entity_of], dtype=bool)
         kept = np.flatnonzero(reach)
         kept_numbers, kept_upper = numbers[kept].tolist(), upper[kept].tolist()
         cuts = np.searchsorted(kept, starts).tolist()
@@ -378,7 +322,7 @@ class Screener:
         entity_no = self.by_id.get(entity_id)
         if entity_no is None:
             return None
-        start, end = self.name_ranges[entity_no]
+        start, end = self.name_start[entity_no], self.name_start[entity_no + 1]
         best = self._best_names(query, range(start, end))
         id_hits = self._identifier_hits(query)
         return self._finish(query, entity_no, best.get(entity_no), id_hits.get(entity_no))
@@ -387,8 +331,8 @@ class Screener:
         entity_no = self.by_id.get(entity_id)
         if entity_no is None:
             return []
-        start, end = self.name_ranges[entity_no]
-        return [n.text for n in self.names[start:end]]
+        start, end = self.name_start[entity_no], self.name_start[entity_no + 1]
+        return [self.names[i].text for i in range(start, end)]
 
     def screen_many(
         self,
@@ -497,14 +441,6 @@ class Screener:
             matched_name=matched_name,
             explanation=tuple(explanation),
         )
-
-
-def _name_factor(name: IndexedName, entity: IndexedEntity) -> float:
-    """Weak aliases and one-word names of people ("Ali", "Mohammad") count for less."""
-    factor = WEAK_FACTOR if name.kind == "weak alias" else 1.0
-    if entity.person and len(name.form.tokens) == 1:
-        factor *= ONE_WORD_PERSON_FACTOR
-    return factor
 
 
 def _dates_agree(a: str, b: str) -> bool:

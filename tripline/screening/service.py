@@ -16,12 +16,14 @@ import stat
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import structlog
 
 from tripline.errors import ConfigError, IntegrityError, NotFoundError
 from tripline.lists.store import current_entities, latest_snapshots
 from tripline.screening.decisions import attach_decisions
+from tripline.screening.indexfile import SUFFIX, open_index, write_index
 from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, ScreeningQuery, ScreeningResult
 from tripline.screening.screener import Screener
 from tripline.screening.vocabulary import VOCABULARY_FILE
@@ -30,7 +32,7 @@ from tripline.store.db import Database
 log = structlog.get_logger(__name__)
 
 
-INDEX_FORMAT = 3  # bump when the index layout, the matcher's normalisation or the cache file layout changes
+INDEX_FORMAT = 4  # bump when the index layout, the matcher's normalisation or the cache file layout changes
 
 CACHE_KEY_FILE = "cache.key"
 KEY_BYTES = 32
@@ -49,21 +51,23 @@ class ScreenerCache:
     """One screener per process, rebuilt when the lists change.
 
     With `directory` (the CLI passes ``VAR_DIR/screening``), a built index is also kept on
-    disk as a pickle named after the list snapshots and the matcher's version, so the next
-    process loads it instead of rebuilding.
+    disk as one file of named arrays (``index-<digest>.tlidx``, see ``indexfile.py``), named
+    after the list snapshots, the index format and the vocabulary, so the next process maps
+    it instead of rebuilding: nothing is unpickled and no item is decoded until read.
 
-    Every cache file is signed with HMAC-SHA256 under a per-installation key, ``cache.key``
+    Every index file is signed with HMAC-SHA256 under a per-installation key, ``cache.key``
     in the same directory (32 random bytes, created on first use with mode 0600; the
-    directory is created with mode 0700). The signature covers the file's header, its name
-    and the whole pickle, and is checked before anything is unpickled: a file that was
-    planted, altered, truncated, renamed or signed under another key is deleted with a
-    warning and the index is rebuilt. A key that is not a regular file owned by Tripline's
-    user, or that group or others may access, is not used: the index is then rebuilt in
-    every process and not cached.
+    directory is created with mode 0700). The signature covers the whole file and is checked
+    before any array is used, and the manifest must name the snapshots, index format and
+    vocabulary wanted: a file that was planted, altered, truncated, renamed, built from
+    other lists or signed under another key is deleted with a warning and the index is
+    rebuilt. A key that is not a regular file owned by Tripline's user, or that group or
+    others may access, is not used: the index is then rebuilt in every process and not
+    cached.
 
     What this does not guarantee: anyone who can read ``cache.key`` (or write it before
-    Tripline first does) can forge a cache file that runs code as Tripline when loaded. The
-    directory must stay private to Tripline's user.
+    Tripline first does) can forge an index file that screens wrongly. The directory must
+    stay private to Tripline's user.
     """
 
     def __init__(self, directory: Path | None = None) -> None:
@@ -88,7 +92,7 @@ class ScreenerCache:
             return None
         vocab = VOCABULARY_FILE.read_bytes()
         digest = hashlib.sha256(json.dumps([INDEX_FORMAT, sorted(snapshots.items())]).encode() + vocab).hexdigest()[:24]
-        return self.directory / f"index-{digest}.pickle"
+        return self.directory / f"index-{digest}{SUFFIX}"
 
     def _key(self) -> bytes | None:
         """The cache key, or None (with a warning) when it cannot be used safely."""
@@ -108,13 +112,14 @@ class ScreenerCache:
     def _load_or_build(self, db: Database, snapshots: dict[str, int]) -> Screener:
         path = self._path(snapshots)
         key = self._key() if path is not None else None
+        expected = _expected_manifest(snapshots)
         if path is not None and key is not None:
-            cached = _load_cached(path, key)
+            cached = _load_cached(path, key, expected)
             if cached is not None:
                 return cached
         screener = screener_from_database(db)
         if path is not None and key is not None:
-            _store(path, key, screener)
+            _store(path, key, screener, expected)
         return screener
 
 
@@ -250,33 +255,56 @@ def _discard(path: Path) -> None:
         log.warning("screening index cache file could not be deleted", path=str(path), error=str(exc))
 
 
-def _load_cached(path: Path, key: bytes) -> Screener | None:
+def _expected_manifest(snapshots: dict[str, int]) -> dict[str, Any]:
+    """What the manifest of the index built from `snapshots` by this code says."""
+    return {
+        "index_format": INDEX_FORMAT,
+        "snapshots": dict(sorted(snapshots.items())),
+        "vocabulary_sha256": hashlib.sha256(VOCABULARY_FILE.read_bytes()).hexdigest(),
+    }
+
+
+def load_index(path: Path, key: bytes, expected: dict[str, Any] | None = None) -> Screener:
+    """The screener of an index file, mapped and verified under `key` (see ``indexfile.py``).
+
+    With `expected` (index format, snapshots, vocabulary digest), a file built from anything
+    else is refused. Raises :class:`IntegrityError` for a file that does not verify or does
+    not match, :class:`FileNotFoundError` when there is none. This is what a Spark executor
+    calls on the file the driver shipped (``SparkContext.addFile``).
+    """
+    opened = open_index(path, key)
+    if expected is not None:
+        found = {k: opened.manifest.get(k) for k in expected}
+        if json.dumps(found, sort_keys=True) != json.dumps(expected, sort_keys=True):
+            raise IntegrityError("the screening index file was built from other lists or by other code", file=path)
+    return Screener.from_arrays(opened.arrays, opened.meta)
+
+
+def _load_cached(path: Path, key: bytes, expected: dict[str, Any]) -> Screener | None:
+    started = time.perf_counter()
     try:
-        loaded = read_signed(path, key)
+        loaded = load_index(path, key, expected)
     except FileNotFoundError:
         return None
     except IntegrityError as exc:
         log.warning("screening index cache file refused, deleting it and rebuilding", path=str(path), error=str(exc))
         _discard(path)
         return None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("screening index cache unreadable, rebuilding", path=str(path), error=str(exc))
         _discard(path)
         return None
-    if not isinstance(loaded, Screener):
-        log.warning("screening index cache holds no screener, rebuilding", path=str(path))
-        _discard(path)
-        return None
-    log.info("screening index loaded", path=str(path))
+    log.info("screening index loaded", path=str(path), seconds=round(time.perf_counter() - started, 3))
     return loaded
 
 
-def _store(path: Path, key: bytes, screener: Screener) -> None:
+def _store(path: Path, key: bytes, screener: Screener, manifest: dict[str, Any]) -> None:
     try:
-        for old in path.parent.glob("index-*.pickle"):
-            if old != path:
+        for old in path.parent.glob("index-*"):
+            if old != path and not old.name.endswith(".tmp"):
                 old.unlink(missing_ok=True)
-        write_signed(path, key, screener)
+        arrays, meta = screener.arrays()
+        write_index(path, key, arrays, dict(manifest, meta=meta))
     except OSError as exc:
         log.warning("screening index cache not written", path=str(path), error=str(exc))
 

@@ -1,0 +1,127 @@
+"""Building the screening index: listed entities in, named arrays out.
+
+The builder normalises every name, fills the inverted index and the token table, links the
+rows that list one party (``linking.py``), and turns it all into arrays
+(:meth:`Screener.from_arrays <tripline.screening.screener.Screener.from_arrays>` reads them
+back, from memory or mapped from a file).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from tripline.lists.model import ListedEntity
+from tripline.screening.columns import Arrays, Postings, Ragged, StringIds, Strings, encode_records
+from tripline.screening.entities import (
+    COUNTRY_PROPS,
+    ID_PROPS,
+    NAME_PROPS,
+    WEAK_PROPS,
+    IndexedEntity,
+    IndexedName,
+    _name_factor,
+    clean_identifier,
+)
+from tripline.screening.index import NameIndex, name_keys
+from tripline.screening.linking import LinkFacts, link_facts, link_rows
+from tripline.screening.normalize import NameForm, Normaliser
+from tripline.screening.prefilter import TokenTable
+from tripline.screening.state import export_state
+
+
+class Builder:
+    """Collects entities (:meth:`add`), then gives the index as arrays (:meth:`finish`)."""
+
+    def __init__(self, normaliser: Normaliser) -> None:
+        self.normaliser = normaliser
+        self.entities: list[IndexedEntity] = []
+        self.facts: list[LinkFacts] = []
+        self.names: list[IndexedName] = []
+        self.index = NameIndex()
+        self.identifiers: dict[str, list[int]] = {}
+        self.snapshot_ids: dict[str, int] = {}
+        self.name_start: list[int] = [0]
+        self.by_id: dict[str, int] = {}
+        self.schemas: list[str] = []
+
+    def add(self, entity: ListedEntity) -> None:
+        props = entity.properties
+        person = entity.schema == "Person"
+        entity_no = len(self.entities)
+        ids: list[tuple[str, str]] = []
+        for prop in ID_PROPS:
+            for value in props.get(prop, ()):
+                cleaned = clean_identifier(value)
+                if cleaned is not None:
+                    ids.append((prop, cleaned))
+                    self.identifiers.setdefault(cleaned, []).append(entity_no)
+        self.entities.append(
+            IndexedEntity(
+                entity_id=entity.entity_id,
+                caption=entity.caption,
+                schema=entity.schema,
+                source_id=entity.source_id,
+                entry_id=entity.entry_id,
+                person=person,
+                countries=frozenset(c.lower() for p in COUNTRY_PROPS for c in props.get(p, ())),
+                birth_dates=tuple(props.get("birthDate", ())),
+                identifiers=tuple(ids),
+            )
+        )
+        self.facts.append(link_facts(entity, self.normaliser))
+        if entity.schema not in self.schemas:
+            self.schemas.append(entity.schema)
+        self.snapshot_ids.setdefault(entity.source_id, entity.snapshot_id)
+        self.by_id.setdefault(entity.entity_id, entity_no)
+        seen: set[str] = set()
+        for props_kinds in (NAME_PROPS, WEAK_PROPS):
+            for prop, kind in props_kinds:
+                for value in props.get(prop, ()):
+                    if value in seen:
+                        continue
+                    seen.add(value)
+                    form = self.normaliser.form(value, person=person)
+                    if not form.tokens:
+                        continue
+                    name_no = len(self.names)
+                    self.names.append(IndexedName(entity_no, value, kind, form))
+                    self.index.add(name_no, name_keys(form, self.normaliser))
+        self.name_start.append(len(self.names))
+
+    def finish(self, candidate_limit: int) -> tuple[Arrays, dict[str, Any]]:
+        """The index as named arrays and a JSON-able description of them."""
+        entities, names = self.entities, self.names
+        self.index.freeze()
+        table = TokenTable(names, entities, [_name_factor(n, entities[n.entity_no]) for n in names], self.normaliser)
+        arrays: Arrays = {}
+        table_arrays, table_meta = export_state(table, "table")
+        index_arrays, index_meta = export_state(self.index, "index")
+        arrays.update(table_arrays)
+        arrays.update(index_arrays)
+        arrays.update(encode_records(entities, IndexedEntity, "entities"))
+        token_no = table.vocab.__getitem__
+        arrays.update(encode_records([n.form for n in names], NameForm, "forms", refs={"Token": token_no}))
+        arrays.update(encode_records(names, IndexedName, "names", nested={"form": lambda values, col: {}}))
+        arrays.update(Postings.encode(self.identifiers, "identifiers"))
+        arrays.update(StringIds.encode(self.by_id, "by_id"))
+        arrays["entity.name_start"] = np.array(self.name_start, dtype=np.int64)
+        arrays["entity.schema"] = np.array([self.schemas.index(e.schema) for e in entities], dtype=np.int64)
+        groups, reasons = link_rows(self.facts)
+        arrays["entity.group"] = np.array(groups, dtype=np.int64)
+        members: list[list[int]] = [[] for _ in range(max(groups, default=-1) + 1)]
+        for entity_no, group in enumerate(groups):
+            members[group].append(entity_no)
+        arrays.update(Ragged.encode(members, "groups"))
+        arrays.update(Strings.encode(reasons, "entity.link"))
+        meta: dict[str, Any] = {
+            "candidate_limit": candidate_limit,
+            "table": table_meta,
+            "index": index_meta,
+            "snapshot_ids": self.snapshot_ids,
+            "schemas": self.schemas,
+            "entities": len(entities),
+            "names": len(names),
+        }
+        return arrays, meta
