@@ -80,6 +80,9 @@ def _lookup_chunk(task: tuple[str, list[Any]]) -> list[Any]:
     kind, keys = task
     extractor: IndicatorExtractor = _FORKED["extractor"]
     if kind == "party":
+        batch = getattr(extractor.screener, "screen_parties", None)  # the block path when the screener has one
+        if batch is not None:
+            return list(batch(keys))
         return [extractor.screener.screen_party(name, country) for name, country in keys]
     return [extractor.classifier.classify_goods(description, hs) for description, hs in keys]
 
