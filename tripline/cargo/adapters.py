@@ -8,6 +8,7 @@ same one the console and the API classify against).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from tripline.cargo.ports import GoodsMatch, PartyHit
@@ -26,16 +27,27 @@ class ScreeningParties:
         self.threshold = threshold
 
     def screen_party(self, name: str, country: str | None) -> list[PartyHit]:
+        return self.screen_parties([(name, country)])[0]
+
+    def screen_parties(self, keys: Sequence[tuple[str, str | None]]) -> list[list[PartyHit]]:
+        """:meth:`screen_party` for each (name, country), through the screener's block path."""
         from tripline.screening.result import ScreeningQuery
 
-        try:
-            query = ScreeningQuery.build(name, country=country)
-        except InputError:
-            query = ScreeningQuery.build(name)
-        result = self.screener.screen(query, threshold=self.threshold)
+        queries = []
+        for name, country in keys:
+            try:
+                queries.append(ScreeningQuery.build(name, country=country))
+            except InputError:
+                queries.append(ScreeningQuery.build(name))
+        results = self.screener.screen_many(queries, threshold=self.threshold) if queries else []
         return [
-            PartyHit(list_name=m.matched_name or m.caption, source=m.list, score=float(m.score), entity_id=m.entity_id)
-            for m in result.matches
+            [
+                PartyHit(
+                    list_name=m.matched_name or m.caption, source=m.list, score=float(m.score), entity_id=m.entity_id
+                )
+                for m in result.matches
+            ]
+            for result in results
         ]
 
 

@@ -16,6 +16,9 @@ from tripline.forkmap import can_fork, fork_map
 def _lookup_chunk(extractor: IndicatorExtractor, task: tuple[str, list[Any]]) -> list[Any]:
     kind, keys = task
     if kind == "party":
+        batch = getattr(extractor.screener, "screen_parties", None)  # the block path when the screener has one
+        if batch is not None:
+            return list(batch(keys))
         return [extractor.screener.screen_party(name, country) for name, country in keys]
     return [extractor.classifier.classify_goods(description, hs) for description, hs in keys]
 

@@ -87,10 +87,10 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | No
                 try:
                     obj = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    yield n, None, f"not JSON: {exc.msg}"
+                    yield n, None, f"invalid JSON: {exc.msg}"
                     continue
                 if not isinstance(obj, dict):
-                    yield n, None, "not a JSON object"
+                    yield n, None, "each line must be a JSON object"
                     continue
                 yield n, obj, None
     else:

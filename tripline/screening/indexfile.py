@@ -123,12 +123,18 @@ def write_index(path: Path, key: bytes, arrays: dict[str, np.ndarray[Any, Any]],
     return data_start + offset
 
 
-def open_index(path: Path, key: bytes) -> IndexFile:
+def open_index(path: Path, key: bytes | None, *, sha256: str | None = None) -> IndexFile:
     """Map `path`, verify its HMAC under `key`, and return its arrays (read-only views).
+
+    With `sha256` instead of a key (a Spark executor: the driver verified the file's HMAC and
+    sent the SHA-256 of the same bytes with the job, so the installation key never leaves
+    it), the whole file must have that digest.
 
     Raises :class:`IntegrityError` (naming the file) when the header, signature or manifest
     is wrong or the file is truncated; :class:`FileNotFoundError` when there is no file.
     """
+    if (key is None) == (sha256 is None):
+        raise ValueError("open_index needs either a key or a sha256 digest")
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         if size < PREFIX_BYTES:
@@ -137,10 +143,13 @@ def open_index(path: Path, key: bytes) -> IndexFile:
     view = memoryview(mapped)
     if bytes(view[: len(HEADER)]) != HEADER:
         raise IntegrityError("the screening index file has no signed-index header", file=path)
-    mac = hmac.new(key, HEADER, hashlib.sha256)
-    mac.update(view[PREFIX_BYTES - 8 :])
-    if not hmac.compare_digest(bytes(view[len(HEADER) : len(HEADER) + MAC_BYTES]), mac.digest()):
-        raise IntegrityError("the signature of the screening index file does not verify", file=path)
+    if key is not None:
+        mac = hmac.new(key, HEADER, hashlib.sha256)
+        mac.update(view[PREFIX_BYTES - 8 :])
+        if not hmac.compare_digest(bytes(view[len(HEADER) : len(HEADER) + MAC_BYTES]), mac.digest()):
+            raise IntegrityError("the signature of the screening index file does not verify", file=path)
+    elif not hmac.compare_digest(hashlib.sha256(view).hexdigest(), str(sha256)):
+        raise IntegrityError("the screening index file's SHA-256 is not the one the job was given", file=path)
     head_len = int.from_bytes(view[PREFIX_BYTES - 8 : PREFIX_BYTES], "little")
     try:
         manifest = json.loads(bytes(view[PREFIX_BYTES : PREFIX_BYTES + head_len]))

@@ -1,0 +1,45 @@
+"""The Spark session a job runs in: local (``local[2]``) or any cluster master URL."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+
+def spark_session(master: str, app: str, conf: Mapping[str, str] | None = None) -> Any:
+    """A Spark session at `master` whose Python workers run this interpreter.
+
+    With ``SPARK_LOCAL_IP`` set, the driver binds to that address only (the tests bind
+    everything to 127.0.0.1). `conf` adds settings (``spark.executor.memory`` and the like).
+    """
+    from pyspark.sql import SparkSession
+
+    # PySpark reads the worker interpreter from the environment when the context starts
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    builder = (
+        SparkSession.builder.master(master)
+        .appName(app)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.pyspark.python", sys.executable)
+        .config("spark.pyspark.driver.python", sys.executable)
+        .config("spark.python.worker.reuse", "true")  # the per-worker caches of shipped files live on
+        .config("spark.driver.memory", "1g")
+    )
+    local_ip = os.environ.get("SPARK_LOCAL_IP")
+    if local_ip:
+        builder = builder.config("spark.driver.host", local_ip).config("spark.driver.bindAddress", local_ip)
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def is_url(text: str) -> bool:
+    """``hdfs://…``, ``s3a://…``, ``file:///…``: a location for Spark, not a local path."""
+    scheme, sep, _ = text.partition(":/")
+    return bool(sep) and len(scheme) > 1 and scheme.replace("+", "").replace("-", "").replace(".", "").isalnum()
