@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tripline.controls.catalogue import Catalogue
 from tripline.controls.catchall import CatchAll
+from tripline.controls.chemicals import ChemicalDecision, ChemicalIndex, decide_chemicals
 from tripline.controls.hs import HsMatch, HsNomenclature
 from tripline.controls.index import (
     GENERIC_HEADS,
@@ -75,6 +76,7 @@ class Classifier:
         self.lexical = LexicalRanker(self.docs)
         self.lexical.prepare()
         self.ranker: Ranker = ranker or self.lexical
+        self.chemicals = ChemicalIndex.build(catalogue)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Classifier:
@@ -159,7 +161,14 @@ class Classifier:
         items = self.lexical.item_scores(query.description, expansion, tail)
         candidates = [self._candidate(r, items.get(r.code, []), known, query.description) for r in ranked]
         relevant = {r.code for r in ranked if r.relevant}
-        verdict = self._verdict(query, candidates, hs, relevant)
+        chemicals, chem_notes = decide_chemicals(self.chemicals, query.description)
+        if chemicals or any("named in no entry" in n for n in chem_notes):
+            # a CAS number or a listed name identifies the goods: the chemical entries decide
+            mine = [_chemical_candidate(d, self.by_code) for d in chemicals]
+            codes = {c.code for c in mine}
+            candidates = (mine + [c for c in candidates if c.code not in codes])[:MAX_CANDIDATES]
+            relevant = codes
+        verdict = self._verdict(query, candidates, hs, relevant, chem_notes)
         return Classification(query=query, verdict=verdict, candidates=candidates)
 
     def _candidate(
@@ -218,7 +227,14 @@ class Classifier:
             question=question,
         )
 
-    def _verdict(self, query: GoodsQuery, candidates: list[Candidate], hs: HsMatch | None, named: set[str]) -> Verdict:
+    def _verdict(
+        self,
+        query: GoodsQuery,
+        candidates: list[Candidate],
+        hs: HsMatch | None,
+        named: set[str],
+        notes: list[str] | None = None,
+    ) -> Verdict:
         ca = self.catch_all.check(query.end_use, query.end_user, query.destination)
         # regime entries decide "listed"; US anti-terrorism residual entries (x99x) only the ECCN
         relevant = [c for c in candidates if c.score >= MIN_RELEVANT and c.code in named and not _is_residual(c.code)]
@@ -245,11 +261,15 @@ class Classifier:
             below = [c for c in relevant if c.status is ParamVerdict.BELOW]
             if below:
                 reasons.append("not listed: below the thresholds of " + ", ".join(f"{c.code}" for c in below[:3]))
+            elif notes:
+                reasons.append("not listed: " + "; ".join(notes))
             else:
                 reasons.append("not listed: no control-list entry matches the description")
         eccn = chosen.eccn if chosen is not None and chosen.eccn else None
         if eccn is None:
-            residual = next((c.eccn for c in residuals if c.eccn), None)
+            # a residual entry named by the goods, or one a below-threshold chemical falls to (1C995)
+            below_residual = [c.eccn for c in relevant if c.eccn and _is_residual(c.eccn)]
+            residual = next((c.eccn for c in residuals if c.eccn), None) or next(iter(below_residual), None)
             eccn = residual or "EAR99"
             if listed is Listed.NO and eccn != "EAR99":
                 reasons.append(f"US: may fall under the anti-terrorism residual entry {eccn}")
@@ -269,6 +289,41 @@ class Classifier:
             catch_all_rules=list(ca.rules),
             questions=questions,
         )
+
+
+_STATUS = {"meets": ParamVerdict.MEETS, "below": ParamVerdict.BELOW, "unknown": ParamVerdict.UNKNOWN}
+
+
+def _chemical_candidate(d: ChemicalDecision, docs: dict[str, CodeDoc]) -> Candidate:
+    """A candidate for a listed chemical found by CAS number or name (see chemicals.py)."""
+    statuses = [_STATUS[s] for s in (d.eu_status, d.ccl_status) if s is not None]
+    entry = d.eu.entry if d.eu else d.ccl.entry if d.ccl else "?"
+    items = [c.item for c in (d.eu, d.ccl) if c is not None]
+    params = [
+        ParameterCheck(
+            name="concentration",
+            item=items[0],
+            required="the mixture threshold of the entry's note",
+            found=None,
+            verdict=ParamVerdict.UNKNOWN,
+            question=q,
+        )
+        for q in d.questions
+    ]
+    doc = docs.get(entry)
+    return Candidate(
+        code=entry,
+        eu_code=d.eu.entry if d.eu else None,
+        eccn=d.eccn,
+        regimes=_regimes(doc) if doc else [],
+        regime_refs=_refs(doc) if doc else [],
+        title=f"{d.name}" + (f" (CAS {d.cas})" if d.cas else ""),
+        score=1.0,
+        items=items,
+        evidence=list(d.evidence),
+        parameters=params,
+        status=_any(statuses),
+    )
 
 
 def _is_residual(eccn: str) -> bool:
