@@ -25,6 +25,10 @@ from tripline.controls.model import Comparison, ControlEntry, ItemKind, Source
 from tripline.errors import ConfigError
 
 CHEMICALS_FILE = Path(__file__).with_name("data") / "chemicals.yaml"
+# entries that list the substance itself: a name from their text identifies the goods. Other
+# entries (1C111 metal powders, 1C007 ...) add particle sizes or forms: only a CAS number or a
+# name from chemicals.yaml points to them, and their parameters are asked.
+SUBSTANCE_ENTRIES = frozenset({"1C350", "1C450", "1C355", "1C999"})
 
 CAS_RE = re.compile(r"(?<![\d-])(\d{2,7})-(\d{2})-(\d)(?![\d-])")
 _EU_NUMBERED = re.compile(r"(?:^|[;.]\s*)(\d{1,2})\.\s+([^;]*?)\(CAS\s+(\d{2,7}-\d{2}-\s?\d)\)")
@@ -195,6 +199,8 @@ class ChemicalIndex:
         for chem in chemicals:
             if chem.cas:
                 self.by_cas.setdefault(chem.cas, []).append(chem)
+            if chem.entry not in SUBSTANCE_ENTRIES:
+                continue
             key = normalise_name(chem.name)
             if len(key.strip()) >= 4 and chem not in self.by_name.get(key, []):
                 self.by_name.setdefault(key, []).append(chem)
@@ -282,6 +288,22 @@ class ChemicalIndex:
 
     def excluded(self, cas: str, source: Source) -> Exclusion | None:
         return self.exclusions.get((cas, source))
+
+    def item_parameters(self, chem: ListedChemical) -> str:
+        """The thresholds of the item that names the chemical and of its parents ("" if none)."""
+        entry = self.catalogue.get(chem.entry, chem.source)
+        if entry is None:
+            return ""
+        out: list[str] = []
+        code = chem.item
+        while True:
+            item = entry.item(code)
+            if item is not None:
+                out.extend(p.describe() for p in item.parameters)
+            if "." not in code:
+                break
+            code = code.rsplit(".", 1)[0]
+        return "; ".join(dict.fromkeys(out))
 
     # -- mixture rules ---------------------------------------------------------------------
     def mixture_rules(self, chem: ListedChemical) -> list[MixtureRule]:
@@ -433,6 +455,11 @@ def decide_chemicals(index: ChemicalIndex, text: str) -> tuple[list[ChemicalDeci
                 evidence.append(
                     f"{chem.entry}: consumer goods packaged for retail sale are excluded by the entry's note"
                 )
+                continue
+            if chem.entry not in SUBSTANCE_ENTRIES and (params := index.item_parameters(chem)):
+                statuses[source] = "unknown"
+                evidence.append(f"{source.value} {chem.item}: listed only with its parameters ({params})")
+                questions.append(f"Does the {chem.name} meet {chem.item}: {params}?")
                 continue
             status, reason, question = _decide_rules(index.mixture_rules(chem), pct, mixture, chem.name)
             statuses[source] = status

@@ -44,6 +44,7 @@ HS_BONUS = 0.1  # score added to an entry the declared HS heading supports
 MIN_CANDIDATE = 0.12  # below this a code is not shown
 MIN_RELEVANT = 0.25  # a candidate must reach this to make the verdict "yes" or "unknown"
 MAX_CANDIDATES = 5
+WEAK_NAMED = 0.9  # a vocabulary-named entry this strong makes the verdict "unknown", never "no"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Ranked:
     score: float
     evidence: tuple[str, ...]
     relevant: bool  # names the goods: a vocabulary term, or the head noun of the description
+    hinted: bool = False  # a vocabulary term in the goods phrase points to the entry
 
 
 class Classifier:
@@ -133,6 +135,7 @@ class Classifier:
         supported = {code for hit in hits if head is None or head in tokens(hit.term) for code in hit.codes}
         vocab_head = head is not None and any(head in tokens(hit.term) for hit in hits)
         hinted = {code for hit in hits for code in hit.codes}
+        head_hinted = {code for hit in hits if hit.start < head_len for code in hit.codes}
         known_head = head is not None and head in self.lexical.bm25
         order = sorted(scored.items(), key=lambda p: (-p[1], p[0]))
         out = []
@@ -149,7 +152,8 @@ class Classifier:
                     relevant = head in matched and (len(segment) == 1 or len(matched) >= 2)
                 else:
                     relevant = len(matched) >= 2
-            out.append(Ranked(code, round(min(score, 1.0), 4), tuple(evidence.get(code, ())), relevant))
+            rounded = round(min(score, 1.0), 4)
+            out.append(Ranked(code, rounded, tuple(evidence.get(code, ())), relevant, code in head_hinted))
         return out
 
     # -- classification --------------------------------------------------------------------
@@ -161,14 +165,17 @@ class Classifier:
         items = self.lexical.item_scores(query.description, expansion, tail)
         candidates = [self._candidate(r, items.get(r.code, []), known, query.description) for r in ranked]
         relevant = {r.code for r in ranked if r.relevant}
+        # a term of the goods phrase names the entry's goods, but the phrase's head is another noun
+        # ("CMM bridge type", "carbon fibre ... frame"): not enough to clear, so it is asked
+        weak = {r.code for r in ranked if not r.relevant and r.hinted and r.score >= WEAK_NAMED}
         chemicals, chem_notes = decide_chemicals(self.chemicals, query.description)
         if chemicals or any("named in no entry" in n for n in chem_notes):
             # a CAS number or a listed name identifies the goods: the chemical entries decide
             mine = [_chemical_candidate(d, self.by_code) for d in chemicals]
             codes = {c.code for c in mine}
             candidates = (mine + [c for c in candidates if c.code not in codes])[:MAX_CANDIDATES]
-            relevant = codes
-        verdict = self._verdict(query, candidates, hs, relevant, chem_notes)
+            relevant, weak = codes, set()
+        verdict = self._verdict(query, candidates, hs, relevant, chem_notes, weak)
         return Classification(query=query, verdict=verdict, candidates=candidates)
 
     def _candidate(
@@ -234,6 +241,7 @@ class Classifier:
         hs: HsMatch | None,
         named: set[str],
         notes: list[str] | None = None,
+        weak: set[str] | None = None,
     ) -> Verdict:
         ca = self.catch_all.check(query.end_use, query.end_user, query.destination)
         # regime entries decide "listed"; US anti-terrorism residual entries (x99x) only the ECCN
@@ -256,6 +264,18 @@ class Classifier:
                 + (f" (also consider {', '.join(c.code for c in open_[1:3])})" if len(open_) > 1 else "")
             )
             questions = [p.question for c in open_[:3] for p in c.parameters if p.question][:8]
+        elif weak_open := [
+            c
+            for c in candidates
+            if c.code in (weak or set()) and not _is_residual(c.code) and c.status is not ParamVerdict.BELOW
+        ]:
+            listed, chosen = Listed.UNKNOWN, weak_open[0]
+            reasons.append(
+                f"{chosen.code} {chosen.title}: the description names goods of this entry"
+                f" ({'; '.join(e for e in chosen.evidence if e.startswith('vocabulary'))}) but its head noun is"
+                " another; not cleared: confirm what the goods are and their parameters"
+            )
+            questions = [p.question for p in chosen.parameters if p.question][:8]
         else:
             listed, chosen = Listed.NO, None
             below = [c for c in relevant if c.status is ParamVerdict.BELOW]
