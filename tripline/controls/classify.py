@@ -23,6 +23,7 @@ from tripline.controls.index import (
     head_term,
     split_head,
 )
+from tripline.controls.materials import AlloyIndex, MaterialDecision, decide_alloy
 from tripline.controls.model import ControlEntry
 from tripline.controls.schema import (
     Candidate,
@@ -79,6 +80,7 @@ class Classifier:
         self.lexical.prepare()
         self.ranker: Ranker = ranker or self.lexical
         self.chemicals = ChemicalIndex.build(catalogue)
+        self.alloys = AlloyIndex.load()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Classifier:
@@ -169,7 +171,14 @@ class Classifier:
         # ("CMM bridge type", "carbon fibre ... frame"): not enough to clear, so it is asked
         weak = {r.code for r in ranked if not r.relevant and r.hinted and r.score >= WEAK_NAMED}
         chemicals, chem_notes = decide_chemicals(self.chemicals, query.description)
-        if chemicals or any("named in no entry" in n for n in chem_notes):
+        alloy = None if chemicals else decide_alloy(self.alloys, query.description)
+        if alloy is not None:
+            # an alloy designation in a semi-finished form: its published strength and the form decide
+            mine = [_material_candidate(alloy, self.by_code)]
+            codes = {c.code for c in mine}
+            candidates = (mine + [c for c in candidates if c.code not in codes])[:MAX_CANDIDATES]
+            relevant, weak = codes, set()
+        elif chemicals or any("named in no entry" in n for n in chem_notes):
             # a CAS number or a listed name identifies the goods: the chemical entries decide
             mine = [_chemical_candidate(d, self.by_code) for d in chemicals]
             codes = {c.code for c in mine}
@@ -343,6 +352,30 @@ def _chemical_candidate(d: ChemicalDecision, docs: dict[str, CodeDoc]) -> Candid
         evidence=list(d.evidence),
         parameters=params,
         status=_any(statuses),
+    )
+
+
+def _questions(item: str, questions: tuple[str, ...], name: str) -> list[ParameterCheck]:
+    return [
+        ParameterCheck(name=name, item=item, required=q, found=None, verdict=ParamVerdict.UNKNOWN, question=q)
+        for q in questions
+    ]
+
+
+def _material_candidate(d: MaterialDecision, docs: dict[str, CodeDoc]) -> Candidate:
+    doc = docs[d.code]
+    return Candidate(
+        code=d.code,
+        eu_code=doc.eu.code if doc.eu else None,
+        eccn=doc.ccl.code if doc.ccl else None,
+        regimes=_regimes(doc),
+        regime_refs=_refs(doc),
+        title=doc.title,
+        score=1.0,
+        items=[d.item],
+        evidence=list(d.evidence),
+        parameters=_questions(d.item, d.questions, "material"),
+        status=_STATUS[d.status],
     )
 
 
