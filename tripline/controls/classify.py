@@ -25,6 +25,7 @@ from tripline.controls.index import (
 )
 from tripline.controls.materials import AlloyIndex, MaterialDecision, decide_alloy
 from tripline.controls.model import ControlEntry
+from tripline.controls.process import ProcessDecision, ProcessIndex
 from tripline.controls.schema import (
     Candidate,
     Classification,
@@ -81,6 +82,7 @@ class Classifier:
         self.ranker: Ranker = ranker or self.lexical
         self.chemicals = ChemicalIndex.build(catalogue)
         self.alloys = AlloyIndex.load()
+        self.process = ProcessIndex.load()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Classifier:
@@ -161,7 +163,13 @@ class Classifier:
     # -- classification --------------------------------------------------------------------
     def classify(self, query: GoodsQuery) -> Classification:
         hs = self.hs.match(query.hs_code) if query.hs_code else None
-        _, expansion, tail, _ = self.expand(query.description)
+        hits, expansion, tail, head_len = self.expand(query.description)
+        # a vocabulary term of the goods phrase naming other entries ("servo valve", "vacuum pump")
+        other_goods = any(
+            h.codes and "2B350" not in h.codes and self.process.equipment(h.term) is not None
+            for h in hits
+            if h.start < head_len
+        )
         known = read_known(query.description, query.params, self.vocabulary, expansion + " " + tail)
         ranked = self.rank(query.description, hs)[:MAX_CANDIDATES]
         items = self.lexical.item_scores(query.description, expansion, tail)
@@ -172,9 +180,11 @@ class Classifier:
         weak = {r.code for r in ranked if not r.relevant and r.hinted and r.score >= WEAK_NAMED}
         chemicals, chem_notes = decide_chemicals(self.chemicals, query.description)
         alloy = None if chemicals else decide_alloy(self.alloys, query.description)
-        if alloy is not None:
-            # an alloy designation in a semi-finished form: its published strength and the form decide
-            mine = [_material_candidate(alloy, self.by_code)]
+        plant = None if chemicals or alloy or other_goods else self.process.decide(query.description)
+        if alloy is not None or plant is not None:
+            # an alloy in a semi-finished form (its published strength and form decide), or chemical
+            # process equipment (its wetted materials and size decide)
+            mine = [_material_candidate(alloy, self.by_code) if alloy else _process_candidate(plant, self.by_code)]
             codes = {c.code for c in mine}
             candidates = (mine + [c for c in candidates if c.code not in codes])[:MAX_CANDIDATES]
             relevant, weak = codes, set()
@@ -375,6 +385,24 @@ def _material_candidate(d: MaterialDecision, docs: dict[str, CodeDoc]) -> Candid
         items=[d.item],
         evidence=list(d.evidence),
         parameters=_questions(d.item, d.questions, "material"),
+        status=_STATUS[d.status],
+    )
+
+
+def _process_candidate(d: ProcessDecision | None, docs: dict[str, CodeDoc]) -> Candidate:
+    assert d is not None
+    doc = docs["2B350"]
+    return Candidate(
+        code="2B350",
+        eu_code="2B350",
+        eccn=d.eccn,
+        regimes=_regimes(doc),
+        regime_refs=_refs(doc),
+        title=doc.title,
+        score=1.0,
+        items=[d.item],
+        evidence=list(d.evidence),
+        parameters=_questions(d.item, d.questions, "wetted_materials_and_size"),
         status=_STATUS[d.status],
     )
 
