@@ -37,6 +37,7 @@ from tripline.controls.schema import (
 )
 from tripline.controls.textnorm import tokens
 from tripline.controls.thresholds import Check, Known, branch_of, evaluate, read_known
+from tripline.controls.us_tree import UsTree
 from tripline.controls.vocabulary import SynonymHit, Vocabulary
 from tripline.settings import Settings
 from tripline.store.db import Database
@@ -83,6 +84,7 @@ class Classifier:
         self.chemicals = ChemicalIndex.build(catalogue)
         self.alloys = AlloyIndex.load()
         self.process = ProcessIndex.load()
+        self.us = UsTree.load()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Classifier:
@@ -195,7 +197,34 @@ class Classifier:
             candidates = (mine + [c for c in candidates if c.code not in codes])[:MAX_CANDIDATES]
             relevant, weak = codes, set()
         verdict = self._verdict(query, candidates, hs, relevant, chem_notes, weak)
+        if not (chemicals or alloy or plant):
+            verdict = self._us_answer(query.description, verdict)
         return Classification(query=query, verdict=verdict, candidates=candidates)
+
+    def _us_answer(self, description: str, verdict: Verdict) -> Verdict:
+        """Category 5 Part 2 and the .9xx entries where no regime entry applies or is open."""
+        us = self.us.answer(description)
+        if us is None:
+            return verdict
+        cat5 = verdict.eccn[:2] == "5A" or verdict.eccn[:2] == "5D"
+        if (verdict.listed is Listed.NO and (us.crypto or verdict.eccn == "EAR99")) or (
+            verdict.listed is Listed.UNKNOWN and us.crypto and cat5
+        ):
+            listed = Listed.UNKNOWN if us.listed == "unknown" else Listed.NO
+        else:
+            return verdict.model_copy(update={"reasons": [*verdict.reasons, *(f"also: {r}" for r in us.reasons)]})
+        reasons = [*us.reasons, *(r for r in verdict.reasons if not r.startswith("not listed: no control-list"))]
+        if listed is Listed.NO and not us.crypto:
+            reasons.insert(0, "not listed on a regime list; US anti-terrorism entry " + us.eccn)
+        return verdict.model_copy(
+            update={
+                "listed": listed,
+                "eccn": us.eccn,
+                "eu_code": us.eu_code,
+                "reasons": reasons,
+                "questions": [*us.questions, *verdict.questions][:8],
+            }
+        )
 
     def _candidate(
         self, ranked: Ranked, item_scores: list[tuple[str, float]], known: Known, description: str
