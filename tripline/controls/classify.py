@@ -37,6 +37,7 @@ from tripline.controls.schema import (
 )
 from tripline.controls.textnorm import tokens
 from tripline.controls.thresholds import Check, Known, branch_of, evaluate, read_known
+from tripline.controls.transducers import TransducerDecision, Transducers
 from tripline.controls.us_tree import UsTree
 from tripline.controls.vocabulary import SynonymHit, Vocabulary
 from tripline.settings import Settings
@@ -85,6 +86,7 @@ class Classifier:
         self.alloys = AlloyIndex.load()
         self.process = ProcessIndex.load()
         self.us = UsTree.load()
+        self.transducers = Transducers.load()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Classifier:
@@ -183,7 +185,12 @@ class Classifier:
         chemicals, chem_notes = decide_chemicals(self.chemicals, query.description)
         alloy = None if chemicals else decide_alloy(self.alloys, query.description)
         plant = None if chemicals or alloy or other_goods else self.process.decide(query.description)
-        if alloy is not None or plant is not None:
+        gauge = None if chemicals or alloy or plant else self.transducers.decide(query.description)
+        if gauge is not None:
+            mine = [_transducer_candidate(gauge, self.by_code)]
+            candidates = (mine + [c for c in candidates if c.code != "2B230"])[:MAX_CANDIDATES]
+            relevant, weak = {"2B230"}, set()
+        elif alloy is not None or plant is not None:
             # an alloy in a semi-finished form (its published strength and form decide), or chemical
             # process equipment (its wetted materials and size decide)
             mine = [_material_candidate(alloy, self.by_code) if alloy else _process_candidate(plant, self.by_code)]
@@ -197,7 +204,7 @@ class Classifier:
             candidates = (mine + [c for c in candidates if c.code not in codes])[:MAX_CANDIDATES]
             relevant, weak = codes, set()
         verdict = self._verdict(query, candidates, hs, relevant, chem_notes, weak)
-        if not (chemicals or alloy or plant):
+        if not (chemicals or alloy or plant or gauge):
             verdict = self._us_answer(query.description, verdict)
         return Classification(query=query, verdict=verdict, candidates=candidates)
 
@@ -432,6 +439,23 @@ def _process_candidate(d: ProcessDecision | None, docs: dict[str, CodeDoc]) -> C
         items=[d.item],
         evidence=list(d.evidence),
         parameters=_questions(d.item, d.questions, "wetted_materials_and_size"),
+        status=_STATUS[d.status],
+    )
+
+
+def _transducer_candidate(d: TransducerDecision, docs: dict[str, CodeDoc]) -> Candidate:
+    doc = docs["2B230"]
+    return Candidate(
+        code="2B230",
+        eu_code="2B230",
+        eccn="2B230",
+        regimes=_regimes(doc),
+        regime_refs=_refs(doc),
+        title=doc.title,
+        score=1.0,
+        items=["2B230"],
+        evidence=list(d.evidence),
+        parameters=_questions("2B230", d.questions, "pressure_transducer"),
         status=_STATUS[d.status],
     )
 
