@@ -22,3 +22,14 @@ def test_no_says_why(classifier: Classifier) -> None:
     # nothing in either list names bananas
     r = classifier.classify(GoodsQuery(description="fresh bananas"))
     assert r.verdict.listed is Listed.NO and "no control-list entry matches" in r.verdict.reasons[0]
+
+
+def test_make_and_model_before_the_goods_words(classifier: Classifier) -> None:
+    # DMG MORI's DMU 50 is a 5-axis universal milling machine (manufacturer's product line); the
+    # make and model come first, as on invoices. 2B001 must stay open, not be cleared.
+    r = classifier.classify(GoodsQuery(description="DMG MORI DMU 50 5-axis CNC machining centre"))
+    assert r.verdict.listed is Listed.UNKNOWN and r.verdict.eu_code in ("2B001", "2B201")
+    assert r.verdict.questions
+    # a quantity after the goods words is no model number: the look-alike stays cleared
+    r = classifier.classify(GoodsQuery(description="plastic home brewing fermenter bucket 30 litre"))
+    assert r.verdict.listed is Listed.NO

@@ -181,7 +181,11 @@ class Classifier:
         relevant = {r.code for r in ranked if r.relevant}
         # a term of the goods phrase names the entry's goods, but the phrase's head is another noun
         # ("CMM bridge type", "carbon fibre ... frame"): not enough to clear, so it is asked
-        weak = {r.code for r in ranked if not r.relevant and r.hinted and r.score >= WEAK_NAMED}
+        # ... or the phrase's head is no word of the lists at all (a make or model: "DMG MORI DMU 50 5-axis ...")
+        digit = re.search(r"\d", query.description[:head_len])
+        head_hits = [h for h in hits if h.start < head_len and h.codes]
+        brand_head = digit is not None and bool(head_hits) and all(h.start > digit.start() for h in head_hits)
+        weak = {r.code for r in ranked if not r.relevant and r.hinted and (r.score >= WEAK_NAMED or brand_head)}
         chemicals, chem_notes = decide_chemicals(self.chemicals, query.description)
         alloy = None if chemicals else decide_alloy(self.alloys, query.description)
         plant = None if chemicals or alloy or other_goods else self.process.decide(query.description)
@@ -330,7 +334,9 @@ class Classifier:
                 f" ({'; '.join(e for e in chosen.evidence if e.startswith('vocabulary'))}) but its head noun is"
                 " another; not cleared: confirm what the goods are and their parameters"
             )
-            questions = [p.question for p in chosen.parameters if p.question][:8]
+            questions = [p.question for p in chosen.parameters if p.question][:8] or [
+                f"Are the goods {chosen.title[:120]}? If so, what are their parameters ({chosen.code})?"
+            ]
         else:
             listed, chosen = Listed.NO, None
             below = [c for c in relevant if c.status is ParamVerdict.BELOW]
