@@ -10,6 +10,7 @@ from pathlib import Path
 from tripline.controls.catalogue import Catalogue
 from tripline.controls.catchall import CatchAll
 from tripline.controls.chemicals import ChemicalDecision, ChemicalIndex, decide_chemicals
+from tripline.controls.end_users import EndUserScreen
 from tripline.controls.hs import HsMatch, HsNomenclature
 from tripline.controls.index import (
     GENERIC_HEADS,
@@ -72,11 +73,13 @@ class Classifier:
         hs: HsNomenclature | None = None,
         catch_all: CatchAll | None = None,
         ranker: Ranker | None = None,
+        end_users: EndUserScreen | None = None,
     ) -> None:
         self.catalogue = catalogue
         self.vocabulary = vocabulary or Vocabulary.load()
         self.hs = hs or HsNomenclature.load(data_dir)
         self.catch_all = catch_all or CatchAll.load()
+        self.end_users = end_users  # the loaded watch lists, for catch-all end users
         self.docs = build_docs(catalogue)
         self.by_code: dict[str, CodeDoc] = {d.code: d for d in self.docs}
         self.lexical = LexicalRanker(self.docs)
@@ -302,7 +305,7 @@ class Classifier:
         notes: list[str] | None = None,
         weak: set[str] | None = None,
     ) -> Verdict:
-        ca = self.catch_all.check(query.end_use, query.end_user, query.destination)
+        ca = self.catch_all.check(query.end_use, query.end_user, query.destination, self.end_users)
         # regime entries decide "listed"; US anti-terrorism residual entries (x99x) only the ECCN
         relevant = [c for c in candidates if c.score >= MIN_RELEVANT and c.code in named and not _is_residual(c.code)]
         residuals = [c for c in candidates if c.score >= MIN_RELEVANT and c.code in named and _is_residual(c.code)]
