@@ -11,6 +11,7 @@ import pycountry
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from tripline.controls.end_users import EndUserScreen
 from tripline.errors import ConfigError, InputError
 
 CATCH_ALL_FILE = Path(__file__).with_name("data") / "catch_all.yaml"
@@ -108,7 +109,15 @@ class CatchAll:
                     return row
         return None
 
-    def check(self, end_use: str | None, end_user: str | None, destination: str | None) -> CatchAllResult:
+    def check(
+        self,
+        end_use: str | None,
+        end_user: str | None,
+        destination: str | None,
+        screen: EndUserScreen | None = None,
+    ) -> CatchAllResult:
+        """``screen``: the loaded watch lists; without it (or with no lists loaded) the end user is
+        looked up in the hand-written rows of ``catch_all.yaml``."""
         rules: list[str] = []
         reasons: list[str] = []
         programmes: list[str] = []
@@ -129,8 +138,15 @@ class CatchAll:
             rules.extend(rule.rules)
             programmes.append(rule.id)
             reasons.append(f"end use {m.group(0)!r} is a {rule.id.replace('_', '/')} end use")
-        if end_user:
+        hits = screen.designated(end_user) if end_user and screen is not None else None
+        if hits:
+            for hit in hits:
+                rules.append(hit.basis)
+                reasons.append(hit.reason())
+        elif end_user and hits is None:
             row = self._end_user_row(end_user)
+            if row is not None and screen is not None:
+                reasons.append("watch lists not loaded: end user checked against the hand-written catch_all.yaml rows")
             if row is not None:
                 rules.append("EU Reg. 2021/821 Art. 4(1)(a) and US 15 CFR 744 (listed end user)")
                 reasons.append(f"end user {end_user!r} is a designated proliferation end user: {row.why}")

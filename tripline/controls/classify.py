@@ -9,6 +9,8 @@ from pathlib import Path
 
 from tripline.controls.catalogue import Catalogue
 from tripline.controls.catchall import CatchAll
+from tripline.controls.chemicals import ChemicalDecision, ChemicalIndex, decide_chemicals
+from tripline.controls.end_users import EndUserScreen
 from tripline.controls.hs import HsMatch, HsNomenclature
 from tripline.controls.index import (
     GENERIC_HEADS,
@@ -22,7 +24,9 @@ from tripline.controls.index import (
     head_term,
     split_head,
 )
+from tripline.controls.materials import AlloyIndex, MaterialDecision, decide_alloy
 from tripline.controls.model import ControlEntry
+from tripline.controls.process import ProcessDecision, ProcessIndex
 from tripline.controls.schema import (
     Candidate,
     Classification,
@@ -34,6 +38,8 @@ from tripline.controls.schema import (
 )
 from tripline.controls.textnorm import tokens
 from tripline.controls.thresholds import Check, Known, branch_of, evaluate, read_known
+from tripline.controls.transducers import TransducerDecision, Transducers
+from tripline.controls.us_tree import UsTree
 from tripline.controls.vocabulary import SynonymHit, Vocabulary
 from tripline.settings import Settings
 from tripline.store.db import Database
@@ -43,6 +49,7 @@ HS_BONUS = 0.1  # score added to an entry the declared HS heading supports
 MIN_CANDIDATE = 0.12  # below this a code is not shown
 MIN_RELEVANT = 0.25  # a candidate must reach this to make the verdict "yes" or "unknown"
 MAX_CANDIDATES = 5
+WEAK_NAMED = 0.9  # a vocabulary-named entry this strong makes the verdict "unknown", never "no"
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ class Ranked:
     score: float
     evidence: tuple[str, ...]
     relevant: bool  # names the goods: a vocabulary term, or the head noun of the description
+    hinted: bool = False  # a vocabulary term in the goods phrase points to the entry
 
 
 class Classifier:
@@ -65,16 +73,23 @@ class Classifier:
         hs: HsNomenclature | None = None,
         catch_all: CatchAll | None = None,
         ranker: Ranker | None = None,
+        end_users: EndUserScreen | None = None,
     ) -> None:
         self.catalogue = catalogue
         self.vocabulary = vocabulary or Vocabulary.load()
         self.hs = hs or HsNomenclature.load(data_dir)
         self.catch_all = catch_all or CatchAll.load()
+        self.end_users = end_users  # the loaded watch lists, for catch-all end users
         self.docs = build_docs(catalogue)
         self.by_code: dict[str, CodeDoc] = {d.code: d for d in self.docs}
         self.lexical = LexicalRanker(self.docs)
         self.lexical.prepare()
         self.ranker: Ranker = ranker or self.lexical
+        self.chemicals = ChemicalIndex.build(catalogue)
+        self.alloys = AlloyIndex.load()
+        self.process = ProcessIndex.load()
+        self.us = UsTree.load()
+        self.transducers = Transducers.load()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Classifier:
@@ -131,6 +146,7 @@ class Classifier:
         supported = {code for hit in hits if head is None or head in tokens(hit.term) for code in hit.codes}
         vocab_head = head is not None and any(head in tokens(hit.term) for hit in hits)
         hinted = {code for hit in hits for code in hit.codes}
+        head_hinted = {code for hit in hits if hit.start < head_len for code in hit.codes}
         known_head = head is not None and head in self.lexical.bm25
         order = sorted(scored.items(), key=lambda p: (-p[1], p[0]))
         out = []
@@ -147,20 +163,82 @@ class Classifier:
                     relevant = head in matched and (len(segment) == 1 or len(matched) >= 2)
                 else:
                     relevant = len(matched) >= 2
-            out.append(Ranked(code, round(min(score, 1.0), 4), tuple(evidence.get(code, ())), relevant))
+            rounded = round(min(score, 1.0), 4)
+            out.append(Ranked(code, rounded, tuple(evidence.get(code, ())), relevant, code in head_hinted))
         return out
 
     # -- classification --------------------------------------------------------------------
     def classify(self, query: GoodsQuery) -> Classification:
         hs = self.hs.match(query.hs_code) if query.hs_code else None
-        _, expansion, tail, _ = self.expand(query.description)
+        hits, expansion, tail, head_len = self.expand(query.description)
+        # a vocabulary term of the goods phrase naming other entries ("servo valve", "vacuum pump")
+        other_goods = any(
+            h.codes and "2B350" not in h.codes and self.process.equipment(h.term) is not None
+            for h in hits
+            if h.start < head_len
+        )
         known = read_known(query.description, query.params, self.vocabulary, expansion + " " + tail)
         ranked = self.rank(query.description, hs)[:MAX_CANDIDATES]
         items = self.lexical.item_scores(query.description, expansion, tail)
         candidates = [self._candidate(r, items.get(r.code, []), known, query.description) for r in ranked]
         relevant = {r.code for r in ranked if r.relevant}
-        verdict = self._verdict(query, candidates, hs, relevant)
+        # a term of the goods phrase names the entry's goods, but the phrase's head is another noun
+        # ("CMM bridge type", "carbon fibre ... frame"): not enough to clear, so it is asked
+        # ... or the phrase's head is no word of the lists at all (a make or model: "DMG MORI DMU 50 5-axis ...")
+        digit = re.search(r"\d", query.description[:head_len])
+        head_hits = [h for h in hits if h.start < head_len and h.codes]
+        brand_head = digit is not None and bool(head_hits) and all(h.start > digit.start() for h in head_hits)
+        weak = {r.code for r in ranked if not r.relevant and r.hinted and (r.score >= WEAK_NAMED or brand_head)}
+        chemicals, chem_notes = decide_chemicals(self.chemicals, query.description)
+        alloy = None if chemicals else decide_alloy(self.alloys, query.description)
+        plant = None if chemicals or alloy or other_goods else self.process.decide(query.description)
+        gauge = None if chemicals or alloy or plant else self.transducers.decide(query.description)
+        if gauge is not None:
+            mine = [_transducer_candidate(gauge, self.by_code)]
+            candidates = (mine + [c for c in candidates if c.code != "2B230"])[:MAX_CANDIDATES]
+            relevant, weak = {"2B230"}, set()
+        elif alloy is not None or plant is not None:
+            # an alloy in a semi-finished form (its published strength and form decide), or chemical
+            # process equipment (its wetted materials and size decide)
+            mine = [_material_candidate(alloy, self.by_code) if alloy else _process_candidate(plant, self.by_code)]
+            codes = {c.code for c in mine}
+            candidates = (mine + [c for c in candidates if c.code not in codes])[:MAX_CANDIDATES]
+            relevant, weak = codes, set()
+        elif chemicals or any("named in no entry" in n for n in chem_notes):
+            # a CAS number or a listed name identifies the goods: the chemical entries decide
+            mine = [_chemical_candidate(d, self.by_code) for d in chemicals]
+            codes = {c.code for c in mine}
+            candidates = (mine + [c for c in candidates if c.code not in codes])[:MAX_CANDIDATES]
+            relevant, weak = codes, set()
+        verdict = self._verdict(query, candidates, hs, relevant, chem_notes, weak)
+        if not (chemicals or alloy or plant or gauge):
+            verdict = self._us_answer(query.description, verdict)
         return Classification(query=query, verdict=verdict, candidates=candidates)
+
+    def _us_answer(self, description: str, verdict: Verdict) -> Verdict:
+        """Category 5 Part 2 and the .9xx entries where no regime entry applies or is open."""
+        us = self.us.answer(description)
+        if us is None:
+            return verdict
+        cat5 = verdict.eccn[:2] == "5A" or verdict.eccn[:2] == "5D"
+        if (verdict.listed is Listed.NO and (us.crypto or verdict.eccn == "EAR99")) or (
+            verdict.listed is Listed.UNKNOWN and us.crypto and cat5
+        ):
+            listed = Listed.UNKNOWN if us.listed == "unknown" else Listed.NO
+        else:
+            return verdict.model_copy(update={"reasons": [*verdict.reasons, *(f"also: {r}" for r in us.reasons)]})
+        reasons = [*us.reasons, *(r for r in verdict.reasons if not r.startswith("not listed: no control-list"))]
+        if listed is Listed.NO and not us.crypto:
+            reasons.insert(0, "not listed on a regime list; US anti-terrorism entry " + us.eccn)
+        return verdict.model_copy(
+            update={
+                "listed": listed,
+                "eccn": us.eccn,
+                "eu_code": us.eu_code,
+                "reasons": reasons,
+                "questions": [*us.questions, *verdict.questions][:8],
+            }
+        )
 
     def _candidate(
         self, ranked: Ranked, item_scores: list[tuple[str, float]], known: Known, description: str
@@ -218,8 +296,16 @@ class Classifier:
             question=question,
         )
 
-    def _verdict(self, query: GoodsQuery, candidates: list[Candidate], hs: HsMatch | None, named: set[str]) -> Verdict:
-        ca = self.catch_all.check(query.end_use, query.end_user, query.destination)
+    def _verdict(
+        self,
+        query: GoodsQuery,
+        candidates: list[Candidate],
+        hs: HsMatch | None,
+        named: set[str],
+        notes: list[str] | None = None,
+        weak: set[str] | None = None,
+    ) -> Verdict:
+        ca = self.catch_all.check(query.end_use, query.end_user, query.destination, self.end_users)
         # regime entries decide "listed"; US anti-terrorism residual entries (x99x) only the ECCN
         relevant = [c for c in candidates if c.score >= MIN_RELEVANT and c.code in named and not _is_residual(c.code)]
         residuals = [c for c in candidates if c.score >= MIN_RELEVANT and c.code in named and _is_residual(c.code)]
@@ -240,16 +326,34 @@ class Classifier:
                 + (f" (also consider {', '.join(c.code for c in open_[1:3])})" if len(open_) > 1 else "")
             )
             questions = [p.question for c in open_[:3] for p in c.parameters if p.question][:8]
+        elif weak_open := [
+            c
+            for c in candidates
+            if c.code in (weak or set()) and not _is_residual(c.code) and c.status is not ParamVerdict.BELOW
+        ]:
+            listed, chosen = Listed.UNKNOWN, weak_open[0]
+            reasons.append(
+                f"{chosen.code} {chosen.title}: the description names goods of this entry"
+                f" ({'; '.join(e for e in chosen.evidence if e.startswith('vocabulary'))}) but its head noun is"
+                " another; not cleared: confirm what the goods are and their parameters"
+            )
+            questions = [p.question for p in chosen.parameters if p.question][:8] or [
+                f"Are the goods {chosen.title[:120]}? If so, what are their parameters ({chosen.code})?"
+            ]
         else:
             listed, chosen = Listed.NO, None
             below = [c for c in relevant if c.status is ParamVerdict.BELOW]
             if below:
                 reasons.append("not listed: below the thresholds of " + ", ".join(f"{c.code}" for c in below[:3]))
+            elif notes:
+                reasons.append("not listed: " + "; ".join(notes))
             else:
                 reasons.append("not listed: no control-list entry matches the description")
         eccn = chosen.eccn if chosen is not None and chosen.eccn else None
         if eccn is None:
-            residual = next((c.eccn for c in residuals if c.eccn), None)
+            # a residual entry named by the goods, or one a below-threshold chemical falls to (1C995)
+            below_residual = [c.eccn for c in relevant if c.eccn and _is_residual(c.eccn)]
+            residual = next((c.eccn for c in residuals if c.eccn), None) or next(iter(below_residual), None)
             eccn = residual or "EAR99"
             if listed is Listed.NO and eccn != "EAR99":
                 reasons.append(f"US: may fall under the anti-terrorism residual entry {eccn}")
@@ -269,6 +373,100 @@ class Classifier:
             catch_all_rules=list(ca.rules),
             questions=questions,
         )
+
+
+_STATUS = {"meets": ParamVerdict.MEETS, "below": ParamVerdict.BELOW, "unknown": ParamVerdict.UNKNOWN}
+
+
+def _chemical_candidate(d: ChemicalDecision, docs: dict[str, CodeDoc]) -> Candidate:
+    """A candidate for a listed chemical found by CAS number or name (see chemicals.py)."""
+    statuses = [_STATUS[s] for s in (d.eu_status, d.ccl_status) if s is not None]
+    entry = d.eu.entry if d.eu else d.ccl.entry if d.ccl else "?"
+    items = [c.item for c in (d.eu, d.ccl) if c is not None]
+    params = [
+        ParameterCheck(
+            name="concentration",
+            item=items[0],
+            required="the mixture threshold of the entry's note",
+            found=None,
+            verdict=ParamVerdict.UNKNOWN,
+            question=q,
+        )
+        for q in d.questions
+    ]
+    doc = docs.get(entry)
+    return Candidate(
+        code=entry,
+        eu_code=d.eu.entry if d.eu else None,
+        eccn=d.eccn,
+        regimes=_regimes(doc) if doc else [],
+        regime_refs=_refs(doc) if doc else [],
+        title=f"{d.name}" + (f" (CAS {d.cas})" if d.cas else ""),
+        score=1.0,
+        items=items,
+        evidence=list(d.evidence),
+        parameters=params,
+        status=_any(statuses),
+    )
+
+
+def _questions(item: str, questions: tuple[str, ...], name: str) -> list[ParameterCheck]:
+    return [
+        ParameterCheck(name=name, item=item, required=q, found=None, verdict=ParamVerdict.UNKNOWN, question=q)
+        for q in questions
+    ]
+
+
+def _material_candidate(d: MaterialDecision, docs: dict[str, CodeDoc]) -> Candidate:
+    doc = docs[d.code]
+    return Candidate(
+        code=d.code,
+        eu_code=doc.eu.code if doc.eu else None,
+        eccn=doc.ccl.code if doc.ccl else None,
+        regimes=_regimes(doc),
+        regime_refs=_refs(doc),
+        title=doc.title,
+        score=1.0,
+        items=[d.item],
+        evidence=list(d.evidence),
+        parameters=_questions(d.item, d.questions, "material"),
+        status=_STATUS[d.status],
+    )
+
+
+def _process_candidate(d: ProcessDecision | None, docs: dict[str, CodeDoc]) -> Candidate:
+    assert d is not None
+    doc = docs["2B350"]
+    return Candidate(
+        code="2B350",
+        eu_code="2B350",
+        eccn=d.eccn,
+        regimes=_regimes(doc),
+        regime_refs=_refs(doc),
+        title=doc.title,
+        score=1.0,
+        items=[d.item],
+        evidence=list(d.evidence),
+        parameters=_questions(d.item, d.questions, "wetted_materials_and_size"),
+        status=_STATUS[d.status],
+    )
+
+
+def _transducer_candidate(d: TransducerDecision, docs: dict[str, CodeDoc]) -> Candidate:
+    doc = docs["2B230"]
+    return Candidate(
+        code="2B230",
+        eu_code="2B230",
+        eccn="2B230",
+        regimes=_regimes(doc),
+        regime_refs=_refs(doc),
+        title=doc.title,
+        score=1.0,
+        items=["2B230"],
+        evidence=list(d.evidence),
+        parameters=_questions("2B230", d.questions, "pressure_transducer"),
+        status=_STATUS[d.status],
+    )
 
 
 def _is_residual(eccn: str) -> bool:

@@ -11,10 +11,12 @@ from pydantic import ValidationError
 
 from tripline.controls.catalogue import Catalogue, load_bundled_catalogue
 from tripline.controls.classify import Classifier
+from tripline.controls.end_users import WatchListEndUsers
 from tripline.controls.model import ControlEntry
 from tripline.controls.schema import GoodsQuery
 from tripline.controls.store import CatalogueStore, SnapshotInfo
 from tripline.errors import InputError, NotFoundError, TriplineError
+from tripline.lists.model import ListedEntity
 from tripline.settings import Settings
 from tripline.store.db import Database
 
@@ -69,7 +71,28 @@ def search_catalogue(classifier: Classifier, text: str, limit: int = 10) -> list
 
 
 def classifier_for(settings: Settings, db: Database | None) -> Classifier:
-    return Classifier(current_catalogue(settings, db), data_dir=settings.data_dir)
+    """A classifier over the current catalogue; with a database, catch-all end users are screened
+    against its loaded watch lists (the screening index is built or read from its cache only when
+    a query names an end user)."""
+    return Classifier(
+        current_catalogue(settings, db), data_dir=settings.data_dir, end_users=watch_list_end_users(settings, db)
+    )
+
+
+def watch_list_end_users(settings: Settings, db: Database | None) -> WatchListEndUsers | None:
+    if db is None:
+        return None
+    from tripline.lists.store import get_entity
+    from tripline.screening.service import ScreenerCache
+
+    cache = ScreenerCache(settings.var_dir / "screening")
+
+    def entity(entity_id: str, source_id: str) -> ListedEntity | None:
+        with db.transaction() as session:
+            found = get_entity(session, entity_id, source_id)
+        return found[0] if found else None
+
+    return WatchListEndUsers(lambda: cache.get(db), entity)
 
 
 def parse_params(pairs: Iterable[str]) -> dict[str, str]:
