@@ -27,7 +27,7 @@ from tripline.radiation.model import Spectrum
 from tripline.radiation.readers.n42 import MAX_CHANNELS, _child_text, _children, _local, _numbers, _spectrum, _start
 
 ROOT = "ResultDataFile"
-DETECTOR = "csi"
+DETECTOR = "radiacode"
 
 
 def _counts(spec: Element, *, source: str, where: str) -> np.ndarray:
@@ -67,7 +67,9 @@ def _one(spec: Element, *, role: str, sid: str, start: str | None, source: str) 
     try:
         live = float(live_text) if live_text else None
     except ValueError:
-        raise FormatError(f"MeasurementTime is not a number: {live_text[:30]!r}", file=source, field=where) from None
+        raise FormatError(
+            f"MeasurementTime is not a number: {(live_text or '')[:30]!r}", file=source, field=where
+        ) from None
     coeffs = _coefficients(spec, source=source, where=where)
     return _spectrum(counts, live, coeffs, sid, role, DETECTOR, None, _start(start), source, f"{where}.MeasurementTime")
 
