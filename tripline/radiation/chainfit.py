@@ -12,8 +12,9 @@ man-made nuclide only for what the chains leave.
    every channel before man-made nuclides are tried, so a man-made line sitting on a chain line
    (Ba-133 356 on Pb-214 352) must stand out of the chain's own uncertainty.
 3. Man-made nuclides (industrial, medical, SNM) are added one at a time, best chi2 gain first,
-   while the best one is significant (``identify_sigma``) and its predicted lines are seen
-   (:func:`tripline.radiation.peaks._match`). U-235 and Pu-239 compete here only so that their
+   while the best one is significant (``identify_sigma``), its predicted lines are seen
+   (:func:`tripline.radiation.peaks._match`) and its strongest line is a photopeak of the
+   detector's width, not a hump twice as wide (:func:`_is_narrow`). U-235 and Pu-239 compete here only so that their
    lines are not given to another nuclide (Ga-67 184.6 keV); an SNM verdict needs its own
    evidence rule (:mod:`tripline.radiation.snm`).
 """
@@ -30,7 +31,7 @@ from scipy.special import ndtr
 from tripline.radiation.library import DetectorModel, Library, Nuclide
 from tripline.radiation.model import Category, FloatArray
 from tripline.radiation.peaks import ROI_HALF_WIDTH_FWHM, _line_support, _match, _template
-from tripline.radiation.physics import peak_efficiency
+from tripline.radiation.physics import line_response, peak_efficiency
 from tripline.radiation.result import IsotopeMatch
 
 CHAIN_MODEL_ERROR = 0.25
@@ -41,6 +42,13 @@ MAX_MAN_MADE = 4
 # backscatter and with up to BACKSCATTER_MAX of the line's photons backscattered, so the fit
 # takes any share in between and a backscatter hump is not taken for Tc-99m, Co-57 or In-111.
 BACKSCATTER_MAX = 0.10
+# Compton edges: a strong line's continuum ends in an edge at E 2k/(1+2k) (k = E/511 keV; 1243 keV
+# for K-40, 663 keV for Tl-208 860.6) that the SNIP continuum follows only roughly. Within one
+# FWHM of each edge of a fitted NORM line the model error is EDGE_MODEL_ERROR times the modelled
+# continuum per channel there (physics.line_response), so an edge is not taken for Co-60 or Cs-137.
+EDGE_MODEL_ERROR = 1.0
+# Pu-239 lines are 1e-5 per decay and sit among chain lines: only a resolving detector can see them.
+RESOLVING_FWHM_KEV = 5.0
 ELECTRON_MASS_KEV = 510.99895
 
 
@@ -105,6 +113,68 @@ def _columns(model: DetectorModel, edges: FloatArray, library: Library) -> list[
     return out
 
 
+def _edge_error(cols: list[Column], x: FloatArray, model: DetectorModel, edges: FloatArray) -> FloatArray:
+    """Model error (counts per channel) of the Compton edges of the fitted NORM lines."""
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    out = np.zeros(centers.size, dtype=np.float64)
+    for col, xi in zip(cols, x, strict=True):
+        if xi <= 0:
+            continue
+        activity = xi / col.counts_per_activity
+        shares = {col.group: 1.0, **col.nuclide.group_links.get(col.group or "", {})}
+        for line in col.nuclide.lines:
+            share = shares.get(line.group, 0.0) if line.group is not None else 1.0
+            e = line.energy_kev
+            if share <= 0 or e > centers[-1] + 200.0:
+                continue
+            k = e / ELECTRON_MASS_KEV
+            edge = e * 2 * k / (1 + 2 * k)
+            if edge < model.low_kev:
+                continue
+            width = model.fwhm_kev(edge)
+            near = np.abs(centers - edge) <= width
+            if not near.any():
+                continue
+            response = line_response(model, edges, e)
+            peak = np.abs(centers - e) <= 1.5 * model.fwhm_kev(e)
+            level = float(response[near & ~peak].max()) if (near & ~peak).any() else 0.0
+            out[near] = np.hypot(out[near], EDGE_MODEL_ERROR * activity * share * line.intensity / 100.0 * level)
+    return out
+
+
+def _main_line(cand: Column, model: DetectorModel, centers: FloatArray) -> float | None:
+    """Energy of the candidate's line with the most expected counts inside the range."""
+    best, energy = 0.0, None
+    for line in cand.nuclide.lines:
+        e = line.energy_kev
+        if model.low_kev < e < centers[-1]:
+            weight = line.intensity * peak_efficiency(model, e)
+            if weight > best:
+                best, energy = weight, e
+    return energy
+
+
+def _is_narrow(resid: FloatArray, var: FloatArray, centers: FloatArray, model: DetectorModel, energy: float) -> bool:
+    """Is the residual at ``energy`` a photopeak (the detector's FWHM) rather than a hump twice as
+    wide (down-scattered photons, backscatter, a Compton edge left by the continuum estimate)?
+    Both shapes are fitted with a linear baseline over +-3 FWHM; the narrow one must fit as well."""
+    width = model.fwhm_kev(energy)
+    sel = np.abs(centers - energy) <= 3.0 * width
+    if sel.sum() < 6:
+        return True
+    x = centers[sel]
+    y = resid[sel]
+    sd = np.sqrt(np.maximum(var[sel], 1.0))
+    chi2 = []
+    for w in (width, 2.0 * width):
+        g = np.exp(-0.5 * ((x - energy) / (w / 2.3548)) ** 2)
+        design = np.stack([g, np.ones_like(x), x - energy], axis=1) / sd[:, None]
+        coef, *_ = np.linalg.lstsq(design, y / sd, rcond=None)
+        r = y / sd - design @ coef
+        chi2.append(float(r @ r))
+    return chi2[0] <= chi2[1]
+
+
 def _fit(cols: list[Column], net: FloatArray, sd: FloatArray, mask: np.ndarray) -> tuple[FloatArray, float]:
     if not cols:
         b = net[mask] / sd[mask]
@@ -145,11 +215,15 @@ def chain_fit(
         half = ROI_HALF_WIDTH_FWHM * model.fwhm_kev(energy)
         mask &= ~((centers >= energy - half) & (centers <= energy + half))
     norm_cols = [c for c in columns if c.nuclide.category is Category.NORM]
-    man_cols = [c for c in columns if c.nuclide.category is not Category.NORM]
+    resolving = model.fwhm_kev(400.0) < RESOLVING_FWHM_KEV
+    man_cols = [
+        c for c in columns if c.nuclide.category is not Category.NORM and (resolving or c.nuclide.name != "Pu-239")
+    ]
     sd = np.sqrt(var)
     x_norm, _ = _fit(norm_cols, net, sd, mask)
     predicted_norm = _predict(norm_cols, x_norm, n)
-    var_model = var + (CHAIN_MODEL_ERROR * predicted_norm) ** 2
+    edges_sd = _edge_error(norm_cols, x_norm, model, edges)
+    var_model = var + (CHAIN_MODEL_ERROR * predicted_norm) ** 2 + edges_sd**2
     sd_model = np.sqrt(var_model)
 
     selected: list[Column] = []
@@ -172,6 +246,11 @@ def chain_fit(
             lines = _line_support(cand.nuclide, x[-1] * cand.shape, net, var_model, model, centers)
             match = _match(cand.nuclide, math.sqrt(gain), lines, model)
             tried[cand.nuclide.name] = match.significance
+            base = _predict(cols[:-1], x[:-1], n)
+            main = _main_line(cand, model, centers)
+            if main is not None and not _is_narrow(net - base, var_model, centers, model, main):
+                tried[cand.nuclide.name] = 0.0
+                continue
             if match.significance >= identify_sigma:
                 kept = cand
                 break
