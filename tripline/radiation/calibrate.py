@@ -6,7 +6,8 @@ fitted at the wrong energies leaves residuals that look like other nuclides. The
 corrected from the lines that every NORM-bearing spectrum may hold and no library source
 imitates within ``MAX_GAIN_ERROR``: K-40 1460.8, Bi-214 1764.5 and Tl-208 2614.5 keV (NNDC
 NuDat 3). A line is used when its net peak (SNIP continuum removed) is at least
-``MIN_LINE_SIGMA`` and its centroid lies within ``MAX_GAIN_ERROR`` of the library energy; the
+``MIN_LINE_SIGMA`` and its centroid lies within ``MAX_GAIN_ERROR`` (and ``SEARCH_FWHM``
+resolutions) of the library energy; the
 correction is the significance-weighted mean of centroid / energy.
 """
 
@@ -25,6 +26,9 @@ REFERENCE_LINES_KEV = (1460.820, 1764.494, 2614.511)
 MAX_GAIN_ERROR = 0.06
 MIN_LINE_SIGMA = 10.0
 MIN_CORRECTION = 0.003
+# the peak is searched within SEARCH_FWHM resolutions of the library energy (and 6 %): a CsI
+# line may be off by a FWHM, an HPGe line by a few keV, never by a neighbouring line's distance
+SEARCH_FWHM = 3.0
 
 
 def gain_correction(spectrum: Spectrum, model: DetectorModel) -> tuple[float, tuple[float, ...]]:
@@ -44,7 +48,8 @@ def gain_correction(spectrum: Spectrum, model: DetectorModel) -> tuple[float, tu
     ratios: list[tuple[float, float]] = []
     used: list[float] = []
     for energy in REFERENCE_LINES_KEV:
-        window = (centers >= energy * (1 - MAX_GAIN_ERROR)) & (centers <= energy * (1 + MAX_GAIN_ERROR))
+        reach = min(MAX_GAIN_ERROR * energy, SEARCH_FWHM * model.fwhm_kev(energy))
+        window = (centers >= energy - reach) & (centers <= energy + reach)
         if window.sum() < 3 or energy * (1 + MAX_GAIN_ERROR) > centers[-1]:
             continue
         idx = np.flatnonzero(window)

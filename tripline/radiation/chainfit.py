@@ -121,7 +121,8 @@ def _edge_error(cols: list[Column], x: FloatArray, model: DetectorModel, edges: 
         if xi <= 0:
             continue
         activity = xi / col.counts_per_activity
-        shares = {col.group: 1.0, **col.nuclide.group_links.get(col.group or "", {})}
+        shares: dict[str | None, float] = {col.group: 1.0}
+        shares.update(col.nuclide.group_links.get(col.group or "", {}))
         for line in col.nuclide.lines:
             share = shares.get(line.group, 0.0) if line.group is not None else 1.0
             e = line.energy_kev
@@ -243,10 +244,11 @@ def chain_fit(
                 break
             cols = [*norm_cols, *selected, cand]
             x, _ = _fit(cols, net, sd_model, mask)
-            lines = _line_support(cand.nuclide, x[-1] * cand.shape, net, var_model, model, centers)
+            base = _predict(cols[:-1], x[:-1], n)
+            # its lines are measured on the residual: a line the chains explain supports nothing
+            lines = _line_support(cand.nuclide, x[-1] * cand.shape, net - base, var_model, model, centers)
             match = _match(cand.nuclide, math.sqrt(gain), lines, model)
             tried[cand.nuclide.name] = match.significance
-            base = _predict(cols[:-1], x[:-1], n)
             main = _main_line(cand, model, centers)
             if main is not None and not _is_narrow(net - base, var_model, centers, model, main):
                 tried[cand.nuclide.name] = 0.0
@@ -276,8 +278,11 @@ def chain_fit(
         significance = math.sqrt(max(chi2_without - chi2_all, 0.0))
         nuclide = final[mine[0]].nuclide
         own = sum((x_all[i] * final[i].shape for i in mine), np.zeros(n))
-        line_var = var if nuclide.category is Category.NORM else var_model
-        lines = _line_support(nuclide, own, net, line_var, model, centers)
+        if nuclide.category is Category.NORM:
+            lines = _line_support(nuclide, own, net, var, model, centers)
+        else:
+            rest = _predict(others, np.asarray([x_all[i] for i in range(len(final)) if i not in mine]), n)
+            lines = _line_support(nuclide, own, net - rest, var_model, model, centers)
         matches.append(_match(nuclide, significance, lines, model))
     norm_activity: dict[str, float] = {}
     for c, xi in zip(norm_cols, x_all[: len(norm_cols)], strict=True):
