@@ -116,10 +116,9 @@ def ingest_file(
                 report.already_stored += 1
                 continue
             spec_id = repo.add_spectrum(session, fg, container_id=number)
-            if bkg is not None:
-                if repo.find_spectrum(session, bkg, container_id=number) is None:
-                    repo.add_spectrum(session, bkg, container_id=number)
-                    report.spectra += 1
+            if bkg is not None and repo.find_spectrum(session, bkg, container_id=number) is None:
+                repo.add_spectrum(session, bkg, container_id=number)
+                report.spectra += 1
             result_id = repo.add_result(session, ident, container_id=number, spectrum_id=spec_id)
             report.spectra += 1
             report.results.append(
