@@ -42,7 +42,7 @@ def test_identify_csv_with_separate_background(settings: Settings, tmp_path: Pat
     from tripline.radiation.readers.csvrows import write_csv
     from tripline.radiation.simulate import simulate_spectrum
 
-    fg, bg = simulate_spectrum("HEU", "nai", sigma=15, seed=9)
+    fg, bg = simulate_spectrum("HEU", "nai", sigma=40, seed=9)
     (tmp_path / "fg.csv").write_text(write_csv([fg]))
     (tmp_path / "bg.csv").write_text(write_csv([bg]))
     code, text = _run(

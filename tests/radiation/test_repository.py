@@ -42,7 +42,7 @@ def test_scans_are_stored_per_container_and_the_latest_is_read(any_db: Database)
 
 def test_identification_for_a_container(any_db: Database) -> None:
     repo = RadiationRepository(any_db)
-    scan = simulate_occupancy("HEU", "nai", seed=23, sigma=12)
+    scan = simulate_occupancy("HEU", "nai", seed=23, sigma=60)
     spec_id = repo.save_spectrum(scan.spectrum, container_id="MSKU0000006")
     repo.save_result(identify(scan.spectrum, scan.background), container_id="MSKU0000006", spectrum_id=spec_id)
     latest = repo.latest_result("MSKU0000006")

@@ -40,6 +40,18 @@ class Nuclide(_Spec):
     per: str
     source: str
     lines: tuple[GammaLine, ...] = Field(min_length=1)
+    # fit column of a group that also carries a fixed share of another group's lines
+    # (Ra-226 keeps at least part of its radon progeny): {group: {linked group: share}}
+    group_links: dict[str, dict[str, float]] = Field(default_factory=dict)
+
+    @field_validator("group_links")
+    @classmethod
+    def _links(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for group, linked in value.items():
+            for other, share in linked.items():
+                if not 0 < share <= 1:
+                    raise ValueError(f"share of {other!r} in {group!r} must be in (0, 1]")
+        return value
 
 
 class Fwhm(_Spec):
@@ -87,6 +99,7 @@ class SourceSpec(_Spec):
 
 class Library(_Spec):
     background_lines_kev: tuple[float, ...] = Field(default=(), alias="background_lines_keV")
+    shield_lines_kev: tuple[float, ...] = Field(default=(), alias="shield_lines_keV")
     nuclides: tuple[Nuclide, ...]
 
     def get(self, name: str) -> Nuclide:
@@ -126,6 +139,12 @@ def load_library(path: Path = NUCLIDES_FILE) -> Library:
         raise _config_error(path, exc) from exc
     if len(set(library.names)) != len(library.names):
         raise ConfigError("nuclide names must be unique", file=path, field="nuclides")
+    for nuclide in library.nuclides:
+        groups = {line.group for line in nuclide.lines}
+        for group, linked in nuclide.group_links.items():
+            for name in (group, *linked):
+                if name not in groups:
+                    raise ConfigError(f"group {name!r} has no lines", file=path, field=f"{nuclide.name}.group_links")
     return library
 
 

@@ -28,6 +28,9 @@ LINE_SUPPORT_SIGMA = 2.0
 STRONGEST_LINE_SIGMA = 3.0
 CENTROID_TOLERANCE_FWHM = 0.5
 UNSUPPORTED_CAP = 3.0
+# The SNIP continuum is an estimate: Compton edges and backscatter humps of strong lines leave
+# peak-like bumps of a few per cent of the continuum (real spectra, high statistics).
+CONTINUUM_MODEL_ERROR = 0.05
 ALONE_MODEL_ERROR = 0.3  # 0.2 let a CsI I-131 spectrum pass as NORM at 5 sigma
 
 
@@ -117,7 +120,7 @@ def net_peak_counts(
     var = np.maximum(counts, 1.0)
     if background is not None:
         var = var + ratio * ratio * np.maximum(background, 0.0)
-    var = var + (SYSTEMATIC_FRACTION * peaks) ** 2
+    var = var + (SYSTEMATIC_FRACTION * peaks) ** 2 + (CONTINUUM_MODEL_ERROR * continuum(counts)) ** 2
     return np.asarray(peaks, dtype=np.float64), np.asarray(var, dtype=np.float64)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 from stdnum import iso6346
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
@@ -61,6 +62,11 @@ class StoredResult:
         }
 
 
+def spectrum_digest(spectrum: Spectrum) -> str:
+    """SHA-256 of the channel counts (little-endian int64): the identity of a stored spectrum."""
+    return hashlib.sha256(np.asarray(spectrum.counts, dtype="<i8").tobytes()).hexdigest()
+
+
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
@@ -68,60 +74,94 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 class RadiationRepository:
-    """Reads and writes the radiation tables of one :class:`Database` (each call one transaction)."""
+    """Reads and writes the radiation tables of one :class:`Database`.
+
+    ``save_*``/``record_scan`` are one transaction each; ``add_*`` write inside the caller's
+    transaction (``with db.transaction() as session``), so a whole file is stored or nothing.
+    """
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
     def save_occupancy(self, occupancy: Occupancy) -> int:
-        container = container_number(occupancy.container_id)
         with self.db.transaction() as session:
-            exists = session.scalar(
-                sa.select(RadiationOccupancy.id).where(RadiationOccupancy.occupancy_key == occupancy.occupancy_id)
-            )
-            if exists is not None:
-                raise ConflictError(f"occupancy {occupancy.occupancy_id!r} is already stored", field="occupancy_id")
-            row = RadiationOccupancy(
-                occupancy_key=occupancy.occupancy_id[:128],
-                container_id=container,
-                portal=occupancy.portal,
-                started_at=_utc(occupancy.started_at),
-                slice_s=occupancy.slice_s,
-                gamma_counts=[list(r) for r in occupancy.gamma_counts],
-                gamma_background_cps=list(occupancy.gamma_background_cps),
-                neutron_counts=occupancy.neutron_counts,
-                neutron_background_cps=occupancy.neutron_background_cps,
-                monitor_alarm=occupancy.monitor_alarm,
-                created_at=datetime.now(UTC),
-            )
-            session.add(row)
-            session.flush()
-            return int(row.id)
+            return self.add_occupancy(session, occupancy)
+
+    def find_occupancy(self, session: Session, occupancy_key: str) -> int | None:
+        found = session.scalar(
+            sa.select(RadiationOccupancy.id).where(RadiationOccupancy.occupancy_key == occupancy_key[:128])
+        )
+        return None if found is None else int(found)
+
+    def add_occupancy(self, session: Session, occupancy: Occupancy) -> int:
+        """Add an occupancy inside the caller's transaction (ConflictError if its id is stored)."""
+        container = container_number(occupancy.container_id)
+        if self.find_occupancy(session, occupancy.occupancy_id) is not None:
+            raise ConflictError(f"occupancy {occupancy.occupancy_id!r} is already stored", field="occupancy_id")
+        row = RadiationOccupancy(
+            occupancy_key=occupancy.occupancy_id[:128],
+            container_id=container,
+            portal=occupancy.portal,
+            started_at=_utc(occupancy.started_at),
+            slice_s=occupancy.slice_s,
+            gamma_counts=[list(r) for r in occupancy.gamma_counts],
+            gamma_background_cps=list(occupancy.gamma_background_cps),
+            neutron_counts=occupancy.neutron_counts,
+            neutron_background_cps=occupancy.neutron_background_cps,
+            monitor_alarm=occupancy.monitor_alarm,
+            created_at=datetime.now(UTC),
+        )
+        session.add(row)
+        session.flush()
+        return int(row.id)
 
     def save_spectrum(
         self, spectrum: Spectrum, *, container_id: str | None = None, occupancy_id: int | None = None
     ) -> int:
+        with self.db.transaction() as session:
+            return self.add_spectrum(session, spectrum, container_id=container_id, occupancy_id=occupancy_id)
+
+    def find_spectrum(self, session: Session, spectrum: Spectrum, *, container_id: str | None) -> int | None:
+        """Id of the same spectrum (key, role, counts) already stored for this container, if any."""
+        found = session.scalar(
+            sa.select(RadiationSpectrum.id).where(
+                RadiationSpectrum.sha256 == spectrum_digest(spectrum),
+                RadiationSpectrum.spectrum_key == spectrum.spectrum_id[:200],
+                RadiationSpectrum.role == spectrum.role,
+                RadiationSpectrum.container_id == container_number(container_id),
+            )
+        )
+        return None if found is None else int(found)
+
+    def add_spectrum(
+        self,
+        session: Session,
+        spectrum: Spectrum,
+        *,
+        container_id: str | None = None,
+        occupancy_id: int | None = None,
+    ) -> int:
+        """Add a spectrum inside the caller's transaction."""
         container = container_number(container_id)
         counts = [int(v) for v in spectrum.counts]
-        digest = hashlib.sha256(np.asarray(spectrum.counts, dtype="<i8").tobytes()).hexdigest()
-        with self.db.transaction() as session:
-            row = RadiationSpectrum(
-                spectrum_key=spectrum.spectrum_id[:200],
-                container_id=container,
-                occupancy_id=occupancy_id,
-                role=spectrum.role,
-                detector=spectrum.detector,
-                live_time_s=spectrum.live_time_s,
-                real_time_s=spectrum.real_time_s,
-                calibration=list(spectrum.calibration.coefficients) if spectrum.calibration else None,
-                counts=counts,
-                source_file=(spectrum.source or None) and str(spectrum.source)[:1000],
-                sha256=digest,
-                created_at=datetime.now(UTC),
-            )
-            session.add(row)
-            session.flush()
-            return int(row.id)
+        digest = spectrum_digest(spectrum)
+        row = RadiationSpectrum(
+            spectrum_key=spectrum.spectrum_id[:200],
+            container_id=container,
+            occupancy_id=occupancy_id,
+            role=spectrum.role,
+            detector=spectrum.detector,
+            live_time_s=spectrum.live_time_s,
+            real_time_s=spectrum.real_time_s,
+            calibration=list(spectrum.calibration.coefficients) if spectrum.calibration else None,
+            counts=counts,
+            source_file=(spectrum.source or None) and str(spectrum.source)[:1000],
+            sha256=digest,
+            created_at=datetime.now(UTC),
+        )
+        session.add(row)
+        session.flush()
+        return int(row.id)
 
     def load_spectrum(self, spectrum_id: int) -> Spectrum:
         with self.db.transaction() as session:
@@ -148,24 +188,38 @@ class RadiationRepository:
         occupancy_id: int | None = None,
         spectrum_id: int | None = None,
     ) -> int:
+        with self.db.transaction() as session:
+            return self.add_result(
+                session, result, container_id=container_id, occupancy_id=occupancy_id, spectrum_id=spectrum_id
+            )
+
+    def add_result(
+        self,
+        session: Session,
+        result: Identification | Adjudication,
+        *,
+        container_id: str | None = None,
+        occupancy_id: int | None = None,
+        spectrum_id: int | None = None,
+    ) -> int:
+        """Add a result inside the caller's transaction."""
         kind = "adjudication" if isinstance(result, Adjudication) else "identification"
         raw = container_id if container_id is not None else getattr(result, "container_id", None)
         container = container_number(raw)
-        with self.db.transaction() as session:
-            row = RadiationResult(
-                container_id=container,
-                occupancy_id=occupancy_id,
-                spectrum_id=spectrum_id,
-                kind=kind,
-                verdict=result.verdict.value,
-                cleared=result.verdict.cleared,
-                reasons=list(result.reasons),
-                payload=result.to_dict(),
-                created_at=datetime.now(UTC),
-            )
-            session.add(row)
-            session.flush()
-            return int(row.id)
+        row = RadiationResult(
+            container_id=container,
+            occupancy_id=occupancy_id,
+            spectrum_id=spectrum_id,
+            kind=kind,
+            verdict=result.verdict.value,
+            cleared=result.verdict.cleared,
+            reasons=list(result.reasons),
+            payload=result.to_dict(),
+            created_at=datetime.now(UTC),
+        )
+        session.add(row)
+        session.flush()
+        return int(row.id)
 
     def record_scan(
         self,
@@ -174,16 +228,27 @@ class RadiationRepository:
         spectrum: Spectrum | None = None,
         background: Spectrum | None = None,
     ) -> int:
-        """Store an occupancy, its spectra and its adjudication; returns the result id."""
-        occ_id = self.save_occupancy(occupancy)
+        """Store an occupancy, its spectra and its adjudication in one transaction; returns the result id."""
+        with self.db.transaction() as session:
+            return self.add_scan(session, adjudication, occupancy, spectrum, background)
+
+    def add_scan(
+        self,
+        session: Session,
+        adjudication: Adjudication,
+        occupancy: Occupancy,
+        spectrum: Spectrum | None = None,
+        background: Spectrum | None = None,
+    ) -> int:
+        """:meth:`record_scan` inside the caller's transaction."""
+        occ_id = self.add_occupancy(session, occupancy)
         spec_id = None
+        container = occupancy.container_id
         if spectrum is not None:
-            spec_id = self.save_spectrum(spectrum, container_id=occupancy.container_id, occupancy_id=occ_id)
+            spec_id = self.add_spectrum(session, spectrum, container_id=container, occupancy_id=occ_id)
         if background is not None:
-            self.save_spectrum(background, container_id=occupancy.container_id, occupancy_id=occ_id)
-        return self.save_result(
-            adjudication, container_id=occupancy.container_id, occupancy_id=occ_id, spectrum_id=spec_id
-        )
+            self.add_spectrum(session, background, container_id=container, occupancy_id=occ_id)
+        return self.add_result(session, adjudication, container_id=container, occupancy_id=occ_id, spectrum_id=spec_id)
 
     def results_for(self, container_id: str, *, limit: int = 50) -> list[StoredResult]:
         container = container_number(container_id)

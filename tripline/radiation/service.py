@@ -38,10 +38,17 @@ class IngestReport:
     file: str
     occupancies: int = 0
     spectra: int = 0
+    already_stored: int = 0  # records or spectra of the file found stored (re-ingest is a no-op)
     results: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "occupancies": self.occupancies, "spectra": self.spectra, "results": self.results}
+        return {
+            "file": self.file,
+            "occupancies": self.occupancies,
+            "spectra": self.spectra,
+            "already_stored": self.already_stored,
+            "results": self.results,
+        }
 
 
 def ingest_file(
@@ -52,10 +59,13 @@ def ingest_file(
     background: Path | None = None,
     detector: str | None = None,
 ) -> IngestReport:
-    """Store what a file holds for its container(s) and the verdict on each.
+    """Store what a file holds for its container(s) and the verdict on each, in ONE transaction.
 
     ``.jsonl`` files hold portal occupancies (each adjudicated, with its spectra); any spectrum
-    file (N42, CSV, vendor) is identified and stored for ``container``.
+    file (N42, CSV, vendor) is identified and stored for ``container``. The whole file is read,
+    validated and judged first; then everything is written in one transaction, so a bad record
+    stores nothing. Ingesting the same file again stores nothing new: occupancies are known by
+    their id, spectra by container, key, role and counts (``already_stored`` counts them).
     """
     repo = RadiationRepository(db)
     report = IngestReport(file=str(path))
@@ -67,37 +77,58 @@ def ingest_file(
             raise InputError(
                 "--container is for spectrum files; occupancy records name their container", field="container"
             )
-        for rec in parse_occupancies(read_bytes(path), source=str(path)):
-            occ = rec.occupancy
-            result = adjudicate(occ, rec.spectrum, rec.background)
-            result_id = repo.record_scan(result, occ, rec.spectrum, rec.background)
-            report.occupancies += 1
-            report.spectra += (rec.spectrum is not None) + (rec.background is not None)
-            report.results.append(
-                {
-                    "result_id": result_id,
-                    "container": occ.container_id,
-                    "occupancy_id": occ.occupancy_id,
-                    "verdict": result.verdict.value,
-                }
-            )
+        records = parse_occupancies(read_bytes(path), source=str(path))
+        for rec in records:  # container numbers checked before anything is judged or written
+            try:
+                container_number(rec.occupancy.container_id)
+            except InputError as exc:
+                raise InputError(exc.reason, file=path, line=rec.line, field="container") from None
+        judged = [(rec, adjudicate(rec.occupancy, rec.spectrum, rec.background)) for rec in records]
+        with db.transaction() as session:
+            for rec, result in judged:
+                occ = rec.occupancy
+                if repo.find_occupancy(session, occ.occupancy_id) is not None:
+                    report.already_stored += 1
+                    continue
+                result_id = repo.add_scan(session, result, occ, rec.spectrum, rec.background)
+                report.occupancies += 1
+                report.spectra += (rec.spectrum is not None) + (rec.background is not None)
+                report.results.append(
+                    {
+                        "result_id": result_id,
+                        "container": occ.container_id,
+                        "occupancy_id": occ.occupancy_id,
+                        "verdict": result.verdict.value,
+                    }
+                )
         return report
     number = container_number(container)
     if number is None:
         raise InputError("a spectrum file needs --container (ISO 6346 container number)", field="container")
     override = _background_from(background) if background is not None else None
-    for fg, bg in pair_spectra(read_spectra(path)):
-        bkg = override or bg
-        ident = identify(fg, bkg, detector_name=detector)
-        spec_id = repo.save_spectrum(fg, container_id=number)
-        if bkg is not None:
-            repo.save_spectrum(bkg, container_id=number)
+    judged_spectra = [
+        (fg, override or bg, identify(fg, override or bg, detector_name=detector))
+        for fg, bg in pair_spectra(read_spectra(path))
+    ]
+    with db.transaction() as session:
+        for fg, bkg, ident in judged_spectra:
+            if repo.find_spectrum(session, fg, container_id=number) is not None:
+                report.already_stored += 1
+                continue
+            spec_id = repo.add_spectrum(session, fg, container_id=number)
+            if bkg is not None and repo.find_spectrum(session, bkg, container_id=number) is None:
+                repo.add_spectrum(session, bkg, container_id=number)
+                report.spectra += 1
+            result_id = repo.add_result(session, ident, container_id=number, spectrum_id=spec_id)
             report.spectra += 1
-        result_id = repo.save_result(ident, container_id=number, spectrum_id=spec_id)
-        report.spectra += 1
-        report.results.append(
-            {"result_id": result_id, "container": number, "spectrum_id": fg.spectrum_id, "verdict": ident.verdict.value}
-        )
+            report.results.append(
+                {
+                    "result_id": result_id,
+                    "container": number,
+                    "spectrum_id": fg.spectrum_id,
+                    "verdict": ident.verdict.value,
+                }
+            )
     return report
 
 

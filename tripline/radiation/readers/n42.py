@@ -124,9 +124,15 @@ def parse_n42(data: bytes, *, source: str = "<n42>") -> list[Spectrum]:
         spectra = _parse_2011(root, source)
     elif name == "N42InstrumentData":
         spectra = _parse_2006(root, source)
+    elif name == "ResultDataFile":
+        from tripline.radiation.readers.radiacode import parse_radiacode
+
+        spectra = parse_radiacode(root, source)
     else:
         raise FormatError(
-            f"root element {name!r} is not RadInstrumentData or N42InstrumentData", file=source, field=name
+            f"root element {name!r} is not RadInstrumentData, N42InstrumentData or ResultDataFile (RadiaCode)",
+            file=source,
+            field=name,
         )
     if not spectra:
         raise FormatError("no spectrum in the document", file=source, field="Spectrum")

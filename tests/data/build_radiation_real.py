@@ -1,0 +1,144 @@
+"""Build ``tests/data/radiation_real.csv``: one row per real, measured spectrum, with its source,
+its sample kind and the verdicts a port adjudicator may give (from the source documents, never
+from the engine). Split once into dev/test, stratified by kind (sha256 of the case id orders the
+cases of a kind; they alternate dev, test, dev, ...).
+
+Sources:
+- ``../shared/data/radiation/radiacode_community/`` (19 RadiaCode-101 CsI spectra; what each is
+  and its accepted verdicts from that folder's ``labels.csv``, kinds from the same file's
+  ``what``/``isotopes`` columns and the upstream readmes). Not bundled: no licence upstream.
+- ``data/radiation/becquerel_samples/`` (LBNL becquerel test spectra, BSD-3): the measured ones,
+  described by the repository's own ``INVENTORY.md``. Left out: ``sim_spec.spe`` (simulated),
+  ``hpge_dummy_test_*.iec`` (dummy parser fixtures), ``digibase_5min_30_1.spe`` (content not
+  described, calibration invalid), and the second copy of a measurement (``.h5`` of the
+  Mendocino kelp, ``converted_*.spe`` of Alcatraz and Half Moon Bay).
+
+    .venv/bin/python tests/data/build_radiation_real.py      # rewrites radiation_real.csv
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "radiation_real.csv"
+COLUMNS = ("case_id", "split", "kind", "accept", "nuclides", "store", "file", "member", "source", "what")
+# labels.csv wording -> Verdict values
+VERDICTS = {
+    "NORM": "NORM",
+    "background": "background",
+    "of concern": "of_concern",
+    "industrial": "industrial",
+    "medical": "medical",
+}
+# kind of each labels.csv row, from its `what` and `isotopes` columns (and the upstream readme)
+RADIACODE_KIND = {
+    "K-40-1--2024-03-02 13-26-43.xml": "NORM_K",
+    "Sediment_Danube--2024-03-02 13-22-16.xml": "NORM_mixed",
+    "2024-02-27_Schlackenstein.xml": "NORM_mixed",  # readme: TENORM copper slag with Ra-226, Th-232, K-40
+    "2024-04-16_Monazite-Guarapari-Brazil.xml": "NORM_Th",
+    "2024-04-16_Monazite-Kerala-India.xml": "NORM_Th",
+    "2024-04-17_Monazite-Sri_Lanka.xml": "NORM_Th",
+    "2024-04-17_U-glass.xml": "NORM_U",
+    "2024-04-17_Uraninite.xml": "NORM_U",
+    "2024-04-17_Caldasite.xml": "NORM_U",  # readme: uraniferous zirconium ore, 0.3 % U3O8
+    "2024-04-17_Morro_do_Ferro.xml": "NORM_Th",
+    "Dosemap.org_spectra_01_Cs-137_OSGI_source.xml": "manmade_Cs137",
+    "Dosemap.org_spectra_02_Cs-137_Belarus_mushrooms.xml": "manmade_Cs137",
+    "Dosemap.org_spectra_03_Cs-137_Russia_Kirovo-Chepetsk_soil.xml": "manmade_Cs137",
+    "Dosemap.org_spectra_04_Cs-137_Russia_Kirovo-Chepetsk_soil.xml": "manmade_Cs137",
+    "K-40.xml": "NORM_K",
+    "Thorium.xml": "NORM_Th",
+    "2022-04-22 sochi msk.xml": "background",
+    "Spectrum_2022-05-14_23-07-12_airplane_10500m.xml": "cosmic",
+    "Tc-99m_old_man_in_a_bus.xml": "medical_Tc99m",
+}
+# becquerel samples: (file, kind, accept, nuclides, what) from INVENTORY.md / SOURCES.md
+BECQUEREL = (
+    ("SGM102432.spe", "manmade_Ba133_Cs137", "industrial|of_concern", "Ba-133|Cs-137",
+     "Kromek D3S CsI, Ba-133 and Cs-137 sources"),
+    ("nai_detector.spe", "background", "background", "",
+     "NaI(Tl), background spectrum, poor resolution"),
+    ("1110C_NAA_cave_background_May_2017.spe.gz", "background", "background", "",
+     "HPGe, background in a lead cave"),
+    ("1110C_NAA_cave_pottery.Spe.gz", "manmade_activation", "industrial|of_concern", "",
+     "HPGe, neutron-activated pottery fragment (NAA) in a lead cave"),
+    ("Mendocino_07-10-13_Acq-10-10-13.Spe.gz", "NORM_K", "NORM|background", "K-40",
+     "HPGe, kelp sample in a Marinelli beaker in a lead cave"),
+    ("Alcatraz14.Spc", "background", "background", "",
+     "HPGe Trans-SPEC, outdoor measurement on Alcatraz Island"),
+    ("01122014152731-GT01122014182338-GA37.4963000N-GO122.4633000W.cnf.gz", "background", "background", "",
+     "HPGe Falcon 5000, outdoor measurement on the beach at Half Moon Bay"),
+)  # fmt: skip
+
+
+def shared_dir() -> Path:
+    sys.path.insert(0, str(HERE.parent.parent))
+    from tests.realdata import shared_data
+
+    found = shared_data()
+    if found is None:
+        raise SystemExit("../shared/data not found (set TRIPLINE_SHARED_DATA)")
+    return found
+
+
+def rows() -> list[dict[str, str]]:
+    labels = shared_dir() / "radiation" / "radiacode_community" / "labels.csv"
+    out: list[dict[str, str]] = []
+    with labels.open(encoding="utf-8") as fh:
+        for rec in csv.DictReader(fh):
+            member = rec["member"]
+            key = member or rec["file"]
+            accept = "|".join(VERDICTS[a.strip()] for a in rec["accept"].split("|"))
+            out.append(
+                {
+                    "case_id": "radiacode:" + Path(key).stem,
+                    "kind": RADIACODE_KIND[key],
+                    "accept": accept,
+                    "nuclides": rec["isotopes"],
+                    "store": "shared",
+                    "file": "radiation/radiacode_community/" + rec["file"],
+                    "member": member,
+                    "source": "juhele/opengeodata Community_data (labels.csv)",
+                    "what": rec["what"],
+                }
+            )
+    for name, kind, accept, nuclides, what in BECQUEREL:
+        out.append(
+            {
+                "case_id": "becquerel:" + name.removesuffix(".gz"),
+                "kind": kind,
+                "accept": accept,
+                "nuclides": nuclides,
+                "store": "bundled",
+                "file": "radiation/becquerel_samples/" + name,
+                "member": "",
+                "source": "lbl-anp/becquerel tests/samples (INVENTORY.md)",
+                "what": what,
+            }
+        )
+    by_kind: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in out:
+        by_kind[row["kind"]].append(row)
+    for cases in by_kind.values():
+        cases.sort(key=lambda r: hashlib.sha256(r["case_id"].encode()).hexdigest())
+        for i, row in enumerate(cases):
+            row["split"] = "dev" if i % 2 == 0 else "test"
+    return out
+
+
+def main() -> None:
+    with OUT.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for row in rows():
+            writer.writerow({k: row[k] for k in COLUMNS})
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,302 @@
+"""Chain-aware peak fit: explain the net photopeaks by whole NORM templates first, then call a
+man-made nuclide only for what the chains leave.
+
+1. The NORM components (K-40; U-238 chain as natural uranium, Ra-226 with at least part of its
+   radon progeny, and radon progeny alone; Th-232 chain as Ac-228 and Th-228 progeny) are fitted
+   to the net peak counts as whole templates: every line at its library intensity times the
+   detector's peak efficiency, at the detector's resolution. Pb-214 352 keV, Bi-214 609 keV,
+   Ra-226 186 keV, Pb-212 239 keV, Ac-228 911/969 keV and Tl-208 583/2614 keV are thus
+   explained together with their companions, never one by one.
+2. The chain prediction carries a model error (``CHAIN_MODEL_ERROR`` of its counts: line
+   intensities x modelled efficiency x calibration); that error is added to the variance of
+   every channel before man-made nuclides are tried, so a man-made line sitting on a chain line
+   (Ba-133 356 on Pb-214 352) must stand out of the chain's own uncertainty.
+3. Man-made nuclides (industrial, medical, SNM) are added one at a time, best chi2 gain first,
+   while the best one is significant (``identify_sigma``), its predicted lines are seen
+   (:func:`tripline.radiation.peaks._match`) and its strongest line is a photopeak of the
+   detector's width, not a hump twice as wide (:func:`_is_narrow`). U-235 and Pu-239 compete here only so that their
+   lines are not given to another nuclide (Ga-67 184.6 keV); an SNM verdict needs its own
+   evidence rule (:mod:`tripline.radiation.snm`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import nnls
+from scipy.special import ndtr
+
+from tripline.radiation.library import DetectorModel, Library, Nuclide
+from tripline.radiation.model import Category, FloatArray
+from tripline.radiation.peaks import ROI_HALF_WIDTH_FWHM, _line_support, _match, _template
+from tripline.radiation.physics import line_response, peak_efficiency
+from tripline.radiation.result import IsotopeMatch
+
+CHAIN_MODEL_ERROR = 0.25
+MAX_MAN_MADE = 4
+# Backscatter: photons of a line scattered back (150-180 degrees) from the sample, the ground or
+# the shielding reach the detector at E' = E / (1 + (1 - cos t) E / 511 keV) (181 keV for Bi-214
+# 609, 218 keV for K-40 1461, 144 keV for Pb-214 352). Each NORM column comes in a pair: without
+# backscatter and with up to BACKSCATTER_MAX of the line's photons backscattered, so the fit
+# takes any share in between and a backscatter hump is not taken for Tc-99m, Co-57 or In-111.
+BACKSCATTER_MAX = 0.10
+# Compton edges: a strong line's continuum ends in an edge at E 2k/(1+2k) (k = E/511 keV; 1243 keV
+# for K-40, 663 keV for Tl-208 860.6) that the SNIP continuum follows only roughly. Within one
+# FWHM of each edge of a fitted NORM line the model error is EDGE_MODEL_ERROR times the modelled
+# continuum per channel there (physics.line_response), so an edge is not taken for Co-60 or Cs-137.
+EDGE_MODEL_ERROR = 1.0
+# Pu-239 lines are 1e-5 per decay and sit among chain lines: only a resolving detector can see them.
+RESOLVING_FWHM_KEV = 5.0
+ELECTRON_MASS_KEV = 510.99895
+
+
+@dataclass(frozen=True)
+class Column:
+    nuclide: Nuclide
+    group: str | None
+    shape: FloatArray  # unit maximum
+    counts_per_activity: float  # maximum of the unnormalised template (counts per unit activity)
+
+
+@dataclass(frozen=True)
+class ChainFit:
+    matches: tuple[IsotopeMatch, ...]  # NORM components with a positive amplitude, then man-made found
+    norm_activity: dict[str, float]  # relative activity of K-40, U-238 chain, Th-232 chain (library units)
+    predicted: FloatArray  # counts per channel of the final fit (NORM + man-made found)
+    predicted_no_snm: FloatArray  # the same without U-235/Pu-239 (tested by their own rule)
+    predicted_norm: FloatArray
+    var_model: FloatArray  # variance with the chain model error
+    mask: np.ndarray
+    chi2: float
+    rows: int
+    tried: dict[str, float]  # man-made nuclides that were tried and not kept: their chi2 significance
+
+
+def _backscatter(nuclide: Nuclide, model: DetectorModel, edges: FloatArray, group: str | None) -> FloatArray:
+    """Counts of the backscatter humps of a nuclide's lines per unit activity (all photons scattered)."""
+    out = np.zeros(edges.size - 1, dtype=np.float64)
+    for line in nuclide.lines:
+        if group is not None and line.group != group:
+            continue
+        e = line.energy_kev
+        low = e / (1 + 2.0 * e / ELECTRON_MASS_KEV)  # 180 degrees
+        high = e / (1 + (1 - math.cos(math.radians(150))) * e / ELECTRON_MASS_KEV)
+        centre = 0.5 * (low + high)
+        if centre < model.low_kev:
+            continue
+        sigma = math.hypot(model.fwhm_kev(centre) / 2.3548, 0.5 * (high - low))
+        area = line.intensity / 100.0 * peak_efficiency(model, centre)
+        out += area * np.diff(ndtr((edges - centre) / sigma))
+    return out
+
+
+def _columns(model: DetectorModel, edges: FloatArray, library: Library) -> list[Column]:
+    out: list[Column] = []
+    for nuclide in library.nuclides:
+        named = sorted({ln.group for ln in nuclide.lines if ln.group is not None})
+        groups: list[str | None] = list(named) if named else [None]
+        for group in groups:
+            col = _template(nuclide, model, edges, group)
+            scatter = _backscatter(nuclide, model, edges, group)
+            for other, share in nuclide.group_links.get(group or "", {}).items():
+                col = col + share * _template(nuclide, model, edges, other)
+                scatter = scatter + share * _backscatter(nuclide, model, edges, other)
+            peak = float(col.max())
+            if peak <= 0:
+                continue
+            out.append(Column(nuclide, group, col / peak, peak))
+            if nuclide.category is Category.NORM and scatter.max() > 0:
+                with_scatter = col + BACKSCATTER_MAX * scatter
+                out.append(Column(nuclide, group, with_scatter / peak, peak))
+    return out
+
+
+def _edge_error(cols: list[Column], x: FloatArray, model: DetectorModel, edges: FloatArray) -> FloatArray:
+    """Model error (counts per channel) of the Compton edges of the fitted NORM lines."""
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    out = np.zeros(centers.size, dtype=np.float64)
+    for col, xi in zip(cols, x, strict=True):
+        if xi <= 0:
+            continue
+        activity = xi / col.counts_per_activity
+        shares: dict[str | None, float] = {col.group: 1.0}
+        shares.update(col.nuclide.group_links.get(col.group or "", {}))
+        for line in col.nuclide.lines:
+            share = shares.get(line.group, 0.0) if line.group is not None else 1.0
+            e = line.energy_kev
+            if share <= 0 or e > centers[-1] + 200.0:
+                continue
+            k = e / ELECTRON_MASS_KEV
+            edge = e * 2 * k / (1 + 2 * k)
+            if edge < model.low_kev:
+                continue
+            width = model.fwhm_kev(edge)
+            near = np.abs(centers - edge) <= width
+            if not near.any():
+                continue
+            response = line_response(model, edges, e)
+            peak = np.abs(centers - e) <= 1.5 * model.fwhm_kev(e)
+            level = float(response[near & ~peak].max()) if (near & ~peak).any() else 0.0
+            out[near] = np.hypot(out[near], EDGE_MODEL_ERROR * activity * share * line.intensity / 100.0 * level)
+    return out
+
+
+def _main_line(cand: Column, model: DetectorModel, centers: FloatArray) -> float | None:
+    """Energy of the candidate's line with the most expected counts inside the range."""
+    best, energy = 0.0, None
+    for line in cand.nuclide.lines:
+        e = line.energy_kev
+        if model.low_kev < e < centers[-1]:
+            weight = line.intensity * peak_efficiency(model, e)
+            if weight > best:
+                best, energy = weight, e
+    return energy
+
+
+def _is_narrow(resid: FloatArray, var: FloatArray, centers: FloatArray, model: DetectorModel, energy: float) -> bool:
+    """Is the residual at ``energy`` a photopeak (the detector's FWHM) rather than a hump twice as
+    wide (down-scattered photons, backscatter, a Compton edge left by the continuum estimate)?
+    Both shapes are fitted with a linear baseline over +-3 FWHM; the narrow one must fit as well."""
+    width = model.fwhm_kev(energy)
+    sel = np.abs(centers - energy) <= 3.0 * width
+    if sel.sum() < 6:
+        return True
+    x = centers[sel]
+    y = resid[sel]
+    sd = np.sqrt(np.maximum(var[sel], 1.0))
+    chi2 = []
+    for w in (width, 2.0 * width):
+        g = np.exp(-0.5 * ((x - energy) / (w / 2.3548)) ** 2)
+        design = np.stack([g, np.ones_like(x), x - energy], axis=1) / sd[:, None]
+        coef, *_ = np.linalg.lstsq(design, y / sd, rcond=None)
+        r = y / sd - design @ coef
+        chi2.append(float(r @ r))
+    return chi2[0] <= chi2[1]
+
+
+def _fit(cols: list[Column], net: FloatArray, sd: FloatArray, mask: np.ndarray) -> tuple[FloatArray, float]:
+    if not cols:
+        b = net[mask] / sd[mask]
+        return np.zeros(0), float(b @ b)
+    a = np.stack([c.shape[mask] for c in cols], axis=1) / sd[mask, None]
+    x, resid = nnls(a, net[mask] / sd[mask], maxiter=50 * len(cols))
+    return np.asarray(x, dtype=np.float64), float(resid) ** 2
+
+
+def _predict(cols: list[Column], x: FloatArray, n: int) -> FloatArray:
+    out = np.zeros(n, dtype=np.float64)
+    for c, xi in zip(cols, x, strict=True):
+        if xi > 0:
+            out += xi * c.shape
+    return out
+
+
+def chain_fit(
+    net: FloatArray,
+    var: FloatArray,
+    model: DetectorModel,
+    edges: FloatArray,
+    library: Library,
+    ignore_kev: tuple[float, ...] = (),
+    identify_sigma: float = 4.0,
+) -> ChainFit:
+    """NORM templates first, then man-made nuclides on what they leave (see the module doc)."""
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    n = centers.size
+    columns = _columns(model, edges, library)
+    mask = np.zeros(n, dtype=bool)
+    for c in columns:
+        for line in c.nuclide.lines:
+            half = ROI_HALF_WIDTH_FWHM * model.fwhm_kev(line.energy_kev)
+            mask |= (centers >= line.energy_kev - half) & (centers <= line.energy_kev + half)
+    mask &= centers >= model.low_kev + 2.0 * model.fwhm_kev(max(model.low_kev, 1.0))
+    for energy in ignore_kev:
+        half = ROI_HALF_WIDTH_FWHM * model.fwhm_kev(energy)
+        mask &= ~((centers >= energy - half) & (centers <= energy + half))
+    norm_cols = [c for c in columns if c.nuclide.category is Category.NORM]
+    resolving = model.fwhm_kev(400.0) < RESOLVING_FWHM_KEV
+    man_cols = [
+        c for c in columns if c.nuclide.category is not Category.NORM and (resolving or c.nuclide.name != "Pu-239")
+    ]
+    sd = np.sqrt(var)
+    x_norm, _ = _fit(norm_cols, net, sd, mask)
+    predicted_norm = _predict(norm_cols, x_norm, n)
+    edges_sd = _edge_error(norm_cols, x_norm, model, edges)
+    var_model = var + (CHAIN_MODEL_ERROR * predicted_norm) ** 2 + edges_sd**2
+    sd_model = np.sqrt(var_model)
+
+    selected: list[Column] = []
+    _, chi2_now = _fit(norm_cols, net, sd_model, mask)
+    tried: dict[str, float] = {}
+    while len(selected) < MAX_MAN_MADE:
+        ranked: list[tuple[float, Column]] = []
+        for cand in man_cols:
+            if cand in selected or not np.any(cand.shape[mask] > 0.01):
+                continue
+            _, chi2_with = _fit([*norm_cols, *selected, cand], net, sd_model, mask)
+            ranked.append((max(chi2_now - chi2_with, 0.0), cand))
+        ranked.sort(key=lambda gc: -gc[0])
+        kept = None
+        for gain, cand in ranked:
+            if math.sqrt(gain) < identify_sigma:
+                break
+            cols = [*norm_cols, *selected, cand]
+            x, _ = _fit(cols, net, sd_model, mask)
+            base = _predict(cols[:-1], x[:-1], n)
+            # its lines are measured on the residual: a line the chains explain supports nothing
+            lines = _line_support(cand.nuclide, x[-1] * cand.shape, net - base, var_model, model, centers)
+            match = _match(cand.nuclide, math.sqrt(gain), lines, model)
+            tried[cand.nuclide.name] = match.significance
+            main = _main_line(cand, model, centers)
+            if main is not None and not _is_narrow(net - base, var_model, centers, model, main):
+                tried[cand.nuclide.name] = 0.0
+                continue
+            if match.significance >= identify_sigma:
+                kept = cand
+                break
+        if kept is None:
+            break
+        selected.append(kept)
+        tried.pop(kept.nuclide.name, None)
+        _, chi2_now = _fit([*norm_cols, *selected], net, sd_model, mask)
+
+    final = [*norm_cols, *selected]
+    x_all, chi2_all = _fit(final, net, sd_model, mask)
+    predicted = _predict(final, x_all, n)
+    not_snm = [(c, xi) for c, xi in zip(final, x_all, strict=True) if c.nuclide.category is not Category.SNM]
+    predicted_no_snm = _predict([c for c, _ in not_snm], np.asarray([xi for _, xi in not_snm]), n)
+    matches: list[IsotopeMatch] = []
+    names = list(dict.fromkeys(c.nuclide.name for c in final))
+    for name in names:
+        mine = [i for i, c in enumerate(final) if c.nuclide.name == name]
+        if not any(x_all[i] > 0 for i in mine):
+            continue
+        others = [c for i, c in enumerate(final) if i not in mine]
+        _, chi2_without = _fit(others, net, sd_model, mask)
+        significance = math.sqrt(max(chi2_without - chi2_all, 0.0))
+        nuclide = final[mine[0]].nuclide
+        own = sum((x_all[i] * final[i].shape for i in mine), np.zeros(n))
+        if nuclide.category is Category.NORM:
+            lines = _line_support(nuclide, own, net, var, model, centers)
+        else:
+            rest = _predict(others, np.asarray([x_all[i] for i in range(len(final)) if i not in mine]), n)
+            lines = _line_support(nuclide, own, net - rest, var_model, model, centers)
+        matches.append(_match(nuclide, significance, lines, model))
+    norm_activity: dict[str, float] = {}
+    for c, xi in zip(norm_cols, x_all[: len(norm_cols)], strict=True):
+        activity = xi / c.counts_per_activity
+        norm_activity[c.nuclide.name] = max(norm_activity.get(c.nuclide.name, 0.0), activity)
+    return ChainFit(
+        matches=tuple(sorted(matches, key=lambda m: (m.category is not Category.NORM, -m.significance))),
+        norm_activity=norm_activity,
+        predicted=predicted,
+        predicted_no_snm=predicted_no_snm,
+        predicted_norm=_predict(norm_cols, x_all[: len(norm_cols)], n),
+        var_model=var_model,
+        mask=mask,
+        chi2=chi2_all,
+        rows=int(mask.sum()),
+        tried=tried,
+    )
