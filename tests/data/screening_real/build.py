@@ -42,10 +42,15 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 sys.path.insert(0, str(REPO))
 
+from followthemoney.types import registry  # noqa: E402
+
 from tripline.lists.formats import FORMATS  # noqa: E402
 from tripline.lists.model import LoadReport  # noqa: E402
-from tripline.lists.sources import load_sources_file, source_paths  # noqa: E402
-from tripline.lists.sources import BUNDLED_SOURCES  # noqa: E402
+from tripline.lists.sources import (  # noqa: E402
+    BUNDLED_SOURCES,
+    load_sources_file,
+    source_paths,
+)
 
 DATA = REPO / "data"
 NAMES_DATASET = "names-dataset==3.3.1"
@@ -126,27 +131,52 @@ STOP = {
     "the", "of", "and", "for", "in", "on", "a", "y", "e", "i", "co", "ltd", "llc", "inc", "corp", "company",
     "limited", "group", "trading", "international", "industrial", "industries", "holding", "holdings", "jsc", "ooo",
     "ao", "oao", "zao", "pao", "pjsc", "cjsc", "sa", "gmbh", "bv", "ag", "srl", "fze", "fzco", "fzc", "pte", "sdn",
-    "bhd", "joint", "stock", "closed", "open", "public", "private", "society", "limited", "liability", "enterprise",
+    "bhd", "joint", "stock", "closed", "open", "public", "private", "society", "liability", "enterprise",
     "enterprises", "state", "federal", "unitary", "scientific", "research", "production", "association", "plant",
     "factory", "center", "centre", "institute", "engineering", "technology", "technologies", "development",
     "services", "service", "general", "national", "shipping", "marine", "bank", "investment", "import", "export",
     "trade", "commercial", "corporation", "organization", "organisation", "ministry", "mohammad", "mohammed",
     "muhammad", "ali", "ahmad", "ahmed", "hassan", "hussein", "husain", "hasan", "abdullah", "abdallah",
 }  # fmt: skip
-NUMBER_WORDS = {
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
-    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
-    "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "first", "second", "third", "fourth", "fifth",
-    "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth",
-}  # fmt: skip
-NUMBER_VALUE = {
-    **{w: i for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty".split())},
-    **{w: i + 1 for i, w in enumerate(
-        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split())},
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-}  # fmt: skip
+_CARDINALS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
+_ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+]
+_TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
+NUMBER_VALUE = {w: i for i, w in enumerate(_CARDINALS)} | {w: i + 1 for i, w in enumerate(_ORDINALS)} | _TENS
 PERSON = "Person"
 # Countries whose common names are drawn (names-dataset), and the census (US).
 NAME_COUNTRIES = (
@@ -511,7 +541,7 @@ def negative_pairs(entities: dict[str, Entity]) -> Iterator[dict[str, Any]]:
                     if len(tok) >= 3 and tok not in STOP and not tok.isdigit():
                         postings[tok].add(entity.entity_id)
         seen: set[tuple[str, str]] = set()
-        for tok, ids in sorted(postings.items()):
+        for _tok, ids in sorted(postings.items()):
             if len(ids) < 2 or len(ids) > 40:
                 continue
             ordered = sorted(ids)
@@ -622,6 +652,8 @@ def common_person_names(listed: set[str]) -> Iterator[dict[str, Any]]:
                     name = f"{first} {last}"
                     if " ".join(sorted(tokens(name))) in listed or len(tokens(name)) < 2:
                         continue
+                    if bool(NON_LATIN.search(first)) != bool(NON_LATIN.search(last)):
+                        continue  # one name in two scripts ("Ali حسن"): real, but not what an analyst types
                     yield {
                         "kind": "common_name_negative",
                         "query": {"name": name, "schema": PERSON, "country": cc.lower()},
@@ -667,8 +699,9 @@ def owner_companies(entities: dict[str, Entity], listed: set[str]) -> Iterator[d
         for line_no, row in enumerate(csv.reader(fh, delimiter=";"), start=1):
             if len(row) < 4 or not row[1].strip():
                 continue
-            code, name, country = row[0].strip(), row[1].strip(), row[3].strip().lower()
-            if country in SANCTIONED or " ".join(sorted(tokens(name))) in listed:
+            code, name = row[0].strip(), row[1].strip()
+            country = registry.country.clean(row[3].strip()) or ""  # the register spells countries out
+            if not country or country in SANCTIONED or " ".join(sorted(tokens(name))) in listed:
                 continue
             distinctive = {t for t in tokens(name) if len(t) >= 4 and t not in STOP}
             if not distinctive & org_words:
@@ -683,7 +716,7 @@ def owner_companies(entities: dict[str, Entity], listed: set[str]) -> Iterator[d
                     "file": "data/reference/iso6346/bic_owner_codes.csv.gz",
                     "line": line_no,
                     "owner_code": code,
-                    "country": country,
+                    "country": row[3].strip(),
                 },
             }
 
@@ -774,6 +807,7 @@ def main() -> None:
                 used |= set(case["candidates"])
             else:
                 used.add(case["target"]["entity_id"])
+                used.add(case["source"]["query"]["entity_id"])
             case.setdefault("group", "unlisted:" + case["query"]["name"])
     for split, chosen in splits.items():
         chosen.sort(key=lambda c: (c["kind"], c["id"]))
