@@ -34,8 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from followthemoney import model
 from nomenklatura.matching import LogicV1, LogicV2
 
+from tests.screening import real_cases as real
 from tests.screening.cases import Case, case_target_id, census_names, load_cases, unique_targets
-from tripline.screening.result import ScreeningQuery
+from tripline.screening.result import DEFAULT_THRESHOLD, ScreeningQuery
 from tripline.screening.screener import Screener
 
 REPO = Path(__file__).resolve().parents[1]
@@ -90,6 +91,111 @@ def quality(cases: list[Case]) -> None:
             p, r, f = prf([scores[i] for i in idx], thr)
             per = timing[name] / len(cases) * 1e6
             print(f"{name:10} {thr:9.2f} {p:9.3f} {r:7.3f} {f:6.3f} {per:8.0f}")
+
+
+# --- quality on the real, independent cases (tests/data/screening_real) ----------------------
+
+
+def _nk_proxy(query: ScreeningQuery, case_id: str):  # type: ignore[no-untyped-def]
+    proxy = model.make_entity(query.schema or "LegalEntity")
+    proxy.id = f"q-{case_id}"
+    proxy.add("name", query.name)
+    if query.country:
+        proxy.add("country", query.country)
+    if query.birth_date and proxy.schema.is_a("Person"):
+        proxy.add("birthDate", query.birth_date)
+    return proxy
+
+
+def _fmt_kinds(parts: dict[str, tuple[int, int]], kinds: tuple[str, ...]) -> str:
+    return " ".join(f"{parts[k][0] / parts[k][1]:.2f}" if parts.get(k, (0, 0))[1] else "  - " for k in kinds)
+
+
+def real_quality(*, nomenklatura: bool = True, whole_index: bool = False) -> dict[str, dict[str, real.Figures]]:
+    """Tripline, nomenklatura logic-v1/v2 and the exact-name baseline on the same real cases.
+
+    Every matcher scores the same pairs. Tripline's index holds the cases' entities; with
+    ``whole_index`` it holds every bundled list besides (so any statistic it draws from the
+    index is that of production), and the unlisted names are also screened over all of it.
+    """
+    t0 = time.perf_counter()
+    cases, entities = real.load()
+    indexed = list(entities.values())
+    if whole_index:
+        indexed += [e for eid, e in real.bundled_entities().items() if eid not in entities]
+    screener = Screener(indexed)
+    proxies = {eid: e.to_proxy() for eid, e in entities.items()}
+
+    def tripline(query: ScreeningQuery, eid: str) -> float:
+        match = screener.score_entity(query, eid)
+        return match.score if match else 0.0
+
+    scorers: dict[str, tuple[Callable[[ScreeningQuery, str], float], float]] = {
+        "exact name (baseline)": (real.exact_scorer(entities), 1.0),
+        "Tripline": (tripline, DEFAULT_THRESHOLD),
+    }
+    if nomenklatura:
+        qproxies = {c.query: _nk_proxy(c.query, c.id) for c in cases}
+        for label, algo in (("nomenklatura logic-v1", LogicV1), ("nomenklatura logic-v2", LogicV2)):
+            config = algo.default_config()
+
+            def nk(query: ScreeningQuery, eid: str, algo=algo, config=config) -> float:  # type: ignore[no-untyped-def]
+                return float(algo.compare(qproxies[query], proxies[eid], config).score)
+
+            scorers[label] = (nk, NK_THRESHOLD)
+    print(
+        f"\n## quality on the real cases (tests/data/screening_real): {len(cases)} cases, "
+        f"{len(entities)} entities; set-up {time.perf_counter() - t0:.1f} s"
+    )
+    results: dict[str, dict[str, real.Figures]] = {}
+    timings: dict[str, float] = {}
+    for label, (score, threshold) in scorers.items():
+        t = time.perf_counter()
+        scores = real.case_scores(cases, score)
+        timings[label] = time.perf_counter() - t
+        results[label] = {
+            split: real.figures([c for c in cases if c.split == split], scores, threshold) for split in ("dev", "test")
+        }
+    neg_listed, neg_unlisted = real.LISTED_NEGATIVE_KINDS, real.UNLISTED_KINDS
+    for split in ("dev", "test"):
+        sub = [c for c in cases if c.split == split]
+        print(
+            f"\n### {split}: {sum(c.label for c in sub)} positives, "
+            f"{sum(not c.label and c.kind in neg_listed for c in sub)} listed look-alikes, "
+            f"{sum(c.kind in neg_unlisted for c in sub)} unlisted names"
+        )
+        print(
+            f"{'matcher':24} {'thr':>4} {'P':>6} {'R':>6} {'F1':>6} {'FH unl':>7} {'FH look':>7} {'FH all':>7} {'s':>6}"
+        )
+        for label, by_split in results.items():
+            f = by_split[split]
+            thr = scorers[label][1]
+            print(
+                f"{label:24} {thr:4.2f} {f.precision:6.3f} {f.recall:6.3f} {f.f1:6.3f} "
+                f"{f.false_hit_rate(neg_unlisted):7.3f} {f.false_hit_rate(neg_listed):7.3f} "
+                f"{f.false_hit_rate(neg_unlisted + neg_listed):7.3f} {timings[label]:6.1f}"
+            )
+        print(f"\nrecall per kind ({split}): " + " ".join(real.POSITIVE_KINDS))
+        for label, by_split in results.items():
+            print(f"{label:24} {_fmt_kinds(by_split[split].recall_by_kind, real.POSITIVE_KINDS)}")
+        print(f"false-hit rate per kind ({split}): " + " ".join(neg_listed + neg_unlisted))
+        for label, by_split in results.items():
+            print(f"{label:24} {_fmt_kinds(by_split[split].hits_by_negative_kind, neg_listed + neg_unlisted)}")
+    print("(s: seconds to score both splits; FH: share of negatives with a score at the threshold)")
+    if whole_index:
+        whole_index_unlisted(screener)
+    return results
+
+
+def whole_index_unlisted(screener: Screener) -> None:
+    """Unlisted real names screened over every loaded list with Tripline's own retrieval."""
+    cases, _ = real.load()
+    print("\n## unlisted real names over the whole index (Tripline retrieval + scorer, default threshold)")
+    for split in ("dev", "test"):
+        for kind in real.UNLISTED_KINDS:
+            sub = [c for c in cases if c.split == split and c.kind == kind]
+            hit = [c.query.name for c in sub if screener.screen(c.query).matches]
+            print(f"{split:5} {kind:22} {len(hit):4d}/{len(sub)} = {len(hit) / max(len(sub), 1):.3f}  e.g. {hit[:4]}")
 
 
 def _keyset(screener: Screener, name: str, person: bool) -> frozenset[str]:
@@ -262,7 +368,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="only the cases' own entities, no database")
     parser.add_argument("--no-pairs", action="store_true", help="skip the pair comparison with nomenklatura")
     parser.add_argument("--people", type=int, default=20_000, help="distinct person names in the batch workload")
+    parser.add_argument("--quality", action="store_true", help="only the quality table on the real cases, then stop")
+    parser.add_argument("--no-nomenklatura", action="store_true", help="quality table without logic-v1/v2")
+    parser.add_argument(
+        "--whole-index", action="store_true", help="index every bundled list too; screen the unlisted names over it"
+    )
     args = parser.parse_args()
+    real_quality(nomenklatura=not args.no_nomenklatura, whole_index=args.whole_index)
+    if args.quality:
+        return
     cases = load_cases()
     print(f"{len(cases)} cases ({sum(c.label for c in cases)} positive), cpus={os.cpu_count()}")
     if not args.no_pairs:
