@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from tripline.audit import log as audit
 from tripline.errors import ConflictError, FormatError, InputError, IntegrityError, NotFoundError
-from tripline.exchange import keys
 from tripline.exchange.documents import Document, Purpose, carries, check_withholdable, parse_document, redact
 from tripline.exchange.models import ExchangeConsent, ExchangeDocument, ExchangeMessage, ExchangePartner
 from tripline.exchange.policy import ReleaseRequest

@@ -17,9 +17,7 @@ from sqlalchemy.orm import Session
 
 from tripline.audit import log as audit
 from tripline.errors import ConflictError, InputError, NotFoundError, TriplineError
-from tripline.exchange import keys
 from tripline.exchange.agreements import Agreement, load_agreement
-from tripline.exchange.canonical import content_hash
 from tripline.exchange.consent import check_consent_proof, released_version
 from tripline.exchange.delivery import HttpTransport, Transport, TransportError, next_attempt
 from tripline.exchange.documents import Document, new_document_id, parse_document, sign_document
