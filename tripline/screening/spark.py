@@ -8,9 +8,7 @@ Spark screens partitions in parallel, and results stream back in input order
 from __future__ import annotations
 
 import json
-import os
 import pickle
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import Any
@@ -47,21 +45,9 @@ def screen_spark(
     partitions: int | None = None,
 ) -> Iterator[ResultRow]:
     """Screen `items` on Spark at `master`; yields (id, result dict) in input order."""
-    from pyspark.sql import SparkSession
+    from tripline.spark import spark_session
 
-    # PySpark reads the worker interpreter from the environment when the context starts
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    spark = (
-        SparkSession.builder.master(master)
-        .appName("tripline-screen-file")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.pyspark.python", sys.executable)
-        .config("spark.pyspark.driver.python", sys.executable)
-        .config("spark.driver.memory", "2g")
-        .getOrCreate()
-    )
+    spark = spark_session("tripline-screen-file", master)
     try:
         context = spark.sparkContext
         context.setLogLevel("ERROR")
