@@ -115,9 +115,9 @@ def main() -> None:
         scorer.score(warm.extract(s, first_shipment=s.bill_of_lading in first_all))
     rows.append(("indicators + score, caches warm", n, time.perf_counter() - t))
     if args.spark and not args.quick:
-        from tripline.cargo.spark import spark_session
+        from tripline.spark.session import spark_session
 
-        spark_session()  # JVM start-up is not part of the throughput
+        spark_session("local[2]", "tripline-target")  # JVM start-up is not part of the throughput
         t = time.perf_counter()
         target_shipments(shipments, engine=Engine.SPARK, **common)  # type: ignore[arg-type]
         rows.append(("spark local[2]", n, time.perf_counter() - t))

@@ -7,8 +7,6 @@ lading), so the ranking equals the local engine's.
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +22,7 @@ from tripline.cargo.ports import MatcherFactory, Progress, RadiationResults
 from tripline.cargo.reference import load_reference
 from tripline.cargo.scoring import Scored, Scorer
 from tripline.settings import Settings
+from tripline.spark.session import spark_session
 
 log = structlog.get_logger(__name__)
 
@@ -33,27 +32,6 @@ def _score_partition(job: tuple[Any, ...], rows: Iterator[Shipment]) -> Iterator
     extractor: IndicatorExtractor = built.value  # loaded once per worker process
     for s in rows:
         yield scorer.score(extractor.extract(s, first_shipment=s.bill_of_lading in first))
-
-
-def spark_session(master: str = "local[2]") -> Any:
-    """A local Spark session whose Python workers run this interpreter (``PYSPARK_PYTHON``)."""
-    from pyspark.sql import SparkSession
-
-    # PySpark reads the worker interpreter from the environment when the context starts
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-
-    return (
-        SparkSession.builder.master(master)
-        .appName("tripline-target")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.pyspark.python", sys.executable)
-        .config("spark.pyspark.driver.python", sys.executable)
-        .config("spark.python.worker.reuse", "true")
-        .config("spark.driver.memory", "2g")
-        .getOrCreate()
-    )
 
 
 def score_spark(
@@ -70,7 +48,7 @@ def score_spark(
     partitions: int | None = None,
 ) -> list[Scored]:
     """Score in Spark and return the shipments sorted by (-score, bill of lading)."""
-    session = spark_session(master)
+    session = spark_session(master, "tripline-target")
     sc = session.sparkContext
     sc.setLogLevel("ERROR")
     total = len(shipments)
