@@ -231,9 +231,12 @@ def retrieval_and_screening(screener: Screener, cases: list[Case]) -> None:
             positives += 1
             ids = {screener.entities[screener.names[n].entity_no].entity_id for n in screener.candidates(case.query)}
             retrieved += bool(ids & wanted)
-            matched = {m.entity_id for m in screener.screen(case.query).matches}
-            found += bool(matched & wanted)
-            other += bool(matched - wanted)
+            # a party counts once, whichever of its rows is shown (the others are in also_listed_as)
+            parties = [
+                {m.entity_id, *(r.entity_id for r in m.also_listed_as)} for m in screener.screen(case.query).matches
+            ]
+            found += any(rows & wanted for rows in parties)
+            other += any(not rows & wanted for rows in parties)
         negatives = [c for c in sub if not c.label]
         neg_hit = [c.query.name for c in negatives if screener.screen(c.query).matches]
         print(

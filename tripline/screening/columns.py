@@ -13,7 +13,6 @@ index file is nothing but named arrays and a JSON manifest (see ``indexfile.py``
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import itertools
 import zlib
@@ -116,21 +115,27 @@ class Strings(Sequence[str]):
 
 
 class StringIds(Mapping[str, int]):
-    """A read-only ``str -> int`` mapping as arrays: keys sorted by their CRC-32, looked up by
-    bisection and compared in full (so a hash collision costs a comparison, never a wrong answer)."""
+    """A read-only ``str -> int`` mapping as arrays: an open-addressing hash table (CRC-32 of
+    the UTF-8 key, linear probing, at most half full) whose slots hold key positions; a found
+    key is compared in full, so a hash collision costs a probe, never a wrong answer."""
 
     def __init__(self, arrays: Arrays, prefix: str) -> None:
         self.keys_ = Strings(arrays, f"{prefix}.keys")
         self.hashes = arrays[f"{prefix}.hashes"]
         self.values_ = arrays[f"{prefix}.values"]
+        self.slots = arrays[f"{prefix}.slots"]
         self._setup()
 
     def _setup(self) -> None:
         self._hashes = _view(self.hashes)
         self._values = _view(self.values_)
+        self._slots = _view(self.slots)
+        self._mask = len(self.slots) - 1
+        self._off = self.keys_._off
+        self._blob = self.keys_._blob
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"keys_": self.keys_, "hashes": self.hashes, "values_": self.values_}
+        return {"keys_": self.keys_, "hashes": self.hashes, "values_": self.values_, "slots": self.slots}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -138,24 +143,32 @@ class StringIds(Mapping[str, int]):
 
     @staticmethod
     def encode(mapping: Mapping[str, int], prefix: str) -> Arrays:
-        items = [(zlib.crc32(k.encode("utf-8")), k, v) for k, v in mapping.items()]
-        items.sort(key=lambda item: item[0])
-        out = Strings.encode((k for _, k, _ in items), f"{prefix}.keys")
-        out[f"{prefix}.hashes"] = np.array([h for h, _, _ in items], dtype=np.uint32)
-        out[f"{prefix}.values"] = np.array([v for _, _, v in items], dtype=np.int64)
+        keys = list(mapping)
+        hashes = [zlib.crc32(k.encode("utf-8")) for k in keys]
+        size = 1 << max(3, (2 * len(keys)).bit_length())
+        mask = size - 1
+        slots = [-1] * size
+        for position, h in enumerate(hashes):
+            i = h & mask
+            while slots[i] >= 0:
+                i = (i + 1) & mask
+            slots[i] = position
+        out = Strings.encode(keys, f"{prefix}.keys")
+        out[f"{prefix}.hashes"] = np.array(hashes, dtype=np.uint32)
+        out[f"{prefix}.values"] = np.array([mapping[k] for k in keys], dtype=np.int64)
+        out[f"{prefix}.slots"] = np.array(slots, dtype=np.int32 if len(keys) < 2**31 else np.int64)
         return out
 
     def _find(self, key: str) -> int:
-        """The position of `key` in the sorted arrays, or -1."""
+        """The position of `key` in the key arrays, or -1."""
         raw = key.encode("utf-8")
         h = zlib.crc32(raw)
-        hashes = self._hashes
-        i = bisect.bisect_left(hashes, h)
-        n = len(hashes)
-        while i < n and hashes[i] == h:
-            if self.keys_.raw(i) == raw:
-                return i
-            i += 1
+        slots, hashes, off, blob, mask = self._slots, self._hashes, self._off, self._blob, self._mask
+        i = h & mask
+        while (position := slots[i]) >= 0:
+            if hashes[position] == h and blob[off[position] : off[position + 1]] == raw:
+                return position  # type: ignore[no-any-return]
+            i = (i + 1) & mask
         return -1
 
     def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]

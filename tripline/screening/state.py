@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -43,8 +44,18 @@ RECORD_KEY_CACHE = 100_000
 JOIN = "\x00"  # joins an object array's strings when none holds it
 
 
+_FIELD_GETTERS: dict[type, Any] = {}
+
+
 def _record_key(record: Any) -> str:
-    return "\x1f".join(repr(getattr(record, f.name)) for f in dataclasses.fields(record))
+    """A string naming a record by all its field values (the same for equal records)."""
+    getter = _FIELD_GETTERS.get(type(record))
+    if getter is None:
+        names = [f.name for f in dataclasses.fields(record)]
+        getter = _FIELD_GETTERS[type(record)] = operator.attrgetter(*names) if len(names) > 1 else None
+        if getter is None:
+            return repr(getattr(record, names[0]))
+    return "\x1f".join(map(repr, getter(record)))
 
 
 class RecordIds(Mapping[Any, int]):
@@ -54,6 +65,7 @@ class RecordIds(Mapping[Any, int]):
         self.ids = ids
         self.records = records
         self._cache: dict[Any, int] = {}
+        self._key = _record_key
 
     def __getstate__(self) -> dict[str, Any]:
         return {"ids": self.ids, "records": self.records}
@@ -61,11 +73,12 @@ class RecordIds(Mapping[Any, int]):
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._cache = {}
+        self._key = _record_key
 
     def get(self, record: Any, default: Any = None) -> Any:
         found = self._cache.get(record)
         if found is None:
-            found = self.ids.get(_record_key(record), -1) if dataclasses.is_dataclass(record) else -1
+            found = self.ids.get(self._key(record), -1) if dataclasses.is_dataclass(record) else -1
             if len(self._cache) >= RECORD_KEY_CACHE:
                 self._cache.clear()
             self._cache[record] = found
