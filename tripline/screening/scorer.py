@@ -406,8 +406,9 @@ class NameScorer:
                     return hit
         if a_latin and b_latin:
             return None
-        key = consonants(a.rom if not a_latin else b.rom)
-        return frequency.by_consonants(key, lambda name: consonants(self.normaliser.romanise(name)))
+        tok = a if not a_latin else b
+        hit = frequency.by_consonants(consonants(tok.rom), lambda name: consonants(self.normaliser.romanise(name)))
+        return frequency.written_as(hit, tok.text) if hit is not None else None
 
     @staticmethod
     def _subset(
