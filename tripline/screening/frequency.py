@@ -31,12 +31,14 @@ class Commonness:
     kind: str  # "given" or "family"
     rank: int
     country: str
+    written: str = ""  # the word as written when it was looked up by its consonants ("hsn")
 
     def describe(self) -> str:
         top = next(n for n in (1, 3, 10, 20, 50, 100, 200, 500) if self.rank <= n)
+        said = f"{self.token!r} is" if not self.written else f"{self.written!r} may be {self.token!r},"
         if top == 1:
-            return f"{self.token!r} is the most common {self.kind} name in {self.country}"
-        return f"{self.token!r} is among the {top} most common {self.kind} names in {self.country}"
+            return f"{said} the most common {self.kind} name in {self.country}"
+        return f"{said} among the {top} most common {self.kind} names in {self.country}"
 
 
 class NameFrequency:
@@ -61,6 +63,10 @@ class NameFrequency:
                         table[k] = Commonness(name, kind, rank, country)
             self._by_consonants = table
         return table.get(key)
+
+    def written_as(self, hit: Commonness, written: str) -> Commonness:
+        """`hit` as found for the word `written` (named in the description)."""
+        return Commonness(hit.token, hit.kind, hit.rank, hit.country, written)
 
     def commonness(self, token: str) -> Commonness | None:
         """The token's best rank as a given or a family name, the better of the two."""

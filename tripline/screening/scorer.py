@@ -159,7 +159,7 @@ class NameScorer:
         if q.rom == c.rom:
             return SPELLING, "spelling variant"
         if c.text in self._equivalents.get(q.text, ()):
-            return ABBREVIATION, "nickname" if c.text in self._nicknames.get(q.text, ()) else "abbreviation"
+            return ABBREVIATION, self._equivalence(q.text, c.text)
         if (q.dotted and len(q.text) >= 2 and len(c.text) > len(q.text) and c.text.startswith(q.text)) or (
             c.dotted and len(c.text) >= 2 and len(q.text) > len(c.text) and q.text.startswith(c.text)
         ):
@@ -183,6 +183,15 @@ class NameScorer:
             if len(qc) >= MIN_CONSONANTS and qc == cc:
                 return SKELETON_CROSS_SCRIPT, "same consonants"
         return 0.0, ""
+
+    def _equivalence(self, a: str, b: str) -> str:
+        """What kind of equivalent word `b` is for `a` (both in the vocabulary's equivalents)."""
+        if b in self._nicknames.get(a, ()):
+            return "nickname"
+        abbr = self.normaliser.vocabulary.abbreviations
+        if b in abbr.get(a, ()) or a in abbr.get(b, ()):
+            return "abbreviation"
+        return "name variant"
 
     def compare_forms(self, q: NameForm, c: NameForm) -> NameScore:
         """Align the tokens of two names and score the alignment."""
@@ -397,8 +406,9 @@ class NameScorer:
                     return hit
         if a_latin and b_latin:
             return None
-        key = consonants(a.rom if not a_latin else b.rom)
-        return frequency.by_consonants(key, lambda name: consonants(self.normaliser.romanise(name)))
+        tok = a if not a_latin else b
+        hit = frequency.by_consonants(consonants(tok.rom), lambda name: consonants(self.normaliser.romanise(name)))
+        return frequency.written_as(hit, tok.text) if hit is not None else None
 
     @staticmethod
     def _subset(

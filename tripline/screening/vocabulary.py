@@ -31,6 +31,7 @@ class Vocabulary(BaseModel):
     person_particles: frozenset[str] = frozenset()
     joined_legal_forms: dict[str, frozenset[str]] = Field(default_factory=dict)
     ordinal_words: dict[str, int] = Field(default_factory=dict)
+    given_name_variants: tuple[tuple[str, ...], ...] = ()
     romanisation: tuple[tuple[str, str], ...]
 
     @field_validator("legal_forms", "generic_words", "person_titles", "person_particles")
@@ -73,6 +74,9 @@ class Vocabulary(BaseModel):
                 out.setdefault(full, set()).add(short)
         for name, others in self.nicknames.items():
             out.setdefault(name, set()).update(others)
+        for group in self.given_name_variants:
+            for name in group:
+                out.setdefault(name, set()).update(n for n in group if n != name)
         return {word: frozenset(others) for word, others in out.items()}
 
     @cached_property
