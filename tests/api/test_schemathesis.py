@@ -3,11 +3,14 @@ answer 500, and every answer matches the documented schema (status codes, error 
 
 from __future__ import annotations
 
+import json
+import re
 import warnings
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.api.harness import BASE_URL, Node
 
@@ -62,3 +65,48 @@ def test_every_route_refuses_anonymous_callers(node: Node) -> None:
                 assert response.status_code in (401, 422), (case.method, case.path, response.status_code)
 
         run()
+
+
+JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
+JSON_VALUES = st.recursive(
+    JSON_LEAVES, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+)
+
+
+@st.composite
+def hostile_bodies(draw: st.DrawFn) -> bytes:
+    """Bodies an unauthenticated client can send: deep nesting, lone surrogates, bad UTF-8, plain JSON."""
+    kind = draw(st.sampled_from(["nested", "surrogate", "bad-utf8", "json"]))
+    if kind == "nested":
+        depth = draw(st.integers(60, 20_000))
+        opener, closer = draw(st.sampled_from([(b"[", b"]"), (b'{"a":', b"}")]))
+        return opener * depth + b"1" + closer * depth
+    if kind == "surrogate":
+        code = draw(st.integers(0xD800, 0xDFFF))
+        text = json.dumps({"v": 1, "purpose": "x", "payload": {"k": "y"}})
+        return text.replace('"x"', f'"\\u{code:04x}"').encode()
+    if kind == "bad-utf8":
+        return b'{"name": "' + draw(st.binary(min_size=1, max_size=8)).replace(b'"', b"") + b'\xff"}'
+    return json.dumps(draw(JSON_VALUES)).encode()
+
+
+def test_every_post_route_survives_hostile_bodies(node: Node) -> None:
+    """Issue 18 item 1: no body, however nested or ill-encoded, makes any POST route answer 500."""
+    paths = sorted(
+        {
+            re.sub(r"\{[^}]+\}", "x", op.path)
+            for op in _operations(node)
+            if op.method.upper() in ("POST", "PUT", "PATCH")
+        }
+        | {"/exchange/v1/envelopes"}
+    )
+    assert "/match/x" in paths and "/exchange/v1/envelopes" in paths
+    client = node.client("ada")
+
+    @given(body=hostile_bodies(), path=st.sampled_from(paths))
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    def run(body: bytes, path: str) -> None:
+        answer = client.post(path, content=body, headers={"content-type": "application/json"})
+        assert answer.status_code < 500, (path, body[:60], answer.text[:200])
+
+    run()

@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 
 from tripline import __version__
 from tripline.api.errors import ERROR_RESPONSES, install_error_handlers
+from tripline.api.limits import RequestLimits
 from tripline.cases.workspace import Workspace
 from tripline.logs import configure_logging
 from tripline.runtime import Runtime
@@ -87,6 +88,7 @@ def create_app(
             response.headers.setdefault(key, value)
         return response
 
+    app.add_middleware(RequestLimits, max_upload_bytes=settings.console_max_upload_mb * 1024 * 1024)  # outermost
     return app
 
 

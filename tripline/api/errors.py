@@ -8,6 +8,7 @@ Every error answer is an :class:`ErrorBody`::
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 import structlog
@@ -69,6 +70,9 @@ def status_of(exc: e.TriplineError) -> int:
 
 
 def error_body(exc: e.TriplineError, status: int | None = None) -> dict[str, Any]:
+    """The error's JSON; a server-side path is cut to its file name (no server layout leaks)."""
+    if exc.file is not None and PurePath(exc.file).is_absolute():
+        exc.file = PurePath(exc.file).name
     body = exc.to_dict()
     body["status"] = status if status is not None else status_of(exc)
     return body

@@ -62,7 +62,11 @@ def read_csv(path: Path, ref: ReferenceData) -> LoadResult:
     result = LoadResult()
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
+        try:
+            header = reader.fieldnames or []
+        except (csv.Error, UnicodeDecodeError) as exc:
+            reason = f"not valid UTF-8 ({exc.reason})" if isinstance(exc, UnicodeDecodeError) else str(exc)
+            raise FormatError(f"the header is not readable: {reason}", file=path, line=1, field="encoding") from None
         missing = sorted(REQUIRED - set(header))
         if missing:
             raise FormatError(f"missing column(s): {', '.join(missing)}", file=path, line=1, field=missing[0])

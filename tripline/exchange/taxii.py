@@ -125,9 +125,12 @@ def _parse_added_after(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise InputError("not an RFC 3339 timestamp", field="added_after") from exc
+    if parsed.tzinfo is None:
+        raise InputError("an RFC 3339 timestamp needs a time zone (Z or +HH:MM)", field="added_after")
+    return parsed
 
 
 def _taxii_time(value: datetime) -> str:

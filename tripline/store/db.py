@@ -6,12 +6,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import structlog
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tripline.errors import StorageError, TriplineError
 from tripline.settings import Settings
+
+log = structlog.get_logger(__name__)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -75,7 +78,9 @@ class Database:
             raise
         except SQLAlchemyError as exc:
             session.rollback()
-            raise StorageError(f"database error, transaction rolled back: {exc.__class__.__name__}: {exc}") from exc
+            # The statement and its parameters stay in the server's log, never in the error a client sees.
+            log.warning("database error, transaction rolled back", error=type(exc).__name__, detail=str(exc)[:500])
+            raise StorageError(f"database error, transaction rolled back ({type(exc).__name__})") from exc
         except BaseException:
             session.rollback()
             raise

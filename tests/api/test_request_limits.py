@@ -1,0 +1,203 @@
+"""Issue 18 items 1, 7, 10: request limits before parsing, in one place; no 500 from bad input; an
+unexpected error is one logged line and a generic 500 without internals.
+
+Each test sends what an unauthenticated (or ordinary) client can send and checks the answer against
+the HTTP contract (4xx with the one error shape), not against the implementation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+
+from tests.api.harness import BASE_URL, Node, TestClient
+from tests.conftest import BUNDLED_DATA
+from tests.exchange.conftest import Network
+from tripline.api.app import create_app
+from tripline.api.limits import MAX_JSON_BYTES
+from tripline.exchange.taxii import collection_id, issue_token
+from tripline.settings import Settings
+
+NESTED = b"[" * 100_000 + b"]" * 100_000
+SURROGATE = (
+    b'{"v": 1, "id": "x", "kind": "document", "sender": "us-cbp", "recipient": "jp-customs", '
+    b'"purpose": "\\ud800", "payload": {}, "signature": "x"}'
+)
+
+
+@pytest.fixture(scope="module")
+def peer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Network]]:
+    """The app of an exchange node (jp-customs) that knows us-cbp as a partner."""
+    net = Network(tmp_path_factory.mktemp("peer"))
+    net.add("us-cbp")
+    jp = net.add("jp-customs")
+    app = create_app(jp.settings, jp.db)
+    yield TestClient(app, base_url=BASE_URL, raise_server_exceptions=False), net
+    net.close()
+
+
+def _is_error(answer: Any, status: int) -> dict[str, Any]:
+    assert answer.status_code == status, (answer.status_code, answer.text[:300])
+    body: dict[str, Any] = answer.json()
+    assert body["status"] == status and body["error"] and body["reason"]
+    return body
+
+
+def test_deeply_nested_envelope_is_a_400(peer: tuple[TestClient, Network]) -> None:
+    """Failed before: RecursionError, a 500 whose traceback stalled the server."""
+    client, _ = peer
+    _is_error(client.post("/exchange/v1/envelopes", content=NESTED), 400)
+    deep = b'{"payload": ' * 200 + b"{}" + b"}" * 200  # within the parser's reach, past the depth limit
+    assert "depth" in _is_error(client.post("/exchange/v1/envelopes", content=deep), 400)["reason"]
+
+
+def test_lone_surrogate_envelope_is_a_400(peer: tuple[TestClient, Network]) -> None:
+    client, _ = peer
+    _is_error(client.post("/exchange/v1/envelopes", content=SURROGATE), 400)
+
+
+def test_invalid_utf8_body_is_a_400(peer: tuple[TestClient, Network]) -> None:
+    client, _ = peer
+    _is_error(client.post("/exchange/v1/envelopes", content=b'{"v": "\xff\xfe"}'), 400)
+
+
+def test_match_with_lone_surrogate_or_deep_nesting_is_a_400(node: Node) -> None:
+    """Failed before: a lone surrogate in /match properties was a 500."""
+    ana = node.client("ana")
+    body = b'{"queries": {"q": {"schema": "Company", "properties": {"name": ["\\udc80 LIMMT"]}}}}'
+    _is_error(ana.post("/match/default", content=body, headers={"content-type": "application/json"}), 400)
+    _is_error(ana.post("/match/default", content=NESTED, headers={"content-type": "application/json"}), 400)
+
+
+def test_taxii_added_after_without_time_zone_is_a_400(peer: tuple[TestClient, Network]) -> None:
+    """Failed before: comparing a naive with an aware time raised TypeError, a 500."""
+    client, net = peer
+    token = issue_token(net.nodes["jp-customs"], "us-cbp")
+    url = f"/taxii2/api/collections/{collection_id('jp-customs')}/objects/"
+    answer = client.get(url, params={"added_after": "2026-01-01T00:00:00"}, auth=("us-cbp", token))
+    assert answer.status_code == 400, answer.text[:300]
+    fine = client.get(url, params={"added_after": "2026-01-01T00:00:00Z"}, auth=("us-cbp", token))
+    assert fine.status_code == 200, fine.text[:300]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("garbage.edi", b"\x00\x01UNB+\xff\xfe'garbage'''\n" * 50),
+        ("latin1.csv", "bill_of_lading,shipper_name\nB1,Soci\xe9t\xe9 G\xe9n\xe9rale\n".encode("latin-1")),
+        ("nested.jsonl", b'{"a": ' * 5000 + b"1" + b"}" * 5000 + b"\n"),
+        ("binary.jsonl", bytes(range(256)) * 20),
+    ],
+)
+def test_bad_manifest_uploads_are_4xx(node: Node, name: str, data: bytes) -> None:
+    """Failed before for some: a garbage .edi, non-UTF-8 CSV or deeply nested .jsonl was a 500."""
+    answer = node.client("tom").post("/api/manifests", files={"file": (name, data)})
+    assert 400 <= answer.status_code < 500 or (answer.status_code == 201 and answer.json()["loaded"] == 0), (
+        answer.status_code,
+        answer.text[:300],
+    )
+    assert str(node.settings.var_dir) not in answer.text  # no server path
+
+
+def _asgi_post(app: FastAPI, path: str, headers: list[tuple[bytes, bytes]], chunks: int) -> tuple[int, int]:
+    """Drive the app directly: (status, body bytes the app pulled from the client)."""
+    pulled = 0
+    chunk = b"x" * 65536
+    sent = 0
+    status = 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal pulled, sent
+        if sent >= chunks:
+            return {"type": "http.disconnect"}
+        sent += 1
+        pulled += len(chunk)
+        return {"type": "http.request", "body": chunk, "more_body": sent < chunks}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "https",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), *headers],
+        "client": ("127.0.0.1", 1234),
+        "server": ("testserver", 443),
+    }
+    asyncio.run(app(scope, receive, send))
+    return status, pulled
+
+
+def test_oversized_unauthenticated_body_is_refused_before_it_is_read(peer: tuple[TestClient, Network]) -> None:
+    """Failed before: the envelope endpoint read a body whole before its size check (and uploads
+    were read before authentication)."""
+    client, _ = peer
+    app = client.app
+    assert isinstance(app, FastAPI)
+    chunks = MAX_JSON_BYTES // 65536 + 40
+    declared = [(b"content-type", b"application/json"), (b"content-length", str(chunks * 65536).encode())]
+    status, pulled = _asgi_post(app, "/exchange/v1/envelopes", declared, chunks)
+    assert status == 413 and pulled == 0
+    # Without a declared length (chunked), reading stops just past the limit.
+    status, pulled = _asgi_post(app, "/exchange/v1/envelopes", [(b"content-type", b"application/json")], chunks)
+    assert status == 413 and pulled <= MAX_JSON_BYTES + 65536
+    upload = [(b"content-type", b"multipart/form-data; boundary=x"), (b"content-length", b"999999999999")]
+    status, pulled = _asgi_post(app, "/api/manifests", upload, 4)
+    assert status == 413 and pulled == 0
+
+
+def test_unexpected_error_is_one_line_and_a_generic_500(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    settings = Settings(var_dir=tmp_path / "var", database_url=None, data_dir=BUNDLED_DATA)
+    from tripline.store.db import Database
+
+    db = Database.from_settings(settings)
+    db.upgrade()
+    app = create_app(settings, db)
+
+    def boom() -> None:
+        raise RuntimeError(f"SELECT secret FROM users WHERE path = '{tmp_path}/var/x'")
+
+    app.add_api_route("/api/boom", boom)
+    client = TestClient(app, base_url=BASE_URL, raise_server_exceptions=False)
+    with caplog.at_level(logging.INFO):
+        answer = client.get("/api/boom")
+    body = _is_error(answer, 500)
+    assert "SELECT" not in answer.text and str(tmp_path) not in answer.text
+    assert body["error"] == "InternalError"
+    records = [r for r in caplog.records if "RuntimeError" in r.getMessage()]
+    assert len(records) == 1 and records[0].exc_info is None and "\n" not in records[0].getMessage()
+    db.dispose()
+
+
+def test_storage_error_carries_no_sql(tmp_path: Path) -> None:
+    """Failed before: the message (and so the API body) held the SQL statement and its parameters."""
+    from sqlalchemy import text
+
+    from tripline.errors import StorageError
+    from tripline.store.db import Database
+
+    db = Database.from_settings(Settings(var_dir=tmp_path / "var", database_url=None, data_dir=BUNDLED_DATA))
+    with db.transaction() as s:
+        s.execute(text("CREATE TABLE probe (id INTEGER PRIMARY KEY)"))
+    with pytest.raises(StorageError) as err, db.transaction() as s:
+        s.execute(text("INSERT INTO probe (id) VALUES (:v)"), {"v": 41})
+        s.execute(text("INSERT INTO probe (id) VALUES (:v)"), {"v": 41})
+    assert "INSERT" not in err.value.message and "41" not in err.value.message
+    assert json.dumps(err.value.to_dict()).count("probe") == 0
+    db.dispose()
