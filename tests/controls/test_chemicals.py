@@ -106,3 +106,16 @@ def test_retail_consumer_goods_note(classifier: Classifier) -> None:
     # EU 1C350 Note 4 / CCL 1C350: consumer goods packaged for retail sale
     r = classifier.classify(GoodsQuery(description="drain cleaner with sodium fluoride, packaged for retail sale"))
     assert r.verdict.listed is Listed.NO
+
+
+def test_destination_decides_between_the_cwc_thresholds(classifier: Classifier) -> None:
+    # EU 1C350 Notes 1/2: item .1 (thiodiglycol) in a mixture > 10 % for States not Party, > 30 % for
+    # States Party; Egypt is not a Party (OPCW), France is
+    text = "thiodiglycol 20% solution in water, CAS 111-48-8"
+    party = classifier.classify(GoodsQuery(description=text, destination="FR"))
+    non_party = classifier.classify(GoodsQuery(description=text, destination="EG"))
+    eu_status = {c.code: c for c in party.candidates}["1C350"]
+    assert non_party.verdict.listed is Listed.YES
+    assert party.verdict.listed is Listed.NO and party.verdict.eccn == "1C995"  # CCL 1C350.b: 30 % or more
+    assert any("not a CWC State Party" in e for e in non_party.candidates[0].evidence)
+    assert any("a CWC State Party" in e for e in eu_status.evidence)

@@ -123,6 +123,8 @@ class NameSpec(BaseModel):
 class ChemicalsSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     chemicals: list[NameSpec]
+    cwc_non_parties: list[str] = Field(default_factory=list)  # ISO alpha-2
+    cwc_source: str = ""
 
 
 def load_names(path: Path = CHEMICALS_FILE) -> ChemicalsSpec:
@@ -205,6 +207,7 @@ class ChemicalIndex:
             if len(key.strip()) >= 4 and chem not in self.by_name.get(key, []):
                 self.by_name.setdefault(key, []).append(chem)
         self.exclusions = {(e.cas, e.source): e for e in exclusions}
+        self.cwc_non_parties: frozenset[str] = frozenset()
         names = sorted(self.by_name, key=len, reverse=True)
         self._name_re = re.compile("|".join(re.escape(n.strip()) for n in names)) if names else None
 
@@ -224,6 +227,7 @@ class ChemicalIndex:
             if chem.cas:
                 listed_cas.setdefault(chem.cas, []).append(chem)
         index = cls(chemicals, exclusions, catalogue)
+        index.cwc_non_parties = frozenset(c.upper() for c in spec.cwc_non_parties)
         for extra in spec.chemicals:
             targets: list[ListedChemical] = []
             if extra.cas is not None:
@@ -415,7 +419,9 @@ def _party(rule: MixtureRule) -> str:
     return " for CWC States Party" if rule.cwc_party else " for States not Party to the CWC"
 
 
-def decide_chemicals(index: ChemicalIndex, text: str) -> tuple[list[ChemicalDecision], list[str]]:
+def decide_chemicals(
+    index: ChemicalIndex, text: str, destination: str | None = None
+) -> tuple[list[ChemicalDecision], list[str]]:
     """The listed chemicals in ``text``, decided, and notes on CAS numbers that name nothing listed
     (or fail their check digit). An empty decision list with a note means: a valid CAS number is
     given and no entry names it."""
@@ -461,7 +467,12 @@ def decide_chemicals(index: ChemicalIndex, text: str) -> tuple[list[ChemicalDeci
                 evidence.append(f"{source.value} {chem.item}: listed only with its parameters ({params})")
                 questions.append(f"Does the {chem.name} meet {chem.item}: {params}?")
                 continue
-            status, reason, question = _decide_rules(index.mixture_rules(chem), pct, mixture, chem.name)
+            rules = index.mixture_rules(chem)
+            if destination and any(r.cwc_party is not None for r in rules):
+                party = destination.upper() not in index.cwc_non_parties
+                rules = [r for r in rules if r.cwc_party is None or r.cwc_party == party] or rules
+                evidence.append(f"destination {destination.upper()}: {'a' if party else 'not a'} CWC State Party")
+            status, reason, question = _decide_rules(rules, pct, mixture, chem.name)
             statuses[source] = status
             evidence.append(f"{source.value} {chem.item}: {reason}")
             if question:
