@@ -119,3 +119,19 @@ def test_destination_decides_between_the_cwc_thresholds(classifier: Classifier) 
     assert party.verdict.listed is Listed.NO and party.verdict.eccn == "1C995"  # CCL 1C350.b: 30 % or more
     assert any("not a CWC State Party" in e for e in non_party.candidates[0].evidence)
     assert any("a CWC State Party" in e for e in eu_status.evidence)
+
+
+def test_name_spelling_variants() -> None:
+    from tripline.controls.chemicals import normalise_name
+
+    # the lists' own spellings against trade spellings
+    assert normalise_name("Di-isopropylamine") == normalise_name("diisopropylamine")
+    assert normalise_name("Di-n-propylamine") == normalise_name("Dipropylamine")
+    assert normalise_name("Dimethylamine HCl") == normalise_name("Dimethylamine hydrochloride")
+    assert normalise_name("Sulphur monochloride") == normalise_name("sulfur monochloride")
+
+
+def test_hydrochloride_written_hcl(classifier: Classifier) -> None:
+    # EU 1C350.20 "Dimethylamine hydrochloride (CAS 506-59-2)"
+    r = classifier.classify(GoodsQuery(description="Dimethylamine HCl 99%, 25 kg bags"))
+    assert r.verdict.listed is Listed.YES and r.verdict.eu_code == "1C350"

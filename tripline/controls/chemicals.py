@@ -66,6 +66,9 @@ def normalise_name(text: str) -> str:
     """Lower case, British spellings folded, '(beta)' and punctuation to spaces."""
     low = text.lower().replace("sulph", "sulf").replace("aluminium", "aluminum").replace("(beta)", "beta")
     low = re.sub(r"\bbeta\b", "b", low)
+    low = re.sub(r"\b(di|tri|tetra)-n-(?=[a-z])", r"\1", low)  # "di-n-propylamine" = "dipropylamine"
+    low = re.sub(r"\b(di|tri|tetra|bis)-(?=[a-z])", r"\1", low)  # "di-isopropylamine" = "diisopropylamine"
+    low = re.sub(r"\bhcl\b", "hydrochloride", low)  # "dimethylamine HCl"
     return " " + " ".join(re.findall(r"[a-z0-9]+", low)) + " "
 
 
