@@ -135,3 +135,12 @@ def test_hydrochloride_written_hcl(classifier: Classifier) -> None:
     # EU 1C350.20 "Dimethylamine hydrochloride (CAS 506-59-2)"
     r = classifier.classify(GoodsQuery(description="Dimethylamine HCl 99%, 25 kg bags"))
     assert r.verdict.listed is Listed.YES and r.verdict.eu_code == "1C350"
+
+
+def test_a_listed_name_inside_another_compound(classifier: Classifier) -> None:
+    # triethanolamine lauryl sulfate (a surfactant) is not triethanolamine (EU 1C350.46); the
+    # listed salt "triethanolamine hydrochloride" (1C350.53) is its own entry
+    r = classifier.classify(GoodsQuery(description="Triethanolamine lauryl sulfate 40% solution, shampoo base"))
+    assert r.verdict.listed is not Listed.YES
+    r = classifier.classify(GoodsQuery(description="Triethanolamine hydrochloride 99%"))
+    assert r.verdict.listed is Listed.YES and "1C350.53" in r.candidates[0].items

@@ -278,6 +278,8 @@ class ChemicalIndex:
         norm = normalise_name(text)
         if self._name_re is not None:
             for m in self._name_re.finditer(norm):
+                if _OTHER_COMPOUND.match(norm, m.end()):
+                    continue  # "diethylamine hydrochloride", "triethanolamine lauryl sulfate": another compound
                 pos = _approx_pos(text, m.start())
                 for c in self.by_name[" " + m.group(0) + " "]:
                     hits.append(ChemicalHit(c, f"name {m.group(0)!r}", pos, pos + len(m.group(0))))
@@ -345,6 +347,14 @@ class ChemicalIndex:
             cwc = None if party is None else party.group("not") is None
             rules.append(MixtureRule(Comparison.GT, float(m.group("pct")), f"{entry.code} {note.text[:160]}", cwc))
         return rules
+
+
+# words that make a listed name part of another compound's name (a salt, an ester, a polymer)
+_OTHER_COMPOUND = re.compile(
+    r" (?:hydrochloride|hydrobromide|hydroiodide|salts?|sulfates?|sulfonates?|phosphates?|acetates?|citrates?|"
+    r"stearates?|oleates?|lauryl|laurate|borates?|nitrates?|complex(?:es)?|esters?|derivatives?|oxides?|"
+    r"polymers?|copolymers?|resins?|adducts?|carbonates?|formates?|lactates?|tartrates?)\b"
+)
 
 
 def _approx_pos(original: str, norm_pos: int) -> int:
