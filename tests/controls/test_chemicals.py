@@ -144,3 +144,12 @@ def test_a_listed_name_inside_another_compound(classifier: Classifier) -> None:
     assert r.verdict.listed is not Listed.YES
     r = classifier.classify(GoodsQuery(description="Triethanolamine hydrochloride 99%"))
     assert r.verdict.listed is Listed.YES and "1C350.53" in r.candidates[0].items
+
+
+def test_listed_agents_by_name(classifier: Classifier) -> None:
+    # EU 1C351.c bacteria (Bacillus anthracis), 1C351 Note: vaccines are not controlled
+    r = classifier.classify(GoodsQuery(description="Bacillus anthracis strain, freeze-dried culture"))
+    assert r.verdict.listed is Listed.UNKNOWN and r.verdict.eu_code == "1C351"
+    assert any("isolated live culture" in q for q in r.verdict.questions)
+    r = classifier.classify(GoodsQuery(description="Bacillus anthracis vaccine, 10 doses"))
+    assert r.verdict.listed is Listed.NO

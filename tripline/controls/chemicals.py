@@ -29,6 +29,10 @@ CHEMICALS_FILE = Path(__file__).with_name("data") / "chemicals.yaml"
 # entries (1C111 metal powders, 1C007 ...) add particle sizes or forms: only a CAS number or a
 # name from chemicals.yaml points to them, and their parameters are asked.
 SUBSTANCE_ENTRIES = frozenset({"1C350", "1C450", "1C355", "1C999"})
+# human and animal pathogens and toxins (1C351), plant pathogens (1C354): named in the items
+# directly under their "as follows" lists; controlled as isolated live cultures or inoculated material
+AGENT_ENTRIES = frozenset({"1C351", "1C354"})
+_VACCINE = re.compile(r"\bvaccines?\b|\bimmunotoxins?\b", re.IGNORECASE)
 
 CAS_RE = re.compile(r"(?<![\d-])(\d{2,7})-(\d{2})-(\d)(?![\d-])")
 _EU_NUMBERED = re.compile(r"(?:^|[;.]\s*)(\d{1,2})\.\s+([^;]*?)\(CAS\s+(\d{2,7}-\d{2}-\s?\d)\)")
@@ -157,9 +161,26 @@ def _clean_name(raw: str) -> list[str]:
     return out
 
 
+def _agents_of(entry: ControlEntry) -> list[ListedChemical]:
+    """The named agents of 1C351/1C354: items at depth 2 ("1C351.a.4 Avian influenza virus, ...")."""
+    out = []
+    for item in entry.items:
+        if item.kind is not ItemKind.ITEM or item.code.count(".") != 2 or len(item.text) > 160:
+            continue
+        raw = re.split(r";|, which|\(|:| as follows", item.text)[0].strip(" ,.")
+        raw = re.sub(r"\s+(?:or|and)$", "", raw)
+        if len(raw) >= 5 and not raw.lower().startswith(
+            ("see ", "[reserved", "reserved", "not used", "uncharacteri", "defined in")
+        ):
+            out.append(ListedChemical(None, raw, entry.source, entry.code, item.code))
+    return out
+
+
 def _chemicals_of(entry: ControlEntry) -> tuple[list[ListedChemical], list[Exclusion]]:
     found: list[ListedChemical] = []
     excluded: list[Exclusion] = []
+    if entry.code in AGENT_ENTRIES:
+        return _agents_of(entry), excluded
     for item in entry.items:
         text = item.text
         if "CAS" not in text and "C.A.S" not in text:
@@ -204,7 +225,7 @@ class ChemicalIndex:
         for chem in chemicals:
             if chem.cas:
                 self.by_cas.setdefault(chem.cas, []).append(chem)
-            if chem.entry not in SUBSTANCE_ENTRIES:
+            if chem.entry not in SUBSTANCE_ENTRIES | AGENT_ENTRIES:
                 continue
             key = normalise_name(chem.name)
             if len(key.strip()) >= 4 and chem not in self.by_name.get(key, []):
@@ -474,6 +495,18 @@ def decide_chemicals(
                 evidence.append(
                     f"{chem.entry}: consumer goods packaged for retail sale are excluded by the entry's note"
                 )
+                continue
+            if chem.entry in AGENT_ENTRIES:
+                if _VACCINE.search(text):
+                    statuses[source] = "below"
+                    evidence.append(f"{chem.entry}: the entry's note excludes vaccines and immunotoxins")
+                else:
+                    statuses[source] = "unknown"
+                    evidence.append(f"{source.value} {chem.item}: {chem.name} is a listed agent")
+                    questions.append(
+                        f"Is it an isolated live culture of {chem.name}, or material deliberately inoculated or"
+                        f" contaminated with it (toxins: other than the excluded product forms)? ({chem.item})"
+                    )
                 continue
             if chem.entry not in SUBSTANCE_ENTRIES and (params := index.item_parameters(chem)):
                 statuses[source] = "unknown"
