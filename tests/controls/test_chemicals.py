@@ -106,3 +106,50 @@ def test_retail_consumer_goods_note(classifier: Classifier) -> None:
     # EU 1C350 Note 4 / CCL 1C350: consumer goods packaged for retail sale
     r = classifier.classify(GoodsQuery(description="drain cleaner with sodium fluoride, packaged for retail sale"))
     assert r.verdict.listed is Listed.NO
+
+
+def test_destination_decides_between_the_cwc_thresholds(classifier: Classifier) -> None:
+    # EU 1C350 Notes 1/2: item .1 (thiodiglycol) in a mixture > 10 % for States not Party, > 30 % for
+    # States Party; Egypt is not a Party (OPCW), France is
+    text = "thiodiglycol 20% solution in water, CAS 111-48-8"
+    party = classifier.classify(GoodsQuery(description=text, destination="FR"))
+    non_party = classifier.classify(GoodsQuery(description=text, destination="EG"))
+    eu_status = {c.code: c for c in party.candidates}["1C350"]
+    assert non_party.verdict.listed is Listed.YES
+    assert party.verdict.listed is Listed.NO and party.verdict.eccn == "1C995"  # CCL 1C350.b: 30 % or more
+    assert any("not a CWC State Party" in e for e in non_party.candidates[0].evidence)
+    assert any("a CWC State Party" in e for e in eu_status.evidence)
+
+
+def test_name_spelling_variants() -> None:
+    from tripline.controls.chemicals import normalise_name
+
+    # the lists' own spellings against trade spellings
+    assert normalise_name("Di-isopropylamine") == normalise_name("diisopropylamine")
+    assert normalise_name("Di-n-propylamine") == normalise_name("Dipropylamine")
+    assert normalise_name("Dimethylamine HCl") == normalise_name("Dimethylamine hydrochloride")
+    assert normalise_name("Sulphur monochloride") == normalise_name("sulfur monochloride")
+
+
+def test_hydrochloride_written_hcl(classifier: Classifier) -> None:
+    # EU 1C350.20 "Dimethylamine hydrochloride (CAS 506-59-2)"
+    r = classifier.classify(GoodsQuery(description="Dimethylamine HCl 99%, 25 kg bags"))
+    assert r.verdict.listed is Listed.YES and r.verdict.eu_code == "1C350"
+
+
+def test_a_listed_name_inside_another_compound(classifier: Classifier) -> None:
+    # triethanolamine lauryl sulfate (a surfactant) is not triethanolamine (EU 1C350.46); the
+    # listed salt "triethanolamine hydrochloride" (1C350.53) is its own entry
+    r = classifier.classify(GoodsQuery(description="Triethanolamine lauryl sulfate 40% solution, shampoo base"))
+    assert r.verdict.listed is not Listed.YES
+    r = classifier.classify(GoodsQuery(description="Triethanolamine hydrochloride 99%"))
+    assert r.verdict.listed is Listed.YES and "1C350.53" in r.candidates[0].items
+
+
+def test_listed_agents_by_name(classifier: Classifier) -> None:
+    # EU 1C351.c bacteria (Bacillus anthracis), 1C351 Note: vaccines are not controlled
+    r = classifier.classify(GoodsQuery(description="Bacillus anthracis strain, freeze-dried culture"))
+    assert r.verdict.listed is Listed.UNKNOWN and r.verdict.eu_code == "1C351"
+    assert any("isolated live culture" in q for q in r.verdict.questions)
+    r = classifier.classify(GoodsQuery(description="Bacillus anthracis vaccine, 10 doses"))
+    assert r.verdict.listed is Listed.NO

@@ -29,6 +29,10 @@ CHEMICALS_FILE = Path(__file__).with_name("data") / "chemicals.yaml"
 # entries (1C111 metal powders, 1C007 ...) add particle sizes or forms: only a CAS number or a
 # name from chemicals.yaml points to them, and their parameters are asked.
 SUBSTANCE_ENTRIES = frozenset({"1C350", "1C450", "1C355", "1C999"})
+# human and animal pathogens and toxins (1C351), plant pathogens (1C354): named in the items
+# directly under their "as follows" lists; controlled as isolated live cultures or inoculated material
+AGENT_ENTRIES = frozenset({"1C351", "1C354"})
+_VACCINE = re.compile(r"\bvaccines?\b|\bimmunotoxins?\b", re.IGNORECASE)
 
 CAS_RE = re.compile(r"(?<![\d-])(\d{2,7})-(\d{2})-(\d)(?![\d-])")
 _EU_NUMBERED = re.compile(r"(?:^|[;.]\s*)(\d{1,2})\.\s+([^;]*?)\(CAS\s+(\d{2,7}-\d{2}-\s?\d)\)")
@@ -66,6 +70,9 @@ def normalise_name(text: str) -> str:
     """Lower case, British spellings folded, '(beta)' and punctuation to spaces."""
     low = text.lower().replace("sulph", "sulf").replace("aluminium", "aluminum").replace("(beta)", "beta")
     low = re.sub(r"\bbeta\b", "b", low)
+    low = re.sub(r"\b(di|tri|tetra)-n-(?=[a-z])", r"\1", low)  # "di-n-propylamine" = "dipropylamine"
+    low = re.sub(r"\b(di|tri|tetra|bis)-(?=[a-z])", r"\1", low)  # "di-isopropylamine" = "diisopropylamine"
+    low = re.sub(r"\bhcl\b", "hydrochloride", low)  # "dimethylamine HCl"
     return " " + " ".join(re.findall(r"[a-z0-9]+", low)) + " "
 
 
@@ -123,6 +130,8 @@ class NameSpec(BaseModel):
 class ChemicalsSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     chemicals: list[NameSpec]
+    cwc_non_parties: list[str] = Field(default_factory=list)  # ISO alpha-2
+    cwc_source: str = ""
 
 
 def load_names(path: Path = CHEMICALS_FILE) -> ChemicalsSpec:
@@ -152,9 +161,26 @@ def _clean_name(raw: str) -> list[str]:
     return out
 
 
+def _agents_of(entry: ControlEntry) -> list[ListedChemical]:
+    """The named agents of 1C351/1C354: items at depth 2 ("1C351.a.4 Avian influenza virus, ...")."""
+    out = []
+    for item in entry.items:
+        if item.kind is not ItemKind.ITEM or item.code.count(".") != 2 or len(item.text) > 160:
+            continue
+        raw = re.split(r";|, which|\(|:| as follows", item.text)[0].strip(" ,.")
+        raw = re.sub(r"\s+(?:or|and)$", "", raw)
+        if len(raw) >= 5 and not raw.lower().startswith(
+            ("see ", "[reserved", "reserved", "not used", "uncharacteri", "defined in")
+        ):
+            out.append(ListedChemical(None, raw, entry.source, entry.code, item.code))
+    return out
+
+
 def _chemicals_of(entry: ControlEntry) -> tuple[list[ListedChemical], list[Exclusion]]:
     found: list[ListedChemical] = []
     excluded: list[Exclusion] = []
+    if entry.code in AGENT_ENTRIES:
+        return _agents_of(entry), excluded
     for item in entry.items:
         text = item.text
         if "CAS" not in text and "C.A.S" not in text:
@@ -199,12 +225,13 @@ class ChemicalIndex:
         for chem in chemicals:
             if chem.cas:
                 self.by_cas.setdefault(chem.cas, []).append(chem)
-            if chem.entry not in SUBSTANCE_ENTRIES:
+            if chem.entry not in SUBSTANCE_ENTRIES | AGENT_ENTRIES:
                 continue
             key = normalise_name(chem.name)
             if len(key.strip()) >= 4 and chem not in self.by_name.get(key, []):
                 self.by_name.setdefault(key, []).append(chem)
         self.exclusions = {(e.cas, e.source): e for e in exclusions}
+        self.cwc_non_parties: frozenset[str] = frozenset()
         names = sorted(self.by_name, key=len, reverse=True)
         self._name_re = re.compile("|".join(re.escape(n.strip()) for n in names)) if names else None
 
@@ -224,6 +251,7 @@ class ChemicalIndex:
             if chem.cas:
                 listed_cas.setdefault(chem.cas, []).append(chem)
         index = cls(chemicals, exclusions, catalogue)
+        index.cwc_non_parties = frozenset(c.upper() for c in spec.cwc_non_parties)
         for extra in spec.chemicals:
             targets: list[ListedChemical] = []
             if extra.cas is not None:
@@ -271,6 +299,8 @@ class ChemicalIndex:
         norm = normalise_name(text)
         if self._name_re is not None:
             for m in self._name_re.finditer(norm):
+                if _OTHER_COMPOUND.match(norm, m.end()):
+                    continue  # "diethylamine hydrochloride", "triethanolamine lauryl sulfate": another compound
                 pos = _approx_pos(text, m.start())
                 for c in self.by_name[" " + m.group(0) + " "]:
                     hits.append(ChemicalHit(c, f"name {m.group(0)!r}", pos, pos + len(m.group(0))))
@@ -338,6 +368,14 @@ class ChemicalIndex:
             cwc = None if party is None else party.group("not") is None
             rules.append(MixtureRule(Comparison.GT, float(m.group("pct")), f"{entry.code} {note.text[:160]}", cwc))
         return rules
+
+
+# words that make a listed name part of another compound's name (a salt, an ester, a polymer)
+_OTHER_COMPOUND = re.compile(
+    r" (?:hydrochloride|hydrobromide|hydroiodide|salts?|sulfates?|sulfonates?|phosphates?|acetates?|citrates?|"
+    r"stearates?|oleates?|lauryl|laurate|borates?|nitrates?|complex(?:es)?|esters?|derivatives?|oxides?|"
+    r"polymers?|copolymers?|resins?|adducts?|carbonates?|formates?|lactates?|tartrates?)\b"
+)
 
 
 def _approx_pos(original: str, norm_pos: int) -> int:
@@ -415,7 +453,9 @@ def _party(rule: MixtureRule) -> str:
     return " for CWC States Party" if rule.cwc_party else " for States not Party to the CWC"
 
 
-def decide_chemicals(index: ChemicalIndex, text: str) -> tuple[list[ChemicalDecision], list[str]]:
+def decide_chemicals(
+    index: ChemicalIndex, text: str, destination: str | None = None
+) -> tuple[list[ChemicalDecision], list[str]]:
     """The listed chemicals in ``text``, decided, and notes on CAS numbers that name nothing listed
     (or fail their check digit). An empty decision list with a note means: a valid CAS number is
     given and no entry names it."""
@@ -456,12 +496,29 @@ def decide_chemicals(index: ChemicalIndex, text: str) -> tuple[list[ChemicalDeci
                     f"{chem.entry}: consumer goods packaged for retail sale are excluded by the entry's note"
                 )
                 continue
+            if chem.entry in AGENT_ENTRIES:
+                if _VACCINE.search(text):
+                    statuses[source] = "below"
+                    evidence.append(f"{chem.entry}: the entry's note excludes vaccines and immunotoxins")
+                else:
+                    statuses[source] = "unknown"
+                    evidence.append(f"{source.value} {chem.item}: {chem.name} is a listed agent")
+                    questions.append(
+                        f"Is it an isolated live culture of {chem.name}, or material deliberately inoculated or"
+                        f" contaminated with it (toxins: other than the excluded product forms)? ({chem.item})"
+                    )
+                continue
             if chem.entry not in SUBSTANCE_ENTRIES and (params := index.item_parameters(chem)):
                 statuses[source] = "unknown"
                 evidence.append(f"{source.value} {chem.item}: listed only with its parameters ({params})")
                 questions.append(f"Does the {chem.name} meet {chem.item}: {params}?")
                 continue
-            status, reason, question = _decide_rules(index.mixture_rules(chem), pct, mixture, chem.name)
+            rules = index.mixture_rules(chem)
+            if destination and any(r.cwc_party is not None for r in rules):
+                party = destination.upper() not in index.cwc_non_parties
+                rules = [r for r in rules if r.cwc_party is None or r.cwc_party == party] or rules
+                evidence.append(f"destination {destination.upper()}: {'a' if party else 'not a'} CWC State Party")
+            status, reason, question = _decide_rules(rules, pct, mixture, chem.name)
             statuses[source] = status
             evidence.append(f"{source.value} {chem.item}: {reason}")
             if question:

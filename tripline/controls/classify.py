@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tripline.controls.catalogue import Catalogue
-from tripline.controls.catchall import CatchAll
+from tripline.controls.catchall import CatchAll, country_code
 from tripline.controls.chemicals import ChemicalDecision, ChemicalIndex, decide_chemicals
 from tripline.controls.end_users import EndUserScreen
 from tripline.controls.hs import HsMatch, HsNomenclature
@@ -189,7 +189,8 @@ class Classifier:
         head_hits = [h for h in hits if h.start < head_len and h.codes]
         brand_head = digit is not None and bool(head_hits) and all(h.start > digit.start() for h in head_hits)
         weak = {r.code for r in ranked if not r.relevant and r.hinted and (r.score >= WEAK_NAMED or brand_head)}
-        chemicals, chem_notes = decide_chemicals(self.chemicals, query.description)
+        country = country_code(query.destination) if query.destination else None
+        chemicals, chem_notes = decide_chemicals(self.chemicals, query.description, country)
         alloy = None if chemicals else decide_alloy(self.alloys, query.description)
         plant = None if chemicals or alloy or other_goods else self.process.decide(query.description)
         gauge = None if chemicals or alloy or plant else self.transducers.decide(query.description)

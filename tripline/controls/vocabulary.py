@@ -63,7 +63,8 @@ class Vocabulary:
         pairs.sort(key=lambda p: len(p[0]), reverse=True)
         self._terms = pairs
         alternation = "|".join(re.escape(t) for t, _ in pairs)
-        self._term_re = re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.IGNORECASE) if pairs else None
+        # a plural "s"/"es" after a term is the same goods ("thermal imaging cameras")
+        self._term_re = re.compile(rf"(?<![\w-])(?:{alternation})(?:e?s)?(?![\w-])", re.IGNORECASE) if pairs else None
         self._by_term = dict(pairs)
 
     @classmethod
@@ -84,7 +85,8 @@ class Vocabulary:
         if self._term_re is None:
             return hits
         for m in self._term_re.finditer(text):
-            syn = self._by_term[m.group(0).lower()]
+            word = m.group(0).lower()
+            syn = self._by_term.get(word) or self._by_term.get(word[:-1]) or self._by_term[word[:-2]]
             hits.append(SynonymHit(m.start(), m.group(0), syn.means, tuple(syn.codes)))
         return hits
 
