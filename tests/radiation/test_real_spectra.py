@@ -25,15 +25,16 @@ CASES = load_cases()
 KNOWN_FAILURES = {
     "radiacode:2024-04-17_U-glass": "U-glass (uranium without radium): the 185.7+186.2 keV peak is "
     "not explained by the chain templates with the small-CsI efficiency model: of concern",
-    "becquerel:Alcatraz14.Spc": "outdoor HPGe: Ir-192/Co-60 called from chain-line residuals of the "
-    "generic HPGe efficiency model (no self-calibrated efficiency yet)",
+    "becquerel:Alcatraz14.Spc": "outdoor HPGe: Ir-192 called from chain-line residuals (weak chain "
+    "lines the library lacks near 296-317/468/588-612 keV): industrial",
     "becquerel:nai_detector.spe": "no energy calibration in the file: nothing can be cleared",
     "becquerel:1110C_NAA_cave_background_May_2017.spe": "lead-cave HPGe background holding real Co-60 "
-    "(1173/1332 keV both seen) and a 186-keV excess: industrial",
+    "(1173/1332 keV both seen) and I-131/186-keV residuals: industrial",
     "becquerel:Mendocino_07-10-13_Acq-10-10-13.Spe": "kelp in the same kind of lead cave: Co-60 and "
     "Cs-137 lines of the cave/fallout, no paired cave background in the file",
     "becquerel:01122014152731-GT01122014182338-GA37.4963000N-GO122.4633000W.cnf": "outdoor HPGe "
-    "(Falcon 5000): Eu-152 from chain-line residuals of the generic HPGe efficiency model",
+    "(Falcon 5000, beach sand): cleared as NORM, not the labelled 'background' (no paired background, "
+    "K/U/Th not in ordinary soil proportions)",
 }
 
 
