@@ -13,7 +13,8 @@ man-made nuclide only for what the chains leave.
    (Ba-133 356 on Pb-214 352) must stand out of the chain's own uncertainty.
 3. Man-made nuclides (industrial, medical, SNM) are added one at a time, best chi2 gain first,
    while the best one is significant (``identify_sigma``), its predicted lines are seen
-   (:func:`tripline.radiation.peaks._match`) and its strongest line is a photopeak of the
+   (:func:`tripline.radiation.peaks._match`), one of its lines is expected and seen at 3 sigma on
+   its own, and its strongest line is a photopeak of the
    detector's width, not a hump twice as wide (:func:`_is_narrow`). U-235 and Pu-239 compete here only so that their
    lines are not given to another nuclide (Ga-67 184.6 keV); an SNM verdict needs its own
    evidence rule (:mod:`tripline.radiation.snm`).
@@ -25,12 +26,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import nnls
+from scipy.optimize import minimize, nnls
 from scipy.special import ndtr
 
 from tripline.radiation.library import DetectorModel, Library, Nuclide
 from tripline.radiation.model import Category, FloatArray
-from tripline.radiation.peaks import ROI_HALF_WIDTH_FWHM, _line_support, _match, _template
+from tripline.radiation.peaks import ROI_HALF_WIDTH_FWHM, STRONGEST_LINE_SIGMA, _line_support, _match, _template
 from tripline.radiation.physics import line_response, peak_efficiency
 from tripline.radiation.result import IsotopeMatch
 
@@ -49,6 +50,11 @@ BACKSCATTER_MAX = 0.10
 EDGE_MODEL_ERROR = 1.0
 # Pu-239 lines are 1e-5 per decay and sit among chain lines: only a resolving detector can see them.
 RESOLVING_FWHM_KEV = 5.0
+# HPGe detectors differ widely in size and shape (coaxial, planar, well; 10-150 % relative
+# efficiency): the generic model's efficiency curve is corrected from the chain lines themselves
+# (intrinsic efficiency calibration with the many U/Th lines of 186-2614 keV).
+EFFICIENCY_PIVOT_KEV = 300.0
+EFFICIENCY_B_MAX = 1.5
 ELECTRON_MASS_KEV = 510.99895
 
 
@@ -72,6 +78,9 @@ class ChainFit:
     chi2: float
     rows: int
     tried: dict[str, float]  # man-made nuclides that were tried and not kept: their chi2 significance
+    net: FloatArray  # net peak counts fitted (divided by the efficiency correction, if any)
+    var: FloatArray
+    efficiency: tuple[float, float]  # (b1, b2) of the efficiency correction; (0, 0) = none
 
 
 def _backscatter(nuclide: Nuclide, model: DetectorModel, edges: FloatArray, group: str | None) -> FloatArray:
@@ -111,6 +120,33 @@ def _columns(model: DetectorModel, edges: FloatArray, library: Library) -> list[
                 with_scatter = col + BACKSCATTER_MAX * scatter
                 out.append(Column(nuclide, group, with_scatter / peak, peak))
     return out
+
+
+def _efficiency(b: tuple[float, float], centers: FloatArray) -> FloatArray:
+    x = np.log(np.clip(centers, 1.0, None) / EFFICIENCY_PIVOT_KEV)
+    return np.asarray(np.exp(b[0] * x + b[1] * x * x), dtype=np.float64)
+
+
+def _efficiency_correction(
+    cols: list[Column], net: FloatArray, var: FloatArray, mask: np.ndarray, centers: FloatArray
+) -> tuple[float, float]:
+    """Smooth correction of the modelled full-energy efficiency, exp(b1 x + b2 x^2) with
+    x = ln(E / 300 keV), that best fits the chain lines (a robust chi2: residuals clipped at 5
+    sigma, so a man-made line does not bend it). Kept only if it improves that chi2 by 25."""
+    sd = np.sqrt(var)
+
+    def cost(b: FloatArray) -> float:
+        corr = _efficiency((float(b[0]), float(b[1])), centers)
+        x, _ = _fit(cols, net / corr, sd / corr, mask)
+        r = (net / corr - _predict(cols, x, net.size))[mask] / (sd / corr)[mask]
+        return float(np.minimum(r * r, 25.0).sum())
+
+    start = cost(np.zeros(2))
+    best = minimize(cost, np.zeros(2), method="Nelder-Mead", options={"xatol": 0.01, "fatol": 1.0, "maxiter": 80})
+    b = np.clip(best.x, -EFFICIENCY_B_MAX, EFFICIENCY_B_MAX)
+    if start - cost(b) < 25.0:
+        return (0.0, 0.0)
+    return (float(b[0]), float(b[1]))
 
 
 def _edge_error(cols: list[Column], x: FloatArray, model: DetectorModel, edges: FloatArray) -> FloatArray:
@@ -220,6 +256,11 @@ def chain_fit(
     man_cols = [
         c for c in columns if c.nuclide.category is not Category.NORM and (resolving or c.nuclide.name != "Pu-239")
     ]
+    efficiency = (0.0, 0.0)
+    if model.kind == "hpge":
+        efficiency = _efficiency_correction(norm_cols, net, var, mask, centers)
+        corr = _efficiency(efficiency, centers)
+        net, var = net / corr, var / corr**2
     sd = np.sqrt(var)
     x_norm, _ = _fit(norm_cols, net, sd, mask)
     predicted_norm = _predict(norm_cols, x_norm, n)
@@ -249,6 +290,10 @@ def chain_fit(
             lines = _line_support(cand.nuclide, x[-1] * cand.shape, net - base, var_model, model, centers)
             match = _match(cand.nuclide, math.sqrt(gain), lines, model)
             tried[cand.nuclide.name] = match.significance
+            if not any(z >= STRONGEST_LINE_SIGMA and p.significance >= STRONGEST_LINE_SIGMA for p, z in lines):
+                # a nuclide needs one photopeak expected and seen at 3 sigma on its own, never only
+                # a sum of sub-threshold bumps (real spectra hold weak chain lines the library lacks)
+                continue
             main = _main_line(cand, model, centers)
             if main is not None and not _is_narrow(net - base, var_model, centers, model, main):
                 tried[cand.nuclide.name] = 0.0
@@ -299,4 +344,7 @@ def chain_fit(
         chi2=chi2_all,
         rows=int(mask.sum()),
         tried=tried,
+        net=net,
+        var=var,
+        efficiency=efficiency,
     )

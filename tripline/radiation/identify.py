@@ -127,7 +127,13 @@ def identify(
             ignore = lib.shield_lines_kev + (lib.background_lines_kev if bkg is None else ())
             fit = chain_fit(net, var, model, edges, lib, ignore, policy.identify_sigma)
             matches = tuple(m for m in fit.matches if m.significance >= policy.identify_sigma)
-            snm = snm_evidence(net, fit.predicted_no_snm, fit.var_model, model, edges, lib, var)
+            snm = snm_evidence(fit.net, fit.predicted_no_snm, fit.var_model, model, edges, lib, fit.var)
+            if fit.efficiency != (0.0, 0.0):
+                b1, b2 = fit.efficiency
+                reasons.append(
+                    "full-energy efficiency corrected from the chain lines themselves: "
+                    f"exp({b1:+.2f} x {b2:+.2f} x^2), x = ln(E/300 keV)"
+                )
             if bkg is not None:
                 excess = float(counts[in_range].sum() - ratio * bkg[in_range].sum())
                 exclusion = alone_exclusion(net, var, model, edges, lib, excess, fit)  # type: ignore[arg-type]

@@ -1,5 +1,6 @@
-"""Spectrum readers: ANSI N42.42 XML, the CSV layout of issue 5, and the vendor formats (ORTEC
-SPE/SPC, Canberra CNF, IEC 1455, becquerel HDF5) through ``becquerel``.
+"""Spectrum readers: ANSI N42.42 XML (and RadiaCode's XML), the CSV layout of issue 5, ORTEC SPE
+natively, and the binary vendor formats (ORTEC SPC, Canberra CNF, IEC 1455, becquerel HDF5)
+through ``becquerel`` (imported only for those: its numba import costs 10-25 s).
 
 Every reader returns a list of :class:`~tripline.radiation.model.Spectrum`; anything malformed
 raises :class:`~tripline.errors.FormatError` naming the file (and line/element/field when known).
@@ -62,6 +63,10 @@ def read_spectra(path: str | Path, *, fmt: str | None = None) -> list[Spectrum]:
         from tripline.radiation.readers.csvrows import parse_csv
 
         return parse_csv(read_bytes(p), source=str(p))
+    if kind == "spe":
+        from tripline.radiation.readers.spe import parse_spe
+
+        return [parse_spe(read_bytes(p), source=str(p))]
     if "." + kind in VENDOR_SUFFIXES:
         from tripline.radiation.readers.vendor import read_vendor
 
