@@ -466,6 +466,8 @@ def positive_cases(entities: dict[str, Entity], links: Links) -> Iterator[dict[s
             kind = classify(name, t.all_names(), q.person)
             if kind is None:
                 continue
+            if q.schema in ("Vessel", "Airplane") and not shares_word(name, t.all_names()):
+                continue  # a renamed ship under the same IMO number: another name, not another spelling
             yield {
                 "kind": "cross_list" if kind == "other" else kind,
                 "origin": "cross_list",
