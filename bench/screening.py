@@ -149,9 +149,10 @@ def real_quality(*, nomenklatura: bool = True, whole_index: bool = False) -> dic
     )
     results: dict[str, dict[str, real.Figures]] = {}
     timings: dict[str, float] = {}
+    all_scores: dict[str, dict[str, float]] = {}
     for label, (score, threshold) in scorers.items():
         t = time.perf_counter()
-        scores = real.case_scores(cases, score)
+        scores = all_scores[label] = real.case_scores(cases, score)
         timings[label] = time.perf_counter() - t
         results[label] = {
             split: real.figures([c for c in cases if c.split == split], scores, threshold) for split in ("dev", "test")
@@ -182,6 +183,18 @@ def real_quality(*, nomenklatura: bool = True, whole_index: bool = False) -> dic
         for label, by_split in results.items():
             print(f"{label:24} {_fmt_kinds(by_split[split].hits_by_negative_kind, neg_listed + neg_unlisted)}")
     print("(s: seconds to score both splits; FH: share of negatives with a score at the threshold)")
+    dev = [c for c in cases if c.split == "dev"]
+    test = [c for c in cases if c.split == "test"]
+    print("\n### each matcher at the threshold that maximises its F1 on dev (0.50-1.00), applied unchanged to test")
+    print(f"{'matcher':24} {'thr':>4} {'dev F1':>6} {'test P':>6} {'test R':>6} {'test F1':>7} {'FH all':>7}")
+    for label, scores in all_scores.items():
+        grid = [x / 100 for x in range(50, 101)]
+        best = max(grid, key=lambda t: (real.figures(dev, scores, t).f1, -t))
+        f = real.figures(test, scores, best)
+        print(
+            f"{label:24} {best:4.2f} {real.figures(dev, scores, best).f1:6.3f} {f.precision:6.3f} {f.recall:6.3f} "
+            f"{f.f1:7.3f} {f.false_hit_rate(neg_unlisted + neg_listed):7.3f}"
+        )
     if whole_index:
         whole_index_unlisted(screener)
     return results

@@ -173,7 +173,7 @@ def _identifiers(entity: ListedEntity) -> set[str]:
     }
     refs = set(entity.properties.get("programId", []))
     for note in entity.properties.get("notes", []):
-        refs |= set(re.findall(r"\b[A-Z]{2}[ie]\.\d{3}\b", note))
+        refs |= set(re.findall(r"\bUN Ref\S*\s+(?:No\.?\s*|Number\s*)?:?\s*([A-Z]{2}[ie]\.\d{3})\b", note, re.I))
     return values | refs
 
 

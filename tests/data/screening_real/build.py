@@ -112,6 +112,11 @@ ID_PROPS = (
     "swiftBic", "leiCode",
 )  # fmt: skip
 UN_REF = re.compile(r"\b([A-Z]{2}[ie]\.\d{3})\b")
+# A row's own UN reference ("UN Ref QDe.004"); remarks also cite the references of *other*
+# entries ("associated with Al-Nusrah Front (QDe.137)"), which link nothing.
+OWN_UN_REF = re.compile(r"\bUN\s+Ref(?:erence)?(?:\s+(?:No\.?|Number))?\s*:?\s*([A-Z]{2}[ie]\.\d{3})\b", re.I)
+# Identifier properties compared for a conflict (same kind of number, no value in common).
+ID_KIND = {"innCode": "taxNumber", "ogrnCode": "registrationNumber"}
 ORIGINAL_SCRIPT = re.compile(r"original script:\s*([^)]+)\)?", re.IGNORECASE)
 PAREN = re.compile(r"\(([^()]*)\)")
 SCRIPTS = {
@@ -296,7 +301,7 @@ def link_keys(entity: Entity) -> set[tuple[str, str]]:
     keys: set[tuple[str, str]] = set()
     refs = set(entity.props.get("programId", []))
     for note in entity.props.get("notes", []):
-        refs |= set(UN_REF.findall(note))
+        refs |= set(OWN_UN_REF.findall(note))
     keys |= {("unReference", r) for r in refs if UN_REF.fullmatch(r)}
     for prop in ID_PROPS:
         for value in entity.props.get(prop, []):
@@ -323,13 +328,25 @@ class Links:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _typed_ids(entity: Entity) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for prop in ID_PROPS:
+        for value in entity.props.get(prop, []):
+            out[ID_KIND.get(prop, prop)].add(re.sub(r"[^0-9A-Z]", "", value.upper()))
+    return out
+
+
 def compatible(a: Entity, b: Entity) -> bool:
-    """Two rows can be one entity: same kind of party and, for persons, a common birth year
-    when both give one (guards against an id shared by two people through a data error)."""
+    """Two rows can be one entity: same kind of party; for persons, a common birth year when
+    both give one; no identifier of one kind (tax, registration, IMO number...) that both give
+    with no value in common (guards against a number copied to the wrong row)."""
     if a.person != b.person:
         return False
     ya, yb = a.years(), b.years()
-    return not (a.person and ya and yb and not ya & yb)
+    if a.person and ya and yb and not ya & yb:
+        return False
+    ta, tb = _typed_ids(a), _typed_ids(b)
+    return all(ta[k] & tb[k] for k in ta.keys() & tb.keys() if k not in ("idNumber", "passportNumber"))
 
 
 def link(entities: dict[str, Entity]) -> Links:
@@ -449,6 +466,8 @@ def positive_cases(entities: dict[str, Entity], links: Links) -> Iterator[dict[s
             kind = classify(name, t.all_names(), q.person)
             if kind is None:
                 continue
+            if q.schema in ("Vessel", "Airplane") and not shares_word(name, t.all_names()):
+                continue  # a renamed ship under the same IMO number: another name, not another spelling
             yield {
                 "kind": "cross_list" if kind == "other" else kind,
                 "origin": "cross_list",
