@@ -71,7 +71,7 @@ class Runtime:
             if self._classifier is None or self._classifier[0] != versions:
                 from tripline.controls.service import classifier_for
 
-                self._classifier = (versions, classifier_for(self.settings, self.db))
+                self._classifier = (versions, classifier_for(self.settings, self.db, self.screener_cache()))
             return self._classifier[1]
 
     # --- exchange -----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -19,6 +19,9 @@ from tripline.errors import InputError, NotFoundError, TriplineError
 from tripline.lists.model import ListedEntity
 from tripline.settings import Settings
 from tripline.store.db import Database
+
+if TYPE_CHECKING:
+    from tripline.screening.service import ScreenerCache
 
 
 def load_catalogue(settings: Settings, db: Database) -> list[SnapshotInfo]:
@@ -70,22 +73,27 @@ def search_catalogue(classifier: Classifier, text: str, limit: int = 10) -> list
     return out
 
 
-def classifier_for(settings: Settings, db: Database | None) -> Classifier:
+def classifier_for(settings: Settings, db: Database | None, screeners: ScreenerCache | None = None) -> Classifier:
     """A classifier over the current catalogue; with a database, catch-all end users are screened
     against its loaded watch lists (the screening index is built or read from its cache only when
-    a query names an end user)."""
+    a query names an end user). `screeners` is the process's screener cache (the runtime's), so
+    that classification and screening share one index."""
     return Classifier(
-        current_catalogue(settings, db), data_dir=settings.data_dir, end_users=watch_list_end_users(settings, db)
+        current_catalogue(settings, db),
+        data_dir=settings.data_dir,
+        end_users=watch_list_end_users(settings, db, screeners),
     )
 
 
-def watch_list_end_users(settings: Settings, db: Database | None) -> WatchListEndUsers | None:
+def watch_list_end_users(
+    settings: Settings, db: Database | None, screeners: ScreenerCache | None = None
+) -> WatchListEndUsers | None:
     if db is None:
         return None
     from tripline.lists.store import get_entity
     from tripline.screening.service import ScreenerCache
 
-    cache = ScreenerCache(settings.var_dir / "screening")
+    cache = screeners if screeners is not None else ScreenerCache(settings.var_dir / "screening")
 
     def entity(entity_id: str, source_id: str) -> ListedEntity | None:
         with db.transaction() as session:
