@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import uvicorn
 
+from tripline.api.node import create_node_app
 from tripline.audit import log as audit
 from tripline.audit.chain import GENESIS, Entry, link, verify_entries
 from tripline.audit.models import AuditEntry
@@ -42,7 +43,6 @@ from tripline.exchange.agreements import EXAMPLES_DIR
 from tripline.exchange.delivery import HttpTransport, LocalTransport
 from tripline.exchange.documents import parse_document, sign_document
 from tripline.exchange.inbound import receive
-from tripline.exchange.node import create_node_app
 from tripline.exchange.service import Node, init_node
 from tripline.settings import Settings
 from tripline.signing import keys

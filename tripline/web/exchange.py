@@ -34,7 +34,6 @@ def build_router(_settings: Settings) -> APIRouter:
 
     @router.post("/partners/consents/{consent_id}")
     def answer(
-        request: Request,
         consent_id: str = Path(max_length=100),
         decision: str = Form(pattern="^(grant|refuse)$"),
         withhold: str = Form(default="", max_length=2000),

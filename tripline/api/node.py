@@ -1,7 +1,7 @@
 """A bare exchange node app (only the exchange and TAXII endpoints), for benchmarks and small deployments.
 
 ``tripline serve`` serves the same router inside the whole Tripline app; this factory exists so a
-node can also run alone: ``uvicorn --factory tripline.exchange.node:create_node_app_from_env``.
+node can also run alone: ``uvicorn --factory tripline.api.node:create_node_app_from_env``.
 It has its own :class:`~tripline.runtime.Runtime` and the API's error mapping.
 """
 
