@@ -176,28 +176,31 @@ class StringIds(Mapping[str, int]):
         return default if i < 0 else self._values[i]
 
     def get_many(self, keys: Sequence[str]) -> list[int]:
-        """The value of each key, -1 for an absent one: the first probe of every key in one array
-        operation, then a full comparison of each key found there (and `get` for the few
-        that must probe further)."""
+        """The value of each key, -1 for an absent one (values are never negative here): every
+        key probes in step, one array operation per probe; only a key whose hash is found is
+        compared in full."""
         if not keys:
             return []
         raws = [k.encode("utf-8") for k in keys]
         hashes = np.fromiter((zlib.crc32(r) for r in raws), dtype=np.int64, count=len(raws))
-        first = self.slots[hashes & self._mask].astype(np.int64)
-        same = first >= 0
-        same[same] = self.hashes[first[same]] == hashes[same]
-        off, blob, values = self._off, self._blob, self._values
-        out: list[int] = []
-        for key, raw, position, hit, taken in zip(
-            keys, raws, first.tolist(), same.tolist(), (first >= 0).tolist(), strict=True
-        ):
-            if hit and blob[off[position] : off[position + 1]] == raw:
-                out.append(values[position])
-            elif taken:  # the first slot holds another key: probe on
-                out.append(self.get(key, -1))
-            else:
-                out.append(-1)
-        return out
+        out = np.full(len(raws), -1, dtype=np.int64)
+        pending = np.arange(len(raws), dtype=np.int64)
+        slot = hashes & self._mask
+        off, blob = self._off, self._blob
+        while len(pending):
+            position = self.slots[slot[pending]].astype(np.int64)
+            taken = position >= 0
+            same = taken.copy()
+            same[taken] = self.hashes[position[taken]] == hashes[pending[taken]]
+            done = ~taken
+            for j in np.flatnonzero(same).tolist():
+                p, k = int(position[j]), int(pending[j])
+                if blob[off[p] : off[p + 1]] == raws[k]:
+                    out[k] = self.values_[p]
+                    done[j] = True
+            pending = pending[~done]
+            slot[pending] = (slot[pending] + 1) & self._mask
+        return out.tolist()  # type: ignore[no-any-return]
 
     def __getitem__(self, key: str) -> int:
         i = self._find(key) if isinstance(key, str) else -1
