@@ -36,7 +36,7 @@ ROWS = [
     ("eu_oj", "32017R1509/XIII.A/27"),
     ("us_ofac_sdn", "17619"),
     ("eu_oj", "32017R1509/XVI.A/29"),
-    # two people named KIM Yong Chol: born 1962-02-18 (UN KPi.022?) and born 1946/1947 (a general)
+    # two people named KIM Yong Chol: born 1962-02-18 (UN KPi.024) and born 1946/1947 (OFAC 12211, UK, EU)
     ("un_sc", "6908511"),
     ("us_ofac_sdn", "17614"),
     ("gb_hmt", "13334"),

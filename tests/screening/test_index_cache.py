@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import shutil
 import stat
 import threading
 from collections.abc import Callable
@@ -12,26 +11,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from structlog.testing import capture_logs
 
-from tripline.errors import ConfigError, IntegrityError
+from tripline.errors import ConfigError
 from tripline.lists.model import ListedEntity, SourceSpec
 from tripline.lists.store import StoredEntity, write_snapshot
 from tripline.screening import service
 from tripline.screening.result import ScreeningQuery
 from tripline.screening.screener import Screener
-from tripline.screening.service import (
-    CACHE_HEADER,
-    CACHE_KEY_FILE,
-    KEY_BYTES,
-    MAC_BYTES,
-    ScreenerCache,
-    cache_key,
-    read_signed,
-    write_signed,
-)
+from tripline.screening.service import CACHE_KEY_FILE, KEY_BYTES, ScreenerCache, cache_key
 from tripline.store.db import Database
 
 INDEX_NAME = "index-0123456789abcdef01234567.pickle"
@@ -75,118 +63,8 @@ def _flip(path: Path, offset: int, mask: int = 0x01) -> None:
     path.write_bytes(bytes(data))
 
 
-# --- signed files ---------------------------------------------------------------------------------
-
-
-def test_round_trip_returns_the_same_screener(tmp_path: Path) -> None:
-    directory, key = _key_dir(tmp_path)
-    screener = _tiny_screener()
-    path = directory / INDEX_NAME
-    write_signed(path, key, screener)
-    assert path.read_bytes().startswith(CACHE_HEADER)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert list(directory.glob("*.tmp")) == []
-    loaded = read_signed(path, key)
-    assert isinstance(loaded, Screener)
-    assert loaded.screen(QUERY).to_dict() == screener.screen(QUERY).to_dict()
-
-
-def test_flipped_payload_byte_is_refused_without_unpickling(tmp_path: Path) -> None:
-    directory, key = _key_dir(tmp_path)
-    path = directory / INDEX_NAME
-    signed_marker, forged_marker = tmp_path / "marker-a", tmp_path / "marker-b"
-    write_signed(path, key, Bomb(signed_marker))
-    # Change the marker's name inside the pickle: the altered payload is still a working bomb.
-    data = path.read_bytes()
-    at = data.rindex(b"marker-a") + len("marker-")
-    assert at >= len(CACHE_HEADER) + MAC_BYTES
-    tampered = data[:at] + b"b" + data[at + 1 :]
-    path.write_bytes(tampered)
-
-    with pytest.raises(IntegrityError, match="does not verify"):
-        read_signed(path, key)
-    assert not forged_marker.exists() and not signed_marker.exists()
-
-    # The refused bytes were live: unpickling them directly does run code.
-    pickle.loads(tampered[len(CACHE_HEADER) + MAC_BYTES :])
-    assert forged_marker.exists()
-
-
-def test_file_signed_with_another_key_is_refused(tmp_path: Path) -> None:
-    directory, key = _key_dir(tmp_path)
-    other, other_key = _key_dir(tmp_path / "elsewhere")
-    assert other_key != key
-    marker = tmp_path / "marker"
-    write_signed(other / INDEX_NAME, other_key, Bomb(marker))
-    shutil.copyfile(other / INDEX_NAME, directory / INDEX_NAME)
-    with pytest.raises(IntegrityError):
-        read_signed(directory / INDEX_NAME, key)
-    assert not marker.exists()
-
-
-def test_unsigned_plain_pickle_is_refused(tmp_path: Path) -> None:
-    directory, key = _key_dir(tmp_path)
-    marker = tmp_path / "marker"
-    (directory / INDEX_NAME).write_bytes(pickle.dumps(Bomb(marker)))
-    with pytest.raises(IntegrityError, match="header"):
-        read_signed(directory / INDEX_NAME, key)
-    assert not marker.exists()
-
-
-@pytest.mark.parametrize("keep", [0, 5, len(CACHE_HEADER), len(CACHE_HEADER) + MAC_BYTES - 1, -1])
-def test_truncated_file_is_refused(tmp_path: Path, keep: int) -> None:
-    directory, key = _key_dir(tmp_path)
-    path = directory / INDEX_NAME
-    write_signed(path, key, _tiny_screener())
-    data = path.read_bytes()
-    path.write_bytes(data[:keep])
-    with pytest.raises(IntegrityError):
-        read_signed(path, key)
-
-
-def test_renamed_file_is_refused(tmp_path: Path) -> None:
-    """The name (which encodes the list versions) is signed: an old index cannot pose as the current one."""
-    directory, key = _key_dir(tmp_path)
-    write_signed(directory / "index-old.pickle", key, _tiny_screener())
-    os.replace(directory / "index-old.pickle", directory / INDEX_NAME)
-    with pytest.raises(IntegrityError):
-        read_signed(directory / INDEX_NAME, key)
-
-
-@pytest.fixture(scope="module")
-def signed_bomb(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes, bytes, Path]:
-    """A signed bomb: its directory, key, file bytes and the marker its unpickling would create."""
-    directory, key = _key_dir(tmp_path_factory.mktemp("bomb"))
-    marker = directory.parent / "marker"
-    write_signed(directory / INDEX_NAME, key, Bomb(marker))
-    return directory, key, (directory / INDEX_NAME).read_bytes(), marker
-
-
-@settings(max_examples=300, deadline=None)
-@given(where=st.floats(min_value=0, max_value=1, exclude_max=True), mask=st.integers(min_value=1, max_value=255))
-def test_any_single_byte_corruption_is_refused(
-    signed_bomb: tuple[Path, bytes, bytes, Path], where: float, mask: int
-) -> None:
-    directory, key, data, marker = signed_bomb
-    at = int(where * len(data))
-    corrupted = bytearray(data)
-    corrupted[at] ^= mask
-    path = directory / INDEX_NAME
-    path.write_bytes(bytes(corrupted))
-    with pytest.raises(IntegrityError):
-        read_signed(path, key)
-    assert not marker.exists()
-
-
-@settings(max_examples=100, deadline=None)
-@given(where=st.floats(min_value=0, max_value=1, exclude_max=True))
-def test_any_truncation_is_refused(signed_bomb: tuple[Path, bytes, bytes, Path], where: float) -> None:
-    directory, key, data, marker = signed_bomb
-    path = directory / INDEX_NAME
-    path.write_bytes(data[: int(where * len(data))])
-    with pytest.raises(IntegrityError):
-        read_signed(path, key)
-    assert not marker.exists()
+# --- signed files: the index file's own tests are in test_index_file.py (flipped bytes, other key,
+# truncation, a pickle in its place); here, what the cache does with such files.
 
 
 # --- the key --------------------------------------------------------------------------------------
@@ -357,6 +235,23 @@ def test_cache_refuses_a_tampered_signed_file(db: Database, tmp_path: Path) -> N
         ScreenerCache(directory).get(db)
     assert any(e["event"].startswith("screening index cache file refused") for e in logs)
     assert not any(e["event"] == "screening index loaded" for e in logs)
+
+
+def test_cache_refuses_the_index_file_of_other_lists(db: Database, tmp_path: Path) -> None:
+    _load(db, 1, "Shahid Bakeri Industrial Group")
+    directory = tmp_path / "screening"
+    ScreenerCache(directory).get(db)
+    (old,) = directory.glob("index-*.tlidx")
+    stale = old.read_bytes()  # signed under this installation's key, built from the first snapshot
+    _load(db, 2, "Mahan Air")
+    ScreenerCache(directory).get(db)
+    (new,) = directory.glob("index-*.tlidx")
+    assert new != old
+    new.write_bytes(stale)  # renamed into place: the signature verifies, the manifest does not match
+    with capture_logs() as logs:
+        screener = ScreenerCache(directory).get(db)
+    assert any(e["event"].startswith("screening index cache file refused") for e in logs)
+    assert [m.entity_id for m in screener.screen(ScreeningQuery.build("Mahan Air")).matches] == ["e0"]
 
 
 def test_cache_with_an_unsafe_key_builds_without_caching(db: Database, tmp_path: Path) -> None:

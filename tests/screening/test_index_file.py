@@ -22,16 +22,19 @@ KEY = b"k" * 32
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.text(max_size=12), st.integers(min_value=-(2**40), max_value=2**40), max_size=60))
+@given(st.dictionaries(st.text(max_size=12), st.integers(min_value=0, max_value=2**40), max_size=60))
 def test_string_ids_behave_like_the_dict(mapping: dict[str, int]) -> None:
     ids = StringIds(StringIds.encode(mapping, "x"), "x")
     assert len(ids) == len(mapping)
     assert dict(ids.items()) == mapping
     for key, value in mapping.items():
         assert ids[key] == value and ids.get(key) == value and key in ids
-    for probe in ("", "absent", "\x00", "é"):
+    probes = ["", "absent", "\x00", "é"]
+    for probe in probes:
         assert (probe in ids) == (probe in mapping)
         assert ids.get(probe, -7) == mapping.get(probe, -7)
+    asked = [*mapping, *probes]
+    assert ids.get_many(asked) == [mapping.get(k, -1) for k in asked]
 
 
 @settings(max_examples=100, deadline=None)

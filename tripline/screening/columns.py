@@ -175,6 +175,33 @@ class StringIds(Mapping[str, int]):
         i = self._find(key) if isinstance(key, str) else -1
         return default if i < 0 else self._values[i]
 
+    def get_many(self, keys: Sequence[str]) -> list[int]:
+        """The value of each key, -1 for an absent one (values are never negative here): every
+        key probes in step, one array operation per probe; only a key whose hash is found is
+        compared in full."""
+        if not keys:
+            return []
+        raws = [k.encode("utf-8") for k in keys]
+        hashes = np.fromiter((zlib.crc32(r) for r in raws), dtype=np.int64, count=len(raws))
+        out = np.full(len(raws), -1, dtype=np.int64)
+        pending = np.arange(len(raws), dtype=np.int64)
+        slot = hashes & self._mask
+        off, blob = self._off, self._blob
+        while len(pending):
+            position = self.slots[slot[pending]].astype(np.int64)
+            taken = position >= 0
+            same = taken.copy()
+            same[taken] = self.hashes[position[taken]] == hashes[pending[taken]]
+            done = ~taken
+            for j in np.flatnonzero(same).tolist():
+                p, k = int(position[j]), int(pending[j])
+                if blob[off[p] : off[p + 1]] == raws[k]:
+                    out[k] = self.values_[p]
+                    done[j] = True
+            pending = pending[~done]
+            slot[pending] = (slot[pending] + 1) & self._mask
+        return out.tolist()  # type: ignore[no-any-return]
+
     def __getitem__(self, key: str) -> int:
         i = self._find(key) if isinstance(key, str) else -1
         if i < 0:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -175,23 +175,24 @@ class NameIndex:
         """
         return self.candidates_many([groups], limit)[0]
 
-    def _visits(self, groups: Iterable[AbstractSet[str]]) -> tuple[list[int], list[int], list[bool]]:
-        """The keys one query visits: key numbers, their group, whether each is rare."""
+    def _visits(
+        self, groups: Iterable[AbstractSet[str]], keys: Mapping[str, int]
+    ) -> tuple[list[int], list[int], list[bool]]:
+        """The keys one query visits: key numbers, their group, whether each is rare (`keys`:
+        the key numbers of the keys of this block's groups that are not cached)."""
         total = max(self.size, 1)
         ceiling = max(self.max_df, int(total * COMMON_KEY_SHARE))
-        keys, df_list, max_df = self.keys, self.df_list, self.max_df
+        df_list, max_df = self.df_list, self.max_df
         visit: list[int] = []  # key numbers, group by group, rarest first within a group
         visit_group: list[int] = []
         visit_rare: list[bool] = []
         rarest: tuple[int, int] | None = None  # (df, position in `visit`) of the rarest common key
         any_rare = False
         cache = self._found
-        if len(cache) >= FOUND_CACHE:
-            cache.clear()
         for group_no, group in enumerate(groups):
             found = cache.get(group) if isinstance(group, frozenset) else None
             if found is None:
-                found = sorted((df_list[k], k) for key in group if (k := keys.get(key)) is not None)
+                found = sorted((df_list[k], k) for key in group if (k := keys.get(key, -1)) >= 0)
                 if isinstance(group, frozenset):
                     cache[group] = found
             for df, k in found:
@@ -213,7 +214,17 @@ class NameIndex:
     def candidates_many(self, queries: Sequence[Iterable[AbstractSet[str]]], limit: int) -> list[list[int]]:
         """:meth:`candidates` for each query's key groups, in one pass of array operations."""
         total = max(self.size, 1)
-        visits = [self._visits(groups) for groups in queries]
+        queries = [list(groups) for groups in queries]
+        found = self._found
+        if len(found) >= FOUND_CACHE:
+            found.clear()
+        wanted = list(
+            {key for groups in queries for g in groups if not (isinstance(g, frozenset) and g in found) for key in g}
+        )
+        get_many = getattr(self.keys, "get_many", None)  # the mapped key table looks a block's keys up at once
+        numbers = get_many(wanted) if get_many is not None else [self.keys.get(k, -1) for k in wanted]
+        lookup = dict(zip(wanted, numbers, strict=True))
+        visits = [self._visits(groups, lookup) for groups in queries]
         counts = np.array([len(v[0]) for v in visits], dtype=np.int64)
         if not counts.sum():
             return [[] for _ in queries]

@@ -7,10 +7,8 @@ when a list's latest snapshot changes.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
-import pickle
 import secrets
 import stat
 import threading
@@ -36,10 +34,6 @@ INDEX_FORMAT = 5  # bump when the index layout, the matcher's normalisation or t
 
 CACHE_KEY_FILE = "cache.key"
 KEY_BYTES = 32
-CACHE_MAGIC = b"TLSCIDX"  # Tripline screening index, followed by one version byte
-CACHE_FILE_VERSION = 1
-CACHE_HEADER = CACHE_MAGIC + bytes([CACHE_FILE_VERSION])
-MAC_BYTES = 32  # HMAC-SHA256
 KEY_WAIT_SECONDS = 1.0  # how long a reader waits for a key another process is still writing
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -204,55 +198,6 @@ def check_key_file(path: Path, info: os.stat_result) -> None:
         raise ConfigError(
             f"the screening cache key has mode {mode:04o}; it must be 0600 (no group or other access)", file=path
         )
-
-
-def _mac(key: bytes, name: str, payload: bytes | memoryview) -> bytes:
-    label = name.encode("utf-8")
-    mac = hmac.new(key, CACHE_HEADER + len(label).to_bytes(4, "big") + label, hashlib.sha256)
-    mac.update(payload)
-    return mac.digest()
-
-
-def unseal(key: bytes, name: str, data: bytes) -> memoryview:
-    """The payload of a cache file named `name`; :class:`IntegrityError` unless its MAC verifies under `key`.
-
-    Layout: magic, version byte, HMAC-SHA256 over (magic, version, `name`, payload), payload.
-    """
-    start = len(CACHE_HEADER) + MAC_BYTES
-    if len(data) < start:
-        raise IntegrityError("the screening index cache file is shorter than its header", file=name)
-    if data[: len(CACHE_HEADER)] != CACHE_HEADER:
-        raise IntegrityError("the screening index cache file has no signed-cache header", file=name)
-    view = memoryview(data)
-    payload = view[start:]
-    if not hmac.compare_digest(view[len(CACHE_HEADER) : start], _mac(key, name, payload)):
-        raise IntegrityError("the signature of the screening index cache file does not verify", file=name)
-    return payload
-
-
-def write_signed(path: Path, key: bytes, obj: object) -> None:
-    """Pickle `obj` into `path`, signed under `key`; written to a private temporary file, then renamed."""
-    payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | _NOFOLLOW, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(CACHE_HEADER)
-            fh.write(_mac(key, path.name, payload))
-            fh.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def read_signed(path: Path, key: bytes) -> object:
-    """Unpickle `path` after verifying its signature under `key`; unverified bytes are never unpickled.
-
-    Raises :class:`IntegrityError` when the header or signature is missing or wrong.
-    """
-    payload = unseal(key, path.name, path.read_bytes())
-    return pickle.loads(payload)
 
 
 def _discard(path: Path) -> None:
