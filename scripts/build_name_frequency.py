@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rigour.text.translit import ascii_text
 
-MAX_RANK = 500
+MAX_RANK = 100  # frequency.COMMON_RANK: rarer names are never decisive
 OUT = Path(__file__).resolve().parents[1] / "tripline" / "screening" / "data" / "name_frequency.tsv.gz"
 
 

@@ -3,8 +3,8 @@
 ``data/name_frequency.tsv.gz`` is built by ``scripts/build_name_frequency.py`` from the PyPI
 package names-dataset 3.3.1 (first and last names of 106 countries with their rank in each):
 per ASCII token, its best rank as a given name and as a family name, and the country of that
-rank (ranks up to 500 kept). A token absent from the table is not among the 500 most common
-names of any country covered.
+rank (ranks up to COMMON_RANK kept: rarer names never decide anything). A token absent from
+the table is not among the COMMON_RANK most common names of any country covered.
 
 The scorer asks it one thing: is a name token so common that matching it says little about
 who is meant ("'Ali' is the most common given name in IR").
@@ -34,7 +34,7 @@ class Commonness:
     written: str = ""  # the word as written when it was looked up by its consonants ("hsn")
 
     def describe(self) -> str:
-        top = next(n for n in (1, 3, 10, 20, 50, 100, 200, 500) if self.rank <= n)
+        top = next(n for n in (1, 3, 10, 20, 50, 100) if self.rank <= n)
         said = f"{self.token!r} is" if not self.written else f"{self.written!r} may be {self.token!r},"
         if top == 1:
             return f"{said} the most common {self.kind} name in {self.country}"

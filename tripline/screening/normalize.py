@@ -36,6 +36,7 @@ _VOWELS = str.maketrans("", "", "aeiou")
 _CROSS_VOWELS = str.maketrans("", "", "aeiouv")  # Arabic script writes long u as w (romanised v)
 _STOPWORDS = frozenset({"of", "the", "and", "for", "de", "la", "del", "des", "du", "und", "y", "e", "i"})
 _DIGITS = re.compile(r"\d+")
+_CAMEL = re.compile(r"[a-z][A-Z]")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _LEET = str.maketrans("0134578", "oieasty")  # digits typed for letters
@@ -240,6 +241,8 @@ class Normaliser:
     def _syllables(self, text: str) -> tuple[tuple[str, ...], str]:
         """The reading of each character of a name written in Han, Hangul or Kana (one
         character, one syllable), and the script; nothing for other names."""
+        if text.isascii():
+            return (), ""
         counts = {"han": 0, "hangul": 0, "kana": 0}
         letters = 0
         chars: list[str] = []
@@ -350,6 +353,9 @@ def split_joined_forms(text: str, forms: dict[str, frozenset[str]]) -> str:
     only where an upper-case letter follows a lower-case one. Returns `text` itself when
     nothing was split."""
     any_case, camel = forms.get("any_case", frozenset()), forms.get("camel_case", frozenset())
+    folded = text.casefold()
+    if not any(form in folded for form in any_case) and not _CAMEL.search(text):
+        return text
     words = text.split()
     changed = False
     for i, word in enumerate(words):

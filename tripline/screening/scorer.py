@@ -397,16 +397,13 @@ class NameScorer:
 
     def _commonness(self, a: Token, b: Token, a_latin: bool, b_latin: bool) -> Commonness | None:
         """How common the name of an aligned token pair is: the Latin side's word, or, between
-        names in Arabic-like scripts, the most common name with the same consonants."""
+        two names in Arabic-like scripts, the most common name with the same consonants."""
         frequency = self.frequency
-        for tok, latin in ((a, a_latin), (b, b_latin)):
-            if latin:
-                hit = frequency.commonness(tok.text)
-                if hit is not None:
-                    return hit
-        if a_latin and b_latin:
-            return None
-        tok = a if not a_latin else b
+        if a_latin or b_latin:  # a Latin side gives the reading: its word, and nothing looser
+            return frequency.commonness(a.text if a_latin else b.text) or (
+                frequency.commonness(b.text) if a_latin and b_latin else None
+            )
+        tok = a
         hit = frequency.by_consonants(consonants(tok.rom), lambda name: consonants(self.normaliser.romanise(name)))
         return frequency.written_as(hit, tok.text) if hit is not None else None
 
