@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tripline.audit import merkle
 from tripline.audit.chain import GENESIS, Entry, Head, Problem, ProblemKind, Report, check_head, link, verify_entries
 from tripline.audit.models import AuditEntry, AuditHead
 from tripline.errors import IntegrityError
+from tripline.exchange import keys
 from tripline.exchange.canonical import canonical_bytes
 from tripline.exchange.keys import NodeKey, verify_bytes
 from tripline.exchange.logs import get_logger
@@ -137,3 +139,58 @@ def entries(db: Database, *, kind: str | None = None, limit: int = 100) -> list[
             {"seq": r.seq, "ts": r.ts, "kind": r.kind, "actor": r.actor, "subject": r.subject, "detail": r.detail}
             for r in session.execute(query).scalars()
         ]
+
+
+def _leaves(db: Database) -> list[bytes]:
+    return [bytes.fromhex(e.entry_hash) for e in _entries(db)]
+
+
+def tree_head(db: Database, key: NodeKey) -> dict[str, Any]:
+    """This log's signed tree head (RFC 9162 style: size and Merkle root over the entry hashes),
+    to hand to partners, who keep it as witnesses."""
+    leaves = _leaves(db)
+    return key.sign(
+        {
+            "type": "tree_head",
+            "node": key.node_id,
+            "size": len(leaves),
+            "root": merkle.root(leaves).hex(),
+            "signed_at": _now(),
+        }
+    )
+
+
+def check_against(db: Database, public_key: str, heads: list[Any]) -> list[Problem]:
+    """Compare the local log with tree heads partners witnessed: a log shorter than a witnessed
+    size was truncated or rolled back; a different root over that many entries was rewritten."""
+    leaves = _leaves(db)
+    problems: list[Problem] = []
+    for number, head in enumerate(heads, start=1):
+        if not isinstance(head, dict) or head.get("type") != "tree_head":
+            problems.append(Problem(0, ProblemKind.HEAD, f"witnessed head {number} is not a tree head"))
+            continue
+        try:
+            keys.verify(public_key, head, what=f"witnessed head {number}")
+        except IntegrityError:
+            problems.append(Problem(0, ProblemKind.HEAD, f"witnessed head {number} is not signed by this node's key"))
+            continue
+        size = int(head.get("size", -1))
+        if size > len(leaves):
+            problems.append(
+                Problem(
+                    len(leaves),
+                    ProblemKind.REMOVED,
+                    f"a partner witnessed {size} entries (head signed {head.get('signed_at')}), the log has "
+                    f"{len(leaves)}: truncated or rolled back",
+                )
+            )
+        elif size >= 0 and merkle.root(leaves[:size]).hex() != head.get("root"):
+            problems.append(
+                Problem(
+                    size,
+                    ProblemKind.EDITED,
+                    f"the first {size} entries differ from what a partner witnessed (head signed "
+                    f"{head.get('signed_at')}): the log was rewritten",
+                )
+            )
+    return problems
