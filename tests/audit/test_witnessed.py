@@ -58,3 +58,27 @@ def test_rewritten_log_and_foreign_heads_are_named(network: Network) -> None:
     foreign = audit.tree_head(us.db, us.key)  # not this node's head
     [problem] = audit.check_against(jp.db, jp.key.public_b64, [foreign])
     assert "not signed by this node" in problem.message
+
+
+def test_partners_witness_heads_on_delivery_and_their_heads_catch_a_rollback(network: Network, caplog: Any) -> None:
+    """Every envelope carries the sender's signed tree head; the receiver keeps it, and the kept
+    heads, handed back, name the sender's rollback; a later, shorter head is warned about."""
+    jp, us = network.add("jp-customs"), network.add("us-cbp")
+    backup = _head_row(jp)
+    for i in range(2):
+        [sent] = jp.send(jp.draft(scan_fields(subject=f"alarm {i}")).id, purpose="customs_enforcement", to=["us-cbp"])
+        assert sent.status == "delivered"
+    kept = audit.witnessed(us.db, "jp-customs")
+    assert len(kept) == 2 and kept[0]["size"] < kept[1]["size"]
+    with jp.db.transaction() as session:  # the rollback of the first test
+        session.execute(delete(AuditEntry).where(AuditEntry.seq > backup["size"]))
+        row = session.get(AuditHead, 1)
+        assert row is not None
+        for name, value in backup.items():
+            setattr(row, name, value)
+    assert audit.verify(jp.db, jp.key.public_b64).ok
+    problems = audit.check_against(jp.db, jp.key.public_b64, kept)
+    assert [p.kind.value for p in problems] == ["removed", "removed"]
+    with caplog.at_level("WARNING"):
+        [sent] = jp.send(jp.draft(scan_fields(subject="after")).id, purpose="customs_enforcement", to=["us-cbp"])
+    assert any("rolled back" in r.getMessage() for r in caplog.records)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from tripline.audit import merkle
 from tripline.audit.chain import GENESIS, Entry, Head, Problem, ProblemKind, Report, check_head, link, verify_entries
-from tripline.audit.models import AuditEntry, AuditHead
+from tripline.audit.models import AuditEntry, AuditHead, AuditWitness
 from tripline.errors import IntegrityError
 from tripline.exchange import keys
 from tripline.exchange.canonical import canonical_bytes
@@ -194,3 +194,36 @@ def check_against(db: Database, public_key: str, heads: list[Any]) -> list[Probl
                 )
             )
     return problems
+
+
+def witness(session: Session, head: Any, partner: str, public_key: str, now: datetime) -> list[str]:
+    """Keep a partner's signed tree head (sent with its envelopes); return warnings: a head smaller
+    than one already kept, or another root for a size already kept, means its log went back."""
+    if not isinstance(head, dict) or head.get("type") != "tree_head" or head.get("node") != partner:
+        return ["the envelope's tree head is not the sender's"]
+    try:
+        keys.verify(public_key, head, what="the sender's tree head")
+        size, root = int(head["size"]), str(head["root"])
+    except (IntegrityError, KeyError, TypeError, ValueError):
+        return ["the sender's tree head does not verify"]
+    warnings = []
+    same = session.get(AuditWitness, (partner, size))
+    if same is not None and same.root != root:
+        warnings.append(f"{partner}'s log has another root at size {size} than it showed before (rewritten)")
+    largest = session.scalar(
+        select(AuditWitness.size).where(AuditWitness.partner == partner).order_by(AuditWitness.size.desc()).limit(1)
+    )
+    if largest is not None and size < largest:
+        warnings.append(f"{partner}'s log shrank from {largest} to {size} entries (rolled back)")
+    if same is None:
+        session.add(AuditWitness(partner=partner, size=size, root=root, head=head, received_at=now))
+    for text in warnings:
+        log.warning("security: partner audit log inconsistent", partner=partner, problem=text)
+    return warnings
+
+
+def witnessed(db: Database, partner: str) -> list[dict[str, Any]]:
+    """The tree heads of ``partner`` this node keeps (for ``audit verify --against`` at the partner)."""
+    with db.session() as session:
+        rows = session.scalars(select(AuditWitness).where(AuditWitness.partner == partner).order_by(AuditWitness.size))
+        return [dict(r.head) for r in rows]

@@ -430,6 +430,15 @@ def audit_head(ctx: typer.Context) -> None:
     app_ctx.print_json(audit_log.tree_head(node.db, node.key))
 
 
+@audit_app.command("witnessed")
+def audit_witnessed(ctx: typer.Context, partner: Annotated[str, typer.Argument(help="The partner node id.")]) -> None:
+    """The partner's tree heads this node kept (give the file to the partner's `audit verify --against`)."""
+    from tripline.audit import log as audit_log
+
+    app_ctx, node = _node(ctx)
+    app_ctx.print_json(audit_log.witnessed(node.db, partner))
+
+
 @audit_app.command("log")
 def audit_show(
     ctx: typer.Context,

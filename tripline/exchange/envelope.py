@@ -30,6 +30,7 @@ def make_envelope(
     sent_at: datetime,
     agreement: str | None = None,
     consent: dict[str, Any] | None = None,
+    tree_head: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "v": ENVELOPE_VERSION,
@@ -44,6 +45,8 @@ def make_envelope(
     }
     if consent is not None:
         body["consent"] = consent
+    if tree_head is not None:
+        body["tree_head"] = tree_head  # the sender's signed audit tree head, for us to witness
     return key.sign(body)
 
 

@@ -48,6 +48,8 @@ def receive(node: Node, envelope: Any) -> tuple[int, dict[str, Any]]:
 def _receive_once(node: Node, envelope: Any) -> tuple[int, dict[str, Any]]:
     with node.db.transaction() as session:
         env, sender = open_envelope(session, envelope, node.node_id, now=node.clock())
+        if "tree_head" in env:
+            audit.witness(session, env["tree_head"], sender.id, sender.public_key, node.clock())
         if env["kind"] == "document":
             return _document(node, session, env, sender)
         if env["kind"] == "consent_request":
