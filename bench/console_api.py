@@ -145,7 +145,7 @@ def main() -> None:
             names = [e.caption for e in current_entities(session)]
         n = 60 if args.quick else 300
         queries = [names[(i * 7919) % len(names)] for i in range(n)]
-        create_user(db, "bench", role=Role.ANALYST, authority="BENCH", password="bench password 123")
+        create_user(db, "bench", role=Role.ANALYST, authority="BENCH", password="a long enough password")
         token = issue_token(db, "bench")
         client = TestClient(create_app(settings, db), base_url="https://testserver")
         client.headers["Authorization"] = f"Bearer {token}"

@@ -13,7 +13,8 @@ Every error Tripline raises on purpose derives from :class:`TriplineError`::
     ├── PolicyError            a decision (release, consent) was refused
     ├── IntegrityError         a signature, hash or audit chain does not verify
     └── AuthError              authentication or authorisation failed
-        └── ForbiddenError     authenticated, but not allowed
+        ├── ForbiddenError     authenticated, but not allowed
+        └── ThrottledError     too many failed sign-ins; try again later
 
 Errors carry structured fields (``file``, ``line``, ``field``, ``reason``) so that the
 CLI and API edges can render them; HTTP status mapping lives only in ``tripline.api``.
@@ -113,3 +114,7 @@ class AuthError(TriplineError):
 
 class ForbiddenError(AuthError):
     """Authenticated, but not allowed to do this."""
+
+
+class ThrottledError(AuthError):
+    """Too many failed sign-ins for this user or from this address within the window."""

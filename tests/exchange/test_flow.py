@@ -255,9 +255,12 @@ def test_group_circulation_tracks_acknowledgements_answers_and_deadlines(network
 
 
 def test_library_entry_points_for_radiation_and_console(network: Network) -> None:
+    from datetime import UTC, datetime
+
     from tripline.exchange.release import overview, release_scan_result
 
     us, jp = network.add("us-cbp"), network.add("jp-customs")
+    network.clock.now = datetime.now(UTC)  # the entry points run on the real clock: envelopes must be fresh
     out = release_scan_result(
         jp.settings,
         jp.db,

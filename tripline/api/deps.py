@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import structlog
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
@@ -22,6 +23,8 @@ from tripline.errors import AuthError, ForbiddenError
 from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database
+
+log = structlog.get_logger(__name__)
 
 SESSION_COOKIE = "tripline_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -91,16 +94,31 @@ async def get_caller(
         if request.method not in SAFE_METHODS:
             sent = await _csrf_from_request(request)
             if not sent or not secrets.compare_digest(sent, csrf):
+                log.warning("security: CSRF token missing or wrong", username=principal.username, path=request.url.path)
                 raise ForbiddenError("CSRF token missing or wrong", field=CSRF_FIELD)
         return Caller(principal, csrf)
     raise AuthError("authentication required: send an API token or sign in", field="authorization")
+
+
+def client_address(request: Request) -> str:
+    """The peer address (what sign-in throttling counts per address)."""
+    return request.client.host if request.client is not None else ""
+
+
+def _settled(principal: Principal) -> Principal:
+    """Refuse a user still on a one-time password everywhere but the password change itself."""
+    if principal.must_change_password:
+        raise ForbiddenError(
+            "change your one-time password first (POST /api/me/password or /account/password)", field="password"
+        )
+    return principal
 
 
 def require(permission: Permission) -> Callable[..., Awaitable[Principal]]:
     """A dependency giving the caller's principal, refusing callers without ``permission``."""
 
     async def dependency(caller: Caller = Depends(get_caller)) -> Principal:
-        caller.principal.require(permission)
+        _settled(caller.principal).require(permission)
         return caller.principal
 
     dependency.__name__ = f"require_{permission.value}"
@@ -108,4 +126,9 @@ def require(permission: Permission) -> Callable[..., Awaitable[Principal]]:
 
 
 async def any_user(caller: Caller = Depends(get_caller)) -> Principal:
+    return _settled(caller.principal)
+
+
+async def pending_user(caller: Caller = Depends(get_caller)) -> Principal:
+    """Any signed-in user, also one who still has to change a one-time password."""
     return caller.principal

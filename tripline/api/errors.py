@@ -27,6 +27,7 @@ STATUS: tuple[tuple[type[e.TriplineError], int], ...] = (
     (e.TooLargeError, 413),
     (e.InputError, 400),
     (e.ForbiddenError, 403),
+    (e.ThrottledError, 429),
     (e.AuthError, 401),
     (e.NotFoundError, 404),
     (e.ConflictError, 409),
@@ -57,6 +58,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "Not found, or belongs to another authority (NotFoundError)"},
     409: {"model": ErrorBody, "description": "Conflicts with the current state (ConflictError)"},
     413: {"model": ErrorBody, "description": "Input too large (TooLargeError)"},
+    429: {"model": ErrorBody, "description": "Too many failed sign-ins (ThrottledError)"},
     422: {"model": ErrorBody, "description": "Invalid request (InputError) or refused by policy (PolicyError)"},
     503: {"model": ErrorBody, "description": "Storage unavailable (StorageError)"},
 }

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, Field
 
-from tripline.api.deps import any_user, get_db, require
+from tripline.api.deps import any_user, client_address, cookie_scheme, get_db, pending_user, require
 from tripline.auth.roles import Permission, Role
-from tripline.auth.service import Principal, create_user, issue_token, list_users
+from tripline.auth.service import (
+    Principal,
+    change_password,
+    create_user,
+    deactivate_user,
+    issue_token,
+    list_tokens,
+    list_users,
+    revoke_token,
+)
 from tripline.settings import Settings
 from tripline.store.db import Database
 
@@ -45,6 +54,22 @@ class UserCreated(BaseModel):
 
 class TokenIn(BaseModel):
     label: str = Field(default="api", min_length=1, max_length=128)
+    expires_days: int = Field(default=90, ge=1, le=365, description="Days until the token expires.")
+
+
+class TokenInfoOut(BaseModel):
+    id: int
+    prefix: str
+    label: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    revoked: bool
+
+
+class PasswordIn(BaseModel):
+    old_password: str = Field(max_length=1024)
+    new_password: str = Field(max_length=1024)
 
 
 class TokenOut(BaseModel):
@@ -101,6 +126,52 @@ def build_router(_settings: Settings) -> APIRouter:
 
     @router.post("/tokens", response_model=TokenOut, status_code=201, summary="Issue an API token for myself")
     def new_token(body: TokenIn, principal: Principal = Depends(any_user), db: Database = Depends(get_db)) -> TokenOut:
-        return TokenOut(token=issue_token(db, principal.username, body.label))
+        return TokenOut(token=issue_token(db, principal.username, body.label, timedelta(days=body.expires_days)))
+
+    @router.get("/tokens", response_model=list[TokenInfoOut], summary="My API tokens (never the secrets)")
+    def tokens(principal: Principal = Depends(any_user), db: Database = Depends(get_db)) -> list[TokenInfoOut]:
+        return [TokenInfoOut(**vars(t)) for t in list_tokens(db, principal.username)]
+
+    @router.delete("/tokens/{token_id}", status_code=204, summary="Revoke one of my API tokens")
+    def revoke(
+        token_id: int = Path(ge=1, le=2**31 - 1),
+        principal: Principal = Depends(any_user),
+        db: Database = Depends(get_db),
+    ) -> Response:
+        revoke_token(db, principal.username, token_id)
+        return Response(status_code=204)
+
+    @router.post(
+        "/users/{username}/deactivate", status_code=204, summary="Deactivate a user of my authority (administrators)"
+    )
+    def deactivate(
+        username: str = Path(min_length=2, max_length=64),
+        principal: Principal = Depends(require(Permission.ADMIN)),
+        db: Database = Depends(get_db),
+    ) -> Response:
+        deactivate_user(db, username, authority=principal.authority_code)
+        return Response(status_code=204)
+
+    @router.post(
+        "/me/password",
+        status_code=204,
+        summary="Change my password (also with a one-time password); my tokens and other sessions end",
+    )
+    def password(
+        body: PasswordIn,
+        request: Request,
+        principal: Principal = Depends(pending_user),
+        db: Database = Depends(get_db),
+        session_cookie: str | None = Depends(cookie_scheme),
+    ) -> Response:
+        change_password(
+            db,
+            principal.username,
+            body.old_password,
+            body.new_password,
+            keep_session=session_cookie,
+            address=client_address(request),
+        )
+        return Response(status_code=204)
 
     return router

@@ -10,10 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tripline.audit import merkle
 from tripline.audit.chain import GENESIS, Entry, Head, Problem, ProblemKind, Report, check_head, link, verify_entries
-from tripline.audit.models import AuditEntry, AuditHead
+from tripline.audit.models import AuditEntry, AuditHead, AuditWitness
 from tripline.errors import IntegrityError
 from tripline.logs import get_logger
+from tripline.signing import keys
 from tripline.signing.canonical import canonical_bytes
 from tripline.signing.keys import NodeKey, verify_bytes
 from tripline.store.db import Database
@@ -137,3 +139,91 @@ def entries(db: Database, *, kind: str | None = None, limit: int = 100) -> list[
             {"seq": r.seq, "ts": r.ts, "kind": r.kind, "actor": r.actor, "subject": r.subject, "detail": r.detail}
             for r in session.execute(query).scalars()
         ]
+
+
+def _leaves(db: Database) -> list[bytes]:
+    return [bytes.fromhex(e.entry_hash) for e in _entries(db)]
+
+
+def tree_head(db: Database, key: NodeKey) -> dict[str, Any]:
+    """This log's signed tree head (RFC 9162 style: size and Merkle root over the entry hashes),
+    to hand to partners, who keep it as witnesses."""
+    leaves = _leaves(db)
+    return key.sign(
+        {
+            "type": "tree_head",
+            "node": key.node_id,
+            "size": len(leaves),
+            "root": merkle.root(leaves).hex(),
+            "signed_at": _now(),
+        }
+    )
+
+
+def check_against(db: Database, public_key: str, heads: list[Any]) -> list[Problem]:
+    """Compare the local log with tree heads partners witnessed: a log shorter than a witnessed
+    size was truncated or rolled back; a different root over that many entries was rewritten."""
+    leaves = _leaves(db)
+    problems: list[Problem] = []
+    for number, head in enumerate(heads, start=1):
+        if not isinstance(head, dict) or head.get("type") != "tree_head":
+            problems.append(Problem(0, ProblemKind.HEAD, f"witnessed head {number} is not a tree head"))
+            continue
+        try:
+            keys.verify(public_key, head, what=f"witnessed head {number}")
+        except IntegrityError:
+            problems.append(Problem(0, ProblemKind.HEAD, f"witnessed head {number} is not signed by this node's key"))
+            continue
+        size = int(head.get("size", -1))
+        if size > len(leaves):
+            problems.append(
+                Problem(
+                    len(leaves),
+                    ProblemKind.REMOVED,
+                    f"a partner witnessed {size} entries (head signed {head.get('signed_at')}), the log has "
+                    f"{len(leaves)}: truncated or rolled back",
+                )
+            )
+        elif size >= 0 and merkle.root(leaves[:size]).hex() != head.get("root"):
+            problems.append(
+                Problem(
+                    size,
+                    ProblemKind.EDITED,
+                    f"the first {size} entries differ from what a partner witnessed (head signed "
+                    f"{head.get('signed_at')}): the log was rewritten",
+                )
+            )
+    return problems
+
+
+def witness(session: Session, head: Any, partner: str, public_key: str, now: datetime) -> list[str]:
+    """Keep a partner's signed tree head (sent with its envelopes); return warnings: a head smaller
+    than one already kept, or another root for a size already kept, means its log went back."""
+    if not isinstance(head, dict) or head.get("type") != "tree_head" or head.get("node") != partner:
+        return ["the envelope's tree head is not the sender's"]
+    try:
+        keys.verify(public_key, head, what="the sender's tree head")
+        size, root = int(head["size"]), str(head["root"])
+    except (IntegrityError, KeyError, TypeError, ValueError):
+        return ["the sender's tree head does not verify"]
+    warnings = []
+    same = session.get(AuditWitness, (partner, size))
+    if same is not None and same.root != root:
+        warnings.append(f"{partner}'s log has another root at size {size} than it showed before (rewritten)")
+    largest = session.scalar(
+        select(AuditWitness.size).where(AuditWitness.partner == partner).order_by(AuditWitness.size.desc()).limit(1)
+    )
+    if largest is not None and size < largest:
+        warnings.append(f"{partner}'s log shrank from {largest} to {size} entries (rolled back)")
+    if same is None:
+        session.add(AuditWitness(partner=partner, size=size, root=root, head=head, received_at=now))
+    for text in warnings:
+        log.warning("security: partner audit log inconsistent", partner=partner, problem=text)
+    return warnings
+
+
+def witnessed(db: Database, partner: str) -> list[dict[str, Any]]:
+    """The tree heads of ``partner`` this node keeps (for ``audit verify --against`` at the partner)."""
+    with db.session() as session:
+        rows = session.scalars(select(AuditWitness).where(AuditWitness.partner == partner).order_by(AuditWitness.size))
+        return [dict(r.head) for r in rows]

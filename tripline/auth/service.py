@@ -17,12 +17,13 @@ from datetime import UTC, datetime, timedelta
 import structlog
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from tripline.auth.models import ApiToken, Authority, BrowserSession, User
+from tripline.auth import policy
+from tripline.auth.models import ApiToken, Authority, BrowserSession, SigninFailure, User
 from tripline.auth.roles import Permission, Role, permissions_of
-from tripline.errors import AuthError, ConflictError, ForbiddenError, InputError, NotFoundError
+from tripline.errors import AuthError, ConflictError, ForbiddenError, InputError, NotFoundError, ThrottledError
 from tripline.store.db import Database
 
 log = structlog.get_logger(__name__)
@@ -30,7 +31,7 @@ log = structlog.get_logger(__name__)
 TOKEN_PREFIX = "tl_"
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 AUTHORITY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,63}")
-MIN_PASSWORD = 12
+MIN_PASSWORD = policy.MIN_PASSWORD
 TOKEN_TOUCH = timedelta(minutes=5)  # how stale "last used" of a token may get
 _hasher = PasswordHasher()
 
@@ -117,9 +118,8 @@ def ensure_authority(session: Session, code: str, name: str | None = None, count
     return authority
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise InputError(f"password must have at least {MIN_PASSWORD} characters", field="password")
+def _check_password(password: str, username: str | None = None) -> None:
+    policy.check_password(password, username=username)
 
 
 def create_user(
@@ -139,7 +139,7 @@ def create_user(
         raise InputError("username must be 2-64 lower-case letters, digits, '.', '_' or '-'", field="username")
     generated = password is None
     secret = password if password is not None else secrets.token_urlsafe(12)
-    _check_password(secret)
+    _check_password(secret, username)
     with db.transaction() as session:
         if session.scalar(select(User).where(User.username == username)) is not None:
             raise ConflictError(f"user {username!r} exists", field="username")
@@ -191,13 +191,17 @@ def get_principal(db: Database, username: str) -> Principal:
         return _principal(row[0], row[1])
 
 
-def issue_token(db: Database, username: str, label: str = "api") -> str:
-    """A new API token for a user; shown once, only its SHA-256 is stored."""
+def issue_token(db: Database, username: str, label: str = "api", ttl: timedelta | None = policy.TOKEN_TTL) -> str:
+    """A new API token for a user, valid for ``ttl`` (None: until revoked); shown once, only its
+    SHA-256 is stored. A deactivated user gets none (the API also refuses a user still on a
+    one-time password: see ``tripline.api.deps``)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.transaction() as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
             raise NotFoundError(f"no user {username!r}", field="username")
+        if not user.active:
+            raise ForbiddenError(f"user {username!r} is deactivated", field="username")
         session.add(
             ApiToken(
                 user_id=user.id,
@@ -205,11 +209,81 @@ def issue_token(db: Database, username: str, label: str = "api") -> str:
                 prefix=token[:10],
                 label=label[:128],
                 created_at=now(),
+                expires_at=now() + ttl if ttl is not None else None,
                 revoked=False,
             )
         )
-    log.info("token issued", username=username, label=label)
+    log.warning("security: token issued", username=username, label=label)
     return token
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: int
+    prefix: str
+    label: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    revoked: bool
+
+
+def list_tokens(db: Database, username: str) -> list[TokenInfo]:
+    with db.transaction() as session:
+        rows = session.scalars(
+            select(ApiToken)
+            .join(User, ApiToken.user_id == User.id)
+            .where(User.username == username)
+            .order_by(ApiToken.id)
+        )
+        return [
+            TokenInfo(
+                t.id,
+                t.prefix,
+                t.label,
+                aware(t.created_at),
+                aware(t.last_used_at) if t.last_used_at else None,
+                aware(t.expires_at) if t.expires_at else None,
+                t.revoked,
+            )
+            for t in rows
+        ]
+
+
+def revoke_token(db: Database, username: str, token_id: int) -> None:
+    """Revoke one of the user's tokens (another user's token is 'not found')."""
+    with db.transaction() as session:
+        token = session.scalar(
+            select(ApiToken)
+            .join(User, ApiToken.user_id == User.id)
+            .where(User.username == username, ApiToken.id == token_id)
+        )
+        if token is None:
+            raise NotFoundError(f"no token {token_id} of yours", field="token_id")
+        token.revoked = True
+    log.warning("security: token revoked", username=username, token=token_id)
+
+
+def _revoke_everything(session: Session, user_id: int, *, keep_session: str | None = None) -> None:
+    session.execute(update(ApiToken).where(ApiToken.user_id == user_id).values(revoked=True))
+    ends = delete(BrowserSession).where(BrowserSession.user_id == user_id)
+    if keep_session is not None:
+        ends = ends.where(BrowserSession.session_hash != sha256_hex(keep_session))
+    session.execute(ends)
+
+
+def deactivate_user(db: Database, username: str, *, authority: str | None) -> None:
+    """Deactivate a user (of ``authority`` when given): no sign-in, sessions ended, tokens revoked."""
+    with db.transaction() as session:
+        query = select(User).join(Authority, User.authority_id == Authority.id).where(User.username == username)
+        if authority is not None:
+            query = query.where(Authority.code == authority)
+        user = session.scalar(query)
+        if user is None:
+            raise NotFoundError(f"no user {username!r}", field="username")
+        user.active = False
+        _revoke_everything(session, user.id)
+    log.warning("security: user deactivated", username=username)
 
 
 def authenticate_token(db: Database, token: str) -> Principal:
@@ -220,17 +294,39 @@ def authenticate_token(db: Database, token: str) -> Principal:
             .join(Authority, User.authority_id == Authority.id)
             .where(ApiToken.token_hash == sha256_hex(token))
         ).first()
-        if row is None or row[0].revoked or not row[1].active:
-            raise AuthError("invalid or revoked API token", field="authorization")
+        expired = row is not None and row[0].expires_at is not None and aware(row[0].expires_at) <= now()
+        if row is None or row[0].revoked or not row[1].active or expired:
+            log.warning("security: API token refused", prefix=token[:10], expired=expired)
+            raise AuthError("invalid, expired or revoked API token", field="authorization")
         last = row[0].last_used_at
         if last is None or now() - aware(last) > TOKEN_TOUCH:  # not a write on every request
             row[0].last_used_at = now()
         return _principal(row[1], row[2])
 
 
-def verify_login(db: Database, username: str, password: str) -> Principal:
-    """Check a username and password; the same error whatever was wrong."""
+def _throttled(session: Session, username: str, address: str) -> bool:
+    since = now() - policy.WINDOW
+    per_user = session.scalar(
+        select(func.count()).where(SigninFailure.username == username[:128], SigninFailure.at > since)
+    )
+    per_address = session.scalar(
+        select(func.count()).where(SigninFailure.address == address[:64], SigninFailure.at > since)
+    )
+    return (per_user or 0) >= policy.MAX_FAILURES_PER_USER or (
+        bool(address) and (per_address or 0) >= policy.MAX_FAILURES_PER_ADDRESS
+    )
+
+
+def verify_login(db: Database, username: str, password: str, *, address: str = "") -> Principal:
+    """Check a username and password; the same error whatever was wrong. Too many recent failures
+    for the username or from the address refuse the attempt (:class:`ThrottledError`) unchecked."""
     with db.transaction() as session:
+        if _throttled(session, username, address):
+            log.warning("security: sign-in throttled", username=username, address=address)
+            raise ThrottledError(
+                f"too many failed sign-ins; try again in {int(policy.WINDOW.total_seconds() // 60)} minutes",
+                field="password",
+            )
         row = session.execute(
             select(User, Authority).join(Authority, User.authority_id == Authority.id).where(User.username == username)
         ).first()
@@ -240,15 +336,20 @@ def verify_login(db: Database, username: str, password: str) -> Principal:
             ok = row is not None and row[0].active
         except (VerificationError, InvalidHashError):
             ok = False
-        if not ok or row is None:
-            log.info("sign-in refused", username=username)
-            raise AuthError("wrong username or password", field="password")
-        return _principal(row[0], row[1])
+        if ok and row is not None:
+            return _principal(row[0], row[1])
+    with db.transaction() as session:  # its own transaction: the failure is kept although we raise
+        session.add(SigninFailure(username=username[:128], address=address[:64], at=now()))
+    log.warning("security: sign-in refused", username=username, address=address)
+    raise AuthError("wrong username or password", field="password")
 
 
-def change_password(db: Database, username: str, old: str, new: str) -> None:
-    verify_login(db, username, old)
-    _check_password(new)
+def change_password(
+    db: Database, username: str, old: str, new: str, *, keep_session: str | None = None, address: str = ""
+) -> None:
+    """Change a password; every API token and every other browser session of the user ends."""
+    verify_login(db, username, old, address=address)
+    _check_password(new, username)
     if new == old:
         raise InputError("the new password must differ from the old one", field="new_password")
     with db.transaction() as session:
@@ -256,6 +357,8 @@ def change_password(db: Database, username: str, old: str, new: str) -> None:
         assert user is not None
         user.password_hash = _hasher.hash(new)
         user.must_change_password = False
+        _revoke_everything(session, user.id, keep_session=keep_session)
+    log.warning("security: password changed; tokens revoked, other sessions ended", username=username)
 
 
 def start_session(db: Database, principal: Principal, ttl: timedelta) -> tuple[str, str]:

@@ -60,12 +60,15 @@ class LoadSummary:
         }
 
 
-def load_manifest(db: Database, path: Path, ref: ReferenceData, *, authority: str = "") -> LoadSummary:
+def load_manifest(
+    db: Database, path: Path, ref: ReferenceData, *, authority: str = "", source_file: str | None = None
+) -> LoadSummary:
     """Validate a manifest and store its good shipments for ``authority`` in one transaction.
 
     Rows that fail validation, or whose bill of lading that authority already stored, are reported
     and skipped (another authority's bills neither block nor show); if the database fails, nothing
-    of the file is stored.
+    of the file is stored. ``source_file``: the name the rows record (default ``path``), for a
+    file read under a temporary name and renamed once the rows are committed.
     """
     result = read_manifest(path, ref)
     summary = LoadSummary(str(path), errors=list(result.errors))
@@ -92,7 +95,7 @@ def load_manifest(db: Database, path: Path, ref: ReferenceData, *, authority: st
                 bill_of_lading=s.bill_of_lading,
                 shipper_key=normalise_party(shipper.name)[:200] if shipper else "",
                 departure_date=s.departure_date,
-                source_file=str(path)[-500:],
+                source_file=(source_file or str(path))[-500:],
                 source_line=line,
                 loaded_at=now,
                 payload=s.model_dump(mode="json"),
@@ -104,6 +107,25 @@ def load_manifest(db: Database, path: Path, ref: ReferenceData, *, authority: st
     summary.errors.sort(key=lambda e: e.line)
     log.info("manifest loaded", file=str(path), loaded=summary.loaded, rejected=len(summary.errors))
     return summary
+
+
+def forget_source(db: Database, source_file: str, *, authority: str = "") -> int:
+    """Delete ``authority``'s shipments stored from ``source_file`` (an upload that never completed)."""
+    with db.transaction() as session:
+        ids = list(
+            session.scalars(
+                select(CargoShipment.id).where(
+                    CargoShipment.authority == authority, CargoShipment.source_file == source_file[-500:]
+                )
+            )
+        )
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            session.execute(delete(CargoContainer).where(CargoContainer.shipment_id.in_(part)))
+            session.execute(delete(CargoShipment).where(CargoShipment.id.in_(part)))
+    if ids:
+        log.warning("orphaned manifest rows removed", source=source_file, shipments=len(ids))
+    return len(ids)
 
 
 def known_shippers(db: Database, *, authority: str = "") -> set[str]:

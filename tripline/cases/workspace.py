@@ -10,9 +10,11 @@ this module stores files, scopes them and caches queues.
 from __future__ import annotations
 
 import json
+import os
 import re
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -70,21 +72,63 @@ class ContainerView:
     scans: tuple[ScanView, ...]
 
 
-class Workspace:
-    """Manifests and queues of the caller's authority. Build one per process (it caches queues)."""
+INCOMING = ".incoming"  # uploads being stored: renamed into place only after their rows commit
 
-    def __init__(self, runtime: Runtime) -> None:
+
+class Workspace:
+    """Manifests and queues of the caller's authority. Build one per process (it caches queues).
+
+    An upload is stored atomically: its file is written under ``.incoming/``, its rows are committed
+    (recording the final name), then the file is renamed into place and its description written
+    last. On first use of an authority's folder in a process, uploads left in ``.incoming/`` for
+    longer than ``orphan_age_s`` by a killed process are swept: the file goes, and so do any rows
+    already committed from it, so a re-upload loads in full.
+    """
+
+    def __init__(self, runtime: Runtime, *, orphan_age_s: float = 600.0) -> None:
         self.runtime = runtime
         self.settings: Settings = runtime.settings
         self.db: Database = runtime.db
+        self.orphan_age_s = orphan_age_s
         self._cache: dict[tuple[str, float], Any] = {}
         self._lock = threading.Lock()
+        self._swept: set[str] = set()
 
     def folder(self, principal: Principal) -> Path:
         principal.require(Permission.TARGET)
         path = self.settings.var_dir / "console" / "manifests" / principal.authority_code
-        path.mkdir(parents=True, exist_ok=True)
+        (path / INCOMING).mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            first = principal.authority_code not in self._swept
+            self._swept.add(principal.authority_code)
+        if first:
+            self._sweep(path, principal.authority_code)
         return path
+
+    def _sweep(self, folder: Path, authority: str) -> None:
+        from tripline.cargo.services import scans_path
+        from tripline.cargo.store import forget_source
+
+        cutoff = time.time() - self.orphan_age_s
+        # in .incoming: everything old is an interrupted upload; beside it: a manifest file whose
+        # description was never written (killed between the rename and the description)
+        undescribed = [
+            p
+            for p in folder.iterdir()
+            if p.suffix.lower() in EXTENSIONS
+            and MANIFEST_ID.fullmatch(p.stem)  # not FILE.scans.jsonl: it goes with its manifest
+            and not (folder / f"{p.stem}.json").exists()
+        ]
+        for leftover in sorted([*(folder / INCOMING).iterdir(), *undescribed]):
+            if not leftover.exists() or leftover.stat().st_mtime > cutoff:
+                continue  # perhaps another worker's upload in progress
+            final = folder / leftover.name
+            if MANIFEST_ID.fullmatch(final.stem) and not (folder / f"{final.stem}.json").exists():
+                forget_source(self.db, str(final), authority=authority)
+                for extra in (final, scans_path(final)):
+                    extra.unlink(missing_ok=True)
+            leftover.unlink(missing_ok=True)
+            log.warning("orphaned upload swept", authority=authority, file=leftover.name)
 
     def _paths(self, principal: Principal, manifest_id: str) -> tuple[Path, dict[str, Any]]:
         if not MANIFEST_ID.fullmatch(manifest_id):
@@ -133,17 +177,25 @@ class Workspace:
         manifest_id = manifest_id or secrets.token_hex(8)
         folder = self.folder(principal)
         path = folder / f"{manifest_id}{ext}"
-        path.write_bytes(data)
+        incoming = folder / INCOMING / path.name
+        incoming.write_bytes(data)
         if scans:
-            scans_path(path).write_bytes(scans)
+            scans_path(incoming).write_bytes(scans)
         try:
             summary = load_manifest(
-                self.db, path, load_reference(self.settings.data_dir), authority=principal.authority_code
+                self.db,
+                incoming,
+                load_reference(self.settings.data_dir),
+                authority=principal.authority_code,
+                source_file=str(path),
             )
         except Exception:
-            path.unlink(missing_ok=True)
-            scans_path(path).unlink(missing_ok=True)
+            incoming.unlink(missing_ok=True)
+            scans_path(incoming).unlink(missing_ok=True)
             raise
+        if scans:
+            os.replace(scans_path(incoming), scans_path(path))
+        os.replace(incoming, path)
         meta = {
             "file": path.name,
             "name": Path(filename).name[:200],
@@ -152,7 +204,9 @@ class Workspace:
             "loaded": summary.loaded,
             "rejected": len(summary.errors),
         }
-        (folder / f"{manifest_id}.json").write_text(json.dumps(meta), encoding="utf-8")
+        described = folder / INCOMING / f"{manifest_id}.json"
+        described.write_text(json.dumps(meta), encoding="utf-8")
+        os.replace(described, folder / f"{manifest_id}.json")  # the manifest appears only now
         log.info("manifest stored", authority=principal.authority_code, manifest=manifest_id, loaded=summary.loaded)
         return self._info(manifest_id, meta, path)
 

@@ -84,13 +84,54 @@ def users_token(
     ctx: typer.Context,
     username: Annotated[str, typer.Argument(help="User the token acts for.")],
     label: Annotated[str, typer.Option(help="What the token is for.")] = "api",
+    expires_days: Annotated[int, typer.Option(min=1, max=3650, help="Days until the token expires.")] = 90,
 ) -> None:
     """Issue an API token (printed once; only its hash is stored)."""
+    from datetime import timedelta
+
     from tripline.auth.service import issue_token
 
     app_ctx = get_ctx(ctx)
-    token = issue_token(app_ctx.db(), username, label)
+    token = issue_token(app_ctx.db(), username, label, timedelta(days=expires_days))
     sys.stdout.write(token + "\n")  # exactly the token, for scripts
+
+
+@users_app.command("tokens")
+def users_tokens(ctx: typer.Context, username: Annotated[str, typer.Argument(help="Whose tokens.")]) -> None:
+    """List a user's API tokens (id, prefix, label, expiry, revoked) as JSON."""
+    from tripline.auth.service import list_tokens
+
+    app_ctx = get_ctx(ctx)
+    app_ctx.print_json(
+        [
+            {k: str(v) if v is not None else None for k, v in vars(t).items()}
+            for t in list_tokens(app_ctx.db(), username)
+        ]
+    )
+
+
+@users_app.command("revoke-token")
+def users_revoke_token(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Whose token.")],
+    token_id: Annotated[int, typer.Argument(help="Token id (from `users tokens`).")],
+) -> None:
+    """Revoke one API token."""
+    from tripline.auth.service import revoke_token
+
+    app_ctx = get_ctx(ctx)
+    revoke_token(app_ctx.db(), username, token_id)
+    app_ctx.console.print(f"token {token_id} of {username} revoked")
+
+
+@users_app.command("deactivate")
+def users_deactivate(ctx: typer.Context, username: Annotated[str, typer.Argument(help="The user.")]) -> None:
+    """Deactivate a user: no sign-in; their sessions end and their tokens are revoked."""
+    from tripline.auth.service import deactivate_user
+
+    app_ctx = get_ctx(ctx)
+    deactivate_user(app_ctx.db(), username, authority=None)
+    app_ctx.console.print(f"user {username} deactivated; sessions ended, tokens revoked")
 
 
 @cases_app.command("list")

@@ -396,16 +396,49 @@ def consent_release(
 
 
 @audit_app.command("verify")
-def audit_verify(ctx: typer.Context) -> None:
-    """Check the hash chain and the signed head; name any edited, removed or reordered entry."""
+def audit_verify(
+    ctx: typer.Context,
+    against: Annotated[
+        Path | None, typer.Option("--against", help="JSON list of this node's tree heads that partners witnessed.")
+    ] = None,
+) -> None:
+    """Check the hash chain and the signed head; name any edited, removed or reordered entry;
+    with --against, detect truncation or rollback against heads partners kept."""
+
     from tripline.audit import log as audit_log
 
     app_ctx, node = _node(ctx)
+    heads: list[Any] = []
+    if against is not None:
+        try:
+            loaded = json.loads(against.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise InputError(f"not a JSON list of tree heads: {exc}", file=against) from None
+        heads = loaded if isinstance(loaded, list) else [loaded]
     report = audit_log.verify(node.db, node.key.public_b64)
+    report.problems.extend(audit_log.check_against(node.db, node.key.public_b64, heads))
     app_ctx.print_json(report.to_dict())
     if not report.ok:
         first = report.problems[0]
         raise IntegrityError(first.message, field=f"audit entry {first.seq}")
+
+
+@audit_app.command("head")
+def audit_head(ctx: typer.Context) -> None:
+    """This node's signed tree head (size, Merkle root), for partners to keep as witnesses."""
+    from tripline.audit import log as audit_log
+
+    app_ctx, node = _node(ctx)
+    app_ctx.print_json(audit_log.tree_head(node.db, node.key))
+
+
+@audit_app.command("witnessed")
+def audit_witnessed(ctx: typer.Context, partner: Annotated[str, typer.Argument(help="The partner node id.")]) -> None:
+    """The partner's tree heads this node kept (give the file to the partner's `audit verify --against`)."""
+    from tripline.audit import log as audit_log
+
+    app_ctx, node = _node(ctx)
+    app_ctx.print_json(audit_log.witnessed(node.db, partner))
 
 
 @audit_app.command("log")

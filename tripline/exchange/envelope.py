@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from tripline.errors import AuthError, ForbiddenError, FormatError, IntegrityError
-from tripline.exchange.models import ExchangePartner
+from tripline.exchange.models import ExchangeNonce, ExchangePartner
 from tripline.exchange.store import get_partner
 from tripline.signing import keys
+from tripline.signing.canonical import content_hash
 
 ENVELOPE_VERSION = 1
 KINDS = ("document", "consent_request", "consent_answer")
+FRESHNESS = timedelta(minutes=15)  # how far an envelope's sent_at may be from the receiver's clock
 
 
 def make_envelope(
@@ -27,6 +30,7 @@ def make_envelope(
     sent_at: datetime,
     agreement: str | None = None,
     consent: dict[str, Any] | None = None,
+    tree_head: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "v": ENVELOPE_VERSION,
@@ -41,11 +45,17 @@ def make_envelope(
     }
     if consent is not None:
         body["consent"] = consent
+    if tree_head is not None:
+        body["tree_head"] = tree_head  # the sender's signed audit tree head, for us to witness
     return key.sign(body)
 
 
-def open_envelope(session: Session, envelope: Any, self_id: str) -> tuple[dict[str, Any], ExchangePartner]:
-    """Check shape, sender (in the registry), recipient (this node) and the sender's signature."""
+def open_envelope(
+    session: Session, envelope: Any, self_id: str, now: datetime | None = None
+) -> tuple[dict[str, Any], ExchangePartner]:
+    """Check shape, sender (in the registry), recipient (this node), the sender's signature, and
+    (given ``now``) freshness and the nonce: ``sent_at`` within :data:`FRESHNESS` of ``now``, and
+    the envelope id never seen from that sender with other content."""
     if not isinstance(envelope, dict):
         raise FormatError("an envelope must be a JSON object")
     for name in ("v", "id", "kind", "sender", "recipient", "purpose", "payload", "signature"):
@@ -67,7 +77,33 @@ def open_envelope(session: Session, envelope: Any, self_id: str) -> tuple[dict[s
         raise AuthError(exc.reason) from exc
     if envelope["recipient"] != self_id:
         raise ForbiddenError(f"the envelope is addressed to {envelope['recipient']!r}, not this node ({self_id})")
+    if now is not None:
+        _check_fresh(session, envelope, sender.id, now)
     return envelope, sender
+
+
+def _check_fresh(session: Session, envelope: dict[str, Any], sender: str, now: datetime) -> None:
+    try:
+        sent = datetime.fromisoformat(str(envelope.get("sent_at", "")).replace("Z", "+00:00"))
+    except ValueError:
+        raise FormatError("not an RFC 3339 time", field="envelope.sent_at") from None
+    if sent.tzinfo is None:
+        raise FormatError("needs a time zone", field="envelope.sent_at")
+    if abs(now - sent) > FRESHNESS:
+        raise IntegrityError(
+            f"sent at {envelope['sent_at']}, outside the {int(FRESHNESS.total_seconds() // 60)}-minute freshness "
+            f"window around this node's clock ({now.isoformat()}): a replay, or a clock to set right",
+            field="envelope.sent_at",
+        )
+    nonce = str(envelope["id"])[:64]
+    digest = content_hash(envelope)
+    seen = session.get(ExchangeNonce, (nonce, sender))
+    if seen is not None:
+        if seen.hash != digest:
+            raise IntegrityError(f"envelope id {nonce} was reused for other content (replay)", field="envelope.id")
+        return  # the same envelope again within the window: answered from what it stored
+    session.execute(delete(ExchangeNonce).where(ExchangeNonce.seen_at < now - 2 * FRESHNESS))
+    session.add(ExchangeNonce(envelope_id=nonce, sender=sender, hash=digest, seen_at=now))
 
 
 def make_receipt(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import random
+import time
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tripline.audit import log as audit
-from tripline.errors import ConflictError, FormatError, IntegrityError, TriplineError
+from tripline.errors import ConflictError, FormatError, IntegrityError, StorageError, TriplineError
 from tripline.exchange.consent import accept_answer, accept_request, check_consent_proof
 from tripline.exchange.documents import parse_document
 from tripline.exchange.envelope import make_receipt, open_envelope
@@ -23,10 +25,31 @@ from tripline.signing.canonical import content_hash
 log = get_logger(__name__)
 
 
+RETRIES = 5
+
+
 def receive(node: Node, envelope: Any) -> tuple[int, dict[str, Any]]:
-    """Handle one envelope; return (HTTP status, signed receipt). Raises for unauthenticated input."""
+    """Handle one envelope; return (HTTP status, signed receipt). Raises for unauthenticated input.
+
+    Idempotent under concurrency: when another delivery of the same envelope committed first (a
+    unique key or a write lock lost), the transaction is rolled back and the envelope handled again,
+    which then answers the stored receipt.
+    """
+    for attempt in range(RETRIES):
+        try:
+            return _receive_once(node, envelope)
+        except StorageError:
+            if attempt == RETRIES - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1) + random.random() * 0.02)
+    raise AssertionError("unreachable")
+
+
+def _receive_once(node: Node, envelope: Any) -> tuple[int, dict[str, Any]]:
     with node.db.transaction() as session:
-        env, sender = open_envelope(session, envelope, node.node_id)
+        env, sender = open_envelope(session, envelope, node.node_id, now=node.clock())
+        if "tree_head" in env:
+            audit.witness(session, env["tree_head"], sender.id, sender.public_key, node.clock())
         if env["kind"] == "document":
             return _document(node, session, env, sender)
         if env["kind"] == "consent_request":

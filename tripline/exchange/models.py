@@ -90,3 +90,13 @@ class ExchangeConsent(Base):
     answer: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ExchangeNonce(Base):
+    """An envelope id seen from a sender, with the hash of its content, kept for the freshness window."""
+
+    __tablename__ = "exchange_nonce"
+    envelope_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sender: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -353,6 +353,7 @@ class Node:
         second deliverer skips it meanwhile and a crash mid-send leaves it to be retried (partners
         accept a document they already hold as a duplicate).
         """
+        head = audit.tree_head(self.db, self.key)  # witnessed by the partner (read before the claim)
         with self.db.transaction() as session:
             msg = session.get(ExchangeMessage, message_id)
             if msg is None or msg.status != "pending":
@@ -371,6 +372,7 @@ class Node:
                 sent_at=now,
                 agreement=msg.agreement_id,
                 consent=consent_proof,
+                tree_head=head,
             )
             msg.attempts += 1
             msg.updated_at = now

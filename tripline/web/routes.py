@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from tripline.api.deps import SESSION_COOKIE, cookie_scheme, get_db
+from tripline.api.deps import SESSION_COOKIE, client_address, cookie_scheme, get_db
 from tripline.api.errors import status_of
 from tripline.auth.service import change_password, end_session, start_session, verify_login
 from tripline.errors import AuthError, TriplineError
@@ -99,7 +99,7 @@ def build_router(settings: Settings) -> APIRouter:
                 error="The sign-in form expired; please try again.",
             )  # fmt: skip
         try:
-            principal = verify_login(db, username.strip(), password)
+            principal = verify_login(db, username.strip(), password, address=client_address(request))
         except AuthError as exc:
             return render(
                 request, "signin.html", None, 401, next=_safe_next(next), signin_token=cookie, error=exc.reason,
@@ -133,9 +133,17 @@ def build_router(settings: Settings) -> APIRouter:
         new_password: str = Form(max_length=1024),
         pg: Page = Depends(page_pending),
         db: Database = Depends(get_db),
+        session_cookie: str | None = Depends(cookie_scheme),
     ) -> Response:
         try:
-            change_password(db, pg.principal.username, old_password, new_password)
+            change_password(
+                db,
+                pg.principal.username,
+                old_password,
+                new_password,
+                keep_session=session_cookie,
+                address=client_address(request),
+            )
         except TriplineError as exc:
             return render(request, "password.html", pg, status_of(exc), error=exc.reason)
         return RedirectResponse("/", status_code=303)

@@ -1,0 +1,3 @@
+from tests.exchange.conftest import network
+
+__all__ = ["network"]

@@ -1,0 +1,3 @@
+from tests.api.harness import node
+
+__all__ = ["node"]
