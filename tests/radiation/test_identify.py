@@ -42,7 +42,7 @@ def test_hpge_resolves_the_cs137_line_to_a_keV() -> None:
     assert match.peaks[0].found_kev == pytest.approx(661.657, abs=1.0)
 
 
-@pytest.mark.parametrize("detector", ["nai", "plastic"])
+@pytest.mark.parametrize("detector", ["nai", "csi", "plastic"])
 def test_no_threat_is_cleared_at_5_sigma(detector: str) -> None:
     for source in THREATS:
         for seed in range(3):

@@ -65,7 +65,8 @@ def identify_cmd(
         Path | None, typer.Option("--background", help="Background spectrum file (else the file's own).")
     ] = None,
     detector: Annotated[
-        str | None, typer.Option(help="Detector model: nai, csi, labr, hpge, plastic (default: from the file).")
+        str | None,
+        typer.Option(help="Detector model: nai, csi, radiacode, labr, hpge, plastic (default: from the file)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON: {file, results: [per spectrum]}.")] = False,
 ) -> None:

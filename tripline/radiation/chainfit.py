@@ -64,6 +64,7 @@ class Column:
     group: str | None
     shape: FloatArray  # unit maximum
     counts_per_activity: float  # maximum of the unnormalised template (counts per unit activity)
+    edge: FloatArray | None = None  # Compton-edge model error per channel for amplitude 1 (NORM only)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,17 @@ def _backscatter(nuclide: Nuclide, model: DetectorModel, edges: FloatArray, grou
     return out
 
 
+_COLUMNS: dict[tuple[str, bytes, int], tuple[Library, list[Column]]] = {}
+_COLUMNS_MAX = 64
+
+
 def _columns(model: DetectorModel, edges: FloatArray, library: Library) -> list[Column]:
+    """Fit columns for one detector model, calibration and library (cached: spectra of one
+    instrument share them)."""
+    key = (model.name, np.ascontiguousarray(edges, dtype=np.float64).tobytes(), id(library))
+    hit = _COLUMNS.get(key)
+    if hit is not None and hit[0] is library:
+        return hit[1]
     out: list[Column] = []
     for nuclide in library.nuclides:
         named = sorted({ln.group for ln in nuclide.lines if ln.group is not None})
@@ -115,11 +126,40 @@ def _columns(model: DetectorModel, edges: FloatArray, library: Library) -> list[
             peak = float(col.max())
             if peak <= 0:
                 continue
-            out.append(Column(nuclide, group, col / peak, peak))
-            if nuclide.category is Category.NORM and scatter.max() > 0:
-                with_scatter = col + BACKSCATTER_MAX * scatter
-                out.append(Column(nuclide, group, with_scatter / peak, peak))
+            if nuclide.category is not Category.NORM:
+                out.append(Column(nuclide, group, col / peak, peak))
+                continue
+            edge = _edge_unit(nuclide, group, model, edges) / peak
+            out.append(Column(nuclide, group, col / peak, peak, edge))
+            if scatter.max() > 0:
+                out.append(Column(nuclide, group, (col + BACKSCATTER_MAX * scatter) / peak, peak, edge))
+    if len(_COLUMNS) >= _COLUMNS_MAX:
+        _COLUMNS.pop(next(iter(_COLUMNS)))
+    _COLUMNS[key] = (library, out)
     return out
+
+
+_MASKS: dict[tuple[str, bytes, int], tuple[Library, np.ndarray]] = {}
+
+
+def _line_mask(model: DetectorModel, edges: FloatArray, library: Library) -> np.ndarray:
+    """Channels within 1.5 FWHM of a library line, above the threshold (cached like the columns)."""
+    key = (model.name, np.ascontiguousarray(edges, dtype=np.float64).tobytes(), id(library))
+    hit = _MASKS.get(key)
+    if hit is not None and hit[0] is library:
+        return hit[1]
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    mask = np.zeros(centers.size, dtype=bool)
+    for nuclide in library.nuclides:
+        for line in nuclide.lines:
+            half = ROI_HALF_WIDTH_FWHM * model.fwhm_kev(line.energy_kev)
+            mask |= (centers >= line.energy_kev - half) & (centers <= line.energy_kev + half)
+    mask &= centers >= model.low_kev + 2.0 * model.fwhm_kev(max(model.low_kev, 1.0))
+    mask.setflags(write=False)
+    if len(_MASKS) >= _COLUMNS_MAX:
+        _MASKS.pop(next(iter(_MASKS)))
+    _MASKS[key] = (library, mask)
+    return mask
 
 
 def _efficiency(b: tuple[float, float], centers: FloatArray) -> FloatArray:
@@ -149,34 +189,39 @@ def _efficiency_correction(
     return (float(b[0]), float(b[1]))
 
 
-def _edge_error(cols: list[Column], x: FloatArray, model: DetectorModel, edges: FloatArray) -> FloatArray:
-    """Model error (counts per channel) of the Compton edges of the fitted NORM lines."""
+def _edge_unit(nuclide: Nuclide, group: str | None, model: DetectorModel, edges: FloatArray) -> FloatArray:
+    """Compton-edge model error per channel of a group's lines, per unit activity: within one FWHM
+    of each edge, EDGE_MODEL_ERROR x the modelled continuum there (lines combined in quadrature)."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     out = np.zeros(centers.size, dtype=np.float64)
-    for col, xi in zip(cols, x, strict=True):
-        if xi <= 0:
+    shares: dict[str | None, float] = {group: 1.0}
+    shares.update(nuclide.group_links.get(group or "", {}))
+    for line in nuclide.lines:
+        share = shares.get(line.group, 0.0) if line.group is not None else 1.0
+        e = line.energy_kev
+        if share <= 0 or e > centers[-1] + 200.0:
             continue
-        activity = xi / col.counts_per_activity
-        shares: dict[str | None, float] = {col.group: 1.0}
-        shares.update(col.nuclide.group_links.get(col.group or "", {}))
-        for line in col.nuclide.lines:
-            share = shares.get(line.group, 0.0) if line.group is not None else 1.0
-            e = line.energy_kev
-            if share <= 0 or e > centers[-1] + 200.0:
-                continue
-            k = e / ELECTRON_MASS_KEV
-            edge = e * 2 * k / (1 + 2 * k)
-            if edge < model.low_kev:
-                continue
-            width = model.fwhm_kev(edge)
-            near = np.abs(centers - edge) <= width
-            if not near.any():
-                continue
-            response = line_response(model, edges, e)
-            peak = np.abs(centers - e) <= 1.5 * model.fwhm_kev(e)
-            level = float(response[near & ~peak].max()) if (near & ~peak).any() else 0.0
-            out[near] = np.hypot(out[near], EDGE_MODEL_ERROR * activity * share * line.intensity / 100.0 * level)
+        k = e / ELECTRON_MASS_KEV
+        edge = e * 2 * k / (1 + 2 * k)
+        if edge < model.low_kev:
+            continue
+        near = np.abs(centers - edge) <= model.fwhm_kev(edge)
+        if not near.any():
+            continue
+        response = line_response(model, edges, e)
+        peak = np.abs(centers - e) <= 1.5 * model.fwhm_kev(e)
+        level = float(response[near & ~peak].max()) if (near & ~peak).any() else 0.0
+        out[near] = np.hypot(out[near], EDGE_MODEL_ERROR * share * line.intensity / 100.0 * level)
     return out
+
+
+def _edge_error(cols: list[Column], x: FloatArray, n: int) -> FloatArray:
+    """Model error (counts per channel) of the Compton edges of the fitted NORM lines."""
+    var = np.zeros(n, dtype=np.float64)
+    for col, xi in zip(cols, x, strict=True):
+        if xi > 0 and col.edge is not None:
+            var += (xi * col.edge) ** 2
+    return np.asarray(np.sqrt(var), dtype=np.float64)
 
 
 def _main_line(cand: Column, model: DetectorModel, centers: FloatArray) -> float | None:
@@ -242,12 +287,7 @@ def chain_fit(
     centers = 0.5 * (edges[:-1] + edges[1:])
     n = centers.size
     columns = _columns(model, edges, library)
-    mask = np.zeros(n, dtype=bool)
-    for c in columns:
-        for line in c.nuclide.lines:
-            half = ROI_HALF_WIDTH_FWHM * model.fwhm_kev(line.energy_kev)
-            mask |= (centers >= line.energy_kev - half) & (centers <= line.energy_kev + half)
-    mask &= centers >= model.low_kev + 2.0 * model.fwhm_kev(max(model.low_kev, 1.0))
+    mask = _line_mask(model, edges, library).copy()
     for energy in ignore_kev:
         half = ROI_HALF_WIDTH_FWHM * model.fwhm_kev(energy)
         mask &= ~((centers >= energy - half) & (centers <= energy + half))
@@ -264,7 +304,7 @@ def chain_fit(
     sd = np.sqrt(var)
     x_norm, _ = _fit(norm_cols, net, sd, mask)
     predicted_norm = _predict(norm_cols, x_norm, n)
-    edges_sd = _edge_error(norm_cols, x_norm, model, edges)
+    edges_sd = _edge_error(norm_cols, x_norm, n)
     var_model = var + (CHAIN_MODEL_ERROR * predicted_norm) ** 2 + edges_sd**2
     sd_model = np.sqrt(var_model)
 

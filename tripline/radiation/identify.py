@@ -169,6 +169,29 @@ def _describe(match: IsotopeMatch) -> str:
     return f"{match.nuclide} identified ({match.significance:.1f} sigma; peaks at {peaks} keV)"
 
 
+CHAIN_LINE_MIN_KEV = 250.0
+U235_LINE_RATIO_MIN = 1.0
+
+
+def _chain_seen(match: IsotopeMatch) -> bool:
+    """A chain is recognised by several of its lines (2 sigma), one above 250 keV at 3 sigma (the
+    U-235 and SNM lines are below): a lone 186-keV peak is not the U-238 chain. K-40 has its one
+    line at 1461 keV."""
+    energies = [p.energy_kev for p in match.peaks if p.significance >= 2.0]
+    strong = [p.energy_kev for p in match.peaks if p.significance >= 3.0]
+    if match.nuclide == "K-40":
+        return bool(strong)
+    if not (len(energies) >= 2 and max(strong, default=0.0) >= CHAIN_LINE_MIN_KEV):
+        return False
+    # the 186-keV peak (Ra-226 + U-235) may be given to the chain only if its radium-progeny lines
+    # above 250 keV are at least as significant (in equilibrium Pb-214 352 and Bi-214 609 keV carry
+    # 13x the photons of 186 keV): a 186-keV peak without them is enriched uranium's 185.7 keV or
+    # chemically separated uranium (yellowcake, metal, glass), nuclear material, not a nuisance
+    low = max((p.significance for p in match.peaks if abs(p.energy_kev - 186.0) < 1.0), default=0.0)
+    high = max((p.significance for p in match.peaks if p.energy_kev >= CHAIN_LINE_MIN_KEV), default=0.0)
+    return high >= U235_LINE_RATIO_MIN * low
+
+
 def _soil_like(fit: ChainFit | None) -> bool:
     """K-40 : U-238 : Th-232 in the proportions of ordinary soil (each ratio within a factor 3)."""
     if fit is None:
@@ -244,7 +267,8 @@ def _verdict(
     if not isinstance(norm, NormTest):
         reasons.append("cannot clear without an energy-calibrated spectrum")
         return Verdict.OF_CONCERN
-    if norm.consistent or (natural and fit is not None):
+    peaks_clear = natural and fit is not None and all(_chain_seen(m) for m in natural)
+    if norm.consistent or peaks_clear:
         shares = ", ".join(f"{k} {v:.0%}" for k, v in norm.norm_fractions.items() if v > 0.005)
         if norm.consistent:
             reasons.append(
