@@ -61,6 +61,8 @@ def test_cases_have_the_schema(raw_cases: dict[str, list[dict[str, Any]]], recor
                 q["name"], country=q.get("country"), birth_date=q.get("birth_date"), schema=q["schema"]
             )
             assert case["source"], case["id"]
+            if case["kind"] in ("script", "cjk_negative"):
+                assert case["script"] in {"arabic", "cyrillic", "kana", "hangul", "han", "hebrew", "greek"}
             if case["origin"] == "unlisted":
                 assert "target" not in case and len(case["candidates"]) <= 10  # none: no listed name shares a word
                 assert all(c in records for c in case["candidates"])

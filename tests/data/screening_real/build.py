@@ -125,6 +125,8 @@ SCRIPTS = {  # kana before han: a name with kana is Japanese, whatever kanji it 
     "kana": re.compile(r"[\u3040-\u30ff]"),
     "hangul": re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"),
     "han": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]"),
+    "hebrew": re.compile(r"[\u0590-\u05ff]"),
+    "greek": re.compile(r"[\u0370-\u03ff]"),
 }
 NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0750-\u077f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
