@@ -179,6 +179,15 @@ def real_quality(*, nomenklatura: bool = True, whole_index: bool = False) -> dic
         print(f"\nrecall per kind ({split}): " + " ".join(real.POSITIVE_KINDS))
         for label, by_split in results.items():
             print(f"{label:24} {_fmt_kinds(by_split[split].recall_by_kind, real.POSITIVE_KINDS)}")
+        scripts = sorted({c.raw.get("script", "other") for c in sub if c.kind == "script"})
+        print(f"recall on kind 'script' by script ({split}): " + " ".join(scripts))
+        for label in results:
+            parts = []
+            for script in scripts:
+                of = [c for c in sub if c.kind == "script" and c.raw.get("script", "other") == script]
+                hits = sum(all_scores[label][c.id] >= scorers[label][1] for c in of)
+                parts.append(f"{hits}/{len(of)}")
+            print(f"{label:24} {' '.join(parts)}")
         print(f"false-hit rate per kind ({split}): " + " ".join(neg_listed + neg_unlisted))
         for label, by_split in results.items():
             print(f"{label:24} {_fmt_kinds(by_split[split].hits_by_negative_kind, neg_listed + neg_unlisted)}")

@@ -119,12 +119,14 @@ OWN_UN_REF = re.compile(r"\bUN\s+Ref(?:erence)?(?:\s+(?:No\.?|Number))?\s*:?\s*(
 ID_KIND = {"innCode": "taxNumber", "ogrnCode": "registrationNumber"}
 ORIGINAL_SCRIPT = re.compile(r"original script:\s*([^)]+)\)?", re.IGNORECASE)
 PAREN = re.compile(r"\(([^()]*)\)")
-SCRIPTS = {
+SCRIPTS = {  # kana before han: a name with kana is Japanese, whatever kanji it has
     "arabic": re.compile(r"[\u0600-\u06ff\u0750-\u077f]"),
     "cyrillic": re.compile(r"[\u0400-\u04ff]"),
-    "han": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]"),
-    "hangul": re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"),
     "kana": re.compile(r"[\u3040-\u30ff]"),
+    "hangul": re.compile(r"[\uac00-\ud7af\u1100-\u11ff]"),
+    "han": re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]"),
+    "hebrew": re.compile(r"[\u0590-\u05ff]"),
+    "greek": re.compile(r"[\u0370-\u03ff]"),
 }
 NON_LATIN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0750-\u077f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -790,7 +792,7 @@ def finish(cases: list[dict[str, Any]], entities: dict[str, Entity]) -> dict[str
         seen_ids: set[str] = set()
         for kind, cap in CAPS.items():
             chosen = 0
-            for case in sorted((c for c in cases if c["split"] == split and c["kind"] == kind), key=lambda c: c["id"]):
+            for case in _interleaved([c for c in cases if c["split"] == split and c["kind"] == kind]):
                 if chosen >= cap or case["id"] in seen_ids:
                     continue
                 if case["label"] and per_group[case["group"]] >= MAX_PER_GROUP:
@@ -800,6 +802,18 @@ def finish(cases: list[dict[str, Any]], entities: dict[str, Entity]) -> dict[str
                 seen_ids.add(case["id"])
                 out[split].append(case)
                 chosen += 1
+    return out
+
+
+def _interleaved(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Cases in id order, taking the scripts in turn (Cyrillic names would fill a kind alone)."""
+    by_script: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for case in sorted(cases, key=lambda c: c["id"]):
+        by_script[case.get("script") or ""].append(case)
+    queues = [by_script[k] for k in sorted(by_script)]
+    out: list[dict[str, Any]] = []
+    for i in range(max((len(q) for q in queues), default=0)):
+        out += [q[i] for q in queues if i < len(q)]
     return out
 
 
