@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -41,11 +43,19 @@ def build_router(_settings: Settings) -> APIRouter:
 
     @router.get("/cases/{case_id}", response_class=HTMLResponse)
     def case_view(
-        request: Request, case_id: int = CaseId, pg: Page = Depends(page), db: Database = Depends(get_db)
+        request: Request,
+        case_id: int = CaseId,
+        error: str = Query(default="", max_length=500),
+        pg: Page = Depends(page),
+        db: Database = Depends(get_db),
     ) -> Response:
         case = cases.get_case(db, pg.principal, case_id)
-        transitions = sorted(cases.TRANSITIONS[case.status])
-        return render(request, "cases/view.html", pg, case=case, kinds=list(cases.ItemKind), transitions=transitions)
+        # workflow order, closing last; the form has no default (a status change is a choice)
+        transitions = [s for s in cases.CaseStatus if s in cases.TRANSITIONS[case.status]]
+        return render(
+            request, "cases/view.html", pg, case=case, kinds=list(cases.ItemKind), transitions=transitions,
+            error=error or None,
+        )  # fmt: skip
 
     @router.post("/cases/{case_id}/items")
     def case_item(
@@ -72,12 +82,21 @@ def build_router(_settings: Settings) -> APIRouter:
     @router.post("/cases/{case_id}/status")
     def case_status(
         case_id: int = CaseId,
-        status: cases.CaseStatus = Form(),
+        status: str = Form(default="", max_length=32),
         reason: str = Form(default="", max_length=2000),
         pg: Page = Depends(page),
         db: Database = Depends(get_db),
     ) -> Response:
-        cases.set_status(db, pg.principal, case_id, status, reason)
+        chosen = next((s for s in cases.CaseStatus if s.value == status.strip()), None)
+        problem = None
+        if chosen is None:
+            problem = "choose the status to move the case to"
+        elif chosen is cases.CaseStatus.CLOSED and not reason.strip():
+            problem = "closing a case needs a reason"
+        if problem is not None or chosen is None:
+            query = urlencode({"error": problem or "choose a status"})
+            return RedirectResponse(f"/cases/{case_id}?{query}#status", status_code=303)
+        cases.set_status(db, pg.principal, case_id, chosen, reason)
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
     @router.post("/cases/link")
