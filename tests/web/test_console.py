@@ -162,7 +162,9 @@ def test_party_decision_covers_every_row(browser: Any, cookies: list[Any], conso
     assert len(ids) >= 4
     card.locator("input[value=confirmed]").check()
     card.locator("input[name=reason]").fill("UN reference KPe.001 on the licence application")
-    card.locator("form.decision button[type=submit]").click()
+    with page.expect_navigation():
+        card.locator("form.decision button[type=submit]").click()
+    assert page.locator("#results .alert").count() == 0, page.inner_text("#results .alert")
     card = page.locator("article.party", has_text="KOREA MINING DEVELOPMENT")
     card.locator("p.decided").wait_for()
     assert "confirmed" in card.locator("p.decided").inner_text()
@@ -213,7 +215,7 @@ def test_queue_rows_carry_shipment_facts(browser: Any, cookies: list[Any], conso
     counts = {a: int(page.locator(f".count[data-action={a}]").inner_text()) for a in ("inspect", "review", "release")}
     total = int(re.search(r"of (\d+) shipments", page.inner_text("#shown")).group(1))  # type: ignore[union-attr]
     assert sum(counts.values()) == total
-    bars = page.locator("svg.histogram rect.bar title").all_inner_texts()
+    bars = page.locator("svg.histogram rect.bar title").evaluate_all("es => es.map(e => e.textContent)")
     assert sum(int(t.rsplit(": ", 1)[1]) for t in bars) == total
     shot(page, "queue-triage", width)
     page.context.close()

@@ -105,8 +105,10 @@ def record_party_verdict(
     wanted = list(dict.fromkeys(e.strip() for e in entity_ids if e.strip()))
     if not wanted:
         raise InputError("no listed entity given", field="entity_id")
-    for entity_id in wanted:
-        if screener.score_entity(query, entity_id) is None:
+    if screener.score_entity(query, wanted[0]) is None:  # the row the analyst saw scored
+        raise InputError(f"no listed entity {wanted[0]!r}", field="entity_id")
+    for entity_id in wanted[1:]:  # the party's other rows: linked by the lists' references, not by the name
+        if not screener.entity_names(entity_id):
             raise InputError(f"no listed entity {entity_id!r}", field="entity_id")
     with db.transaction() as session:
         return [
