@@ -39,6 +39,7 @@ IDENTIFIERS = (
     ("ogrnCode", "OGRN"),
     ("programId", "list reference"),
 )
+QUOTES = "'\"‘’“”"
 LISTED_ON = re.compile(r"\blisted (?:on )?(\d{4}-\d{2}-\d{2})", re.IGNORECASE)
 # the list's own public record of an entry, for lists whose entry ids are the public record ids
 RECORD_URLS = {"us_ofac_sdn": "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={entry}"}
@@ -82,9 +83,9 @@ class PartyCard:
 def _unique(values: list[str], limit: int | None = None) -> list[str]:
     seen: dict[str, str] = {}
     for v in values:
-        key = " ".join(v.casefold().split())
+        key = " ".join(v.strip(QUOTES).casefold().split())
         if key and key not in seen:
-            seen[key] = v.strip()
+            seen[key] = v.strip().strip(QUOTES)
     out = list(seen.values())
     return out[:limit] if limit else out
 
