@@ -276,6 +276,19 @@ def test_queue_actions_outcome_and_case(browser: Any, cookies: list[Any], consol
     assert bill in linked
     for c in containers:
         assert c in linked
+        href = page.locator("li.item a", has_text=f"Container {c}").get_attribute("href")
+        assert href.endswith(f"/containers/{c}")
+    evidence = page.locator("ul.evidence").first.inner_text()
+    assert "Targeting score" in evidence and "Route:" in evidence and "Goods:" in evidence
+    assert "Reason +" in evidence and not RAW_IDS.search(evidence.split("Reason", 1)[1].split(":")[0])
+    # the PDF carries the same evidence
+    import io
+
+    from pypdf import PdfReader
+
+    body = page.request.get(page.url + "/file.pdf").body()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    assert bill in text and "Targeting score" in text and "Route:" in text
     shot(page, "case-from-queue", 1280)
     page.context.close()
 
@@ -326,4 +339,33 @@ def test_global_search(browser: Any, cookies: list[Any], console: Console) -> No
     hits = page.locator("#shipments li a", has_text=container)
     assert hits.count() == 1
     shot(page, "search", 1280)
+    page.context.close()
+
+
+# --- 5. a case carries the screening evidence --------------------------------------------------
+
+
+def test_linked_entity_carries_list_version_and_explanation(browser: Any, cookies: list[Any], console: Console) -> None:
+    page = open_page(browser, cookies, 1280)
+    page.goto(f"{console.base}/cases")
+    page.fill("#title", "LIMMT network")
+    page.click("text=Open case")
+    page.wait_for_url(re.compile(r".*/cases/\d+$"))
+    case_url = page.url
+    case_id = case_url.rsplit("/", 1)[1]
+    page.goto(f"{console.base}/screen?name=LIMMT")
+    card = page.locator("article.party").first
+    entry = card.locator(".lists .badge").first.inner_text()
+    card.locator("select[name=case_id]").select_option(case_id)
+    with page.expect_navigation():
+        card.locator("form.inline button", has_text="Link").click()
+    page.goto(case_url)
+    item = page.locator("li.item", has_text="LIMMT")
+    text = item.inner_text()
+    source, entry_id = entry.split(" ", 1)
+    assert f"Listed on {source} version 1" in text and f"entry {entry_id}" in text
+    assert "List files sha256" in text
+    assert "Screened as “LIMMT”" in text and "name" in text  # the explanation
+    assert item.locator("a").first.get_attribute("href").startswith("/screen?name=LIMMT")
+    shot(page, "case-evidence", 1280)
     page.context.close()

@@ -254,14 +254,13 @@ def build_router(_settings: Settings) -> APIRouter:
         label = f"B/L {bill_of_lading} ({info.name}): score {scored.score:.2f}, {scored.action.value}"
         items: list[tuple[ItemKind, str, str, dict[str, Any]]] = [(ItemKind.SHIPMENT, bill_of_lading, label, details)]
         for c in scored.containers:
-            items.append(
-                (
-                    ItemKind.CONTAINER,
-                    c,
-                    f"Container {c} (B/L {bill_of_lading})",
-                    {"url": f"/queue/{manifest_id}/containers/{c}"},
-                )
-            )
+            scans = [
+                {"occupancy": x.occupancy_id, "location": x.location, "time": x.time, "verdict": x.verdict,
+                 "nuclides": list(x.nuclides), "reasons": list(x.reasons)}
+                for x in ws.container(pg.principal, manifest_id, c).scans
+            ]  # fmt: skip
+            url = f"/queue/{manifest_id}/containers/{c}"
+            items.append((ItemKind.CONTAINER, c, f"Container {c} (B/L {bill_of_lading})", {"url": url, "scans": scans}))
         title = (
             f"Shipment {bill_of_lading}: {row.party('shipper') or 'shipper unknown'} → {row.party('consignee') or '?'}"
         )
