@@ -13,6 +13,7 @@ from tests.api.harness import PASSWORD
 from tests.web.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Console
 
 ARGS = CHROMIUM_ARGS
+TEXTS = "es => es.map(e => e.textContent)"
 pytestmark = [
     pytest.mark.browser,
     # Under CI the browser must be there (.ci/run installs it): a missing one fails instead of skipping.
@@ -28,7 +29,22 @@ def server(console: Console) -> tuple[str, str]:
     return console.base, console.alarmed
 
 
-def test_scenario_in_chromium(server: tuple[str, str]) -> None:
+def withheld_in_answer(console: Console) -> list[str]:
+    from sqlalchemy import select
+
+    from tripline.exchange.models import ExchangeConsent
+    from tripline.store.db import Database
+
+    db = Database.from_settings(console.settings)
+    try:
+        with db.transaction() as session:
+            rows = session.scalars(select(ExchangeConsent).where(ExchangeConsent.status == "granted")).all()
+            return sorted({f for row in rows for f in (row.answer or {}).get("withheld", row.withheld)})
+    finally:
+        db.dispose()
+
+
+def test_scenario_in_chromium(server: tuple[str, str], console: Console) -> None:
     from playwright.sync_api import sync_playwright
 
     base, alarmed = server
@@ -73,11 +89,40 @@ def test_scenario_in_chromium(server: tuple[str, str]) -> None:
             page.goto(f"{base}/partners")
             page.screenshot(path=str(ARTIFACTS / "exchange-1280.png"), full_page=True)
             assert "us-cbp asks to pass" in page.inner_text("#consents")
+            # the officer reads the document and picks what to withhold; the preview follows the boxes
+            consent = page.locator("#consents article").first
+            document = dict(
+                zip(
+                    consent.locator("details.document dt").evaluate_all(TEXTS),
+                    consent.locator("details.document dd").evaluate_all(TEXTS),
+                    strict=True,
+                )
+            )
+            choices = consent.locator("input[name=withhold]")
+            assert choices.count() >= 1
+            withheld = choices.first.get_attribute("value")
+            assert withheld in document
+            choices.first.check()
+            page.wait_for_selector(f'#preview-1 tr.withheld[data-field="{withheld}"]')
+            preview = page.locator("#preview-1 tbody tr")
+            shown = {}
+            for i in range(preview.count()):
+                row = preview.nth(i)
+                field = row.get_attribute("data-field")
+                shown[field] = (row.get_attribute("class"), row.locator("td").nth(2).inner_text())
+            assert set(shown) == set(document)  # every field of the document, none invented
+            assert [f for f, (cls, _) in shown.items() if cls == "withheld"] == [withheld]
+            for field, (cls, value) in shown.items():
+                if cls == "released" and field not in ("withheld",):
+                    assert value == document[field], field  # released exactly as the document says
+            page.screenshot(path=str(ARTIFACTS / "consent-preview-1280.png"), full_page=True)
             page.fill("#n-1", "approved for onward enforcement use")
             page.click("#consents button[value=grant]")
             page.wait_for_url(re.compile(r".*/partners(#consents)?$"))
             assert "No consent request is waiting for us." in page.inner_text("#consents")
             assert "granted" not in page.inner_text("#consents")
+            # what the partner is sent: the answer signed over the release without the withheld field
+            assert withheld_in_answer(console) == [withheld]
             # phone width
             phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
             phone.add_cookies(context.cookies())
