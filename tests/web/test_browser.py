@@ -6,36 +6,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
-import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
 
-from tests.api.harness import PASSWORD, load_sdn_slice
-from tests.conftest import BUNDLED_DATA, free_port
-from tripline.api.app import create_app
-from tripline.auth.roles import Role
-from tripline.auth.service import create_user, get_principal
-from tripline.exchange.demo import load_exchange_situations
-from tripline.settings import REPO_DIR, Settings
-from tripline.store.db import Database
+from tests.api.harness import PASSWORD
+from tests.web.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Console
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = REPO_DIR / "test-artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+ARGS = CHROMIUM_ARGS
+TEXTS = "es => es.map(e => e.textContent)"
 pytestmark = [
     pytest.mark.browser,
     # Under CI the browser must be there (.ci/run installs it): a missing one fails instead of skipping.
@@ -46,59 +24,30 @@ pytestmark = [
 ]
 
 
-def _alarmed_container(scans: bytes) -> str:
-    """A container whose portal occupancy alarmed (its spectrum was kept for secondary inspection)."""
-    import json
-
-    for line in scans.splitlines():
-        record = json.loads(line)
-        if record.get("spectrum"):
-            return str(record["container"])
-    raise AssertionError("the demo traffic has no alarmed occupancy")
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    from tripline.cargo.run import make_demo
-    from tripline.cases.workspace import Workspace
-    from tripline.runtime import Runtime
-
-    settings = Settings(var_dir=tmp_path_factory.mktemp("console") / "var", database_url=None, data_dir=BUNDLED_DATA)
-    db = Database.from_settings(settings)
-    db.upgrade()
-    load_sdn_slice(db)
-    load_exchange_situations(settings, db)
-    create_user(db, "chief", role=Role.ADMIN, authority="jp-customs", display_name="Duty chief", password=PASSWORD)
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "demo-manifest.csv"
-        make_demo(settings, out, 40, 7)
-        scans = Path(str(out) + ".scans.jsonl").read_bytes()
-        Workspace(Runtime(settings, db)).add(
-            get_principal(db, "chief"), out.name, out.read_bytes(), scans=scans, manifest_id="demo"
-        )
-        alarmed = _alarmed_container(scans)
-    port = free_port()
-    config = uvicorn.Config(create_app(settings, db), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", alarmed
-    uv.should_exit = True
-    thread.join(timeout=10)
-    db.dispose()
+def server(console: Console) -> tuple[str, str]:
+    return console.base, console.alarmed
 
 
-def test_scenario_in_chromium(server: tuple[str, str]) -> None:
+def withheld_in_answer(console: Console) -> list[str]:
+    from sqlalchemy import select
+
+    from tripline.exchange.models import ExchangeConsent
+    from tripline.store.db import Database
+
+    db = Database.from_settings(console.settings)
+    try:
+        with db.transaction() as session:
+            rows = session.scalars(select(ExchangeConsent).where(ExchangeConsent.status == "granted")).all()
+            return sorted({f for row in rows for f in (row.answer or {}).get("withheld", row.withheld)})
+    finally:
+        db.dispose()
+
+
+def test_scenario_in_chromium(server: tuple[str, str], console: Console) -> None:
     from playwright.sync_api import sync_playwright
 
     base, alarmed = server
-    if ARTIFACTS.exists():
-        shutil.rmtree(ARTIFACTS)
-    ARTIFACTS.mkdir(parents=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
@@ -124,7 +73,7 @@ def test_scenario_in_chromium(server: tuple[str, str]) -> None:
             page.goto(f"{base}/queue")
             page.screenshot(path=str(ARTIFACTS / "queue-1280.png"), full_page=True)
             top = page.locator("table tbody tr").first
-            container = top.locator("td").nth(2).locator("a").first
+            container = top.locator("td .containers a").first
             number = container.inner_text().strip()
             container.click()
             page.wait_for_url(re.compile(rf".*/containers/{number}$"))
@@ -140,11 +89,40 @@ def test_scenario_in_chromium(server: tuple[str, str]) -> None:
             page.goto(f"{base}/partners")
             page.screenshot(path=str(ARTIFACTS / "exchange-1280.png"), full_page=True)
             assert "us-cbp asks to pass" in page.inner_text("#consents")
+            # the officer reads the document and picks what to withhold; the preview follows the boxes
+            consent = page.locator("#consents article").first
+            document = dict(
+                zip(
+                    consent.locator("details.document dt").evaluate_all(TEXTS),
+                    consent.locator("details.document dd").evaluate_all(TEXTS),
+                    strict=True,
+                )
+            )
+            choices = consent.locator("input[name=withhold]")
+            assert choices.count() >= 1
+            withheld = choices.first.get_attribute("value")
+            assert withheld in document
+            choices.first.check()
+            page.wait_for_selector(f'#preview-1 tr.withheld[data-field="{withheld}"]')
+            preview = page.locator("#preview-1 tbody tr")
+            shown = {}
+            for i in range(preview.count()):
+                row = preview.nth(i)
+                field = row.get_attribute("data-field")
+                shown[field] = (row.get_attribute("class"), row.locator("td").nth(2).inner_text())
+            assert set(shown) == set(document)  # every field of the document, none invented
+            assert [f for f, (cls, _) in shown.items() if cls == "withheld"] == [withheld]
+            for field, (cls, value) in shown.items():
+                if cls == "released" and field not in ("withheld",):
+                    assert value == document[field], field  # released exactly as the document says
+            page.screenshot(path=str(ARTIFACTS / "consent-preview-1280.png"), full_page=True)
             page.fill("#n-1", "approved for onward enforcement use")
             page.click("#consents button[value=grant]")
             page.wait_for_url(re.compile(r".*/partners(#consents)?$"))
             assert "No consent request is waiting for us." in page.inner_text("#consents")
             assert "granted" not in page.inner_text("#consents")
+            # what the partner is sent: the answer signed over the release without the withheld field
+            assert withheld_in_answer(console) == [withheld]
             # phone width
             phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
             phone.add_cookies(context.cookies())

@@ -12,6 +12,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from tripline.cases.evidence import evidence_lines
 from tripline.cases.service import CaseFile, ItemKind
 
 FONT_CANDIDATES = (
@@ -100,9 +101,9 @@ def render_case_pdf(case: CaseFile) -> bytes:
             continue
         pdf.heading(f"{title} ({len(items)})")
         for item in items:
-            extra = "; ".join(f"{k}: {v}" for k, v in item.details.items() if isinstance(v, str | int | float))
-            line = f"• {item.label}  [{item.ref}]" + (f"  {extra}" if extra else "")
-            pdf.para(line)
+            pdf.para(f"• {item.label}  [{item.ref}]")
+            for line in evidence_lines(item.details):
+                pdf.para("    " + line, size=9)
     if case.notes:
         pdf.heading(f"Notes ({len(case.notes)})")
         for note in case.notes:

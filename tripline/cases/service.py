@@ -6,6 +6,7 @@ Every change writes a timeline event (what, when, who) in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -127,9 +128,20 @@ def _event(session: Session, case: Case, actor: str, action: str, detail: str) -
     session.add(CaseEvent(case_id=case.id, at=at, actor=actor, action=action, detail=detail))
 
 
-def open_case(db: Database, principal: Principal, title: str, summary: str = "") -> int:
+def open_case(
+    db: Database,
+    principal: Principal,
+    title: str,
+    summary: str = "",
+    items: Sequence[tuple[ItemKind, str, str, dict[str, Any]]] = (),
+) -> int:
+    """Open a case, with ``items`` (kind, ref, label, details) linked in the same transaction."""
     principal.require(Permission.CASES)
     title = _text(title, "title", 256)
+    linked = [
+        (kind, _text(ref, "ref", 256), _text(label or ref, "label", 512), details)
+        for kind, ref, label, details in items
+    ]
     if len(summary) > 20000:
         raise InputError("longer than 20000 characters", field="summary")
     with db.transaction() as session:
@@ -146,6 +158,18 @@ def open_case(db: Database, principal: Principal, title: str, summary: str = "")
         session.add(case)
         session.flush()
         _event(session, case, principal.username, "opened", title)
+        seen: set[tuple[ItemKind, str]] = set()
+        for kind, ref, label, details in linked:
+            if (kind, ref) in seen:
+                continue
+            seen.add((kind, ref))
+            session.add(
+                CaseItem(
+                    case_id=case.id, kind=kind.value, ref=ref, label=label, details=details,
+                    added_by=principal.username, added_at=at,
+                )
+            )  # fmt: skip
+            _event(session, case, principal.username, f"added {kind.value}", label)
         case_id = case.id
     log.info("case opened", case_id=case_id, authority=principal.authority_code)
     return case_id

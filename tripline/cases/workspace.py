@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import structlog
 
@@ -237,6 +237,23 @@ class Workspace:
         with self._lock:
             self._cache[key] = run
         return run
+
+    def shipments(self, principal: Principal, manifest_id: str) -> dict[str, Any]:
+        """The manifest's stored shipments (``tripline.cargo.model.Shipment``) by bill of lading, read
+        once per file version: what the queue shows of each row (parties, goods, route, vessel)."""
+        from tripline.cargo.store import stored_shipments
+
+        path, _ = self._paths(principal, manifest_id)
+        key = ("shipments:" + str(path), path.stat().st_mtime)
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is not None:
+            return cast(dict[str, Any], cached)
+        bills = [s.bill_of_lading for s in self.queue(principal, manifest_id).ranked]
+        found = {s.bill_of_lading: s for s in stored_shipments(self.db, bills, authority=principal.authority_code)}
+        with self._lock:
+            self._cache[key] = found
+        return found
 
     def container(self, principal: Principal, manifest_id: str, container: str) -> ContainerView:
         from tripline.cargo.services import scans_path

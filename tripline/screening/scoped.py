@@ -89,6 +89,43 @@ def record_verdict(
         )
 
 
+def record_party_verdict(
+    db: Database,
+    cache: ScreenerCache,
+    analyst: Analyst,
+    query_name: str,
+    entity_ids: Sequence[str],
+    verdict: Verdict,
+    reason: str,
+) -> list[Decision]:
+    """One verdict on a party: recorded on each of its list rows (``entity_ids``), in one transaction,
+    so whichever row a later screening shows first carries it."""
+    screener = cache.get(db)
+    query = ScreeningQuery.build(query_name, field_prefix="query_")
+    wanted = list(dict.fromkeys(e.strip() for e in entity_ids if e.strip()))
+    if not wanted:
+        raise InputError("no listed entity given", field="entity_id")
+    if screener.score_entity(query, wanted[0]) is None:  # the row the analyst saw scored
+        raise InputError(f"no listed entity {wanted[0]!r}", field="entity_id")
+    for entity_id in wanted[1:]:  # the party's other rows: linked by the lists' references, not by the name
+        if not screener.entity_names(entity_id):
+            raise InputError(f"no listed entity {entity_id!r}", field="entity_id")
+    with db.transaction() as session:
+        return [
+            record_decision(
+                session,
+                screener.normaliser,
+                query_name=query_name,
+                entity_id=entity_id,
+                verdict=verdict,
+                reason=reason,
+                decided_by=decided_by(analyst),
+                authority=analyst.authority_code,
+            )
+            for entity_id in wanted
+        ]
+
+
 def party_key(match: Match) -> str:
     """One key per party, whichever of its linked rows a query's match shows."""
     return min([match.entity_id, *(row.entity_id for row in match.also_listed_as)])

@@ -2,18 +2,66 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tripline.api.deps import get_db
+from tripline.api.deps import get_db, get_runtime
 from tripline.auth.roles import Permission
 from tripline.cases import service as cases
+from tripline.cases.evidence import evidence_lines
 from tripline.cases.pdf import render_case_pdf
+from tripline.errors import TriplineError
+from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database
 from tripline.web.render import Page, page, render
 
 CaseId = Path(ge=1, le=2**31 - 1)
+
+
+def item_url(item: Any) -> str | None:
+    """Where a linked item is shown in the console."""
+    url = item.details.get("url")
+    if isinstance(url, str) and url.startswith("/") and not url.startswith("//"):
+        return url
+    if item.kind is cases.ItemKind.ENTITY:
+        return "/screen?" + urlencode({"name": str(item.details.get("query") or item.label.split(" (")[0])})
+    if item.kind is cases.ItemKind.SHIPMENT:
+        return "/search?" + urlencode({"q": item.ref})
+    return None
+
+
+def entity_evidence(db: Database, rt: Runtime, entity_id: str, query: str) -> dict[str, Any]:
+    """What a listed entity's case item records: its list row as listed now, and why ``query`` matched it."""
+    from tripline.lists.store import get_entity, latest_snapshot
+    from tripline.screening.result import ScreeningQuery
+
+    out: dict[str, Any] = {}
+    with db.transaction() as session:
+        rows = get_entity(session, entity_id)
+        if rows:
+            row = rows[0]
+            snap = latest_snapshot(session, row.source_id)
+            out |= {"list": row.source_id, "entry_id": row.entry_id, "programmes": row.properties.get("program", [])}
+            if snap is not None:
+                out |= {"list_version": snap.version, "snapshot_sha256": snap.content_sha256}
+                if snap.published:
+                    out["list_published"] = snap.published.isoformat()
+    if query.strip():
+        try:
+            match = rt.screener().score_entity(ScreeningQuery.build(query), entity_id)
+        except TriplineError:
+            match = None
+        if match is not None:
+            out |= {
+                "query": query.strip(),
+                "match_score": round(match.score, 3),
+                "explanation": list(match.explanation),
+            }
+    return out
 
 
 def build_router(_settings: Settings) -> APIRouter:
@@ -41,11 +89,20 @@ def build_router(_settings: Settings) -> APIRouter:
 
     @router.get("/cases/{case_id}", response_class=HTMLResponse)
     def case_view(
-        request: Request, case_id: int = CaseId, pg: Page = Depends(page), db: Database = Depends(get_db)
+        request: Request,
+        case_id: int = CaseId,
+        error: str = Query(default="", max_length=500),
+        pg: Page = Depends(page),
+        db: Database = Depends(get_db),
     ) -> Response:
         case = cases.get_case(db, pg.principal, case_id)
-        transitions = sorted(cases.TRANSITIONS[case.status])
-        return render(request, "cases/view.html", pg, case=case, kinds=list(cases.ItemKind), transitions=transitions)
+        # workflow order, closing last; the form has no default (a status change is a choice)
+        transitions = [s for s in cases.CaseStatus if s in cases.TRANSITIONS[case.status]]
+        return render(
+            request, "cases/view.html", pg, case=case, kinds=list(cases.ItemKind), transitions=transitions,
+            evidence=evidence_lines, item_url=item_url,
+            error=error or None,
+        )  # fmt: skip
 
     @router.post("/cases/{case_id}/items")
     def case_item(
@@ -72,12 +129,21 @@ def build_router(_settings: Settings) -> APIRouter:
     @router.post("/cases/{case_id}/status")
     def case_status(
         case_id: int = CaseId,
-        status: cases.CaseStatus = Form(),
+        status: str = Form(default="", max_length=32),
         reason: str = Form(default="", max_length=2000),
         pg: Page = Depends(page),
         db: Database = Depends(get_db),
     ) -> Response:
-        cases.set_status(db, pg.principal, case_id, status, reason)
+        chosen = next((s for s in cases.CaseStatus if s.value == status.strip()), None)
+        problem = None
+        if chosen is None:
+            problem = "choose the status to move the case to"
+        elif chosen is cases.CaseStatus.CLOSED and not reason.strip():
+            problem = "closing a case needs a reason"
+        if problem is not None or chosen is None:
+            query = urlencode({"error": problem or "choose a status"})
+            return RedirectResponse(f"/cases/{case_id}?{query}#status", status_code=303)
+        cases.set_status(db, pg.principal, case_id, chosen, reason)
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
     @router.post("/cases/link")
@@ -87,11 +153,17 @@ def build_router(_settings: Settings) -> APIRouter:
         ref: str = Form(max_length=256),
         label: str = Form(default="", max_length=512),
         back: str = Form(default="/cases", max_length=2000),
+        query: str = Form(default="", max_length=1000),
         pg: Page = Depends(page),
         db: Database = Depends(get_db),
+        rt: Runtime = Depends(get_runtime),
     ) -> Response:
-        """Link what a page shows (a listed entity, a container) to one of the authority's cases."""
-        cases.add_item(db, pg.principal, case_id, kind, ref, label or None)
+        """Link what a page shows (a listed entity, a container) to one of the authority's cases; a listed
+        entity carries its evidence: list version and files hash, programmes, the screening explanation."""
+        details = entity_evidence(db, rt, ref, query) if kind is cases.ItemKind.ENTITY else {}
+        if kind is cases.ItemKind.CONTAINER and back.startswith("/queue/"):
+            details["url"] = back
+        cases.add_item(db, pg.principal, case_id, kind, ref, label or None, details)
         target = back if back.startswith("/") and not back.startswith("//") else f"/cases/{case_id}"
         return RedirectResponse(target, status_code=303)
 

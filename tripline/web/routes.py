@@ -18,11 +18,12 @@ from tripline.auth.service import change_password, end_session, start_session, v
 from tripline.errors import AuthError, TriplineError
 from tripline.settings import Settings
 from tripline.store.db import Database
-from tripline.web.render import WEB_DIR, Page, PasswordChangeRequired, SignInRequired, page, page_pending, render
+from tripline.web.render import WEB_DIR, Page, PasswordChangeRequired, SignInRequired, page_pending, render
 from tripline.web.render import signin_url as signin_url
 
 SIGNIN_COOKIE = "tripline_signin"  # double-submit token protecting the sign-in form itself
 PAGE_MODULES = (
+    "tripline.web.home",
     "tripline.web.cases",
     "tripline.web.screening",
     "tripline.web.classify",
@@ -147,10 +148,6 @@ def build_router(settings: Settings) -> APIRouter:
         except TriplineError as exc:
             return render(request, "password.html", pg, status_of(exc), error=exc.reason)
         return RedirectResponse("/", status_code=303)
-
-    @router.get("/", response_class=HTMLResponse)
-    def home(request: Request, pg: Page = Depends(page)) -> Response:
-        return render(request, "home.html", pg)
 
     for name in PAGE_MODULES:
         module: Any = importlib.import_module(name)

@@ -112,3 +112,51 @@ def spectrum_svg(
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def histogram_svg(
+    counts: Sequence[int], edges: Sequence[float], title: str, *, marks: Sequence[tuple[float, str]] = ()
+) -> Markup:
+    """Bars of ``counts`` between ``edges`` (len(counts) + 1 of them), each bar labelled with its count;
+    ``marks`` draws vertical lines (e.g. the action thresholds) at those x values."""
+    if len(edges) != len(counts) + 1 or not counts:
+        raise ValueError("a histogram needs one more edge than bars")
+    width, height, left, right, top, bottom = 640, 200, 40, 12, 14, 34
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max(max(counts), 1)
+    x_lo, x_hi = edges[0], edges[-1]
+
+    def sx(x: float) -> float:
+        return left + (x - x_lo) / ((x_hi - x_lo) or 1) * plot_w
+
+    parts = [
+        f'<svg class="histogram" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+        f'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="12">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="{AXIS}"/>',
+    ]
+    for i, n in enumerate(counts):
+        x0, x1 = sx(edges[i]), sx(edges[i + 1])
+        h = n / peak * (plot_h - 14)
+        y = top + plot_h - h
+        parts.append(
+            f'<rect class="bar" x="{x0 + 1:.1f}" y="{y:.1f}" width="{max(x1 - x0 - 2, 1):.1f}" height="{h:.1f}" '
+            f'fill="{FOREGROUND}"><title>{edges[i]:g} to {edges[i + 1]:g}: {n}</title></rect>'
+        )
+        if n:
+            parts.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" fill="{AXIS}">{n}</text>')
+    for tick in _nice_ticks(x_lo, x_hi):
+        x = sx(tick)
+        parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top + plot_h}" y2="{top + plot_h + 4}" stroke="{AXIS}"/>')
+        parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle" fill="{AXIS}">{tick:g}</text>')
+    for value, label in marks:
+        if x_lo <= value <= x_hi:
+            x = sx(value)
+            parts.append(
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}" '
+                f'stroke="#b35c00" stroke-dasharray="4 3"/>'
+            )
+            parts.append(f'<text x="{x + 3:.1f}" y="{top + 10}" fill="#7a4100">{escape(label)}</text>')
+    parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 4}" text-anchor="middle" fill="{AXIS}">score</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

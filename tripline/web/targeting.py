@@ -1,20 +1,132 @@
-"""Console pages for targeting: upload a manifest, work the queue, open a container."""
+"""Console pages for targeting: upload a manifest, triage the queue (shipment facts, filters, sort,
+search, counts, score histogram), record an inspection outcome, open a case with the shipment
+linked, open a container."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tripline.api.targeting import get_workspace, store_upload
 from tripline.auth.roles import Permission
-from tripline.cases.service import CaseStatus, list_cases
+from tripline.cargo.policy import load_policy
+from tripline.cargo.scoring import Action
+from tripline.cargo.store import OutcomeResult, record_outcome
+from tripline.cases.service import CaseStatus, ItemKind, list_cases, open_case
 from tripline.cases.workspace import Workspace
+from tripline.errors import InputError
 from tripline.settings import Settings
 from tripline.web.render import Page, page, render
-from tripline.web.svg import spectrum_svg
+from tripline.web.svg import histogram_svg, spectrum_svg
 
 # lines drawn on spectra: the gamma lines the adjudicator names most often (keV)
 MARKERS = ((661.7, "Cs-137"), (1460.8, "K-40"), (2614.5, "Tl-208"), (609.3, "Bi-214"))
+# every indicator in the words an analyst reads (never the raw id)
+INDICATOR_WORDS = {
+    "party_hit.shipper": "Shipper on a watch list",
+    "party_hit.consignee": "Consignee on a watch list",
+    "party_hit.notify": "Notify party on a watch list",
+    "party_hit.end_user": "End user on a watch list",
+    "controlled_goods": "Goods on a control list",
+    "destination.un_arms_embargo": "Destination under a UN arms embargo",
+    "destination.un_targeted_measures": "Destination under UN targeted measures",
+    "destination.policy": "Destination of concern (national policy)",
+    "transshipment_hub": "Routed through a transshipment hub",
+    "hs_description_mismatch": "HS code does not fit the description",
+    "radiation.threat": "Radiation portal: threat source",
+    "radiation.unresolved": "Radiation portal: alarm not resolved",
+    "radiation.norm_expected": "Radiation portal: natural radioactivity as declared",
+    "forwarder_consignee_machinery": "Forwarder as consignee of machinery",
+    "first_shipment": "Shipper's first shipment",
+    "end_user_elsewhere": "End user in another country",
+}
+VERDICT_WORDS = {
+    "background": "background only",
+    "NORM": "natural radioactivity (NORM)",
+    "industrial": "industrial source",
+    "medical": "medical isotope",
+    "special_nuclear_material": "special nuclear material",
+    "of_concern": "of concern",
+}
+OUTCOME_WORDS = {
+    OutcomeResult.INSPECTED_CLEAN: "inspected, nothing found",
+    OutcomeResult.SEIZED: "seized",
+    OutcomeResult.REFERRED: "referred",
+}
+SORTS = {
+    "rank": "rank (score, highest first)",
+    "score_asc": "score, lowest first",
+    "eta": "arrival date",
+    "bl": "bill of lading",
+}
+MAX_TOP = 5000
+
+
+def indicator_words(indicator: str) -> str:
+    return INDICATOR_WORDS.get(indicator, indicator.replace("_", " ").replace(".", ": ").capitalize())
+
+
+@dataclass(frozen=True)
+class Row:
+    """One queue row: the scored shipment and what the manifest says of it."""
+
+    scored: Any  # tripline.cargo.scoring.Scored
+    shipment: Any  # tripline.cargo.model.Shipment | None
+
+    def party(self, role: str) -> str:
+        if self.shipment is None:
+            return ""
+        names = [
+            p.name + (f" ({p.country.upper()})" if p.country else "")
+            for p in self.shipment.parties
+            if p.role.value == role
+        ]
+        return "; ".join(names)
+
+    @property
+    def goods(self) -> list[tuple[str, str]]:
+        return [(g.description, g.hs_code) for g in self.shipment.goods] if self.shipment is not None else []
+
+    @property
+    def route(self) -> list[str]:
+        return list(self.shipment.route.ports()) if self.shipment is not None else []
+
+    @property
+    def vessel(self) -> str:
+        v = self.shipment.vessel if self.shipment is not None else None
+        return f"{v.name} (IMO {v.imo})" if v is not None else ""
+
+    @property
+    def eta(self) -> str:
+        d = self.shipment.arrival_date if self.shipment is not None else None
+        return d.isoformat() if d is not None else ""
+
+    def text(self) -> str:
+        """Everything searchable of the row, case-folded."""
+        parts = [self.scored.bill_of_lading, *self.scored.containers, self.vessel]
+        if self.shipment is not None:
+            parts += [p.name for p in self.shipment.parties]
+            parts += [g.description + " " + g.hs_code for g in self.shipment.goods]
+            parts += self.route
+        return " ".join(parts).casefold()
+
+
+def _histogram(scores: list[float], inspect_at: float, review_at: float) -> Any:
+    lo = min([*scores, 0.0])
+    hi = max([*scores, inspect_at, 1.0])
+    bins = 20
+    step = (hi - lo) / bins or 1.0
+    counts = [0] * bins
+    for s in scores:
+        counts[min(int((s - lo) / step), bins - 1)] += 1
+    edges = [round(lo + i * step, 3) for i in range(bins + 1)]
+    title = f"Scores of {len(scores)} shipments; review from {review_at:g}, inspect from {inspect_at:g}"
+    return histogram_svg(counts, edges, title, marks=((review_at, "review"), (inspect_at, "inspect")))
 
 
 def build_router(_settings: Settings) -> APIRouter:
@@ -24,7 +136,14 @@ def build_router(_settings: Settings) -> APIRouter:
     def queue_page(
         request: Request,
         manifest: str = Query(default="", max_length=40),
-        top: int = Query(default=50, ge=1, le=5000),
+        top: int = Query(default=50, ge=1, le=MAX_TOP),
+        action: str = Query(default="", max_length=32),
+        indicator: str = Query(default="", max_length=64),
+        port: str = Query(default="", max_length=5),
+        q: str = Query(default="", max_length=200),
+        sort: str = Query(default="rank", max_length=16),
+        error: str = Query(default="", max_length=500),
+        done: str = Query(default="", max_length=500),
         pg: Page = Depends(page),
         ws: Workspace = Depends(get_workspace),
     ) -> Response:
@@ -33,10 +152,120 @@ def build_router(_settings: Settings) -> APIRouter:
         chosen = manifest or (manifests[0].id if manifests else "")
         run = ws.queue(pg.principal, chosen) if chosen else None
         current = ws.manifest(pg.principal, chosen) if chosen else None
+        facts = ws.shipments(pg.principal, chosen) if chosen else {}
+        rows = [Row(s, facts.get(s.bill_of_lading)) for s in (run.ranked if run else [])]
+        counts = Counter(r.scored.action.value for r in rows)
+        mix = Counter(reason.indicator for r in rows for reason in r.scored.reasons if reason.points > 0)
+        ports = sorted({p for r in rows for p in r.route})
+        port = port.strip().upper()
+        needle = " ".join(q.casefold().split())
+        shown = [
+            r
+            for r in rows
+            if (not action or r.scored.action.value == action)
+            and (
+                not indicator
+                or any(x.indicator == indicator or x.indicator.startswith(indicator + ".") for x in r.scored.reasons)
+            )
+            and (not port or port in r.route)
+            and (not needle or needle in r.text())
+        ]
+        if sort == "score_asc":
+            shown.sort(key=lambda r: (r.scored.score, r.scored.rank))
+        elif sort == "eta":
+            shown.sort(key=lambda r: (r.eta or "9999", r.scored.rank))
+        elif sort == "bl":
+            shown.sort(key=lambda r: r.scored.bill_of_lading)
+        policy = load_policy()
+        chart = (
+            _histogram([r.scored.score for r in rows], policy.thresholds.inspect, policy.thresholds.review)
+            if rows
+            else None
+        )
+        filters = {"manifest": chosen, "action": action, "indicator": indicator, "port": port, "q": q, "sort": sort}
+        more = "/queue?" + urlencode({**filters, "top": min(top * 4, MAX_TOP)})
+        back = "/queue?" + urlencode({**filters, "top": top})
+        open_cases = [c for c in list_cases(ws.db, pg.principal) if c.status is not CaseStatus.CLOSED]
         return render(
-            request, "queue.html", pg, manifests=manifests, current=current, run=run,
-            queue=run.ranked[:top] if run else [], top=top,
+            request, "queue.html", pg, manifests=manifests, current=current, run=run, rows=shown[:top],
+            matched=len(shown), total=len(rows), top=top, counts=counts, actions=[a.value for a in Action],
+            mix=mix.most_common(), words=indicator_words, ports=ports, filters=filters, sorts=SORTS, chart=chart,
+            more=more, back=back, outcomes=OUTCOME_WORDS, error=error or None, done=done or None,
+            open_cases=open_cases,
         )  # fmt: skip
+
+    @router.post("/queue/{manifest_id}/outcomes")
+    def outcome(
+        manifest_id: str = Path(max_length=40),
+        bill_of_lading: str = Form(max_length=64),
+        result: str = Form(default="", max_length=32),
+        note: str = Form(default="", max_length=2000),
+        back: str = Form(default="/queue", max_length=2000),
+        pg: Page = Depends(page),
+        ws: Workspace = Depends(get_workspace),
+    ) -> Response:
+        """Record what the inspection found (no default: a choice is needed)."""
+        pg.require(Permission.TARGET)
+        target = back if back.startswith("/queue") else "/queue"
+        sep = "&" if "?" in target else "?"
+        ws.manifest(pg.principal, manifest_id)  # the caller's own manifest, or 404
+        try:
+            if not result.strip():
+                raise InputError("choose what the inspection found", field="result")
+            chosen = OutcomeResult(result.strip())
+        except (InputError, ValueError) as exc:
+            message = exc.message if isinstance(exc, InputError) else f"unknown outcome {result!r}"
+            return RedirectResponse(target + sep + urlencode({"error": message}), status_code=303)
+        record_outcome(ws.db, bill_of_lading, chosen, note.strip(), authority=pg.principal.authority_code)
+        said = f"Outcome of {bill_of_lading} recorded: {OUTCOME_WORDS[chosen]}"
+        return RedirectResponse(target + sep + urlencode({"done": said}), status_code=303)
+
+    @router.post("/queue/{manifest_id}/cases")
+    def case_from_shipment(
+        manifest_id: str = Path(max_length=40),
+        bill_of_lading: str = Form(max_length=64),
+        pg: Page = Depends(page),
+        ws: Workspace = Depends(get_workspace),
+    ) -> Response:
+        """Open a case holding the shipment (with its score and reasons), its containers and parties."""
+        pg.require(Permission.TARGET)
+        info = ws.manifest(pg.principal, manifest_id)
+        run = ws.queue(pg.principal, manifest_id)
+        scored = next((s for s in run.ranked if s.bill_of_lading == bill_of_lading), None)
+        if scored is None:
+            raise InputError(f"no shipment {bill_of_lading!r} on this manifest", field="bill_of_lading")
+        row = Row(scored, ws.shipments(pg.principal, manifest_id).get(bill_of_lading))
+        details = {
+            "manifest": info.name,
+            "score": round(scored.score, 3),
+            "action": scored.action.value,
+            "reasons": [
+                {"indicator": r.indicator, "words": indicator_words(r.indicator), "points": round(r.points, 3),
+                 "detail": r.detail, "source": r.source}
+                for r in scored.reasons
+            ],
+            "shipper": row.party("shipper"),
+            "consignee": row.party("consignee"),
+            "goods": [{"description": d, "hs_code": h} for d, h in row.goods],
+            "route": row.route,
+            "vessel": row.vessel,
+            "eta": row.eta,
+        }  # fmt: skip
+        label = f"B/L {bill_of_lading} ({info.name}): score {scored.score:.2f}, {scored.action.value}"
+        items: list[tuple[ItemKind, str, str, dict[str, Any]]] = [(ItemKind.SHIPMENT, bill_of_lading, label, details)]
+        for c in scored.containers:
+            scans = [
+                {"occupancy": x.occupancy_id, "location": x.location, "time": x.time, "verdict": x.verdict,
+                 "nuclides": list(x.nuclides), "reasons": list(x.reasons)}
+                for x in ws.container(pg.principal, manifest_id, c).scans
+            ]  # fmt: skip
+            url = f"/queue/{manifest_id}/containers/{c}"
+            items.append((ItemKind.CONTAINER, c, f"Container {c} (B/L {bill_of_lading})", {"url": url, "scans": scans}))
+        title = (
+            f"Shipment {bill_of_lading}: {row.party('shipper') or 'shipper unknown'} → {row.party('consignee') or '?'}"
+        )
+        case_id = open_case(ws.db, pg.principal, title[:256], items=items)
+        return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
     @router.post("/manifests")
     def upload(
@@ -73,7 +302,7 @@ def build_router(_settings: Settings) -> APIRouter:
         open_cases = [c for c in list_cases(ws.db, pg.principal) if c.status is not CaseStatus.CLOSED]
         return render(
             request, "container.html", pg, view=view, scans=list(zip(view.scans, plots, strict=True)),
-            open_cases=open_cases,
+            open_cases=open_cases, words=indicator_words, verdict_words=VERDICT_WORDS,
         )  # fmt: skip
 
     return router
