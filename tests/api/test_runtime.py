@@ -56,7 +56,7 @@ def test_api_pages_and_cargo_share_one_screener(fresh: tuple[Node, list[int]]) -
     # the SDN slice was indexed once for the whole process
     assert builds == [len(runtime.screener())] and builds[0] > 0
     # ... and kept in the signed cache for the next process
-    assert list((node.settings.var_dir / "screening").glob("index-*.pickle"))
+    assert list((node.settings.var_dir / "screening").glob("index-*.tlidx"))
 
 
 @pytest.mark.slow
