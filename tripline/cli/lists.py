@@ -151,9 +151,10 @@ def register(app: typer.Typer) -> None:
     @lists_app.command("show")
     def show(
         ctx: typer.Context,
+        files: Annotated[bool, typer.Option("--files", help="Also titles, licences, counts and file hashes.")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
-        """Every list: version, publication date, load time, entity counts, licence, file hashes."""
+        """Every list: version, publication date, load time, entity count (``--files``: licence, hashes)."""
         from tripline.lists import store
 
         app_ctx = get_ctx(ctx)
@@ -166,25 +167,36 @@ def register(app: typer.Typer) -> None:
             app_ctx.console.print("no lists loaded: run `tripline lists load --bundled`")
             return
         table = Table(title="watch lists")
-        for col in ("list", "v", "published", "loaded", "entities", "by schema", "report", "licence", "files (sha256)"):
+        for col in ("list", "v", "published", "loaded", "entities", "report"):
             table.add_column(col, overflow="fold")
         for s in summaries:
             snap = s.latest
             if snap is None:
-                table.add_row(s.id, "-", "", "", "0", "", "", s.licence, "")
+                table.add_row(s.id, "-", "", "", "0", "")
                 continue
             table.add_row(
-                f"{s.id}\n[dim]{s.title}[/]",
+                s.id,
                 str(snap.version),
                 snap.published.isoformat() if snap.published else "",
                 snap.loaded_at.strftime("%Y-%m-%d %H:%M"),
                 str(snap.entity_count),
-                "\n".join(f"{k} {v}" for k, v in snap.counts.items()),
-                _report_cell(snap.declared_count, snap.report),
-                s.licence,
-                "\n".join(f"{f['name']} {str(f['sha256'])[:12]}" for f in snap.files),
+                _report_cell(snap.declared_count, snap.report).replace("\n", ", "),
             )
         app_ctx.console.print(table)
+        if not files:
+            app_ctx.console.print("[dim]titles, licences, counts by schema and file hashes: --files[/]")
+            return
+        for s in summaries:
+            snap = s.latest
+            app_ctx.console.print(f"\n[bold]{s.id}[/] {s.title}")
+            app_ctx.console.print(f"  licence: {s.licence}", overflow="fold")
+            if snap is None:
+                continue
+            counts = ", ".join(f"{k} {v}" for k, v in snap.counts.items())
+            app_ctx.console.print(f"  by schema: {counts}", overflow="fold")
+            for f in snap.files:
+                app_ctx.console.print(f"  {f['name']}", overflow="fold")
+                app_ctx.console.print(f"    sha256 {f['sha256']}", overflow="fold")
 
     @lists_app.command("diff")
     def diff(

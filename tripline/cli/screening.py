@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.padding import Padding
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
 from tripline.cli.context import get_ctx, input_files
 from tripline.errors import InputError
-from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, ScreeningQuery
+from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Match, ScreeningQuery
 
 Threshold = Annotated[float, typer.Option("--threshold", min=0.0, max=1.0, help="Lowest score shown (0..1).")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -56,16 +60,39 @@ def screen_command(
     if not result.matches:
         app_ctx.console.print(f"No match at or above {threshold:g} for {name!r}.")
         return
-    table = Table(title=f"Matches for {name!r}")
-    for column in ("score", "caption", "schema", "list", "entry", "why", "also listed as", "decision"):
-        table.add_column(column)
-    for m in result.matches:
-        decision = m.decision["verdict"] if m.decision else ""
-        also = "\n".join(f"{r.list} {r.list_entry_id}" for r in m.also_listed_as)
-        table.add_row(
-            f"{m.score:.2f}", m.caption, m.schema, m.list, m.list_entry_id, "\n".join(m.explanation), also, decision
-        )
-    app_ctx.console.print(table)
+    print_matches(app_ctx.console, name, result.matches)
+
+
+WIDE = 120  # from this console width the matches are a table; below, one block per match
+
+
+def print_matches(console: Console, name: str, matches: Sequence[Match]) -> None:
+    """Matches as a table on a wide terminal, one block per match on a narrow one (never cut reasons)."""
+    if console.width >= WIDE:
+        table = Table(title=f"Matches for {name!r}")
+        for column in ("score", "caption", "list", "also listed as", "decision"):
+            table.add_column(column, overflow="fold", max_width=28)
+        table.add_column("why", overflow="fold", min_width=40, ratio=1)
+        for m in matches:
+            decision = m.decision["verdict"] if m.decision else ""
+            also = "\n".join(f"{r.list} {r.list_entry_id}" for r in m.also_listed_as)
+            table.add_row(
+                f"{m.score:.2f}", f"{m.caption}\n[dim]{m.schema}[/]", f"{m.list} {m.list_entry_id}", also, decision,
+                "\n".join(m.explanation),
+            )  # fmt: skip
+        console.print(table)
+        return
+    console.print(f"[bold]Matches for {name!r}[/]")
+    for n, m in enumerate(matches, 1):
+        console.print(f"\n{n}. [bold]{m.score:.2f}[/] {m.caption}", overflow="fold")
+        console.print(f"   {m.schema} · {m.list} {m.list_entry_id}", overflow="fold")
+        if m.also_listed_as:
+            rows = ", ".join(f"{r.list} {r.list_entry_id}" for r in m.also_listed_as)
+            console.print(f"   also listed as: {rows}", overflow="fold")
+        if m.decision:
+            console.print(f"   decision: {m.decision['verdict']} ({m.decision.get('decided_by', '')})", overflow="fold")
+        for why in m.explanation:
+            console.print(Padding(Text("- " + why), (0, 0, 0, 3)))
 
 
 def compare_command(
