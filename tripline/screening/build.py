@@ -8,6 +8,8 @@ back, from memory or mapped from a file).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -78,7 +80,7 @@ class Builder:
         seen: set[str] = set()
         for props_kinds in (NAME_PROPS, WEAK_PROPS):
             for prop, kind in props_kinds:
-                for value in props.get(prop, ()):
+                for value in _with_acronym_split(props.get(prop, ())):
                     if value in seen:
                         continue
                     seen.add(value)
@@ -125,3 +127,28 @@ class Builder:
             "names": len(names),
         }
         return arrays, meta
+
+
+# "KOREAN NATIONAL INSURANCE CORPORATION (KNIC)": a name followed by its own acronym in brackets
+_NAME_WITH_ACRONYM = re.compile(r"^(?P<name>.*\S)\s*\((?P<acronym>[A-Z][A-Z0-9&.\-]{1,9})\)\s*$")
+
+
+def _with_acronym_split(values: Iterable[str]) -> list[str]:
+    """Each name as printed, and for a name ending in a bracketed acronym of its words, the name
+    without it (the acronym is another name for the party, not a word of its name)."""
+    out: list[str] = []
+    for value in values:
+        out.append(value)
+        m = _NAME_WITH_ACRONYM.match(value)
+        if m is None:
+            continue
+        name, acronym = m["name"], re.sub(r"[^A-Z0-9]", "", m["acronym"])
+        initials = "".join(w[0] for w in re.findall(r"[A-Za-z0-9]+", name)).upper()
+        if len(acronym) >= 2 and _is_subsequence(acronym, initials):
+            out.append(name)
+    return out
+
+
+def _is_subsequence(short: str, long_: str) -> bool:
+    it = iter(long_)
+    return all(ch in it for ch in short)

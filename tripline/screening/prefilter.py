@@ -45,6 +45,7 @@ from tripline.screening.rules import (
     BARE_NAME_MIN_LENGTH,
     EXACT,
     GENERIC_CAP,
+    GENERIC_FULL_MIN_TOKENS,
     INITIAL,
     JOIN_MIN,
     JOIN_SLACK,
@@ -529,7 +530,10 @@ class TokenTable(_Columns):
         bound = np.maximum(bound, subset * factor)
         # only generic words matched: capped
         distinctive_hit = np.bincount(pair_name, weights=(best_q > 0.0) & ~rows.generic[pair_row], minlength=n_names)
-        bound = np.where(distinctive_hit > 0, bound, np.minimum(bound, GENERIC_CAP))
+        # (not for a query of GENERIC_FULL_MIN_TOKENS or more words, which may be a whole generic name)
+        q_tokens = np.array([len(f.tokens) for f in forms], dtype=np.int64)
+        whole = q_tokens[name_job] >= GENERIC_FULL_MIN_TOKENS
+        bound = np.where((distinctive_hit > 0) | whole, bound, np.minimum(bound, GENERIC_CAP))
         # bare name: a query with one distinctive word, the first distinctive word of a short
         # company name (bounded by that word's best similarity to any of the name's words)
         bare_tok = np.array([_bare_word(f) for f in forms], dtype=np.int64)

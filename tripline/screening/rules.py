@@ -27,6 +27,7 @@ ACRONYM = 0.86
 SHORT_ACRONYM = 0.7  # three letters among other words: shown at low thresholds only
 BARE_ACRONYM = 0.8  # a query that is three letters alone ("FSB", "ICI"): at the threshold, not above
 GENERIC_CAP = 0.5
+GENERIC_FULL_MIN_TOKENS = 3  # a name of this many generic words, every one found exactly: the name itself
 SUBSET_FACTOR = 0.85
 PERSON_SUBSET_FACTOR = 0.8  # "Jorge Rodriguez" for "Jorge Jesus RODRIGUEZ GOMEZ": at the threshold, not above
 SUBSET_MIN_DISTINCTIVE = 2

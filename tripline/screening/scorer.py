@@ -32,6 +32,7 @@ Rules for real names (each says in the notes what it did):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
@@ -51,6 +52,7 @@ from tripline.screening.rules import (
     FUZZY_ONE_WORD_CAP,
     FUZZY_ONE_WORD_MIN,
     GENERIC_CAP,
+    GENERIC_FULL_MIN_TOKENS,
     INITIAL,
     JOIN_MIN,
     JOIN_SLACK,
@@ -247,7 +249,7 @@ class NameScorer:
             acronym = self._acronym(q, c)
             if acronym is not None:
                 return acronym
-        if matches and not distinctive and score > GENERIC_CAP:
+        if matches and not distinctive and score > GENERIC_CAP and not _whole_generic_name(qt, ct, used_q, used_c):
             score = GENERIC_CAP
             notes.append(f"only generic words matched: capped at {GENERIC_CAP}")
         elif matches:
@@ -426,7 +428,7 @@ class NameScorer:
         return factor * min(m.similarity for m in matches)
 
     def _identical(self, q: NameForm) -> NameScore:
-        if all(t.generic for t in q.tokens):
+        if all(t.generic for t in q.tokens) and len(q.tokens) < GENERIC_FULL_MIN_TOKENS:
             note = f"only generic words matched: capped at {GENERIC_CAP}"
             return NameScore(
                 GENERIC_CAP, tuple(TokenMatch(t.text, t.text, EXACT, "exact") for t in q.tokens), notes=(note,)
@@ -487,6 +489,22 @@ _SYLLABLE = re.compile(
     r"(?:yae|yeo|wae|iao|uai|yue|ae|ya|eo|ye|wa|oe|yo|wo|we|wi|yu|eu|ui|ou|ai|ao|ei|ia|ie|io|iu|ua|ue|uo|yi|[aeiou])"
     r"(?:ng|[nmklpt])?$"
 )
+
+
+def _whole_generic_name(
+    qt: Sequence[Token], ct: Sequence[Token], used_q: dict[int, tuple[float, str]], used_c: dict[int, tuple[float, str]]
+) -> bool:
+    """A name of at least ``GENERIC_FULL_MIN_TOKENS`` generic words ("Korean National Insurance
+    Corporation") found word for word, exactly, in the other name, which has nothing else but an
+    acronym of them ("... (KNIC)"): the listed name itself, not a few common words."""
+    if len(qt) < GENERIC_FULL_MIN_TOKENS or len(used_q) != len(qt):
+        return False
+    if any(sim < 1.0 for sim, _how in used_q.values()):
+        return False
+    initials = "".join(t.text[0] for t in qt)
+    rest = [t.text for j, t in enumerate(ct) if j not in used_c]
+    # the acronym may carry the legal form's letter the name form drops ("KNIC": Corporation)
+    return len(rest) <= 1 and all(r.startswith(initials) and len(r) <= len(initials) + 2 for r in rest)
 
 
 def _telling(token: Token, particles: frozenset[str]) -> bool:
