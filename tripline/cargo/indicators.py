@@ -176,6 +176,15 @@ class IndicatorExtractor:
         copy._goods_cache = self._goods_cache
         return copy
 
+    def cached(self) -> int:
+        """How many look-ups the caches hold."""
+        return len(self._party_cache) + len(self._goods_cache)
+
+    def forget(self) -> None:
+        """Empty the caches (a long-running worker bounds its memory this way)."""
+        self._party_cache = {}
+        self._goods_cache = {}
+
     def _screen(self, name: str, country: str | None) -> list[PartyHit]:
         key = (name, country)
         hits = self._party_cache.get(key)
