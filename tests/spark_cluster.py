@@ -64,11 +64,11 @@ def standalone_cluster(directory: Path, ports: list[int]) -> Iterator[str]:
                         str(port),
                         "--webui-port",
                         str(master_ui),
-                    ],  # fmt: skip
+                    ],
                     env=env,
                     stdout=out,
                     stderr=subprocess.STDOUT,
-                )  # fmt: skip
+                )
             )
         _wait_for(lambda: _listening(port), "master", master_log)
         with open(worker_log, "wb") as out:
@@ -90,11 +90,11 @@ def standalone_cluster(directory: Path, ports: list[int]) -> Iterator[str]:
                         "--work-dir",
                         str(directory / "work"),
                         url,
-                    ],  # fmt: skip
+                    ],
                     env=env,
                     stdout=out,
                     stderr=subprocess.STDOUT,
-                )  # fmt: skip
+                )
             )
         _wait_for(lambda: b"Registering worker" in master_log.read_bytes(), "worker", worker_log)
         yield url
