@@ -11,21 +11,29 @@ by default), the real goods classifier and demo traffic, then times:
              processes, then scoring;
 - warm:      indicators and score once every look-up is cached (the steady state of a long run,
              where names and descriptions repeat);
-- spark:     PySpark local[2] (optional).
+- end to end (--spark): read, validate, screen, classify, score, rank and write the same file
+             with the local engine (2 processes), Spark local[2] and (--cluster) a standalone
+             master and worker on 127.0.0.1;
+- --driver-memory: one Spark run; the driver's peak RSS (Python and its JVM), to compare sizes.
 
     .venv/bin/python bench/target.py --quick
-    .venv/bin/python bench/target.py --shipments 100000 --spark
+    .venv/bin/python bench/target.py --shipments 100000 --spark --cluster
+    .venv/bin/python bench/target.py --shipments 100000 --driver-memory
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import socket
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from tripline.cargo.demo import generate
-from tripline.cargo.engine import Engine, target_shipments
+from tripline.cargo.engine import Engine, target_file, target_shipments
 from tripline.cargo.indicators import IndicatorExtractor, first_shipments
 from tripline.cargo.policy import load_policy
 from tripline.cargo.ports import MatcherFactory
@@ -57,11 +65,108 @@ class _Uncached(IndicatorExtractor):
         return super().extract(s, first_shipment=first_shipment)
 
 
+def peak_rss_mib(pid: int) -> float:
+    """VmHWM (peak resident set) of a process, MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def jvm_children() -> list[int]:
+    """The JVM the PySpark driver started (children of this process running java)."""
+    me = os.getpid()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+                cmd = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == me and b"java" in cmd:
+                found.append(int(entry.name))
+    return found
+
+
+def end_to_end(
+    path: Path, settings: Settings, db: Database, policy: object, *, cluster: bool
+) -> list[tuple[str, int, float]]:
+    """Read, validate, screen, classify, score, rank and write, on each engine, same file."""
+    from tripline.spark.session import spark_session
+
+    runtime = Runtime(settings, db)
+    runtime.matchers()  # built once, as a server or CLI process would have it
+    common = {
+        "settings": settings,
+        "policy": policy,
+        "radiation": FindingsByContainer({}),
+        "matchers": runtime.matchers,
+    }
+    out: list[tuple[str, int, float]] = []
+    t = time.perf_counter()
+    run = target_file(path, workers=2, **common)  # type: ignore[arg-type]
+    out.append(("end to end: local engine, 2 processes", run.shipments, time.perf_counter() - t))
+    spark_session("local[2]", "warm-up").stop()  # JVM start-up is not part of the throughput
+    masters = [("local[2]", "local[2]")]
+    stack = contextlib.ExitStack()
+    if cluster:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from tests.spark_cluster import standalone_cluster
+
+        os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+        cluster_dir = Path(tempfile.mkdtemp(prefix="tripline-bench-cluster-"))
+        ports = []
+        for _ in range(4):
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                ports.append(sock.getsockname()[1])
+        url = stack.enter_context(contextlib.contextmanager(standalone_cluster)(cluster_dir, ports))
+        masters.append(("standalone 127.0.0.1 (1 worker, 2 cores)", url))
+    with stack:
+        for label, master in masters:
+            t = time.perf_counter()
+            run = target_file(
+                path,
+                engine=Engine.SPARK,
+                master=master,
+                out=str(path.with_name(f"queue-{len(out)}.parquet")),
+                **common,  # type: ignore[arg-type]
+            )
+            out.append((f"end to end: spark {label}", run.shipments, time.perf_counter() - t))
+    return out
+
+
+def driver_memory(path: Path, settings: Settings, db: Database, policy: object) -> None:
+    """One Spark local[2] run; the driver's peak RSS (Python and its JVM) after it."""
+    runtime = Runtime(settings, db)
+    common = {
+        "settings": settings,
+        "policy": policy,
+        "radiation": FindingsByContainer({}),
+        "matchers": runtime.matchers,
+    }
+    runtime.matchers()
+    before = peak_rss_mib(os.getpid())
+    Path("/proc/self/clear_refs").write_text("5")  # reset the peak: generating and reading the demo are not the job
+    t = time.perf_counter()
+    run = target_file(path, engine=Engine.SPARK, master="local[2]", out=str(path.with_name("queue.parquet")), **common)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - t
+    jvm = sum(peak_rss_mib(pid) for pid in jvm_children())
+    print(
+        f"driver memory: {run.shipments:,} shipments in {seconds:.0f} s ({run.shipments / seconds:,.0f}/s); "
+        f"python peak RSS during the job {peak_rss_mib(os.getpid()):,.0f} MiB (peak before it {before:,.0f} MiB), "
+        f"driver JVM peak RSS {jvm:,.0f} MiB"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shipments", type=int, default=20_000)
     parser.add_argument("--quick", action="store_true", help="3,000 shipments, no Spark")
-    parser.add_argument("--spark", action="store_true", help="also time PySpark local[2]")
+    parser.add_argument("--spark", action="store_true", help="also time the engines end to end on the file")
+    parser.add_argument("--cluster", action="store_true", help="with --spark: also a standalone cluster on 127.0.0.1")
+    parser.add_argument("--driver-memory", action="store_true", help="Spark local[2] run; print the driver's peak RSS")
     parser.add_argument("--lists", default="us_ofac_sdn,un_sc", help="bundled list ids to screen against")
     parser.add_argument("--baseline-sample", type=int, default=200)
     args = parser.parse_args()
@@ -89,6 +194,10 @@ def main() -> None:
     shipments = read_manifest(path, ref).shipments
     read_s = time.perf_counter() - t
 
+    if args.driver_memory:
+        del shipments, traffic
+        driver_memory(path, settings, db, policy)
+        return
     rows: list[tuple[str, int, float]] = [("read + validate (CSV)", n, read_s)]
     sample = shipments[: args.baseline_sample]
     screener, classifier = built
@@ -115,13 +224,7 @@ def main() -> None:
         scorer.score(warm.extract(s, first_shipment=s.bill_of_lading in first_all))
     rows.append(("indicators + score, caches warm", n, time.perf_counter() - t))
     if args.spark and not args.quick:
-        from tripline.spark.session import spark_session
-
-        spark_session("local[2]", "tripline-target")  # JVM start-up is not part of the throughput
-        t = time.perf_counter()
-        target_shipments(shipments, engine=Engine.SPARK, **common)  # type: ignore[arg-type]
-        rows.append(("spark local[2]", n, time.perf_counter() - t))
-
+        rows.extend(end_to_end(path, settings, db, policy, cluster=args.cluster))
     print(f"\ndemo traffic: {n} shipments generated and written in {gen_s:.1f} s; lists: {args.lists}\n")
     print(f"{'step':34} {'shipments':>10} {'seconds':>9} {'per second':>11} {'1M shipments':>13}")
     for label, count, seconds in rows:

@@ -82,3 +82,20 @@ def any_db(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Datab
     database.upgrade()
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session")
+def spark_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The master URL of a Spark standalone cluster on 127.0.0.1 (one per test session; the
+    driver binds to 127.0.0.1 too while it runs)."""
+    from tests.spark_cluster import standalone_cluster
+
+    previous = os.environ.get("SPARK_LOCAL_IP")
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+    try:
+        yield from standalone_cluster(tmp_path_factory.mktemp("spark-cluster"), [free_port() for _ in range(4)])
+    finally:
+        if previous is None:
+            os.environ.pop("SPARK_LOCAL_IP", None)
+        else:
+            os.environ["SPARK_LOCAL_IP"] = previous

@@ -36,7 +36,9 @@ def test_planted_shipments_rank_at_the_top_with_their_reasons(
     assert "radiation.threat" in reasons["yokohama_cs137"]
     # within the 1 % a port inspects (the demo's background illicit traffic competes for the top)
     assert ranks["cmm_chinese_intermediary_syrian_end_user"] <= 0.01 * run.shipments
-    assert {"end_user_elsewhere", "destination.policy"} <= reasons["cmm_chinese_intermediary_syrian_end_user"]
+    assert {"end_user_elsewhere", "destination.policy", "embargoed_end_user_via_third_country"} <= reasons[
+        "cmm_chinese_intermediary_syrian_end_user"
+    ]
     # a NORM alarm the declared ceramics explain is a nuisance: documentary review, not the top
     norm = by_bl[next(p["bill_of_lading"] for p in planted if p["scenario"] == "yokohama_norm_ceramics")]
     assert "radiation.norm_expected" in reasons["yokohama_norm_ceramics"]

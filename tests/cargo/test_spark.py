@@ -1,41 +1,103 @@
+"""The Spark engine ranks a manifest file exactly as the local engine does (local[2]; the
+standalone-cluster run is in test_spark_cluster.py)."""
+
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from tripline.cargo.engine import Engine, target_shipments
+from tripline.cargo.engine import Engine, TargetRun, target_file
 from tripline.cargo.policy import load_policy
 from tripline.cargo.ports import GoodsClassifier, PartyScreener
-from tripline.cargo.readers import read_manifest
-from tripline.cargo.reference import ReferenceData
 from tripline.cargo.run import radiation_for
 from tripline.runtime import Runtime
 from tripline.settings import Settings
 
 
-@pytest.mark.spark
-@pytest.mark.slow
-@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")
-def test_spark_ranks_like_the_local_engine(
-    demo_2000: Path,
-    e2e_settings: Settings,
-    e2e_runtime: Runtime,
-    ref: ReferenceData,
-    real_matchers_built: tuple[PartyScreener, GoodsClassifier],
-) -> None:
-    shipments = read_manifest(demo_2000, ref).shipments[:500]
-    radiation = radiation_for(demo_2000)
-    common = {"settings": e2e_settings, "policy": load_policy(), "radiation": radiation, "ref": ref}
-    local = target_shipments(shipments, matchers=lambda _s: real_matchers_built, **common)  # type: ignore[arg-type]
-    seen: list[int] = []
-    spark = target_shipments(
-        shipments,
-        matchers=e2e_runtime.matchers,
+def sample_manifest(demo: Path, out: Path, rows: int = 400) -> Path:
+    """The first `rows` shipments of the demo file, plus a bad row, a duplicate and a blank line."""
+    lines = demo.read_text(encoding="utf-8").splitlines()
+    header, body = lines[0], lines[1 : rows + 1]
+    bad = body[3].replace(body[3].split(",")[0], "BAD BL WITH SPACES", 1)
+    out.write_text("\n".join([header, *body, bad, body[10], "", body[20]]) + "\n", encoding="utf-8")
+    scans = demo.with_name(demo.name + ".scans.jsonl")
+    if scans.exists():
+        out.with_name(out.name + ".scans.jsonl").write_bytes(scans.read_bytes())
+    return out
+
+
+def part_rows(directory: Path) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for part in sorted(directory.glob("part-*")):
+        rows.extend(json.loads(line) for line in part.read_text(encoding="utf-8").splitlines())
+    return rows
+
+
+def run_both(
+    manifest: Path, out: Path, settings: Settings, runtime: Runtime, matchers: tuple[PartyScreener, GoodsClassifier],
+    master: str,
+) -> tuple[TargetRun, TargetRun]:  # fmt: skip
+    common = {"settings": settings, "policy": load_policy(), "radiation": radiation_for(manifest)}
+    local = target_file(manifest, matchers=lambda _s: matchers, **common)  # type: ignore[arg-type]
+    spark = target_file(
+        manifest,
+        matchers=runtime.matchers,
         engine=Engine.SPARK,
-        progress=lambda done, _t: seen.append(done),
+        master=master,
+        out=str(out),
+        top=25,
         **common,  # type: ignore[arg-type]
     )
-    assert [s.bill_of_lading for s in spark] == [s.bill_of_lading for s in local]
-    assert spark == local
-    assert seen and seen[-1] == len(shipments)
+    return local, spark
+
+
+def assert_same_queue(local: TargetRun, spark: TargetRun, out: Path) -> None:
+    written = part_rows(out)
+    assert [r["bill_of_lading"] for r in written] == [s.bill_of_lading for s in local.ranked]
+    assert [r["rank"] for r in written] == list(range(1, len(local.ranked) + 1))
+    assert [r["score"] for r in written] == [round(s.score, 3) for s in local.ranked]
+    assert [r["action"] for r in written] == [s.action.value for s in local.ranked]
+    first = local.ranked[0].to_dict()
+    assert [{k: v for k, v in r.items() if v} for r in written[0]["reasons"]] == first["reasons"]  # type: ignore[union-attr]
+    assert spark.ranked == local.ranked[:25]
+    assert spark.shipments == local.shipments
+    assert [(e.line, e.field, e.reason) for e in spark.errors] == [(e.line, e.field, e.reason) for e in local.errors]
+    rejected = sorted((r["line"], r["field"]) for r in part_rows(Path(str(out) + ".rejected")))
+    assert rejected == sorted((e.line, e.field) for e in local.errors)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_ranks_like_the_local_engine(
+    demo_2000: Path,
+    tmp_path: Path,
+    e2e_settings: Settings,
+    e2e_runtime: Runtime,
+    real_matchers_built: tuple[PartyScreener, GoodsClassifier],
+) -> None:
+    manifest = sample_manifest(demo_2000, tmp_path / "sample.csv", rows=200)
+    local, spark = run_both(
+        manifest, tmp_path / "queue.jsonl", e2e_settings, e2e_runtime, real_matchers_built, "local[2]"
+    )
+    assert len(local.errors) == 3  # the bad bill of lading and two duplicates
+    assert {e.field for e in local.errors} == {"bill_of_lading"}
+    assert any(s.reasons for s in local.ranked[:5])
+    assert_same_queue(local, spark, tmp_path / "queue.jsonl")
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_ranks_like_the_local_engine_on_a_standalone_cluster(
+    demo_2000: Path,
+    tmp_path: Path,
+    e2e_settings: Settings,
+    e2e_runtime: Runtime,
+    real_matchers_built: tuple[PartyScreener, GoodsClassifier],
+    spark_cluster: str,
+) -> None:
+    manifest = sample_manifest(demo_2000, tmp_path / "sample.csv", rows=200)
+    out = tmp_path / "queue.jsonl"
+    local, spark = run_both(manifest, out, e2e_settings, e2e_runtime, real_matchers_built, spark_cluster)
+    assert_same_queue(local, spark, out)

@@ -62,6 +62,7 @@ def test_each_indicator_with_its_evidence(ref: ReferenceData) -> None:
         Indicator.DEST_UN_EMBARGO,
         Indicator.TRANSSHIPMENT_HUB,
         Indicator.FIRST_SHIPMENT,
+        Indicator.EMBARGOED_END_USER,
     }
     by = {e.indicator: e for e in f.evidence}
     assert "UNSCR 1737" in by[Indicator.DEST_UN_EMBARGO].source
@@ -70,6 +71,39 @@ def test_each_indicator_with_its_evidence(ref: ReferenceData) -> None:
     assert "HS 84" in by[Indicator.HS_MISMATCH].detail
     # industrial machinery (84) is not declared, so the forwarder indicator does not fire on HS 6912
     assert Indicator.FORWARDER_MACHINERY not in by
+
+
+@pytest.mark.parametrize(
+    ("consignee", "end_user", "goods", "fires"),
+    [
+        ("CN", "SY", "Flow forming machine", True),  # the seed case's shape: listed item, SY end user, CN consignee
+        ("SY", "SY", "Flow forming machine", False),  # consigned to the end user's own country: no third country
+        ("CN", "TH", "Flow forming machine", False),  # end user's country under no EU/US arms embargo
+        ("CN", "SY", "Cotton T-shirts", False),  # nothing listed
+    ],
+)
+def test_catch_all_needs_listed_item_embargoed_end_user_and_third_country(
+    ref: ReferenceData, consignee: str, end_user: str, goods: str, fires: bool
+) -> None:
+    s = make_shipment(
+        parties=[
+            {"role": "shipper", "name": "Yokohama Aoba Trading Co., Ltd.", "country": "JP"},
+            {"role": "consignee", "name": "Success Intermediary Ltd.", "country": consignee},
+            {"role": "end_user", "name": "Some Engineering Co.", "country": end_user},
+        ],
+        goods=[{"description": goods, "hs_code": "846390"}],
+    )
+    policy = load_policy()
+    f = extractor(ref).extract(s)
+    by = {e.indicator: e for e in f.evidence}
+    assert (Indicator.EMBARGOED_END_USER in by) is fires
+    if fires:
+        catch_all = by[Indicator.EMBARGOED_END_USER]
+        assert catch_all.value == by[Indicator.CONTROLLED_GOODS].value  # points follow the goods evidence
+        assert "catch-all" in catch_all.detail and "Syria" in catch_all.detail and "China" in catch_all.detail
+        assert "2013/255/CFSP" in catch_all.source
+        points = RuleScorer(policy).score(f).reasons
+        assert any(r.indicator == "embargoed_end_user_via_third_country" and r.points == 40 for r in points)
 
 
 def test_forwarder_consignee_for_machinery(ref: ReferenceData) -> None:

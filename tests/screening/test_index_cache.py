@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
-from tripline.errors import ConfigError
+from tripline.errors import ConfigError, IntegrityError
 from tripline.lists.model import ListedEntity, SourceSpec
 from tripline.lists.store import StoredEntity, write_snapshot
 from tripline.screening import service
@@ -264,3 +264,26 @@ def test_cache_with_an_unsafe_key_builds_without_caching(db: Database, tmp_path:
     refused = [e for e in logs if e["event"].startswith("screening index cache key refused")]
     assert refused and refused[0]["log_level"] == "warning"
     assert list(directory.glob("index-*")) == []
+
+
+# --- the executor hook: an index file verified by the SHA-256 the driver sent -------------------
+
+
+def test_index_file_opens_by_sha256_and_refuses_any_other_bytes(tmp_path: Path) -> None:
+    import hashlib
+
+    from tripline.screening.indexfile import open_index, write_index
+
+    screener = _tiny_screener()
+    arrays, meta = screener.arrays()
+    path = tmp_path / "index.tlidx"
+    write_index(path, os.urandom(32), arrays, {"meta": meta})  # a key the executor never sees
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    opened = open_index(path, None, sha256=digest)
+    assert Screener.from_arrays(opened.arrays, opened.meta).screen(QUERY).to_dict() == screener.screen(QUERY).to_dict()
+    size = path.stat().st_size
+    _flip(path, size - 1)  # the last byte of the last array
+    with pytest.raises(IntegrityError, match="SHA-256"):
+        open_index(path, None, sha256=digest)
+    with pytest.raises(ValueError, match="either a key or a sha256"):
+        open_index(path, None)

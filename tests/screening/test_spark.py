@@ -64,3 +64,9 @@ def test_spark_parquet_output_has_the_local_flat_rows(tmp_path: Path) -> None:
     spark = pq.read_table(tmp_path / "spark.parquet").to_pylist()
     key = lambda r: (r["id"], r["rank"] or 0)  # noqa: E731
     assert sorted(spark, key=key) == sorted(local, key=key)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_engine_on_a_standalone_cluster(tmp_path: Path, spark_cluster: str) -> None:
+    spark_results_match_local(tmp_path, spark_cluster)

@@ -6,7 +6,7 @@ The Spark engine (:mod:`tripline.cargo.spark`) shares every step but the loop.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -22,6 +22,7 @@ from tripline.cargo.readers import read_manifest
 from tripline.cargo.reference import ReferenceData, load_reference
 from tripline.cargo.scoring import RuleScorer, Scored, Scorer, rank
 from tripline.cargo.validate import RowError
+from tripline.errors import InputError
 from tripline.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -40,6 +41,8 @@ class TargetRun:
     seconds: float = 0.0
     engine: str = Engine.LOCAL.value
     scorer: str = "rules"
+    rejected: int | None = None  # Spark: all rejected rows (``errors`` lists the first ones)
+    out: str | None = None  # Spark: where the whole queue was written
 
     @property
     def per_second(self) -> float:
@@ -97,27 +100,15 @@ def target_shipments(
     scorer = scorer or RuleScorer(policy)
     first = first_shipments(shipments, known_shippers)
     if engine is Engine.SPARK:
-        from tripline.cargo.spark import score_spark
-
-        scored = score_spark(
-            shipments,
-            settings=settings,
-            policy=policy,
-            matchers=matchers,
-            radiation=radiation,
-            scorer=scorer,
-            first=first,
-            progress=progress,
-        )
-    else:
-        screener, classifier = matchers(settings)
-        extractor = IndicatorExtractor(policy, ref, screener=screener, classifier=classifier, radiation=radiation)
-        scored = score_parallel(shipments, extractor, scorer, first, workers, progress)
+        raise InputError("the Spark engine reads its manifest itself: target a file", field="engine")
+    screener, classifier = matchers(settings)
+    extractor = IndicatorExtractor(policy, ref, screener=screener, classifier=classifier, radiation=radiation)
+    scored = score_parallel(shipments, extractor, scorer, first, workers, progress)
     return rank(scored)
 
 
 def target_file(
-    path: Path,
+    path: Path | str,
     *,
     settings: Settings,
     policy: Policy,
@@ -128,9 +119,47 @@ def target_file(
     known_shippers: Iterable[str] = (),
     progress: Progress | None = None,
     workers: int = 1,
+    master: str = "local[2]",
+    out: str | None = None,
+    top: int = 50,
+    conf: Mapping[str, str] | None = None,
 ) -> TargetRun:
-    """Read a manifest and return its ranked queue (bad rows are reported, good rows scored)."""
+    """Read a manifest and return its ranked queue (bad rows are reported, good rows scored).
+
+    The Spark engine (:func:`tripline.cargo.spark.target_spark`) reads `path` (a local path or a
+    Hadoop-compatible URL) at `master`, writes the whole queue to `out` and returns its ``top``."""
     started = time.perf_counter()
+    if engine is Engine.SPARK:
+        from tripline.cargo.spark import target_spark
+
+        parties, goods = matchers(settings)
+        done = target_spark(
+            str(path),
+            out=out,
+            data_dir=settings.data_dir,
+            policy=policy,
+            parties=parties,
+            goods=goods,
+            radiation=radiation,
+            scorer=scorer or RuleScorer(policy),
+            known_shippers=frozenset(known_shippers),
+            master=master,
+            top=top,
+            conf=conf,
+        )
+        if progress is not None:
+            progress(done.shipments, done.shipments)
+        return TargetRun(
+            done.top,
+            done.errors,
+            done.shipments,
+            done.seconds,
+            engine.value,
+            (scorer or RuleScorer(policy)).name,
+            rejected=done.rejected,
+            out=done.out,
+        )
+    path = Path(path)
     ref = load_reference(settings.data_dir)
     loaded = read_manifest(path, ref)
     ranked = target_shipments(

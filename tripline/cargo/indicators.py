@@ -39,6 +39,7 @@ class Indicator(StrEnum):
     FORWARDER_MACHINERY = "forwarder_consignee_machinery"
     FIRST_SHIPMENT = "first_shipment"
     END_USER_ELSEWHERE = "end_user_elsewhere"
+    EMBARGOED_END_USER = "embargoed_end_user_via_third_country"
 
 
 INDICATORS: tuple[Indicator, ...] = tuple(Indicator)
@@ -176,6 +177,15 @@ class IndicatorExtractor:
         copy._goods_cache = self._goods_cache
         return copy
 
+    def cached(self) -> int:
+        """How many look-ups the caches hold."""
+        return len(self._party_cache) + len(self._goods_cache)
+
+    def forget(self) -> None:
+        """Empty the caches (a long-running worker bounds its memory this way)."""
+        self._party_cache = {}
+        self._goods_cache = {}
+
     def _screen(self, name: str, country: str | None) -> list[PartyHit]:
         key = (name, country)
         hits = self._party_cache.get(key)
@@ -199,6 +209,7 @@ class IndicatorExtractor:
         ev: list[Evidence] = []
         self._parties(s, ev)
         self._goods(s, ev)
+        self._catch_all(s, ev)
         self._route(s, ev)
         self._radiation(s, ev)
         if first_shipment:
@@ -257,6 +268,29 @@ class IndicatorExtractor:
             check = self.hs.check(line.description, line.hs_code)
             if not check.consistent:
                 ev.append(Evidence(Indicator.HS_MISMATCH, 1.0, f"{line.description[:60]!r}: {check.explain()}"))
+
+    def _catch_all(self, s: Shipment, ev: list[Evidence]) -> None:
+        """A listed item for an end user under EU and US arms embargo, consigned to a third country."""
+        consignee, end_user = s.party(Role.CONSIGNEE), s.party(Role.END_USER)
+        if not (consignee and end_user and consignee.country and end_user.country):
+            return
+        embargo = self.policy.embargo(end_user.country)
+        if embargo is None or consignee.country == end_user.country:
+            return
+        listed = [e for e in ev if e.indicator is Indicator.CONTROLLED_GOODS]
+        if not listed:
+            return
+        best = max(listed, key=lambda e: e.value)
+        ev.append(
+            Evidence(
+                Indicator.EMBARGOED_END_USER,
+                best.value,
+                f"catch-all: a listed item ({best.detail.rsplit(' matches ', 1)[-1][:40]}) for end user "
+                f"{end_user.name!r} in {self.ref.country_name(end_user.country)} (EU and US arms embargo) "
+                f"via consignee {consignee.name!r} in {self.ref.country_name(consignee.country)}",
+                embargo.source,
+            )
+        )
 
     def _route(self, s: Shipment, ev: list[Evidence]) -> None:
         r = s.route

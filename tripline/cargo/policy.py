@@ -62,11 +62,20 @@ class Weights(_Spec):
     forwarder_consignee_machinery: Points
     first_shipment: Points
     end_user_elsewhere: Points
+    # a listed item for an end user under EU and US arms embargo, consigned to a third country
+    embargoed_end_user_via_third_country: Points = 0
 
 
 class Destination(_Spec):
     country: str = Field(pattern=r"^[A-Z]{2}$")
     kind: DestinationKind
+    source: str = Field(min_length=3)
+
+
+class Embargo(_Spec):
+    """A country under both an EU and a US arms embargo (the catch-all's end-user countries)."""
+
+    country: str = Field(pattern=r"^[A-Z]{2}$")
     source: str = Field(min_length=3)
 
 
@@ -83,6 +92,7 @@ class Policy(_Spec):
     party_match_threshold: float = Field(ge=0, le=1)
     controls_match_threshold: float = Field(ge=0, le=1)
     destinations: tuple[Destination, ...]
+    embargoes: tuple[Embargo, ...] = ()
     hubs: tuple[Hub, ...]
     forwarder_terms: tuple[str, ...]
     machinery_chapters: tuple[str, ...]
@@ -122,6 +132,9 @@ class Policy(_Spec):
             if d.country == country:
                 return d
         return None
+
+    def embargo(self, country: str | None) -> Embargo | None:
+        return next((e for e in self.embargoes if e.country == country), None) if country else None
 
     def hub(self, locode: str) -> Hub | None:
         for h in self.hubs:

@@ -53,7 +53,7 @@ def scorer_for(db: Database | None, policy: Policy, model: str) -> Scorer:
 
 def run_target(
     settings: Settings,
-    path: Path,
+    path: Path | str,
     *,
     db: Database | None = None,
     engine: Engine = Engine.LOCAL,
@@ -64,21 +64,31 @@ def run_target(
     matchers: MatcherFactory,
     workers: int = 1,
     authority: str = "",
+    master: str = "local[2]",
+    out: str | None = None,
+    top: int = 50,
+    conf: dict[str, str] | None = None,
 ) -> TargetRun:
-    """The ranked, explained queue of a manifest file (shipper history: ``authority``'s own)."""
+    """The ranked, explained queue of a manifest file (shipper history: ``authority``'s own; Spark:
+    `path` may be a URL, the queue goes to `out`)."""
     policy = load_policy(policy_path)
     known = store.known_shippers(db, authority=authority) if db is not None else set()
+    local = Path(path)
     return target_file(
         path,
         settings=settings,
         policy=policy,
         matchers=matchers,
-        radiation=radiation_for(path, scans),
+        radiation=radiation_for(local, scans),
         scorer=scorer_for(db, policy, model),
         engine=engine,
-        known_shippers=_known_except(db, path, known, authority),
+        known_shippers=_known_except(db, local, known, authority),
         progress=progress,
         workers=workers,
+        master=master,
+        out=out,
+        top=top,
+        conf=conf,
     )
 
 

@@ -51,23 +51,41 @@ def target(
     workers: Annotated[
         int, typer.Option(help="Local engine: forked processes for the screening and classification look-ups.")
     ] = 1,
+    master: Annotated[str, typer.Option(help="Spark engine: master URL (local[2], spark://HOST:7077, yarn).")] = (
+        "local[2]"
+    ),
+    out: Annotated[
+        str | None, typer.Option(help="Spark engine: write the whole queue here (.jsonl or .parquet directory).")
+    ] = None,
+    spark_conf: Annotated[
+        list[str] | None, typer.Option("--conf", help="Spark engine: a Spark setting KEY=VALUE (repeatable).")
+    ] = None,
 ) -> None:
-    """Rank the shipments of a manifest for inspection, each with the reasons for its score."""
-    input_files(("FILE", file), ("--policy", policy), ("--scans", scans))
+    """Rank the shipments of a manifest for inspection, each with the reasons for its score.
+
+    With --engine spark, FILE may be a Hadoop-compatible URL (hdfs://, s3a://); the queue is
+    written by Spark to --out and only its top (--top, default 50) is shown."""
+    from tripline.errors import InputError
+
+    raw = _raw_argument(file)
+    if engine != "spark" or not _is_url(raw):
+        input_files(("FILE", file))
+    input_files(("--policy", policy), ("--scans", scans))
     from tripline.cargo.engine import Engine
     from tripline.cargo.run import run_target
-    from tripline.errors import InputError
 
     app_ctx = get_ctx(ctx)
     try:
         chosen = Engine(engine)
     except ValueError:
         raise InputError(f"unknown engine {engine!r} (local or spark)", field="engine") from None
+    if chosen is not Engine.SPARK and (out is not None or spark_conf):
+        raise InputError("--out and --conf are options of the Spark engine", field="engine")
     with _logs_to_stderr(), _progress(app_ctx, f"targeting ({chosen.value})") as bar:
         task = bar.add_task("target", total=None)
         run = run_target(
             app_ctx.settings,
-            file,
+            raw if chosen is Engine.SPARK else file,
             db=app_ctx.db(),
             engine=chosen,
             policy_path=policy,
@@ -75,12 +93,19 @@ def target(
             scans=scans,
             workers=workers,
             matchers=app_ctx.runtime().matchers,
+            master=master,
+            out=out,
+            top=top if top is not None else 50,
+            conf=_conf_pairs(spark_conf or []),
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     for err in run.errors[:20]:
         app_ctx.err_console.print(f"[yellow]rejected:[/] {err}", highlight=False)
-    if len(run.errors) > 20:
-        app_ctx.err_console.print(f"[yellow]... and {len(run.errors) - 20} more rejected rows[/]")
+    rejected = run.rejected if run.rejected is not None else len(run.errors)
+    if rejected > 20:
+        app_ctx.err_console.print(f"[yellow]... and {rejected - 20} more rejected rows[/]")
+    if run.out is not None:
+        app_ctx.err_console.print(f"queue of {run.shipments} shipments written to {run.out}", highlight=False)
     queue = run.ranked[:top] if top is not None else run.ranked
     if as_json:
         app_ctx.print_json([s.to_dict() for s in queue])
@@ -92,6 +117,33 @@ def target(
         reasons = "\n".join(f"{r.points:+.1f} {r.detail}" for r in s.reasons[:4])
         table.add_row(str(s.rank), s.bill_of_lading, " ".join(s.containers), f"{s.score:.2f}", s.action.value, reasons)
     app_ctx.console.print(table)
+
+
+def _raw_argument(path: Path) -> str:
+    """The argument as typed: a URL that Path folded (``hdfs://h/x`` -> ``hdfs:/h/x``) is restored."""
+    text = str(path)
+    scheme, sep, rest = text.partition(":/")
+    if sep and not rest.startswith("/") and scheme.isalnum() and len(scheme) > 1 and scheme != "file":
+        return f"{scheme}://{rest}"
+    return text
+
+
+def _is_url(text: str) -> bool:
+    from tripline.spark.session import is_url
+
+    return is_url(text)
+
+
+def _conf_pairs(pairs: list[str]) -> dict[str, str]:
+    from tripline.errors import InputError
+
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"--conf takes KEY=VALUE, not {pair!r}", field="conf")
+        out[key.strip()] = value.strip()
+    return out
 
 
 @demo_app.command("manifest")

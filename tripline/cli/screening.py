@@ -125,9 +125,13 @@ def compare_command(
 
 def screen_file_command(
     ctx: typer.Context,
-    input_path: Annotated[Path, typer.Argument(help="CSV, JSON lines or Parquet file.")],
+    input_path: Annotated[
+        str, typer.Argument(help="CSV, JSON lines or Parquet file (Spark engine: also a hdfs://, s3a://... URL).")
+    ],
     name_column: Annotated[str, typer.Option("--name-column")],
-    out: Annotated[Path, typer.Option("--out", help="Output: .csv, .jsonl or .parquet")],
+    out: Annotated[
+        str, typer.Option("--out", help="Output: .csv, .jsonl or .parquet (Spark engine: a directory of part files)")
+    ],
     country_column: Annotated[str | None, typer.Option("--country-column")] = None,
     schema_column: Annotated[str | None, typer.Option("--schema-column")] = None,
     birth_date_column: Annotated[str | None, typer.Option("--birth-date-column")] = None,
@@ -144,7 +148,10 @@ def screen_file_command(
     as_json: Json = False,
 ) -> None:
     """Screen every row of a file; bad rows are reported with their line and skipped."""
-    input_files(("INPUT_PATH", input_path))
+    from tripline.spark.session import is_url
+
+    if engine != "spark" or not is_url(input_path):
+        input_files(("INPUT_PATH", Path(input_path)))
     from tripline.screening.batch import Columns
     from tripline.screening.runner import screen_file
 
