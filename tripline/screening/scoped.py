@@ -73,20 +73,8 @@ def record_verdict(
     reason: str,
 ) -> Decision:
     """Record the analyst's verdict on a (query, listed entity) pair, as ``user@AUTHORITY``."""
-    screener = cache.get(db)
-    if screener.score_entity(ScreeningQuery.build(query_name, field_prefix="query_"), entity_id) is None:
-        raise InputError(f"no listed entity {entity_id!r}", field="entity_id")
-    with db.transaction() as session:
-        return record_decision(
-            session,
-            screener.normaliser,
-            query_name=query_name,
-            entity_id=entity_id,
-            verdict=verdict,
-            reason=reason,
-            decided_by=decided_by(analyst),
-            authority=analyst.authority_code,
-        )
+    (decision,) = record_party_verdict(db, cache, analyst, query_name, [entity_id], verdict, reason)
+    return decision
 
 
 def record_party_verdict(
