@@ -42,6 +42,9 @@ def test_planted_shipments_rank_at_the_top_with_their_reasons(
     # a NORM alarm the declared ceramics explain is a nuisance: documentary review, not the top
     norm = by_bl[next(p["bill_of_lading"] for p in planted if p["scenario"] == "yokohama_norm_ceramics")]
     assert "radiation.norm_expected" in reasons["yokohama_norm_ceramics"]
-    assert norm.action.value == "review" and norm.rank <= 0.1 * run.shipments
+    # (issue 17: an explained NORM alarm is weak evidence; it ranks below every planted threat and
+    # outside the 1 % inspected, however many open-parameter goods matches the queue holds)
+    assert norm.action.value == "review" and norm.rank > 0.01 * run.shipments
     threats = [by_bl[p["bill_of_lading"]] for p in planted if p["scenario"] != "yokohama_norm_ceramics"]
     assert all(s.action.value == "inspect" for s in threats)
+    assert all(s.rank < norm.rank for s in threats)
