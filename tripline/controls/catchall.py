@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Literal
 
 import pycountry
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from tripline.controls.end_users import EndUserScreen
-from tripline.errors import ConfigError, InputError
+from tripline.controls.specfile import load_spec
+from tripline.errors import InputError
 
 CATCH_ALL_FILE = Path(__file__).with_name("data") / "catch_all.yaml"
 
@@ -91,11 +91,7 @@ class CatchAll:
 
     @classmethod
     def load(cls, path: Path = CATCH_ALL_FILE) -> CatchAll:
-        try:
-            return cls(CatchAllSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            raise ConfigError(f"invalid catch-all rules: {err['msg']}", file=path, field=str(err["loc"])) from exc
+        return cls(load_spec(path, CatchAllSpec, "catch-all rules"))
 
     def listed_end_user(self, name: str) -> str | None:
         row = self._end_user_row(name)

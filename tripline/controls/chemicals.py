@@ -17,12 +17,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tripline.controls.catalogue import Catalogue
 from tripline.controls.model import Comparison, ControlEntry, ItemKind, Source
-from tripline.errors import ConfigError
+from tripline.controls.specfile import load_spec
 
 CHEMICALS_FILE = Path(__file__).with_name("data") / "chemicals.yaml"
 # entries that list the substance itself: a name from their text identifies the goods. Other
@@ -135,13 +134,7 @@ class ChemicalsSpec(BaseModel):
 
 
 def load_names(path: Path = CHEMICALS_FILE) -> ChemicalsSpec:
-    try:
-        return ChemicalsSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(f"invalid chemicals: {err['msg']}", file=path, field=".".join(map(str, err["loc"]))) from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"invalid YAML: {exc}", file=path) from exc
+    return load_spec(path, ChemicalsSpec, "chemicals")
 
 
 def _clean_name(raw: str) -> list[str]:

@@ -418,56 +418,43 @@ def _questions(item: str, questions: tuple[str, ...], name: str) -> list[Paramet
     ]
 
 
-def _material_candidate(d: MaterialDecision, docs: dict[str, CodeDoc]) -> Candidate:
-    doc = docs[d.code]
+def _decided(
+    doc: CodeDoc,
+    item: str,
+    d: MaterialDecision | ProcessDecision | TransducerDecision,
+    kind: str,
+    eccn: str | None,
+    eu_code: str | None,
+) -> Candidate:
+    """The candidate of an entry a parameter module decided (materials, 2B350, 2B230): score 1,
+    its evidence, and its open questions."""
     return Candidate(
-        code=d.code,
-        eu_code=doc.eu.code if doc.eu else None,
-        eccn=doc.ccl.code if doc.ccl else None,
+        code=doc.code,
+        eu_code=eu_code,
+        eccn=eccn,
         regimes=_regimes(doc),
         regime_refs=_refs(doc),
         title=doc.title,
         score=1.0,
-        items=[d.item],
+        items=[item],
         evidence=list(d.evidence),
-        parameters=_questions(d.item, d.questions, "material"),
+        parameters=_questions(item, d.questions, kind),
         status=_STATUS[d.status],
     )
+
+
+def _material_candidate(d: MaterialDecision, docs: dict[str, CodeDoc]) -> Candidate:
+    doc = docs[d.code]
+    return _decided(doc, d.item, d, "material", doc.ccl.code if doc.ccl else None, doc.eu.code if doc.eu else None)
 
 
 def _process_candidate(d: ProcessDecision | None, docs: dict[str, CodeDoc]) -> Candidate:
     assert d is not None
-    doc = docs["2B350"]
-    return Candidate(
-        code="2B350",
-        eu_code="2B350",
-        eccn=d.eccn,
-        regimes=_regimes(doc),
-        regime_refs=_refs(doc),
-        title=doc.title,
-        score=1.0,
-        items=[d.item],
-        evidence=list(d.evidence),
-        parameters=_questions(d.item, d.questions, "wetted_materials_and_size"),
-        status=_STATUS[d.status],
-    )
+    return _decided(docs["2B350"], d.item, d, "wetted_materials_and_size", d.eccn, "2B350")
 
 
 def _transducer_candidate(d: TransducerDecision, docs: dict[str, CodeDoc]) -> Candidate:
-    doc = docs["2B230"]
-    return Candidate(
-        code="2B230",
-        eu_code="2B230",
-        eccn="2B230",
-        regimes=_regimes(doc),
-        regime_refs=_refs(doc),
-        title=doc.title,
-        score=1.0,
-        items=["2B230"],
-        evidence=list(d.evidence),
-        parameters=_questions("2B230", d.questions, "pressure_transducer"),
-        status=_STATUS[d.status],
-    )
+    return _decided(docs["2B230"], "2B230", d, "pressure_transducer", "2B230", "2B230")
 
 
 def _is_residual(eccn: str) -> bool:

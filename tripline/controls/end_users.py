@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from tripline.errors import ConfigError
+from tripline.controls.specfile import load_spec
 
 if TYPE_CHECKING:
     from tripline.lists.model import ListedEntity
@@ -62,15 +61,7 @@ class DesignationsSpec(BaseModel):
 
 
 def load_designations(path: Path = END_USER_LISTS_FILE) -> DesignationsSpec:
-    try:
-        return DesignationsSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(
-            f"invalid designations: {err['msg']}", file=path, field=".".join(map(str, err["loc"]))
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"invalid YAML: {exc}", file=path) from exc
+    return load_spec(path, DesignationsSpec, "designations")
 
 
 def designation_of(spec: DesignationsSpec, programs: list[str]) -> DesignationSpec | None:

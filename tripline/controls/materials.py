@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tripline.errors import ConfigError
+from tripline.controls.specfile import load_spec
 
 ALLOYS_FILE = Path(__file__).with_name("data") / "alloys.yaml"
 NEAR = 0.03  # a published strength within 3 % of a threshold is asked, not decided
@@ -58,13 +57,7 @@ class AlloysSpec(BaseModel):
 
 
 def load_alloys(path: Path = ALLOYS_FILE) -> AlloysSpec:
-    try:
-        return AlloysSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(f"invalid alloys: {err['msg']}", file=path, field=".".join(map(str, err["loc"]))) from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"invalid YAML: {exc}", file=path) from exc
+    return load_spec(path, AlloysSpec, "alloys")
 
 
 _FAMILY_WORDS: dict[Family, re.Pattern[str]] = {

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from tripline.controls.materials import dimensions
-from tripline.errors import ConfigError
+from tripline.controls.specfile import load_spec
 
 PROCESS_FILE = Path(__file__).with_name("data") / "process_equipment.yaml"
 Status = Literal["meets", "below", "unknown"]
@@ -53,13 +52,7 @@ class ProcessSpec(BaseModel):
 
 
 def load_process(path: Path = PROCESS_FILE) -> ProcessSpec:
-    try:
-        return ProcessSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(f"invalid equipment: {err['msg']}", file=path, field=".".join(map(str, err["loc"]))) from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"invalid YAML: {exc}", file=path) from exc
+    return load_spec(path, ProcessSpec, "equipment")
 
 
 @dataclass(frozen=True)

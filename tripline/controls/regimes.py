@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from tripline.controls.model import Regime, RegimeRef
-from tripline.errors import ConfigError
+from tripline.controls.specfile import load_spec
 
 REGIMES_FILE = Path(__file__).with_name("data") / "regimes.yaml"
 RegimeName = Literal["WA", "MTCR", "NSG", "AG", "CWC"]
@@ -50,14 +49,7 @@ class RegimeBook:
 
     @classmethod
     def load(cls, path: Path = REGIMES_FILE) -> RegimeBook:
-        try:
-            return cls(RegimesSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(map(str, err["loc"]))
-            raise ConfigError(f"invalid regimes file: {err['msg']}", file=path, field=where) from exc
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"invalid YAML: {exc}", file=path) from exc
+        return cls(load_spec(path, RegimesSpec, "regimes file"))
 
     def by_number(self, code: str) -> Regime | None:
         """The regime of an EU Annex I code by its numbering convention."""

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from tripline.errors import ConfigError
+from tripline.controls.specfile import load_spec
 
 TRANSDUCERS_FILE = Path(__file__).with_name("data") / "transducers.yaml"
 Status = Literal["meets", "below", "unknown"]
@@ -78,14 +77,7 @@ class Transducers:
 
     @classmethod
     def load(cls, path: Path = TRANSDUCERS_FILE) -> Transducers:
-        try:
-            return cls(TransducersSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(map(str, err["loc"]))
-            raise ConfigError(f"invalid transducers: {err['msg']}", file=path, field=where) from exc
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"invalid YAML: {exc}", file=path) from exc
+        return cls(load_spec(path, TransducersSpec, "transducers"))
 
     def decide(self, text: str) -> TransducerDecision | None:
         head = re.split(r",|\bfor\b", text, maxsplit=1)[0]

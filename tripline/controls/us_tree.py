@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from tripline.errors import ConfigError
+from tripline.controls.specfile import load_spec
 
 US_FILE = Path(__file__).with_name("data") / "us_entries.yaml"
 
@@ -50,13 +49,7 @@ class UsSpec(BaseModel):
 
 
 def load_us(path: Path = US_FILE) -> UsSpec:
-    try:
-        return UsSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        raise ConfigError(f"invalid US entries: {err['msg']}", file=path, field=".".join(map(str, err["loc"]))) from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"invalid YAML: {exc}", file=path) from exc
+    return load_spec(path, UsSpec, "US entries")
 
 
 @dataclass(frozen=True)
