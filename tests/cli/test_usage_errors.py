@@ -13,7 +13,6 @@ import typer
 
 from tripline.cli import main as cli_main
 from tripline.cli.main import build_app, main
-from tripline.settings import REPO_DIR
 
 
 def _command_paths() -> list[tuple[str, ...]]:
@@ -86,9 +85,8 @@ def test_usage_mistakes(
 
 
 def test_installed_command_prints_no_traceback(tmp_path: Path) -> None:
-    tripline = REPO_DIR / ".venv" / "bin" / "tripline"
-    if not tripline.exists():
-        pytest.skip("no .venv/bin/tripline (make setup creates it)")
+    tripline = Path(sys.executable).parent / "tripline"  # the entry point installed beside this interpreter
+    assert tripline.exists(), f"no {tripline}: run the tests from the virtualenv `make setup` creates"
     env = dict(os.environ, TRIPLINE_VAR_DIR=str(tmp_path))
     done = subprocess.run([str(tripline), "no-such-command"], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 2
