@@ -17,7 +17,7 @@ Every error Tripline raises on purpose derives from :class:`TriplineError`::
         └── ThrottledError     too many failed sign-ins; try again later
 
 Errors carry structured fields (``file``, ``line``, ``field``, ``reason``) so that the
-CLI and API edges can render them; HTTP status mapping lives only in ``tripline.api``.
+CLI and API edges can render them; HTTP status mapping lives only in ``tripline.http.errors``.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import pytest
 
 from tests.api.harness import Node
 from tripline import errors as e
-from tripline.api.errors import ErrorBody, status_of
+from tripline.http.errors import ErrorBody, status_of
 
 REQUIRED = {"error", "status", "message", "reason"}
 ALLOWED = REQUIRED | {"file", "line", "field", "details"}

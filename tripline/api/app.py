@@ -12,9 +12,9 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, FastAPI, Request, Response
 
 from tripline import __version__
-from tripline.api.errors import ERROR_RESPONSES, install_error_handlers
 from tripline.api.limits import RequestLimits
 from tripline.cases.workspace import Workspace
+from tripline.http.errors import ERROR_RESPONSES, install_error_handlers
 from tripline.logs import configure_logging
 from tripline.runtime import Runtime
 from tripline.settings import Settings

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from tripline.api.deps import get_db, require
 from tripline.auth.roles import Permission
 from tripline.auth.service import Principal
 from tripline.cases import service as cases
 from tripline.cases.pdf import render_case_pdf
+from tripline.http.deps import get_db, require
 from tripline.settings import Settings
 from tripline.store.db import Database
 

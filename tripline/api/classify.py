@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from tripline.api.deps import get_runtime, require
 from tripline.auth.roles import Permission
 from tripline.auth.service import Principal
 from tripline.controls.schema import Classification, GoodsQuery
+from tripline.http.deps import get_runtime, require
 from tripline.runtime import Runtime
 from tripline.settings import Settings
 

@@ -4,33 +4,18 @@ are the exchange capability's own router (``tripline.exchange.http``)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 
-from tripline.api.deps import get_runtime, require
 from tripline.auth.roles import Permission
 from tripline.auth.service import Principal
-from tripline.errors import ForbiddenError
+from tripline.http.deps import get_runtime, own_node, require
 from tripline.runtime import Runtime
 from tripline.settings import Settings
 
-if TYPE_CHECKING:
-    from tripline.exchange.service import Node
-
 ConsentId = Path(max_length=100, description="Consent request id")
-
-
-def own_node(runtime: Runtime, principal: Principal) -> Node:
-    """The runtime's exchange node, when it is the caller's authority's; else :class:`ForbiddenError`."""
-    node = runtime.node()
-    if node.node_id.casefold() != principal.authority_code.casefold():
-        raise ForbiddenError(
-            f"this node's exchange belongs to authority {node.node_id!r}, not {principal.authority_code!r}",
-            field="authority",
-        )
-    return node
 
 
 class ConsentAnswerIn(BaseModel):

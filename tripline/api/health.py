@@ -7,8 +7,8 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from tripline import __version__
-from tripline.api.deps import get_db
 from tripline.errors import StorageError
+from tripline.http.deps import get_db
 from tripline.settings import Settings
 from tripline.store.db import Database
 

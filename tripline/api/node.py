@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from tripline.api.errors import install_error_handlers
 from tripline.exchange.http import build_router
+from tripline.http.errors import install_error_handlers
 from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field
 
 from tripline.api import yente
-from tripline.api.deps import get_runtime, require
 from tripline.auth.roles import Permission
 from tripline.auth.service import Principal
 from tripline.errors import TooLargeError
+from tripline.http.deps import get_runtime, require
 from tripline.runtime import Runtime
 from tripline.screening.compare import compare
 from tripline.screening.decisions import Verdict

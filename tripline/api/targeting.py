@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Path, Query, UploadFile
 from pydantic import BaseModel
 
-from tripline.api.deps import require
 from tripline.auth.roles import Permission
 from tripline.auth.service import Principal
 from tripline.cases.workspace import ManifestInfo, Workspace
+from tripline.http.deps import get_workspace, require, store_upload
 from tripline.settings import Settings
 
 ManifestId = Path(max_length=40, description="Manifest id (from the upload)")
@@ -78,19 +78,6 @@ def manifest_out(info: ManifestInfo) -> ManifestOut:
 
 def shipment_out(scored: Any) -> ShipmentOut:
     return ShipmentOut.model_validate(scored.to_dict())
-
-
-def store_upload(ws: Workspace, principal: Principal, file: UploadFile, scans: UploadFile | None) -> ManifestInfo:
-    """Read an uploaded manifest (and scans) without reading past the size limit, and store it."""
-    limit = ws.settings.console_max_upload_mb * 1024 * 1024 + 1
-    data = file.file.read(limit)
-    scan_data = scans.file.read(limit) if scans is not None and scans.filename else None
-    return ws.add(principal, file.filename or "manifest", data, scans=scan_data)
-
-
-def get_workspace(request: Request) -> Workspace:
-    workspace: Workspace = request.app.state.workspace
-    return workspace
 
 
 def build_router(_settings: Settings) -> APIRouter:

@@ -194,7 +194,7 @@ def get_principal(db: Database, username: str) -> Principal:
 def issue_token(db: Database, username: str, label: str = "api", ttl: timedelta | None = policy.TOKEN_TTL) -> str:
     """A new API token for a user, valid for ``ttl`` (None: until revoked); shown once, only its
     SHA-256 is stored. A deactivated user gets none (the API also refuses a user still on a
-    one-time password: see ``tripline.api.deps``)."""
+    one-time password: see ``tripline.http.deps``)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.transaction() as session:
         user = session.scalar(select(User).where(User.username == username))

@@ -3,7 +3,7 @@
 Peers authenticate by their signed envelopes against the partner registry, not by user logins.
 The node is the app's runtime's (``request.app.state.runtime.node()``), over the app's database;
 errors are raised as :class:`~tripline.errors.TriplineError` and mapped to HTTP statuses and the
-one error body by :mod:`tripline.api.errors`, like every other router's (TAXII keeps the error
+one error body by :mod:`tripline.http.errors`, like every other router's (TAXII keeps the error
 shape its specification prescribes).
 """
 

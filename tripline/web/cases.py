@@ -8,12 +8,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tripline.api.deps import get_db, get_runtime
 from tripline.auth.roles import Permission
 from tripline.cases import service as cases
 from tripline.cases.evidence import evidence_lines
 from tripline.cases.pdf import render_case_pdf
 from tripline.errors import TriplineError
+from tripline.http.deps import get_db, get_runtime
 from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database

@@ -6,11 +6,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from tripline.api.deps import get_runtime
 from tripline.auth.roles import Permission
 from tripline.controls.schema import GoodsQuery
 from tripline.controls.service import parse_params
 from tripline.errors import TriplineError
+from tripline.http.deps import get_runtime
 from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.web.render import Page, page, render

@@ -12,12 +12,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tripline.api.deps import get_db, get_runtime
-from tripline.api.targeting import get_workspace
 from tripline.auth.roles import Permission
 from tripline.cases.service import CaseStatus, list_cases
 from tripline.cases.workspace import Workspace
 from tripline.errors import ForbiddenError, TriplineError
+from tripline.http.deps import get_db, get_runtime, get_workspace
 from tripline.lists.store import source_summaries
 from tripline.runtime import Runtime
 from tripline.settings import Settings
@@ -37,8 +36,8 @@ class Waiting:
 
 
 def _exchange_board(rt: Runtime, pg: Page) -> dict[str, Any] | None:
-    from tripline.api.exchange import own_node
     from tripline.exchange.views import dashboard
+    from tripline.http.deps import own_node
 
     if not pg.principal.can(Permission.EXCHANGE):
         return None

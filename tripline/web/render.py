@@ -12,10 +12,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from tripline import __version__
-from tripline.api.deps import Caller, cookie_scheme, get_caller
 from tripline.auth.roles import Permission, role_title
 from tripline.auth.service import Principal
 from tripline.errors import AuthError, ForbiddenError
+from tripline.http.deps import Caller, cookie_scheme, get_caller
 
 WEB_DIR = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))

@@ -12,10 +12,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from tripline.api.deps import SESSION_COOKIE, client_address, cookie_scheme, get_db
-from tripline.api.errors import status_of
 from tripline.auth.service import change_password, end_session, start_session, verify_login
 from tripline.errors import AuthError, TriplineError
+from tripline.http.deps import SESSION_COOKIE, client_address, cookie_scheme, get_db
+from tripline.http.errors import status_of
 from tripline.settings import Settings
 from tripline.store.db import Database
 from tripline.web.render import WEB_DIR, Page, PasswordChangeRequired, SignInRequired, page_pending, render

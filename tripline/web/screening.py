@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tripline.api.deps import get_db, get_runtime
 from tripline.auth.roles import Permission
 from tripline.cases.service import CaseStatus, list_cases
 from tripline.errors import InputError
+from tripline.http.deps import get_db, get_runtime
 from tripline.lists.model import ListedEntity
 from tripline.lists.store import get_entity, latest_snapshot
 from tripline.runtime import Runtime

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tripline.api.targeting import get_workspace, store_upload
 from tripline.auth.roles import Permission
 from tripline.cargo.policy import load_policy
 from tripline.cargo.scoring import Action
@@ -20,6 +19,7 @@ from tripline.cargo.store import OutcomeResult, record_outcome
 from tripline.cases.service import CaseStatus, ItemKind, list_cases, open_case
 from tripline.cases.workspace import Workspace
 from tripline.errors import InputError
+from tripline.http.deps import get_workspace, store_upload
 from tripline.settings import Settings
 from tripline.web.render import Page, page, render
 from tripline.web.svg import histogram_svg, spectrum_svg
