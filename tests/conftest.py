@@ -3,6 +3,11 @@
 PostgreSQL tests use ``TRIPLINE_TEST_POSTGRES_URL`` (set by ``scripts/with-postgres.sh``,
 which ``make test`` uses); each test gets a fresh database. Without it they skip, except
 under ``CI=true``, where a missing PostgreSQL is a failure.
+
+Hypothesis runs under one of two profiles: ``dev`` (a generous 2 s deadline per example: the
+machine may be busy) and ``ci`` (no deadline, no too-slow health check, failing examples
+printed for reproduction), chosen by ``HYPOTHESIS_PROFILE`` or else by ``CI=true``. Speed is
+measured in ``bench/``, never by a test's deadline.
 """
 
 from __future__ import annotations
@@ -14,11 +19,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tripline.settings import REPO_DIR, Settings
 from tripline.store.db import Database
+
+hypothesis_settings.register_profile("dev", deadline=2000)
+hypothesis_settings.register_profile(
+    "ci", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True, derandomize=False
+)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI", "").lower() in ("1", "true") else "dev")
+)
 
 SHARED_DATA = REPO_DIR.parent / "shared" / "data"
 BUNDLED_DATA = REPO_DIR / "data"

@@ -10,14 +10,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
-from tests.api.harness import BASE_URL, Node, TestClient
+from tests.api.harness import BASE_URL, Node
 from tests.conftest import BUNDLED_DATA
 from tests.exchange.conftest import Network
 from tripline.api.app import create_app
@@ -113,7 +114,7 @@ def _asgi_post(app: FastAPI, path: str, headers: list[tuple[bytes, bytes]], chun
     sent = 0
     status = 0
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> MutableMapping[str, Any]:
         nonlocal pulled, sent
         if sent >= chunks:
             return {"type": "http.disconnect"}
@@ -121,7 +122,7 @@ def _asgi_post(app: FastAPI, path: str, headers: list[tuple[bytes, bytes]], chun
         pulled += len(chunk)
         return {"type": "http.request", "body": chunk, "more_body": sent < chunks}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         nonlocal status
         if message["type"] == "http.response.start":
             status = message["status"]

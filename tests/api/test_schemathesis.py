@@ -28,7 +28,7 @@ PEER_PREFIXES = ("/exchange/v1/", "/taxii2/")
 
 def _operations(node: Node) -> list[Any]:
     schema = schemathesis.openapi.from_asgi("/openapi.json", node.app)
-    return [result.ok() for result in schema.get_all_operations()]
+    return [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]  # an Err raises
 
 
 def test_every_route_survives_generated_input(node: Node) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select, update
 
 from tripline.audit import log as audit
-from tripline.audit.chain import ProblemKind
+from tripline.audit.chain import ProblemKind, Report
 from tripline.audit.models import AuditEntry, AuditHead
 from tripline.signing import keys
 from tripline.store.db import Database
@@ -17,7 +17,7 @@ def fill(db: Database, key: keys.NodeKey, n: int) -> None:
             audit.append(session, key, kind="release.allowed", subject=f"doc-{i}", detail={"partner": "us-cbp", "i": i})
 
 
-def kinds(report: audit.Report) -> list[tuple[int, ProblemKind]]:
+def kinds(report: Report) -> list[tuple[int, ProblemKind]]:
     return [(p.seq, p.kind) for p in report.problems]
 
 

@@ -10,8 +10,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
-from tests.api.harness import PASSWORD, Node, TestClient
+from tests.api.harness import PASSWORD, Node
 from tripline.auth import policy
 from tripline.auth.roles import Role
 from tripline.auth.service import (

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -11,8 +12,9 @@ from tripline.cargo.policy import DEFAULT_POLICY, DestinationKind, load_policy
 from tripline.errors import ConfigError
 
 
-def _raw() -> dict:
-    return yaml.safe_load(DEFAULT_POLICY.read_text(encoding="utf-8"))
+def _raw() -> dict[str, Any]:
+    raw: dict[str, Any] = yaml.safe_load(DEFAULT_POLICY.read_text(encoding="utf-8"))
+    return raw
 
 
 def test_bundled_policy_lists_sources_for_every_destination_and_hub() -> None:

@@ -60,7 +60,7 @@ def assert_same_queue(local: TargetRun, spark: TargetRun, out: Path) -> None:
     assert [r["score"] for r in written] == [round(s.score, 3) for s in local.ranked]
     assert [r["action"] for r in written] == [s.action.value for s in local.ranked]
     first = local.ranked[0].to_dict()
-    assert [{k: v for k, v in r.items() if v} for r in written[0]["reasons"]] == first["reasons"]  # type: ignore[union-attr]
+    assert [{k: v for k, v in r.items() if v} for r in written[0]["reasons"]] == first["reasons"]  # type: ignore[union-attr,attr-defined]
     assert spark.ranked == local.ranked[:25]
     assert spark.shipments == local.shipments
     assert [(e.line, e.field, e.reason) for e in spark.errors] == [(e.line, e.field, e.reason) for e in local.errors]

@@ -7,6 +7,7 @@ same signed receipt; none is an error carrying SQL.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,7 +40,7 @@ class UrlNetwork(Network):
         endpoint = f"local://{node_id}"
         init_node(settings, db, node_id=node_id, name=name, country=country, endpoint=endpoint, groups=groups)
         node = Node(settings=settings, db=db, transport=self.transport, clock=self.clock)
-        self.transport.handlers[endpoint] = lambda env, node=node: receive(node, env)
+        self.transport.handlers[endpoint] = functools.partial(receive, node)
         for file in ("jp-us-cmaa.yaml", "mtcr-poc.yaml"):
             node.add_agreement(EXAMPLES_DIR / file)
         for other in self.nodes.values():

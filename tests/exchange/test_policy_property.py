@@ -3,6 +3,7 @@ independent, plain reading of the agreements allows; every refusal carries reaso
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ def subset(values: list[Any], min_size: int = 0) -> st.SearchStrategy[list[Any]]
     return st.lists(st.sampled_from(values), min_size=min_size, unique=True)
 
 
-def often(draw: st.DrawFn) -> bool:
+def often(draw: Callable[..., Any]) -> bool:
     """True four times in five (hypothesis leans towards small integers, so not ``integers(0, 4) > 0``)."""
     return bool(draw(st.sampled_from([True, True, False, True, True])))
 

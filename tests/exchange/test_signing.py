@@ -26,12 +26,12 @@ def signed_doc(key: keys.NodeKey) -> Document:
     return sign_document(
         Document(
             id="jp-customs:1",
-            type="scan_result",
+            type="scan_result",  # type: ignore[arg-type]
             originator=key.node_id,  # type: ignore[arg-type]
             created_at=datetime(2026, 11, 25, 9, 0, tzinfo=UTC),
             subject="Yokohama scan",
             body="NORM in tiles",
-            purposes=("customs_enforcement",),
+            purposes=("customs_enforcement",),  # type: ignore[arg-type]
             legal_basis="CMAA Art. 4(3)(b)",  # type: ignore[arg-type]
             facts={"container": "MSCU1234565", "gross_cps": 4210},
             attachments=(Attachment.from_bytes("spectrum.spe", b"$SPEC_ID:\nYokohama\n"),),

@@ -15,6 +15,7 @@ from tripline.cli.context import AppContext
 from tripline.cli.main import build_app
 from tripline.errors import FormatError
 from tripline.lists.formats import ListFormat
+from tripline.lists.formats.reader import DEFAULT_LIMITS, ReadLimits
 from tripline.lists.model import ListEntry, LoadReport, SourceSpec
 from tripline.settings import Settings
 
@@ -38,7 +39,9 @@ class FtmLines:
     def sniff(self, path: Path, head: bytes) -> bool:
         return head.lstrip().startswith(b"{") and b'"schema"' in head
 
-    def parse(self, paths: Sequence[Path], spec: SourceSpec, report: LoadReport) -> Iterator[ListEntry]:
+    def parse(
+        self, paths: Sequence[Path], spec: SourceSpec, report: LoadReport, limits: ReadLimits = DEFAULT_LIMITS
+    ) -> Iterator[ListEntry]:
         count = 0
         for path in paths:
             with path.open(encoding="utf-8") as fh:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -17,7 +18,7 @@ from tripline.lists.models import ListEntityVersion, ListMember, ListSnapshot
 from tripline.store.db import Database
 
 
-def _state(db: Database) -> tuple[int, int, int, dict[str, object]]:
+def _state(db: Database) -> tuple[int, int, int, dict[str, dict[str, Any]]]:
     with db.transaction() as s:
         snaps = s.scalar(select(func.count()).select_from(ListSnapshot)) or 0
         rows = s.scalar(select(func.count()).select_from(ListEntityVersion)) or 0
@@ -60,7 +61,7 @@ def test_gzipped_copy_of_same_content_is_unchanged(
     load_files(any_db, spec(), [V1], formats=formats)
 
     class GzLines(FtmLines):
-        def parse(self, paths, spec, report):  # type: ignore[no-untyped-def]
+        def parse(self, paths, spec, report, limits=None):  # type: ignore[no-untyped-def]
             raise AssertionError("an unchanged file must not be parsed again")
 
     again = load_files(any_db, spec(), [gz], formats={FtmLines.name: GzLines()})
@@ -110,7 +111,7 @@ def test_failure_while_parsing_leaves_previous_version(any_db: Database) -> None
 
 def test_parser_crash_becomes_one_format_error(any_db: Database, tmp_path: Path) -> None:
     class Broken(FtmLines):
-        def parse(self, paths, spec, report):  # type: ignore[no-untyped-def]
+        def parse(self, paths, spec, report, limits=None):  # type: ignore[no-untyped-def]
             yield from super().parse(paths, spec, report)
             raise KeyError("ent_num")
 

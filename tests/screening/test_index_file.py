@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -51,7 +52,11 @@ def test_strings_and_runs_give_back_what_was_stored(runs: list[list[str]]) -> No
 
 
 def _write(tmp_path: Path) -> Path:
-    arrays = {"a": np.arange(10, dtype=np.int64), "b": np.frombuffer(b"hello", dtype=np.uint8), "c": np.ones(3, bool)}
+    arrays: dict[str, np.ndarray[Any, Any]] = {
+        "a": np.arange(10, dtype=np.int64),
+        "b": np.frombuffer(b"hello", dtype=np.uint8),
+        "c": np.ones(3, bool),
+    }
     path = tmp_path / "index-test.tlidx"
     write_index(path, KEY, arrays, {"snapshots": {"x": 1}, "meta": {"n": 1}})
     return path

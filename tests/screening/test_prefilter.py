@@ -16,10 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.screening.cases import Case
+from tripline.screening.entities import _name_factor
 from tripline.screening.normalize import NameForm, Token
 from tripline.screening.prefilter import BoundJob, TokenTable
 from tripline.screening.result import ScreeningQuery
-from tripline.screening.screener import Screener, _name_factor
+from tripline.screening.screener import Screener
 
 
 def _expected(screener: Screener, rows: list[Token], vids: list[int], cross: bool) -> list[float]:

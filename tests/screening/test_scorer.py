@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tripline.screening.normalize import Normaliser
-from tripline.screening.scorer import GENERIC_CAP, NameScorer, typo_budget
+from tripline.screening.rules import GENERIC_CAP
+from tripline.screening.scorer import NameScorer, typo_budget
 
 THRESHOLD = 0.8
 

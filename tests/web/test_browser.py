@@ -125,7 +125,7 @@ def test_scenario_in_chromium(server: tuple[str, str], console: Console) -> None
             assert withheld_in_answer(console) == [withheld]
             # phone width
             phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-            phone.add_cookies(context.cookies())
+            phone.add_cookies(context.cookies())  # type: ignore[arg-type]  # Cookie has every SetCookieParam key
             small = phone.new_page()
             for name, path in (("screen", "/screen?name=LIMMT"), ("queue", "/queue"), ("exchange", "/partners")):
                 small.goto(f"{base}{path}")

@@ -24,6 +24,7 @@ See ``tests/data/README.md`` for every kind and ``bench/README.md`` for the prot
 
 from __future__ import annotations
 
+import builtins
 import csv
 import gzip
 import hashlib
@@ -232,7 +233,7 @@ class Entity:
     entry_id: str
     section: str | None
     schema: str
-    props: dict[str, list[str]]
+    props: dict[str, builtins.list[str]]
     group: str = ""
 
     @property
@@ -245,10 +246,10 @@ class Entity:
     def person(self) -> bool:
         return self.schema == PERSON
 
-    def names(self) -> list[str]:
+    def names(self) -> builtins.list[str]:
         return [n for key in ("name", "alias") for n in self.props.get(key, [])]
 
-    def all_names(self) -> list[str]:
+    def all_names(self) -> builtins.list[str]:
         return [n for key in ("name", "alias", "weakAlias", "previousName") for n in self.props.get(key, [])]
 
     def years(self) -> set[str]:
