@@ -88,7 +88,16 @@ class Database:
             session.close()
 
     def upgrade(self) -> None:
-        """Bring the schema to the newest revision of every capability (Alembic ``heads``)."""
+        """Bring the schema to the newest revision of every capability (Alembic ``heads``).
+
+        When the stored revisions are already the heads of the migration scripts (read from the
+        files, see :func:`tripline.store.heads.script_heads`), nothing else is done: Alembic and
+        the migration modules are not even imported, which is most of a warm command's start.
+        """
+        from tripline.store.heads import at_head
+
+        if at_head(self.engine):
+            return
         from tripline.store.migrate import upgrade
 
         upgrade(self.engine)
