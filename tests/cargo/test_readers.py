@@ -30,7 +30,7 @@ def test_round_trip_every_format(tmp_path: Path, ref: ReferenceData, fmt: str) -
         make_shipment(),
         make_shipment(
             bill_of_lading="TEST0002",
-            containers=["CSQU3054383", "MSCU1234566"] if False else ["CSQU3054383"],
+            containers=["CSQU3054383", "MSCU1234566"],
             parties=[
                 {"role": "shipper", "name": "O'Neil + Sons: Ltd? (test)", "country": "GB"},
                 {"role": "consignee", "name": "Al Noor General Trading LLC", "country": "AE"},
