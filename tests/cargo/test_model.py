@@ -30,7 +30,7 @@ def iso6346_check_digit(code: str) -> int:
             value += 1
         values[letter] = value
         value += 1
-    total = sum((values[c] if c.isalpha() else int(c)) * 2**i for i, c in enumerate(code))
+    total = sum((values[c] if c.isalpha() else int(c)) * (1 << i) for i, c in enumerate(code))
     return total % 11 % 10
 
 
