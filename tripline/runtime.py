@@ -66,7 +66,8 @@ class Runtime:
         """The classifier over the stored catalogue (the one every edge and cargo use)."""
         from tripline.controls.store import CatalogueStore
 
-        versions = CatalogueStore(self.db).versions()
+        with self.db.transaction() as session:
+            versions = CatalogueStore(session).versions()
         with self._classifier_lock:
             if self._classifier is None or self._classifier[0] != versions:
                 from tripline.controls.service import classifier_for

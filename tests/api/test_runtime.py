@@ -73,7 +73,8 @@ def test_warm_then_the_classifier_follows_the_stored_catalogue(tmp_path: Path) -
         assert report["classifier"] == f"{len(bundled.by_code):,} control entries"
         assert runtime.classifier() is bundled  # built once while the catalogue does not change
         load_catalogue(settings, db)
-        stored = CatalogueStore(db).versions()
+        with db.transaction() as session:
+            stored = CatalogueStore(session).versions()
         after = runtime.classifier()
         assert after is not bundled
         # the catalogue it classifies against is the stored one, by snapshot id

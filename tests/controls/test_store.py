@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from tripline.controls.catalogue import Catalogue
@@ -11,12 +14,35 @@ from tripline.errors import NotFoundError
 from tripline.store.db import Database
 
 
+def test_a_failed_save_stores_nothing(any_db: Database, catalogue: Catalogue) -> None:
+    # the caller's transaction is the unit: the store neither commits nor survives a rollback
+    with pytest.raises(RuntimeError), any_db.transaction() as session:
+        CatalogueStore(session).save(_small(catalogue, {"2B006"}))
+        raise RuntimeError("the service fails after the store wrote")
+    with any_db.transaction() as session:
+        assert CatalogueStore(session).versions() == {}
+
+
 def _small(catalogue: Catalogue, codes: set[str]) -> Catalogue:
     return Catalogue([e for e in catalogue if e.code in codes], catalogue.warnings[:3])
 
 
+class Store:
+    """The store, each call in its own transaction (as the services call it)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self.db.transaction() as session:
+                return getattr(CatalogueStore(session), name)(*args, **kwargs)
+
+        return call
+
+
 def test_versions_and_round_trip(any_db: Database, catalogue: Catalogue) -> None:
-    store = CatalogueStore(any_db)
+    store = Store(any_db)
     with pytest.raises(NotFoundError):
         store.current()
     first = _small(catalogue, {"2B006", "2B009", "2B109", "2B209"})

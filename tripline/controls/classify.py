@@ -103,7 +103,9 @@ class Classifier:
         """From the current stored catalogue snapshot (``tripline controls load``)."""
         from tripline.controls.store import CatalogueStore
 
-        return cls(CatalogueStore(db).current(), data_dir=settings.data_dir)
+        with db.transaction() as session:
+            catalogue = CatalogueStore(session).current()
+        return cls(catalogue, data_dir=settings.data_dir)
 
     # -- ranking ---------------------------------------------------------------------------
     def expand(self, description: str) -> tuple[list[SynonymHit], str, str, int]:

@@ -26,14 +26,17 @@ if TYPE_CHECKING:
 
 def load_catalogue(settings: Settings, db: Database) -> list[SnapshotInfo]:
     """Parse the bundled lists and store them as new versions (unchanged lists are not duplicated)."""
-    return CatalogueStore(db).save(load_bundled_catalogue(settings))
+    catalogue = load_bundled_catalogue(settings)  # parsed before the transaction opens
+    with db.transaction() as session:
+        return CatalogueStore(session).save(catalogue)
 
 
 def current_catalogue(settings: Settings, db: Database | None) -> Catalogue:
     """The stored catalogue when one was loaded, else the bundled files."""
     if db is not None:
         try:
-            return CatalogueStore(db).current()
+            with db.transaction() as session:
+                return CatalogueStore(session).current()
         except NotFoundError:
             pass
     return load_bundled_catalogue(settings)

@@ -31,12 +31,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from tripline.errors import InputError, NotFoundError
 from tripline.lists.model import ListedEntity, SourceSpec
 from tripline.lists.models import ListEntityVersion, ListMember, ListSnapshot, ListSource
+from tripline.store import snapshots
 
 BATCH = 2000
 
@@ -193,9 +194,7 @@ def stored_spec(session: Session, source_id: str) -> SourceSpec | None:
 
 
 def latest_snapshot(session: Session, source_id: str) -> SnapshotInfo | None:
-    snap = session.scalars(
-        select(ListSnapshot).where(ListSnapshot.source_id == source_id).order_by(ListSnapshot.version.desc()).limit(1)
-    ).first()
+    snap = snapshots.latest(session, ListSnapshot, ListSnapshot.source_id, source_id)
     return SnapshotInfo.of(snap) if snap is not None else None
 
 
@@ -223,7 +222,7 @@ def write_snapshot(
     previous = latest_snapshot(session, spec.id)
     snap = ListSnapshot(
         source_id=spec.id,
-        version=(previous.version + 1) if previous else 1,
+        version=snapshots.next_version(previous),
         published=published,
         loaded_at=now,
         format=format_name,
@@ -299,17 +298,7 @@ def write_snapshot(
 
 def latest_snapshots(session: Session) -> dict[str, int]:
     """The latest snapshot id of each source."""
-    latest = (
-        select(ListSnapshot.source_id, func.max(ListSnapshot.version).label("version"))
-        .group_by(ListSnapshot.source_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(ListSnapshot.source_id, ListSnapshot.id).join(
-            latest, and_(ListSnapshot.source_id == latest.c.source_id, ListSnapshot.version == latest.c.version)
-        )
-    )
-    return {source_id: snap_id for source_id, snap_id in rows}
+    return snapshots.latest_ids(session, ListSnapshot, ListSnapshot.source_id)
 
 
 _ENTITY_COLUMNS = (
