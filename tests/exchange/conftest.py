@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,7 +50,7 @@ class Network:
         endpoint = f"local://{node_id}"
         init_node(settings, db, node_id=node_id, name=name, country=country, endpoint=endpoint, groups=groups)
         node = Node(settings=settings, db=db, transport=self.transport, clock=self.clock)
-        self.transport.handlers[endpoint] = functools.partial(receive, node)
+        self.transport.handlers[endpoint] = lambda env, node=node: receive(node, env)
         for file in agreements:
             node.add_agreement(EXAMPLES_DIR / file)
         for other in self.nodes.values():

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, Field
 
+from tripline.api.deps import any_user, client_address, cookie_scheme, get_db, pending_user, require
 from tripline.auth.roles import Permission, Role
 from tripline.auth.service import (
     Principal,
@@ -18,7 +19,6 @@ from tripline.auth.service import (
     list_users,
     revoke_token,
 )
-from tripline.http.deps import any_user, client_address, cookie_scheme, get_db, pending_user, require
 from tripline.settings import Settings
 from tripline.store.db import Database
 
