@@ -21,7 +21,6 @@ from tripline.errors import ConflictError, InputError, NotFoundError
 from tripline.radiation.model import EnergyCalibration, Occupancy, Spectrum, Verdict
 from tripline.radiation.models import RadiationOccupancy, RadiationResult, RadiationSpectrum
 from tripline.radiation.result import Adjudication, Identification
-from tripline.store.db import Database
 
 
 def container_number(value: str | None) -> str | None:
@@ -74,29 +73,24 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 class RadiationRepository:
-    """Reads and writes the radiation tables of one :class:`Database`.
-
-    ``save_*``/``record_scan`` are one transaction each; ``add_*`` write inside the caller's
-    transaction (``with db.transaction() as session``), so a whole file is stored or nothing.
+    """Reads and writes the radiation tables in the caller's session: the service owns the
+    transaction (``with db.transaction() as session: RadiationRepository(session)...``), so a
+    whole file is stored or nothing.
     """
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
-    def save_occupancy(self, occupancy: Occupancy) -> int:
-        with self.db.transaction() as session:
-            return self.add_occupancy(session, occupancy)
-
-    def find_occupancy(self, session: Session, occupancy_key: str) -> int | None:
-        found = session.scalar(
+    def find_occupancy(self, occupancy_key: str) -> int | None:
+        found = self.session.scalar(
             sa.select(RadiationOccupancy.id).where(RadiationOccupancy.occupancy_key == occupancy_key[:128])
         )
         return None if found is None else int(found)
 
-    def add_occupancy(self, session: Session, occupancy: Occupancy) -> int:
+    def add_occupancy(self, occupancy: Occupancy) -> int:
         """Add an occupancy inside the caller's transaction (ConflictError if its id is stored)."""
         container = container_number(occupancy.container_id)
-        if self.find_occupancy(session, occupancy.occupancy_id) is not None:
+        if self.find_occupancy(occupancy.occupancy_id) is not None:
             raise ConflictError(f"occupancy {occupancy.occupancy_id!r} is already stored", field="occupancy_id")
         row = RadiationOccupancy(
             occupancy_key=occupancy.occupancy_id[:128],
@@ -111,19 +105,13 @@ class RadiationRepository:
             monitor_alarm=occupancy.monitor_alarm,
             created_at=datetime.now(UTC),
         )
-        session.add(row)
-        session.flush()
+        self.session.add(row)
+        self.session.flush()
         return int(row.id)
 
-    def save_spectrum(
-        self, spectrum: Spectrum, *, container_id: str | None = None, occupancy_id: int | None = None
-    ) -> int:
-        with self.db.transaction() as session:
-            return self.add_spectrum(session, spectrum, container_id=container_id, occupancy_id=occupancy_id)
-
-    def find_spectrum(self, session: Session, spectrum: Spectrum, *, container_id: str | None) -> int | None:
+    def find_spectrum(self, spectrum: Spectrum, *, container_id: str | None) -> int | None:
         """Id of the same spectrum (key, role, counts) already stored for this container, if any."""
-        found = session.scalar(
+        found = self.session.scalar(
             sa.select(RadiationSpectrum.id).where(
                 RadiationSpectrum.sha256 == spectrum_digest(spectrum),
                 RadiationSpectrum.spectrum_key == spectrum.spectrum_id[:200],
@@ -135,7 +123,6 @@ class RadiationRepository:
 
     def add_spectrum(
         self,
-        session: Session,
         spectrum: Spectrum,
         *,
         container_id: str | None = None,
@@ -159,43 +146,28 @@ class RadiationRepository:
             sha256=digest,
             created_at=datetime.now(UTC),
         )
-        session.add(row)
-        session.flush()
+        self.session.add(row)
+        self.session.flush()
         return int(row.id)
 
     def load_spectrum(self, spectrum_id: int) -> Spectrum:
-        with self.db.transaction() as session:
-            row = session.get(RadiationSpectrum, spectrum_id)
-            if row is None:
-                raise NotFoundError(f"no spectrum with id {spectrum_id}", field="spectrum_id")
-            cal = EnergyCalibration(tuple(float(c) for c in row.calibration)) if row.calibration else None
-            return Spectrum(
-                np.asarray(row.counts, dtype=np.int64),
-                row.live_time_s,
-                cal,
-                spectrum_id=row.spectrum_key,
-                role=row.role,
-                detector=row.detector,
-                real_time_s=row.real_time_s,
-                source=row.source_file,
-            )
-
-    def save_result(
-        self,
-        result: Identification | Adjudication,
-        *,
-        container_id: str | None = None,
-        occupancy_id: int | None = None,
-        spectrum_id: int | None = None,
-    ) -> int:
-        with self.db.transaction() as session:
-            return self.add_result(
-                session, result, container_id=container_id, occupancy_id=occupancy_id, spectrum_id=spectrum_id
-            )
+        row = self.session.get(RadiationSpectrum, spectrum_id)
+        if row is None:
+            raise NotFoundError(f"no spectrum with id {spectrum_id}", field="spectrum_id")
+        cal = EnergyCalibration(tuple(float(c) for c in row.calibration)) if row.calibration else None
+        return Spectrum(
+            np.asarray(row.counts, dtype=np.int64),
+            row.live_time_s,
+            cal,
+            spectrum_id=row.spectrum_key,
+            role=row.role,
+            detector=row.detector,
+            real_time_s=row.real_time_s,
+            source=row.source_file,
+        )
 
     def add_result(
         self,
-        session: Session,
         result: Identification | Adjudication,
         *,
         container_id: str | None = None,
@@ -217,49 +189,36 @@ class RadiationRepository:
             payload=result.to_dict(),
             created_at=datetime.now(UTC),
         )
-        session.add(row)
-        session.flush()
+        self.session.add(row)
+        self.session.flush()
         return int(row.id)
-
-    def record_scan(
-        self,
-        adjudication: Adjudication,
-        occupancy: Occupancy,
-        spectrum: Spectrum | None = None,
-        background: Spectrum | None = None,
-    ) -> int:
-        """Store an occupancy, its spectra and its adjudication in one transaction; returns the result id."""
-        with self.db.transaction() as session:
-            return self.add_scan(session, adjudication, occupancy, spectrum, background)
 
     def add_scan(
         self,
-        session: Session,
         adjudication: Adjudication,
         occupancy: Occupancy,
         spectrum: Spectrum | None = None,
         background: Spectrum | None = None,
     ) -> int:
-        """:meth:`record_scan` inside the caller's transaction."""
-        occ_id = self.add_occupancy(session, occupancy)
+        """Store an occupancy, its spectra and its adjudication; returns the result id."""
+        occ_id = self.add_occupancy(occupancy)
         spec_id = None
         container = occupancy.container_id
         if spectrum is not None:
-            spec_id = self.add_spectrum(session, spectrum, container_id=container, occupancy_id=occ_id)
+            spec_id = self.add_spectrum(spectrum, container_id=container, occupancy_id=occ_id)
         if background is not None:
-            self.add_spectrum(session, background, container_id=container, occupancy_id=occ_id)
-        return self.add_result(session, adjudication, container_id=container, occupancy_id=occ_id, spectrum_id=spec_id)
+            self.add_spectrum(background, container_id=container, occupancy_id=occ_id)
+        return self.add_result(adjudication, container_id=container, occupancy_id=occ_id, spectrum_id=spec_id)
 
     def results_for(self, container_id: str, *, limit: int = 50) -> list[StoredResult]:
         container = container_number(container_id)
-        with self.db.transaction() as session:
-            rows = session.scalars(
-                sa.select(RadiationResult)
-                .where(RadiationResult.container_id == container)
-                .order_by(RadiationResult.created_at.desc(), RadiationResult.id.desc())
-                .limit(limit)
-            ).all()
-            return [_stored(r) for r in rows]
+        rows = self.session.scalars(
+            sa.select(RadiationResult)
+            .where(RadiationResult.container_id == container)
+            .order_by(RadiationResult.created_at.desc(), RadiationResult.id.desc())
+            .limit(limit)
+        ).all()
+        return [_stored(r) for r in rows]
 
     def latest_result(self, container_id: str) -> StoredResult | None:
         """The most recent result for a container, or None if it was never scanned."""

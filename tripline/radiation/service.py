@@ -67,7 +67,6 @@ def ingest_file(
     stores nothing. Ingesting the same file again stores nothing new: occupancies are known by
     their id, spectra by container, key, role and counts (``already_stored`` counts them).
     """
-    repo = RadiationRepository(db)
     report = IngestReport(file=str(path))
     name = path.name.lower().removesuffix(".gz")
     if name.endswith(".jsonl"):
@@ -85,12 +84,13 @@ def ingest_file(
                 raise InputError(exc.reason, file=path, line=rec.line, field="container") from None
         judged = [(rec, adjudicate(rec.occupancy, rec.spectrum, rec.background)) for rec in records]
         with db.transaction() as session:
+            repo = RadiationRepository(session)
             for rec, result in judged:
                 occ = rec.occupancy
-                if repo.find_occupancy(session, occ.occupancy_id) is not None:
+                if repo.find_occupancy(occ.occupancy_id) is not None:
                     report.already_stored += 1
                     continue
-                result_id = repo.add_scan(session, result, occ, rec.spectrum, rec.background)
+                result_id = repo.add_scan(result, occ, rec.spectrum, rec.background)
                 report.occupancies += 1
                 report.spectra += (rec.spectrum is not None) + (rec.background is not None)
                 report.results.append(
@@ -111,15 +111,16 @@ def ingest_file(
         for fg, bg in pair_spectra(read_spectra(path))
     ]
     with db.transaction() as session:
+        repo = RadiationRepository(session)
         for fg, bkg, ident in judged_spectra:
-            if repo.find_spectrum(session, fg, container_id=number) is not None:
+            if repo.find_spectrum(fg, container_id=number) is not None:
                 report.already_stored += 1
                 continue
-            spec_id = repo.add_spectrum(session, fg, container_id=number)
-            if bkg is not None and repo.find_spectrum(session, bkg, container_id=number) is None:
-                repo.add_spectrum(session, bkg, container_id=number)
+            spec_id = repo.add_spectrum(fg, container_id=number)
+            if bkg is not None and repo.find_spectrum(bkg, container_id=number) is None:
+                repo.add_spectrum(bkg, container_id=number)
                 report.spectra += 1
-            result_id = repo.add_result(session, ident, container_id=number, spectrum_id=spec_id)
+            result_id = repo.add_result(ident, container_id=number, spectrum_id=spec_id)
             report.spectra += 1
             report.results.append(
                 {
@@ -133,11 +134,13 @@ def ingest_file(
 
 
 def container_results(db: Database, container: str, *, limit: int = 20) -> list[StoredResult]:
-    return RadiationRepository(db).results_for(container, limit=limit)
+    with db.transaction() as session:
+        return RadiationRepository(session).results_for(container, limit=limit)
 
 
 def latest_verdict(db: Database, container: str) -> Verdict | None:
-    latest = RadiationRepository(db).latest_result(container)
+    with db.transaction() as session:
+        latest = RadiationRepository(session).latest_result(container)
     return None if latest is None else latest.verdict
 
 
