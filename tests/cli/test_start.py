@@ -78,3 +78,39 @@ def test_help_cpu_time_is_bounded(tmp_path: Path) -> None:
     assert done.returncode == 0 and "screen" in done.stdout
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     assert cpu < 1.5, f"tripline --help used {cpu:.2f} s of CPU (aim 0.5 s)"
+
+
+def test_a_warm_screen_imports_neither_the_ftm_model_nor_alembic(tmp_path: Path) -> None:
+    """A name alone needs neither FollowTheMoney's model (about 0.7 s of CPU to import) nor the
+    migrations (the schema is at head): the second `tripline screen NAME` imports neither."""
+    fixture = Path(__file__).resolve().parents[1] / "lists" / "fixtures" / "inksna_v1.ftm.jsonl"
+    env = {**os.environ, "TRIPLINE_VAR_DIR": str(tmp_path / "var")}
+    exe = Path(sys.executable).with_name("tripline")
+    load = [str(exe), "lists", "load", str(fixture), "--source", "partner", "--title", "Partner", "--licence", "test"]
+    subprocess.run([*load, "--quiet"], env=env, check=True, capture_output=True, timeout=300)
+    first = _probe(tmp_path, ["screen", "Futech Co Ltd"])  # builds the index file
+    assert first["code"] in (0, None), first["stderr"]
+    second = _probe(tmp_path, ["screen", "Futech Co Ltd"])
+    assert second["code"] in (0, None), second["stderr"]
+    heavy = {str(m).split(".")[0] for m in second["heavy"]}  # type: ignore[attr-defined]
+    assert "followthemoney" not in heavy
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE_ALEMBIC, json.dumps(["screen", "Futech Co Ltd"])],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stderr
+
+
+PROBE_ALEMBIC = """
+import json, sys
+sys.argv = ["tripline", *json.loads(sys.argv[1])]
+from tripline.cli.main import main
+try:
+    main()
+except SystemExit:
+    pass
+print("alembic" in sys.modules)
+"""

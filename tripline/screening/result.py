@@ -33,8 +33,6 @@ class ScreeningQuery:
         field_prefix: str = "",
     ) -> ScreeningQuery:
         """Validate and normalise user input; raises :class:`InputError` naming the field."""
-        from followthemoney.types import registry  # here, not at import: the CLI imports this module for its defaults
-
         if not name or not name.strip():
             raise InputError("name is empty", field=f"{field_prefix}name")
         if len(name) > 1000:
