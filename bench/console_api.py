@@ -58,7 +58,12 @@ def _concurrent(
             while time.perf_counter() < deadline:
                 body = bodies[i % len(bodies)]
                 start = time.perf_counter()
-                response = http.get(path) if body is None else http.post(path, json=body)
+                try:
+                    response = http.get(path) if body is None else http.post(path, json=body)
+                except httpx.HTTPError:  # counted, not timed: the server is not answering
+                    bad += 1
+                    i += clients
+                    continue
                 mine.append((time.perf_counter() - start) * 1000)
                 bad += response.status_code != 200
                 i += clients
@@ -73,6 +78,8 @@ def _concurrent(
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
+    if not samples:
+        raise SystemExit(f"{url}{path}: no request was answered ({failures[0]} failed): is the server up?")
     samples.sort()
     p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
     return statistics.median(samples), p95, len(samples) / elapsed, failures[0]
