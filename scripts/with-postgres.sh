@@ -14,7 +14,11 @@ fi
 PORT="${TRIPLINE_TEST_PG_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 # The cluster lives in a directory of its own under the system temp dir, owned by the user that
 # runs it: the checkout may sit where `postgres` cannot enter (/root/..., a 0700 temp dir).
-ROOT="$(mktemp -d "${TMPDIR:-/tmp}/tripline-pgtest-$PORT.XXXXXX")"
+# As root the cluster runs as `postgres`, which must be able to enter every directory above it:
+# a TMPDIR of 0700 (or under /root) is not, so root's clusters always live under /tmp.
+BASE="${TMPDIR:-/tmp}"
+if [ "$(id -u)" = "0" ]; then BASE=/tmp; fi
+ROOT="$(mktemp -d "$BASE/tripline-pgtest-$PORT.XXXXXX")"
 chmod 0700 "$ROOT"
 RUNAS=()
 if [ "$(id -u)" = "0" ]; then

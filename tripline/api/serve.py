@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import sys
+
 import uvicorn
 
 from tripline.api.app import create_app
@@ -32,4 +35,17 @@ def run(runtime: Runtime, *, host: str, port: int, workers: int = 1) -> None:
             timeout_worker_healthcheck=300,
         )
         return
-    uvicorn.run(create_app(runtime=runtime), host=host, port=port, log_level=log_level, proxy_headers=False)
+    config = uvicorn.Config(create_app(runtime=runtime), host=host, port=port, log_level=log_level, proxy_headers=False)
+    _AnnouncingServer(config).run()
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """Says when it accepts connections (after the socket listens, not before), on standard error:
+    what a script or an operator waiting for the server can rely on."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            config = self.config
+            sys.stderr.write(f"listening on http://{config.host}:{config.port}/\n")
+            sys.stderr.flush()
