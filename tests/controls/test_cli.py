@@ -100,3 +100,18 @@ def test_blank_description_is_an_input_error(settings: Settings) -> None:
     assert err.value.field == "description"
     result = _run(settings, ["classify", "lathe", "--param", "mpe"])
     assert isinstance(result.exception, InputError) and result.exception.field == "param"
+
+
+def test_a_bad_batch_line_exits_2_from_the_real_command(tmp_path: Path) -> None:
+    """Failed before: the installed command exited 0 (click returns a command's ``typer.Exit``
+    code without standalone mode and ``main`` dropped it); the CliRunner test above did not see it."""
+    batch = tmp_path / "goods.jsonl"
+    batch.write_text(json.dumps({"description": "lathe"}) + "\n{not json\n", encoding="utf-8")
+    env = {**os.environ, "TRIPLINE_VAR_DIR": str(tmp_path / "var")}
+    exe = Path(sys.executable).parent / "tripline"
+    proc = subprocess.run(
+        [str(exe), "classify", "--file", str(batch)], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert [json.loads(x)["line"] for x in proc.stdout.splitlines()] == [1, 2]
+    assert f"error: {batch}, line 2" in " ".join(proc.stderr.split())  # rich wraps at 80 columns

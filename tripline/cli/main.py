@@ -105,7 +105,8 @@ def configure_logging(settings: Settings) -> None:
 def main() -> None:
     app = build_app(command_module(sys.argv[1:]))
     try:
-        app(standalone_mode=False, prog_name="tripline")
+        # without standalone mode click *returns* the code of a ``typer.Exit`` raised by a command
+        code = app(standalone_mode=False, prog_name="tripline")
     except TriplineError as exc:
         _print_error(exc.message)
         sys.exit(2)
@@ -117,6 +118,8 @@ def main() -> None:
         where = exc.ctx.command_path if isinstance(exc, UsageError) and exc.ctx else "tripline"
         _print_error(f"{exc.format_message()} (see '{where} --help')")
         sys.exit(exc.exit_code)
+    if isinstance(code, int) and code != 0:
+        sys.exit(code)
 
 
 def _print_error(message: str) -> None:
