@@ -22,7 +22,8 @@ from tripline.settings import REPO_DIR, Settings
 
 __all__ = ["node"]
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian and Ubuntu name it chromium (or chromium-browser); found on PATH, /usr/bin/chromium else
+CHROMIUM = Path(shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium")
 ARTIFACTS = REPO_DIR / "test-artifacts"
 LINKED_ROWS = REPO_DIR / "tests" / "data" / "screening_linked_rows.jsonl"
 CHROMIUM_ARGS = [
