@@ -1,3 +1,3 @@
-from tests.api.harness import node
+from tests.api.harness import node, sqlite_node
 
-__all__ = ["node"]
+__all__ = ["node", "sqlite_node"]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 
-from tests.conftest import BUNDLED_DATA
+from tests.conftest import BUNDLED_DATA, fresh_postgres_database
 from tripline.api.app import create_app
 from tripline.auth.roles import Role
 from tripline.auth.service import create_user, issue_token
@@ -78,14 +80,32 @@ def make_node(settings: Settings, db: Database) -> Node:
     return node
 
 
+@contextmanager
+def open_node(tmp_path_factory: pytest.TempPathFactory, kind: str = "sqlite") -> Iterator[Node]:
+    """A node over a fresh migrated database of ``kind`` (``sqlite`` or ``postgresql``)."""
+    var_dir = tmp_path_factory.mktemp("node") / "var"
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(fresh_postgres_database()) if kind == "postgresql" else None
+        settings = Settings(var_dir=var_dir, database_url=url, data_dir=BUNDLED_DATA)
+        db = Database.from_settings(settings)
+        stack.callback(db.dispose)
+        db.upgrade()
+        yield make_node(settings, db)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def node(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    """One node per test module and database kind (users cost an argon2 hash each): the API and
+    console tests run on SQLite and on PostgreSQL. Tests must not assume it is empty."""
+    with open_node(tmp_path_factory, request.param) as made:
+        yield made
+
+
 @pytest.fixture(scope="module")
-def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
-    """One node per test module (users cost an argon2 hash each); tests must not assume it is empty."""
-    settings = Settings(var_dir=tmp_path_factory.mktemp("node") / "var", database_url=None, data_dir=BUNDLED_DATA)
-    db = Database.from_settings(settings)
-    db.upgrade()
-    yield make_node(settings, db)
-    db.dispose()
+def sqlite_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    """A node on SQLite only, for modules whose subject is not the database (OpenAPI, fuzzing)."""
+    with open_node(tmp_path_factory) as made:
+        yield made
 
 
 def signed_in(node: Node, username: str) -> tuple[TestClient, str]:

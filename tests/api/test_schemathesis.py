@@ -26,6 +26,12 @@ PUBLIC = {"/healthz"}
 PEER_PREFIXES = ("/exchange/v1/", "/taxii2/")
 
 
+@pytest.fixture(scope="module")
+def node(sqlite_node: Node) -> Node:
+    """Generated input tests the edges' parsing and answers, not the database: SQLite only."""
+    return sqlite_node
+
+
 def _operations(node: Node) -> list[Any]:
     schema = schemathesis.openapi.from_asgi("/openapi.json", node.app)
     return [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]  # an Err raises
