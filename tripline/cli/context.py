@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 class AppContext:
     settings: Settings
     console: Console = field(default_factory=lambda: Console())
-    err_console: Console = field(default_factory=lambda: Console(stderr=True))
+    # errors and warnings name a file, line and field: one line each, never hard-wrapped mid-path
+    err_console: Console = field(default_factory=lambda: Console(stderr=True, soft_wrap=True))
     _db: Database | None = None
     _runtime: Runtime | None = None
 

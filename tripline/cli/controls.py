@@ -103,7 +103,9 @@ def classify_cmd(
             for answer in classify_lines(classifier, fh, str(file)):
                 if "error" in answer:
                     bad += 1
-                    app_ctx.err_console.print(f"error: {answer['error']['message']}", highlight=False, markup=False)
+                    app_ctx.err_console.print(
+                        f"error: {answer['error']['message']}", highlight=False, markup=False, soft_wrap=True
+                    )
                 sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
         if bad:
             raise typer.Exit(2)
