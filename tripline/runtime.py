@@ -124,6 +124,9 @@ class Runtime:
             report.append(("classifier", f"{len(classifier.by_code):,} control entries"))
         except TriplineError as exc:
             report.append(("classifier", f"not ready: {exc.reason}"))
+        from tripline.auth.service import warm as warm_passwords
+
+        report.append(("password hashing", warm_passwords()))
         try:
             report.append(("exchange node", self.node().node_id))
         except TriplineError as exc:

@@ -11,6 +11,9 @@ import functools
 import hashlib
 import re
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -35,14 +38,55 @@ USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}(@[a-z0-9][a-z0-9._-]{1,63})
 AUTHORITY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,63}")
 MIN_PASSWORD = policy.MIN_PASSWORD
 TOKEN_TOUCH = timedelta(minutes=5)  # how stale "last used" of a token may get
-_hasher = PasswordHasher()
+HASH_SLOTS = 2  # argon2id hashes at once in one process (each takes a core and 64 MiB)
+HASH_WAIT = 0.5  # seconds a request waits for a slot before it is refused (429)
 
 
-@functools.cache
-def _dummy_hash() -> str:
-    """A hash to verify against when the user does not exist (same work, no timing oracle);
-    computed on first sign-in attempt, not at import."""
-    return _hasher.hash("tripline-no-such-user")
+class PasswordHashing:
+    """argon2id, at most :data:`HASH_SLOTS` hashes at once: a flood of sign-ins (many addresses,
+    so per-address throttling does not stop it) waits briefly and is then refused with 429, instead
+    of taking every core and the threadpool that ``/healthz`` and the API answer from."""
+
+    def __init__(self, slots: int = HASH_SLOTS, wait: float = HASH_WAIT) -> None:
+        self._hasher = PasswordHasher()
+        self._slots = threading.BoundedSemaphore(slots)
+        self._wait = wait
+
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        if not self._slots.acquire(timeout=self._wait):
+            log.warning("security: password hashing busy; request refused")
+            raise ThrottledError("the server is busy checking passwords; try again in a moment", field="password")
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+    def hash(self, secret: str) -> str:
+        with self._slot():
+            return self._hasher.hash(secret)
+
+    def verify(self, stored: str, password: str) -> bool:
+        with self._slot():
+            try:
+                return self._hasher.verify(stored, password)
+            except (VerificationError, InvalidHashError):
+                return False
+
+    @functools.cached_property
+    def dummy(self) -> str:
+        """A hash to verify against when the user does not exist (the same work: no timing oracle
+        on usernames); made by :func:`warm` when the server starts, so no first request pays it."""
+        return self.hash("tripline-no-such-user")
+
+
+_hashing = PasswordHashing()  # the process's one hasher: the limit is per process by nature
+
+
+def warm() -> str:
+    """Make the dummy hash now (``tripline serve`` calls this before it answers)."""
+    _hashing.dummy  # noqa: B018 - computed and kept
+    return f"argon2id, {HASH_SLOTS} at once"
 
 
 def _chain(
@@ -188,7 +232,7 @@ def create_user(
             display_name=display_name or username,
             authority_id=auth.id,
             role=role.value,
-            password_hash=_hasher.hash(secret),
+            password_hash=_hashing.hash(secret),
             must_change_password=generated,
             active=True,
             created_at=now(),
@@ -426,14 +470,12 @@ def verify_login(db: Database, username: str, password: str, *, address: str = "
         row = session.execute(
             select(User, Authority).join(Authority, User.authority_id == Authority.id).where(User.username == username)
         ).first()
-        stored = row[0].password_hash if row is not None else _dummy_hash()
-        try:
-            _hasher.verify(stored, password)
-            ok = row is not None and row[0].active
-        except (VerificationError, InvalidHashError):
-            ok = False
-        if ok and row is not None:
-            return _principal(row[0], row[1])
+        stored = row[0].password_hash if row is not None else None
+        principal = _principal(row[0], row[1]) if row is not None and row[0].active else None
+    # hashed outside the transaction: waiting for a hashing slot holds no database connection
+    matches = _hashing.verify(stored if stored is not None else _hashing.dummy, password)
+    if matches and principal is not None:
+        return principal
     with db.transaction() as session:  # its own transaction: the failure is kept although we raise
         session.add(SigninFailure(username=username[:128], address=address[:64], at=now()))
     log.warning("security: sign-in refused", username=username, address=address)
@@ -458,7 +500,7 @@ def change_password(
     with db.transaction() as session:
         user = session.scalar(select(User).where(User.username == username))
         assert user is not None
-        user.password_hash = _hasher.hash(new)
+        user.password_hash = _hashing.hash(new)
         user.must_change_password = False
         _revoke_everything(session, user.id, keep_session=keep_session)
         _chain(session, audit_key, "user.password_changed", username, {"tokens_revoked": True}, username)
