@@ -144,6 +144,7 @@ def build_router(settings: Settings) -> APIRouter:
                 new_password,
                 keep_session=session_cookie,
                 address=client_address(request),
+                audit_key=request.app.state.runtime.audit_key(),
             )
         except TriplineError as exc:
             return render(request, "password.html", pg, status_of(exc), error=exc.reason)
