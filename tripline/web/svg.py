@@ -35,16 +35,18 @@ def label_width(label: str) -> float:
     return CHAR_W * len(label) + 6
 
 
-def label_rows(marks: Sequence[tuple[float, str]], *, right: float, rows: int = 6) -> list[int]:
+def label_rows(marks: Sequence[tuple[float, str]], *, right: float, rows: int = 4) -> list[int | None]:
     """A text row for each label at x (sorted by x) such that no two labels of a row overlap: the
-    first row whose last label ends before this one starts (labels near the right edge run left)."""
+    first row whose last label ends before this one starts (labels near the right edge run left);
+    ``None`` when every row is taken there (the line is drawn, its label is left out)."""
     ends = [-math.inf] * rows
-    out = []
+    out: list[int | None] = []
     for x, label in marks:
         w = label_width(label)
         start, end = (x - w, x) if x + w > right else (x, x + w)
-        row = next((r for r in range(rows) if ends[r] < start), min(range(rows), key=lambda r: ends[r]))
-        ends[row] = end
+        row = next((r for r in range(rows) if ends[r] < start), None)
+        if row is not None:
+            ends[row] = end
         out.append(row)
     return out
 
@@ -119,8 +121,10 @@ def spectrum_svg(
     parts.append(_polyline(xs, [sy(r) for r in rate], FOREGROUND))
     shown = [(sx(energy), label) for energy, label in sorted(markers) if calibrated and x_lo <= energy <= x_hi]
     for (x, label), row in zip(shown, label_rows(shown, right=LEFT + plot_w), strict=True):
-        y = TOP + 12 + 14 * row
         parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{TOP + plot_h}" stroke="#b35c00"/>')
+        if row is None:
+            continue
+        y = TOP + 13 + 16 * row
         anchor = "end" if x + 3 + label_width(label) > LEFT + plot_w else "start"
         tx = x - 3 if anchor == "end" else x + 3
         parts.append(f'<text x="{tx:.1f}" y="{y}" text-anchor="{anchor}" fill="#7a4100">{escape(label)}</text>')

@@ -66,6 +66,7 @@ SORTS = {
     "bl": "bill of lading",
 }
 MAX_TOP = 5000
+LABELLED_LINES = 8  # the most significant identified lines are marked on the spectrum; the table has them all
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,8 @@ def line_marks(scan: ScanView) -> list[tuple[float, str]]:
     """The identified lines (library energy, with what was measured there), else the usual reference lines."""
     if not scan.peaks:
         return list(MARKERS)
-    marks = {}
-    for nuclide, energy, found, significance in scan.peaks:
-        if significance >= 2.0 and energy not in marks:
-            marks[energy] = f"{nuclide} {energy:.0f}" + (f" (found {found:.0f})" if found is not None else "")
+    strongest = sorted(scan.peaks, key=lambda p: -p[3])[:LABELLED_LINES]
+    marks = {e: f"{nuclide.removesuffix(' chain')} {e:.0f}" for nuclide, e, _, sig in strongest if sig >= 2}
     return sorted(marks.items()) or list(MARKERS)
 
 
