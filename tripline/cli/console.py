@@ -31,7 +31,11 @@ def serve(
         app_ctx.err_console.print("Warming up: screening index, classifier, exchange node ...")
         for part, state in app_ctx.runtime().warm():
             app_ctx.err_console.print(f"  {part}: {state}", highlight=False)
-    state = "ready" if workers == 1 else "each worker warms its runtime before it answers"
+    state = (
+        "scoring the newest queue of each authority, then ready"
+        if workers == 1
+        else "each worker warms its runtime and queues before it answers"
+    )
     app_ctx.err_console.print(f"Tripline console on http://{host}:{port}/ ({workers} worker(s)): {state}")
     run(app_ctx.runtime(), host=host, port=port, workers=workers)
 
