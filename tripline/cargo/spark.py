@@ -99,6 +99,11 @@ def _validate(job: _Job, records: Iterator[tuple[int, dict[str, Any] | None, str
         if record is None:
             yield ("bad", line, field, reason)
             continue
+        if job.fmt == "csv" and None in record.values():  # fewer values than the header, as read_csv says
+            missing = [k for k, v in record.items() if v is None]
+            width = len(record)
+            yield ("bad", line, missing[0], f"{width - len(missing)} of {width} columns")
+            continue
         result = LoadResult()
         if job.fmt == "jsonl":
             shipment = build_shipment(record, file=job.file, line=line, ref=ref, result=result)
