@@ -13,6 +13,8 @@ the entities of the labelled cases (no database).
    real company names of the ISO 6346 owner register, and person names from the US Census
    tables. Each run starts from a freshly mapped index file (cold caches). Baseline in the same
    run: every retrieved candidate aligned in full, as screening did before the vectorised bound.
+5. ``--spark [--cluster]`` (only this): ``screen-file`` end to end on the same distinct names,
+   the local engine vs Spark ``local[2]`` (vs a standalone cluster on 127.0.0.1), same run.
 """
 
 from __future__ import annotations
@@ -388,6 +390,83 @@ def throughput(blob: Path, cases: list[Case], people: int) -> None:
     print("(baseline and screen() on the first 1,500 names of each workload; screen_many on all)")
 
 
+def spark_end_to_end(blob: Path, people: int, cluster: bool) -> None:
+    """`screen-file` end to end on one CSV of distinct names (read, validate, screen, write
+    Parquet): the local engine (2 forked workers) vs Spark local[2] (vs a standalone cluster on
+    127.0.0.1 with --cluster), same input, same index, same 2 cores, one after the other."""
+    import contextlib
+    import socket
+    import tempfile
+
+    from tripline.screening.batch import BatchReport, Columns, queries, screen_local, write_results
+    from tripline.screening.spark import screen_spark
+    from tripline.spark.session import spark_session
+
+    names = company_names() + person_names(people)
+    folder = Path(tempfile.mkdtemp(prefix="tripline-bench-spark-"))
+    source = folder / "names.csv"
+    with source.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id", "name"])
+        writer.writerows((f"n{i}", name) for i, name in enumerate(names))
+    columns = Columns(name="name", id="id")
+    rows: list[tuple[str, int, float]] = []
+    screener = _fresh(blob)
+    t = time.perf_counter()
+    report = BatchReport()
+    items = queries(source, columns, report)
+    write_results(folder / "local.parquet", screen_local(screener, items, workers=2), report, lambda _n: None)
+    rows.append(("local engine, 2 workers", report.screened, time.perf_counter() - t))
+    del screener
+    gc.collect()
+    spark_session("local[2]", "warm-up").stop()  # JVM start-up is not part of the throughput
+    masters = [("Spark local[2]", "local[2]")]
+    stack = contextlib.ExitStack()
+    if cluster:
+        from tests.spark_cluster import standalone_cluster
+
+        os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+        ports = []
+        for _ in range(4):
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                ports.append(sock.getsockname()[1])
+        cluster_dir = Path(tempfile.mkdtemp(prefix="tripline-bench-cluster-"))
+        url = stack.enter_context(contextlib.contextmanager(standalone_cluster)(cluster_dir, ports))
+        masters.append(("Spark standalone 127.0.0.1 (1 worker, 2 cores)", url))
+    with stack:
+        for label, master in masters:
+            screener = _fresh(blob)
+            t = time.perf_counter()
+            done = screen_spark(screener, str(source), str(folder / f"{len(rows)}.parquet"), columns, master=master)
+            rows.append((label, done.screened, time.perf_counter() - t))
+            del screener
+    print(
+        f"\n## screen-file end to end, {len(names):,} distinct names (CSV in, Parquet out); load average "
+        f"{os.getloadavg()[0]:.1f}"
+    )
+    base = rows[0][1] / rows[0][2]
+    print(f"{'engine':48} {'names':>8} {'seconds':>8} {'names/s':>8} {'vs local':>9}")
+    for label, count, seconds in rows:
+        rate = count / seconds
+        print(f"{label:48} {count:>8,} {seconds:>8.1f} {rate:>8,.0f} {rate / base:>9.2f}")
+
+
+def spark_only(quick: bool, people: int, cluster: bool) -> None:
+    if quick:
+        screener = Screener(unique_targets(load_cases()))
+    else:
+        from tripline.screening.service import screener_from_database
+        from tripline.settings import Settings
+        from tripline.store.db import Database
+
+        screener = screener_from_database(Database.from_settings(Settings()))
+    blob = _index_file(screener)
+    del screener
+    gc.collect()
+    spark_end_to_end(blob, people, cluster)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="only the cases' own entities, no database")
@@ -398,7 +477,12 @@ def main() -> None:
     parser.add_argument(
         "--whole-index", action="store_true", help="index every bundled list too; screen the unlisted names over it"
     )
+    parser.add_argument("--spark", action="store_true", help="only screen-file end to end: local vs Spark local[2]")
+    parser.add_argument("--cluster", action="store_true", help="with --spark: also a standalone cluster on 127.0.0.1")
     args = parser.parse_args()
+    if args.spark:
+        spark_only(args.quick, args.people, args.cluster)
+        return
     real_quality(nomenklatura=not args.no_nomenklatura, whole_index=args.whole_index)
     if args.quality:
         return
