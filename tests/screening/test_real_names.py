@@ -83,6 +83,32 @@ def test_common_name_reaches_the_threshold_with_country_and_birth_date() -> None
     assert any("country VE agrees" in line for line in match.explanation)
 
 
+def test_a_person_query_is_a_persons_name_against_a_row_without_schema() -> None:
+    """BIS Denied Persons List (data/watchlists/us_bis/dpl.txt.gz): "JOSE MARTIN
+    GALLEGOS-LUEVANOS", a person the list gives no schema for (a LegalEntity here). "Jose" and
+    "Martin" are common given names (names-dataset): a person query of just them, on nothing else,
+    stays below the threshold and says why, as it does against a listed Person."""
+    entity = ListedEntity(
+        entity_id="dpl-gallegos",
+        source_id="us_bis_dpl",
+        entry_id="JOSE MARTIN GALLEGOS-LUEVANOS",
+        schema="LegalEntity",
+        caption="JOSE MARTIN GALLEGOS-LUEVANOS",
+        properties={"name": ["JOSE MARTIN GALLEGOS-LUEVANOS"]},
+        snapshot_id=0,
+    )
+    screener = Screener([entity])
+    person = ScreeningQuery.build("Jose Martin", schema="Person")
+    assert screener.screen(person, threshold=THRESHOLD).matches == ()
+    match = screener.score_entity(person, "dpl-gallegos")
+    assert match is not None and match.score == COMMON_NAME_CAP
+    assert "no other evidence agrees" in match.explanation[0]
+    # the full name still finds the row, with a person's query or one of no schema
+    for schema in ("Person", None):
+        full = ScreeningQuery.build("Jose Martin Gallegos Luevanos", schema=schema)
+        assert [m.entity_id for m in screener.screen(full, threshold=THRESHOLD).matches] == ["dpl-gallegos"]
+
+
 def test_rare_names_keep_the_partial_match(scorer: NameScorer) -> None:
     # OFAC SDN 35233 "LAVROV, Sergei Viktorovich"; the title is the list's own "Minister of ..."
     assert _person(scorer, "Minister Sergei Lavrov", "LAVROV, Sergei Viktorovich") >= THRESHOLD
