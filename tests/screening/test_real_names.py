@@ -109,6 +109,16 @@ def test_a_person_query_is_a_persons_name_against_a_row_without_schema() -> None
         assert [m.entity_id for m in screener.screen(full, threshold=THRESHOLD).matches] == ["dpl-gallegos"]
 
 
+def test_common_names_without_the_listed_particle_need_more(scorer: NameScorer) -> None:
+    """UK HMT group 13401 (Syria, DOB 1961): "AL-AHMED, Mohammad". "Mohammad Ahmed" is two of
+    the most common names (names-dataset) and lacks the listed family name's "al": capped, and
+    said; the listed name itself still matches in full."""
+    result = scorer.compare_names("Mohammad Ahmed", "AL-AHMED, Mohammad", person=True)
+    assert result.score == COMMON_NAME_CAP
+    assert "'al' not matched" in result.describe() and "most common" in result.describe()
+    assert _person(scorer, "Mohammad Al-Ahmed", "AL-AHMED, Mohammad") == 1.0
+
+
 def test_rare_names_keep_the_partial_match(scorer: NameScorer) -> None:
     # OFAC SDN 35233 "LAVROV, Sergei Viktorovich"; the title is the list's own "Minister of ..."
     assert _person(scorer, "Minister Sergei Lavrov", "LAVROV, Sergei Viktorovich") >= THRESHOLD

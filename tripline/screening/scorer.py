@@ -384,11 +384,15 @@ class NameScorer:
         initial = any(how == "initial" for _, how in used_q.values())
         approximate = any(how != "exact" for _, _, how in matched)
         bare = len(matched) <= 2  # a given and a family name, nothing more
-        weak = left_q or left_c or initial or (approximate and bare)
+        # a particle one name has and the other lacks ("Ahmed" / "AL-AHMED"): not another
+        # person by itself, but not the same name either
+        loose_q = [t.text for i, t in enumerate(qt) if i not in used_q and t.text in particles]
+        loose_c = [t.text for j, t in enumerate(ct) if j not in used_c and t.text in particles]
+        weak = left_q or left_c or initial or (approximate and bare) or (bare and (loose_q or loose_c))
         if weak and score > COMMON_NAME_CAP and all(hit is not None and hit.rank <= COMMON_RANK for hit in common):
             said = "; ".join(hit.describe() for hit in common if hit is not None) or "only initials matched"
-            if left_q or left_c:
-                missing = f"{' '.join(left_q + left_c)!r} not matched"
+            if left_q or left_c or loose_q or loose_c:
+                missing = f"{' '.join(left_q + left_c + loose_q + loose_c)!r} not matched"
             elif initial:
                 missing = "given names as initials"
             else:
