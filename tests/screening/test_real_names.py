@@ -177,6 +177,21 @@ def test_bare_distinctive_word_finds_the_listed_company(scorer: NameScorer) -> N
     assert result.score >= THRESHOLD and "bare distinctive word" in result.describe()
 
 
+def test_distinctive_part_without_the_leading_word_finds_the_listed_name(scorer: NameScorer) -> None:
+    # OFAC SDN 16763 "ISIS-SINAI PROVINCE" gives "SINAI PROVINCE" as its own a.k.a.; the US CSL
+    # (Entity List) "Beijing Megvii Technology Co., Ltd." also gives "(Megvii)"
+    for query, listed in (("SINAI PROVINCE", "ISIS-SINAI PROVINCE"), ("Megvii", "Beijing Megvii Technology Co., Ltd.")):
+        result = scorer.compare_names(query, listed)
+        assert result.score >= THRESHOLD and "after its leading word" in result.describe(), query
+
+
+def test_one_word_and_a_legal_form_is_a_whole_name_not_a_bare_word(scorer: NameScorer) -> None:
+    # "MITSUI & CO LTD" (ISO 6346 owner register, code NHC) is another company than the one
+    # MOFCOM's export-control watch list names, "MITSUI E&S Co., Ltd."
+    assert _org(scorer, "MITSUI & CO LTD", "MITSUI E&S Co., Ltd.") < THRESHOLD
+    assert _org(scorer, "Mitsui", "MITSUI E&S Co., Ltd.") >= THRESHOLD  # the bare word, as a targeter types it
+
+
 def test_one_shared_word_does_not_carry_a_company_match(scorer: NameScorer) -> None:
     # the listed name's one word, in a longer name that says something else (regression)
     result = scorer.compare_names("Mahan Travel Agency", "MAHAN")

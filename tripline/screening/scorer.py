@@ -327,19 +327,24 @@ class NameScorer:
                 f"capped at {FUZZY_ONE_WORD_CAP:g}"
             )
             return FUZZY_ONE_WORD_CAP
-        first = dc[0] if dc else -1
+        # the bare name: the query's one distinctive word is the listed name's first distinctive
+        # word, or its last one after a leading word ("Sinai Province" / "ISIS-Sinai Province");
+        # one word with a legal form is a whole company's name, not a bare word ("Mitsui & Co Ltd")
+        head = partner.get(dq[0], -1) if len(dq) == 1 else -1
         if (
-            len(dq) == 1
+            dc
+            and head in (dc[0], dc[-1])
             and left_c
             and not rest_q
+            and not (q.legal_forms and len(qt) == 1)
             and score < BARE_NAME
             and len(dc) <= BARE_NAME_MAX_TOKENS
             and len(qt[dq[0]].text) >= BARE_NAME_MIN_LENGTH
             and qt[dq[0]].text.isalpha()
-            and partner.get(dq[0]) == first
-            and used_c[first][0] >= SPELLING
+            and used_c[head][0] >= SPELLING
         ):
-            notes.append(f"the bare distinctive word of the listed name {c.key!r}: {BARE_NAME:g}")
+            where = "" if head == dc[0] else ", after its leading word"
+            notes.append(f"the bare distinctive word of the listed name {c.key!r}{where}: {BARE_NAME:g}")
             return BARE_NAME
         return score
 
