@@ -124,6 +124,17 @@ def test_rare_names_keep_the_partial_match(scorer: NameScorer) -> None:
     assert _person(scorer, "Minister Sergei Lavrov", "LAVROV, Sergei Viktorovich") >= THRESHOLD
 
 
+def test_a_rare_family_name_needs_less_than_a_common_one(scorer: NameScorer) -> None:
+    """OFAC SDN 26122 "AL-BAZZAL, Muhammad Qasim" gives "BAZZAL, Mohamad" as its own a.k.a.:
+    every word of the shorter name found, "bazzal" in no country's 100 most common names
+    (names-dataset), so the partial match counts more than that of two common names."""
+    rare = scorer.compare_names("BAZZAL, Mohamad", "AL-BAZZAL, Muhammad Qasim", person=True)
+    common = scorer.compare_names("Jorge Rodriguez", "RODRIGUEZ GOMEZ, Jorge Jesus", person=True)
+    assert "'bazzal' is a rare name" in rare.describe()
+    assert rare.score > common.score
+    assert COMMON_NAME_CAP < rare.score < THRESHOLD  # the birth date the list gives brings it over
+
+
 # -- family lines ------------------------------------------------------------------------------
 
 

@@ -62,6 +62,8 @@ from tripline.screening.rules import (
     ONE_WORD_CAP,
     PERSON_SUBSET_FACTOR,
     PREFIX,
+    RARE_NAME_MIN_LENGTH,
+    RARE_PERSON_SUBSET_FACTOR,
     SHORT_ACRONYM,
     SKELETON_CROSS_SCRIPT,
     SKELETON_SAME_SCRIPT,
@@ -239,12 +241,16 @@ class NameScorer:
         total = q.total_weight + c.total_weight
         score = (matched_q + matched_c) / total
         notes: list[str] = []
-        factor = PERSON_SUBSET_FACTOR if person else SUBSET_FACTOR
+        factor = SUBSET_FACTOR
+        if person:
+            rare = self._rare_name(qt, ct, used_q, partner, q.latin, c.latin)
+            factor = RARE_PERSON_SUBSET_FACTOR if rare else PERSON_SUBSET_FACTOR
         if score < factor:
             subset = self._subset(qt, ct, set(used_q), set(used_c), matches, factor)
             if subset > score:
                 score = subset
-                notes.append(f"every word of the shorter name found in the longer: x{factor:g}")
+                said = f" ({rare!r} is a rare name: less is needed)" if person and rare else ""
+                notes.append(f"every word of the shorter name found in the longer{said}: x{factor:g}")
         if not matches or not distinctive:
             acronym = self._acronym(q, c)
             if acronym is not None:
@@ -405,6 +411,29 @@ class NameScorer:
             notes.append(f"{said}; no other evidence agrees ({missing}): capped at {COMMON_NAME_CAP:g}")
             return COMMON_NAME_CAP
         return score
+
+    def _rare_name(
+        self,
+        qt: tuple[Token, ...],
+        ct: tuple[Token, ...],
+        used_q: dict[int, tuple[float, str]],
+        partner: dict[int, int],
+        q_latin: bool,
+        c_latin: bool,
+    ) -> str:
+        """A matched word of a person's name that is no country's common name (names-dataset:
+        not among the COMMON_RANK most common), matched exactly or as a spelling: its text, or ""."""
+        if not (q_latin or c_latin):
+            return ""
+        for i, (sim, _how) in used_q.items():
+            tok = qt[i]
+            if sim < SPELLING or len(tok.text) < RARE_NAME_MIN_LENGTH or tok.text in self._particles:
+                continue
+            if not tok.text.isalpha() or tok.generic:
+                continue
+            if self._commonness(tok, ct[partner[i]], q_latin, c_latin) is None:
+                return tok.text
+        return ""
 
     def _commonness(self, a: Token, b: Token, a_latin: bool, b_latin: bool) -> Commonness | None:
         """How common the name of an aligned token pair is: the Latin side's word, or, between
