@@ -203,6 +203,12 @@ def test_one_word_and_a_legal_form_is_a_whole_name_not_a_bare_word(scorer: NameS
     assert _org(scorer, "Mitsui", "MITSUI E&S Co., Ltd.") >= THRESHOLD  # the bare word, as a targeter types it
 
 
+def test_russian_kinds_of_organisation_as_initials_are_legal_forms(scorer: NameScorer) -> None:
+    # Japan METI end-user list (2025-09-12): "Joint Stock Company Research Center Elins", a.k.a.
+    # "Elins STC JSC" and "JSC Elins" (STC: scientific and technical centre, like NPO and NPP)
+    assert _org(scorer, "Elins STC JSC", "JSC Elins") == 1.0
+
+
 def test_one_shared_word_does_not_carry_a_company_match(scorer: NameScorer) -> None:
     # the listed name's one word, in a longer name that says something else (regression)
     result = scorer.compare_names("Mahan Travel Agency", "MAHAN")
