@@ -208,6 +208,7 @@ def real_quality(*, nomenklatura: bool = True, whole_index: bool = False) -> dic
         )
     if whole_index:
         whole_index_unlisted(screener)
+        one_party_many_rows()
     return results
 
 
@@ -220,6 +221,50 @@ def whole_index_unlisted(screener: Screener) -> None:
             sub = [c for c in cases if c.split == split and c.kind == kind]
             hit = [c.query.name for c in sub if screener.screen(c.query).matches]
             print(f"{split:5} {kind:22} {len(hit):4d}/{len(sub)} = {len(hit) / max(len(sub), 1):.3f}  e.g. {hit[:4]}")
+
+
+def _set_groups() -> dict[str, str]:
+    """The party of every bundled row as the set builder links them (shared UN reference,
+    IMO number, passport and other identifiers; same person's name and birth date): its own
+    linker, not Tripline's (``tests/data/screening_real/build.py``)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("screening_real_build", real.REAL_DIR / "build.py")
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = build  # its dataclasses look their module up
+    spec.loader.exec_module(build)
+    rows = build.read_lists()
+    build.link(rows)
+    return {eid: row.group for eid, row in rows.items()}
+
+
+def one_party_many_rows() -> None:
+    """Cross-list positives screened over every bundled list (nothing else indexed): is the
+    party the query names found, as one match with its other rows in ``also_listed_as``, or
+    split over several matches? Parties as the set builder's linker sees them."""
+    cases, _ = real.load()
+    bundled = real.bundled_entities()
+    screener = Screener(list(bundled.values()))
+    groups = _set_groups()
+    print("\n## one party, many rows: cross-list positives screened over every bundled list (default threshold)")
+    print(f"{'split':5} {'cases':>5} {'found':>6} {'as one match':>12} {'split over 2+':>13} {'rows grouped':>12}")
+    for split in ("dev", "test"):
+        sub = [c for c in cases if c.split == split and c.kind == "cross_list"]
+        found = once = split_up = grouped = 0
+        for case in sub:
+            target = case.entity_ids[0].split("~")[0]
+            party = groups.get(target, target)
+            result = screener.screen(case.query)
+            rows_of = [{m.entity_id, *(r.entity_id for r in m.also_listed_as)} for m in result.matches]
+            showing = [rows for rows in rows_of if any(groups.get(e, e) == party for e in rows)]
+            if any(target in rows for rows in rows_of):
+                found += 1
+                once += len(showing) == 1
+            split_up += len(showing) > 1
+            grouped += sum(len(rows) - 1 for rows in showing)
+        print(f"{split:5} {len(sub):5d} {found:6d} {once:12d} {split_up:13d} {grouped:12d}")
+    print("(found: the target row is a match or in one's also_listed_as; rows grouped: the party's other rows)")
 
 
 def _keyset(screener: Screener, name: str, person: bool) -> frozenset[str]:

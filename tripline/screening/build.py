@@ -30,6 +30,7 @@ from tripline.screening.index import NameIndex, name_keys
 from tripline.screening.linking import LinkFacts, link_facts, link_rows
 from tripline.screening.normalize import NameForm, Normaliser
 from tripline.screening.prefilter import TokenTable
+from tripline.screening.scorer import NameScorer
 from tripline.screening.state import export_state
 
 
@@ -110,7 +111,7 @@ class Builder:
         arrays.update(StringIds.encode(self.by_id, "by_id"))
         arrays["entity.name_start"] = np.array(self.name_start, dtype=np.int64)
         arrays["entity.schema"] = np.array([self.schemas.index(e.schema) for e in entities], dtype=np.int64)
-        groups, reasons = link_rows(self.facts)
+        groups, reasons = link_rows(self.facts, NameScorer(self.normaliser))
         arrays["entity.group"] = np.array(groups, dtype=np.int64)
         members: list[list[int]] = [[] for _ in range(max(groups, default=-1) + 1)]
         for entity_no, group in enumerate(groups):

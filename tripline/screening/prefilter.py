@@ -52,7 +52,7 @@ from tripline.screening.rules import (
     MAX_TYPO_BUDGET,
     MIN_CONSONANTS,
     MIN_SKELETON,
-    PERSON_SUBSET_FACTOR,
+    PERSON_SUBSET_BOUND,
     PREFIX,
     SHORT_ACRONYM,
     SKELETON_CROSS_SCRIPT,
@@ -518,7 +518,7 @@ class TokenTable(_Columns):
         q_total = np.array([f.total_weight for f in forms], dtype=np.float64)
         bound = np.minimum(matched / (q_total[name_job] + self.name_weight[names]), 1.0)
         # subset rule: every word of the shorter name matched at JOIN_MIN or better
-        factor = np.where(pair_person, PERSON_SUBSET_FACTOR, SUBSET_FACTOR)
+        factor = np.where(pair_person, PERSON_SUBSET_BOUND, SUBSET_FACTOR)
         q_min = np.full(n_names, np.inf)
         np.minimum.at(q_min, pair_name, best_q)
         c_min = np.full(n_names, np.inf)

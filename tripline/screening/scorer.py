@@ -62,6 +62,8 @@ from tripline.screening.rules import (
     ONE_WORD_CAP,
     PERSON_SUBSET_FACTOR,
     PREFIX,
+    RARE_NAME_MIN_LENGTH,
+    RARE_PERSON_SUBSET_FACTOR,
     SHORT_ACRONYM,
     SKELETON_CROSS_SCRIPT,
     SKELETON_SAME_SCRIPT,
@@ -239,12 +241,16 @@ class NameScorer:
         total = q.total_weight + c.total_weight
         score = (matched_q + matched_c) / total
         notes: list[str] = []
-        factor = PERSON_SUBSET_FACTOR if person else SUBSET_FACTOR
+        factor = SUBSET_FACTOR
+        if person:
+            rare = self._rare_name(qt, ct, used_q, partner, q.latin, c.latin)
+            factor = RARE_PERSON_SUBSET_FACTOR if rare else PERSON_SUBSET_FACTOR
         if score < factor:
             subset = self._subset(qt, ct, set(used_q), set(used_c), matches, factor)
             if subset > score:
                 score = subset
-                notes.append(f"every word of the shorter name found in the longer: x{factor:g}")
+                said = f" ({rare!r} is a rare name: less is needed)" if person and rare else ""
+                notes.append(f"every word of the shorter name found in the longer{said}: x{factor:g}")
         if not matches or not distinctive:
             acronym = self._acronym(q, c)
             if acronym is not None:
@@ -327,19 +333,24 @@ class NameScorer:
                 f"capped at {FUZZY_ONE_WORD_CAP:g}"
             )
             return FUZZY_ONE_WORD_CAP
-        first = dc[0] if dc else -1
+        # the bare name: the query's one distinctive word is the listed name's first distinctive
+        # word, or its last one after a leading word ("Sinai Province" / "ISIS-Sinai Province");
+        # one word with a legal form is a whole company's name, not a bare word ("Mitsui & Co Ltd")
+        head = partner.get(dq[0], -1) if len(dq) == 1 else -1
         if (
-            len(dq) == 1
+            dc
+            and head in (dc[0], dc[-1])
             and left_c
             and not rest_q
+            and not (q.legal_forms and len(qt) == 1)
             and score < BARE_NAME
             and len(dc) <= BARE_NAME_MAX_TOKENS
             and len(qt[dq[0]].text) >= BARE_NAME_MIN_LENGTH
             and qt[dq[0]].text.isalpha()
-            and partner.get(dq[0]) == first
-            and used_c[first][0] >= SPELLING
+            and used_c[head][0] >= SPELLING
         ):
-            notes.append(f"the bare distinctive word of the listed name {c.key!r}: {BARE_NAME:g}")
+            where = "" if head == dc[0] else ", after its leading word"
+            notes.append(f"the bare distinctive word of the listed name {c.key!r}{where}: {BARE_NAME:g}")
             return BARE_NAME
         return score
 
@@ -384,11 +395,15 @@ class NameScorer:
         initial = any(how == "initial" for _, how in used_q.values())
         approximate = any(how != "exact" for _, _, how in matched)
         bare = len(matched) <= 2  # a given and a family name, nothing more
-        weak = left_q or left_c or initial or (approximate and bare)
+        # a particle one name has and the other lacks ("Ahmed" / "AL-AHMED"): not another
+        # person by itself, but not the same name either
+        loose_q = [t.text for i, t in enumerate(qt) if i not in used_q and t.text in particles]
+        loose_c = [t.text for j, t in enumerate(ct) if j not in used_c and t.text in particles]
+        weak = left_q or left_c or initial or (approximate and bare) or (bare and (loose_q or loose_c))
         if weak and score > COMMON_NAME_CAP and all(hit is not None and hit.rank <= COMMON_RANK for hit in common):
             said = "; ".join(hit.describe() for hit in common if hit is not None) or "only initials matched"
-            if left_q or left_c:
-                missing = f"{' '.join(left_q + left_c)!r} not matched"
+            if left_q or left_c or loose_q or loose_c:
+                missing = f"{' '.join(left_q + left_c + loose_q + loose_c)!r} not matched"
             elif initial:
                 missing = "given names as initials"
             else:
@@ -396,6 +411,29 @@ class NameScorer:
             notes.append(f"{said}; no other evidence agrees ({missing}): capped at {COMMON_NAME_CAP:g}")
             return COMMON_NAME_CAP
         return score
+
+    def _rare_name(
+        self,
+        qt: tuple[Token, ...],
+        ct: tuple[Token, ...],
+        used_q: dict[int, tuple[float, str]],
+        partner: dict[int, int],
+        q_latin: bool,
+        c_latin: bool,
+    ) -> str:
+        """A matched word of a person's name that is no country's common name (names-dataset:
+        not among the COMMON_RANK most common), matched exactly or as a spelling: its text, or ""."""
+        if not (q_latin or c_latin):
+            return ""
+        for i, (sim, _how) in used_q.items():
+            tok = qt[i]
+            if sim < SPELLING or len(tok.text) < RARE_NAME_MIN_LENGTH or tok.text in self._particles:
+                continue
+            if not tok.text.isalpha() or tok.generic:
+                continue
+            if self._commonness(tok, ct[partner[i]], q_latin, c_latin) is None:
+                return tok.text
+        return ""
 
     def _commonness(self, a: Token, b: Token, a_latin: bool, b_latin: bool) -> Commonness | None:
         """How common the name of an aligned token pair is: the Latin side's word, or, between

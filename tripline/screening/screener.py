@@ -65,6 +65,19 @@ BLOCK_SIZE = 256  # queries whose candidates are bounded together
 PARALLEL_MIN = 2_000  # fewer distinct queries than this are screened in-process (forking costs ~0.2 s)
 
 
+@lru_cache(maxsize=64)
+def names_a_person(query_schema: str | None) -> bool:
+    """Whether a query of this schema names a person: it is then compared as a person's name
+    with every candidate, also with an entity a list did not mark as a person (a CSL row without
+    a schema), so the rules for persons' names (common names need more evidence) hold there too."""
+    if not query_schema:
+        return False
+    from followthemoney import model
+
+    schema = model.get(query_schema)
+    return schema is not None and schema.is_a("Person")
+
+
 @lru_cache(maxsize=1024)
 def schemata_match(query_schema: str, entity_schema: str) -> bool:
     """Whether an entity of `entity_schema` can be what a query of `query_schema` names."""
@@ -314,7 +327,9 @@ class Screener:
                 continue
             org, person = self.query_forms(query)
             span: slice | IntArray = slice(lo, hi)
-            if persons[i] == 0:
+            if names_a_person(query.schema):  # a person's name against every candidate
+                jobs.append(BoundJob(person, numbers[span]))
+            elif persons[i] == 0:
                 jobs.append(BoundJob(org, numbers[span]))
             elif persons[i] == hi - lo:
                 jobs.append(BoundJob(person, numbers[span]))
@@ -339,6 +354,8 @@ class Screener:
         replace it.
         """
         org, person = self.query_forms(query)
+        if names_a_person(query.schema):
+            org = person
         best: dict[int, tuple[float, IndexedName, NameScore]] = {}
         scorer = self.scorer
         for i, name_no in enumerate(name_numbers):
