@@ -212,6 +212,42 @@ def real_quality(*, nomenklatura: bool = True, whole_index: bool = False) -> dic
     return results
 
 
+def variant_quality(*, nomenklatura: bool = True) -> None:
+    """Recall on the variant kinds (``variants.jsonl``: titles, given names, numbering, joined
+    words; real pairs of names the lists give for one party), every matcher on the same pairs.
+    Kept apart from the main table so that its figures stay comparable from run to run."""
+    cases, entities = real.load(variants=True)
+    screener = Screener(list(entities.values()))
+    proxies = {eid: e.to_proxy() for eid, e in entities.items()}
+
+    def tripline(query: ScreeningQuery, eid: str) -> float:
+        match = screener.score_entity(query, eid)
+        return match.score if match else 0.0
+
+    scorers: dict[str, tuple[Callable[[ScreeningQuery, str], float], float]] = {
+        "exact name (baseline)": (real.exact_scorer(entities), 1.0),
+        "Tripline": (tripline, DEFAULT_THRESHOLD),
+    }
+    if nomenklatura:
+        qproxies = {c.query: _nk_proxy(c.query, c.id) for c in cases}
+        for label, algo in (("nomenklatura logic-v1", LogicV1), ("nomenklatura logic-v2", LogicV2)):
+            config = algo.default_config()
+
+            def nk(query: ScreeningQuery, eid: str, algo=algo, config=config) -> float:  # type: ignore[no-untyped-def]
+                return float(algo.compare(qproxies[query], proxies[eid], config).score)
+
+            scorers[label] = (nk, NK_THRESHOLD)
+    print(f"\n## recall on the variant kinds (tests/data/screening_real/variants.jsonl): {len(cases)} positive pairs")
+    for split in ("dev", "test"):
+        sub = [c for c in cases if c.split == split]
+        counts = " ".join(f"{k}={sum(c.kind == k for c in sub)}" for k in real.VARIANT_KINDS)
+        print(f"{split} ({counts}): " + " ".join(real.VARIANT_KINDS) + " all")
+        for label, (score, threshold) in scorers.items():
+            scores = real.case_scores(sub, score)
+            f = real.figures(sub, scores, threshold)
+            print(f"{label:24} {_fmt_kinds(f.recall_by_kind, real.VARIANT_KINDS)} {f.recall:.2f}")
+
+
 def whole_index_unlisted(screener: Screener) -> None:
     """Unlisted real names screened over every loaded list with Tripline's own retrieval."""
     cases, _ = real.load()
@@ -529,6 +565,7 @@ def main() -> None:
         spark_only(args.quick, args.people, args.cluster)
         return
     real_quality(nomenklatura=not args.no_nomenklatura, whole_index=args.whole_index)
+    variant_quality(nomenklatura=not args.no_nomenklatura)
     if args.quality:
         return
     cases = load_cases()
