@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from tripline.screening.normalize import NameForm, Normaliser, Token
+from tripline.screening.scripts import ScriptReader, readable, sound_keys
 
 MIN_DELETION_LENGTH = 4
 COMMON_KEY_SHARE = 0.1  # keys held by more names than this share are ignored altogether
@@ -45,6 +46,8 @@ def token_keys(tok: Token, normaliser: Normaliser) -> frozenset[str]:
         keys.add("d" + tok.rom)
         keys.update("d" + v for v in deletions(tok.rom))
     keys.update("t" + full for full in normaliser.vocabulary.abbreviations.get(tok.text, ()))
+    if tok.text.isalpha():
+        keys.update(sound_keys(tok.text))  # where a Han or Kana reading meets it (scripts.py)
     return frozenset(keys)
 
 
@@ -55,6 +58,7 @@ def key_groups(
     query: bool = False,
     generic: bool = False,
     cache: dict[Token | str, frozenset[str]] | None = None,
+    reader: ScriptReader | None = None,
 ) -> list[AbstractSet[str]]:
     """The blocking keys of one name, one group per token (and per joined pair, acronym).
 
@@ -91,13 +95,17 @@ def key_groups(
         acronyms.add("a" + distinctive[0].text)
     if acronyms:
         groups.append(acronyms)
+    if reader is not None and readable(form):  # a Hangul, Han or Kana name: its reading's keys too
+        reading = reader.reading(form.original)
+        if reading is not None:
+            groups += reader.key_groups(reading)
     return groups
 
 
-def name_keys(form: NameForm, normaliser: Normaliser) -> set[str]:
+def name_keys(form: NameForm, normaliser: Normaliser, reader: ScriptReader | None = None) -> set[str]:
     """All blocking keys of one list name."""
     keys: set[str] = set()
-    for group in key_groups(form, normaliser):
+    for group in key_groups(form, normaliser, reader=reader):
         keys |= group
     return keys
 

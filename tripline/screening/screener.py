@@ -188,9 +188,10 @@ class Screener:
         cache = self._token_keys
         if len(cache) >= TOKEN_KEY_CACHE:
             cache.clear()
-        groups = key_groups(org, self.normaliser, query=True, generic=generic, cache=cache)
+        reader = self.scorer.reader
+        groups = key_groups(org, self.normaliser, query=True, generic=generic, cache=cache, reader=reader)
         if person.key != org.key:
-            groups += key_groups(person, self.normaliser, query=True, generic=generic, cache=cache)
+            groups += key_groups(person, self.normaliser, query=True, generic=generic, cache=cache, reader=reader)
         return groups
 
     def screen(
