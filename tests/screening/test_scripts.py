@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tripline.errors import ConfigError
-from tripline.screening.normalize import Normaliser
+from tripline.screening.normalize import NUMBER_WORDS, Normaliser
 from tripline.screening.result import DEFAULT_THRESHOLD
 from tripline.screening.scorer import NameScorer
 from tripline.screening.scripts import (
@@ -87,7 +87,9 @@ def test_a_name_spelled_from_its_syllables_reads_back_whole(
     name = "".join(sylls)
     reading = reader.reading(name)
     assert reading is not None and len(reading.syllables) == len(sylls)
-    parts = [data.draw(st.sampled_from(sorted(reader.hangul_spellings(ch)))) for ch in sylls]
+    # (a spelling that is an English number word, "ten" for 텐, is read as a number by the normaliser)
+    spellings = [sorted(reader.hangul_spellings(ch) - NUMBER_WORDS) for ch in sylls]
+    parts = [data.draw(st.sampled_from(choices)) for choices in spellings]
     for latin in (" ".join(parts), parts[0] + " " + "".join(parts[1:])):
         found = reader.compare(reading, normaliser.form(latin, person=True))
         assert found is not None and found.score == 1.0, (name, latin, found)

@@ -47,7 +47,10 @@ if TYPE_CHECKING:
 
 SCRIPTS_FILE = Path(__file__).resolve().parent / "data" / "scripts.yaml"
 
-READ_SCRIPTS = ("hangul", "han", "kana")
+READ_SCRIPTS = ("hangul", "han", "kana", "arabic", "hebrew")
+ABJAD_CLASSES = ("B", "D", "G", "S", "L", "M", "N", "H")
+ABJAD_ONE = 0.6  # one-class codes equal ("Ali" / "علي"): never a match alone
+MAX_ABJAD_CODES = 64
 SOUND_EXACT = 0.9  # two words whose consonant codes are equal (3 classes or more)
 SOUND_NEAR = 0.82  # codes one class apart (4 classes or more)
 SOUND_MIN_CODE = 3
@@ -62,6 +65,9 @@ _HANGUL_BASE, _HANGUL_LAST = 0xAC00, 0xD7A3
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_HEBREW = re.compile(r"[\u05d0-\u05ea]")
+_ABJAD_WORD = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u05d0-\u05ea]+")
 _KATAKANA_CHARS = "\u30a0-\u30ff\u31f0-\u31ff"
 _KATAKANA = re.compile(f"[{_KATAKANA_CHARS}]")
 _KANA_RUNS = re.compile(f"[{_KATAKANA_CHARS}]+|[^{_KATAKANA_CHARS}]+")  # a Katakana word, or kanji and Hiragana
@@ -81,7 +87,7 @@ _CLASS = {
 _LATIN_DIGRAPHS = (
     ("tsch", "S"), ("sch", "S"), ("tch", "S"), ("ph", "B"), ("th", "D"), ("sh", "S"), ("ch", "S"), ("zh", "S"),
     ("kh", "G"), ("gh", "G"), ("ck", "G"), ("ts", "S"), ("tz", "S"), ("dz", "S"), ("ng", "N"), ("x", "GS"),
-    ("qu", "G"),
+    ("qu", "G"), ("dh", "D"),
 )  # fmt: skip
 _READING_DIGRAPHS = (("tsu", "S"), ("ts", "S"), ("sh", "S"), ("ch", "S"), ("zh", "S"), ("ng", "N"))
 
@@ -97,6 +103,15 @@ class ScriptTables(BaseModel):
     hangul_syllables: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     pinyin_variants: dict[str, dict[str, tuple[str, ...]]] = Field(default_factory=dict)
     glossary: dict[str, str] = Field(default_factory=dict)
+    abjad_letters: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+    @field_validator("abjad_letters")
+    @classmethod
+    def _classes(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for letter, classes in value.items():
+            if len(letter) != 1 or not classes or any(c not in ("", *ABJAD_CLASSES) for c in classes):
+                raise ValueError(f"{letter!r}: one letter, and classes among {ABJAD_CLASSES} or ''")
+        return value
 
     @field_validator("hangul_syllables")
     @classmethod
@@ -160,6 +175,9 @@ class ReadWord:
     code: str
     generic: bool
     vowels: str | None = None  # a Kana word's vowels: a Latin word's must be among them, in order
+    first_syllable: int = 0  # a Hangul or Chinese word: its syllables in Reading.syllables
+    syllable_count: int = 0
+    codes: frozenset[str] = frozenset()  # an Arabic or Hebrew word: every code it may be written with
 
     @property
     def text(self) -> str:
@@ -194,14 +212,14 @@ class ReadMatch:
 # --- sound codes ------------------------------------------------------------------------------
 
 
-def latin_code(word: str) -> str:
+def latin_code(word: str, *, keep_h: bool = False) -> str:
     """The consonant-class code of a Latin word ("Stein" -> "SDN", "Cyclone" -> "SGLN"): vowels,
     h and y dropped, a word-first j read as y (Jankowski), c before e/i/y as s, runs of one
     class collapsed."""
     text = "".join(ch for ch in word.lower() if "a" <= ch <= "z")
     if text.startswith("j") and len(text) > 1 and text[1] in "aeiou":
         text = "y" + text[1:]
-    return _code(text, _LATIN_DIGRAPHS, soft_c=True)
+    return _code(text, _LATIN_DIGRAPHS, soft_c=True, keep_h=keep_h)
 
 
 def reading_code(word: str) -> str:
@@ -209,7 +227,7 @@ def reading_code(word: str) -> str:
     return _code("".join(ch for ch in word.lower() if "a" <= ch <= "z"), _READING_DIGRAPHS, soft_c=False)
 
 
-def _code(text: str, digraphs: tuple[tuple[str, str], ...], *, soft_c: bool) -> str:
+def _code(text: str, digraphs: tuple[tuple[str, str], ...], *, soft_c: bool, keep_h: bool = False) -> str:
     """Classes in order, a vowel as "." (only runs of one class with no vowel between are one)."""
     out: list[str] = []
     i = 0
@@ -225,6 +243,8 @@ def _code(text: str, digraphs: tuple[tuple[str, str], ...], *, soft_c: bool) -> 
                 out.append("S" if not soft_c or (i + 1 < len(text) and text[i + 1] in "eiy") else "G")
             elif ch in "aeiou":
                 out.append(".")
+            elif ch == "h" and keep_h:
+                out.append("H")
             else:
                 out.append(_CLASS.get(ch, ""))
             i += 1
@@ -268,6 +288,10 @@ def script_of(text: str) -> str:
         return "kana"
     if _HAN.search(text):
         return "kana" if any(form in text for form in _JAPANESE_FORMS) else "han"
+    if _ARABIC.search(text):
+        return "arabic"
+    if _HEBREW.search(text):
+        return "hebrew"
     return ""
 
 
@@ -307,6 +331,9 @@ class ScriptReader:
         script = script_of(text)
         if not script:
             return None
+        if script in ("arabic", "hebrew"):
+            abjad = self._read_abjad(text)
+            return Reading(script=script, syllables=(), words=abjad) if abjad else None
         for form in self.normaliser.vocabulary.native_forms_longest_first:
             text = text.replace(form, " ")
         words: list[ReadWord] = []
@@ -318,6 +345,24 @@ class ScriptReader:
             return None
         return Reading(script=script, syllables=tuple(syllables), words=tuple(words))
 
+    def _read_abjad(self, text: str) -> tuple[ReadWord, ...]:
+        """Arabic, Persian or Hebrew words with the consonant codes they may be written with;
+        the Arabic article written onto a word ("العبيدي") is a word of its own."""
+        words: list[ReadWord] = []
+        letters = self.tables.abjad_letters
+        for word in _ABJAD_WORD.findall(re.sub("[\u05f3\u05f4\"']", "", text)):  # Hebrew acronyms: "יו״ש"
+            if word.startswith("ال") and len(word) > 3 and word != "الله":
+                words.append(ReadWord(("al", "el", "ul"), "", True))
+                word = word[2:]
+            options = [letters.get(ch, ("",)) for ch in word]
+            codes: set[str] = set()
+            for combo in itertools.islice(itertools.product(*options), MAX_ABJAD_CODES):
+                joined = "".join(combo)
+                codes.add("".join(ch for k, ch in enumerate(joined) if k == 0 or ch != joined[k - 1]))
+            shown = self.normaliser.ascii(word).replace(" ", "")
+            words.append(ReadWord((shown,), "", False, codes=frozenset(codes)))
+        return tuple(words)
+
     def _read_chunk(self, chunk: str, script: str, words: list[ReadWord], syllables: list[frozenset[str]]) -> None:
         """Read one run of text between word breaks: glossary words in English, Latin words as
         they are, the rest by script (Hangul and Chinese also syllable by syllable)."""
@@ -327,7 +372,8 @@ class ScriptReader:
                 for english in part:
                     if english in vocab.legal_forms:
                         continue
-                    words.append(ReadWord((english,), latin_code(english), True))
+                    alternatives = tuple(english.split("|"))  # "hongkong|hk": one word, two spellings
+                    words.append(ReadWord(alternatives, latin_code(alternatives[0]), True))
                 continue
             for piece in _split_latin(part):
                 if piece.isascii():
@@ -344,19 +390,20 @@ class ScriptReader:
             sylls = [self.hangul_spellings(ch) for ch in piece if _HANGUL.match(ch)]
             if not sylls:
                 return
+            start = len(syllables)
             syllables.extend(sylls)
-            first = "".join(_first_spelling(s, rr=True) for s in sylls)
-            mr = "".join(_first_spelling(s, rr=False) for s in sylls)
-            words.append(ReadWord(tuple(dict.fromkeys((mr, first))), reading_code(mr), False))
+            shown = "".join(_first_spelling(s) for s in sylls)
+            words.append(ReadWord((shown,), reading_code(shown), False, None, start, len(sylls)))
         elif script == "han" and all(_HAN.match(ch) for ch in piece):
             sylls = [self.pinyin_spellings(ch) for ch in piece]
+            start = len(syllables)
             syllables.extend(sylls)
             from pypinyin import Style, lazy_pinyin
 
             joined = "".join(lazy_pinyin(piece, style=Style.NORMAL, v_to_u=True))
             kana = self.japanese(piece)
             spellings = tuple(dict.fromkeys(s for s in (joined, kana) if s))
-            words.append(ReadWord(spellings, _han_code(piece), False))
+            words.append(ReadWord(spellings, _han_code(piece), False, None, start, len(sylls)))
         else:
             for run in _KANA_RUNS.findall(piece):
                 romaji = self.japanese(run)
@@ -371,7 +418,7 @@ class ScriptReader:
         for m in self._glossary_rx.finditer(chunk):
             if m.start() > last:
                 parts.append(chunk[last : m.start()])
-            parts.append(tuple(self.tables.glossary[m.group(0)].split()))
+            parts.append(tuple(self.tables.glossary[m.group(0)].split(" ")))
             last = m.end()
         if last < len(chunk):
             parts.append(chunk[last:])
@@ -442,113 +489,85 @@ class ScriptReader:
     # -- comparing ---------------------------------------------------------------------------
 
     def compare(self, reading: Reading, latin: NameForm) -> ReadMatch | None:
-        """The better of the syllable and the sound comparison of `reading` with a Latin name."""
-        if not latin.tokens:
+        """Align the reading with a Latin name (see the module docstring): a Latin word (or two
+        or three joined) takes a run of syllables it spells, or a word it spells or sounds like;
+        best pairs first. Each syllable weighs as a word. A person's Latin middle names that a
+        transcription leaves out (all the reading matched, the rest between matched words) do
+        not count against it (Chinese and Japanese transcriptions only)."""
+        toks = latin.tokens
+        if not toks:
             return None
-        best = self._by_sound(reading, latin)
-        if reading.syllables:
-            by_syllable = self._by_syllables(reading, latin)
-            if by_syllable is not None and (best is None or by_syllable.score >= best.score):
-                best = by_syllable
-        return best
-
-    def _by_syllables(self, reading: Reading, latin: NameForm) -> ReadMatch | None:
-        sylls = reading.syllables
-        toks = [t.text for t in latin.tokens]
-        weights = [t.weight for t in latin.tokens]
-        # units of the Latin side: a token, or two / three adjacent tokens joined ("cho ng")
-        units: list[tuple[tuple[int, ...], str]] = [((j,), t) for j, t in enumerate(toks)]
-        for size in (2, 3):
-            for j in range(len(toks) - size + 1):
-                units.append((tuple(range(j, j + size)), "".join(toks[j : j + size])))
-        options: list[tuple[tuple[int, ...], int, int]] = []  # (token numbers, first syllable, count)
-        for tokset, text in units:
-            for start in range(len(sylls)):
-                for count in _spelled_runs(text, sylls, start):
-                    options.append((tokset, start, count))
-        if not options:
-            return None
-        best_cover: tuple[float, list[tuple[tuple[int, ...], int, int]]] = (0.0, [])
-        total_w = sum(weights)
-        n = len(sylls)
-
-        def search(k: int, used_t: frozenset[int], used_s: frozenset[int], chosen: list[Any]) -> None:
-            nonlocal best_cover
-            covered_s = len(used_s)
-            covered_w = sum(weights[j] for j in used_t)
-            value = (covered_s / n + covered_w / total_w) / 2 if total_w else covered_s / n
-            if value > best_cover[0]:
-                best_cover = (value, list(chosen))
-            for m in range(k, len(options)):
-                tokset, start, count = options[m]
-                span = frozenset(range(start, start + count))
-                if used_t.intersection(tokset) or used_s & span:
-                    continue
-                chosen.append(options[m])
-                search(m + 1, used_t.union(tokset), used_s | span, chosen)
-                chosen.pop()
-
-        search(0, frozenset(), frozenset(), [])
-        score, chosen = best_cover
-        shown = [_first_spelling(s, rr=False) for s in sylls]
-        used_t = {j for tokset, _, _ in chosen for j in tokset}
-        used_s = {i for _, start, count in chosen for i in range(start, start + count)}
-        pairs = tuple(
-            ("".join(shown[start : start + count]), " ".join(toks[j] for j in tokset), SPELLED)
-            for tokset, start, count in chosen
-        )
-        return ReadMatch(
-            score=round(score, 4),
-            how="syllables",
-            pairs=pairs,
-            unmatched_reading=tuple(shown[i] for i in range(n) if i not in used_s),
-            unmatched_latin=tuple(toks[j] for j in range(len(toks)) if j not in used_t),
-        )
-
-    def _by_sound(self, reading: Reading, latin: NameForm) -> ReadMatch | None:
-        qwords = reading.words
-        ctoks = latin.tokens
         generic_weight = self.normaliser.vocabulary.generic_weight
-        qweights = [generic_weight if w.generic else 1.0 for w in qwords]
-        options: list[tuple[float, int, tuple[int, ...]]] = []
-        ccodes = [latin_code(t.text) for t in ctoks]
-        for i, w in enumerate(qwords):
-            for j, tok in enumerate(ctoks):
-                sim = _word_similarity(w, tok.text, ccodes[j])
+        sylls = reading.syllables
+        # query units: every syllable, then every word that is not syllables
+        unit_weight = [1.0] * len(sylls)
+        shown = [_first_spelling(s) for s in sylls]
+        word_units: list[tuple[int, ...]] = []
+        for w in reading.words:
+            if w.syllable_count:
+                word_units.append(tuple(range(w.first_syllable, w.first_syllable + w.syllable_count)))
+            else:
+                word_units.append((len(unit_weight),))
+                unit_weight.append(generic_weight if w.generic else 1.0)
+                shown.append(w.text)
+        distinctive_unit = [True] * len(sylls) + [w > generic_weight for w in unit_weight[len(sylls) :]]
+        read_units = list(zip(reading.words, word_units, strict=True))
+        for (a, ua), (b, ub) in itertools.pairwise(list(read_units)):
+            if a.codes and b.codes:  # two Arabic words written as one ("عبد الله" / "Abdallah")
+                joined = frozenset(_short(x + y) for x in a.codes for y in b.codes)
+                read_units.append((ReadWord((a.text + b.text,), "", False, codes=joined), ua + ub))
+        texts = [t.text for t in toks]
+        latin_units: list[tuple[tuple[int, ...], str]] = [((j,), t) for j, t in enumerate(texts)]
+        for size in (2, 3):
+            for j in range(len(texts) - size + 1):
+                latin_units.append((tuple(range(j, j + size)), "".join(texts[j : j + size])))
+        options: list[tuple[float, tuple[int, ...], tuple[int, ...], str]] = []  # sim, units, tokens, how
+        for tokset, text in latin_units:
+            if sylls and text.isalpha():
+                for start in range(len(sylls)):
+                    for count in _spelled_runs(text, sylls, start):
+                        options.append((SPELLED, tuple(range(start, start + count)), tokset, "syllables"))
+            code = latin_code(text)
+            for w, units in read_units:
+                sim = _word_similarity(w, text, code)
                 if sim:
-                    options.append((sim, i, (j,)))
-            for j in range(len(ctoks) - 1):
-                joined = ctoks[j].text + ctoks[j + 1].text
-                sim = _word_similarity(w, joined, latin_code(joined))
-                if sim:
-                    options.append((sim, i, (j, j + 1)))
+                    options.append((sim, units, tokset, "spelled" if sim == SPELLED else "sound"))
         if not options:
             return None
-        options.sort(key=lambda o: (o[0], -len(o[2])), reverse=True)
+        # best first; among equals, syllable runs longest first, and a word before two words joined
+        options.sort(key=lambda o: (o[0], o[3] == "syllables" and len(o[1]), -len(o[2])), reverse=True)
         used_q: set[int] = set()
         used_c: set[int] = set()
         pairs: list[tuple[str, str, float]] = []
-        matched = 0.0
+        matched_q = matched_c = 0.0
         distinctive = False
-        for sim, i, js in options:
-            if i in used_q or used_c.intersection(js):
+        hows: set[str] = set()
+        for sim, units, tokset, how in options:
+            if used_q.intersection(units) or used_c.intersection(tokset):
                 continue
-            used_q.add(i)
-            used_c.update(js)
-            matched += sim * (qweights[i] + sum(ctoks[j].weight for j in js))
-            distinctive = distinctive or not qwords[i].generic
-            pairs.append((qwords[i].text, " ".join(ctoks[j].text for j in js), sim))
-        total = sum(qweights) + sum(t.weight for t in ctoks)
-        score = matched / total if total else 0.0
+            used_q.update(units)
+            used_c.update(tokset)
+            matched_q += sim * sum(unit_weight[u] for u in units)
+            matched_c += sim * sum(toks[j].weight for j in tokset)
+            distinctive = distinctive or any(distinctive_unit[u] for u in units)
+            hows.add(how)
+            pairs.append(("".join(shown[u] for u in units), " ".join(texts[j] for j in tokset), sim))
+        left = [j for j in range(len(toks)) if j not in used_c]
+        total_c = sum(t.weight for t in toks)
+        whole = latin.person and reading.script in ("han", "kana") and len(used_q) == len(unit_weight)
+        if whole and left and len(used_c) >= 2 and all(min(used_c) < j < max(used_c) for j in left):
+            total_c -= sum(toks[j].weight for j in left)  # middle names a Chinese or Japanese transcription leaves out
+        total = sum(unit_weight) + total_c
+        score = (matched_q + matched_c) / total if total else 0.0
         capped = False
         if not distinctive and score > GENERIC_ONLY_CAP:
             score, capped = GENERIC_ONLY_CAP, True
         return ReadMatch(
             score=round(min(score, 1.0), 4),
-            how="sound",
+            how=" and ".join(sorted(hows)),
             pairs=tuple(pairs),
-            unmatched_reading=tuple(w.text for i, w in enumerate(qwords) if i not in used_q),
-            unmatched_latin=tuple(t.text for j, t in enumerate(ctoks) if j not in used_c),
+            unmatched_reading=tuple(shown[u] for u in range(len(unit_weight)) if u not in used_q),
+            unmatched_latin=tuple(texts[j] for j in left),
             capped=capped,
         )
 
@@ -568,8 +587,8 @@ class ScriptReader:
         for s in sylls:
             groups.append(frozenset("t" + x for x in s))
         for a, b in itertools.pairwise(sylls):
-            top_a = sorted(a, key=len)[:JOINED_KEY_SPELLINGS] + list(a & {_first_spelling(a, rr=False)})
-            top_b = sorted(b, key=len)[:JOINED_KEY_SPELLINGS] + list(b & {_first_spelling(b, rr=False)})
+            top_a = sorted(a, key=lambda x: (len(x), x))[:JOINED_KEY_SPELLINGS]
+            top_b = sorted(b, key=lambda x: (len(x), x))[:JOINED_KEY_SPELLINGS]
             groups.append(frozenset("t" + x + y for x in top_a for y in top_b))
         return groups
 
@@ -584,6 +603,14 @@ def sound_keys(word: str) -> set[str]:
 def _word_similarity(word: ReadWord, text: str, code: str) -> float:
     if text in word.spellings:
         return SPELLED
+    if word.codes:
+        # "ch" is the kh of Hebrew and German spellings ("Avichai") as often as English ch
+        written = [_short(latin_code(t, keep_h=True)) for t in {text, text.replace("ch", "kh")}]
+        found = [w for w in written if w in word.codes]
+        if not found:
+            return 0.0
+        size = max(len(w) for w in found)
+        return SOUND_EXACT if size >= SOUND_MIN_CODE else SOUND_SHORT if size == 2 else ABJAD_ONE
     if word.generic:
         return 0.0  # a glossary word is its English word, not a sound
     if word.vowels is not None and not _in_order(_vowels(text.removesuffix("e")), word.vowels):
@@ -646,6 +673,6 @@ def _variants(reading: str, initials: dict[str, tuple[str, ...]], finals: dict[s
     return {h + middle + t for h in heads for t in tails} - {reading}
 
 
-def _first_spelling(spellings: frozenset[str], *, rr: bool) -> str:
-    """A spelling to show: the shortest customary one."""
-    return min(spellings, key=lambda s: (len(s), s)) if not rr else max(spellings, key=lambda s: (-len(s), s))
+def _first_spelling(spellings: frozenset[str]) -> str:
+    """A spelling to show: the shortest (then first in order)."""
+    return min(spellings, key=lambda s: (len(s), s))
