@@ -109,8 +109,8 @@ class ScriptTables(BaseModel):
     @classmethod
     def _classes(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
         for letter, classes in value.items():
-            if len(letter) != 1 or not classes or any(c not in ("", *ABJAD_CLASSES) for c in classes):
-                raise ValueError(f"{letter!r}: one letter, and classes among {ABJAD_CLASSES} or ''")
+            if len(letter) != 1 or not classes or any(c not in ("", ".", *ABJAD_CLASSES) for c in classes):
+                raise ValueError(f"{letter!r}: one letter, and classes among {ABJAD_CLASSES}, '.' or ''")
         return value
 
     @field_validator("hangul_syllables")
@@ -178,6 +178,7 @@ class ReadWord:
     first_syllable: int = 0  # a Hangul or Chinese word: its syllables in Reading.syllables
     syllable_count: int = 0
     codes: frozenset[str] = frozenset()  # an Arabic or Hebrew word: every code it may be written with
+    full_codes: frozenset[str] = frozenset()  # the same, runs of one class kept apart by a vowel letter
 
     @property
     def text(self) -> str:
@@ -250,6 +251,13 @@ def _code(text: str, digraphs: tuple[tuple[str, str], ...], *, soft_c: bool, kee
             i += 1
     code = "".join(out)
     return "".join(ch for k, ch in enumerate(code) if k == 0 or ch != code[k - 1])
+
+
+def _full(code: str) -> str:
+    """A code with its vowels dropped, runs of one class made one only where no vowel is
+    between ("G.L.L" -> "GLL", "BD.LLH" -> "BDLH")."""
+    merged = "".join(ch for k, ch in enumerate(code) if k == 0 or ch != code[k - 1])
+    return merged.replace(".", "")
 
 
 def _short(code: str) -> str:
@@ -356,11 +364,13 @@ class ScriptReader:
                 word = word[2:]
             options = [letters.get(ch, ("",)) for ch in word]
             codes: set[str] = set()
+            full: set[str] = set()
             for combo in itertools.islice(itertools.product(*options), MAX_ABJAD_CODES):
                 joined = "".join(combo)
-                codes.add("".join(ch for k, ch in enumerate(joined) if k == 0 or ch != joined[k - 1]))
+                codes.add(_short(joined))
+                full.add(_full(joined))
             shown = self.normaliser.ascii(word).replace(" ", "")
-            words.append(ReadWord((shown,), "", False, codes=frozenset(codes)))
+            words.append(ReadWord((shown,), "", False, codes=frozenset(codes), full_codes=frozenset(full)))
         return tuple(words)
 
     def _read_chunk(self, chunk: str, script: str, words: list[ReadWord], syllables: list[frozenset[str]]) -> None:
@@ -515,7 +525,8 @@ class ScriptReader:
         for (a, ua), (b, ub) in itertools.pairwise(list(read_units)):
             if a.codes and b.codes:  # two Arabic words written as one ("عبد الله" / "Abdallah")
                 joined = frozenset(_short(x + y) for x in a.codes for y in b.codes)
-                read_units.append((ReadWord((a.text + b.text,), "", False, codes=joined), ua + ub))
+                full = frozenset(_full(x + "." + y) for x in a.full_codes for y in b.full_codes)
+                read_units.append((ReadWord((a.text + b.text,), "", False, codes=joined, full_codes=full), ua + ub))
         texts = [t.text for t in toks]
         latin_units: list[tuple[tuple[int, ...], str]] = [((j,), t) for j, t in enumerate(texts)]
         for size in (2, 3):
@@ -605,11 +616,12 @@ def _word_similarity(word: ReadWord, text: str, code: str) -> float:
         return SPELLED
     if word.codes:
         # "ch" is the kh of Hebrew and German spellings ("Avichai") as often as English ch
-        written = [_short(latin_code(t, keep_h=True)) for t in {text, text.replace("ch", "kh")}]
-        found = [w for w in written if w in word.codes]
-        if not found:
+        written = [latin_code(t, keep_h=True) for t in {text, text.replace("ch", "kh")}]
+        full = [len(c) for w in written if (c := _full(w)) in word.full_codes]
+        short = [len(c) for w in written if (c := _short(w)) in word.codes]
+        size = max(full + short, default=0)
+        if not size:
             return 0.0
-        size = max(len(w) for w in found)
         return SOUND_EXACT if size >= SOUND_MIN_CODE else SOUND_SHORT if size == 2 else ABJAD_ONE
     if word.generic:
         return 0.0  # a glossary word is its English word, not a sound
