@@ -46,8 +46,6 @@ def token_keys(tok: Token, normaliser: Normaliser) -> frozenset[str]:
         keys.add("d" + tok.rom)
         keys.update("d" + v for v in deletions(tok.rom))
     keys.update("t" + full for full in normaliser.vocabulary.abbreviations.get(tok.text, ()))
-    if tok.text.isalpha():
-        keys.update(sound_keys(tok.text))  # where a Han or Kana reading meets it (scripts.py)
     return frozenset(keys)
 
 
@@ -80,6 +78,10 @@ def key_groups(
             keys = token_keys(tok, normaliser)
             if cache is not None:
                 cache[tok] = keys
+        if not query and tok.text.isalpha():
+            # a listed word's sound, where a Han or Kana reading meets it (scripts.py); a query
+            # word's is not looked up: the reading side holds both ends for Latin queries
+            keys = keys | sound_keys(tok.text)
         groups.append(keys)
     for a, b in itertools.pairwise(tokens):
         joined = a.text + b.text
