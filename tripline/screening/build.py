@@ -32,6 +32,7 @@ from tripline.screening.linking import LinkFacts, link_facts, link_rows
 from tripline.screening.normalize import NameForm, Normaliser
 from tripline.screening.prefilter import TokenTable
 from tripline.screening.scorer import NameScorer
+from tripline.screening.scripts import ScriptReader
 from tripline.screening.state import export_state
 
 
@@ -40,6 +41,7 @@ class Builder:
 
     def __init__(self, normaliser: Normaliser) -> None:
         self.normaliser = normaliser
+        self.reader = ScriptReader(normaliser)  # Hangul, Han and Kana names: their readings' keys too
         self.entities: list[IndexedEntity] = []
         self.facts: list[LinkFacts] = []
         self.names: list[IndexedName] = []
@@ -91,7 +93,7 @@ class Builder:
                         continue
                     name_no = len(self.names)
                     self.names.append(IndexedName(entity_no, value, own_kind or kind, form))
-                    self.index.add(name_no, name_keys(form, self.normaliser))
+                    self.index.add(name_no, name_keys(form, self.normaliser, self.reader))
         self.name_start.append(len(self.names))
 
     def finish(self, candidate_limit: int) -> tuple[Arrays, dict[str, Any]]:

@@ -75,6 +75,7 @@ from tripline.screening.rules import (
     TYPO_SLOPE,
     typo_budget,
 )
+from tripline.screening.scripts import ScriptReader
 
 __all__ = ["NO_MATCH", "NameScore", "NameScorer", "TokenMatch", "typo_budget"]
 
@@ -117,6 +118,7 @@ class NameScore:
 
 
 NO_MATCH = NameScore(0.0, notes=("nothing comparable (only legal forms or stop words)",))
+NO_READING = NameScore(0.0, notes=("no syllable of the reading is spelled in the Latin name",))
 
 
 class NameScorer:
@@ -135,6 +137,14 @@ class NameScorer:
         self._cache: dict[tuple[str, str, bool, bool, bool], tuple[float, str]] = {}
         self._cache_size = cache_size
         self._frequency = frequency
+        self._reader: ScriptReader | None = None
+
+    @property
+    def reader(self) -> ScriptReader:
+        """Readings of Hangul, Han and Kana names (:mod:`scripts`), built when first needed."""
+        if self._reader is None:
+            self._reader = ScriptReader(self.normaliser)
+        return self._reader
 
     @property
     def frequency(self) -> NameFrequency:
@@ -198,7 +208,19 @@ class NameScorer:
         return "name variant"
 
     def compare_forms(self, q: NameForm, c: NameForm) -> NameScore:
-        """Align the tokens of two names and score the alignment."""
+        """Align the tokens of two names and score the alignment (a Hangul, Han or Kana name
+        against a Latin one: by its reading, :meth:`_read_across`)."""
+        if q.latin != c.latin and q.tokens and c.tokens:
+            read = self._read_across(q, c)
+            if read is not None:
+                final, by_reading = read
+                if final:
+                    return by_reading
+                plain = self._compare_tokens(q, c)
+                return by_reading if by_reading.score > plain.score else plain
+        return self._compare_tokens(q, c)
+
+    def _compare_tokens(self, q: NameForm, c: NameForm) -> NameScore:
         qt, ct = q.tokens, c.tokens
         if not qt or not ct:
             return NO_MATCH
@@ -267,6 +289,35 @@ class NameScorer:
             unmatched_candidate=tuple(t.text for j, t in enumerate(ct) if j not in used_c),
             notes=tuple(notes),
         )
+
+    def _read_across(self, q: NameForm, c: NameForm) -> tuple[bool, NameScore] | None:
+        """A Hangul, Han or Kana name against a Latin one, either way round (:mod:`scripts`):
+        read syllable by syllable or by sound. A name of syllables (Hangul, Chinese) is scored
+        by its reading alone (one syllable differing is another name); a Japanese name takes
+        the better of its reading and the plain comparison."""
+        reader = self.reader
+        flip = q.latin
+        readable, latin = (c, q) if flip else (q, c)
+        reading = reader.reading(readable.original)
+        if reading is None:
+            return None
+        found = reader.compare(reading, latin)
+        if found is None:
+            return (True, NO_READING) if reading.syllables else None
+        how = f"{reading.script} read by {found.how}"
+        matches = tuple(TokenMatch(b, a, sim, how) if flip else TokenMatch(a, b, sim, how) for a, b, sim in found.pairs)
+        notes = [f"{reading.script} name read as {reading.shown!r}"]
+        if found.capped:
+            notes.append(f"only generic words matched: capped at {GENERIC_CAP}")
+        unmatched_r, unmatched_l = found.unmatched_reading, found.unmatched_latin
+        score = NameScore(
+            score=found.score,
+            matches=matches,
+            unmatched_query=unmatched_l if flip else unmatched_r,
+            unmatched_candidate=unmatched_r if flip else unmatched_l,
+            notes=tuple(notes),
+        )
+        return bool(reading.syllables), score
 
     @staticmethod
     def _initials(

@@ -49,6 +49,7 @@ from tripline.screening.result import (
     ScreeningResult,
 )
 from tripline.screening.scorer import NameScore, NameScorer
+from tripline.screening.scripts import readable
 from tripline.screening.state import restore_state
 
 log = structlog.get_logger(__name__)
@@ -201,9 +202,10 @@ class Screener:
         cache = self._token_keys
         if len(cache) >= TOKEN_KEY_CACHE:
             cache.clear()
-        groups = key_groups(org, self.normaliser, query=True, generic=generic, cache=cache)
+        reader = self.scorer.reader if readable(org) else None  # a name in Hangul, Han, Kana or an abjad
+        groups = key_groups(org, self.normaliser, query=True, generic=generic, cache=cache, reader=reader)
         if person.key != org.key:
-            groups += key_groups(person, self.normaliser, query=True, generic=generic, cache=cache)
+            groups += key_groups(person, self.normaliser, query=True, generic=generic, cache=cache, reader=reader)
         return groups
 
     def screen(
