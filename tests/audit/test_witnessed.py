@@ -171,7 +171,7 @@ def test_partner_check_catches_a_rollback_and_a_regrown_log(network: Network) ->
 def test_consistency_endpoint_answers_only_signed_fresh_requests_of_partners(network: Network) -> None:
     jp, us = network.add("jp-customs"), network.add("us-cbp")
     jp.send(jp.draft(scan_fields()).id, purpose="customs_enforcement", to=["us-cbp"])
-    good = {
+    good: dict[str, Any] = {
         "type": "consistency_request",
         "sender": "us-cbp",
         "recipient": "jp-customs",
@@ -180,7 +180,7 @@ def test_consistency_endpoint_answers_only_signed_fresh_requests_of_partners(net
     }
     assert answer_consistency(jp, us.key.sign(good))["type"] == "consistency_proof"
     stranger = keys.generate("us-cbp")  # the partner's name, another key
-    for bad, kind in [
+    refused: list[tuple[object, type[Exception]]] = [
         (stranger.sign(good), AuthError),
         ({**us.key.sign(good), "first": 2}, AuthError),  # altered after signing
         (us.key.sign({**good, "sender": "nobody"}), AuthError),
@@ -189,6 +189,7 @@ def test_consistency_endpoint_answers_only_signed_fresh_requests_of_partners(net
         (us.key.sign({**good, "first": 10_000}), InputError),
         (us.key.sign({**good, "first": "1"}), FormatError),
         ([1, 2], FormatError),
-    ]:
+    ]
+    for bad, kind in refused:
         with pytest.raises(kind):
             answer_consistency(jp, bad)

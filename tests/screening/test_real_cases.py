@@ -153,8 +153,8 @@ def test_variant_cases_resolve_to_their_source_and_keep_the_split(
     groups: dict[str, set[str]] = defaultdict(set)
     for split, cases in raw_cases.items():
         for case in cases:
-            ids = [case["target"]["entity_id"]] if "target" in case else list(case["candidates"])
-            groups[split] |= {records[i]["group"] for i in ids}
+            entity_ids = [case["target"]["entity_id"]] if "target" in case else list(case["candidates"])
+            groups[split] |= {records[i]["group"] for i in entity_ids}
     ids: set[str] = set()
     for split in ("dev", "test"):
         variants = real.load_raw(split, variants=True)

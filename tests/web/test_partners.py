@@ -6,14 +6,16 @@ with the demo situations (``tripline.exchange.demo``)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
-from tests.api.harness import BASE_URL, PASSWORD, TestClient
+from tests.api.harness import BASE_URL, PASSWORD
 from tests.conftest import BUNDLED_DATA
 from tripline.settings import Settings
 from tripline.store.db import Database
@@ -58,7 +60,7 @@ def exchange(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exchange]:
     runtime = Runtime(settings, db, transport=transport)
     home = runtime.node()
     for node in (home, *partners.values()):
-        transport.handlers[f"local://{node.node_id}"] = lambda env, node=node: receive(node, env)
+        transport.handlers[f"local://{node.node_id}"] = functools.partial(receive, node)
     app = create_app(runtime=runtime)
 
     def client() -> TestClient:

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
-from tests.api.harness import PASSWORD, Node, TestClient, signed_in
+from tests.api.harness import PASSWORD, Node, signed_in
 from tripline.auth.roles import Role
 
 

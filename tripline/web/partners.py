@@ -13,10 +13,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tripline.api.deps import get_runtime
-from tripline.api.exchange import own_node
 from tripline.auth.roles import Permission
 from tripline.errors import TriplineError
+from tripline.http.deps import get_runtime, own_node
 from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.web.exchange import _flat, delivery_error_words

@@ -17,11 +17,11 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
-from tripline.api.targeting import get_workspace
 from tripline.auth.roles import Permission
 from tripline.auth.service import Principal
 from tripline.cases.workspace import Workspace
 from tripline.errors import TriplineError
+from tripline.http.deps import get_workspace
 from tripline.settings import Settings
 from tripline.web.render import Page, page, render
 
