@@ -13,6 +13,8 @@ the entities of the labelled cases (no database).
    real company names of the ISO 6346 owner register, and person names from the US Census
    tables. Each run starts from a freshly mapped index file (cold caches). Baseline in the same
    run: every retrieved candidate aligned in full, as screening did before the vectorised bound.
+5. ``--spark [--cluster]`` (only this): ``screen-file`` end to end on the same distinct names,
+   the local engine vs Spark ``local[2]`` (vs a standalone cluster on 127.0.0.1), same run.
 """
 
 from __future__ import annotations
@@ -206,7 +208,44 @@ def real_quality(*, nomenklatura: bool = True, whole_index: bool = False) -> dic
         )
     if whole_index:
         whole_index_unlisted(screener)
+        one_party_many_rows()
     return results
+
+
+def variant_quality(*, nomenklatura: bool = True) -> None:
+    """Recall on the variant kinds (``variants.jsonl``: titles, given names, numbering, joined
+    words; real pairs of names the lists give for one party), every matcher on the same pairs.
+    Kept apart from the main table so that its figures stay comparable from run to run."""
+    cases, entities = real.load(variants=True)
+    screener = Screener(list(entities.values()))
+    proxies = {eid: e.to_proxy() for eid, e in entities.items()}
+
+    def tripline(query: ScreeningQuery, eid: str) -> float:
+        match = screener.score_entity(query, eid)
+        return match.score if match else 0.0
+
+    scorers: dict[str, tuple[Callable[[ScreeningQuery, str], float], float]] = {
+        "exact name (baseline)": (real.exact_scorer(entities), 1.0),
+        "Tripline": (tripline, DEFAULT_THRESHOLD),
+    }
+    if nomenklatura:
+        qproxies = {c.query: _nk_proxy(c.query, c.id) for c in cases}
+        for label, algo in (("nomenklatura logic-v1", LogicV1), ("nomenklatura logic-v2", LogicV2)):
+            config = algo.default_config()
+
+            def nk(query: ScreeningQuery, eid: str, algo=algo, config=config) -> float:  # type: ignore[no-untyped-def]
+                return float(algo.compare(qproxies[query], proxies[eid], config).score)
+
+            scorers[label] = (nk, NK_THRESHOLD)
+    print(f"\n## recall on the variant kinds (tests/data/screening_real/variants.jsonl): {len(cases)} positive pairs")
+    for split in ("dev", "test"):
+        sub = [c for c in cases if c.split == split]
+        counts = " ".join(f"{k}={sum(c.kind == k for c in sub)}" for k in real.VARIANT_KINDS)
+        print(f"{split} ({counts}): " + " ".join(real.VARIANT_KINDS) + " all")
+        for label, (score, threshold) in scorers.items():
+            scores = real.case_scores(sub, score)
+            f = real.figures(sub, scores, threshold)
+            print(f"{label:24} {_fmt_kinds(f.recall_by_kind, real.VARIANT_KINDS)} {f.recall:.2f}")
 
 
 def whole_index_unlisted(screener: Screener) -> None:
@@ -218,6 +257,50 @@ def whole_index_unlisted(screener: Screener) -> None:
             sub = [c for c in cases if c.split == split and c.kind == kind]
             hit = [c.query.name for c in sub if screener.screen(c.query).matches]
             print(f"{split:5} {kind:22} {len(hit):4d}/{len(sub)} = {len(hit) / max(len(sub), 1):.3f}  e.g. {hit[:4]}")
+
+
+def _set_groups() -> dict[str, str]:
+    """The party of every bundled row as the set builder links them (shared UN reference,
+    IMO number, passport and other identifiers; same person's name and birth date): its own
+    linker, not Tripline's (``tests/data/screening_real/build.py``)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("screening_real_build", real.REAL_DIR / "build.py")
+    assert spec is not None and spec.loader is not None
+    build = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = build  # its dataclasses look their module up
+    spec.loader.exec_module(build)
+    rows = build.read_lists()
+    build.link(rows)
+    return {eid: row.group for eid, row in rows.items()}
+
+
+def one_party_many_rows() -> None:
+    """Cross-list positives screened over every bundled list (nothing else indexed): is the
+    party the query names found, as one match with its other rows in ``also_listed_as``, or
+    split over several matches? Parties as the set builder's linker sees them."""
+    cases, _ = real.load()
+    bundled = real.bundled_entities()
+    screener = Screener(list(bundled.values()))
+    groups = _set_groups()
+    print("\n## one party, many rows: cross-list positives screened over every bundled list (default threshold)")
+    print(f"{'split':5} {'cases':>5} {'found':>6} {'as one match':>12} {'split over 2+':>13} {'rows grouped':>12}")
+    for split in ("dev", "test"):
+        sub = [c for c in cases if c.split == split and c.kind == "cross_list"]
+        found = once = split_up = grouped = 0
+        for case in sub:
+            target = case.entity_ids[0].split("~")[0]
+            party = groups.get(target, target)
+            result = screener.screen(case.query)
+            rows_of = [{m.entity_id, *(r.entity_id for r in m.also_listed_as)} for m in result.matches]
+            showing = [rows for rows in rows_of if any(groups.get(e, e) == party for e in rows)]
+            if any(target in rows for rows in rows_of):
+                found += 1
+                once += len(showing) == 1
+            split_up += len(showing) > 1
+            grouped += sum(len(rows) - 1 for rows in showing)
+        print(f"{split:5} {len(sub):5d} {found:6d} {once:12d} {split_up:13d} {grouped:12d}")
+    print("(found: the target row is a match or in one's also_listed_as; rows grouped: the party's other rows)")
 
 
 def _keyset(screener: Screener, name: str, person: bool) -> frozenset[str]:
@@ -388,6 +471,83 @@ def throughput(blob: Path, cases: list[Case], people: int) -> None:
     print("(baseline and screen() on the first 1,500 names of each workload; screen_many on all)")
 
 
+def spark_end_to_end(blob: Path, people: int, cluster: bool) -> None:
+    """`screen-file` end to end on one CSV of distinct names (read, validate, screen, write
+    Parquet): the local engine (2 forked workers) vs Spark local[2] (vs a standalone cluster on
+    127.0.0.1 with --cluster), same input, same index, same 2 cores, one after the other."""
+    import contextlib
+    import socket
+    import tempfile
+
+    from tripline.screening.batch import BatchReport, Columns, queries, screen_local, write_results
+    from tripline.screening.spark import screen_spark
+    from tripline.spark.session import spark_session
+
+    names = company_names() + person_names(people)
+    folder = Path(tempfile.mkdtemp(prefix="tripline-bench-spark-"))
+    source = folder / "names.csv"
+    with source.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id", "name"])
+        writer.writerows((f"n{i}", name) for i, name in enumerate(names))
+    columns = Columns(name="name", id="id")
+    rows: list[tuple[str, int, float]] = []
+    screener = _fresh(blob)
+    t = time.perf_counter()
+    report = BatchReport()
+    items = queries(source, columns, report)
+    write_results(folder / "local.parquet", screen_local(screener, items, workers=2), report, lambda _n: None)
+    rows.append(("local engine, 2 workers", report.screened, time.perf_counter() - t))
+    del screener
+    gc.collect()
+    spark_session("local[2]", "warm-up").stop()  # JVM start-up is not part of the throughput
+    masters = [("Spark local[2]", "local[2]")]
+    stack = contextlib.ExitStack()
+    if cluster:
+        from tests.spark_cluster import standalone_cluster
+
+        os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+        ports = []
+        for _ in range(4):
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                ports.append(sock.getsockname()[1])
+        cluster_dir = Path(tempfile.mkdtemp(prefix="tripline-bench-cluster-"))
+        url = stack.enter_context(contextlib.contextmanager(standalone_cluster)(cluster_dir, ports))
+        masters.append(("Spark standalone 127.0.0.1 (1 worker, 2 cores)", url))
+    with stack:
+        for label, master in masters:
+            screener = _fresh(blob)
+            t = time.perf_counter()
+            done = screen_spark(screener, str(source), str(folder / f"{len(rows)}.parquet"), columns, master=master)
+            rows.append((label, done.screened, time.perf_counter() - t))
+            del screener
+    print(
+        f"\n## screen-file end to end, {len(names):,} distinct names (CSV in, Parquet out); load average "
+        f"{os.getloadavg()[0]:.1f}"
+    )
+    base = rows[0][1] / rows[0][2]
+    print(f"{'engine':48} {'names':>8} {'seconds':>8} {'names/s':>8} {'vs local':>9}")
+    for label, count, seconds in rows:
+        rate = count / seconds
+        print(f"{label:48} {count:>8,} {seconds:>8.1f} {rate:>8,.0f} {rate / base:>9.2f}")
+
+
+def spark_only(quick: bool, people: int, cluster: bool) -> None:
+    if quick:
+        screener = Screener(unique_targets(load_cases()))
+    else:
+        from tripline.screening.service import screener_from_database
+        from tripline.settings import Settings
+        from tripline.store.db import Database
+
+        screener = screener_from_database(Database.from_settings(Settings()))
+    blob = _index_file(screener)
+    del screener
+    gc.collect()
+    spark_end_to_end(blob, people, cluster)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="only the cases' own entities, no database")
@@ -398,8 +558,14 @@ def main() -> None:
     parser.add_argument(
         "--whole-index", action="store_true", help="index every bundled list too; screen the unlisted names over it"
     )
+    parser.add_argument("--spark", action="store_true", help="only screen-file end to end: local vs Spark local[2]")
+    parser.add_argument("--cluster", action="store_true", help="with --spark: also a standalone cluster on 127.0.0.1")
     args = parser.parse_args()
+    if args.spark:
+        spark_only(args.quick, args.people, args.cluster)
+        return
     real_quality(nomenklatura=not args.no_nomenklatura, whole_index=args.whole_index)
+    variant_quality(nomenklatura=not args.no_nomenklatura)
     if args.quality:
         return
     cases = load_cases()

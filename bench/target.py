@@ -14,10 +14,11 @@ by default), the real goods classifier and demo traffic, then times:
 - end to end (--spark): read, validate, screen, classify, score, rank and write the same file
              with the local engine (2 processes), Spark local[2] and (--cluster) a standalone
              master and worker on 127.0.0.1;
-- --driver-memory: one Spark run; the driver's peak RSS (Python and its JVM), to compare sizes.
+- --driver-memory: one Spark run in a fresh process; the driver's peak RSS (Python and its JVM).
 
     .venv/bin/python bench/target.py --quick
     .venv/bin/python bench/target.py --shipments 100000 --spark --cluster
+    .venv/bin/python bench/target.py --shipments 100000 --spark --cluster --end-to-end-only
     .venv/bin/python bench/target.py --shipments 100000 --driver-memory
 """
 
@@ -138,26 +139,48 @@ def end_to_end(
 
 
 def driver_memory(path: Path, settings: Settings, db: Database, policy: object) -> None:
-    """One Spark local[2] run; the driver's peak RSS (Python and its JVM) after it."""
+    """One Spark local[2] run in a fresh process (this bench's own memory, the generated demo,
+    is not the job's): its Python peak RSS before and during the job, and its JVM's peak."""
+    import json
+    import subprocess
+
+    db.dispose()
+    args = [sys.executable, __file__, "--job", str(path), "--var-dir", str(settings.var_dir)]
+    done = subprocess.run(args, capture_output=True, text=True, check=True)
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    print(
+        f"driver memory: {figures['shipments']:,} shipments in {figures['seconds']:.0f} s "
+        f"({figures['shipments'] / figures['seconds']:,.0f}/s, load average {os.getloadavg()[0]:.1f}); "
+        f"python driver peak RSS {figures['python_before']:,.0f} MiB before the job (runtime built), "
+        f"{figures['python_peak']:,.0f} MiB by its end; driver JVM peak RSS {figures['jvm_peak']:,.0f} MiB"
+    )
+
+
+def job(path: Path, var_dir: Path) -> None:
+    """The child of --driver-memory: the Spark job alone, figures as one JSON line."""
+    import json
+
+    settings = Settings(var_dir=var_dir, log_level="WARNING")
+    db = Database.from_settings(settings)
     runtime = Runtime(settings, db)
-    common = {
-        "settings": settings,
-        "policy": policy,
-        "radiation": FindingsByContainer({}),
-        "matchers": runtime.matchers,
-    }
     runtime.matchers()
     before = peak_rss_mib(os.getpid())
-    Path("/proc/self/clear_refs").write_text("5")  # reset the peak: generating and reading the demo are not the job
     t = time.perf_counter()
-    run = target_file(path, engine=Engine.SPARK, master="local[2]", out=str(path.with_name("queue.parquet")), **common)  # type: ignore[arg-type]
+    run = target_file(
+        path,
+        engine=Engine.SPARK,
+        master="local[2]",
+        out=str(path.with_name("queue.parquet")),
+        settings=settings,
+        policy=load_policy(),
+        radiation=FindingsByContainer({}),
+        matchers=runtime.matchers,
+    )
     seconds = time.perf_counter() - t
     jvm = sum(peak_rss_mib(pid) for pid in jvm_children())
-    print(
-        f"driver memory: {run.shipments:,} shipments in {seconds:.0f} s ({run.shipments / seconds:,.0f}/s); "
-        f"python peak RSS during the job {peak_rss_mib(os.getpid()):,.0f} MiB (peak before it {before:,.0f} MiB), "
-        f"driver JVM peak RSS {jvm:,.0f} MiB"
-    )
+    figures = {"shipments": run.shipments, "seconds": seconds, "python_before": before}
+    figures |= {"python_peak": peak_rss_mib(os.getpid()), "jvm_peak": jvm}
+    print(json.dumps(figures))
 
 
 def main() -> None:
@@ -166,10 +189,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="3,000 shipments, no Spark")
     parser.add_argument("--spark", action="store_true", help="also time the engines end to end on the file")
     parser.add_argument("--cluster", action="store_true", help="with --spark: also a standalone cluster on 127.0.0.1")
+    parser.add_argument("--end-to-end-only", action="store_true", help="with --spark: only the end-to-end rows")
     parser.add_argument("--driver-memory", action="store_true", help="Spark local[2] run; print the driver's peak RSS")
     parser.add_argument("--lists", default="us_ofac_sdn,un_sc", help="bundled list ids to screen against")
     parser.add_argument("--baseline-sample", type=int, default=200)
+    parser.add_argument("--job", type=Path, help=argparse.SUPPRESS)  # the --driver-memory child
+    parser.add_argument("--var-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.job:
+        job(args.job, args.var_dir)
+        return
     n = 3_000 if args.quick else args.shipments
     tmp = Path(tempfile.mkdtemp(prefix="tripline-bench-target-"))
     settings = Settings(var_dir=tmp / "var", log_level="WARNING")
@@ -199,6 +228,11 @@ def main() -> None:
         driver_memory(path, settings, db, policy)
         return
     rows: list[tuple[str, int, float]] = [("read + validate (CSV)", n, read_s)]
+    if args.end_to_end_only:
+        del shipments, traffic
+        rows.extend(end_to_end(path, settings, db, policy, cluster=args.cluster))
+        report(rows, n, gen_s, args.lists)
+        return
     sample = shipments[: args.baseline_sample]
     screener, classifier = built
     uncached = _Uncached(policy, ref, screener=screener, classifier=classifier, radiation=radiation)
@@ -225,12 +259,19 @@ def main() -> None:
     rows.append(("indicators + score, caches warm", n, time.perf_counter() - t))
     if args.spark and not args.quick:
         rows.extend(end_to_end(path, settings, db, policy, cluster=args.cluster))
-    print(f"\ndemo traffic: {n} shipments generated and written in {gen_s:.1f} s; lists: {args.lists}\n")
-    print(f"{'step':34} {'shipments':>10} {'seconds':>9} {'per second':>11} {'1M shipments':>13}")
+    report(rows, n, gen_s, args.lists)
+    db.dispose()
+
+
+def report(rows: list[tuple[str, int, float]], n: int, gen_s: float, lists: str) -> None:
+    print(
+        f"\ndemo traffic: {n} shipments generated and written in {gen_s:.1f} s; lists: {lists}; "
+        f"load average {os.getloadavg()[0]:.1f}\n"
+    )
+    print(f"{'step':48} {'shipments':>10} {'seconds':>9} {'per second':>11} {'1M shipments':>13}")
     for label, count, seconds in rows:
         rate = count / seconds if seconds > 0 else float("inf")
-        print(f"{label:34} {count:>10,} {seconds:>9.1f} {rate:>11,.0f} {1e6 / rate / 60:>10.1f} min")
-    db.dispose()
+        print(f"{label:48} {count:>10,} {seconds:>9.1f} {rate:>11,.0f} {1e6 / rate / 60:>10.1f} min")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from tripline.exchange.service import Node
     from tripline.screening.screener import Screener
     from tripline.screening.service import ScreenerCache
+    from tripline.signing.keys import NodeKey
 
 
 class Runtime:
@@ -85,6 +86,14 @@ class Runtime:
                 self._node = Node(settings=self.settings, db=self.db, transport=self._transport)
             return self._node
 
+    def audit_key(self) -> NodeKey | None:
+        """The key that signs the audit log's heads (the exchange node's), or None before
+        ``tripline exchange node init``: account and admin changes are then logged, not chained."""
+        try:
+            return self.node().key
+        except NotFoundError:
+            return None
+
     # --- cargo --------------------------------------------------------------------------------
     def matchers(self, settings: Settings | None = None) -> tuple[PartyScreener, GoodsClassifier]:
         """Cargo's party screener and goods classifier over this runtime's screener and classifier
@@ -116,6 +125,9 @@ class Runtime:
             report.append(("classifier", f"{len(classifier.by_code):,} control entries"))
         except TriplineError as exc:
             report.append(("classifier", f"not ready: {exc.reason}"))
+        from tripline.auth.service import warm as warm_passwords
+
+        report.append(("password hashing", warm_passwords()))
         try:
             report.append(("exchange node", self.node().node_id))
         except TriplineError as exc:

@@ -75,3 +75,57 @@ def test_errors_name_file_line_and_field(tmp_path: Path) -> None:
     result = _cli(tmp_path, "manifest", "load", str(bad))
     assert result.returncode == 2
     assert _flat(f"error: {bad}, line 1, field") in _flat(result.stderr) and "missingcolumn" in _flat(result.stderr)
+
+
+def _main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """The installed command's entry point in this process: exit code and stderr."""
+    from tripline.cli.main import main
+
+    monkeypatch.setattr(sys, "argv", ["tripline", *args])
+    capsys.readouterr()
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_every_refused_manifest_exits_2_and_earlier_manifests_survive(
+    kind: str,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`tripline manifest load` on each refused class: exit 2, one error line naming the file and
+    what is wrong, no traceback, nothing stored, the manifest loaded before unchanged."""
+    from tests.cargo.conftest import make_shipment
+    from tests.cargo.refused import refused_manifests
+    from tripline.cargo import store
+    from tripline.cargo.readers import write_manifest
+    from tripline.store.db import Database
+
+    monkeypatch.setenv("TRIPLINE_VAR_DIR", str(tmp_path / "var"))
+    if kind == "postgresql":
+        monkeypatch.setenv("TRIPLINE_DATABASE_URL", request.getfixturevalue("postgres_url"))
+    else:
+        monkeypatch.delenv("TRIPLINE_DATABASE_URL", raising=False)
+    first = tmp_path / "first.csv"
+    write_manifest(first, [make_shipment(bill_of_lading="KEEP1"), make_shipment(bill_of_lading="KEEP2")])
+    code, said = _main(monkeypatch, capsys, "manifest", "load", str(first))
+    assert code == 0, said
+    db = Database.from_settings(Settings())
+    before = store.stored_shipments(db)
+    assert [s.bill_of_lading for s in before] == ["KEEP1", "KEEP2"]
+    try:
+        for what, (path, says) in refused_manifests(tmp_path).items():
+            code, said = _main(monkeypatch, capsys, "manifest", "load", str(path))
+            assert code == 2, (what, said)
+            assert "Traceback" not in said and said.count("error:") == 1, (what, said)
+            flat = _flat(said)
+            assert _flat(f"error: {path}") in flat and _flat(says).lower() in flat.lower(), (what, said)
+        assert store.stored_shipments(db) == before
+    finally:
+        db.dispose()

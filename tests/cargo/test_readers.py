@@ -276,3 +276,41 @@ def test_jsonl_and_edifact_lines_past_the_read_limit_are_refused(tmp_path: Path,
         with pytest.raises(TooLargeError) as info:
             read_manifest(path, ref)
         assert info.value.line == 2
+
+
+def test_csv_short_row_is_a_bad_row_and_a_cut_last_row_refuses_the_file(tmp_path: Path, ref: ReferenceData) -> None:
+    from tripline.cargo.flat import shipment_to_flat
+
+    rows = [shipment_to_flat(make_shipment(bill_of_lading=f"C{i}")) for i in range(3)]
+    path = _csv(tmp_path, rows)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    import csv
+    import io
+
+    short = io.StringIO()
+    csv.writer(short).writerow(next(csv.reader([lines[2]]))[:5])  # row 2 of 3 lost its tail
+    lines[2] = short.getvalue()
+    path.write_text("".join(lines), encoding="utf-8", newline="")
+    result = read_manifest(path, ref)
+    assert [s.bill_of_lading for s in result.shipments] == ["C0", "C2"]
+    (err,) = result.errors
+    assert (err.line, err.field) == (3, COLUMNS[5]) and "5 of" in err.reason
+    # the same file without the last row's line break: the last row may be cut anywhere
+    path.write_text("".join(lines).rstrip("\r\n"), encoding="utf-8", newline="")
+    with pytest.raises(FormatError, match="truncated") as info:
+        read_manifest(path, ref)
+    assert info.value.line == 4
+
+
+def test_jsonl_cut_last_line_refuses_the_file_but_a_complete_one_without_newline_loads(
+    tmp_path: Path, ref: ReferenceData
+) -> None:
+    path = tmp_path / "m.jsonl"
+    write_manifest(path, [make_shipment(bill_of_lading="J1"), make_shipment(bill_of_lading="J2")])
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.rstrip("\n"), encoding="utf-8")  # complete JSON, no final line break
+    assert [s.bill_of_lading for s in read_manifest(path, ref).shipments] == ["J1", "J2"]
+    path.write_text(text[: len(text) - 30], encoding="utf-8")
+    with pytest.raises(FormatError, match="truncated") as info:
+        read_manifest(path, ref)
+    assert info.value.line == 2

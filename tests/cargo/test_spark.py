@@ -3,6 +3,8 @@ standalone-cluster run is in test_spark_cluster.py)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -17,11 +19,14 @@ from tripline.settings import Settings
 
 
 def sample_manifest(demo: Path, out: Path, rows: int = 400) -> Path:
-    """The first `rows` shipments of the demo file, plus a bad row, a duplicate and a blank line."""
+    """The first `rows` shipments of the demo file, plus a bad row, a duplicate, a blank line and a
+    row with fewer values than the header."""
     lines = demo.read_text(encoding="utf-8").splitlines()
     header, body = lines[0], lines[1 : rows + 1]
     bad = body[3].replace(body[3].split(",")[0], "BAD BL WITH SPACES", 1)
-    out.write_text("\n".join([header, *body, bad, body[10], "", body[20]]) + "\n", encoding="utf-8")
+    short = io.StringIO()
+    csv.writer(short, lineterminator="").writerow(next(csv.reader([body[30]]))[:6])
+    out.write_text("\n".join([header, *body, bad, body[10], "", body[20], short.getvalue()]) + "\n", encoding="utf-8")
     scans = demo.with_name(demo.name + ".scans.jsonl")
     if scans.exists():
         out.with_name(out.name + ".scans.jsonl").write_bytes(scans.read_bytes())
@@ -81,8 +86,8 @@ def test_spark_ranks_like_the_local_engine(
     local, spark = run_both(
         manifest, tmp_path / "queue.jsonl", e2e_settings, e2e_runtime, real_matchers_built, "local[2]"
     )
-    assert len(local.errors) == 3  # the bad bill of lading and two duplicates
-    assert {e.field for e in local.errors} == {"bill_of_lading"}
+    assert len(local.errors) == 4  # the bad bill of lading, two duplicates, the short row
+    assert sorted(e.field for e in local.errors) == ["bill_of_lading"] * 3 + ["notify_name"]
     assert any(s.reasons for s in local.ranked[:5])
     assert_same_queue(local, spark, tmp_path / "queue.jsonl")
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.cargo.conftest import make_shipment
+from tests.cargo.refused import refused_manifests
 from tripline.cargo import store
 from tripline.cargo.flat import shipment_to_flat
 from tripline.cargo.learn import LearnedModel
@@ -112,46 +113,17 @@ def test_learned_model_round_trip_and_known_shippers(any_db: Database, ref: Refe
     assert store.shippers_outside(any_db, str(path)) == set()
 
 
-def _refused_files(tmp_path: Path) -> dict[str, Path]:
-    """Manifests the readers must refuse whole: truncated, wrong encoding, empty, wrong format."""
-    shipments = [make_shipment(bill_of_lading=f"R{i}") for i in range(3)]
-    out: dict[str, Path] = {}
-    edi = tmp_path / "cut.edi"
-    write_manifest(edi, shipments)
-    text = edi.read_text(encoding="utf-8")
-    edi.write_text(text[: len(text) * 2 // 3], encoding="utf-8")  # cut inside a message
-    out["truncated EDIFACT"] = edi
-    parquet = tmp_path / "cut.parquet"
-    write_manifest(parquet, shipments)
-    parquet.write_bytes(parquet.read_bytes()[:-100])  # the footer is gone
-    out["truncated Parquet"] = parquet
-    latin = tmp_path / "latin.jsonl"
-    latin.write_bytes(shipments[0].model_dump_json().replace("Ningbo", "Niñgbo").encode("latin-1") + b"\n")
-    out["latin-1 JSON lines"] = latin
-    empty = tmp_path / "empty.jsonl"
-    empty.write_bytes(b"")
-    out["empty JSON lines"] = empty
-    wrong = tmp_path / "csv-named.parquet"
-    wrong.write_text("bill_of_lading,containers\nR9,CSQU3054383\n", encoding="utf-8")
-    out["CSV named .parquet"] = wrong
-    header = tmp_path / "no-columns.csv"
-    header.write_text("bill_of_lading,containers\nR9,CSQU3054383\n", encoding="utf-8")
-    out["CSV without the required columns"] = header
-    return out
-
-
 def test_a_refused_manifest_stores_nothing_and_earlier_ones_survive(
     any_db: Database, ref: ReferenceData, tmp_path: Path
 ) -> None:
-    from tripline.errors import FormatError
-
     first = tmp_path / "first.jsonl"
     write_manifest(first, [make_shipment(bill_of_lading="KEEP1"), make_shipment(bill_of_lading="KEEP2")])
     assert store.load_manifest(any_db, first, ref).loaded == 2
     before = store.stored_shipments(any_db, ["KEEP1", "KEEP2"])
-    for what, path in _refused_files(tmp_path).items():
-        with pytest.raises(FormatError) as caught:
+    for what, (path, says) in refused_manifests(tmp_path).items():
+        with pytest.raises(InputError) as caught:
             store.load_manifest(any_db, path, ref)
         assert caught.value.file is not None and Path(str(caught.value.file)).name == path.name, what
+        assert says.lower() in caught.value.message.lower(), (what, caught.value.message)
         assert _count(any_db) == (2, 2), what
     assert store.stored_shipments(any_db, ["KEEP1", "KEEP2"]) == before

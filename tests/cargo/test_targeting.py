@@ -12,7 +12,7 @@ from tests.cargo.conftest import make_shipment
 from tests.cargo.standins import StandInClassifier, StandInRadiation, StandInScreener
 from tripline.cargo.indicators import INDICATORS, Evidence, Features, Indicator, IndicatorExtractor, first_shipments
 from tripline.cargo.policy import load_policy
-from tripline.cargo.ports import RadiationFinding, RadiationVerdict
+from tripline.cargo.ports import GoodsMatch, RadiationFinding, RadiationVerdict
 from tripline.cargo.reference import ReferenceData
 from tripline.cargo.scoring import Action, RuleScorer, Scored, rank, weight_of
 
@@ -99,11 +99,40 @@ def test_catch_all_needs_listed_item_embargoed_end_user_and_third_country(
     assert (Indicator.EMBARGOED_END_USER in by) is fires
     if fires:
         catch_all = by[Indicator.EMBARGOED_END_USER]
-        assert catch_all.value == by[Indicator.CONTROLLED_GOODS].value  # points follow the goods evidence
+        assert catch_all.value == 1.0 and "a listed item" in catch_all.detail
         assert "catch-all" in catch_all.detail and "Syria" in catch_all.detail and "China" in catch_all.detail
         assert "2013/255/CFSP" in catch_all.source
         points = RuleScorer(policy).score(f).reasons
         assert any(r.indicator == "embargoed_end_user_via_third_country" and r.points == 40 for r in points)
+
+
+class _PossiblyListed:
+    """A classifier that finds the item listed only if open parameters reach the thresholds."""
+
+    def classify_goods(self, description: str, hs_code: str) -> list[GoodsMatch]:
+        return [GoodsMatch(entry="2B006", title="Dimensional inspection", regimes=("WA", "NSG"), score=0.5)]
+
+
+def test_catch_all_counts_in_full_for_an_item_only_possibly_listed(ref: ReferenceData) -> None:
+    """Below the thresholds the catch-all requires the licence, above them the entry does: the
+    classifier's doubt about the parameters lowers the goods points, not the catch-all's."""
+    s = make_shipment(
+        parties=[
+            {"role": "shipper", "name": "Sendai Example Shoji K.K.", "country": "JP"},
+            {"role": "consignee", "name": "Success Intermediary Ltd.", "country": "CN"},
+            {"role": "end_user", "name": "Some Engineering Co.", "country": "SY"},
+        ],
+        goods=[{"description": "3D coordinate measurement system", "hs_code": "901520"}],
+    )
+    found = IndicatorExtractor(
+        POLICY, ref, screener=StandInScreener({}), classifier=_PossiblyListed(), radiation=StandInRadiation()
+    ).extract(s)
+    points = {r.indicator: r for r in RuleScorer(POLICY).score(found).reasons}
+    assert points["controlled_goods"].points == POLICY.weights.controlled_goods * 0.5
+    catch_all = points["embargoed_end_user_via_third_country"]
+    assert catch_all.points == POLICY.weights.embargoed_end_user_via_third_country
+    assert "listed if its open parameters reach the thresholds" in catch_all.detail
+    assert "2021/821 art. 4(1)(b)" in catch_all.detail
 
 
 def test_forwarder_consignee_for_machinery(ref: ReferenceData) -> None:

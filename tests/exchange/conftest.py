@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import BUNDLED_DATA
+from tripline.errors import TriplineError
 from tripline.exchange.agreements import EXAMPLES_DIR
-from tripline.exchange.delivery import LocalTransport
-from tripline.exchange.inbound import receive
+from tripline.exchange.delivery import CONSISTENCY_PATH, LocalTransport
+from tripline.exchange.inbound import answer_consistency, receive
 from tripline.exchange.service import Node, init_node
 from tripline.settings import Settings
 from tripline.store.db import Database
@@ -35,6 +36,14 @@ class Clock:
         return self.now
 
 
+def _consistency(node: Node, request: dict[str, Any]) -> tuple[int, Any]:
+    """The node's consistency endpoint as HTTP would answer it (status from the error's kind)."""
+    try:
+        return 200, answer_consistency(node, request)
+    except TriplineError as exc:
+        return 400, {"reason": exc.reason, "error": type(exc).__name__}
+
+
 class Network:
     def __init__(self, tmp_path: Path) -> None:
         self.tmp_path = tmp_path
@@ -51,6 +60,7 @@ class Network:
         init_node(settings, db, node_id=node_id, name=name, country=country, endpoint=endpoint, groups=groups)
         node = Node(settings=settings, db=db, transport=self.transport, clock=self.clock)
         self.transport.handlers[endpoint] = lambda env, node=node: receive(node, env)
+        self.transport.routes[(endpoint, CONSISTENCY_PATH)] = lambda req, node=node: _consistency(node, req)
         for file in agreements:
             node.add_agreement(EXAMPLES_DIR / file)
         for other in self.nodes.values():

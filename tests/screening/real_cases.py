@@ -31,6 +31,7 @@ from tripline.screening.result import ScreeningQuery
 REAL_DIR = Path(__file__).resolve().parents[1] / "data" / "screening_real"
 NAME_PROPS = ("name", "alias", "weakAlias", "previousName")
 POSITIVE_KINDS = ("cross_list", "alias", "script", "initials", "numerals", "partial", "short_name", "acronym")
+VARIANT_KINDS = ("title", "given_name", "numbering", "joined")  # variants.jsonl, all positive
 LISTED_NEGATIVE_KINDS = ("lookalike_negative", "family_negative", "cjk_negative")
 UNLISTED_KINDS = ("common_name_negative", "company_negative")
 KINDS = POSITIVE_KINDS + LISTED_NEGATIVE_KINDS + UNLISTED_KINDS
@@ -49,11 +50,22 @@ class RealCase:
 
 
 def load_entities(path: Path = REAL_DIR / "entities.jsonl") -> dict[str, dict[str, Any]]:
-    with open(path, encoding="utf-8") as fh:
-        return {rec["entity_id"]: rec for rec in map(json.loads, fh)}
+    """The entries the cases score against (with those only ``variants.jsonl`` needs)."""
+    out: dict[str, dict[str, Any]] = {}
+    for file in (path, path.with_name("variants_entities.jsonl")):
+        if file == path or file.exists():
+            with open(file, encoding="utf-8") as fh:
+                out.update((rec["entity_id"], rec) for rec in map(json.loads, fh))
+    return out
 
 
-def load_raw(split: str) -> list[dict[str, Any]]:
+def load_raw(split: str, *, variants: bool = False) -> list[dict[str, Any]]:
+    """The cases of one split: the main set, or with ``variants`` the variant-kind set
+    (``variants.jsonl``: titles, given names, numbering, joined words), kept apart so that the
+    main figures stay comparable from run to run."""
+    if variants:
+        with open(REAL_DIR / "variants.jsonl", encoding="utf-8") as fh:
+            return [case for case in map(json.loads, fh) if case["split"] == split]
     with open(REAL_DIR / f"{split}.jsonl", encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
 
@@ -76,14 +88,16 @@ def _listed(record: dict[str, Any], entity_id: str, drop: Iterable[str]) -> List
     )
 
 
-def load(splits: Iterable[str] = ("dev", "test")) -> tuple[list[RealCase], dict[str, ListedEntity]]:
+def load(
+    splits: Iterable[str] = ("dev", "test"), *, variants: bool = False
+) -> tuple[list[RealCase], dict[str, ListedEntity]]:
     """The cases of ``splits`` and every entity they are scored against (target variants
     without their dropped names get their own id ``<entity id>~<case id>``)."""
     records = load_entities()
     cases: list[RealCase] = []
     entities: dict[str, ListedEntity] = {}
     for split in splits:
-        for raw in load_raw(split):
+        for raw in load_raw(split, variants=variants):
             q = raw["query"]
             query = ScreeningQuery.build(
                 q["name"], country=q.get("country"), birth_date=q.get("birth_date"), schema=q.get("schema")

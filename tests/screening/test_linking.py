@@ -108,3 +108,40 @@ def test_json_and_limit_count_parties(screener: Screener) -> None:
         set(r) >= {"entity_id", "caption", "list", "list_entry_id", "linked_by", "score"}
         for r in match["also_listed_as"]
     )
+
+
+def test_a_national_number_and_a_name_spelt_differently_link() -> None:
+    """Rows copied unedited from the bundled lists: OFAC SDN 48247 and the EU's 2020/1998 annex
+    row give Israeli id number 311509004 and birth date 1993-11-28 for "BEN PAZI, Neriya" /
+    "Neria BEN PAZI"; OFAC (via the CSL, SDN-34782) and the EU's Belarus annex give registration
+    number 192363182 for "OOO SOKHRA" (a.k.a. "SOHRA LLC") / "Sohra Group / Sohra LLC" (a.k.a. "ООО Сохра"). The
+    names are not word for word the same; as the matcher compares them they are one name."""
+    rows = [
+        ("us_ofac_sdn", "48247", "Person", {"name": ["BEN PAZI, Neriya"], "idNumber": ["311509004"]}),
+        ("eu_oj", "32020R1998/I.A/106", "Person", {"name": ["Neria BEN PAZI"], "idNumber": ["311509004"]}),
+        (
+            "us_csl",
+            "SDN-34782",
+            "LegalEntity",
+            {"name": ["OOO SOKHRA"], "alias": ["TAA SOKHRA", "SOHRA LLC"], "registrationNumber": ["192363182"]},
+        ),
+        (
+            "eu_oj",
+            "32006R0765/I.B/9",
+            "LegalEntity",
+            {"name": ["Sohra Group / Sohra LLC"], "alias": ["ООО Сохра"], "registrationNumber": ["192363182"]},
+        ),
+        # the same id number on a row of another name stays apart (a number alone links nothing)
+        ("gb_hmt", "99999", "Person", {"name": ["Ryu Jin"], "idNumber": ["311509004"]}),
+    ]
+    screener = Screener(
+        [
+            ListedEntity(f"{src}-{entry}", src, entry, schema, props["name"][0], props, 1)
+            for src, entry, schema, props in rows
+        ]
+    )
+    (person,) = _screen(screener, "Neria Ben Pazi")
+    assert _rows_of(person) == {("us_ofac_sdn", "48247"), ("eu_oj", "32020R1998/I.A/106")}
+    assert all(r.linked_by.startswith("id number 311509004 and the name") for r in person.also_listed_as)
+    (company,) = _screen(screener, "Sohra")
+    assert _rows_of(company) == {("us_csl", "SDN-34782"), ("eu_oj", "32006R0765/I.B/9")}

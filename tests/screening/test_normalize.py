@@ -110,12 +110,61 @@ def test_joined_legal_forms_split_where_written_onto_a_name() -> None:
 
 @given(st.lists(st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=8), max_size=6))
 def test_reading_numbers_leaves_other_words_alone(words: list[str]) -> None:
-    from tripline.screening.normalize import NUMBER_WORDS, read_numbers
+    from tripline.screening.normalize import NUMBER_WORDS, ROMAN, read_numbers
 
     ordinals = {"first": 1, "second": 2}
     if any(w in NUMBER_WORDS or w in ordinals for w in words):
         return
-    assert read_numbers(words, ordinals) == words
+    assert read_numbers(words, ordinals, person=True) == words  # "no" is a word without a number after it
+    if not any(w in ROMAN for w in words[1:]):
+        assert read_numbers(words, ordinals) == words
+
+
+_UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
+
+
+def _spelled(n: int, sep: str) -> str:
+    """English words for 1..99, written here from the rules of English (not by text2num)."""
+    if n < 10:
+        return _UNITS[n - 1]
+    if n < 20:
+        return _TEENS[n - 10]
+    tens, unit = divmod(n, 10)
+    return _TENS[tens - 2] + (sep + _UNITS[unit - 1] if unit else "")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 99), st.sampled_from([" ", "-"]), st.sampled_from(["Plant", "Mining Enterprise", "Bureau"]))
+def test_number_words_read_as_the_number(normaliser: Normaliser, n: int, sep: str, word: str) -> None:
+    """ "Fifty-Five", "fifty five" and "55" are one name; so are "No. 39", "Number 39" and "#39"."""
+    digits = normaliser.form(f"{word} {n}").key
+    assert digits.split()[-1] == str(n)
+    assert normaliser.form(f"{word} {_spelled(n, sep).title()}").key == digits
+    for marked in (f"{word} No. {n}", f"{word} NUMBER {n}", f"{word} #{n}", f"{word} Nr {n}"):
+        assert normaliser.form(marked).key == digits, marked
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 10), st.sampled_from(["Argo", "Sea Star", "Tabriz Petrochemical"]))
+def test_roman_numerals_after_an_organisations_name(normaliser: Normaliser, n: int, name: str) -> None:
+    roman = _ROMAN[n - 1].upper()
+    assert normaliser.form(f"{name} {roman}").key == normaliser.form(f"{name} {n}").key
+    # a person's last initial stays a letter ("IVANOV, Vladimir I.")
+    assert normaliser.form(f"{name} {roman}", person=True).key.split()[-1] == roman.lower()
+
+
+def test_ordinals_and_number_words_across_the_lists_spellings(normaliser: Normaliser) -> None:
+    """Pairs the lists print for one entry (OFAC 15038 "ARGO I" / "ARGO 1"; 40422 "MINING
+    ENTERPRISE NO 1" / "NO. 1 MINING ENTERPRISE"; 12209 "OFFICE NO. 39" / "OFFICE #39")."""
+    form = normaliser.form
+    assert form("ARGO I").key == form("ARGO 1").key
+    assert sorted(form("MINING ENTERPRISE NO 1").key.split()) == sorted(form("NO. 1 MINING ENTERPRISE").key.split())
+    assert form("OFFICE NO. 39").key == form("OFFICE #39").key == form("Office 39").key
+    assert form("‘One-P’", person=True).key == form("‘1-P’", person=True).key
+    assert form("THIRD BUREAU").key == form("3RD BUREAU").key
 
 
 def test_numbers_ordinals_and_digits_for_letters() -> None:

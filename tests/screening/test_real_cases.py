@@ -139,6 +139,44 @@ def test_every_case_resolves_to_its_source(
             assert source["first_name"]["rank"] <= 25 and source["last_name"]["rank"] <= 25
 
 
+def test_variant_cases_resolve_to_their_source_and_keep_the_split(
+    raw_cases: dict[str, list[dict[str, Any]]],
+    records: dict[str, dict[str, Any]],
+    bundled: dict[str, ListedEntity],
+) -> None:
+    """``variants.jsonl``: every query is a name its row prints, every target an entry of the
+    named list holding another name of the same party; one party's rows sit in one split, the
+    main set's included; no pair repeats a main-set pair."""
+    main_pairs = {
+        (c["query"]["name"], c["target"]["entity_id"]) for cs in raw_cases.values() for c in cs if "target" in c
+    }
+    groups: dict[str, set[str]] = defaultdict(set)
+    for split, cases in raw_cases.items():
+        for case in cases:
+            entity_ids = [case["target"]["entity_id"]] if "target" in case else list(case["candidates"])
+            groups[split] |= {records[i]["group"] for i in entity_ids}
+    ids: set[str] = set()
+    for split in ("dev", "test"):
+        variants = real.load_raw(split, variants=True)
+        assert {c["kind"] for c in variants} == set(real.VARIANT_KINDS)
+        for case in variants:
+            assert case["id"] not in ids and case["label"] is True and case["split"] == split
+            ids.add(case["id"])
+            src, query = case["source"], case["query"]["name"]
+            parsed = bundled[src["query"]["entity_id"]]
+            assert (parsed.source_id, parsed.entry_id) == (src["query"]["list"], src["query"]["entry_id"])
+            assert query == src["query"]["value"] in parsed.properties[src["query"]["property"]], case["id"]
+            target = bundled[case["target"]["entity_id"]]
+            assert target.source_id == src["target"]["list"]
+            left = {n for p in real.NAME_PROPS for n in target.properties.get(p, [])} - set(case["target"]["drop"])
+            assert left, case["id"]
+            if case["origin"] == "cross_list":
+                assert len(set(src["authorities"])) == 2
+            assert (query, target.entity_id) not in main_pairs
+            groups[split].add(records[target.entity_id]["group"])
+    assert not groups["dev"] & groups["test"]
+
+
 def test_tripline_quality_on_the_test_split_holds_its_floor() -> None:
     """Tripline's screener on the held-out real cases: the figure may rise, never fall."""
     cases, entities = real.load(("test",))

@@ -83,9 +83,56 @@ def test_common_name_reaches_the_threshold_with_country_and_birth_date() -> None
     assert any("country VE agrees" in line for line in match.explanation)
 
 
+def test_a_person_query_is_a_persons_name_against_a_row_without_schema() -> None:
+    """BIS Denied Persons List (data/watchlists/us_bis/dpl.txt.gz): "JOSE MARTIN
+    GALLEGOS-LUEVANOS", a person the list gives no schema for (a LegalEntity here). "Jose" and
+    "Martin" are common given names (names-dataset): a person query of just them, on nothing else,
+    stays below the threshold and says why, as it does against a listed Person."""
+    entity = ListedEntity(
+        entity_id="dpl-gallegos",
+        source_id="us_bis_dpl",
+        entry_id="JOSE MARTIN GALLEGOS-LUEVANOS",
+        schema="LegalEntity",
+        caption="JOSE MARTIN GALLEGOS-LUEVANOS",
+        properties={"name": ["JOSE MARTIN GALLEGOS-LUEVANOS"]},
+        snapshot_id=0,
+    )
+    screener = Screener([entity])
+    person = ScreeningQuery.build("Jose Martin", schema="Person")
+    assert screener.screen(person, threshold=THRESHOLD).matches == ()
+    match = screener.score_entity(person, "dpl-gallegos")
+    assert match is not None and match.score == COMMON_NAME_CAP
+    assert "no other evidence agrees" in match.explanation[0]
+    # the full name still finds the row, with a person's query or one of no schema
+    for schema in ("Person", None):
+        full = ScreeningQuery.build("Jose Martin Gallegos Luevanos", schema=schema)
+        assert [m.entity_id for m in screener.screen(full, threshold=THRESHOLD).matches] == ["dpl-gallegos"]
+
+
+def test_common_names_without_the_listed_particle_need_more(scorer: NameScorer) -> None:
+    """UK HMT group 13401 (Syria, DOB 1961): "AL-AHMED, Mohammad". "Mohammad Ahmed" is two of
+    the most common names (names-dataset) and lacks the listed family name's "al": capped, and
+    said; the listed name itself still matches in full."""
+    result = scorer.compare_names("Mohammad Ahmed", "AL-AHMED, Mohammad", person=True)
+    assert result.score == COMMON_NAME_CAP
+    assert "'al' not matched" in result.describe() and "most common" in result.describe()
+    assert _person(scorer, "Mohammad Al-Ahmed", "AL-AHMED, Mohammad") == 1.0
+
+
 def test_rare_names_keep_the_partial_match(scorer: NameScorer) -> None:
     # OFAC SDN 35233 "LAVROV, Sergei Viktorovich"; the title is the list's own "Minister of ..."
     assert _person(scorer, "Minister Sergei Lavrov", "LAVROV, Sergei Viktorovich") >= THRESHOLD
+
+
+def test_a_rare_family_name_needs_less_than_a_common_one(scorer: NameScorer) -> None:
+    """OFAC SDN 26122 "AL-BAZZAL, Muhammad Qasim" gives "BAZZAL, Mohamad" as its own a.k.a.:
+    every word of the shorter name found, "bazzal" in no country's 100 most common names
+    (names-dataset), so the partial match counts more than that of two common names."""
+    rare = scorer.compare_names("BAZZAL, Mohamad", "AL-BAZZAL, Muhammad Qasim", person=True)
+    common = scorer.compare_names("Jorge Rodriguez", "RODRIGUEZ GOMEZ, Jorge Jesus", person=True)
+    assert "'bazzal' is a rare name" in rare.describe()
+    assert rare.score > common.score
+    assert COMMON_NAME_CAP < rare.score < THRESHOLD  # the birth date the list gives brings it over
 
 
 # -- family lines ------------------------------------------------------------------------------
@@ -139,6 +186,27 @@ def test_bare_distinctive_word_finds_the_listed_company(scorer: NameScorer) -> N
     # OFAC SDN 12927 "MAHAN AIR": a targeter types "Mahan"
     result = scorer.compare_names("Mahan", "MAHAN AIR")
     assert result.score >= THRESHOLD and "bare distinctive word" in result.describe()
+
+
+def test_distinctive_part_without_the_leading_word_finds_the_listed_name(scorer: NameScorer) -> None:
+    # OFAC SDN 16763 "ISIS-SINAI PROVINCE" gives "SINAI PROVINCE" as its own a.k.a.; the US CSL
+    # (Entity List) "Beijing Megvii Technology Co., Ltd." also gives "(Megvii)"
+    for query, listed in (("SINAI PROVINCE", "ISIS-SINAI PROVINCE"), ("Megvii", "Beijing Megvii Technology Co., Ltd.")):
+        result = scorer.compare_names(query, listed)
+        assert result.score >= THRESHOLD and "after its leading word" in result.describe(), query
+
+
+def test_one_word_and_a_legal_form_is_a_whole_name_not_a_bare_word(scorer: NameScorer) -> None:
+    # "MITSUI & CO LTD" (ISO 6346 owner register, code NHC) is another company than the one
+    # MOFCOM's export-control watch list names, "MITSUI E&S Co., Ltd."
+    assert _org(scorer, "MITSUI & CO LTD", "MITSUI E&S Co., Ltd.") < THRESHOLD
+    assert _org(scorer, "Mitsui", "MITSUI E&S Co., Ltd.") >= THRESHOLD  # the bare word, as a targeter types it
+
+
+def test_russian_kinds_of_organisation_as_initials_are_legal_forms(scorer: NameScorer) -> None:
+    # Japan METI end-user list (2025-09-12): "Joint Stock Company Research Center Elins", a.k.a.
+    # "Elins STC JSC" and "JSC Elins" (STC: scientific and technical centre, like NPO and NPP)
+    assert _org(scorer, "Elins STC JSC", "JSC Elins") == 1.0
 
 
 def test_one_shared_word_does_not_carry_a_company_match(scorer: NameScorer) -> None:

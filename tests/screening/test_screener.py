@@ -140,3 +140,36 @@ def test_query_whose_distinctive_word_finds_nothing_falls_back_to_generic_words(
     assert "'group' exact; not in list name: stg" in low[0].explanation[0]
     # a query whose distinctive word is found does not fall back
     assert screener.candidates(ScreeningQuery.build("Kalashnikov Group")) == [1]
+
+
+def test_a_bracketed_other_name_of_a_listed_organisation_is_a_name_of_its_own() -> None:
+    """Names as the lists print them: US DoD 1260H "Beijing Megvii Technology Co., Ltd. (Megvii)",
+    EU 32012R0267 "Aran Modern Devices (AMD)", BIS Entity List "Scientific-Research Institute of
+    Electronics (NIIET)" (a Russian acronym, not one of the English words), UN 6908030 "TOUS
+    POUR LA PAIX ET LE DEVELOPPEMENT (NGO)" (a kind of body, not a name)."""
+    rows = {
+        "megvii": "Beijing Megvii Technology Co., Ltd. (Megvii)",
+        "amd": "Aran Modern Devices (AMD)",
+        "niiet": "Scientific-Research Institute of Electronics (NIIET)",
+        "tpd": "TOUS POUR LA PAIX ET LE DEVELOPPEMENT (NGO)",
+        "huawei": "Huawei Technologies (Australia)",
+    }
+    screener = Screener([_entity(eid, "LegalEntity", name=[name]) for eid, name in rows.items()])
+
+    def best(name: str) -> tuple[str, float, str] | None:
+        matches = screener.screen(ScreeningQuery.build(name)).matches
+        return (matches[0].entity_id, matches[0].score, matches[0].matched_name) if matches else None
+
+    assert best("Megvii") == ("megvii", 1.0, "Megvii")
+    assert best("Beijing Megvii Technology Co., Ltd.") == ("megvii", 1.0, "Beijing Megvii Technology Co., Ltd.")
+    niiet = best("NIIET")
+    assert niiet is not None and niiet[0] == "niiet" and 0.8 <= niiet[1] < 1.0  # a weak alias counts less
+    assert best("Scientific-Research Institute of Electronics") == (
+        "niiet",
+        1.0,
+        "Scientific-Research Institute of Electronics",
+    )
+    amd = best("AMD")
+    assert amd is not None and amd[0] == "amd" and amd[2] == "AMD"
+    assert best("NGO") is None  # a kind of body in brackets is no name
+    assert best("Australia") is None  # nor is a country

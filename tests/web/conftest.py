@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -109,11 +110,11 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         )
         alarmed = _alarmed_container(scans)
     port = free_port()
-    config = uvicorn.Config(create_app(settings, db), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(create_app(settings, db), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     uv = uvicorn.Server(config)
     thread = threading.Thread(target=uv.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 180  # the lifespan warms the runtime and the queues first, as serve does
     while not uv.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
@@ -124,3 +125,50 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     uv.should_exit = True
     thread.join(timeout=10)
     db.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for every browser test of the session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def cookies(browser: Any, console: Console) -> list[Any]:
+    """The session cookie of the console's user, signed in once through the form."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{console.base}/signin")
+    page.fill("#username", console.username)
+    page.fill("#password", console.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{console.base}/")
+    out = context.cookies()
+    context.close()
+    return out  # type: ignore[no-any-return]
+
+
+def open_page(browser: Any, cookies: list[Any], width: int) -> Any:
+    phone = width < 600
+    context = browser.new_context(
+        viewport={"width": width, "height": 844 if phone else 900}, is_mobile=phone, has_touch=phone
+    )
+    context.add_cookies(cookies)
+    return context.new_page()
+
+
+def shot(page: Any, name: str, width: int) -> None:
+    if width < 600 and page.evaluate("document.documentElement.scrollWidth") > width + 1:  # sideways scrolling
+        wide = page.evaluate(
+            f"[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > {width + 1})"
+            ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40))"
+        )
+        raise AssertionError(f"{name} is wider than {width} px: {wide}")
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.web.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Console
+from tests.web.conftest import CHROMIUM, Console, open_page, shot
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,47 +22,6 @@ pytestmark = [
 ]
 WIDTHS = (1280, 390)
 KOMID = "Korea Mining Development Trading Corporation"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture(scope="module")
-def cookies(browser: Any, console: Console) -> list[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(f"{console.base}/signin")
-    page.fill("#username", console.username)
-    page.fill("#password", console.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{console.base}/")
-    out = context.cookies()
-    context.close()
-    return out  # type: ignore[no-any-return]
-
-
-def open_page(browser: Any, cookies: list[Any], width: int) -> Any:
-    phone = width < 600
-    context = browser.new_context(
-        viewport={"width": width, "height": 844 if phone else 900}, is_mobile=phone, has_touch=phone
-    )
-    context.add_cookies(cookies)
-    return context.new_page()
-
-
-def shot(page: Any, name: str, width: int) -> None:
-    if width < 600:
-        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, name  # no sideways scrolling
-    page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
 
 
 # --- 1. dangerous defaults -------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, Field
 
-from tripline.api.deps import any_user, client_address, cookie_scheme, get_db, pending_user, require
+from tripline.api.deps import any_user, client_address, cookie_scheme, get_db, get_runtime, pending_user, require
 from tripline.auth.roles import Permission, Role
 from tripline.auth.service import (
     Principal,
@@ -17,8 +17,11 @@ from tripline.auth.service import (
     issue_token,
     list_tokens,
     list_users,
+    qualified,
     revoke_token,
+    set_role,
 )
+from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database
 
@@ -42,7 +45,12 @@ class UserOut(BaseModel):
 
 
 class UserIn(BaseModel):
-    username: str = Field(min_length=2, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]+$")
+    username: str = Field(
+        min_length=2,
+        max_length=64,
+        pattern=r"^[a-z0-9][a-z0-9._-]+$",
+        description="The name part: the login name is `name@authority` (each authority's names are its own).",
+    )
     role: Role
     display_name: str | None = Field(default=None, max_length=256)
 
@@ -70,6 +78,10 @@ class TokenInfoOut(BaseModel):
 class PasswordIn(BaseModel):
     old_password: str = Field(max_length=1024)
     new_password: str = Field(max_length=1024)
+
+
+class RoleIn(BaseModel):
+    role: Role
 
 
 class TokenOut(BaseModel):
@@ -108,10 +120,16 @@ def build_router(_settings: Settings) -> APIRouter:
 
     @router.post("/users", response_model=UserCreated, status_code=201, summary="Create a user in my authority")
     def new_user(
-        body: UserIn, principal: Principal = Depends(require(Permission.ADMIN)), db: Database = Depends(get_db)
+        body: UserIn, principal: Principal = Depends(require(Permission.ADMIN)), rt: Runtime = Depends(get_runtime)
     ) -> UserCreated:
         info, password = create_user(
-            db, body.username, role=body.role, authority=principal.authority_code, display_name=body.display_name
+            rt.db,
+            qualified(body.username, principal.authority_code),
+            role=body.role,
+            authority=principal.authority_code,
+            display_name=body.display_name,
+            audit_key=rt.audit_key(),
+            actor=principal.username,
         )
         assert password is not None
         out = UserOut(
@@ -125,8 +143,14 @@ def build_router(_settings: Settings) -> APIRouter:
         return UserCreated(user=out, one_time_password=password)
 
     @router.post("/tokens", response_model=TokenOut, status_code=201, summary="Issue an API token for myself")
-    def new_token(body: TokenIn, principal: Principal = Depends(any_user), db: Database = Depends(get_db)) -> TokenOut:
-        return TokenOut(token=issue_token(db, principal.username, body.label, timedelta(days=body.expires_days)))
+    def new_token(
+        body: TokenIn, principal: Principal = Depends(any_user), rt: Runtime = Depends(get_runtime)
+    ) -> TokenOut:
+        ttl = timedelta(days=body.expires_days)
+        token = issue_token(
+            rt.db, principal.username, body.label, ttl, audit_key=rt.audit_key(), actor=principal.username
+        )
+        return TokenOut(token=token)
 
     @router.get("/tokens", response_model=list[TokenInfoOut], summary="My API tokens (never the secrets)")
     def tokens(principal: Principal = Depends(any_user), db: Database = Depends(get_db)) -> list[TokenInfoOut]:
@@ -136,21 +160,51 @@ def build_router(_settings: Settings) -> APIRouter:
     def revoke(
         token_id: int = Path(ge=1, le=2**31 - 1),
         principal: Principal = Depends(any_user),
-        db: Database = Depends(get_db),
+        rt: Runtime = Depends(get_runtime),
     ) -> Response:
-        revoke_token(db, principal.username, token_id)
+        revoke_token(rt.db, principal.username, token_id, audit_key=rt.audit_key(), actor=principal.username)
         return Response(status_code=204)
 
     @router.post(
         "/users/{username}/deactivate", status_code=204, summary="Deactivate a user of my authority (administrators)"
     )
     def deactivate(
-        username: str = Path(min_length=2, max_length=64),
+        username: str = Path(min_length=2, max_length=128),
         principal: Principal = Depends(require(Permission.ADMIN)),
-        db: Database = Depends(get_db),
+        rt: Runtime = Depends(get_runtime),
     ) -> Response:
-        deactivate_user(db, username, authority=principal.authority_code)
+        deactivate_user(
+            rt.db, username, authority=principal.authority_code, audit_key=rt.audit_key(), actor=principal.username
+        )
         return Response(status_code=204)
+
+    @router.put(
+        "/users/{username}/role",
+        response_model=UserOut,
+        summary="Change the role of a user of my authority (administrators)",
+    )
+    def change_role(
+        body: RoleIn,
+        username: str = Path(min_length=2, max_length=128),
+        principal: Principal = Depends(require(Permission.ADMIN)),
+        rt: Runtime = Depends(get_runtime),
+    ) -> UserOut:
+        u = set_role(
+            rt.db,
+            username,
+            body.role,
+            authority=principal.authority_code,
+            audit_key=rt.audit_key(),
+            actor=principal.username,
+        )
+        return UserOut(
+            username=u.username,
+            display_name=u.display_name,
+            role=u.role,
+            authority=u.authority_code,
+            active=u.active,
+            created_at=u.created_at,
+        )
 
     @router.post(
         "/me/password",
@@ -161,16 +215,17 @@ def build_router(_settings: Settings) -> APIRouter:
         body: PasswordIn,
         request: Request,
         principal: Principal = Depends(pending_user),
-        db: Database = Depends(get_db),
+        rt: Runtime = Depends(get_runtime),
         session_cookie: str | None = Depends(cookie_scheme),
     ) -> Response:
         change_password(
-            db,
+            rt.db,
             principal.username,
             body.old_password,
             body.new_password,
             keep_session=session_cookie,
             address=client_address(request),
+            audit_key=rt.audit_key(),
         )
         return Response(status_code=204)
 

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from tripline.audit import merkle
 from tripline.audit.chain import GENESIS, Entry, Head, Problem, ProblemKind, Report, check_head, link, verify_entries
-from tripline.audit.models import AuditEntry, AuditHead, AuditWitness
-from tripline.errors import IntegrityError
+from tripline.audit.models import AuditEntry, AuditHead, AuditNode, AuditShown, AuditWitness
+from tripline.errors import InputError, IntegrityError
 from tripline.logs import get_logger
 from tripline.signing import keys
 from tripline.signing.canonical import canonical_bytes
@@ -41,7 +41,7 @@ def append(
         select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1).with_for_update()
     ).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    ts, who, about = _now(), actor or key.node_id, subject[:200]
+    ts, who, about = _now(), (actor or key.node_id)[:64], subject[:200]
     content: dict[str, Any] = {"ts": ts, "kind": kind, "actor": who, "subject": about, "detail": detail}
     entry = Entry(
         seq=seq,
@@ -65,6 +65,14 @@ def append(
             entry_hash=entry.entry_hash,
         )
     )
+    tree = StoredTree(session)
+    if session.get(AuditNode, (0, seq - 1)) is not None:  # subtrees past the log's end: it was truncated
+        log.warning("security: audit subtrees beyond the log's end removed (truncated log?)", size=seq - 1)
+        for level in range(64):
+            session.execute(delete(AuditNode).where(AuditNode.level == level, AuditNode.idx >= (seq - 1) >> level))
+    for level, index, digest in merkle.parents(seq - 1, bytes.fromhex(entry.entry_hash), tree.perfect):
+        session.add(AuditNode(level=level, idx=index, hash=digest.hex()))
+    session.flush()  # a second append in this transaction reads these nodes
     head = sign_head(key, seq, entry.entry_hash)
     row = session.get(AuditHead, 1, with_for_update=True)
     if row is None:
@@ -73,6 +81,29 @@ def append(
     row.size, row.root, row.signed_at = head.size, head.root, head.signed_at
     row.public_key, row.signature = head.public_key, head.signature
     return entry
+
+
+class StoredTree:
+    """The log's Merkle tree as stored subtrees (:class:`~tripline.audit.models.AuditNode`)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._seen: dict[tuple[int, int], bytes] = {}
+
+    def perfect(self, level: int, index: int) -> bytes:
+        found = self._seen.get((level, index))
+        if found is None:
+            row = self.session.get(AuditNode, (level, index))
+            if row is None:
+                raise IntegrityError(
+                    f"the audit log's Merkle subtree ({level}, {index}) is missing: run `tripline audit verify`",
+                    field="audit",
+                )
+            found = self._seen[(level, index)] = bytes.fromhex(row.hash)
+        return found
+
+    def size(self) -> int:
+        return int(self.session.scalar(select(func.max(AuditEntry.seq))) or 0)
 
 
 def sign_head(key: NodeKey, size: int, root: str) -> Head:
@@ -145,19 +176,65 @@ def _leaves(db: Database) -> list[bytes]:
     return [bytes.fromhex(e.entry_hash) for e in _entries(db)]
 
 
+def _signed_tree_head(key: NodeKey, size: int, root: bytes, **extra: Any) -> dict[str, Any]:
+    head = {"type": "tree_head", "node": key.node_id, "size": size, "root": root.hex(), "signed_at": _now()}
+    return key.sign({**head, **extra})
+
+
 def tree_head(db: Database, key: NodeKey) -> dict[str, Any]:
     """This log's signed tree head (RFC 9162 style: size and Merkle root over the entry hashes),
-    to hand to partners, who keep it as witnesses."""
-    leaves = _leaves(db)
-    return key.sign(
-        {
-            "type": "tree_head",
-            "node": key.node_id,
-            "size": len(leaves),
-            "root": merkle.root(leaves).hex(),
-            "signed_at": _now(),
-        }
-    )
+    to hand to partners, who keep it as witnesses. O(log n): from the stored subtrees."""
+    with db.session() as session:
+        tree = StoredTree(session)
+        size = tree.size()
+        return _signed_tree_head(key, size, merkle.tree_root(tree, size))
+
+
+def head_for(session: Session, key: NodeKey, partner: str) -> dict[str, Any]:
+    """The signed tree head to send ``partner``, with an RFC 9162 consistency proof from the
+    largest head this node delivered to it before (``proof_from`` = that size), so the partner
+    can check that this log only grew since. O(log n) reads."""
+    tree = StoredTree(session)
+    size = tree.size()
+    root = merkle.tree_root(tree, size)
+    shown = session.get(AuditShown, partner)
+    if shown is not None and 0 < shown.size < size:
+        proof = [p.hex() for p in merkle.tree_proof(tree, shown.size, size)]
+        return _signed_tree_head(key, size, root, proof_from=shown.size, proof=proof)
+    return _signed_tree_head(key, size, root)
+
+
+def mark_shown(session: Session, partner: str, head: dict[str, Any]) -> None:
+    """Remember that ``partner`` received (and answered) ``head``."""
+    size = int(head.get("size", 0))
+    row = session.get(AuditShown, partner, with_for_update=True)
+    if row is None:
+        session.add(AuditShown(partner=partner[:64], size=size))
+    elif size > row.size:
+        row.size = size
+
+
+def consistency(db: Database, key: NodeKey, first: int, second: int | None = None) -> dict[str, Any]:
+    """A signed answer: this log's tree head at ``second`` (default: now) and the RFC 9162 proof
+    that it extends the tree of size ``first``. :class:`InputError` for sizes the log does not have."""
+    with db.session() as session:
+        tree = StoredTree(session)
+        size = tree.size()
+        second = size if second is None else second
+        if not 0 < first <= second <= size:
+            raise InputError(f"need 0 < first <= second <= {size} (the log's size)", field="first")
+        return key.sign(
+            {
+                "type": "consistency_proof",
+                "node": key.node_id,
+                "first": first,
+                "first_root": merkle.tree_root(tree, first).hex(),
+                "second": second,
+                "second_root": merkle.tree_root(tree, second).hex(),
+                "proof": [p.hex() for p in merkle.tree_proof(tree, first, second)],
+                "signed_at": _now(),
+            }
+        )
 
 
 def check_against(db: Database, public_key: str, heads: list[Any]) -> list[Problem]:
@@ -215,11 +292,61 @@ def witness(session: Session, head: Any, partner: str, public_key: str, now: dat
     )
     if largest is not None and size < largest:
         warnings.append(f"{partner}'s log shrank from {largest} to {size} entries (rolled back)")
+    warnings.extend(_check_proof(session, head, partner, size, root))
     if same is None:
         session.add(AuditWitness(partner=partner, size=size, root=root, head=head, received_at=now))
     for text in warnings:
         log.warning("security: partner audit log inconsistent", partner=partner, problem=text)
     return warnings
+
+
+def _check_proof(session: Session, head: dict[str, Any], partner: str, size: int, root: str) -> list[str]:
+    """Check the consistency proof a head carries from a size this node witnessed before."""
+    if "proof_from" not in head:
+        return []
+    try:
+        first = int(head["proof_from"])
+        proof = [bytes.fromhex(str(p)) for p in head["proof"]]
+        second_root = bytes.fromhex(root)
+    except (KeyError, TypeError, ValueError):
+        return [f"{partner}'s consistency proof is malformed"]
+    kept = session.get(AuditWitness, (partner, first))
+    if kept is None:
+        return []  # a size this node never saw (an answer was lost): nothing to compare
+    if not merkle.verify_consistency(first, size, bytes.fromhex(kept.root), second_root, proof):
+        return [
+            f"{partner}'s log of {size} entries does not extend the one of {first} it showed (rolled back or forked)"
+        ]
+    largest = session.scalar(select(func.max(AuditWitness.size)).where(AuditWitness.partner == partner)) or 0
+    if first < largest < size:  # the sender proves from an older head than this node holds: its state went back?
+        return [
+            f"{partner} proved its log extends {first} entries, not the {largest} it showed later: "
+            f"cannot confirm it was not rolled back (run `tripline audit check {partner}`)"
+        ]
+    return []
+
+
+def verify_proof(public_key: str, answer: Any, kept: dict[str, Any]) -> list[str]:
+    """Check a partner's signed consistency answer against a tree head of it this node kept:
+    signed by the partner, starting at the kept head's size and root, and a valid RFC 9162 proof."""
+    if not isinstance(answer, dict) or answer.get("type") != "consistency_proof":
+        return ["the answer is not a consistency proof"]
+    try:
+        keys.verify(public_key, answer, what="the consistency proof")
+        first, second = int(answer["first"]), int(answer["second"])
+        first_root, second_root = bytes.fromhex(answer["first_root"]), bytes.fromhex(answer["second_root"])
+        proof = [bytes.fromhex(str(p)) for p in answer["proof"]]
+    except (IntegrityError, KeyError, TypeError, ValueError):
+        return ["the consistency proof does not verify (signature or shape)"]
+    problems = []
+    if first != int(kept["size"]) or first_root.hex() != kept["root"]:
+        problems.append(
+            f"at {kept['size']} entries the partner's log now has root {first_root.hex()[:16]}..., "
+            f"it showed {str(kept['root'])[:16]}... before (rewritten or rolled back)"
+        )
+    if not merkle.verify_consistency(first, second, first_root, second_root, proof):
+        problems.append(f"the proof does not show the log of {second} entries extends the one of {first}")
+    return problems
 
 
 def witnessed(db: Database, partner: str) -> list[dict[str, Any]]:

@@ -9,7 +9,8 @@ truncated below that size, or rewritten within it, no longer has that root. A *c
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
@@ -42,21 +43,68 @@ def root(leaves: Sequence[bytes]) -> bytes:
     return level[0]
 
 
-def _subproof(m: int, leaves: Sequence[bytes], complete: bool) -> list[bytes]:
-    n = len(leaves)
+class Tree(Protocol):
+    """A Merkle tree that can give the hash of any perfect subtree: level ``level`` (2**level
+    leaves), ``index`` counted from the left at that level."""
+
+    def perfect(self, level: int, index: int) -> bytes: ...
+
+
+def range_hash(tree: Tree, start: int, n: int) -> bytes:
+    """MTH of the ``n`` leaves from ``start`` (``start`` aligned as the RFC's splits leave it):
+    at most one perfect subtree per level, so O(log n) look-ups."""
+    if n & (n - 1) == 0 and start % n == 0:
+        return tree.perfect(n.bit_length() - 1, start // n)
+    k = _split(n)
+    return node_hash(range_hash(tree, start, k), range_hash(tree, start + k, n - k))
+
+
+def tree_root(tree: Tree, n: int) -> bytes:
+    return range_hash(tree, 0, n) if n else EMPTY_ROOT
+
+
+def _subproof(tree: Tree, m: int, start: int, n: int, complete: bool) -> list[bytes]:
     if m == n:
-        return [] if complete else [root(leaves)]
+        return [] if complete else [range_hash(tree, start, n)]
     k = _split(n)
     if m <= k:
-        return [*_subproof(m, leaves[:k], complete), root(leaves[k:])]
-    return [*_subproof(m - k, leaves[k:], False), root(leaves[:k])]
+        return [*_subproof(tree, m, start, k, complete), range_hash(tree, start + k, n - k)]
+    return [*_subproof(tree, m - k, start + k, n - k, False), range_hash(tree, start, k)]
+
+
+def tree_proof(tree: Tree, m: int, n: int) -> list[bytes]:
+    """PROOF(m, D[n]) of RFC 9162 §2.1.4.1 over a tree that gives perfect subtrees: O(log n) look-ups."""
+    if not 0 < m <= n:
+        raise ValueError(f"need 0 < m <= n, got m={m}, n={n}")
+    return _subproof(tree, m, 0, n, True)
+
+
+class LeafList:
+    """A :class:`Tree` over leaves held in memory (tests, and logs verified whole)."""
+
+    def __init__(self, leaves: Sequence[bytes]) -> None:
+        self.leaves = leaves
+
+    def perfect(self, level: int, index: int) -> bytes:
+        width = 1 << level
+        return root(self.leaves[index * width : (index + 1) * width])
 
 
 def consistency_proof(m: int, leaves: Sequence[bytes]) -> list[bytes]:
     """PROOF(m, D[n]) of RFC 9162 §2.1.4.1: that the first ``m`` leaves are a prefix of ``leaves``."""
-    if not 0 < m <= len(leaves):
-        raise ValueError(f"need 0 < m <= n, got m={m}, n={len(leaves)}")
-    return _subproof(m, leaves, True)
+    return tree_proof(LeafList(leaves), m, len(leaves))
+
+
+def parents(index: int, leaf: bytes, left_of: Callable[[int, int], bytes]) -> list[tuple[int, int, bytes]]:
+    """The perfect subtrees completed by appending leaf number ``index`` (its data ``leaf``):
+    (level, index, hash), the leaf first; ``left_of(level, index)`` gives a stored left sibling."""
+    out = [(0, index, leaf_hash(leaf))]
+    level, i, current = 0, index, out[0][2]
+    while i & 1:
+        current = node_hash(left_of(level, i - 1), current)
+        level, i = level + 1, i >> 1
+        out.append((level, i, current))
+    return out
 
 
 def verify_consistency(first: int, second: int, first_root: bytes, second_root: bytes, proof: Sequence[bytes]) -> bool:

@@ -44,3 +44,21 @@ class AuditWitness(Base):
     root: Mapped[str] = mapped_column(String(64))
     head: Mapped[dict[str, Any]] = mapped_column(JSON)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditNode(Base):
+    """A perfect subtree of the RFC 9162 Merkle tree over the entries (level 0: one entry's leaf
+    hash), stored as appends complete it: tree heads and consistency proofs are O(log n) reads."""
+
+    __tablename__ = "audit_node"
+    level: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditShown(Base):
+    """The largest tree head this node delivered to a partner (the next delivery proves it extends it)."""
+
+    __tablename__ = "audit_shown"
+    partner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)

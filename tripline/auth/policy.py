@@ -40,7 +40,8 @@ def check_password(password: str, *, username: str | None = None) -> None:
     if len(password) < MIN_PASSWORD:
         raise InputError(f"password must have at least {MIN_PASSWORD} characters", field="password")
     folded = password.casefold()
-    if username and username.casefold() in folded:
+    local = (username or "").partition("@")[0]  # a login name qualified by its authority: the name part
+    if local and local.casefold() in folded:
         raise InputError("password must not contain the username", field="password")
     if folded in common_passwords() or folded.strip() in common_passwords():
         raise InputError("password is on the list of common (breached) passwords; choose another", field="password")

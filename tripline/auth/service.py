@@ -11,6 +11,9 @@ import functools
 import hashlib
 import re
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -20,27 +23,81 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from tripline.audit import log as audit
 from tripline.auth import policy
 from tripline.auth.models import ApiToken, Authority, BrowserSession, SigninFailure, User
 from tripline.auth.roles import Permission, Role, permissions_of
 from tripline.errors import AuthError, ConflictError, ForbiddenError, InputError, NotFoundError, ThrottledError
+from tripline.signing.keys import NodeKey
 from tripline.store.db import Database
 
 log = structlog.get_logger(__name__)
 
 TOKEN_PREFIX = "tl_"
-USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}(@[a-z0-9][a-z0-9._-]{1,63})?")
 AUTHORITY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,63}")
 MIN_PASSWORD = policy.MIN_PASSWORD
 TOKEN_TOUCH = timedelta(minutes=5)  # how stale "last used" of a token may get
-_hasher = PasswordHasher()
+HASH_SLOTS = 2  # argon2id hashes at once in one process (each takes a core and 64 MiB)
+HASH_WAIT = 0.5  # seconds a request waits for a slot before it is refused (429)
 
 
-@functools.cache
-def _dummy_hash() -> str:
-    """A hash to verify against when the user does not exist (same work, no timing oracle);
-    computed on first sign-in attempt, not at import."""
-    return _hasher.hash("tripline-no-such-user")
+class PasswordHashing:
+    """argon2id, at most :data:`HASH_SLOTS` hashes at once: a flood of sign-ins (many addresses,
+    so per-address throttling does not stop it) waits briefly and is then refused with 429, instead
+    of taking every core and the threadpool that ``/healthz`` and the API answer from."""
+
+    def __init__(self, slots: int = HASH_SLOTS, wait: float = HASH_WAIT) -> None:
+        self._hasher = PasswordHasher()
+        self._slots = threading.BoundedSemaphore(slots)
+        self._wait = wait
+
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        if not self._slots.acquire(timeout=self._wait):
+            log.warning("security: password hashing busy; request refused")
+            raise ThrottledError("the server is busy checking passwords; try again in a moment", field="password")
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+    def hash(self, secret: str) -> str:
+        with self._slot():
+            return self._hasher.hash(secret)
+
+    def verify(self, stored: str, password: str) -> bool:
+        with self._slot():
+            try:
+                return self._hasher.verify(stored, password)
+            except (VerificationError, InvalidHashError):
+                return False
+
+    @functools.cached_property
+    def dummy(self) -> str:
+        """A hash to verify against when the user does not exist (the same work: no timing oracle
+        on usernames); made by :func:`warm` when the server starts, so no first request pays it."""
+        return self.hash("tripline-no-such-user")
+
+
+_hashing = PasswordHashing()  # the process's one hasher: the limit is per process by nature
+
+
+def warm() -> str:
+    """Make the dummy hash now (``tripline serve`` calls this before it answers)."""
+    _hashing.dummy  # noqa: B018 - computed and kept
+    return f"argon2id, {HASH_SLOTS} at once"
+
+
+def _chain(
+    session: Session, key: NodeKey | None, kind: str, subject: str, detail: dict[str, object], actor: str | None
+) -> None:
+    """Record an account or admin change in the signed, hash-chained audit log, in the transaction
+    of the change itself (a node without an exchange identity has no signing key: logged only)."""
+    if key is None:
+        log.warning("security: account change not in the audit chain (no node key)", kind=kind, subject=subject)
+        return
+    audit.append(session, key, kind=kind, subject=subject, detail=dict(detail), actor=actor or "cli")
 
 
 def now() -> datetime:
@@ -50,6 +107,10 @@ def now() -> datetime:
 def aware(value: datetime) -> datetime:
     """SQLite hands datetimes back naive; every stored time is UTC."""
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def sha256_hex(secret: str) -> str:
@@ -122,6 +183,27 @@ def _check_password(password: str, username: str | None = None) -> None:
     policy.check_password(password, username=username)
 
 
+def qualified(name: str, authority: str) -> str:
+    """``name@authority`` (lower case): the login name of a user an authority's administrator creates.
+
+    Each authority's names are its own (``*@code``), so creating a taken name can only collide
+    with a user of the same authority, whom its administrator sees anyway: no 409 tells one
+    authority which names another uses (as tenants' domains do in multi-tenant directories)."""
+    local = name.strip().lower().partition("@")[0]
+    return f"{local}@{authority.lower()}"
+
+
+def _check_username(username: str, authority: str) -> None:
+    if len(username) > 128 or not USERNAME_RE.fullmatch(username):
+        raise InputError(
+            "username must be 2-64 lower-case letters, digits, '.', '_' or '-' (optionally @authority)",
+            field="username",
+        )
+    domain = username.partition("@")[2]
+    if domain and domain != authority.lower():
+        raise InputError(f"a name ending '@{domain}' belongs to another authority", field="username")
+
+
 def create_user(
     db: Database,
     username: str,
@@ -130,13 +212,14 @@ def create_user(
     authority: str,
     display_name: str | None = None,
     password: str | None = None,
+    audit_key: NodeKey | None = None,
+    actor: str | None = None,
 ) -> tuple[UserInfo, str | None]:
     """Create a user. Without a password a one-time password is generated and returned.
 
     The user must change a generated password at first sign-in.
     """
-    if not USERNAME_RE.fullmatch(username):
-        raise InputError("username must be 2-64 lower-case letters, digits, '.', '_' or '-'", field="username")
+    _check_username(username, authority)
     generated = password is None
     secret = password if password is not None else secrets.token_urlsafe(12)
     _check_password(secret, username)
@@ -149,7 +232,7 @@ def create_user(
             display_name=display_name or username,
             authority_id=auth.id,
             role=role.value,
-            password_hash=_hasher.hash(secret),
+            password_hash=_hashing.hash(secret),
             must_change_password=generated,
             active=True,
             created_at=now(),
@@ -157,6 +240,7 @@ def create_user(
         session.add(user)
         session.flush()
         info = UserInfo(username, user.display_name, role, auth.code, True, user.created_at)
+        _chain(session, audit_key, "user.created", username, {"role": role.value, "authority": auth.code}, actor)
     log.info("user created", username=username, role=role.value, authority=authority)
     return info, secret if generated else None
 
@@ -191,7 +275,15 @@ def get_principal(db: Database, username: str) -> Principal:
         return _principal(row[0], row[1])
 
 
-def issue_token(db: Database, username: str, label: str = "api", ttl: timedelta | None = policy.TOKEN_TTL) -> str:
+def issue_token(
+    db: Database,
+    username: str,
+    label: str = "api",
+    ttl: timedelta | None = policy.TOKEN_TTL,
+    *,
+    audit_key: NodeKey | None = None,
+    actor: str | None = None,
+) -> str:
     """A new API token for a user, valid for ``ttl`` (None: until revoked); shown once, only its
     SHA-256 is stored. A deactivated user gets none (the API also refuses a user still on a
     one-time password: see ``tripline.http.deps``)."""
@@ -202,17 +294,19 @@ def issue_token(db: Database, username: str, label: str = "api", ttl: timedelta 
             raise NotFoundError(f"no user {username!r}", field="username")
         if not user.active:
             raise ForbiddenError(f"user {username!r} is deactivated", field="username")
-        session.add(
-            ApiToken(
-                user_id=user.id,
-                token_hash=sha256_hex(token),
-                prefix=token[:10],
-                label=label[:128],
-                created_at=now(),
-                expires_at=now() + ttl if ttl is not None else None,
-                revoked=False,
-            )
+        row = ApiToken(
+            user_id=user.id,
+            token_hash=sha256_hex(token),
+            prefix=token[:10],
+            label=label[:128],
+            created_at=now(),
+            expires_at=now() + ttl if ttl is not None else None,
+            revoked=False,
         )
+        session.add(row)
+        session.flush()
+        detail = {"token": row.id, "prefix": row.prefix, "label": row.label, "expires_at": _iso(row.expires_at)}
+        _chain(session, audit_key, "token.issued", username, detail, actor)
     log.warning("security: token issued", username=username, label=label)
     return token
 
@@ -250,7 +344,9 @@ def list_tokens(db: Database, username: str) -> list[TokenInfo]:
         ]
 
 
-def revoke_token(db: Database, username: str, token_id: int) -> None:
+def revoke_token(
+    db: Database, username: str, token_id: int, *, audit_key: NodeKey | None = None, actor: str | None = None
+) -> None:
     """Revoke one of the user's tokens (another user's token is 'not found')."""
     with db.transaction() as session:
         token = session.scalar(
@@ -261,6 +357,7 @@ def revoke_token(db: Database, username: str, token_id: int) -> None:
         if token is None:
             raise NotFoundError(f"no token {token_id} of yours", field="token_id")
         token.revoked = True
+        _chain(session, audit_key, "token.revoked", username, {"token": token_id, "prefix": token.prefix}, actor)
     log.warning("security: token revoked", username=username, token=token_id)
 
 
@@ -272,7 +369,14 @@ def _revoke_everything(session: Session, user_id: int, *, keep_session: str | No
     session.execute(ends)
 
 
-def deactivate_user(db: Database, username: str, *, authority: str | None) -> None:
+def deactivate_user(
+    db: Database,
+    username: str,
+    *,
+    authority: str | None,
+    audit_key: NodeKey | None = None,
+    actor: str | None = None,
+) -> None:
     """Deactivate a user (of ``authority`` when given): no sign-in, sessions ended, tokens revoked."""
     with db.transaction() as session:
         query = select(User).join(Authority, User.authority_id == Authority.id).where(User.username == username)
@@ -281,9 +385,45 @@ def deactivate_user(db: Database, username: str, *, authority: str | None) -> No
         user = session.scalar(query)
         if user is None:
             raise NotFoundError(f"no user {username!r}", field="username")
+        if actor is not None and actor == username:
+            raise InputError("you cannot deactivate yourself", field="username")
         user.active = False
         _revoke_everything(session, user.id)
+        _chain(
+            session, audit_key, "user.deactivated", username, {"tokens_revoked": True, "sessions_ended": True}, actor
+        )
     log.warning("security: user deactivated", username=username)
+
+
+def set_role(
+    db: Database,
+    username: str,
+    role: Role,
+    *,
+    authority: str | None,
+    audit_key: NodeKey | None = None,
+    actor: str | None = None,
+) -> UserInfo:
+    """Change a user's role (of ``authority`` when given); takes effect on their next request.
+    An administrator cannot change their own role (an authority keeps its administrator)."""
+    with db.transaction() as session:
+        query = select(User, Authority).join(Authority, User.authority_id == Authority.id)
+        query = query.where(User.username == username)
+        if authority is not None:
+            query = query.where(Authority.code == authority)
+        row = session.execute(query).first()
+        if row is None:
+            raise NotFoundError(f"no user {username!r}", field="username")
+        user, auth = row
+        if actor is not None and actor == username:
+            raise InputError("you cannot change your own role", field="username")
+        before = user.role
+        user.role = role.value
+        if before != role.value:
+            _chain(session, audit_key, "user.role_changed", username, {"from": before, "to": role.value}, actor)
+        info = UserInfo(user.username, user.display_name, role, auth.code, user.active, aware(user.created_at))
+    log.warning("security: role changed", username=username, before=before, after=role.value, by=actor or "cli")
+    return info
 
 
 def authenticate_token(db: Database, token: str) -> Principal:
@@ -330,14 +470,12 @@ def verify_login(db: Database, username: str, password: str, *, address: str = "
         row = session.execute(
             select(User, Authority).join(Authority, User.authority_id == Authority.id).where(User.username == username)
         ).first()
-        stored = row[0].password_hash if row is not None else _dummy_hash()
-        try:
-            _hasher.verify(stored, password)
-            ok = row is not None and row[0].active
-        except (VerificationError, InvalidHashError):
-            ok = False
-        if ok and row is not None:
-            return _principal(row[0], row[1])
+        stored = row[0].password_hash if row is not None else None
+        principal = _principal(row[0], row[1]) if row is not None and row[0].active else None
+    # hashed outside the transaction: waiting for a hashing slot holds no database connection
+    matches = _hashing.verify(stored if stored is not None else _hashing.dummy, password)
+    if matches and principal is not None:
+        return principal
     with db.transaction() as session:  # its own transaction: the failure is kept although we raise
         session.add(SigninFailure(username=username[:128], address=address[:64], at=now()))
     log.warning("security: sign-in refused", username=username, address=address)
@@ -345,7 +483,14 @@ def verify_login(db: Database, username: str, password: str, *, address: str = "
 
 
 def change_password(
-    db: Database, username: str, old: str, new: str, *, keep_session: str | None = None, address: str = ""
+    db: Database,
+    username: str,
+    old: str,
+    new: str,
+    *,
+    keep_session: str | None = None,
+    address: str = "",
+    audit_key: NodeKey | None = None,
 ) -> None:
     """Change a password; every API token and every other browser session of the user ends."""
     verify_login(db, username, old, address=address)
@@ -355,9 +500,10 @@ def change_password(
     with db.transaction() as session:
         user = session.scalar(select(User).where(User.username == username))
         assert user is not None
-        user.password_hash = _hasher.hash(new)
+        user.password_hash = _hashing.hash(new)
         user.must_change_password = False
         _revoke_everything(session, user.id, keep_session=keep_session)
+        _chain(session, audit_key, "user.password_changed", username, {"tokens_revoked": True}, username)
     log.warning("security: password changed; tokens revoked, other sessions ended", username=username)
 
 

@@ -270,7 +270,12 @@ class IndicatorExtractor:
                 ev.append(Evidence(Indicator.HS_MISMATCH, 1.0, f"{line.description[:60]!r}: {check.explain()}"))
 
     def _catch_all(self, s: Shipment, ev: list[Evidence]) -> None:
-        """A listed item for an end user under EU and US arms embargo, consigned to a third country."""
+        """A control-list item for an end user under EU and US arms embargo, consigned to a third country.
+
+        The value is 1.0 whether the goods match is listed or only possibly listed (open
+        parameters): the parameters decide which rule requires the licence (the list entry,
+        or the catch-all for items not listed), not whether one is required. The goods
+        indicator keeps the match's confidence."""
         consignee, end_user = s.party(Role.CONSIGNEE), s.party(Role.END_USER)
         if not (consignee and end_user and consignee.country and end_user.country):
             return
@@ -281,13 +286,17 @@ class IndicatorExtractor:
         if not listed:
             return
         best = max(listed, key=lambda e: e.value)
+        item = best.detail.rsplit(" matches ", 1)[-1][:40]
+        status = "a listed item" if best.value >= 1.0 else "an item listed if its open parameters reach the thresholds"
         ev.append(
             Evidence(
                 Indicator.EMBARGOED_END_USER,
-                best.value,
-                f"catch-all: a listed item ({best.detail.rsplit(' matches ', 1)[-1][:40]}) for end user "
-                f"{end_user.name!r} in {self.ref.country_name(end_user.country)} (EU and US arms embargo) "
-                f"via consignee {consignee.name!r} in {self.ref.country_name(consignee.country)}",
+                1.0,
+                f"catch-all: {status} ({item}) for end user {end_user.name!r} in "
+                f"{self.ref.country_name(end_user.country)} (EU and US arms embargo) via consignee "
+                f"{consignee.name!r} in {self.ref.country_name(consignee.country)}, the textbook diversion "
+                f"pattern; a licence is needed either way (listed: the entry; below the thresholds: the catch-all "
+                f"for a military end use in an embargoed country, EU Regulation 2021/821 art. 4(1)(b))",
                 embargo.source,
             )
         )

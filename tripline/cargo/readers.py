@@ -22,7 +22,9 @@ from tripline.cargo.model import Shipment
 from tripline.cargo.reference import ReferenceData
 from tripline.cargo.validate import LoadResult, RowError, build_shipment
 from tripline.errors import FormatError, InputError
-from tripline.lists.formats.reader import text_lines
+from tripline.lists.formats.reader import CsvRows, text_lines
+
+PARQUET_BATCH = 10_000  # rows decoded at a time
 
 SUFFIXES = {
     ".csv": "csv",
@@ -59,32 +61,59 @@ def read_manifest(path: Path, ref: ReferenceData) -> LoadResult:
 
 
 def read_csv(path: Path, ref: ReferenceData) -> LoadResult:
+    """CSV with the flat columns, read line by line through the lists' bounded reader.
+
+    A row with fewer values than the header is a bad row; the last row must end with a line
+    break, or the file is refused as truncated (a cut file cannot be told from a complete one
+    by its values: the last field may be cut short and still be valid).
+    """
     result = LoadResult()
-    with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        try:
-            header = reader.fieldnames or []
-        except (csv.Error, UnicodeDecodeError) as exc:
-            reason = f"not valid UTF-8 ({exc.reason})" if isinstance(exc, UnicodeDecodeError) else str(exc)
-            raise FormatError(f"the header is not readable: {reason}", file=path, line=1, field="encoding") from None
-        missing = sorted(REQUIRED - set(header))
-        if missing:
-            raise FormatError(f"missing column(s): {', '.join(missing)}", file=path, line=1, field=missing[0])
-        unknown = [c for c in header if c not in COLUMNS]
-        if unknown:
-            raise FormatError(f"unknown column {unknown[0]!r}", file=path, line=1, field=unknown[0])
-        try:
-            for row in reader:
-                line = reader.line_num
-                if None in row:
-                    result.errors.append(RowError(str(path), line, "record", "more values than header columns"))
-                    continue
-                build_shipment(
-                    flat_to_record(row), file=path, line=line, ref=ref, result=result, field_names=FIELD_NAMES
-                )
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise FormatError(f"not readable as CSV: {exc}", file=path, line=reader.line_num) from None
+    source = CsvRows(path)
+    header: list[str] | None = None
+    for line, values in source:
+        if header is None:
+            if not any(v.strip() for v in values):
+                continue
+            header = [v.strip() for v in values]
+            _check_header(path, header)
+            continue
+        if not any(v.strip() for v in values):
+            continue
+        if not source.terminated:  # only the file's last line can lack its line break
+            raise FormatError(
+                "the last row does not end with a line break: the file is truncated (refused whole)",
+                file=path,
+                line=line,
+                field=header[min(len(values), len(header)) - 1],
+            )
+        if len(values) > len(header):
+            result.errors.append(RowError(str(path), line, "record", "more values than header columns"))
+            continue
+        if len(values) < len(header):
+            result.errors.append(
+                RowError(str(path), line, header[len(values)], f"{len(values)} of {len(header)} columns")
+            )
+            continue
+        build_shipment(
+            flat_to_record(dict(zip(header, values, strict=True))),
+            file=path,
+            line=line,
+            ref=ref,
+            result=result,
+            field_names=FIELD_NAMES,
+        )
+    if header is None:
+        raise FormatError("empty file: no header line", file=path, line=1)
     return result
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    missing = sorted(REQUIRED - set(header))
+    if missing:
+        raise FormatError(f"missing column(s): {', '.join(missing)}", file=path, line=1, field=missing[0])
+    unknown = [c for c in header if c not in COLUMNS]
+    if unknown:
+        raise FormatError(f"unknown column {unknown[0]!r}", file=path, line=1, field=unknown[0])
 
 
 def read_jsonl(path: Path, ref: ReferenceData) -> LoadResult:
@@ -98,6 +127,14 @@ def read_jsonl(path: Path, ref: ReferenceData) -> LoadResult:
             record = json.loads(text)
         except (json.JSONDecodeError, RecursionError) as exc:
             reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            if not text.endswith("\n"):  # the last line, cut short
+                raise FormatError(
+                    f"the last line is not complete JSON ({reason}) and has no line break: the file is truncated"
+                    " (refused whole)",
+                    file=path,
+                    line=line_no,
+                    field="record",
+                ) from None
             result.errors.append(RowError(str(path), line_no, "record", f"invalid JSON: {reason}"))
             continue
         if not isinstance(record, dict):
@@ -112,18 +149,26 @@ def read_jsonl(path: Path, ref: ReferenceData) -> LoadResult:
 def read_parquet(path: Path, ref: ReferenceData) -> LoadResult:
     """Parquet with the flat columns; ``line`` in errors is the 1-based row number."""
     try:
-        table = pq.read_table(path)
-    except (pa.ArrowInvalid, OSError) as exc:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
         raise FormatError(f"not a Parquet file: {exc}", file=path) from None
-    missing = sorted(REQUIRED - set(table.column_names))
+    names = parquet.schema_arrow.names
+    missing = sorted(REQUIRED - set(names))
     if missing:
         raise FormatError(f"missing column(s): {', '.join(missing)}", file=path, field=missing[0])
     result = LoadResult()
     row_no = 0
-    for batch in table.to_batches(max_chunksize=10_000):
+    batches = parquet.iter_batches(batch_size=PARQUET_BATCH, columns=[c for c in names if c in COLUMNS])
+    while True:  # one row group's batch in memory at a time, never the whole table
+        try:
+            batch = next(batches, None)
+        except (pa.ArrowException, OSError) as exc:
+            raise FormatError(f"unreadable after row {row_no}: {exc}", file=path, line=row_no + 1) from None
+        if batch is None:
+            break
         for row in batch.to_pylist():
             row_no += 1
-            clean = {k: _parquet_value(v) for k, v in row.items() if k in COLUMNS}
+            clean = {k: _parquet_value(v) for k, v in row.items()}
             build_shipment(
                 flat_to_record(clean), file=path, line=row_no, ref=ref, result=result, field_names=FIELD_NAMES
             )

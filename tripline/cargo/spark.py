@@ -3,13 +3,15 @@
 1. Spark reads the manifest (CSV, JSON lines, Parquet; a local path or any Hadoop-compatible
    URL); each executor validates its rows as the local readers do (bad rows, with line,
    field and reason, go to the side output ``OUT.rejected``).
-2. Shipments are grouped by bill of lading (a duplicate is refused naming the first line),
-   and each shipper's first shipment is found by a reduce over shippers: the same rules as
-   the local engine's, without the driver.
+2. The duplicate rule runs on (bill of lading, line, shipper, order) tuples alone (a light
+   shuffle; a refused duplicate names the first line). Then the one shuffle of shipments:
+   by shipper, each partition sorted by (shipper, departure, bill of lading), so a shipper's
+   first shipment is the first row of its run, the local engine's rule, without the driver.
 3. Each partition screens its distinct parties as one block (``screen_many``), classifies its
    distinct goods lines, extracts the indicators and scores them. The screening index travels
-   as its array file, the catalogue and the portal scans as files, all checked by SHA-256 and
-   opened once per Python worker (``tripline/spark/shipping.py``).
+   as its array file, the classifier (built once, on the driver) and the portal scans as
+   pickled files, all checked by SHA-256 before use and opened once per Python worker
+   (``tripline/spark/shipping.py``).
 4. Spark sorts by (-score, bill of lading), the local engine's order, numbers the queue and
    writes it with its writer (JSON lines or Parquet, one part file per partition, in order).
 
@@ -18,6 +20,7 @@ The driver holds counts, the first rejected rows and the top of the queue, never
 
 from __future__ import annotations
 
+import copy
 import itertools
 import time
 from collections.abc import Iterator, Mapping
@@ -50,7 +53,7 @@ CACHE_LIMIT = 200_000  # look-ups a worker keeps between chunks
 @dataclass(frozen=True)
 class _Job:
     index: Shipped
-    catalogue: Shipped
+    classifier: Shipped
     radiation: Shipped
     data_dir: str
     policy: Policy
@@ -61,14 +64,12 @@ class _Job:
 
 
 class _Worker:
-    """What one Python worker builds once per job: reference data, screener, classifier, extractor."""
+    """What one Python worker opens once per job: reference data, screener, classifier, extractor."""
 
     def __init__(self, job: _Job) -> None:
-        from tripline.controls.classify import Classifier
-
         self.ref = _reference(job)
         self.parties = ScreeningParties(open_screener(job.index), threshold=job.party_threshold)
-        self.goods = ControlsGoods(Classifier(open_object(job.catalogue), data_dir=Path(job.data_dir)))
+        self.goods = ControlsGoods(open_object(job.classifier))  # built on the driver, digest-checked
         radiation: RadiationResults = open_object(job.radiation)
         self.extractor = IndicatorExtractor(
             job.policy, self.ref, screener=self.parties, classifier=self.goods, radiation=radiation
@@ -82,7 +83,7 @@ def _reference(job: _Job) -> Any:
 
 
 def _worker(job: _Job) -> _Worker:
-    key = Shipped(f"{job.index.name}/{job.catalogue.name}/{job.radiation.name}", job.index.sha256)
+    key = Shipped(f"{job.index.name}/{job.classifier.name}/{job.radiation.name}", job.index.sha256)
     return worker_cached("cargo", key, lambda: _Worker(job))
 
 
@@ -97,6 +98,11 @@ def _validate(job: _Job, records: Iterator[tuple[int, dict[str, Any] | None, str
     for line, record, field, reason in records:
         if record is None:
             yield ("bad", line, field, reason)
+            continue
+        if job.fmt == "csv" and None in record.values():  # fewer values than the header, as read_csv says
+            missing = [k for k, v in record.items() if v is None]
+            width = len(record)
+            yield ("bad", line, missing[0], f"{width - len(missing)} of {width} columns")
             continue
         result = LoadResult()
         if job.fmt == "jsonl":
@@ -118,28 +124,51 @@ def _validate(job: _Job, records: Iterator[tuple[int, dict[str, Any] | None, str
             yield ("ok", shipment.bill_of_lading, line, shipment, key, order)
 
 
-def _first_of_each(item: tuple[str, Any]) -> Iterator[Any]:
-    """One bill of lading's rows: the first line is kept, the others are refused as duplicates."""
+def _duplicates(item: tuple[str, Any]) -> Iterator[Any]:
+    """One bill of lading's (line, shipper key, order) rows: a flag for every row after the first.
+
+    The flag carries the row's place in the shipper-sorted stream (kind 0 sorts it just before
+    the row itself) and the first row's line."""
     _, rows = item
-    ordered = sorted(rows, key=lambda r: r[2])
-    first = ordered[0]
-    yield first
-    for row in ordered[1:]:
-        yield ("bad", row[2], "bill_of_lading", f"duplicate bill of lading (first at line {first[2]})")
+    ordered = sorted(rows)
+    first = ordered[0][0]
+    for line, key, order in ordered[1:]:
+        yield (key, order[0], order[1], 0, line), first
 
 
-def _score(job: _Job, items: Iterator[tuple[str, tuple[Shipment, Any]]]) -> Iterator[Any]:
+def _sequenced(known: frozenset[str], rows: Iterator[tuple[Any, Any]]) -> Iterator[tuple[Shipment, bool]]:
+    """(shipment, first shipment?) from a partition sorted by (shipper, departure, B/L, kind, line).
+
+    A shipper's rows arrive together in the local engine's order, so its first shipment is the
+    first row not flagged as a duplicate (unless the shipper is in the history)."""
+    current: str | None = None
+    dropped: set[int] = set()
+    seen_first = False
+    for (key, _date, _bl, kind, line), value in rows:
+        if key != current:
+            current, dropped, seen_first = key, set(), key in known
+        if kind == 0:
+            dropped.add(line)
+        elif line not in dropped:
+            yield value, not seen_first
+            seen_first = True
+
+
+def _duplicate_row(flag: tuple[Any, int]) -> tuple[str, int, str, str]:
+    return ("bad", flag[0][4], "bill_of_lading", f"duplicate bill of lading (first at line {flag[1]})")
+
+
+def _score(job: _Job, items: Iterator[tuple[Shipment, bool]]) -> Iterator[Any]:
     worker = _worker(job)
     extractor = worker.extractor
     while chunk := list(itertools.islice(items, CHUNK)):
-        shipments = [s for _, (s, _) in chunk]
-        parties, goods = extractor.cache_keys(shipments)
+        parties, goods = extractor.cache_keys(s for s, _ in chunk)
         extractor.fill(
             dict(zip(parties, worker.parties.screen_parties(parties), strict=True)),
             {(d, h): worker.goods.classify_goods(d, h) for d, h in goods},
         )
-        for _, (shipment, first) in chunk:
-            scored = job.scorer.score(extractor.extract(shipment, first_shipment=bool(first)))
+        for shipment, first in chunk:
+            scored = job.scorer.score(extractor.extract(shipment, first_shipment=first))
             reasons = [(r.indicator, float(round(r.points, 3)), r.detail, r.source) for r in scored.reasons]
             yield (
                 (-round(scored.score, 9), scored.bill_of_lading),
@@ -210,10 +239,16 @@ class SparkTargetRun:
 
 
 def real_capabilities(parties: PartyScreener, goods: GoodsClassifier) -> tuple[Any, Any, float]:
-    """The screener and catalogue behind the runtime's matchers (what the executors rebuild)."""
+    """The screener and classifier behind the runtime's matchers, as the executors receive them.
+
+    The classifier travels built (its catalogue indexed, its ranker prepared): an executor
+    unpickles it after the digest check instead of rebuilding it. Its catch-all end-user screen
+    stays behind (it reads the database; cargo's goods queries name no end user)."""
     if not isinstance(parties, ScreeningParties) or not isinstance(goods, ControlsGoods):
         raise InputError("the Spark engine runs on the real screener and classifier only", field="engine")
-    return parties.screener, goods.classifier.catalogue, parties.threshold
+    shipped = copy.copy(goods.classifier)
+    shipped.end_users = None
+    return parties.screener, shipped, parties.threshold
 
 
 def rejected_location(out: str) -> str:
@@ -238,12 +273,13 @@ def target_spark(
 ) -> SparkTargetRun:
     """Target the manifest at `source` on Spark; the ranked queue is written to `out` (a directory)."""
     from pyspark import StorageLevel
+    from pyspark.rdd import portable_hash
 
     started = time.perf_counter()
     fmt = input_format(source)
     if out is not None and input_format(out) == "csv":
         raise InputError("the Spark engine writes the queue as .jsonl or .parquet", file=out, field="out")
-    screener, catalogue, threshold = real_capabilities(parties, goods)
+    screener, classifier, threshold = real_capabilities(parties, goods)
     session = spark_session(master, "tripline-target", conf)
     context = session.sparkContext
     staging = Staging(context)
@@ -256,7 +292,7 @@ def target_spark(
             _check_columns(source, session.read.parquet(source).columns, line=None)
         job = _Job(
             index=staging.ship_screener(screener),
-            catalogue=staging.ship_object("catalogue", catalogue),
+            classifier=staging.ship_object("classifier", classifier),
             radiation=staging.ship_object("radiation", radiation),
             data_dir=str(data_dir),
             policy=policy,
@@ -266,28 +302,24 @@ def target_spark(
             fmt=fmt,
         )
         slices = partitions or max(2, context.defaultParallelism)
-        known = {normalise_party(n) for n in known_shippers}
+        known = frozenset(normalise_party(n) for n in known_shippers)
         checked = numbered_records(session, source, fmt, header).mapPartitions(lambda rs: _validate(job, rs))
         checked = checked.persist(StorageLevel.MEMORY_AND_DISK)
-        kept = (
-            checked.filter(lambda r: r[0] == "ok")
-            .keyBy(lambda r: r[1])
+        good = checked.filter(lambda r: r[0] == "ok")
+        # the duplicate rule on (B/L, line, shipper, order) alone: a light shuffle, no shipments
+        duplicates = (
+            good.map(lambda r: (r[1], (r[2], r[4], r[5])))
             .groupByKey(slices)
-            .flatMap(_first_of_each)
+            .flatMap(_duplicates)
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
-        bad = checked.filter(lambda r: r[0] == "bad").union(kept.filter(lambda r: r[0] == "bad"))
-        good = kept.filter(lambda r: r[0] == "ok")
-        firsts = (
-            good.filter(lambda r: r[4] not in known)
-            .map(lambda r: (r[4], r[5]))
-            .reduceByKey(min, slices)
-            .map(lambda kv: (kv[1][1], True))
-        )
+        bad = checked.filter(lambda r: r[0] == "bad").union(duplicates.map(_duplicate_row))
+        # the one shuffle of shipments: by shipper, each shipper's rows in the local engine's order
         scored = (
-            good.map(lambda r: (r[1], r[3]))
-            .leftOuterJoin(firsts, slices)
-            .mapPartitions(lambda items: _score(job, items))
+            good.map(lambda r: ((r[4], r[5][0], r[5][1], 1, r[2]), r[3]))
+            .union(duplicates)
+            .repartitionAndSortWithinPartitions(slices, partitionFunc=lambda k: portable_hash(k[0]))
+            .mapPartitions(lambda rows: _score(job, _sequenced(known, rows)))
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
         ordered = scored.sortByKey(numPartitions=slices).values()
@@ -307,7 +339,7 @@ def target_spark(
             RowError(source, line, field, reason)
             for _, line, field, reason in bad.takeOrdered(KEEP_ERRORS, key=lambda r: (r[1], r[2]))
         ]
-        for rdd in (scored, kept, checked):
+        for rdd in (scored, duplicates, checked):
             rdd.unpersist()
         seconds = time.perf_counter() - started
         log.info("spark targeted", master=master, shipments=shipments, rejected=rejected, seconds=round(seconds, 2))

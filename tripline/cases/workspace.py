@@ -62,6 +62,18 @@ class ScanView:
     background: tuple[int, ...]
     live_time_s: float
     background_live_time_s: float
+    # the occupancy's time profile: summed gamma counts per second of each slice, against background
+    slice_s: float = 0.0
+    gamma_cps: tuple[float, ...] = ()
+    gamma_background_cps: float = 0.0
+    neutron_counts: int = 0
+    neutron_expected: float = 0.0
+    gross_sigma: float = 0.0
+    neutron_sigma: float = 0.0
+    gamma_alarm: bool = False
+    monitor_alarm: bool = False
+    # identified lines: (nuclide, library energy keV, measured centroid keV or None, significance)
+    peaks: tuple[tuple[str, float, float | None, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -221,22 +233,55 @@ class Workspace:
         path, meta = self._paths(principal, manifest_id)
         return self._info(manifest_id, meta, path)
 
-    def queue(self, principal: Principal, manifest_id: str) -> Any:
-        """The ranked, explained queue (a ``TargetRun``), computed once per file version."""
+    def queue(self, principal: Principal, manifest_id: str, *, progress: Any = None) -> Any:
+        """The ranked, explained queue (a ``TargetRun``), computed once per file version;
+        ``progress(done, total)`` is called while shipments are scored."""
+        path, _ = self._paths(principal, manifest_id)
+        return self._queue_of(path, principal.authority_code, progress)
+
+    def cached_queue(self, principal: Principal, manifest_id: str) -> Any | None:
+        """The queue if it is already computed for the file as it is now; never computes it."""
+        path, _ = self._paths(principal, manifest_id)
+        with self._lock:
+            return self._cache.get((str(path), path.stat().st_mtime))
+
+    def _queue_of(self, path: Path, authority: str, progress: Any = None) -> Any:
         from tripline.cargo.run import run_target
 
-        path, _ = self._paths(principal, manifest_id)
         key = (str(path), path.stat().st_mtime)
         with self._lock:
             cached = self._cache.get(key)
         if cached is not None:
             return cached
         run = run_target(
-            self.settings, path, db=self.db, matchers=self.runtime.matchers, authority=principal.authority_code
+            self.settings, path, db=self.db, matchers=self.runtime.matchers, authority=authority, progress=progress
         )
         with self._lock:
             self._cache[key] = run
         return run
+
+    def warm(self, per_authority: int = 1) -> list[tuple[str, str]]:
+        """Compute the newest ``per_authority`` queues of every authority's folder now (``serve``
+        calls this before it answers); (part, state) lines for the start-up report."""
+        from tripline.errors import TriplineError
+
+        root = self.settings.var_dir / "console" / "manifests"
+        report: list[tuple[str, str]] = []
+        for folder in sorted(p for p in root.glob("*") if p.is_dir()) if root.exists() else []:
+            described = []
+            for meta_path in folder.glob("*.json"):
+                meta = json.loads(meta_path.read_text(encoding="utf-8"))
+                described.append((meta["uploaded_at"], meta_path.stem, meta))
+            for _, _manifest_id, meta in sorted(described, reverse=True)[:per_authority]:
+                started = time.perf_counter()
+                part = f"queue {folder.name}/{meta['name']}"
+                try:
+                    run = self._queue_of(folder / meta["file"], folder.name)
+                except TriplineError as exc:
+                    report.append((part, f"not ready: {exc.reason}"))
+                    continue
+                report.append((part, f"{run.shipments:,} shipments in {time.perf_counter() - started:.1f} s"))
+        return report
 
     def shipments(self, principal: Principal, manifest_id: str) -> dict[str, Any]:
         """The manifest's stored shipments (``tripline.cargo.model.Shipment``) by bill of lading, read
@@ -268,6 +313,29 @@ class Workspace:
             raise NotFoundError(f"container {container} is not on this manifest", field="container")
         scans = _scans(scans_path(path), container)
         return ContainerView(self._info(manifest_id, meta, path), container, shipment, scans)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One portal occupancy of a container in one of the authority's manifests."""
+
+    manifest: ManifestInfo
+    scan: ScanView
+
+
+def container_history(workspace: Workspace, principal: Principal, container: str) -> list[Passage]:
+    """Every portal occupancy of ``container`` in the caller's authority's manifests, newest first
+    (read from the scans files: no queue is needed)."""
+    from tripline.cargo.services import scans_path
+
+    container = container.strip().upper()
+    if not CONTAINER.fullmatch(container):
+        raise InputError("not a container number (4 letters, 7 digits)", field="container")
+    out = []
+    for info in workspace.manifests(principal):
+        path, _ = workspace._paths(principal, info.id)
+        out += [Passage(info, scan) for scan in _scans(scans_path(path), container)]
+    return sorted(out, key=lambda p: (p.scan.time, p.manifest.uploaded_at.isoformat()), reverse=True)
 
 
 def _scans(path: Path, container: str) -> tuple[ScanView, ...]:
@@ -303,6 +371,20 @@ def _scans(path: Path, container: str) -> tuple[ScanView, ...]:
                 background=tuple(int(c) for c in background.counts) if background is not None else (),
                 live_time_s=spectrum.live_time_s if spectrum is not None else 0.0,
                 background_live_time_s=background.live_time_s if background is not None else 0.0,
+                slice_s=occ.slice_s,
+                gamma_cps=tuple(sum(row) / occ.slice_s for row in occ.gamma_counts),
+                gamma_background_cps=float(sum(occ.gamma_background_cps)),
+                neutron_counts=occ.neutron_counts,
+                neutron_expected=occ.neutron_background_cps * occ.duration_s,
+                gross_sigma=result.alarm.gross_sigma,
+                neutron_sigma=result.alarm.neutron_sigma,
+                gamma_alarm=result.alarm.gamma_alarm,
+                monitor_alarm=occ.monitor_alarm,
+                peaks=tuple(
+                    (m.nuclide, p.energy_kev, p.found_kev, p.significance)
+                    for m in (result.identification.isotopes if result.identification else ())
+                    for p in m.peaks
+                ),
             )
         )
     return tuple(out)

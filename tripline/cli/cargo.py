@@ -30,7 +30,7 @@ def _logs_to_stderr() -> Iterator[None]:
 
 def _progress(app_ctx: AppContext, label: str) -> Progress:
     return Progress(
-        TextColumn(label),
+        TextColumn(label + " {task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -82,7 +82,14 @@ def target(
     if chosen is not Engine.SPARK and (out is not None or spark_conf):
         raise InputError("--out and --conf are options of the Spark engine", field="engine")
     with _logs_to_stderr(), _progress(app_ctx, f"targeting ({chosen.value})") as bar:
-        task = bar.add_task("target", total=None)
+        task = bar.add_task("1/3 loading the watch lists and control lists", total=None)
+        if chosen is not Engine.SPARK:
+            app_ctx.runtime().matchers()  # the screening index and classifier, built or read once
+        bar.update(task, description="2/3 reading the manifest and adjudicating the portal scans")
+
+        def step(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description="3/3 scoring shipments")
+
         run = run_target(
             app_ctx.settings,
             raw if chosen is Engine.SPARK else file,
@@ -97,7 +104,7 @@ def target(
             out=out,
             top=top if top is not None else 50,
             conf=_conf_pairs(spark_conf or []),
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            progress=step,
         )
     for err in run.errors[:20]:
         app_ctx.err_console.print(f"[yellow]rejected:[/] {err}", highlight=False)

@@ -13,7 +13,7 @@ from tripline.auth.roles import Role
 from tripline.cli.context import get_ctx
 from tripline.errors import InputError
 
-users_app = typer.Typer(help="Console users: create, list, issue API tokens.", no_args_is_help=True)
+users_app = typer.Typer(help="Console users: create, list, roles, API tokens, deactivation.", no_args_is_help=True)
 cases_app = typer.Typer(help="Case files: list, open, show, note, export as PDF.", no_args_is_help=True)
 
 
@@ -31,7 +31,11 @@ def serve(
         app_ctx.err_console.print("Warming up: screening index, classifier, exchange node ...")
         for part, state in app_ctx.runtime().warm():
             app_ctx.err_console.print(f"  {part}: {state}", highlight=False)
-    state = "ready" if workers == 1 else "each worker warms its runtime before it answers"
+    state = (
+        "scoring the newest queue of each authority, then ready"
+        if workers == 1
+        else "each worker warms its runtime and queues before it answers"
+    )
     app_ctx.err_console.print(f"Tripline console on http://{host}:{port}/ ({workers} worker(s)): {state}")
     run(app_ctx.runtime(), host=host, port=port, workers=workers)
 
@@ -49,7 +53,14 @@ def users_create(
     from tripline.auth.service import create_user
 
     app_ctx = get_ctx(ctx)
-    info, password = create_user(app_ctx.db(), username, role=role, authority=authority, display_name=name)
+    info, password = create_user(
+        app_ctx.db(),
+        username,
+        role=role,
+        authority=authority,
+        display_name=name,
+        audit_key=app_ctx.runtime().audit_key(),
+    )
     app_ctx.console.print(f"created {info.username} ({role_title(info.role)}, {info.authority_code})")
     app_ctx.console.print(f"one-time password: [bold]{password}[/]", highlight=False)
 
@@ -92,7 +103,9 @@ def users_token(
     from tripline.auth.service import issue_token
 
     app_ctx = get_ctx(ctx)
-    token = issue_token(app_ctx.db(), username, label, timedelta(days=expires_days))
+    token = issue_token(
+        app_ctx.db(), username, label, timedelta(days=expires_days), audit_key=app_ctx.runtime().audit_key()
+    )
     sys.stdout.write(token + "\n")  # exactly the token, for scripts
 
 
@@ -120,7 +133,7 @@ def users_revoke_token(
     from tripline.auth.service import revoke_token
 
     app_ctx = get_ctx(ctx)
-    revoke_token(app_ctx.db(), username, token_id)
+    revoke_token(app_ctx.db(), username, token_id, audit_key=app_ctx.runtime().audit_key())
     app_ctx.console.print(f"token {token_id} of {username} revoked")
 
 
@@ -130,8 +143,23 @@ def users_deactivate(ctx: typer.Context, username: Annotated[str, typer.Argument
     from tripline.auth.service import deactivate_user
 
     app_ctx = get_ctx(ctx)
-    deactivate_user(app_ctx.db(), username, authority=None)
+    deactivate_user(app_ctx.db(), username, authority=None, audit_key=app_ctx.runtime().audit_key())
     app_ctx.console.print(f"user {username} deactivated; sessions ended, tokens revoked")
+
+
+@users_app.command("role")
+def users_role(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The user.")],
+    role: Annotated[Role, typer.Argument(help="The new role.")],
+) -> None:
+    """Change a user's role (recorded in the audit log); it applies from their next request."""
+    from tripline.auth.roles import role_title
+    from tripline.auth.service import set_role
+
+    app_ctx = get_ctx(ctx)
+    info = set_role(app_ctx.db(), username, role, authority=None, audit_key=app_ctx.runtime().audit_key())
+    app_ctx.console.print(f"{info.username} is now {role_title(info.role)} ({info.authority_code})")
 
 
 @cases_app.command("list")

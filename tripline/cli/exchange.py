@@ -432,6 +432,30 @@ def audit_head(ctx: typer.Context) -> None:
     app_ctx.print_json(audit_log.tree_head(node.db, node.key))
 
 
+@audit_app.command("consistency")
+def audit_consistency(
+    ctx: typer.Context,
+    first: Annotated[int, typer.Argument(help="The size of the older tree head.")],
+    second: Annotated[int | None, typer.Argument(help="The size of the newer one (default: now).")] = None,
+) -> None:
+    """This log's signed RFC 9162 consistency proof from size FIRST to SECOND (for a partner)."""
+    from tripline.audit import log as audit_log
+
+    app_ctx, node = _node(ctx)
+    app_ctx.print_json(audit_log.consistency(node.db, node.key, first, second))
+
+
+@audit_app.command("check")
+def audit_check(ctx: typer.Context, partner: Annotated[str, typer.Argument(help="The partner node id.")]) -> None:
+    """Ask PARTNER to prove its audit log extends the largest tree head of it this node kept;
+    a non-zero exit code when it cannot (rolled back or rewritten)."""
+    app_ctx, node = _node(ctx)
+    result = node.check_partner_log(partner)
+    app_ctx.print_json(result)
+    if not result["ok"]:
+        raise IntegrityError(result["problems"][0], field="partner")
+
+
 @audit_app.command("witnessed")
 def audit_witnessed(ctx: typer.Context, partner: Annotated[str, typer.Argument(help="The partner node id.")]) -> None:
     """The partner's tree heads this node kept (give the file to the partner's `audit verify --against`)."""

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 import httpx
 
 ENVELOPE_PATH = "/exchange/v1/envelopes"
+CONSISTENCY_PATH = "/exchange/v1/audit/consistency"
 MAX_BACKOFF = timedelta(hours=1)
 
 
@@ -17,8 +18,9 @@ class TransportError(Exception):
 
 
 class Transport(Protocol):
-    def post(self, endpoint: str, envelope: dict[str, Any]) -> tuple[int, Any]:
-        """Deliver one envelope to a partner's base URL; return (HTTP status, JSON body)."""
+    def post(self, endpoint: str, envelope: dict[str, Any], path: str = ENVELOPE_PATH) -> tuple[int, Any]:
+        """Deliver one envelope (or another signed request, to ``path``) to a partner's base URL;
+        return (HTTP status, JSON body)."""
         ...
 
 
@@ -28,9 +30,9 @@ class HttpTransport:
     def __init__(self, timeout: float = 10.0, client: httpx.Client | None = None) -> None:
         self._client = client or httpx.Client(timeout=timeout)
 
-    def post(self, endpoint: str, envelope: dict[str, Any]) -> tuple[int, Any]:
+    def post(self, endpoint: str, envelope: dict[str, Any], path: str = ENVELOPE_PATH) -> tuple[int, Any]:
         try:
-            response = self._client.post(endpoint.rstrip("/") + ENVELOPE_PATH, json=envelope)
+            response = self._client.post(endpoint.rstrip("/") + path, json=envelope)
         except httpx.HTTPError as exc:
             raise TransportError(f"{type(exc).__name__}: {exc}") from exc
         if response.status_code >= 500 or response.status_code == 429:
@@ -50,12 +52,14 @@ class LocalTransport:
 
     def __init__(self) -> None:
         self.handlers: dict[str, Callable[[dict[str, Any]], tuple[int, Any]]] = {}
+        self.routes: dict[tuple[str, str], Callable[[dict[str, Any]], tuple[int, Any]]] = {}  # other paths
         self.down: set[str] = set()
 
-    def post(self, endpoint: str, envelope: dict[str, Any]) -> tuple[int, Any]:
-        if endpoint in self.down or endpoint not in self.handlers:
+    def post(self, endpoint: str, envelope: dict[str, Any], path: str = ENVELOPE_PATH) -> tuple[int, Any]:
+        handler = self.handlers.get(endpoint) if path == ENVELOPE_PATH else self.routes.get((endpoint, path))
+        if endpoint in self.down or handler is None:
             raise TransportError(f"{endpoint} unreachable")
-        return self.handlers[endpoint](envelope)
+        return handler(envelope)
 
 
 def next_attempt(now: datetime, attempts: int, base_seconds: float) -> datetime:

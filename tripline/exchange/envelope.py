@@ -82,19 +82,24 @@ def open_envelope(
     return envelope, sender
 
 
-def _check_fresh(session: Session, envelope: dict[str, Any], sender: str, now: datetime) -> None:
+def check_sent_at(message: dict[str, Any], now: datetime, *, field: str = "envelope.sent_at") -> None:
+    """``sent_at`` must be an RFC 3339 time within :data:`FRESHNESS` of ``now``."""
     try:
-        sent = datetime.fromisoformat(str(envelope.get("sent_at", "")).replace("Z", "+00:00"))
+        sent = datetime.fromisoformat(str(message.get("sent_at", "")).replace("Z", "+00:00"))
     except ValueError:
-        raise FormatError("not an RFC 3339 time", field="envelope.sent_at") from None
+        raise FormatError("not an RFC 3339 time", field=field) from None
     if sent.tzinfo is None:
-        raise FormatError("needs a time zone", field="envelope.sent_at")
+        raise FormatError("needs a time zone", field=field)
     if abs(now - sent) > FRESHNESS:
         raise IntegrityError(
-            f"sent at {envelope['sent_at']}, outside the {int(FRESHNESS.total_seconds() // 60)}-minute freshness "
-            f"window around this node's clock ({now.isoformat()}): a replay, or a clock to set right",
-            field="envelope.sent_at",
+            f"sent at {str(message['sent_at'])[:40]}, outside the {int(FRESHNESS.total_seconds() // 60)}-minute "
+            f"freshness window around this node's clock ({now.isoformat()}): a replay, or a clock to set right",
+            field=field,
         )
+
+
+def _check_fresh(session: Session, envelope: dict[str, Any], sender: str, now: datetime) -> None:
+    check_sent_at(envelope, now)
     nonce = str(envelope["id"])[:64]
     digest = content_hash(envelope)
     seen = session.get(ExchangeNonce, (nonce, sender))

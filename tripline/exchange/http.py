@@ -29,7 +29,7 @@ def _node(request: Request) -> Node:
 
 
 def build_router(settings: Settings) -> APIRouter:
-    from tripline.exchange.inbound import receive
+    from tripline.exchange.inbound import answer_consistency, receive
     from tripline.exchange.taxii import build_taxii_router
 
     router = APIRouter(tags=["exchange"])
@@ -52,6 +52,20 @@ def build_router(settings: Settings) -> APIRouter:
             raise InputError("the body is not JSON", field="body") from None
         status, receipt = await run_in_threadpool(receive, _node(request), envelope)
         return JSONResponse(receipt, status_code=status)
+
+    @router.post("/exchange/v1/audit/consistency")
+    async def audit_consistency(request: Request) -> JSONResponse:
+        """A partner's signed request for an RFC 9162 consistency proof of this node's audit log
+        from a tree head it kept; answers the signed proof to this node's current head."""
+        body = await request.body()
+        if len(body) > 64 * 1024:
+            raise TooLargeError("request too large", field="body")
+        try:
+            asked = json.loads(body)
+        except ValueError:
+            raise InputError("the body is not JSON", field="body") from None
+        answer = await run_in_threadpool(answer_consistency, _node(request), asked)
+        return JSONResponse(answer)
 
     router.include_router(build_taxii_router(settings))
     return router

@@ -10,14 +10,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tripline.audit import log as audit
-from tripline.errors import ConflictError, FormatError, IntegrityError, StorageError, TriplineError
+from tripline.errors import (
+    AuthError,
+    ConflictError,
+    ForbiddenError,
+    FormatError,
+    IntegrityError,
+    StorageError,
+    TriplineError,
+)
 from tripline.exchange.consent import accept_answer, accept_request, check_consent_proof
 from tripline.exchange.documents import parse_document
-from tripline.exchange.envelope import make_receipt, open_envelope
+from tripline.exchange.envelope import check_sent_at, make_receipt, open_envelope
 from tripline.exchange.models import ExchangeDocument, ExchangeMessage, ExchangePartner
 from tripline.exchange.policy import ReleaseRequest
 from tripline.exchange.service import Node
-from tripline.exchange.store import store_document
+from tripline.exchange.store import get_partner, store_document
 from tripline.logs import get_logger
 from tripline.signing import keys
 from tripline.signing.canonical import content_hash
@@ -196,3 +204,34 @@ def _check_document(
     if decision.allowed:
         return [], list(decision.policies), decision.agreement
     return [f"not held: {r}" for r in decision.reasons], list(decision.policies), None
+
+
+def answer_consistency(node: Node, request: Any) -> dict[str, Any]:
+    """A partner asks for proof that this node's audit log extends a tree head it kept.
+
+    The request is signed by a registered partner, addressed to this node and fresh (the same
+    window as envelopes); the answer is this log's signed RFC 9162 consistency proof from the
+    partner's size to now. Read-only: a replay learns nothing the partner could not ask again.
+    """
+    if not isinstance(request, dict) or request.get("type") != "consistency_request":
+        raise FormatError("a consistency request must be a JSON object of type 'consistency_request'")
+    for name in ("sender", "recipient", "first", "sent_at", "signature"):
+        if name not in request:
+            raise FormatError("missing", field=f"request.{name}")
+    with node.db.session() as session:
+        try:
+            sender = get_partner(session, str(request["sender"]))
+        except TriplineError:
+            raise AuthError(f"unknown sender {str(request['sender'])[:64]!r}: not in the partner registry") from None
+    try:
+        keys.verify(sender.public_key, request, what=f"the consistency request from {sender.id}")
+    except IntegrityError as exc:
+        raise AuthError(exc.reason) from exc
+    if request["recipient"] != node.node_id:
+        raise ForbiddenError(f"the request is addressed to {str(request['recipient'])[:64]!r}, not this node")
+    check_sent_at(request, node.clock(), field="request.sent_at")
+    first, second = request["first"], request.get("second")
+    if not isinstance(first, int) or (second is not None and not isinstance(second, int)):
+        raise FormatError("sizes must be integers", field="request.first")
+    log.info("audit consistency asked", partner=sender.id, first=first, second=second)
+    return audit.consistency(node.db, node.key, first, second)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tripline.audit import log as audit
-from tripline.errors import ConflictError, InputError, NotFoundError, TriplineError
+from tripline.errors import ConflictError, InputError, NotFoundError, StorageError, TriplineError
 from tripline.exchange.agreements import Agreement, load_agreement
 from tripline.exchange.consent import check_consent_proof, released_version
 from tripline.exchange.delivery import HttpTransport, Transport, TransportError, next_attempt
@@ -353,7 +353,6 @@ class Node:
         second deliverer skips it meanwhile and a crash mid-send leaves it to be retried (partners
         accept a document they already hold as a duplicate).
         """
-        head = audit.tree_head(self.db, self.key)  # witnessed by the partner (read before the claim)
         with self.db.transaction() as session:
             msg = session.get(ExchangeMessage, message_id)
             if msg is None or msg.status != "pending":
@@ -361,6 +360,8 @@ class Node:
             if not force and msg.next_attempt_at is not None and as_utc(msg.next_attempt_at) > now:
                 return None
             partner = get_partner(session, msg.partner_id)
+            # witnessed by the partner, with a proof that it extends the head the partner last got
+            head = audit.head_for(session, self.key, partner.id)
             consent_proof = msg.payload.get("_consent") if msg.kind == "document" else None
             payload = {k: v for k, v in msg.payload.items() if k != "_consent"}
             envelope = make_envelope(
@@ -394,7 +395,50 @@ class Node:
             msg = session.get(ExchangeMessage, message_id)
             if msg is None or msg.status != "pending":
                 return None  # another deliverer recorded an answer meanwhile
+            if receipt is not None:
+                audit.mark_shown(session, partner.id, head)
             return self._record_answer(session, msg, partner.id, status, body, receipt)
+
+    # --- witnessed audit ------------------------------------------------------------
+    def check_partner_log(self, partner_id: str) -> dict[str, Any]:
+        """Ask ``partner_id`` for an RFC 9162 consistency proof from the largest tree head of its
+        audit log this node kept, and check it: ``problems`` names a rollback or rewrite."""
+        from tripline.exchange.delivery import CONSISTENCY_PATH
+
+        with self.db.session() as session:
+            partner = get_partner(session, partner_id)
+            session.expunge(partner)
+        kept = audit.witnessed(self.db, partner.id)
+        if not kept:
+            raise NotFoundError(f"no tree head of {partner.id} kept yet (it sends one with every envelope)")
+        head = kept[-1]
+        request = self.key.sign(
+            {
+                "type": "consistency_request",
+                "sender": self.node_id,
+                "recipient": partner.id,
+                "first": int(head["size"]),
+                "sent_at": self.clock().isoformat().replace("+00:00", "Z"),
+            }
+        )
+        try:
+            status, body = self._transport().post(partner.endpoint, request, CONSISTENCY_PATH)
+        except TransportError as exc:
+            raise StorageError(f"{partner.id} could not be reached: {exc}", field="partner") from None
+        if status != 200:
+            reason = body.get("reason", body) if isinstance(body, dict) else body
+            problems = [f"{partner.id} could not prove its log extends the {head['size']} entries it showed: {reason}"]
+        else:
+            problems = audit.verify_proof(partner.public_key, body, head)
+        for problem in problems:
+            log.warning("security: partner audit log inconsistent", partner=partner.id, problem=problem)
+        return {
+            "partner": partner.id,
+            "witnessed": {"size": head["size"], "root": head["root"], "signed_at": head.get("signed_at")},
+            "now": {"size": body.get("second"), "root": body.get("second_root")} if status == 200 else None,
+            "ok": not problems,
+            "problems": problems,
+        }
 
     @staticmethod
     def _no_decision(msg: ExchangeMessage) -> Decision:

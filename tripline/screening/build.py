@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+from followthemoney.types import registry
 
 from tripline.lists.model import ListedEntity
 from tripline.screening.columns import Arrays, Postings, Ragged, StringIds, Strings, encode_records
@@ -30,6 +31,8 @@ from tripline.screening.index import NameIndex, name_keys
 from tripline.screening.linking import LinkFacts, link_facts, link_rows
 from tripline.screening.normalize import NameForm, Normaliser
 from tripline.screening.prefilter import TokenTable
+from tripline.screening.scorer import NameScorer
+from tripline.screening.scripts import ScriptReader
 from tripline.screening.state import export_state
 
 
@@ -38,6 +41,7 @@ class Builder:
 
     def __init__(self, normaliser: Normaliser) -> None:
         self.normaliser = normaliser
+        self.reader = ScriptReader(normaliser)  # Hangul, Han and Kana names: their readings' keys too
         self.entities: list[IndexedEntity] = []
         self.facts: list[LinkFacts] = []
         self.names: list[IndexedName] = []
@@ -80,7 +84,7 @@ class Builder:
         seen: set[str] = set()
         for props_kinds in (NAME_PROPS, WEAK_PROPS):
             for prop, kind in props_kinds:
-                for value in _with_acronym_split(props.get(prop, ())):
+                for value, own_kind in _with_bracketed_names(props.get(prop, ()), person, self.normaliser):
                     if value in seen:
                         continue
                     seen.add(value)
@@ -88,8 +92,8 @@ class Builder:
                     if not form.tokens:
                         continue
                     name_no = len(self.names)
-                    self.names.append(IndexedName(entity_no, value, kind, form))
-                    self.index.add(name_no, name_keys(form, self.normaliser))
+                    self.names.append(IndexedName(entity_no, value, own_kind or kind, form))
+                    self.index.add(name_no, name_keys(form, self.normaliser, self.reader))
         self.name_start.append(len(self.names))
 
     def finish(self, candidate_limit: int) -> tuple[Arrays, dict[str, Any]]:
@@ -110,7 +114,7 @@ class Builder:
         arrays.update(StringIds.encode(self.by_id, "by_id"))
         arrays["entity.name_start"] = np.array(self.name_start, dtype=np.int64)
         arrays["entity.schema"] = np.array([self.schemas.index(e.schema) for e in entities], dtype=np.int64)
-        groups, reasons = link_rows(self.facts)
+        groups, reasons = link_rows(self.facts, NameScorer(self.normaliser))
         arrays["entity.group"] = np.array(groups, dtype=np.int64)
         members: list[list[int]] = [[] for _ in range(max(groups, default=-1) + 1)]
         for entity_no, group in enumerate(groups):
@@ -129,24 +133,58 @@ class Builder:
         return arrays, meta
 
 
-# "KOREAN NATIONAL INSURANCE CORPORATION (KNIC)": a name followed by its own acronym in brackets
-_NAME_WITH_ACRONYM = re.compile(r"^(?P<name>.*\S)\s*\((?P<acronym>[A-Z][A-Z0-9&.\-]{1,9})\)\s*$")
+# "KOREAN NATIONAL INSURANCE CORPORATION (KNIC)", "Beijing Megvii Technology Co., Ltd. (Megvii)",
+# "PSB Bank (formerly. PROMSVYAZBANK)": a name followed by another of its names in brackets
+_TRAILING_BRACKET = re.compile(r"^(?P<name>.*\S)\s*\((?P<inner>[^()]{2,80})\)[\s*.]*$")
+_PREVIOUSLY = re.compile(
+    r"^(?:formerly(?: known as)?|previously(?: known as)?|f\.?k\.?a\.?|a\.?k\.?a\.?|also known as)[.:,]?\s+",
+    re.IGNORECASE,
+)
+_ACRONYM = re.compile(r"^[A-ZА-ЯЁ][A-ZА-ЯЁ0-9&.\-]{1,11}$")  # "KNIC", "NIIET", "ISIL-K", "ЦНИИ"
+ACRONYM_MIN_LETTERS = 3  # a bracketed acronym shorter than this ("JI") is not indexed on its own
 
 
-def _with_acronym_split(values: Iterable[str]) -> list[str]:
-    """Each name as printed, and for a name ending in a bracketed acronym of its words, the name
-    without it (the acronym is another name for the party, not a word of its name)."""
-    out: list[str] = []
+def _with_bracketed_names(values: Iterable[str], person: bool, normaliser: Normaliser) -> list[tuple[str, str | None]]:
+    """Each name as printed, and for an organisation's name that ends in a bracketed other name
+    of the party, the two apart: the name without the brackets, and what the brackets hold when
+    it is a name of its own (a kind, or None for the kind of the name it came from):
+
+    * an acronym ("(AMD)", "(NIIET)": capitals, not a country) is a weak alias;
+    * a short name sharing a distinctive word with the name ("(Megvii)") is an alias;
+    * a name announced as earlier or other ("(formerly PROMSVYAZBANK)") is an alias.
+
+    Brackets of a person's name (birth dates, places, a nickname) are left alone."""
+    out: list[tuple[str, str | None]] = []
     for value in values:
-        out.append(value)
-        m = _NAME_WITH_ACRONYM.match(value)
-        if m is None:
+        out.append((value, None))
+        m = _TRAILING_BRACKET.match(value)
+        if m is None or person:
             continue
-        name, acronym = m["name"], re.sub(r"[^A-Z0-9]", "", m["acronym"])
+        name, inner = m["name"].strip(" ,;-"), m["inner"].strip()
+        letters = re.sub(r"[^\w]|_", "", inner)
         initials = "".join(w[0] for w in re.findall(r"[A-Za-z0-9]+", name)).upper()
-        if len(acronym) >= 2 and _is_subsequence(acronym, initials):
-            out.append(name)
+        acronym = _ACRONYM.match(inner) is not None and registry.country.clean(inner) is None
+        if acronym and len(letters) >= 2 and _is_subsequence(letters.upper(), initials):
+            out.append((name, None))  # the acronym of the name's own words: the name without it
+        marked = _PREVIOUSLY.match(inner)
+        other = inner[marked.end() :].strip() if marked else inner
+        form = normaliser.form(other)
+        if form.only_legal or all(t.generic for t in form.tokens) or registry.country.clean(other) is not None:
+            continue
+        if acronym and len(letters) >= ACRONYM_MIN_LETTERS and len(form.tokens) == 1:
+            out.append((other, "weak alias"))
+        elif marked or _shares_distinctive_word(form, normaliser.form(name)):
+            out.append((other, None))
+        else:
+            continue
+        if (name, None) not in out:
+            out.append((name, None))
     return out
+
+
+def _shares_distinctive_word(short: NameForm, full: NameForm) -> bool:
+    words = {t.text for t in full.tokens if not t.generic}
+    return len(short.tokens) < len(full.tokens) and any(not t.generic and t.text in words for t in short.tokens)
 
 
 def _is_subsequence(short: str, long_: str) -> bool:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from tripline.screening.normalize import NameForm, Normaliser, Token
+from tripline.screening.scripts import ScriptReader, readable, sound_keys
 
 MIN_DELETION_LENGTH = 4
 COMMON_KEY_SHARE = 0.1  # keys held by more names than this share are ignored altogether
@@ -55,6 +56,7 @@ def key_groups(
     query: bool = False,
     generic: bool = False,
     cache: dict[Token | str, frozenset[str]] | None = None,
+    reader: ScriptReader | None = None,
 ) -> list[AbstractSet[str]]:
     """The blocking keys of one name, one group per token (and per joined pair, acronym).
 
@@ -76,6 +78,10 @@ def key_groups(
             keys = token_keys(tok, normaliser)
             if cache is not None:
                 cache[tok] = keys
+        if not query and tok.text.isalpha():
+            # a listed word's sound, where a Han or Kana reading meets it (scripts.py); a query
+            # word's is not looked up: the reading side holds both ends for Latin queries
+            keys = keys | sound_keys(tok.text)
         groups.append(keys)
     for a, b in itertools.pairwise(tokens):
         joined = a.text + b.text
@@ -91,13 +97,17 @@ def key_groups(
         acronyms.add("a" + distinctive[0].text)
     if acronyms:
         groups.append(acronyms)
+    if reader is not None and readable(form):  # a Hangul, Han or Kana name: its reading's keys too
+        reading = reader.reading(form.original)
+        if reading is not None:
+            groups += reader.key_groups(reading)
     return groups
 
 
-def name_keys(form: NameForm, normaliser: Normaliser) -> set[str]:
+def name_keys(form: NameForm, normaliser: Normaliser, reader: ScriptReader | None = None) -> set[str]:
     """All blocking keys of one list name."""
     keys: set[str] = set()
-    for group in key_groups(form, normaliser):
+    for group in key_groups(form, normaliser, reader=reader):
         keys |= group
     return keys
 

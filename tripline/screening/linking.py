@@ -9,9 +9,11 @@ rows in ``also_listed_as``. Rows are linked, strongest evidence first:
    List rows that OFAC supplies);
 2. **an identifier that names one entity worldwide**: IMO number, MMSI, LEI, SWIFT/BIC,
    Russian INN/OGRN/OKPO;
-3. **a national identifier** (passport, id, registration, tax or VAT number) **and a name**:
-   the same number alone is not enough (two people listed with one passport number exist
-   on the EU list), the two rows must also share a name, word for word in any order;
+3. **a national identifier** (passport, id, registration, tax or VAT number, whichever of
+   these properties each list files it under) **and a name**: the same number alone is not
+   enough (two people listed with one passport number exist on the EU list), the two rows must
+   also share a name, as the matcher compares names (``LINK_NAME_MIN`` or better: "BEN PAZI,
+   Neriya" / "Neria BEN PAZI", "OOO SOKHRA" / "Sohra LLC");
 4. **the same name on two different lists**, with nothing that disagrees: a person also
    needs the same birth date; an organisation's name needs two words, one distinctive, and
    no conflicting country. A group never gathers rows whose countries (or, for people,
@@ -29,7 +31,8 @@ from dataclasses import dataclass, field
 
 from tripline.lists.model import ListedEntity
 from tripline.screening.entities import clean_identifier
-from tripline.screening.normalize import Normaliser
+from tripline.screening.normalize import NameForm, Normaliser
+from tripline.screening.scorer import NameScorer
 
 UN_REF = re.compile(r"^[A-Z]{2}[ei]\.\d{3}$")
 UN_REF_IN_NOTES = re.compile(r"\bUN\s+Ref(?:erence)?\.?\s*(?:No\.?|Number)?\s*:?\s*([A-Z]{2}[ei]\.\d{3})\b")
@@ -53,6 +56,7 @@ NATIONAL_IDS = {
     "vatCode": "VAT number",
 }
 NAME_LINK_PROPS = ("name", "alias", "previousName")
+LINK_NAME_MIN = 0.9  # name score two rows sharing a national identifier need to be linked
 
 
 def kind_of(schema: str) -> str:
@@ -75,6 +79,7 @@ class LinkFacts:
     national_ids: dict[str, str] = field(default_factory=dict)
     primary_keys: set[str] = field(default_factory=set)  # names of the "name" property, words sorted
     all_keys: set[str] = field(default_factory=set)  # names and aliases, words sorted
+    forms: list[NameForm] = field(default_factory=list)  # names and aliases as the matcher compares them
     countries: frozenset[str] = frozenset()
     birth_dates: frozenset[str] = frozenset()
 
@@ -99,12 +104,14 @@ def link_facts(entity: ListedEntity, normaliser: Normaliser) -> LinkFacts:
         for prop, label in table.items():
             for value in props.get(prop, ()):
                 cleaned = clean_identifier(value)
-                if cleaned is not None:
-                    out[f"{prop}:{cleaned}"] = f"{label} {cleaned}"
+                if cleaned is not None:  # a national number is one key whatever property holds it
+                    out[f"{prop}:{cleaned}" if table is GLOBAL_IDS else f"national:{cleaned}"] = f"{label} {cleaned}"
     person = facts.kind == "person"
     for prop in NAME_LINK_PROPS:
         for value in props.get(prop, ()):
             form = normaliser.form(value, person=person)
+            if form.tokens and not all(t.generic for t in form.tokens):
+                facts.forms.append(form)
             if len(form.tokens) < 2 or all(t.generic for t in form.tokens):
                 continue
             key = " ".join(sorted(t.text for t in form.tokens))
@@ -174,8 +181,20 @@ def _unambiguous(facts: Sequence[LinkFacts], rows: list[int]) -> list[int]:
     return [row for row in rows if per_source[facts[row].source_id] == 1]
 
 
-def link_rows(facts: Sequence[LinkFacts]) -> tuple[list[int], list[str]]:
+def _shared_name(a: LinkFacts, b: LinkFacts, scorer: NameScorer) -> str:
+    """A name of `a` that is a name of `b` as the matcher compares names, or ""."""
+    if shared := a.all_keys & b.all_keys:
+        return min(shared)
+    for fa in a.forms:
+        for fb in b.forms:
+            if scorer.compare_forms(fa, fb).score >= LINK_NAME_MIN:
+                return fa.key
+    return ""
+
+
+def link_rows(facts: Sequence[LinkFacts], scorer: NameScorer | None = None) -> tuple[list[int], list[str]]:
     """The group of every row (numbered 0.. in order of first row) and why each row joined it."""
+    scorer = scorer or NameScorer()
     groups = _Groups(facts)
     # 1-2: list references and worldwide identifiers link whatever else the rows say
     for attr in ("refs", "global_ids"):
@@ -192,9 +211,10 @@ def link_rows(facts: Sequence[LinkFacts]) -> tuple[list[int], list[str]]:
         label = facts[rows[0]].national_ids[key.split("|", 1)[1]]
         for i, a in enumerate(rows):
             for b in rows[i + 1 :]:
-                shared = facts[a].all_keys & facts[b].all_keys
-                if shared and not groups.conflicts(a, b, births=facts[a].kind == "person"):
-                    groups.union(a, b, f"{label} and the name {min(shared)!r}")
+                if groups.find(a) == groups.find(b) or groups.conflicts(a, b, births=facts[a].kind == "person"):
+                    continue
+                if shared := _shared_name(facts[a], facts[b], scorer):
+                    groups.union(a, b, f"{label} and the name {shared!r}")
     # 4: the same name on two lists, nothing disagreeing
     names: defaultdict[str, list[int]] = defaultdict(list)
     for row, f in enumerate(facts):

@@ -9,7 +9,8 @@ Every name, on a list or in a query, goes through :meth:`Normaliser.form`:
 3. tokenisation; bare legal-form tokens ("corp", "ooo") removed unless nothing would be left;
    a legal form written onto the name ("KraftwerkGmbH") split off first; digits typed for
    letters inside a word ("H0ng") read as the letters; number words and ordinals as numbers
-   ("Fifty-Five", "Second", "2nd"); for persons, titles in front ("Minister") removed and
+   ("Fifty-Five", "Second", "2nd"), "No." before a number dropped, Roman numerals in
+   organisations' names read ("Argo II"); for persons, titles in front ("Minister") removed and
    initials kept one by one ("M.-L.");
 4. per token: a romanised form that folds spelling conventions together ("tsch" -> "ch",
    "w" -> "v", "y" -> "i"...) and a consonant skeleton (vowels dropped: the script of
@@ -41,6 +42,10 @@ _ARABIC = re.compile("[\u0600-\u06ff]")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _LEET = str.maketrans("0134578", "oieasty")  # digits typed for letters
 _LEET_RUN = re.compile(r"(?<=[a-z])[0134578]+(?=[a-z])")
+NUMBER_MARKS = frozenset({"no", "nos", "nr", "number", "num"})  # words that announce a number ("No. 39")
+_MARKED_NUMBER = re.compile(r"^(?:no|nr)(\d+)$")
+# Roman numerals read in organisations' names (not "xi": a pinyin syllable; I, V, X only last)
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10, "xii": 12}
 # English number words text2num reads ("fifty", "five"...): only names with one go through it
 NUMBER_WORDS = frozenset(
     [
@@ -164,6 +169,8 @@ class Normaliser:
         org = self._cache.get((name, False))
         if org is None or org.legal_forms or org.rewritten:
             return None
+        if org.numbers and not any(ch.isdigit() for ch in name):
+            return None  # numbers read from words: Roman numerals are read in organisations' names only
         original = unicodedata.normalize("NFKC", name).casefold()
         if remove_person_prefixes(original) != original:
             return None
@@ -190,6 +197,8 @@ class Normaliser:
         words = None
         if not person:
             stripped = remove_org_types(text, replacement=" ")
+            if set(text.split()) - set(stripped.split()) <= ROMAN.keys():
+                stripped = text  # "Argo II": a Roman numeral, not the org type rigour reads in "II"
             if stripped.split() != text.split() and stripped.strip():
                 # keep the words rigour's wider table took when nothing distinctive is left
                 # without them ("STG Group": "stg" abbreviates a Dutch foundation, and is the name)
@@ -270,7 +279,7 @@ class Normaliser:
         ascii_name = self.ascii(text)
         dotted = {m.group(1) for m in _DOTTED.finditer(ascii_name)} if "." in ascii_name else set()
         words = [t for t in tokenize_name(ascii_name) if t.isascii() and t.isalnum()]
-        words = read_numbers(words, self.vocabulary.ordinal_words)
+        words = read_numbers(words, self.vocabulary.ordinal_words, person=person)
         return ascii_name, dotted, words if person else join_initials(words)
 
     def ascii(self, text: str) -> str:
@@ -377,17 +386,28 @@ def split_joined_forms(text: str, forms: dict[str, frozenset[str]]) -> str:
     return " ".join(words) if changed else text
 
 
-def read_numbers(words: list[str], ordinals: dict[str, int]) -> list[str]:
-    """Numbers as digits: number words ("fifty five" -> "55", via text2num), ordinals ("2nd",
-    "second" -> "2"); digits typed for letters inside a word read as letters ("h0ng" -> "hong")."""
+def read_numbers(words: list[str], ordinals: dict[str, int], *, person: bool = False) -> list[str]:
+    """Numbers as digits: number words ("fifty five" -> "55", "one" -> "1", via text2num),
+    ordinals ("2nd", "second" -> "2"); the word that announces a number dropped ("No. 39",
+    "Number 2" -> "39", "2"); in an organisation's name, Roman numerals after its first word
+    ("Argo II" -> "argo 2"; "I", "V", "X" only as the last word); digits typed for letters
+    inside a word read as letters ("h0ng" -> "hong")."""
     if any(w in NUMBER_WORDS for w in words):
-        words = alpha2digit(" ".join(words), "en").split()
+        # threshold 0: a lone "one" or "two" is a number in a name too ("One-P" / "1-P")
+        words = alpha2digit(" ".join(words), "en", threshold=0).split()
     out = []
-    for word in words:
+    last = len(words) - 1
+    for i, word in enumerate(words):
         if word in ordinals:
             word = str(ordinals[word])
         elif word[0].isdigit() and (m := _ORDINAL.match(word)):
             word = m.group(1)
+        elif word in NUMBER_MARKS and i < last and words[i + 1][0].isdigit():
+            continue  # "no" / "number" before a number
+        elif (m := _MARKED_NUMBER.match(word)) is not None:
+            word = m.group(1)  # "No5", "#5" written as one word ("№5" is "No5" after NFKC)
+        elif not person and i > 0 and (value := ROMAN.get(word)) is not None and (i == last or len(word) > 1):
+            word = str(value)
         elif not word.isalpha() and not word.isdigit() and _LEET_RUN.search(word):
             word = _LEET_RUN.sub(lambda m: m.group(0).translate(_LEET), word)
         out.append(word)

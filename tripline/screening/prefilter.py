@@ -52,7 +52,7 @@ from tripline.screening.rules import (
     MAX_TYPO_BUDGET,
     MIN_CONSONANTS,
     MIN_SKELETON,
-    PERSON_SUBSET_FACTOR,
+    PERSON_SUBSET_BOUND,
     PREFIX,
     SHORT_ACRONYM,
     SKELETON_CROSS_SCRIPT,
@@ -63,6 +63,7 @@ from tripline.screening.rules import (
     TYPO_SLOPE,
     TYPO_STEPS,
 )
+from tripline.screening.scripts import readable
 
 if TYPE_CHECKING:
     from tripline.screening.screener import IndexedEntity, IndexedName
@@ -229,6 +230,8 @@ class TokenTable(_Columns):
         self.name_ntok = np.diff(self.tok_start)
         self.name_weight = np.array([n.form.total_weight for n in names], dtype=np.float64)
         self.name_latin = np.array([n.form.latin for n in names], dtype=bool)
+        # Hangul, Han or Kana names: scored against Latin ones by their reading (scripts.py)
+        self.name_readable = np.array([readable(n.form) for n in names], dtype=bool)
         self.name_person = np.array([n.form.person for n in names], dtype=bool)
         self.name_distinct = np.array(distinct, dtype=np.int64)
         self.name_acro_tid = np.array(acro_tid, dtype=np.int64)
@@ -518,7 +521,7 @@ class TokenTable(_Columns):
         q_total = np.array([f.total_weight for f in forms], dtype=np.float64)
         bound = np.minimum(matched / (q_total[name_job] + self.name_weight[names]), 1.0)
         # subset rule: every word of the shorter name matched at JOIN_MIN or better
-        factor = np.where(pair_person, PERSON_SUBSET_FACTOR, SUBSET_FACTOR)
+        factor = np.where(pair_person, PERSON_SUBSET_BOUND, SUBSET_FACTOR)
         q_min = np.full(n_names, np.inf)
         np.minimum.at(q_min, pair_name, best_q)
         c_min = np.full(n_names, np.inf)
@@ -544,6 +547,10 @@ class TokenTable(_Columns):
             distinct = self.name_distinct[names]
             bare = ok_job & ~pair_person & (distinct >= 2) & (distinct <= BARE_NAME_MAX_TOKENS) & (d_best >= SPELLING)
             bound = np.where(bare, np.maximum(bound, BARE_NAME), bound)
+        # a reading across scripts (scorer._read_across) is not bounded by the token arrays
+        q_readable = np.array([readable(f) for f in forms], dtype=bool)
+        read = name_cross & (q_readable[name_job] | self.name_readable[names])
+        bound = np.where(read, 1.0, bound)
         bound = (bound + ROUNDING) * self.name_factor[names]
         for a, j in enumerate(active):
             span = slice(int(job_name_start[a]), int(job_name_start[a] + n_per[a]))

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from tripline.errors import InputError, NotFoundError
 from tripline.lists.model import ListedEntity
-from tripline.lists.store import get_entity, latest_snapshots
+from tripline.lists.store import get_entities, latest_snapshots
 from tripline.screening.decisions import Decision, Verdict, attach_decisions, record_decision
 from tripline.screening.result import Match, ScreeningQuery, ScreeningResult
 from tripline.screening.service import ScreenerCache
@@ -180,10 +180,7 @@ def match_entity(
     entity, filtered, the first `limit` with their stored entity; and how many passed the filter."""
     results = screen_for(db, cache, analyst, names, threshold=min(keep.cutoff, threshold), limit=limit * 4)
     found = [m for m in best_per_entity(results) if keep.keeps(m)]
-    listed: dict[str, ListedEntity] = {}
-    with db.transaction() as session:
-        for m in found[:limit]:
-            rows = get_entity(session, m.entity_id, m.list)
-            if rows:
-                listed[m.entity_id] = rows[0]
+    with db.transaction() as session:  # every returned entity in one batched read
+        rows = get_entities(session, [m.entity_id for m in found[:limit]], latest_snapshots(session))
+    listed = {m.entity_id: next((r for r in rows.get(m.entity_id, []) if r.source_id == m.list), None) for m in found}
     return [(m, listed.get(m.entity_id)) for m in found[:limit]], len(found)

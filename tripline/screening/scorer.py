@@ -62,6 +62,8 @@ from tripline.screening.rules import (
     ONE_WORD_CAP,
     PERSON_SUBSET_FACTOR,
     PREFIX,
+    RARE_NAME_MIN_LENGTH,
+    RARE_PERSON_SUBSET_FACTOR,
     SHORT_ACRONYM,
     SKELETON_CROSS_SCRIPT,
     SKELETON_SAME_SCRIPT,
@@ -73,6 +75,7 @@ from tripline.screening.rules import (
     TYPO_SLOPE,
     typo_budget,
 )
+from tripline.screening.scripts import ScriptReader
 
 __all__ = ["NO_MATCH", "NameScore", "NameScorer", "TokenMatch", "typo_budget"]
 
@@ -115,6 +118,7 @@ class NameScore:
 
 
 NO_MATCH = NameScore(0.0, notes=("nothing comparable (only legal forms or stop words)",))
+NO_READING = NameScore(0.0, notes=("no syllable of the reading is spelled in the Latin name",))
 
 
 class NameScorer:
@@ -133,6 +137,14 @@ class NameScorer:
         self._cache: dict[tuple[str, str, bool, bool, bool], tuple[float, str]] = {}
         self._cache_size = cache_size
         self._frequency = frequency
+        self._reader: ScriptReader | None = None
+
+    @property
+    def reader(self) -> ScriptReader:
+        """Readings of Hangul, Han and Kana names (:mod:`scripts`), built when first needed."""
+        if self._reader is None:
+            self._reader = ScriptReader(self.normaliser)
+        return self._reader
 
     @property
     def frequency(self) -> NameFrequency:
@@ -196,7 +208,19 @@ class NameScorer:
         return "name variant"
 
     def compare_forms(self, q: NameForm, c: NameForm) -> NameScore:
-        """Align the tokens of two names and score the alignment."""
+        """Align the tokens of two names and score the alignment (a Hangul, Han or Kana name
+        against a Latin one: by its reading, :meth:`_read_across`)."""
+        if q.latin != c.latin and q.tokens and c.tokens:
+            read = self._read_across(q, c)
+            if read is not None:
+                final, by_reading = read
+                if final:
+                    return by_reading
+                plain = self._compare_tokens(q, c)
+                return by_reading if by_reading.score > plain.score else plain
+        return self._compare_tokens(q, c)
+
+    def _compare_tokens(self, q: NameForm, c: NameForm) -> NameScore:
         qt, ct = q.tokens, c.tokens
         if not qt or not ct:
             return NO_MATCH
@@ -239,12 +263,16 @@ class NameScorer:
         total = q.total_weight + c.total_weight
         score = (matched_q + matched_c) / total
         notes: list[str] = []
-        factor = PERSON_SUBSET_FACTOR if person else SUBSET_FACTOR
+        factor = SUBSET_FACTOR
+        if person:
+            rare = self._rare_name(qt, ct, used_q, partner, q.latin, c.latin)
+            factor = RARE_PERSON_SUBSET_FACTOR if rare else PERSON_SUBSET_FACTOR
         if score < factor:
             subset = self._subset(qt, ct, set(used_q), set(used_c), matches, factor)
             if subset > score:
                 score = subset
-                notes.append(f"every word of the shorter name found in the longer: x{factor:g}")
+                said = f" ({rare!r} is a rare name: less is needed)" if person and rare else ""
+                notes.append(f"every word of the shorter name found in the longer{said}: x{factor:g}")
         if not matches or not distinctive:
             acronym = self._acronym(q, c)
             if acronym is not None:
@@ -261,6 +289,35 @@ class NameScorer:
             unmatched_candidate=tuple(t.text for j, t in enumerate(ct) if j not in used_c),
             notes=tuple(notes),
         )
+
+    def _read_across(self, q: NameForm, c: NameForm) -> tuple[bool, NameScore] | None:
+        """A Hangul, Han or Kana name against a Latin one, either way round (:mod:`scripts`):
+        read syllable by syllable or by sound. A name of syllables (Hangul, Chinese) is scored
+        by its reading alone (one syllable differing is another name); a Japanese name takes
+        the better of its reading and the plain comparison."""
+        reader = self.reader
+        flip = q.latin
+        readable, latin = (c, q) if flip else (q, c)
+        reading = reader.reading(readable.original)
+        if reading is None:
+            return None
+        found = reader.compare(reading, latin)
+        if found is None:
+            return (True, NO_READING) if reading.syllables else None
+        how = f"{reading.script} read by {found.how}"
+        matches = tuple(TokenMatch(b, a, sim, how) if flip else TokenMatch(a, b, sim, how) for a, b, sim in found.pairs)
+        notes = [f"{reading.script} name read as {reading.shown!r}"]
+        if found.capped:
+            notes.append(f"only generic words matched: capped at {GENERIC_CAP}")
+        unmatched_r, unmatched_l = found.unmatched_reading, found.unmatched_latin
+        score = NameScore(
+            score=found.score,
+            matches=matches,
+            unmatched_query=unmatched_l if flip else unmatched_r,
+            unmatched_candidate=unmatched_r if flip else unmatched_l,
+            notes=tuple(notes),
+        )
+        return bool(reading.syllables), score
 
     @staticmethod
     def _initials(
@@ -327,19 +384,24 @@ class NameScorer:
                 f"capped at {FUZZY_ONE_WORD_CAP:g}"
             )
             return FUZZY_ONE_WORD_CAP
-        first = dc[0] if dc else -1
+        # the bare name: the query's one distinctive word is the listed name's first distinctive
+        # word, or its last one after a leading word ("Sinai Province" / "ISIS-Sinai Province");
+        # one word with a legal form is a whole company's name, not a bare word ("Mitsui & Co Ltd")
+        head = partner.get(dq[0], -1) if len(dq) == 1 else -1
         if (
-            len(dq) == 1
+            dc
+            and head in (dc[0], dc[-1])
             and left_c
             and not rest_q
+            and not (q.legal_forms and len(qt) == 1)
             and score < BARE_NAME
             and len(dc) <= BARE_NAME_MAX_TOKENS
             and len(qt[dq[0]].text) >= BARE_NAME_MIN_LENGTH
             and qt[dq[0]].text.isalpha()
-            and partner.get(dq[0]) == first
-            and used_c[first][0] >= SPELLING
+            and used_c[head][0] >= SPELLING
         ):
-            notes.append(f"the bare distinctive word of the listed name {c.key!r}: {BARE_NAME:g}")
+            where = "" if head == dc[0] else ", after its leading word"
+            notes.append(f"the bare distinctive word of the listed name {c.key!r}{where}: {BARE_NAME:g}")
             return BARE_NAME
         return score
 
@@ -384,11 +446,15 @@ class NameScorer:
         initial = any(how == "initial" for _, how in used_q.values())
         approximate = any(how != "exact" for _, _, how in matched)
         bare = len(matched) <= 2  # a given and a family name, nothing more
-        weak = left_q or left_c or initial or (approximate and bare)
+        # a particle one name has and the other lacks ("Ahmed" / "AL-AHMED"): not another
+        # person by itself, but not the same name either
+        loose_q = [t.text for i, t in enumerate(qt) if i not in used_q and t.text in particles]
+        loose_c = [t.text for j, t in enumerate(ct) if j not in used_c and t.text in particles]
+        weak = left_q or left_c or initial or (approximate and bare) or (bare and (loose_q or loose_c))
         if weak and score > COMMON_NAME_CAP and all(hit is not None and hit.rank <= COMMON_RANK for hit in common):
             said = "; ".join(hit.describe() for hit in common if hit is not None) or "only initials matched"
-            if left_q or left_c:
-                missing = f"{' '.join(left_q + left_c)!r} not matched"
+            if left_q or left_c or loose_q or loose_c:
+                missing = f"{' '.join(left_q + left_c + loose_q + loose_c)!r} not matched"
             elif initial:
                 missing = "given names as initials"
             else:
@@ -396,6 +462,29 @@ class NameScorer:
             notes.append(f"{said}; no other evidence agrees ({missing}): capped at {COMMON_NAME_CAP:g}")
             return COMMON_NAME_CAP
         return score
+
+    def _rare_name(
+        self,
+        qt: tuple[Token, ...],
+        ct: tuple[Token, ...],
+        used_q: dict[int, tuple[float, str]],
+        partner: dict[int, int],
+        q_latin: bool,
+        c_latin: bool,
+    ) -> str:
+        """A matched word of a person's name that is no country's common name (names-dataset:
+        not among the COMMON_RANK most common), matched exactly or as a spelling: its text, or ""."""
+        if not (q_latin or c_latin):
+            return ""
+        for i, (sim, _how) in used_q.items():
+            tok = qt[i]
+            if sim < SPELLING or len(tok.text) < RARE_NAME_MIN_LENGTH or tok.text in self._particles:
+                continue
+            if not tok.text.isalpha() or tok.generic:
+                continue
+            if self._commonness(tok, ct[partner[i]], q_latin, c_latin) is None:
+                return tok.text
+        return ""
 
     def _commonness(self, a: Token, b: Token, a_latin: bool, b_latin: bool) -> Commonness | None:
         """How common the name of an aligned token pair is: the Latin side's word, or, between

@@ -49,6 +49,7 @@ from tripline.screening.result import (
     ScreeningResult,
 )
 from tripline.screening.scorer import NameScore, NameScorer
+from tripline.screening.scripts import readable
 from tripline.screening.state import restore_state
 
 log = structlog.get_logger(__name__)
@@ -63,6 +64,19 @@ CANDIDATE_LIMIT = 25
 TOKEN_KEY_CACHE = 200_000
 BLOCK_SIZE = 256  # queries whose candidates are bounded together
 PARALLEL_MIN = 2_000  # fewer distinct queries than this are screened in-process (forking costs ~0.2 s)
+
+
+@lru_cache(maxsize=64)
+def names_a_person(query_schema: str | None) -> bool:
+    """Whether a query of this schema names a person: it is then compared as a person's name
+    with every candidate, also with an entity a list did not mark as a person (a CSL row without
+    a schema), so the rules for persons' names (common names need more evidence) hold there too."""
+    if not query_schema:
+        return False
+    from followthemoney import model
+
+    schema = model.get(query_schema)
+    return schema is not None and schema.is_a("Person")
 
 
 @lru_cache(maxsize=1024)
@@ -188,9 +202,10 @@ class Screener:
         cache = self._token_keys
         if len(cache) >= TOKEN_KEY_CACHE:
             cache.clear()
-        groups = key_groups(org, self.normaliser, query=True, generic=generic, cache=cache)
+        reader = self.scorer.reader if readable(org) else None  # a name in Hangul, Han, Kana or an abjad
+        groups = key_groups(org, self.normaliser, query=True, generic=generic, cache=cache, reader=reader)
         if person.key != org.key:
-            groups += key_groups(person, self.normaliser, query=True, generic=generic, cache=cache)
+            groups += key_groups(person, self.normaliser, query=True, generic=generic, cache=cache, reader=reader)
         return groups
 
     def screen(
@@ -314,7 +329,9 @@ class Screener:
                 continue
             org, person = self.query_forms(query)
             span: slice | IntArray = slice(lo, hi)
-            if persons[i] == 0:
+            if names_a_person(query.schema):  # a person's name against every candidate
+                jobs.append(BoundJob(person, numbers[span]))
+            elif persons[i] == 0:
                 jobs.append(BoundJob(org, numbers[span]))
             elif persons[i] == hi - lo:
                 jobs.append(BoundJob(person, numbers[span]))
@@ -339,6 +356,8 @@ class Screener:
         replace it.
         """
         org, person = self.query_forms(query)
+        if names_a_person(query.schema):
+            org = person
         best: dict[int, tuple[float, IndexedName, NameScore]] = {}
         scorer = self.scorer
         for i, name_no in enumerate(name_numbers):

@@ -21,6 +21,7 @@ from tripline.lists.store import source_summaries
 from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database
+from tripline.web.progress import QueueBuilds
 from tripline.web.render import Page, page, render
 
 STALE_DAYS = 7  # a list loaded longer ago than this is flagged: the authorities publish changes weekly or faster
@@ -47,15 +48,21 @@ def _exchange_board(rt: Runtime, pg: Page) -> dict[str, Any] | None:
         return None  # this process's node belongs to another authority
 
 
-def waiting_work(pg: Page, db: Database, rt: Runtime, ws: Workspace) -> list[Waiting]:
+def waiting_work(pg: Page, db: Database, rt: Runtime, ws: Workspace, builds: QueueBuilds) -> list[Waiting]:
     from tripline.cargo.store import outcomes
 
     out: list[Waiting] = []
     if pg.principal.can(Permission.TARGET):
         manifests = ws.manifests(pg.principal)
-        if manifests:
+        run = builds.ready(pg.principal, manifests[0].id) if manifests else None
+        if manifests and run is None:
             latest = manifests[0]
-            run = ws.queue(pg.principal, latest.id)
+            build = builds.status(pg.principal, latest.id)
+            how_far = f"{build.done} of {build.total} shipments" if build and build.total else "starting"
+            out.append(Waiting("Manifest being scored", latest.loaded, "/queue?manifest=" + latest.id,
+                               f"{latest.name}: {how_far}"))  # fmt: skip
+        elif run is not None:
+            latest = manifests[0]
             done = outcomes(db, authority=pg.principal.authority_code)
             hits = [
                 s for s in run.ranked if any(r.indicator.startswith("party_hit") and r.points > 0 for r in s.reasons)
@@ -96,8 +103,10 @@ def build_router(_settings: Settings) -> APIRouter:
             sources = source_summaries(session)
         now = datetime.now(UTC)
         freshness = [(s, (now - s.latest.loaded_at).days if s.latest else None) for s in sources]
+        builds: QueueBuilds = request.app.state.queue_builds
         return render(
-            request, "home.html", pg, waiting=waiting_work(pg, db, rt, ws), freshness=freshness, stale=STALE_DAYS,
+            request, "home.html", pg, waiting=waiting_work(pg, db, rt, ws, builds), freshness=freshness,
+            stale=STALE_DAYS,
         )  # fmt: skip
 
     @router.get("/search", response_class=HTMLResponse)
@@ -114,6 +123,7 @@ def build_router(_settings: Settings) -> APIRouter:
         shipments: list[tuple[Any, Any]] = []
         cases: list[Any] = []
         documents: list[dict[str, Any]] = []
+        scoring: list[str] = []
         if needle:
             if pg.principal.can(Permission.SCREEN):
                 from tripline.screening.result import ScreeningQuery
@@ -130,8 +140,12 @@ def build_router(_settings: Settings) -> APIRouter:
                 from tripline.web.targeting import Row
 
                 for m in ws.manifests(pg.principal)[:SEARCH_MANIFESTS]:
+                    run = ws.cached_queue(pg.principal, m.id)  # a manifest still being scored is not searched
+                    if run is None:
+                        scoring.append(m.name)
+                        continue
                     facts = ws.shipments(pg.principal, m.id)
-                    for s in ws.queue(pg.principal, m.id).ranked:
+                    for s in run.ranked:
                         row = Row(s, facts.get(s.bill_of_lading))
                         if needle in row.text():
                             shipments.append((m, row))
@@ -145,7 +159,7 @@ def build_router(_settings: Settings) -> APIRouter:
                 ]  # fmt: skip
         return render(
             request, "search.html", pg, q=q, parties=parties, shipments=shipments[:50], more=len(shipments) > 50,
-            cases=cases, documents=documents,
+            cases=cases, documents=documents, scoring=scoring,
         )  # fmt: skip
 
     return router

@@ -18,6 +18,7 @@ from tripline.http.deps import SESSION_COOKIE, client_address, cookie_scheme, ge
 from tripline.http.errors import status_of
 from tripline.settings import Settings
 from tripline.store.db import Database
+from tripline.web.progress import QueueBuilds, install_warm_up
 from tripline.web.render import WEB_DIR, Page, PasswordChangeRequired, SignInRequired, page_pending, render
 from tripline.web.render import signin_url as signin_url
 
@@ -29,6 +30,9 @@ PAGE_MODULES = (
     "tripline.web.classify",
     "tripline.web.targeting",
     "tripline.web.exchange",
+    "tripline.web.partners",
+    "tripline.web.progress",
+    "tripline.web.graph",
 )
 
 
@@ -54,6 +58,8 @@ def install_web_handlers(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(SignInRequired, to_signin)
     app.add_exception_handler(PasswordChangeRequired, to_password)
     app.state.html_error = html_error
+    app.state.queue_builds = QueueBuilds(app.state.workspace)
+    install_warm_up(app, app.state.workspace)
 
 
 def html_error(request: Request, exc: TriplineError) -> HTMLResponse:
@@ -144,6 +150,7 @@ def build_router(settings: Settings) -> APIRouter:
                 new_password,
                 keep_session=session_cookie,
                 address=client_address(request),
+                audit_key=request.app.state.runtime.audit_key(),
             )
         except TriplineError as exc:
             return render(request, "password.html", pg, status_of(exc), error=exc.reason)

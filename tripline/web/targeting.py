@@ -17,12 +17,13 @@ from tripline.cargo.policy import load_policy
 from tripline.cargo.scoring import Action
 from tripline.cargo.store import OutcomeResult, record_outcome
 from tripline.cases.service import CaseStatus, ItemKind, list_cases, open_case
-from tripline.cases.workspace import Workspace
+from tripline.cases.workspace import ScanView, Workspace, container_history
 from tripline.errors import InputError
 from tripline.http.deps import get_workspace, store_upload
 from tripline.settings import Settings
+from tripline.web.progress import QueueBuilds
 from tripline.web.render import Page, page, render
-from tripline.web.svg import histogram_svg, spectrum_svg
+from tripline.web.svg import histogram_svg, profile_svg, spectrum_svg
 
 # lines drawn on spectra: the gamma lines the adjudicator names most often (keV)
 MARKERS = ((661.7, "Cs-137"), (1460.8, "K-40"), (2614.5, "Tl-208"), (609.3, "Bi-214"))
@@ -65,6 +66,48 @@ SORTS = {
     "bl": "bill of lading",
 }
 MAX_TOP = 5000
+LABELLED_LINES = 8  # the most significant identified lines are marked on the spectrum; the table has them all
+
+
+@dataclass(frozen=True)
+class ScanPanel:
+    scan: ScanView
+    spectrum: Any  # Markup
+    profile: Any  # Markup
+    step: tuple[str, str]  # (badge class, what to do next)
+
+
+def line_marks(scan: ScanView) -> list[tuple[float, str]]:
+    """The identified lines (library energy, with what was measured there), else the usual reference lines."""
+    if not scan.peaks:
+        return list(MARKERS)
+    strongest = sorted(scan.peaks, key=lambda p: -p[3])[:LABELLED_LINES]
+    marks = {e: f"{nuclide.removesuffix(' chain')} {e:.0f}" for nuclide, e, _, sig in strongest if sig >= 2}
+    return sorted(marks.items()) or list(MARKERS)
+
+
+def next_step(scan: ScanView) -> tuple[str, str]:
+    """What the officer does next, from the adjudicated verdict and what backs it."""
+    verdict = scan.verdict
+    if verdict == "background":
+        return "good", "Release: nothing above background."
+    if verdict == "NORM":
+        return "warn", "Check the declared goods explain natural radioactivity (K-40, U, Th), then release."
+    if verdict == "medical":
+        return (
+            "warn",
+            "Hand-held identification and the consignee's licence for the medical isotope; release if it matches.",
+        )
+    if verdict in ("industrial", "special_nuclear_material"):
+        return (
+            "bad",
+            "Hold the container: isolate it, call the radiation officer, confirm with a hand-held spectrometer.",
+        )
+    if not scan.counts:
+        return "bad", "Secondary inspection: scan with a hand-held spectrometer (no spectrum was kept at the portal)."
+    if scan.neutron_sigma >= 4.0:
+        return "bad", "Hold: neutron excess. Isolate the container and call the radiation officer."
+    return "warn", "Re-scan through the portal; if the alarm repeats, inspect with a hand-held spectrometer."
 
 
 def indicator_words(indicator: str) -> str:
@@ -144,14 +187,23 @@ def build_router(_settings: Settings) -> APIRouter:
         sort: str = Query(default="rank", max_length=16),
         error: str = Query(default="", max_length=500),
         done: str = Query(default="", max_length=500),
+        retry: bool = Query(default=False),
         pg: Page = Depends(page),
         ws: Workspace = Depends(get_workspace),
     ) -> Response:
         pg.require(Permission.TARGET)
         manifests = ws.manifests(pg.principal)
         chosen = manifest or (manifests[0].id if manifests else "")
-        run = ws.queue(pg.principal, chosen) if chosen else None
         current = ws.manifest(pg.principal, chosen) if chosen else None
+        builds: QueueBuilds = request.app.state.queue_builds
+        if chosen and retry:
+            builds.start(pg.principal, chosen, retry=True)
+        run = builds.ready(pg.principal, chosen) if chosen else None
+        if current is not None and run is None:  # being scored: the page shows how far it got
+            return render(
+                request, "queue.html", pg, manifests=manifests, current=current, run=None,
+                build=builds.status(pg.principal, chosen), manifest=chosen, error=error or None, done=done or None,
+            )  # fmt: skip
         facts = ws.shipments(pg.principal, chosen) if chosen else {}
         rows = [Row(s, facts.get(s.bill_of_lading)) for s in (run.ranked if run else [])]
         counts = Counter(r.scored.action.value for r in rows)
@@ -222,6 +274,7 @@ def build_router(_settings: Settings) -> APIRouter:
 
     @router.post("/queue/{manifest_id}/cases")
     def case_from_shipment(
+        request: Request,
         manifest_id: str = Path(max_length=40),
         bill_of_lading: str = Form(max_length=64),
         pg: Page = Depends(page),
@@ -230,7 +283,12 @@ def build_router(_settings: Settings) -> APIRouter:
         """Open a case holding the shipment (with its score and reasons), its containers and parties."""
         pg.require(Permission.TARGET)
         info = ws.manifest(pg.principal, manifest_id)
-        run = ws.queue(pg.principal, manifest_id)
+        run = request.app.state.queue_builds.ready(pg.principal, manifest_id)
+        if run is None:
+            said = urlencode(
+                {"manifest": manifest_id, "error": "the queue is still being scored; try again when it is"}
+            )
+            return RedirectResponse(f"/queue?{said}", status_code=303)
         scored = next((s for s in run.ranked if s.bill_of_lading == bill_of_lading), None)
         if scored is None:
             raise InputError(f"no shipment {bill_of_lading!r} on this manifest", field="bill_of_lading")
@@ -269,14 +327,20 @@ def build_router(_settings: Settings) -> APIRouter:
 
     @router.post("/manifests")
     def upload(
+        request: Request,
         file: UploadFile = File(),
         scans: UploadFile | None = File(default=None),
         pg: Page = Depends(page),
         ws: Workspace = Depends(get_workspace),
     ) -> Response:
+        """Store the file; its queue is scored in the background while the queue page shows progress."""
         pg.require(Permission.TARGET)
         info = store_upload(ws, pg.principal, file, scans)
-        return RedirectResponse(f"/queue?manifest={info.id}", status_code=303)
+        request.app.state.queue_builds.start(pg.principal, info.id)
+        target = f"/queue?manifest={info.id}"
+        if request.headers.get("HX-Request"):  # the upload form with its progress bar
+            return Response(status_code=204, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
 
     @router.get("/queue/{manifest_id}/containers/{container}", response_class=HTMLResponse)
     def container_page(
@@ -286,23 +350,45 @@ def build_router(_settings: Settings) -> APIRouter:
         pg: Page = Depends(page),
         ws: Workspace = Depends(get_workspace),
     ) -> Response:
+        pg.require(Permission.TARGET)
+        if request.app.state.queue_builds.ready(pg.principal, manifest_id) is None:
+            return RedirectResponse("/queue?" + urlencode({"manifest": manifest_id}), status_code=303)
         view = ws.container(pg.principal, manifest_id, container)
-        plots = [
-            spectrum_svg(
-                s.counts,
-                s.live_time_s,
-                energies_kev=s.energies_kev,
-                background=s.background,
-                background_live_time_s=s.background_live_time_s,
-                title=f"Spectrum of {view.container}, occupancy {s.occupancy_id}",
-                markers=MARKERS,
+        scans = [
+            ScanPanel(
+                scan,
+                spectrum_svg(
+                    scan.counts, scan.live_time_s, energies_kev=scan.energies_kev, background=scan.background,
+                    background_live_time_s=scan.background_live_time_s,
+                    title=f"Spectrum of {view.container}, occupancy {scan.occupancy_id}", markers=line_marks(scan),
+                ),
+                profile_svg(
+                    scan.gamma_cps, scan.slice_s, scan.gamma_background_cps,
+                    f"Gamma counts against time as {view.container} passed {scan.location or 'the portal'}",
+                ),
+                next_step(scan),
             )
-            for s in view.scans
-        ]
+            for scan in view.scans
+        ]  # fmt: skip
         open_cases = [c for c in list_cases(ws.db, pg.principal) if c.status is not CaseStatus.CLOSED]
         return render(
-            request, "container.html", pg, view=view, scans=list(zip(view.scans, plots, strict=True)),
-            open_cases=open_cases, words=indicator_words, verdict_words=VERDICT_WORDS,
+            request, "container.html", pg, view=view, scans=scans, open_cases=open_cases, words=indicator_words,
+            verdict_words=VERDICT_WORDS,
+        )  # fmt: skip
+
+    @router.get("/containers/{container}/history", response_class=HTMLResponse)
+    def container_history_page(
+        request: Request,
+        container: str = Path(max_length=11),
+        pg: Page = Depends(page),
+        ws: Workspace = Depends(get_workspace),
+    ) -> Response:
+        """Every passage of the container through a portal in this authority's manifests."""
+        pg.require(Permission.TARGET)
+        passages = container_history(ws, pg.principal, container)
+        return render(
+            request, "container_history.html", pg, container=container.strip().upper(), passages=passages,
+            verdict_words=VERDICT_WORDS, next_step=next_step,
         )  # fmt: skip
 
     return router

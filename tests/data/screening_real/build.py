@@ -73,6 +73,12 @@ CAPS = {
     "common_name_negative": 130,
     "company_negative": 80,
 }
+# Picked after every kind's first pick (issue 12, scripts): more of the kinds the first pick
+# caps or finds few of, without changing any case the first pick chose. The extra cases are
+# marked ``"pick": "extra"``; cases only this pick may take (``extra_only``) are the cross-script
+# look-alikes: a Han/Hangul/Kana name against another entry whose name in that script is one
+# character apart, with that entry's non-Latin names dropped (so only its Latin names answer).
+EXTRA = {"script": 90, "cjk_negative": 60}
 POSITIVE_KINDS = ("cross_list", "alias", "script", "initials", "numerals", "partial", "short_name", "acronym")
 CANDIDATES = 10  # listed entities a neutral blocker hands every matcher for an unlisted name
 MAX_PER_GROUP = 3  # positives per linked group and split (big clusters do not dominate)
@@ -624,6 +630,15 @@ def _cjk_negative(a: Entity, na: str, b: Entity, nb: str) -> Iterator[dict[str, 
     case = _pair_case("cjk_negative", a, raw, b, a.list)
     case["script"] = script_of(raw)
     yield case
+    # the same query against the other entry's Latin names only (its own names in the scripts dropped)
+    drop = [n for n in b.names() if NON_LATIN.search(n)]
+    if any(not NON_LATIN.search(n) for n in b.all_names()):
+        across = _pair_case("cjk_negative", a, raw, b, a.list)
+        across["script"] = script_of(raw)
+        across["target"]["drop"] = drop
+        across["source"]["target_names"] = "Latin-script names only (the entry's non-Latin names dropped)"
+        across["extra_only"] = True
+        yield across
 
 
 def _pair_case(kind: str, q: Entity, name: str, t: Entity, list_id: str) -> dict[str, Any]:
@@ -791,18 +806,26 @@ def finish(cases: list[dict[str, Any]], entities: dict[str, Entity]) -> dict[str
     for split in out:
         per_group: dict[str, int] = defaultdict(int)
         seen_ids: set[str] = set()
-        for kind, cap in CAPS.items():
-            chosen = 0
-            for case in _interleaved([c for c in cases if c["split"] == split and c["kind"] == kind]):
-                if chosen >= cap or case["id"] in seen_ids:
-                    continue
-                if case["label"] and per_group[case["group"]] >= MAX_PER_GROUP:
-                    continue
-                if case["label"]:
-                    per_group[case["group"]] += 1
-                seen_ids.add(case["id"])
-                out[split].append(case)
-                chosen += 1
+        for pick, caps in (("first", CAPS), ("extra", EXTRA)):
+            for kind, cap in caps.items():
+                chosen = 0
+                pool = [c for c in cases if c["split"] == split and c["kind"] == kind]
+                if pick == "first":
+                    pool = [c for c in pool if not c.get("extra_only")]
+                for case in _interleaved(pool):
+                    if chosen >= cap or case["id"] in seen_ids:
+                        continue
+                    if case["label"] and per_group[case["group"]] >= MAX_PER_GROUP:
+                        continue
+                    if case["label"]:
+                        per_group[case["group"]] += 1
+                    seen_ids.add(case["id"])
+                    if pick == "extra":
+                        case["pick"] = "extra"
+                    out[split].append(case)
+                    chosen += 1
+    for case in cases:
+        case.pop("extra_only", None)
     return out
 
 

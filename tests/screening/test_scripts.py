@@ -1,0 +1,183 @@
+"""Readings of Hangul, Han and Kana names (tripline/screening/scripts.py).
+
+The references are independent of the module: ICU's own transliterators (Hangul-Latin,
+Han-Latin, Latin-Katakana, via pyicu) and names as the lists print them in both scripts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import icu
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tripline.errors import ConfigError
+from tripline.screening.normalize import NUMBER_WORDS, Normaliser
+from tripline.screening.result import DEFAULT_THRESHOLD
+from tripline.screening.scorer import NameScorer
+from tripline.screening.scripts import (
+    ScriptReader,
+    latin_code,
+    load_tables,
+    reading_code,
+    script_of,
+    sound_similarity,
+)
+
+SIMPLE_FINALS = (0, 1, 4, 8, 16, 17, 21)  # none, ㄱ, ㄴ, ㄹ, ㅁ, ㅂ, ㅇ: what names mostly end in
+hangul_syllables = st.integers(0, 11171).map(lambda n: chr(0xAC00 + n))
+simple_hangul = st.integers(0, 11171).filter(lambda n: n % 28 in SIMPLE_FINALS).map(lambda n: chr(0xAC00 + n))
+
+
+@pytest.fixture(scope="module")
+def reader() -> ScriptReader:
+    return ScriptReader(Normaliser())
+
+
+@pytest.fixture(scope="module")
+def scorer() -> NameScorer:
+    return NameScorer()
+
+
+def _ascii(transliterator: str, text: str) -> str:
+    out = icu.Transliterator.createInstance(f"{transliterator}; Latin-ASCII").transliterate(text)
+    return "".join(ch for ch in out.lower() if ch.isalpha())
+
+
+@settings(max_examples=300, deadline=None)
+@given(simple_hangul)
+def test_icu_hangul_spelling_is_one_of_the_syllables_spellings(reader: ScriptReader, ch: str) -> None:
+    assert _ascii("Hangul-Latin", ch) in reader.hangul_spellings(ch)
+
+
+@settings(max_examples=300, deadline=None)
+@given(hangul_syllables)
+def test_hangul_spellings_are_lower_ascii_words(reader: ScriptReader, ch: str) -> None:
+    spellings = reader.hangul_spellings(ch)
+    assert spellings
+    assert all(s.isascii() and s.isalpha() and s == s.lower() for s in spellings)
+
+
+def test_icu_pinyin_is_among_the_readings(reader: ScriptReader) -> None:
+    """ICU's Han-Latin reading (one per character) is among pypinyin's readings for all but a
+    handful of the 20,902 unified ideographs (ICU and pypinyin disagree on a few rare ones)."""
+    han = icu.Transliterator.createInstance("Han-Latin; Latin-ASCII")
+    total = missing = 0
+    for code in range(0x4E00, 0x9FA6):
+        ch = chr(code)
+        ref = "".join(c for c in han.transliterate(ch).lower() if c.isalpha())
+        if not ref or ref == ch:
+            continue
+        total += 1
+        missing += ref not in reader.pinyin_spellings(ch)
+    assert total > 20_000
+    assert missing <= 20
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(simple_hangul, min_size=2, max_size=4), st.data())
+def test_a_name_spelled_from_its_syllables_reads_back_whole(
+    reader: ScriptReader, sylls: list[str], data: st.DataObject
+) -> None:
+    """Any Latin spelling made of one spelling per syllable (ICU's or another) matches the
+    Hangul name completely, as one word or a word per syllable."""
+    normaliser = reader.normaliser
+    name = "".join(sylls)
+    reading = reader.reading(name)
+    assert reading is not None and len(reading.syllables) == len(sylls)
+    # (a spelling that is an English number word, "ten" for 텐, is read as a number by the normaliser)
+    spellings = [sorted(reader.hangul_spellings(ch) - NUMBER_WORDS) for ch in sylls]
+    parts = [data.draw(st.sampled_from(choices)) for choices in spellings]
+    for latin in (" ".join(parts), parts[0] + " " + "".join(parts[1:])):
+        found = reader.compare(reading, normaliser.form(latin, person=True))
+        assert found is not None and found.score == 1.0, (name, latin, found)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(simple_hangul, min_size=3, max_size=3), simple_hangul, st.integers(1, 2))
+def test_one_different_syllable_is_another_name(
+    reader: ScriptReader, scorer: NameScorer, sylls: list[str], other: str, where: int
+) -> None:
+    """A Hangul given name one syllable apart from a listed one, with no spelling in common,
+    stays below the threshold against the listed name's Latin spelling (ICU's)."""
+    if reader.hangul_spellings(other) & reader.hangul_spellings(sylls[where]):
+        return
+    changed = sylls.copy()
+    changed[where] = other
+    latin = " ".join(_ascii("Hangul-Latin", ch) for ch in sylls)
+    score = scorer.compare_names("".join(changed), latin, person=True).score
+    assert score < DEFAULT_THRESHOLD
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12))
+def test_sound_code_ignores_case_and_has_only_classes(word: str) -> None:
+    code = latin_code(word)
+    assert code == latin_code(word.upper())
+    assert set(code) <= set("BDGSLMN.")
+    assert set(reading_code(word)) <= set("BDGSLMN.")
+
+
+@given(st.text(alphabet="bdgklmnprstvz", min_size=3, max_size=8), st.data())
+def test_sound_similarity_is_symmetric_and_exact_on_itself(consonants: str, data: st.DataObject) -> None:
+    vowels = st.sampled_from("aeiou")
+    word = "".join(c + data.draw(vowels) for c in consonants)
+    other = "".join(c + data.draw(vowels) for c in consonants)  # the same consonants, other vowels
+    a, b = latin_code(word), latin_code(other)
+    assert sound_similarity(a, b) == sound_similarity(b, a) > 0.0
+
+
+def _katakana_pairs() -> Iterator[tuple[str, str]]:
+    """Foreign words ICU writes in Katakana (Latin-Katakana): each should read back by sound."""
+    to_kana = icu.Transliterator.createInstance("Latin-Katakana")
+    for word in ("Avrora", "Megafon", "Albatross", "Kamaz", "Granit", "Topaz", "Cyclone", "Dagdiesel"):
+        yield word, to_kana.transliterate(word.lower())
+
+
+def test_icu_katakana_of_a_foreign_word_reads_back(reader: ScriptReader) -> None:
+    normaliser = reader.normaliser
+    hits = 0
+    pairs = list(_katakana_pairs())
+    for word, kana in pairs:
+        reading = reader.reading(kana)
+        assert reading is not None and reading.script == "kana"
+        found = reader.compare(reading, normaliser.form(word))
+        hits += found is not None and found.score >= DEFAULT_THRESHOLD
+    assert hits >= len(pairs) - 2
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "same"),
+    [
+        # the lists print both (UN / UK / CN / JP rows); one syllable off is another name
+        ("김영남", "KIM Yong Nam", True),
+        ("김영남", "KIM Yong Chol", False),
+        ("정경택", "CHO’NG Kyo’ng-t’aek", True),
+        ("李晓翠", "Li XIAOCUI", True),
+        ("李晓翠", "Li XIAOHUA", False),
+        ("托德·斯坦恩", "Todd Stein", True),
+        ("アヴロラ・システムズ", "Avrora Systems", True),
+        ("株式会社アフタマティカ", "Joint Stock Company Concern Avtomatika", False),
+    ],
+)
+def test_list_pairs(scorer: NameScorer, query: str, listed: str, same: bool) -> None:
+    person = query in ("김영남", "정경택", "李晓翠", "托德·斯坦恩")
+    assert (scorer.compare_names(query, listed, person=person).score >= DEFAULT_THRESHOLD) is same
+    # and the other way round
+    assert (scorer.compare_names(listed, query, person=person).score >= DEFAULT_THRESHOLD) is same
+
+
+def test_script_of() -> None:
+    assert script_of("김영남") == "hangul"
+    assert script_of("三菱原子燃料株式会社") == "kana"  # a Japanese legal form: read as Japanese
+    assert script_of("香港旗速電子有限公司") == "han"
+    assert script_of("Mahan Air") == ""
+
+
+def test_bad_tables_file_names_the_field(tmp_path: pytest.TempPathFactory) -> None:
+    path = tmp_path / "scripts.yaml"  # type: ignore[operator]
+    path.write_text("hangul_initials: [[g]]\nhangul_vowels: []\nhangul_finals: []\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_tables(path)
+    assert "hangul_initials" in str(err.value.field)
