@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from tripline.errors import InputError, NotFoundError
@@ -298,17 +298,7 @@ def write_snapshot(
 
 def latest_snapshots(session: Session) -> dict[str, int]:
     """The latest snapshot id of each source."""
-    latest = (
-        select(ListSnapshot.source_id, func.max(ListSnapshot.version).label("version"))
-        .group_by(ListSnapshot.source_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(ListSnapshot.source_id, ListSnapshot.id).join(
-            latest, and_(ListSnapshot.source_id == latest.c.source_id, ListSnapshot.version == latest.c.version)
-        )
-    )
-    return {source_id: snap_id for source_id, snap_id in rows}
+    return snapshots.latest_ids(session, ListSnapshot, ListSnapshot.source_id)
 
 
 _ENTITY_COLUMNS = (
