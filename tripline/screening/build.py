@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from followthemoney.types import registry
 
 from tripline.lists.model import ListedEntity
 from tripline.screening.columns import Arrays, Postings, Ragged, StringIds, Strings, encode_records
@@ -154,6 +153,8 @@ def _with_bracketed_names(values: Iterable[str], person: bool, normaliser: Norma
     * a name announced as earlier or other ("(formerly PROMSVYAZBANK)") is an alias.
 
     Brackets of a person's name (birth dates, places, a nickname) are left alone."""
+    from followthemoney.types import registry  # the whole FtM model: imported when an index is built, not to screen
+
     out: list[tuple[str, str | None]] = []
     for value in values:
         out.append((value, None))

@@ -12,10 +12,10 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
 
-from tripline.api.deps import get_db, get_runtime
 from tripline.auth.roles import Permission
 from tripline.cases import service as cases
 from tripline.errors import InputError
+from tripline.http.deps import get_db, get_runtime
 from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database
