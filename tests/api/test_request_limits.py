@@ -95,16 +95,21 @@ def test_taxii_added_after_without_time_zone_is_a_400(peer: tuple[TestClient, Ne
         ("latin1.csv", "bill_of_lading,shipper_name\nB1,Soci\xe9t\xe9 G\xe9n\xe9rale\n".encode("latin-1")),
         ("nested.jsonl", b'{"a": ' * 5000 + b"1" + b"}" * 5000 + b"\n"),
         ("binary.jsonl", bytes(range(256)) * 20),
+        ("rows.jsonl", b'{"bill_of_lading": "B1"}\n{"shipper_name": "x"}\n'),  # every row rejected
+        ("header.csv", b"bill_of_lading,shipper_name\n"),  # no rows at all
     ],
 )
 def test_bad_manifest_uploads_are_4xx(node: Node, name: str, data: bytes) -> None:
-    """Failed before for some: a garbage .edi, non-UTF-8 CSV or deeply nested .jsonl was a 500."""
-    answer = node.client("tom").post("/api/manifests", files={"file": (name, data)})
-    assert 400 <= answer.status_code < 500 or (answer.status_code == 201 and answer.json()["loaded"] == 0), (
-        answer.status_code,
-        answer.text[:300],
-    )
+    """Failed before for some: a garbage .edi, non-UTF-8 CSV or deeply nested .jsonl was a 500;
+    a file none of whose rows loaded was answered 201 with an empty manifest stored."""
+    client = node.client("tom")
+    before = client.get("/api/manifests").json()
+    answer = client.post("/api/manifests", files={"file": (name, data)})
+    assert 400 <= answer.status_code < 500, (answer.status_code, answer.text[:300])
     assert str(node.settings.var_dir) not in answer.text  # no server path
+    assert client.get("/api/manifests").json() == before  # nothing stored
+    leftovers = [p for p in node.settings.var_dir.rglob("*") if p.is_file() and p.name.endswith(Path(name).suffix)]
+    assert not [p for p in leftovers if "incoming" in p.parts], leftovers
 
 
 def _asgi_post(app: FastAPI, path: str, headers: list[tuple[bytes, bytes]], chunks: int) -> tuple[int, int]:

@@ -193,3 +193,13 @@ def test_consistency_endpoint_answers_only_signed_fresh_requests_of_partners(net
     for bad, kind in refused:
         with pytest.raises(kind):
             answer_consistency(jp, bad)
+
+
+def test_agreement_and_partner_changes_are_chained(network: Network) -> None:
+    """Issue 18 item 6 (admin changes in the chain): loading an agreement and registering a partner
+    are signed audit entries naming the agreement's content hash and the partner's key."""
+    jp, us = network.add("jp-customs"), network.add("us-cbp")
+    kinds = [(e["kind"], e["subject"]) for e in audit.entries(jp.db, limit=100)]
+    assert ("agreement.load", "jp-us-cmaa") in kinds and ("agreement.load", "mtcr-poc") in kinds
+    assert any(kind.startswith("partner.") and subject == "us-cbp" for kind, subject in kinds), kinds
+    assert audit.verify(jp.db, jp.key.public_b64).ok and audit.verify(us.db, us.key.public_b64).ok

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.api.harness import PASSWORD, Node, make_node
+from tests.api.harness import signed_in as signed_in_client
 from tests.conftest import BUNDLED_DATA
 from tripline.audit import log as audit_log
 from tripline.auth.roles import Role
@@ -155,3 +156,29 @@ def test_service_chains_account_changes_in_the_same_transaction(any_db: Database
     ]
     assert all(token not in str(e) for e in audit_log.entries(any_db))
     assert audit_log.verify(any_db, public).ok
+
+
+def test_failed_sign_ins_bad_tokens_and_csrf_failures_are_logged_at_warning(chained: tuple[Node, str]) -> None:
+    """Issue 18 item 6: at the default level, each probe leaves a WARNING naming what was refused."""
+    import re
+
+    from structlog.testing import capture_logs
+
+    node, _ = chained
+    with capture_logs() as events:
+        client = node.client()
+        form = client.get("/signin")
+        token = re.search(r'name="signin_token" value="([^"]+)"', form.text)
+        assert token is not None
+        client.post(
+            "/signin",
+            data={"username": "ana", "password": "a wrong guess!!", "signin_token": token.group(1), "next": "/"},
+        )
+        bad = node.client()
+        bad.headers["Authorization"] = "Bearer tl_forged-token-value"
+        assert bad.get("/api/me").status_code == 401
+        signed_in, _csrf = signed_in_client(node, "ana")
+        assert signed_in.post("/api/screen", json={"name": "LIMMT"}).status_code == 403  # no CSRF token
+    text = " ".join(str(e["event"]) for e in events if e["log_level"] == "warning")
+    for wanted in ("sign-in refused", "API token refused", "CSRF token missing or wrong"):
+        assert wanted in text, wanted

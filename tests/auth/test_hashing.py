@@ -1,7 +1,8 @@
 """Issue 18 items 1, 6: password hashing cannot be turned against the node, nor tell usernames.
 
 A flood of sign-ins from many addresses (so per-address throttling does not stop it) used to run
-one argon2id hash (a core and 64 MiB each) per request at once; now at most two run and the rest
+one argon2id hash (a core and 64 MiB each) per request at once; now one runs at a time (the
+measured best for /healthz on 2 cores, bench/security_load.py) and the rest
 are refused with 429 after a short wait. An unknown username costs the same hash as a known one.
 """
 
@@ -56,9 +57,9 @@ def _watch(hashing: PasswordHashing) -> Watched:
     return watched
 
 
-def test_a_sign_in_flood_runs_at_most_two_hashes_and_refuses_the_rest(db: Database) -> None:
+def test_a_sign_in_flood_runs_a_bounded_number_of_hashes_and_refuses_the_rest(db: Database) -> None:
     """Failed before: 16 concurrent sign-ins ran 16 argon2 hashes at once (no limit existed)."""
-    hashing = PasswordHashing(wait=0.05)
+    hashing = PasswordHashing(slots=2, wait=0.05)  # two slots: the bound itself is what is checked
     stored = hashing.hash("the real password of someone")
     watched = _watch(hashing)
 
@@ -70,7 +71,7 @@ def test_a_sign_in_flood_runs_at_most_two_hashes_and_refuses_the_rest(db: Databa
 
     with ThreadPoolExecutor(16) as pool:
         outcomes = list(pool.map(attempt, range(16)))
-    assert watched.most == HASH_SLOTS == 2
+    assert watched.most == 2
     assert "match" not in outcomes and outcomes.count("no match") == watched.verified >= 2
     assert outcomes.count("refused") >= 1  # the flood is cut off, not queued without end
 
@@ -102,5 +103,5 @@ def test_serve_warms_the_password_hashing(tmp_path: Any) -> None:
     database = Database.from_settings(settings)
     database.upgrade()
     parts = dict(Runtime(settings, database).warm())
-    assert parts["password hashing"].startswith("argon2id, 2 at once")
+    assert parts["password hashing"].startswith(f"argon2id, {HASH_SLOTS} at once")
     database.dispose()

@@ -38,7 +38,7 @@ USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}(@[a-z0-9][a-z0-9._-]{1,63})
 AUTHORITY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,63}")
 MIN_PASSWORD = policy.MIN_PASSWORD
 TOKEN_TOUCH = timedelta(minutes=5)  # how stale "last used" of a token may get
-HASH_SLOTS = 2  # argon2id hashes at once in one process (each takes a core and 64 MiB)
+HASH_SLOTS = 1  # argon2id hashes at once in one process (each takes the cores it has lanes for, and 64 MiB)
 HASH_WAIT = 0.5  # seconds a request waits for a slot before it is refused (429)
 
 

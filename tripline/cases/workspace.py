@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import structlog
 
@@ -28,6 +28,9 @@ from tripline.errors import FormatError, InputError, NotFoundError, TooLargeErro
 from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database
+
+if TYPE_CHECKING:
+    from tripline.cargo.validate import RowError
 
 log = structlog.get_logger(__name__)
 
@@ -85,6 +88,16 @@ class ContainerView:
 
 
 INCOMING = ".incoming"  # uploads being stored: renamed into place only after their rows commit
+
+
+def _nothing_loaded(name: str, errors: list[RowError]) -> FormatError:
+    """The error of an upload none of whose rows loaded: the first rejected row (line and field),
+    named by the uploaded file's name, never the server's path."""
+    if not errors:
+        return FormatError("the file holds no shipments", file=name, field="file")
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more rejected rows)" if len(errors) > 1 else ""
+    return FormatError(f"no row loaded: {first.reason}{more}", file=name, line=first.line, field=first.field)
 
 
 class Workspace:
@@ -201,6 +214,8 @@ class Workspace:
                 authority=principal.authority_code,
                 source_file=str(path),
             )
+            if summary.loaded == 0:  # nothing stored: no manifest either, and say why
+                raise _nothing_loaded(Path(filename).name, summary.errors)
         except Exception:
             incoming.unlink(missing_ok=True)
             scans_path(incoming).unlink(missing_ok=True)
