@@ -74,6 +74,8 @@ class ScanView:
     monitor_alarm: bool = False
     # identified lines: (nuclide, library energy keV, measured centroid keV or None, significance)
     peaks: tuple[tuple[str, float, float | None, float], ...] = ()
+    # a gamma alarm whose own spectrum shows nothing: cleared for targeting (cargo's unbacked_alarm)
+    unbacked: bool = False
 
 
 @dataclass(frozen=True)
@@ -341,6 +343,7 @@ def container_history(workspace: Workspace, principal: Principal, container: str
 def _scans(path: Path, container: str) -> tuple[ScanView, ...]:
     if not path.exists():
         return ()
+    from tripline.cargo.radiation_bridge import unbacked_alarm
     from tripline.radiation.adjudicate import adjudicate
     from tripline.radiation.readers.occupancy import parse_occupancies
 
@@ -380,6 +383,7 @@ def _scans(path: Path, container: str) -> tuple[ScanView, ...]:
                 neutron_sigma=result.alarm.neutron_sigma,
                 gamma_alarm=result.alarm.gamma_alarm,
                 monitor_alarm=occ.monitor_alarm,
+                unbacked=unbacked_alarm(result),
                 peaks=tuple(
                     (m.nuclide, p.energy_kev, p.found_kev, p.significance)
                     for m in (result.identification.isotopes if result.identification else ())
