@@ -279,6 +279,7 @@ class Workspace:
                 part = f"queue {folder.name}/{meta['name']}"
                 try:
                     run = self._queue_of(folder / meta["file"], folder.name)
+                    self._shipments_of(folder / meta["file"], folder.name, run)  # what the queue page shows
                 except TriplineError as exc:
                     report.append((part, f"not ready: {exc.reason}"))
                     continue
@@ -288,18 +289,21 @@ class Workspace:
     def shipments(self, principal: Principal, manifest_id: str) -> dict[str, Any]:
         """The manifest's stored shipments (``tripline.cargo.model.Shipment``) by bill of lading, read
         once per file version: what the queue shows of each row (parties, goods, route, vessel)."""
-        from tripline.cargo.store import stored_shipments
-
         path, _ = self._paths(principal, manifest_id)
         key = ("shipments:" + str(path), path.stat().st_mtime)
         with self._lock:
             cached = self._cache.get(key)
         if cached is not None:
             return cast(dict[str, Any], cached)
-        bills = [s.bill_of_lading for s in self.queue(principal, manifest_id).ranked]
-        found = {s.bill_of_lading: s for s in stored_shipments(self.db, bills, authority=principal.authority_code)}
+        return self._shipments_of(path, principal.authority_code, self.queue(principal, manifest_id))
+
+    def _shipments_of(self, path: Path, authority: str, run: Any) -> dict[str, Any]:
+        from tripline.cargo.store import stored_shipments
+
+        bills = [s.bill_of_lading for s in run.ranked]
+        found = {s.bill_of_lading: s for s in stored_shipments(self.db, bills, authority=authority)}
         with self._lock:
-            self._cache[key] = found
+            self._cache[("shipments:" + str(path), path.stat().st_mtime)] = found
         return found
 
     def container(self, principal: Principal, manifest_id: str, container: str) -> ContainerView:
