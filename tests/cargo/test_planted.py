@@ -39,12 +39,12 @@ def test_planted_shipments_rank_at_the_top_with_their_reasons(
     assert {"end_user_elsewhere", "destination.policy", "embargoed_end_user_via_third_country"} <= reasons[
         "cmm_chinese_intermediary_syrian_end_user"
     ]
-    # a NORM alarm the declared ceramics explain is a nuisance: documentary review, not the top
+    # a NORM alarm the declared ceramics explain is a nuisance (issue 17): it adds no points (the
+    # container page shows the verdict), so the shipment ranks below every planted threat and outside
+    # the 1 % inspected, however many open-parameter goods matches the queue holds
     norm = by_bl[next(p["bill_of_lading"] for p in planted if p["scenario"] == "yokohama_norm_ceramics")]
-    assert "radiation.norm_expected" in reasons["yokohama_norm_ceramics"]
-    # (issue 17: an explained NORM alarm is weak evidence; it ranks below every planted threat and
-    # outside the 1 % inspected, however many open-parameter goods matches the queue holds)
-    assert norm.action.value == "review" and norm.rank > 0.01 * run.shipments
+    assert not {"radiation.norm_expected", "radiation.unresolved"} & reasons["yokohama_norm_ceramics"]
+    assert norm.action.value != "inspect" and norm.rank > 0.01 * run.shipments
     threats = [by_bl[p["bill_of_lading"]] for p in planted if p["scenario"] != "yokohama_norm_ceramics"]
     assert all(s.action.value == "inspect" for s in threats)
     assert all(s.rank < norm.rank for s in threats)

@@ -215,3 +215,22 @@ def test_consent_preview_is_what_the_third_party_receives(exchange: Exchange) ->
             as_text = json.dumps(got, ensure_ascii=False, sort_keys=True) if isinstance(got, dict | list) else str(got)
             assert html.unescape(value.strip()) == as_text, field
     assert sorted(received.get("withheld", [])) == withhold
+
+
+def test_an_exchange_document_is_linked_to_a_case_from_its_page(exchange: Exchange) -> None:
+    doc_id = document_ids(exchange)["scan_result"]
+    client, csrf = sign_in(exchange, "eve")
+    made = client.post("/cases", data={"title": "Yokohama alarm", "csrf_token": csrf}, follow_redirects=False)
+    case_url = made.headers["location"]
+    page = client.get(f"/partners/documents/{doc_id}").text
+    assert 'action="/cases/link"' in page and 'name="kind" value="document"' in page
+    form = re.search(r'<form method="post" action="/cases/link".*?</form>', page, re.S)
+    assert form is not None
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(0)))
+    fields["case_id"] = case_url.rsplit("/", 1)[1]
+    linked = client.post("/cases/link", data=fields, follow_redirects=False)
+    assert linked.status_code == 303 and linked.headers["location"] == f"/partners/documents/{doc_id}"
+    case_page = client.get(case_url).text
+    assert f'href="/partners/documents/{doc_id}"' in case_page and "RESTRICTED" in case_page
+    graph = client.get(case_url + "/graph").text
+    assert 'data-kind="request"' in graph and f'href="/partners/documents/{doc_id}"' in graph

@@ -98,3 +98,30 @@ def test_lifespan_warms_the_newest_queue_before_the_first_request(
     said = capsys.readouterr().err
     assert f"queue {tom.authority_code}/{newest.name}: " in said and "shipments in" in said
     assert "Console queues warm in" in said
+
+
+def test_a_queue_row_is_added_to_an_existing_case_once(node: Node, demo: tuple[bytes, bytes]) -> None:
+    from tripline.auth.service import get_principal
+    from tripline.cases.service import get_case
+
+    tom = get_principal(node.db, "tom")
+    ws = node.app.state.workspace
+    manifest = ws.manifests(tom)[0] if ws.manifests(tom) else ws.add(tom, "demo.csv", demo[0], scans=demo[1])
+    top = ws.queue(tom, manifest.id).ranked[0]
+    client, csrf = signed_in(node, "tom")
+    made = client.post("/cases", data={"title": "Existing investigation", "csrf_token": csrf}, follow_redirects=False)
+    case_id = int(made.headers["location"].rsplit("/", 1)[1])
+    form = {"bill_of_lading": top.bill_of_lading, "case_id": str(case_id), "csrf_token": csrf}
+    for _ in range(2):  # the second time adds nothing twice
+        added = client.post(f"/queue/{manifest.id}/cases", data=form, follow_redirects=False)
+        assert added.status_code == 303 and added.headers["location"] == f"/cases/{case_id}"
+    items = get_case(node.db, tom, case_id).items
+    assert sorted((i.kind.value, i.ref) for i in items) == sorted(
+        [("shipment", top.bill_of_lading), *(("container", c) for c in top.containers)]
+    )
+    # a case of another authority is not found, and nothing is added to it
+    other, other_csrf = signed_in(node, "bob")
+    theirs = other.post("/cases", data={"title": "US case", "csrf_token": other_csrf}, follow_redirects=False)
+    their_id = theirs.headers["location"].rsplit("/", 1)[1]
+    refused = client.post(f"/queue/{manifest.id}/cases", data={**form, "case_id": their_id})
+    assert refused.status_code == 404

@@ -83,6 +83,15 @@ class Features:
         return [values.get(i, 0.0) for i in INDICATORS]
 
 
+def match_strength(score: float, threshold: float) -> float:
+    """How much of a party indicator's weight a name match earns: 0 at the threshold, all of it at
+    1.0 (a 0.82 fuzzy match at threshold 0.8 earns a tenth; an exact match all of it), so weak
+    look-alikes do not outrank stronger evidence."""
+    if threshold >= 1.0:
+        return 1.0 if score >= 1.0 else 0.0
+    return min(max((score - threshold) / (1.0 - threshold), 0.0), 1.0)
+
+
 def normalise_party(name: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
 
@@ -224,11 +233,14 @@ class IndicatorExtractor:
             hits = self._screen(party.name, party.country)
             if hits:
                 best = max(hits, key=lambda h: h.score)
+                strength = match_strength(best.score, self.policy.party_match_threshold)
                 ev.append(
                     Evidence(
                         PARTY_INDICATOR[party.role],
-                        round(best.score, 3),
-                        f"{party.role.value} {party.name!r} matches {best.list_name!r} ({best.score:.2f})",
+                        round(strength, 3),
+                        f"{party.role.value} {party.name!r} matches {best.list_name!r} ({best.score:.2f}: "
+                        f"{strength:.0%} of the weight, from 0 at {self.policy.party_match_threshold:.2f} "
+                        "to all of it at 1.00)",
                         best.source,
                     )
                 )

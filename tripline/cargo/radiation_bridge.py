@@ -21,6 +21,7 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import structlog
 
@@ -99,12 +100,29 @@ def read_findings(path: Path) -> dict[str, RadiationFinding]:
             f"[radiation] {result.verdict.value}: "
             + "; ".join(r for r in result.reasons if r.startswith("spectrum:") and "sigma" in r)[:300]
         )
+        if unbacked_alarm(result):  # the spectrum taken at the alarm shows nothing: no targeting points
+            verdict = RadiationVerdict.CLEAR
+            explanation = "[radiation] cleared: the gross-count alarm is not backed by its spectrum. " + explanation
         finding = RadiationFinding(occ.container_id, verdict, nuclides, explanation, occ.portal or "")
         current = findings.get(occ.container_id)
         if current is None or _severity(finding) > _severity(current):
             findings[occ.container_id] = finding
     log.info("scans adjudicated", file=str(path), containers=len(findings))
     return findings
+
+
+def unbacked_alarm(result: Any) -> bool:
+    """A gamma alarm whose own spectrum, taken during the alarm, shows nothing above background
+    (no nuclide, excess below 3 sigma) and no neutron excess: the gross counts alone do not make
+    a finding (issue 17; the adjudication still says re-scan, the console shows both)."""
+    ident = result.identification
+    return (
+        result.verdict.value == "of_concern"
+        and not result.alarm.neutron_alarm
+        and ident is not None
+        and ident.verdict.value == "background"
+        and not ident.isotopes
+    )
 
 
 def _severity(f: RadiationFinding) -> int:

@@ -255,6 +255,38 @@ def add_item(
         return item.id
 
 
+def add_items(
+    db: Database, principal: Principal, case_id: int, items: Sequence[tuple[ItemKind, str, str, dict[str, Any]]]
+) -> int:
+    """Tie several items (kind, ref, label, details) to the case in one transaction; those already
+    in it are left as they are. Returns how many were added."""
+    linked = [
+        (kind, _text(ref, "ref", 256), _text(label or ref, "label", 512), details)
+        for kind, ref, label, details in items
+    ]
+    added = 0
+    with db.transaction() as session:
+        case = _owned(session, principal, case_id)
+        held = {
+            (k, r) for k, r in session.execute(select(CaseItem.kind, CaseItem.ref).where(CaseItem.case_id == case_id))
+        }
+        at = now()
+        for kind, ref, label, details in linked:
+            if (kind.value, ref) in held:
+                continue
+            held.add((kind.value, ref))
+            session.add(
+                CaseItem(
+                    case_id=case_id, kind=kind.value, ref=ref, label=label, details=details,
+                    added_by=principal.username, added_at=at,
+                )
+            )  # fmt: skip
+            _event(session, case, principal.username, f"added {kind.value}", label)
+            added += 1
+        case.updated_at = at
+    return added
+
+
 def add_note(db: Database, principal: Principal, case_id: int, body: str) -> int:
     body = _text(body, "body", 20000)
     with db.transaction() as session:

@@ -77,6 +77,8 @@ class ScanView:
     monitor_alarm: bool = False
     # identified lines: (nuclide, library energy keV, measured centroid keV or None, significance)
     peaks: tuple[tuple[str, float, float | None, float], ...] = ()
+    # a gamma alarm whose own spectrum shows nothing: cleared for targeting (cargo's unbacked_alarm)
+    unbacked: bool = False
 
 
 @dataclass(frozen=True)
@@ -292,6 +294,7 @@ class Workspace:
                 part = f"queue {folder.name}/{meta['name']}"
                 try:
                     run = self._queue_of(folder / meta["file"], folder.name)
+                    self._shipments_of(folder / meta["file"], folder.name, run)  # what the queue page shows
                 except TriplineError as exc:
                     report.append((part, f"not ready: {exc.reason}"))
                     continue
@@ -301,18 +304,21 @@ class Workspace:
     def shipments(self, principal: Principal, manifest_id: str) -> dict[str, Any]:
         """The manifest's stored shipments (``tripline.cargo.model.Shipment``) by bill of lading, read
         once per file version: what the queue shows of each row (parties, goods, route, vessel)."""
-        from tripline.cargo.store import stored_shipments
-
         path, _ = self._paths(principal, manifest_id)
         key = ("shipments:" + str(path), path.stat().st_mtime)
         with self._lock:
             cached = self._cache.get(key)
         if cached is not None:
             return cast(dict[str, Any], cached)
-        bills = [s.bill_of_lading for s in self.queue(principal, manifest_id).ranked]
-        found = {s.bill_of_lading: s for s in stored_shipments(self.db, bills, authority=principal.authority_code)}
+        return self._shipments_of(path, principal.authority_code, self.queue(principal, manifest_id))
+
+    def _shipments_of(self, path: Path, authority: str, run: Any) -> dict[str, Any]:
+        from tripline.cargo.store import stored_shipments
+
+        bills = [s.bill_of_lading for s in run.ranked]
+        found = {s.bill_of_lading: s for s in stored_shipments(self.db, bills, authority=authority)}
         with self._lock:
-            self._cache[key] = found
+            self._cache[("shipments:" + str(path), path.stat().st_mtime)] = found
         return found
 
     def container(self, principal: Principal, manifest_id: str, container: str) -> ContainerView:
@@ -356,6 +362,7 @@ def container_history(workspace: Workspace, principal: Principal, container: str
 def _scans(path: Path, container: str) -> tuple[ScanView, ...]:
     if not path.exists():
         return ()
+    from tripline.cargo.radiation_bridge import unbacked_alarm
     from tripline.radiation.adjudicate import adjudicate
     from tripline.radiation.readers.occupancy import parse_occupancies
 
@@ -395,6 +402,7 @@ def _scans(path: Path, container: str) -> tuple[ScanView, ...]:
                 neutron_sigma=result.alarm.neutron_sigma,
                 gamma_alarm=result.alarm.gamma_alarm,
                 monitor_alarm=occ.monitor_alarm,
+                unbacked=unbacked_alarm(result),
                 peaks=tuple(
                     (m.nuclide, p.energy_kev, p.found_kev, p.significance)
                     for m in (result.identification.isotopes if result.identification else ())

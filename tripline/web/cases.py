@@ -163,6 +163,8 @@ def build_router(_settings: Settings) -> APIRouter:
         details = entity_evidence(db, rt, ref, query) if kind is cases.ItemKind.ENTITY else {}
         if kind is cases.ItemKind.CONTAINER and back.startswith("/queue/"):
             details["url"] = back
+        if kind is cases.ItemKind.DOCUMENT and back.startswith("/partners/documents/"):
+            details["url"] = back  # the exchange document as the officer reads it, with its markings
         cases.add_item(db, pg.principal, case_id, kind, ref, label or None, details)
         target = back if back.startswith("/") and not back.startswith("//") else f"/cases/{case_id}"
         return RedirectResponse(target, status_code=303)

@@ -90,6 +90,7 @@ def document_response(
     status: int = 200,
 ) -> Response:
     """A held document as the officer reads it: markings first, fields, facts, where it went, consents."""
+    from tripline.cases.service import CaseStatus, list_cases
     from tripline.exchange.consent import list_consents
     from tripline.exchange.views import box, circulation, overdue, read
 
@@ -104,12 +105,17 @@ def document_response(
         m["error_words"] = delivery_error_words(m.get("last_error"))
     late = [d for d in overdue(node) if d["document"] == document_id and d["waiting_for"] == node.node_id]
     answerable = doc.get("type") in REQUESTS and not mine
+    open_cases = (
+        [c for c in list_cases(node.db, pg.principal) if c.status is not CaseStatus.CLOSED]
+        if pg.principal.can(Permission.CASES)
+        else []
+    )
     return render(
         request, "partners/document.html", pg, status, doc=doc, fields=fields, facts=facts, marking=marking,
         hash=held["hash"], received_from=held["received_from"], mine=mine, sent=sent,
         circulation=circulation(node, document_id) if mine else None, late=late[0] if late else None,
         answerable=answerable, consents=[c for c in list_consents(node) if c["document_id"] == document_id],
-        error=error or None, done=done or None, body=body,
+        error=error or None, done=done or None, body=body, open_cases=open_cases,
     )  # fmt: skip
 
 

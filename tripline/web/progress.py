@@ -89,6 +89,8 @@ class QueueBuilds:
 
         try:
             self.workspace.queue(principal, manifest_id, progress=progress)
+            build.stage = "reading the shipments' facts"
+            self.workspace.shipments(principal, manifest_id)  # what the queue page shows of each row
         except TriplineError as exc:
             build.error = exc.message
         except Exception:  # the page says it failed; the log has the traceback

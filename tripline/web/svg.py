@@ -128,14 +128,11 @@ def spectrum_svg(
         anchor = "end" if x + 3 + label_width(label) > LEFT + plot_w else "start"
         tx = x - 3 if anchor == "end" else x + 3
         parts.append(f'<text x="{tx:.1f}" y="{y}" text-anchor="{anchor}" fill="#7a4100">{escape(label)}</text>')
-    legend_y = TOP + 14
-    parts.append(
-        f'<text x="{WIDTH - RIGHT - 8}" y="{legend_y}" text-anchor="end" fill="{FOREGROUND}">— foreground</text>'
-    )
+    # the legend under the axis, clear of the line labels at the top of the plot
+    legend_y = HEIGHT - 6
+    parts.append(f'<text x="{LEFT}" y="{legend_y}" fill="{FOREGROUND}">— foreground</text>')
     if bg_rate:
-        parts.append(
-            f'<text x="{WIDTH - RIGHT - 8}" y="{legend_y + 16}" text-anchor="end" fill="#4a5563">- - background</text>'
-        )
+        parts.append(f'<text x="{WIDTH - RIGHT}" y="{legend_y}" text-anchor="end" fill="#4a5563">- - background</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 

@@ -4,6 +4,7 @@ linked, open a container."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from tripline.auth.roles import Permission
 from tripline.cargo.policy import load_policy
 from tripline.cargo.scoring import Action
 from tripline.cargo.store import OutcomeResult, record_outcome
-from tripline.cases.service import CaseStatus, ItemKind, list_cases, open_case
+from tripline.cases.service import CaseStatus, ItemKind, add_items, list_cases, open_case
 from tripline.cases.workspace import ScanView, Workspace, container_history
 from tripline.errors import InputError
 from tripline.http.deps import get_workspace, store_upload
@@ -66,6 +67,7 @@ SORTS = {
     "bl": "bill of lading",
 }
 MAX_TOP = 5000
+SPECTRUM_SIGMA = re.compile(r"spectrum: gross counts ([+-]?\d+(?:\.\d+)?) sigma")
 LABELLED_LINES = 8  # the most significant identified lines are marked on the spectrum; the table has them all
 
 
@@ -89,6 +91,13 @@ def line_marks(scan: ScanView) -> list[tuple[float, str]]:
 def next_step(scan: ScanView) -> tuple[str, str]:
     """What the officer does next, from the adjudicated verdict and what backs it."""
     verdict = scan.verdict
+    if scan.unbacked:
+        spectral = SPECTRUM_SIGMA.search(" ".join(scan.reasons))
+        said = f" ({spectral.group(1)} sigma)" if spectral else ""
+        return "good", (
+            f"Cleared: the gross-count alarm ({scan.gross_sigma:+.1f} sigma) is not backed by the spectrum taken "
+            f"during it{said}; no nuclide, no neutron excess. Release; the portal may be re-checked if it repeats."
+        )
     if verdict == "background":
         return "good", "Release: nothing above background."
     if verdict == "NORM":
@@ -277,10 +286,12 @@ def build_router(_settings: Settings) -> APIRouter:
         request: Request,
         manifest_id: str = Path(max_length=40),
         bill_of_lading: str = Form(max_length=64),
+        case_id: int | None = Form(default=None, ge=1, le=2**31 - 1),
         pg: Page = Depends(page),
         ws: Workspace = Depends(get_workspace),
     ) -> Response:
-        """Open a case holding the shipment (with its score and reasons), its containers and parties."""
+        """Open a case (or add to one of the authority's cases, ``case_id``) holding the shipment (with
+        its score and reasons), its containers with their scans, and its parties."""
         pg.require(Permission.TARGET)
         info = ws.manifest(pg.principal, manifest_id)
         run = request.app.state.queue_builds.ready(pg.principal, manifest_id)
@@ -322,7 +333,10 @@ def build_router(_settings: Settings) -> APIRouter:
         title = (
             f"Shipment {bill_of_lading}: {row.party('shipper') or 'shipper unknown'} → {row.party('consignee') or '?'}"
         )
-        case_id = open_case(ws.db, pg.principal, title[:256], items=items)
+        if case_id is not None:
+            add_items(ws.db, pg.principal, case_id, items)  # the caller's authority's case, or 404
+        else:
+            case_id = open_case(ws.db, pg.principal, title[:256], items=items)
         return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
     @router.post("/manifests")
