@@ -441,7 +441,9 @@ def main() -> None:
     parser.add_argument("--quality", action="store_true", help="only the quality table on the real cases, then stop")
     parser.add_argument("--no-nomenklatura", action="store_true", help="quality table without logic-v1/v2")
     parser.add_argument(
-        "--whole-index", action="store_true", help="index every bundled list too; screen the unlisted names over it"
+        "--whole-index",
+        action="store_true",
+        help="index every bundled list too; screen the unlisted names over it; one party, many rows",
     )
     args = parser.parse_args()
     real_quality(nomenklatura=not args.no_nomenklatura, whole_index=args.whole_index)
