@@ -556,7 +556,9 @@ def main() -> None:
     parser.add_argument("--quality", action="store_true", help="only the quality table on the real cases, then stop")
     parser.add_argument("--no-nomenklatura", action="store_true", help="quality table without logic-v1/v2")
     parser.add_argument(
-        "--whole-index", action="store_true", help="index every bundled list too; screen the unlisted names over it"
+        "--whole-index",
+        action="store_true",
+        help="index every bundled list too; screen the unlisted names over it; one party, many rows",
     )
     parser.add_argument("--spark", action="store_true", help="only screen-file end to end: local vs Spark local[2]")
     parser.add_argument("--cluster", action="store_true", help="with --spark: also a standalone cluster on 127.0.0.1")

@@ -16,10 +16,14 @@ from tripline.screening.screener import Screener
 @pytest.fixture(scope="module")
 def queries(cases: list[Case]) -> list[ScreeningQuery]:
     """Every case's query, plus each with a country and a birth date added (so the adjustments
-    that lift a score past the threshold are exercised) and one with its list entry's identifier."""
+    that lift a score past the threshold are exercised), some as a Person's name, and one with its
+    list entry's identifier."""
     out = [c.query for c in cases]
     out += [dataclasses.replace(c.query, country=c.query.country or "ir") for c in cases[::3]]
     out += [dataclasses.replace(c.query, birth_date="1970") for c in cases[1::5]]
+    # a person's name against every row, also those a list gives no person schema (bounded and
+    # scored with the query's person form)
+    out += [dataclasses.replace(c.query, schema="Person") for c in cases[2::4]]
     for case in cases:
         ids = case.target.properties.get("registrationNumber") or case.target.properties.get("imoNumber")
         if ids:
