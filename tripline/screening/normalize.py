@@ -404,7 +404,7 @@ def read_numbers(words: list[str], ordinals: dict[str, int], *, person: bool = F
             word = m.group(1)
         elif word in NUMBER_MARKS and i < last and words[i + 1][0].isdigit():
             continue  # "no" / "number" before a number
-        elif (m := _MARKED_NUMBER.match(word)) is not None:
+        elif word[:2] in ("no", "nr") and (m := _MARKED_NUMBER.match(word)) is not None:
             word = m.group(1)  # "No5", "#5" written as one word ("№5" is "No5" after NFKC)
         elif not person and i > 0 and (value := ROMAN.get(word)) is not None and (i == last or len(word) > 1):
             word = str(value)

@@ -55,6 +55,7 @@ from tripline.screening.rules import (
     GENERIC_FULL_MIN_TOKENS,
     INITIAL,
     JOIN_MIN,
+    JOIN_MIN_LETTERS,
     JOIN_SLACK,
     MIN_CONSONANTS,
     MIN_SKELETON,
@@ -445,6 +446,8 @@ class NameScorer:
         query_side: bool,
     ) -> None:
         for i in range(len(side) - 1):
+            if len(side[i].text) < JOIN_MIN_LETTERS or len(side[i + 1].text) < JOIN_MIN_LETTERS:
+                continue
             joined_text = side[i].text + side[i + 1].text
             first, size = joined_text[0], len(joined_text)
             plausible = [
