@@ -304,7 +304,9 @@ class Normaliser:
         if hit is not None:
             return hit
         rom = self.romanise(text)
-        generic = text in self.vocabulary.generic_words or text in _STOPWORDS or self._near_generic(text)
+        # a letter written with a period is an initial ("E. Martin", "Y. Jiang"), not the "e" or "y" of "and"
+        stopword = text in _STOPWORDS and not (dotted and len(text) == 1)
+        generic = text in self.vocabulary.generic_words or stopword or self._near_generic(text)
         if generic:
             weight = self.vocabulary.generic_weight
         elif len(text) == 1:
