@@ -10,7 +10,8 @@ Token similarity, best first: exact; same romanisation ("Wysokototschnye" / "Vys
 known abbreviation ("Intl" / "International") or a dotted prefix ("Ind." / "Industries");
 edit distance (transpositions count once) within a budget that grows with token length and is
 zero for tokens shorter than four letters or with digits; same consonant skeleton (what
-Arabic-script names keep). Adjacent tokens may be joined ("Fang Wei" / "Fangwei"), and a
+Arabic-script names keep). Adjacent tokens may be joined ("Fang Wei" / "Fangwei"; never an
+initial: "J. Yang" is not "Jiang"), and a
 single token may be the acronym of the other name ("SBIG"). A name whose matched tokens are
 all generic words is capped below any sensible threshold, so "Trading Co" never matches.
 
