@@ -257,6 +257,16 @@ def whole_index_unlisted(screener: Screener) -> None:
             sub = [c for c in cases if c.split == split and c.kind == kind]
             hit = [c.query.name for c in sub if screener.screen(c.query).matches]
             print(f"{split:5} {kind:22} {len(hit):4d}/{len(sub)} = {len(hit) / max(len(sub), 1):.3f}  e.g. {hit[:4]}")
+        # the same unlisted given + family names with the given name written as an initial
+        # ("J. Yang"): an initial says little, so these must not match either
+        initialled = [
+            ScreeningQuery.build(f"{words[0][0]}. {words[1]}", country=c.query.country, schema="Person")
+            for c in cases
+            if c.split == split and c.kind == "common_name_negative" and len(words := c.query.name.split()) == 2
+        ]
+        hit = [q.name for q in initialled if screener.screen(q).matches]
+        label, n = "  as initial + family", max(len(initialled), 1)
+        print(f"{split:5} {label:22} {len(hit):4d}/{len(initialled)} = {len(hit) / n:.3f}  e.g. {hit[:4]}")
 
 
 def _set_groups() -> dict[str, str]:

@@ -110,3 +110,19 @@ def test_a_name_matches_itself_unless_it_has_nothing_distinctive(scorer: NameSco
 )
 def test_token_order_does_not_matter(scorer: NameScorer, words: list[str]) -> None:
     assert scorer.compare_names(" ".join(words), " ".join(reversed(words))).score == 1.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from("abcdefghijklmnopqrstuvwxyz"),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=9),
+)
+def test_an_initial_is_never_joined_to_its_neighbour(scorer: NameScorer, initial: str, word: str) -> None:
+    """ "J. Yang" is not "Jiang" (names-dataset's common "Jun Yang" as a targeter types it,
+    against "Da-Jiang Innovations" of the US lists): an initial stands for a word of its own."""
+    for query, listed in ((f"{initial.upper()}. {word}", initial + word), (initial + word, f"{initial}. {word}")):
+        result = scorer.compare_names(query, listed, person=True)
+        assert not any(m.how.startswith("joined") for m in result.matches), result.describe()
+    # two words of two letters or more still join
+    joined = scorer.compare_names("Abdul Aziz", "Abdulaziz", person=True)
+    assert [m.how for m in joined.matches] == ["joined, exact"]

@@ -304,7 +304,9 @@ class Normaliser:
         if hit is not None:
             return hit
         rom = self.romanise(text)
-        generic = text in self.vocabulary.generic_words or text in _STOPWORDS or self._near_generic(text)
+        # a letter written with a period is an initial ("E. Martin", "Y. Jiang"), not the "e" or "y" of "and"
+        stopword = text in _STOPWORDS and not (dotted and len(text) == 1)
+        generic = text in self.vocabulary.generic_words or stopword or self._near_generic(text)
         if generic:
             weight = self.vocabulary.generic_weight
         elif len(text) == 1:
@@ -404,7 +406,7 @@ def read_numbers(words: list[str], ordinals: dict[str, int], *, person: bool = F
             word = m.group(1)
         elif word in NUMBER_MARKS and i < last and words[i + 1][0].isdigit():
             continue  # "no" / "number" before a number
-        elif (m := _MARKED_NUMBER.match(word)) is not None:
+        elif word[:2] in ("no", "nr") and (m := _MARKED_NUMBER.match(word)) is not None:
             word = m.group(1)  # "No5", "#5" written as one word ("№5" is "No5" after NFKC)
         elif not person and i > 0 and (value := ROMAN.get(word)) is not None and (i == last or len(word) > 1):
             word = str(value)

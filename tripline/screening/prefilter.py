@@ -48,6 +48,7 @@ from tripline.screening.rules import (
     GENERIC_FULL_MIN_TOKENS,
     INITIAL,
     JOIN_MIN,
+    JOIN_MIN_LETTERS,
     JOIN_SLACK,
     MAX_TYPO_BUDGET,
     MIN_CONSONANTS,
@@ -577,7 +578,12 @@ class TokenTable(_Columns):
     ) -> None:
         """Raise the best similarities where two adjacent query tokens, joined, are like a
         candidate token: only for plausible pairs (same first letter, length within 3)."""
-        pairs = [(a, i) for a, f in enumerate(forms) for i in range(len(f.tokens) - 1)]
+        pairs = [
+            (a, i)
+            for a, f in enumerate(forms)
+            for i in range(len(f.tokens) - 1)
+            if len(f.tokens[i].text) >= JOIN_MIN_LETTERS and len(f.tokens[i + 1].text) >= JOIN_MIN_LETTERS
+        ]
         if not pairs:
             return
         p_job = np.array([a for a, _ in pairs], dtype=np.int64)

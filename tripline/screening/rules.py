@@ -19,6 +19,7 @@ TYPO_STEPS = (4, 8, 12)  # one more edit allowed from each of these lengths on
 MAX_TYPO_BUDGET = len(TYPO_STEPS)
 JOIN_SLACK = 3  # two tokens joined are compared with tokens whose length is within this
 JOIN_MIN = 0.85
+JOIN_MIN_LETTERS = 2  # a single letter (an initial) is never joined to its neighbour ("J. Yang" is not "Jiang")
 MIN_SKELETON = 3  # shortest consonant skeleton compared
 MIN_CONSONANTS = 2  # shortest consonants compared across scripts
 

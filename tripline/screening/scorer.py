@@ -10,7 +10,8 @@ Token similarity, best first: exact; same romanisation ("Wysokototschnye" / "Vys
 known abbreviation ("Intl" / "International") or a dotted prefix ("Ind." / "Industries");
 edit distance (transpositions count once) within a budget that grows with token length and is
 zero for tokens shorter than four letters or with digits; same consonant skeleton (what
-Arabic-script names keep). Adjacent tokens may be joined ("Fang Wei" / "Fangwei"), and a
+Arabic-script names keep). Adjacent tokens may be joined ("Fang Wei" / "Fangwei"; never an
+initial: "J. Yang" is not "Jiang"), and a
 single token may be the acronym of the other name ("SBIG"). A name whose matched tokens are
 all generic words is capped below any sensible threshold, so "Trading Co" never matches.
 
@@ -55,6 +56,7 @@ from tripline.screening.rules import (
     GENERIC_FULL_MIN_TOKENS,
     INITIAL,
     JOIN_MIN,
+    JOIN_MIN_LETTERS,
     JOIN_SLACK,
     MIN_CONSONANTS,
     MIN_SKELETON,
@@ -534,6 +536,8 @@ class NameScorer:
         query_side: bool,
     ) -> None:
         for i in range(len(side) - 1):
+            if len(side[i].text) < JOIN_MIN_LETTERS or len(side[i + 1].text) < JOIN_MIN_LETTERS:
+                continue
             joined_text = side[i].text + side[i + 1].text
             first, size = joined_text[0], len(joined_text)
             plausible = [
