@@ -22,11 +22,6 @@ from tripline.radiation.result import Identification
 CASES = load_cases()
 # case id -> why it still fails (see bench/README.md, radiation)
 KNOWN_FAILURES = {
-    "radiacode:2024-04-17_Monazite-Sri_Lanka": "its 186-keV peak is more significant than the U-238 "
-    "chain's radium-progeny lines, so the rule that keeps HEU from passing as natural uranium keeps "
-    "it: of concern",
-    "radiacode:2024-02-27_Schlackenstein": "same rule: 186-keV peak more significant than Pb-214 352/"
-    "Bi-214 609 keV in this slag: of concern",
     "radiacode:2024-04-17_U-glass": "U-glass (uranium without radium): the 185.7+186.2 keV peak is "
     "not explained by the chain templates with the small-CsI efficiency model: of concern",
     "becquerel:Alcatraz14.Spc": "outdoor HPGe: Ir-192 called from chain-line residuals (weak chain "
