@@ -24,8 +24,6 @@ CASES = load_cases()
 KNOWN_FAILURES = {
     "radiacode:2024-04-17_U-glass": "U-glass (uranium without radium): the 185.7+186.2 keV peak is "
     "not explained by the chain templates with the small-CsI efficiency model: of concern",
-    "becquerel:Alcatraz14.Spc": "outdoor HPGe: Ir-192 called from chain-line residuals (weak chain "
-    "lines the library lacks near 296-317/468/588-612 keV): industrial",
     "becquerel:nai_detector.spe": "no energy calibration in the file: nothing can be cleared",
     "becquerel:1110C_NAA_cave_background_May_2017.spe": "lead-cave HPGe background holding real Co-60 "
     "(1173/1332 keV both seen) and I-131/186-keV residuals: industrial",
