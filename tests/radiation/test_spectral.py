@@ -64,8 +64,8 @@ def test_calibration_refuses_nonsense() -> None:
 def test_snip_is_not_biased_low_on_finely_binned_poisson_counts() -> None:
     # HPGe-like binning (3 channels per FWHM) of a flat continuum of 30 counts per channel: the true
     # continuum is 30; clipping the raw Poisson minima put SNIP 1.35 sd (7.4) below it. Smoothing
-    # over at least a channel halves that; the rest is the clipping's own bias (0.6 sd here)
+    # over at least 0.7 channel takes 40 % of that; the rest is the clipping's own bias (0.8 sd)
     rng = np.random.default_rng(11)
     counts = rng.poisson(30.0, 8192).astype(np.float64)
     continuum = snip_continuum(counts, np.full(counts.size, 3.0))
-    assert 30.0 - float(np.mean(continuum[200:-200])) < 0.75 * math.sqrt(30.0)
+    assert 30.0 - float(np.mean(continuum[200:-200])) < 0.85 * math.sqrt(30.0)

@@ -12,13 +12,14 @@ from tripline.radiation.library import DetectorModel
 from tripline.radiation.model import FloatArray, Spectrum
 
 # Smoothing before SNIP: a quarter FWHM, and at least SMOOTH_MIN_CHANNELS: on finely binned HPGe
-# spectra (3 channels per FWHM) a quarter FWHM is no smoothing at all, and clipping the raw
-# Poisson minima leaves the continuum 1.35 standard deviations low in every channel (0.6 with
-# the one-channel floor); summed
-# over a line's region that bias was a 3-4 sigma "line" wherever the library has one (Ir-192 on
-# an outdoor HPGe background).
+# spectra (3 channels per FWHM) a quarter FWHM is below the 0.6-channel level at which any
+# smoothing is done, and clipping the raw Poisson minima left the continuum 1.35 standard
+# deviations low in every channel (0.8 with the floor); summed over a line's region that bias was
+# a 3-4 sigma "line" wherever the library has one (Ir-192 on an outdoor HPGe background). The floor
+# sits just above that level so that scintillator spectra (a quarter FWHM of 0.8 channel and
+# more) are smoothed as before.
 SMOOTH_FWHM = 0.25
-SMOOTH_MIN_CHANNELS = 1.0
+SMOOTH_MIN_CHANNELS = 0.7
 
 
 def rebin(counts: np.ndarray, old_edges: FloatArray, new_edges: FloatArray) -> FloatArray:
