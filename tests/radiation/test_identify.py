@@ -117,6 +117,17 @@ def test_heu_hidden_in_kitty_litter_is_not_cleared() -> None:
     assert result.verdict in (Verdict.SNM, Verdict.OF_CONCERN)
 
 
+def test_heu_without_background_is_not_read_as_natural_uranium() -> None:
+    # no background (portal reality): the ambient radon progeny make the U-238 chain visible, so
+    # its Ra-226 reading is allowed; the 186-keV peak of HEU must not pass as natural uranium
+    # without the Pa-234m 1001-keV line of U-238
+    for seed in range(4):
+        fg, _ = simulate_spectrum("HEU", "csi", sigma=8, seed=seed)
+        result = identify(fg, None)
+        assert result.verdict is Verdict.OF_CONCERN, result.reasons
+        assert any("Pa-234m 1001 keV only" in r for r in result.reasons), result.reasons
+
+
 def test_plastic_uses_windows_only() -> None:
     fg, bg = simulate_spectrum("fertilizer", "plastic", sigma=30, seed=2)
     result = identify(fg, bg)

@@ -82,6 +82,8 @@ class ChainFit:
     net: FloatArray  # net peak counts fitted (divided by the efficiency correction, if any)
     var: FloatArray
     efficiency: tuple[float, float]  # (b1, b2) of the efficiency correction; (0, 0) = none
+    group_activity: dict[str, float]  # "nuclide/group" -> fitted relative activity of that NORM group
+    group_predicted: dict[str, FloatArray]  # "nuclide/group" -> its fitted counts per channel
 
 
 def _backscatter(nuclide: Nuclide, model: DetectorModel, edges: FloatArray, group: str | None) -> FloatArray:
@@ -262,7 +264,8 @@ def _fit(cols: list[Column], net: FloatArray, sd: FloatArray, mask: np.ndarray) 
         b = net[mask] / sd[mask]
         return np.zeros(0), float(b @ b)
     a = np.stack([c.shape[mask] for c in cols], axis=1) / sd[mask, None]
-    x, resid = nnls(a, net[mask] / sd[mask], maxiter=50 * len(cols))
+    b = net[mask] / sd[mask]
+    x, resid = nnls(a, b, maxiter=50 * len(cols))
     return np.asarray(x, dtype=np.float64), float(resid) ** 2
 
 
@@ -373,6 +376,12 @@ def chain_fit(
     for c, xi in zip(norm_cols, x_all[: len(norm_cols)], strict=True):
         activity = xi / c.counts_per_activity
         norm_activity[c.nuclide.name] = max(norm_activity.get(c.nuclide.name, 0.0), activity)
+    group_activity: dict[str, float] = {}
+    group_predicted: dict[str, FloatArray] = {}
+    for c, xi in zip(norm_cols, x_all[: len(norm_cols)], strict=True):
+        key = f"{c.nuclide.name}/{c.group or ''}"
+        group_activity[key] = group_activity.get(key, 0.0) + xi / c.counts_per_activity
+        group_predicted[key] = group_predicted.get(key, np.zeros(n)) + xi * c.shape
     return ChainFit(
         matches=tuple(sorted(matches, key=lambda m: (m.category is not Category.NORM, -m.significance))),
         norm_activity=norm_activity,
@@ -387,4 +396,6 @@ def chain_fit(
         net=net,
         var=var,
         efficiency=efficiency,
+        group_activity=group_activity,
+        group_predicted=group_predicted,
     )

@@ -127,7 +127,16 @@ def identify(
             ignore = lib.shield_lines_kev + (lib.background_lines_kev if bkg is None else ())
             fit = chain_fit(net, var, model, edges, lib, ignore, policy.identify_sigma)
             matches = tuple(m for m in fit.matches if m.significance >= policy.identify_sigma)
-            snm = snm_evidence(fit.net, fit.predicted_no_snm, fit.var_model, model, edges, lib, fit.var)
+            snm = snm_evidence(
+                fit.net,
+                fit.predicted_no_snm,
+                fit.var_model,
+                model,
+                edges,
+                lib,
+                fit.var,
+                fit.group_predicted.get("U-238 chain/uranium"),
+            )
             if fit.efficiency != (0.0, 0.0):
                 b1, b2 = fit.efficiency
                 reasons.append(
@@ -170,26 +179,30 @@ def _describe(match: IsotopeMatch) -> str:
 
 
 CHAIN_LINE_MIN_KEV = 250.0
-U235_LINE_RATIO_MIN = 1.0
+PROGENY_LINE_SIGMA = 5.0
 
 
 def _chain_seen(match: IsotopeMatch) -> bool:
     """A chain is recognised by several of its lines (2 sigma), one above 250 keV at 3 sigma (the
     U-235 and SNM lines are below): a lone 186-keV peak is not the U-238 chain. K-40 has its one
-    line at 1461 keV."""
+    line at 1461 keV.
+
+    The 186-keV peak (Ra-226 186.2 + U-235 185.7 keV) is read as radium only when a radium-progeny
+    line above 250 keV (Pb-214 295/352, Bi-214 609/1120/1764 keV) stands at ``PROGENY_LINE_SIGMA``:
+    the chain fit then ties the Ra-226 line to that progeny (at least 30 % of equilibrium), and
+    what the radium reading leaves at 185.7 keV is U-235, judged by the SNM rule on the residual
+    (:mod:`.snm`). Without such a progeny line a 186-keV peak is uranium without radium (enriched,
+    or chemically separated: yellowcake, metal, glass), never cleared as the U-238 chain."""
     energies = [p.energy_kev for p in match.peaks if p.significance >= 2.0]
     strong = [p.energy_kev for p in match.peaks if p.significance >= 3.0]
     if match.nuclide == "K-40":
         return bool(strong)
     if not (len(energies) >= 2 and max(strong, default=0.0) >= CHAIN_LINE_MIN_KEV):
         return False
-    # the 186-keV peak (Ra-226 + U-235) may be given to the chain only if its radium-progeny lines
-    # above 250 keV are at least as significant (in equilibrium Pb-214 352 and Bi-214 609 keV carry
-    # 13x the photons of 186 keV): a 186-keV peak without them is enriched uranium's 185.7 keV or
-    # chemically separated uranium (yellowcake, metal, glass), nuclear material, not a nuisance
-    low = max((p.significance for p in match.peaks if abs(p.energy_kev - 186.0) < 1.0), default=0.0)
-    high = max((p.significance for p in match.peaks if p.energy_kev >= CHAIN_LINE_MIN_KEV), default=0.0)
-    return high >= U235_LINE_RATIO_MIN * low
+    if match.nuclide != "U-238 chain":
+        return True
+    progeny = max((p.significance for p in match.peaks if p.energy_kev >= CHAIN_LINE_MIN_KEV), default=0.0)
+    return progeny >= PROGENY_LINE_SIGMA
 
 
 def _soil_like(fit: ChainFit | None) -> bool:

@@ -15,6 +15,13 @@ Enriched uranium needs all of:
   with the 1001-keV Pa-234m line measured (its 2-sigma upper limit): Pa-234m is U-238's line, so
   enriched uranium has it weak or absent against 185.7 keV.
 
+Natural uranium without radium (the chain fit's ``uranium`` group: U-235 185.7 keV tied to Th-234
+and Pa-234m at the natural ratio) may carry a 186-keV peak only when U-238 itself is seen: if
+that group puts ``SNM_SIGMA`` or more at 185.7 keV, the Pa-234m 1001-keV line must stand at
+``PA234M_SIGMA`` in the net spectrum. On a scintillator the Th-234 63/92-keV lines lie under
+the lead X-rays and 1001 keV is all that tells natural from enriched uranium; a 186-keV peak the
+chain fit can only give to unconfirmed uranium is not cleared.
+
 Plutonium needs a resolving detector and its three strongest lines (129.3, 375.1, 413.7 keV)
 each at ``PU_LINE_SIGMA`` in the residual, at their intensity ratios.
 Line data: NNDC NuDat 3 (ENSDF), as in ``nuclides.yaml``.
@@ -38,6 +45,7 @@ RATIO_TOLERANCE = 2.0
 # natural uranium gives 1; the modelled efficiency ratio 186/1001 keV of a generic detector
 # model may be off by 2, so enrichment is claimed from 5 (HEU gives hundreds with enough counts)
 ENRICHMENT_MIN = 5.0
+PA234M_SIGMA = 4.0
 RESOLVING_FWHM_KEV = 5.0
 U235_MAIN_KEV = 185.720
 PA234M_KEV = 1001.03
@@ -77,10 +85,12 @@ def snm_evidence(
     edges: FloatArray,
     library: Library,
     var_stat: FloatArray | None = None,
+    uranium: FloatArray | None = None,
 ) -> SnmEvidence:
     """Apply the rule to ``net`` minus ``predicted`` (the chain fit without SNM); ``var_model``
     carries the chain model error, ``var_stat`` (default ``var_model``) the counting error used
-    for the 1001-keV upper limit."""
+    for the 1001-keV upper limit; ``uranium`` is the fitted natural-uranium group (counts per
+    channel), checked against the Pa-234m line."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     resid = net - predicted
     reasons: list[str] = []
@@ -143,6 +153,11 @@ def snm_evidence(
             f"U-235 185.7-keV line {z:.1f} sigma beyond natural uranium and radium, but the SNM rule is "
             "not met (" + "; ".join(checks) + "): uranium of unknown enrichment, not cleared"
         )
+    if not suspect and uranium is not None:
+        unconfirmed = _uranium_unconfirmed(uranium, net, var_model, var_stat, centers, model)
+        if unconfirmed is not None:
+            reasons.append(unconfirmed)
+            suspect = True
     if resolving:
         found = _plutonium(resid, var_model, centers, model, library)
         if found is not None:
@@ -169,3 +184,34 @@ def _plutonium(
     if max(measured) > RATIO_TOLERANCE * min(measured):
         return None
     return "SNM rule met for Pu-239: 129.3, 375.1 and 413.7 keV in the residual after the chain fit, at their ratios"
+
+
+def _uranium_unconfirmed(
+    uranium: FloatArray,
+    net: FloatArray,
+    var_model: FloatArray,
+    var_stat: FloatArray | None,
+    centers: FloatArray,
+    model: DetectorModel,
+) -> str | None:
+    """The reason not to clear when the natural-uranium group carries a 185.7-keV line of
+    ``SNM_SIGMA`` or more without its Pa-234m 1001-keV line at ``PA234M_SIGMA`` (None if fine)."""
+    if not model.low_kev < U235_MAIN_KEV < centers[-1]:
+        return None
+    half = 1.25 * model.fwhm_kev(U235_MAIN_KEV)
+    roi = (centers >= U235_MAIN_KEV - half) & (centers <= U235_MAIN_KEV + half)
+    z186 = float(uranium[roi].sum()) / math.sqrt(max(float(var_model[roi].sum()), 1.0))
+    if z186 < SNM_SIGMA:
+        return None
+    if centers[-1] > PA234M_KEV + model.fwhm_kev(PA234M_KEV):
+        area, sigma, _ = _line(net, var_model if var_stat is None else var_stat, centers, model, PA234M_KEV)
+        z1001 = area / sigma if math.isfinite(sigma) else 0.0
+        if z1001 >= PA234M_SIGMA:
+            return None
+        seen = f"Pa-234m 1001 keV only {z1001:.1f} sigma (needs {PA234M_SIGMA:g})"
+    else:
+        seen = "1001-keV Pa-234m line out of range"
+    return (
+        f"186-keV peak given to natural uranium without radium at {z186:.1f} sigma, but U-238 is not "
+        f"seen ({seen}): uranium of unknown enrichment, not cleared"
+    )

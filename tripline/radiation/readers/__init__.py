@@ -1,6 +1,6 @@
 """Spectrum readers: ANSI N42.42 XML (and RadiaCode's XML), the CSV layout of issue 5, ORTEC SPE
-natively, and the binary vendor formats (ORTEC SPC, Canberra CNF, IEC 1455, becquerel HDF5)
-through ``becquerel`` (imported only for those: its numba import costs 10-25 s).
+and SPC and Canberra CNF natively, and the other binary vendor formats (IEC 1455, becquerel
+HDF5) through ``becquerel`` (imported only for those: its numba import costs 10-25 s).
 
 Every reader returns a list of :class:`~tripline.radiation.model.Spectrum`; anything malformed
 raises :class:`~tripline.errors.FormatError` naming the file (and line/element/field when known).
@@ -63,6 +63,14 @@ def read_spectra(path: str | Path, *, fmt: str | None = None) -> list[Spectrum]:
         from tripline.radiation.readers.csvrows import parse_csv
 
         return parse_csv(read_bytes(p), source=str(p))
+    if kind == "spc":
+        from tripline.radiation.readers.spc import parse_spc
+
+        return [parse_spc(read_bytes(p), source=str(p))]
+    if kind == "cnf":
+        from tripline.radiation.readers.cnf import parse_cnf
+
+        return [parse_cnf(read_bytes(p), source=str(p))]
     if kind == "spe":
         from tripline.radiation.readers.spe import parse_spe
 

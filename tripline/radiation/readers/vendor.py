@@ -1,5 +1,6 @@
-"""Vendor formats through ``becquerel`` (LBNL): ORTEC SPE and SPC, Canberra CNF, IEC 1455 and
-becquerel's HDF5. ``becquerel`` takes ~10 s to import (numba compiles at import), so it is
+"""Vendor formats through ``becquerel`` (LBNL): IEC 1455 and becquerel's HDF5 in normal use (ORTEC
+SPE/SPC and Canberra CNF have native readers; this path still reads them as the tests'
+reference). ``becquerel`` takes ~10 s to import (numba compiles at import), so it is
 imported only here, on first use. Gzipped files are decompressed into a temporary folder
 because becquerel dispatches on the file name.
 
