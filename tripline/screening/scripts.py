@@ -86,8 +86,8 @@ _CLASS = {
 }  # fmt: skip
 _LATIN_DIGRAPHS = (
     ("tsch", "S"), ("sch", "S"), ("tch", "S"), ("ph", "B"), ("th", "D"), ("sh", "S"), ("ch", "S"), ("zh", "S"),
-    ("kh", "G"), ("gh", "G"), ("ck", "G"), ("ts", "S"), ("tz", "S"), ("dz", "S"), ("ng", "N"), ("x", "GS"),
-    ("qu", "G"), ("dh", "D"),
+    ("kh", "G"), ("gh", "G"), ("ck", "G"), ("ts", "S"), ("tz", "S"), ("dzh", "S"), ("dz", "S"), ("ng", "N"),
+    ("x", "GS"), ("qu", "G"), ("dh", "D"), ("dj", "S"),
 )  # fmt: skip
 _READING_DIGRAPHS = (("tsu", "S"), ("ts", "S"), ("sh", "S"), ("ch", "S"), ("zh", "S"), ("ng", "N"))
 
@@ -358,10 +358,19 @@ class ScriptReader:
         the Arabic article written onto a word ("العبيدي") is a word of its own."""
         words: list[ReadWord] = []
         letters = self.tables.abjad_letters
+        glossary = self.tables.glossary
+        vocab = self.normaliser.vocabulary
         for word in _ABJAD_WORD.findall(re.sub("[\u05f3\u05f4\"']", "", text)):  # Hebrew acronyms: "יו״ש"
             if word.startswith("ال") and len(word) > 3 and word != "الله":
                 words.append(ReadWord(("al", "el", "ul"), "", True))
                 word = word[2:]
+            english = glossary.get(word) or glossary.get(word.replace("ى", "ی").replace("ي", "ی"))
+            if english is not None:  # an organisation word: its English words
+                for part in english.split(" "):
+                    if part not in vocab.legal_forms:
+                        alternatives = tuple(part.split("|"))
+                        words.append(ReadWord(alternatives, latin_code(alternatives[0]), True))
+                continue
             options = [letters.get(ch, ("",)) for ch in word]
             codes: set[str] = set()
             full: set[str] = set()
