@@ -395,12 +395,9 @@ class ScriptReader:
                     words.append(ReadWord(alternatives, latin_code(alternatives[0]), True))
                 continue
             for piece in _split_latin(part):
-                if piece.isascii():
-                    for tok in _LATIN_RUN.findall(piece):
-                        if tok in vocab.legal_forms:
-                            continue
-                        generic = tok in vocab.generic_words
-                        words.append(ReadWord((tok,), latin_code(tok), generic))
+                if piece.isascii():  # Latin words as the normaliser has them ("E&S" -> "es", "OOO" gone)
+                    for tok in self.normaliser.form(piece).tokens:
+                        words.append(ReadWord((tok.text,), latin_code(tok.text), tok.generic))
                     continue
                 self._read_piece(piece, script, words, syllables)
 
