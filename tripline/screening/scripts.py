@@ -73,7 +73,6 @@ _KATAKANA = re.compile(f"[{_KATAKANA_CHARS}]")
 _KANA_RUNS = re.compile(f"[{_KATAKANA_CHARS}]+|[^{_KATAKANA_CHARS}]+")  # a Katakana word, or kanji and Hiragana
 _WORD_BREAK = re.compile(r"[\s·•・･、,()（）「」『』“”\"'’‘«»\-–—/]+")
 _JAPANESE_FORMS = ("株式会社", "有限会社", "合同会社", "合資会社", "合名会社")
-_LATIN_RUN = re.compile(r"[a-z0-9]+")
 
 # consonant classes of the sound code: labials, dentals, velars, sibilants, liquids, nasals
 _CLASS = {
