@@ -1,29 +1,29 @@
-"""Names in Hangul, Han and Kana read against Latin names, syllable by syllable or by sound.
+"""Names in Hangul, Han, Kana, Arabic and Hebrew script read against Latin names.
 
 A list prints "KIM Yong Nam" and "김영남", "LI Xiaocui" and "李晓翠", "Avrora Systems" and
-"アヴロラ・システムズ". The normaliser's one transliteration of such a name ("gim yeongnam")
-rarely equals what a list prints, and edit distance on it is the wrong measure: in Han and
-Hangul one different syllable is a different name. :class:`ScriptReader` reads a name written
-in those scripts once (cached) into a :class:`Reading`, and compares it with a Latin name two
-ways, keeping the better:
+"アヴロラ・システムズ", "Abolfazl Ameri SHAHRABI" and "ابوالفضل عامری شهرابی". The normaliser's
+one transliteration of such a name ("gim yeongnam") rarely equals what a list prints, and edit
+distance on it is the wrong measure: in Han and Hangul one different syllable is a different
+name. :class:`ScriptReader` reads a name written in those scripts once (cached) into a
+:class:`Reading` and aligns it with a Latin name (:meth:`ScriptReader.compare`), best pairs
+first, a Latin word (or two or three joined) taking
 
-* **syllables** (Hangul, and Han read as Chinese): every character is one syllable with a set
-  of spellings (Hangul: every combination of the spellings of its jamo in Revised Romanization,
-  McCune-Reischauer and older list spellings, plus the customary spellings of family names;
-  Han: every pinyin reading, toneless, and the Wade-Giles spellings of its start and end). A
-  Latin word matches a run of consecutive syllables when it is one spelling of each, in order
-  ("yongnam", "yong" + "nam"); the score is the share of syllables and of Latin words matched.
-  A syllable whose spellings the Latin name does not contain is unmatched: "KIM Yong Chol" is
-  not "김영남".
-* **words by sound** (names of foreign people and firms written in Han or Kana, "托德·斯坦恩",
-  "アヴロラ"): each word of the reading (Han words split at the middle dot, Kana at word
-  boundaries; Japanese read by pykakasi, Chinese by pypinyin; the glossary's organisation words
-  put in English) is reduced to a consonant-class code ("stein" and "si tan en" both "SDN"),
-  compared with each Latin word's code; words align as in the main scorer, each weighted as
-  the normaliser weighs it.
+* **a run of syllables** (Hangul, and Han read as Chinese): every character is one syllable
+  with a set of spellings (Hangul: every combination of the spellings of its jamo in Revised
+  Romanization, McCune-Reischauer and older list spellings, plus the customary spellings of
+  family names; Han: every pinyin reading, toneless, with the Wade-Giles spellings of its start
+  and end). A Latin word takes consecutive syllables when it is one spelling of each, in order
+  ("yongnam", "yong" + "nam"). A syllable whose spellings the Latin name lacks stays unmatched:
+  "KIM Yong Chol" is not "김영남".
+* **a word it spells or sounds like**: the words of the reading (Han words split at the middle
+  dot, Japanese read by pykakasi word by word, Chinese by pypinyin, the glossary's organisation
+  words put in English) are compared by consonant-class code ("stein" and "si tan en" both
+  "SDN"; a Kana word's vowels must also be the Latin word's, in order); an Arabic, Persian or
+  Hebrew word by the codes its letters may be written with ("محسن" / "Mohsen").
 
-Tables: ``data/scripts.yaml`` (validated at load). No global state: the reader is built by the
-scorer that owns it.
+Each syllable weighs as a word, glossary words as generic words; a name matched only on generic
+words is capped as in the main scorer. Tables: ``data/scripts.yaml`` (validated at load). No
+global state: the reader is built by the object that uses it (the scorer, the index builder).
 """
 
 from __future__ import annotations
