@@ -32,7 +32,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 SCRIPTS_FILE = Path(__file__).resolve().parent / "data" / "scripts.yaml"
 
 READ_SCRIPTS = ("hangul", "han", "kana", "arabic", "hebrew")
+LISTED_READ_SCRIPTS = ("hangul", "han", "kana")
 ABJAD_CLASSES = ("B", "D", "G", "S", "L", "M", "N", "H")
 ABJAD_ONE = 0.6  # one-class codes equal ("Ali" / "علي"): never a match alone
 MAX_ABJAD_CODES = 64
@@ -212,6 +213,7 @@ class ReadMatch:
 # --- sound codes ------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=200_000)
 def latin_code(word: str, *, keep_h: bool = False) -> str:
     """The consonant-class code of a Latin word ("Stein" -> "SDN", "Cyclone" -> "SGLN"): vowels,
     h and y dropped, a word-first j read as y (Jankowski), c before e/i/y as s, runs of one
@@ -222,6 +224,7 @@ def latin_code(word: str, *, keep_h: bool = False) -> str:
     return _code(text, _LATIN_DIGRAPHS, soft_c=True, keep_h=keep_h)
 
 
+@lru_cache(maxsize=50_000)
 def reading_code(word: str) -> str:
     """The consonant-class code of a romanised reading (pinyin or Hepburn)."""
     return _code("".join(ch for ch in word.lower() if "a" <= ch <= "z"), _READING_DIGRAPHS, soft_c=False)
@@ -302,9 +305,15 @@ def script_of(text: str) -> str:
     return ""
 
 
-def readable(form: NameForm) -> bool:
-    """Whether a name is read (:class:`ScriptReader`) when compared with a Latin one."""
-    return not form.latin and bool(script_of(form.original))
+def readable(form: NameForm, *, listed: bool = False) -> bool:
+    """Whether a name is read (:class:`ScriptReader`) when compared with a Latin one. A listed
+    name is read only in Hangul, Han or Kana: a listed Arabic or Hebrew name is compared with a
+    Latin query by the main scorer's consonants (the lists print those entries in Latin too, and
+    reading every Arabic candidate of every Latin query would cost more than it finds)."""
+    if form.latin:
+        return False
+    script = script_of(form.original)
+    return script in LISTED_READ_SCRIPTS if listed else bool(script)
 
 
 class ScriptReader:
@@ -620,10 +629,9 @@ def _word_similarity(word: ReadWord, text: str, code: str) -> float:
     if text in word.spellings:
         return SPELLED
     if word.codes:
-        # "ch" is the kh of Hebrew and German spellings ("Avichai") as often as English ch
-        written = [latin_code(t, keep_h=True) for t in {text, text.replace("ch", "kh")}]
-        full = [len(c) for w in written if (c := _full(w)) in word.full_codes]
-        short = [len(c) for w in written if (c := _short(w)) in word.codes]
+        full_codes, short_codes = _abjad_codes(text)
+        full = [len(c) for c in full_codes if c in word.full_codes]
+        short = [len(c) for c in short_codes if c in word.codes]
         size = max(full + short, default=0)
         if not size:
             return 0.0
@@ -635,6 +643,14 @@ def _word_similarity(word: ReadWord, text: str, code: str) -> float:
         # but do not change one ("Avtomatika" / "afutamateika")
         return 0.0
     return sound_similarity(word.code, code)
+
+
+@lru_cache(maxsize=200_000)
+def _abjad_codes(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A Latin word's codes as an Arabic or Hebrew word's are compared: h kept, "ch" read both
+    as English ch and as the kh of Hebrew and German spellings ("Avichai"); full and short."""
+    written = [latin_code(t, keep_h=True) for t in dict.fromkeys((text, text.replace("ch", "kh")))]
+    return tuple(_full(w) for w in written), tuple(_short(w) for w in written)
 
 
 def _vowels(text: str) -> str:
