@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import icu
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tripline.errors import ConfigError
+from tripline.lists.model import ListedEntity
 from tripline.screening.normalize import NUMBER_WORDS, Normaliser
 from tripline.screening.result import DEFAULT_THRESHOLD
 from tripline.screening.scorer import NameScorer
+from tripline.screening.screener import Screener, _name_factor
 from tripline.screening.scripts import (
     ScriptReader,
     latin_code,
@@ -181,3 +184,41 @@ def test_bad_tables_file_names_the_field(tmp_path: pytest.TempPathFactory) -> No
     with pytest.raises(ConfigError) as err:
         load_tables(path)
     assert "hangul_initials" in str(err.value.field)
+
+
+def test_bound_is_never_below_a_reading_score() -> None:
+    """The vectorised bound (prefilter.py) stays at or above the score of a name read across
+    scripts, both ways round (names as the UN, EU, CN and JP lists print them)."""
+    rows = [
+        ("Person", ["KIM Yong Nam", "김영남"]),
+        ("Person", ["KIM Yong Chol", "김영철"]),
+        ("Person", ["Li XIAOCUI", "李晓翠"]),
+        ("Person", ["Todd Stein", "托德·斯坦恩"]),
+        ("Organization", ["Avrora Systems", "アヴロラ・システムズ"]),
+        ("Person", ["Abolfazl Ameri SHAHRABI", "ابوالفضل عامری شهرابی"]),
+        ("Person", ["Moshe SHARVIT", "משה שרביט"]),
+    ]
+    entities = [
+        ListedEntity(
+            entity_id=f"e{i}",
+            source_id="test",
+            entry_id=str(i),
+            schema=schema,
+            caption=names[0],
+            properties={"name": names[:1], "alias": names[1:]},
+            snapshot_id=0,
+        )
+        for i, (schema, names) in enumerate(rows)
+    ]
+    screener = Screener(entities)
+    every = np.arange(len(screener.names), dtype=np.int64)
+    for _, names in rows:
+        for query in names:
+            for person in (False, True):
+                form = screener.normaliser.form(query, person=person)
+                bounds = screener.table.bounds(form, every)
+                for name_no, bound in zip(every.tolist(), bounds.tolist(), strict=True):
+                    name = screener.names[name_no]
+                    factor = _name_factor(name, screener.entities[name.entity_no])
+                    score = screener.scorer.compare_forms(form, name.form).score * factor
+                    assert bound >= score - 1e-9, (query, name.text, bound, score)

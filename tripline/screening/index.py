@@ -97,7 +97,7 @@ def key_groups(
         acronyms.add("a" + distinctive[0].text)
     if acronyms:
         groups.append(acronyms)
-    if reader is not None and readable(form):  # a Hangul, Han or Kana name: its reading's keys too
+    if reader is not None and readable(form, listed=not query):  # a Hangul, Han or Kana name: its reading's keys too
         reading = reader.reading(form.original)
         if reading is not None:
             groups += reader.key_groups(reading)

@@ -232,7 +232,7 @@ class TokenTable(_Columns):
         self.name_weight = np.array([n.form.total_weight for n in names], dtype=np.float64)
         self.name_latin = np.array([n.form.latin for n in names], dtype=bool)
         # Hangul, Han or Kana names: scored against Latin ones by their reading (scripts.py)
-        self.name_readable = np.array([readable(n.form) for n in names], dtype=bool)
+        self.name_readable = np.array([readable(n.form, listed=True) for n in names], dtype=bool)
         self.name_person = np.array([n.form.person for n in names], dtype=bool)
         self.name_distinct = np.array(distinct, dtype=np.int64)
         self.name_acro_tid = np.array(acro_tid, dtype=np.int64)

@@ -77,7 +77,7 @@ from tripline.screening.rules import (
     TYPO_SLOPE,
     typo_budget,
 )
-from tripline.screening.scripts import ScriptReader
+from tripline.screening.scripts import ScriptReader, readable
 
 __all__ = ["NO_MATCH", "NameScore", "NameScorer", "TokenMatch", "typo_budget"]
 
@@ -297,10 +297,12 @@ class NameScorer:
         read syllable by syllable or by sound. A name of syllables (Hangul, Chinese) is scored
         by its reading alone (one syllable differing is another name); a Japanese name takes
         the better of its reading and the plain comparison."""
-        reader = self.reader
         flip = q.latin
-        readable, latin = (c, q) if flip else (q, c)
-        reading = reader.reading(readable.original)
+        readable_form, latin = (c, q) if flip else (q, c)
+        if not readable(readable_form, listed=flip):
+            return None
+        reader = self.reader
+        reading = reader.reading(readable_form.original)
         if reading is None:
             return None
         found = reader.compare(reading, latin)

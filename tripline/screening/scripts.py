@@ -1,29 +1,29 @@
-"""Names in Hangul, Han and Kana read against Latin names, syllable by syllable or by sound.
+"""Names in Hangul, Han, Kana, Arabic and Hebrew script read against Latin names.
 
 A list prints "KIM Yong Nam" and "김영남", "LI Xiaocui" and "李晓翠", "Avrora Systems" and
-"アヴロラ・システムズ". The normaliser's one transliteration of such a name ("gim yeongnam")
-rarely equals what a list prints, and edit distance on it is the wrong measure: in Han and
-Hangul one different syllable is a different name. :class:`ScriptReader` reads a name written
-in those scripts once (cached) into a :class:`Reading`, and compares it with a Latin name two
-ways, keeping the better:
+"アヴロラ・システムズ", "Abolfazl Ameri SHAHRABI" and "ابوالفضل عامری شهرابی". The normaliser's
+one transliteration of such a name ("gim yeongnam") rarely equals what a list prints, and edit
+distance on it is the wrong measure: in Han and Hangul one different syllable is a different
+name. :class:`ScriptReader` reads a name written in those scripts once (cached) into a
+:class:`Reading` and aligns it with a Latin name (:meth:`ScriptReader.compare`), best pairs
+first, a Latin word (or two or three joined) taking
 
-* **syllables** (Hangul, and Han read as Chinese): every character is one syllable with a set
-  of spellings (Hangul: every combination of the spellings of its jamo in Revised Romanization,
-  McCune-Reischauer and older list spellings, plus the customary spellings of family names;
-  Han: every pinyin reading, toneless, and the Wade-Giles spellings of its start and end). A
-  Latin word matches a run of consecutive syllables when it is one spelling of each, in order
-  ("yongnam", "yong" + "nam"); the score is the share of syllables and of Latin words matched.
-  A syllable whose spellings the Latin name does not contain is unmatched: "KIM Yong Chol" is
-  not "김영남".
-* **words by sound** (names of foreign people and firms written in Han or Kana, "托德·斯坦恩",
-  "アヴロラ"): each word of the reading (Han words split at the middle dot, Kana at word
-  boundaries; Japanese read by pykakasi, Chinese by pypinyin; the glossary's organisation words
-  put in English) is reduced to a consonant-class code ("stein" and "si tan en" both "SDN"),
-  compared with each Latin word's code; words align as in the main scorer, each weighted as
-  the normaliser weighs it.
+* **a run of syllables** (Hangul, and Han read as Chinese): every character is one syllable
+  with a set of spellings (Hangul: every combination of the spellings of its jamo in Revised
+  Romanization, McCune-Reischauer and older list spellings, plus the customary spellings of
+  family names; Han: every pinyin reading, toneless, with the Wade-Giles spellings of its start
+  and end). A Latin word takes consecutive syllables when it is one spelling of each, in order
+  ("yongnam", "yong" + "nam"). A syllable whose spellings the Latin name lacks stays unmatched:
+  "KIM Yong Chol" is not "김영남".
+* **a word it spells or sounds like**: the words of the reading (Han words split at the middle
+  dot, Japanese read by pykakasi word by word, Chinese by pypinyin, the glossary's organisation
+  words put in English) are compared by consonant-class code ("stein" and "si tan en" both
+  "SDN"; a Kana word's vowels must also be the Latin word's, in order); an Arabic, Persian or
+  Hebrew word by the codes its letters may be written with ("محسن" / "Mohsen").
 
-Tables: ``data/scripts.yaml`` (validated at load). No global state: the reader is built by the
-scorer that owns it.
+Each syllable weighs as a word, glossary words as generic words; a name matched only on generic
+words is capped as in the main scorer. Tables: ``data/scripts.yaml`` (validated at load). No
+global state: the reader is built by the object that uses it (the scorer, the index builder).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 SCRIPTS_FILE = Path(__file__).resolve().parent / "data" / "scripts.yaml"
 
 READ_SCRIPTS = ("hangul", "han", "kana", "arabic", "hebrew")
+LISTED_READ_SCRIPTS = ("hangul", "han", "kana")
 ABJAD_CLASSES = ("B", "D", "G", "S", "L", "M", "N", "H")
 ABJAD_ONE = 0.6  # one-class codes equal ("Ali" / "علي"): never a match alone
 MAX_ABJAD_CODES = 64
@@ -73,7 +74,6 @@ _KATAKANA = re.compile(f"[{_KATAKANA_CHARS}]")
 _KANA_RUNS = re.compile(f"[{_KATAKANA_CHARS}]+|[^{_KATAKANA_CHARS}]+")  # a Katakana word, or kanji and Hiragana
 _WORD_BREAK = re.compile(r"[\s·•・･、,()（）「」『』“”\"'’‘«»\-–—/]+")
 _JAPANESE_FORMS = ("株式会社", "有限会社", "合同会社", "合資会社", "合名会社")
-_LATIN_RUN = re.compile(r"[a-z0-9]+")
 
 # consonant classes of the sound code: labials, dentals, velars, sibilants, liquids, nasals
 _CLASS = {
@@ -86,8 +86,8 @@ _CLASS = {
 }  # fmt: skip
 _LATIN_DIGRAPHS = (
     ("tsch", "S"), ("sch", "S"), ("tch", "S"), ("ph", "B"), ("th", "D"), ("sh", "S"), ("ch", "S"), ("zh", "S"),
-    ("kh", "G"), ("gh", "G"), ("ck", "G"), ("ts", "S"), ("tz", "S"), ("dz", "S"), ("ng", "N"), ("x", "GS"),
-    ("qu", "G"), ("dh", "D"),
+    ("kh", "G"), ("gh", "G"), ("ck", "G"), ("ts", "S"), ("tz", "S"), ("dzh", "S"), ("dz", "S"), ("ng", "N"),
+    ("x", "GS"), ("qu", "G"), ("dh", "D"), ("dj", "S"),
 )  # fmt: skip
 _READING_DIGRAPHS = (("tsu", "S"), ("ts", "S"), ("sh", "S"), ("ch", "S"), ("zh", "S"), ("ng", "N"))
 
@@ -213,6 +213,7 @@ class ReadMatch:
 # --- sound codes ------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=200_000)
 def latin_code(word: str, *, keep_h: bool = False) -> str:
     """The consonant-class code of a Latin word ("Stein" -> "SDN", "Cyclone" -> "SGLN"): vowels,
     h and y dropped, a word-first j read as y (Jankowski), c before e/i/y as s, runs of one
@@ -223,6 +224,7 @@ def latin_code(word: str, *, keep_h: bool = False) -> str:
     return _code(text, _LATIN_DIGRAPHS, soft_c=True, keep_h=keep_h)
 
 
+@lru_cache(maxsize=50_000)
 def reading_code(word: str) -> str:
     """The consonant-class code of a romanised reading (pinyin or Hepburn)."""
     return _code("".join(ch for ch in word.lower() if "a" <= ch <= "z"), _READING_DIGRAPHS, soft_c=False)
@@ -303,9 +305,15 @@ def script_of(text: str) -> str:
     return ""
 
 
-def readable(form: NameForm) -> bool:
-    """Whether a name is read (:class:`ScriptReader`) when compared with a Latin one."""
-    return not form.latin and bool(script_of(form.original))
+def readable(form: NameForm, *, listed: bool = False) -> bool:
+    """Whether a name is read (:class:`ScriptReader`) when compared with a Latin one. A listed
+    name is read only in Hangul, Han or Kana: a listed Arabic or Hebrew name is compared with a
+    Latin query by the main scorer's consonants (the lists print those entries in Latin too, and
+    reading every Arabic candidate of every Latin query would cost more than it finds)."""
+    if form.latin:
+        return False
+    script = script_of(form.original)
+    return script in LISTED_READ_SCRIPTS if listed else bool(script)
 
 
 class ScriptReader:
@@ -358,10 +366,19 @@ class ScriptReader:
         the Arabic article written onto a word ("العبيدي") is a word of its own."""
         words: list[ReadWord] = []
         letters = self.tables.abjad_letters
+        glossary = self.tables.glossary
+        vocab = self.normaliser.vocabulary
         for word in _ABJAD_WORD.findall(re.sub("[\u05f3\u05f4\"']", "", text)):  # Hebrew acronyms: "יו״ש"
             if word.startswith("ال") and len(word) > 3 and word != "الله":
                 words.append(ReadWord(("al", "el", "ul"), "", True))
                 word = word[2:]
+            english = glossary.get(word) or glossary.get(word.replace("ى", "ی").replace("ي", "ی"))
+            if english is not None:  # an organisation word: its English words
+                for part in english.split(" "):
+                    if part not in vocab.legal_forms:
+                        alternatives = tuple(part.split("|"))
+                        words.append(ReadWord(alternatives, latin_code(alternatives[0]), True))
+                continue
             options = [letters.get(ch, ("",)) for ch in word]
             codes: set[str] = set()
             full: set[str] = set()
@@ -386,12 +403,9 @@ class ScriptReader:
                     words.append(ReadWord(alternatives, latin_code(alternatives[0]), True))
                 continue
             for piece in _split_latin(part):
-                if piece.isascii():
-                    for tok in _LATIN_RUN.findall(piece):
-                        if tok in vocab.legal_forms:
-                            continue
-                        generic = tok in vocab.generic_words
-                        words.append(ReadWord((tok,), latin_code(tok), generic))
+                if piece.isascii():  # Latin words as the normaliser has them ("E&S" -> "es", "OOO" gone)
+                    for tok in self.normaliser.form(piece).tokens:
+                        words.append(ReadWord((tok.text,), latin_code(tok.text), tok.generic))
                     continue
                 self._read_piece(piece, script, words, syllables)
 
@@ -615,10 +629,9 @@ def _word_similarity(word: ReadWord, text: str, code: str) -> float:
     if text in word.spellings:
         return SPELLED
     if word.codes:
-        # "ch" is the kh of Hebrew and German spellings ("Avichai") as often as English ch
-        written = [latin_code(t, keep_h=True) for t in {text, text.replace("ch", "kh")}]
-        full = [len(c) for w in written if (c := _full(w)) in word.full_codes]
-        short = [len(c) for w in written if (c := _short(w)) in word.codes]
+        full_codes, short_codes = _abjad_codes(text)
+        full = [len(c) for c in full_codes if c in word.full_codes]
+        short = [len(c) for c in short_codes if c in word.codes]
         size = max(full + short, default=0)
         if not size:
             return 0.0
@@ -630,6 +643,14 @@ def _word_similarity(word: ReadWord, text: str, code: str) -> float:
         # but do not change one ("Avtomatika" / "afutamateika")
         return 0.0
     return sound_similarity(word.code, code)
+
+
+@lru_cache(maxsize=200_000)
+def _abjad_codes(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A Latin word's codes as an Arabic or Hebrew word's are compared: h kept, "ch" read both
+    as English ch and as the kh of Hebrew and German spellings ("Avichai"); full and short."""
+    written = [latin_code(t, keep_h=True) for t in dict.fromkeys((text, text.replace("ch", "kh")))]
+    return tuple(_full(w) for w in written), tuple(_short(w) for w in written)
 
 
 def _vowels(text: str) -> str:
