@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import pickle
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -121,7 +122,8 @@ def _validate(job: _Job, records: Iterator[tuple[int, dict[str, Any] | None, str
                 shipment.departure_date.isoformat() if shipment.departure_date else "9999",
                 shipment.bill_of_lading,
             )
-            yield ("ok", shipment.bill_of_lading, line, shipment, key, order)
+            # the shipment travels pickled: the filters, counts and the duplicate rule never unpickle it
+            yield ("ok", shipment.bill_of_lading, line, pickle.dumps(shipment, pickle.HIGHEST_PROTOCOL), key, order)
 
 
 def _duplicates(item: tuple[str, Any]) -> Iterator[Any]:
@@ -150,7 +152,7 @@ def _sequenced(known: frozenset[str], rows: Iterator[tuple[Any, Any]]) -> Iterat
         if kind == 0:
             dropped.add(line)
         elif line not in dropped:
-            yield value, not seen_first
+            yield pickle.loads(value), not seen_first
             seen_first = True
 
 
@@ -322,7 +324,7 @@ def target_spark(
             .mapPartitions(lambda rows: _score(job, _sequenced(known, rows)))
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
-        ordered = scored.sortByKey(numPartitions=slices).values()
+        ordered = scored.sortByKey(numPartitions=slices).values().persist(StorageLevel.MEMORY_AND_DISK)
         ranked = ordered.zipWithIndex().map(lambda pair: (pair[1] + 1, *pair[0]))
         frame = session.createDataFrame(ranked, _queue_schema())
         if out is not None:
@@ -339,7 +341,7 @@ def target_spark(
             RowError(source, line, field, reason)
             for _, line, field, reason in bad.takeOrdered(KEEP_ERRORS, key=lambda r: (r[1], r[2]))
         ]
-        for rdd in (scored, duplicates, checked):
+        for rdd in (ordered, scored, duplicates, checked):
             rdd.unpersist()
         seconds = time.perf_counter() - started
         log.info("spark targeted", master=master, shipments=shipments, rejected=rejected, seconds=round(seconds, 2))
