@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.api.harness import BASE_URL, TestClient
+from fastapi.testclient import TestClient
+
+from tests.api.harness import BASE_URL
 from tests.exchange.conftest import Network, scan_fields
 from tripline.api.app import create_app
 from tripline.audit import log as audit

@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 
 from tripline.errors import ConfigError
 from tripline.lists.model import ListedEntity
+from tripline.screening.entities import _name_factor
 from tripline.screening.normalize import NUMBER_WORDS, Normaliser
 from tripline.screening.result import DEFAULT_THRESHOLD
 from tripline.screening.scorer import NameScorer
-from tripline.screening.screener import Screener, _name_factor
+from tripline.screening.screener import Screener
 from tripline.screening.scripts import (
     ScriptReader,
     latin_code,
