@@ -32,6 +32,7 @@ Rules for real names (each says in the notes what it did):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -121,6 +122,16 @@ class NameScore:
 
 NO_MATCH = NameScore(0.0, notes=("nothing comparable (only legal forms or stop words)",))
 NO_READING = NameScore(0.0, notes=("no syllable of the reading is spelled in the Latin name",))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_territory(word: str) -> bool:
+    """A country or territory name ('australia'): after a listed company's leading word it is where
+    the company sits ("Huawei Technologies (Australia)"), not its name. rigour's table loads on the
+    first call (about 1.5 s of CPU), so it is asked only on this rare path."""
+    from rigour.territories import lookup_territory
+
+    return lookup_territory(word) is not None
 
 
 class NameScorer:
@@ -403,6 +414,7 @@ class NameScorer:
             and len(qt[dq[0]].text) >= BARE_NAME_MIN_LENGTH
             and qt[dq[0]].text.isalpha()
             and used_c[head][0] >= SPELLING
+            and (head == dc[0] or not _is_territory(qt[dq[0]].text))
         ):
             where = "" if head == dc[0] else ", after its leading word"
             notes.append(f"the bare distinctive word of the listed name {c.key!r}{where}: {BARE_NAME:g}")
