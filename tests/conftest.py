@@ -13,6 +13,7 @@ measured in ``bench/``, never by a test's deadline.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import Iterator
@@ -38,6 +39,14 @@ hypothesis_settings.load_profile(
 
 SHARED_DATA = REPO_DIR.parent / "shared" / "data"
 BUNDLED_DATA = REPO_DIR / "data"
+SCREENSHOTS = REPO_DIR / "test-artifacts"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Empty the screenshot folder once per run, in the controlling process only: each xdist
+    worker's console fixture used to empty it, deleting the other worker's screenshots."""
+    if not hasattr(config, "workerinput") and SCREENSHOTS.exists():
+        shutil.rmtree(SCREENSHOTS)
 
 
 def free_port() -> int:

@@ -18,14 +18,14 @@ import pytest
 import uvicorn
 
 from tests.api.harness import PASSWORD, load_sdn_slice, node
-from tests.conftest import BUNDLED_DATA, free_port
+from tests.conftest import BUNDLED_DATA, SCREENSHOTS, free_port
 from tripline.settings import REPO_DIR, Settings
 
 __all__ = ["node"]
 
 # Debian and Ubuntu name it chromium (or chromium-browser); found on PATH, /usr/bin/chromium else
 CHROMIUM = Path(shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium")
-ARTIFACTS = REPO_DIR / "test-artifacts"
+ARTIFACTS = SCREENSHOTS
 LINKED_ROWS = REPO_DIR / "tests" / "data" / "screening_linked_rows.jsonl"
 CHROMIUM_ARGS = [
     "--headless",
@@ -118,9 +118,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     while not uv.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    if ARTIFACTS.exists():
-        shutil.rmtree(ARTIFACTS)
-    ARTIFACTS.mkdir(parents=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # emptied once per run, in pytest_sessionstart
     yield Console(f"http://127.0.0.1:{port}", alarmed, settings)
     uv.should_exit = True
     thread.join(timeout=10)
