@@ -103,7 +103,7 @@ def test_every_refused_manifest_exits_2_and_earlier_manifests_survive(
     what is wrong, no traceback, nothing stored, the manifest loaded before unchanged."""
     from tests.cargo.conftest import make_shipment
     from tests.cargo.refused import refused_manifests
-    from tripline.cargo import store
+    from tripline.cargo import run
     from tripline.cargo.readers import write_manifest
     from tripline.store.db import Database
 
@@ -117,7 +117,7 @@ def test_every_refused_manifest_exits_2_and_earlier_manifests_survive(
     code, said = _main(monkeypatch, capsys, "manifest", "load", str(first))
     assert code == 0, said
     db = Database.from_settings(Settings())
-    before = store.stored_shipments(db)
+    before = run.stored_shipments(db)
     assert [s.bill_of_lading for s in before] == ["KEEP1", "KEEP2"]
     try:
         for what, (path, says) in refused_manifests(tmp_path).items():
@@ -126,6 +126,6 @@ def test_every_refused_manifest_exits_2_and_earlier_manifests_survive(
             assert "Traceback" not in said and said.count("error:") == 1, (what, said)
             flat = _flat(said)
             assert _flat(f"error: {path}") in flat and _flat(says).lower() in flat.lower(), (what, said)
-        assert store.stored_shipments(db) == before
+        assert run.stored_shipments(db) == before
     finally:
         db.dispose()

@@ -15,7 +15,7 @@ import pytest
 from tests.cargo.conftest import make_shipment
 from tripline.auth.roles import Role
 from tripline.auth.service import Principal
-from tripline.cargo import store
+from tripline.cargo import run, store
 from tripline.cargo.flat import COLUMNS, shipment_to_flat
 from tripline.cases.workspace import Workspace
 from tripline.runtime import Runtime
@@ -47,16 +47,16 @@ def test_kill_after_commit_leaves_nothing_that_blocks_a_reupload(
 ) -> None:
     """Failed before: the rows stayed, the manifest was invisible, and a re-upload loaded 0 of 20."""
     data = _manifest_bytes(tmp_path, 20)
-    real_load = store.load_manifest
+    real_load = run.load_manifest
 
     def load_then_die(*args: object, **kwargs: object) -> store.LoadSummary:
         real_load(*args, **kwargs)  # type: ignore[arg-type]
         raise KeyboardInterrupt("killed just after the commit")
 
-    monkeypatch.setattr(store, "load_manifest", load_then_die)
+    monkeypatch.setattr(run, "load_manifest", load_then_die)
     with pytest.raises(KeyboardInterrupt):
         Workspace(Runtime(settings, db)).add(TARGETER, "m.csv", data)
-    monkeypatch.setattr(store, "load_manifest", real_load)
+    monkeypatch.setattr(run, "load_manifest", real_load)
 
     restarted = Workspace(Runtime(settings, db), orphan_age_s=0)  # the next process, long after
     assert restarted.manifests(TARGETER) == []

@@ -11,6 +11,7 @@ import pytest
 
 from tests.cargo.conftest import make_shipment
 from tests.conftest import BUNDLED_DATA
+from tripline.cargo import run
 from tripline.cargo import store as cargo
 from tripline.cargo.flat import COLUMNS, shipment_to_flat
 from tripline.cargo.reference import ReferenceData, load_reference
@@ -76,26 +77,26 @@ def test_bill_of_lading_uniqueness_is_per_authority(any_db: Database, ref: Refer
     """Failed before: B loading a copy of A's manifest got "already loaded" for every row (an oracle
     for A's bills of lading, and a way to block A's loads)."""
     path = _manifest(tmp_path, "a.csv", ["BL-1", "BL-2"])
-    first = cargo.load_manifest(any_db, path, ref, authority=A)
+    first = run.load_manifest(any_db, path, ref, authority=A)
     assert first.loaded == 2 and not first.errors
-    copy = cargo.load_manifest(any_db, _manifest(tmp_path, "b.csv", ["BL-1", "BL-2"]), ref, authority=B)
+    copy = run.load_manifest(any_db, _manifest(tmp_path, "b.csv", ["BL-1", "BL-2"]), ref, authority=B)
     assert copy.loaded == 2 and not copy.errors
-    again = cargo.load_manifest(any_db, path, ref, authority=A)
+    again = run.load_manifest(any_db, path, ref, authority=A)
     assert again.loaded == 0 and {e.reason for e in again.errors} == {"already loaded"}
-    assert [s.bill_of_lading for s in cargo.stored_shipments(any_db, ["BL-1"], authority=A)] == ["BL-1"]
-    assert len(cargo.stored_shipments(any_db, authority=B)) == 2
+    assert [s.bill_of_lading for s in run.stored_shipments(any_db, ["BL-1"], authority=A)] == ["BL-1"]
+    assert len(run.stored_shipments(any_db, authority=B)) == 2
 
 
 def test_outcomes_and_shipper_history_are_per_authority(any_db: Database, ref: ReferenceData, tmp_path: Path) -> None:
-    cargo.load_manifest(any_db, _manifest(tmp_path, "a.csv", ["BL-9"]), ref, authority=A)
+    run.load_manifest(any_db, _manifest(tmp_path, "a.csv", ["BL-9"]), ref, authority=A)
     with pytest.raises(NotFoundError):  # B cannot probe or annotate A's shipment
-        cargo.record_outcome(any_db, "BL-9", cargo.OutcomeResult.SEIZED, authority=B)
+        run.record_outcome(any_db, "BL-9", cargo.OutcomeResult.SEIZED, authority=B)
     with pytest.raises(NotFoundError):
-        cargo.record_outcomes(any_db, [("BL-9", cargo.OutcomeResult.SEIZED, "")], authority=B)
-    cargo.record_outcome(any_db, "BL-9", cargo.OutcomeResult.SEIZED, authority=A)
-    assert cargo.outcomes(any_db, authority=A) == {"BL-9": True}
-    assert cargo.outcomes(any_db, authority=B) == {}
-    assert cargo.known_shippers(any_db, authority=A) and cargo.known_shippers(any_db, authority=B) == set()
+        run.record_outcomes(any_db, [("BL-9", cargo.OutcomeResult.SEIZED, "")], authority=B)
+    run.record_outcome(any_db, "BL-9", cargo.OutcomeResult.SEIZED, authority=A)
+    assert run.outcomes(any_db, authority=A) == {"BL-9": True}
+    assert run.outcomes(any_db, authority=B) == {}
+    assert run.known_shippers(any_db, authority=A) and run.known_shippers(any_db, authority=B) == set()
 
 
 def test_counterparties_are_per_authority(any_db: Database) -> None:

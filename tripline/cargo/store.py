@@ -1,4 +1,10 @@
-"""Shipments, outcomes and learned models in the database (one transaction per operation)."""
+"""Shipments, outcomes and learned models in the database.
+
+Every function here works inside the caller's :class:`~sqlalchemy.orm.Session` and never opens,
+commits or rolls back a transaction: the services in :mod:`tripline.cargo.run` own the
+transaction (``with db.transaction() as session``), so one action is one transaction however
+many of these it calls.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +15,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import structlog
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from tripline.cargo.indicators import normalise_party
 from tripline.cargo.learn import LearnedModel
 from tripline.cargo.model import Role, Shipment
 from tripline.cargo.models import CargoContainer, CargoModel, CargoOutcome, CargoShipment
-from tripline.cargo.readers import read_manifest
-from tripline.cargo.reference import ReferenceData
-from tripline.cargo.validate import RowError
+from tripline.cargo.validate import LoadResult, RowError
 from tripline.errors import InputError, NotFoundError
-from tripline.store.db import Database
-
-log = structlog.get_logger(__name__)
 
 
 class OutcomeResult(StrEnum):
@@ -60,182 +61,167 @@ class LoadSummary:
         }
 
 
-def load_manifest(
-    db: Database, path: Path, ref: ReferenceData, *, authority: str = "", source_file: str | None = None
+def add_shipments(
+    session: Session, path: Path, result: LoadResult, *, authority: str = "", source_file: str | None = None
 ) -> LoadSummary:
-    """Validate a manifest and store its good shipments for ``authority`` in one transaction.
+    """Store the good shipments of a read manifest for ``authority``.
 
-    Rows that fail validation, or whose bill of lading that authority already stored, are reported
-    and skipped (another authority's bills neither block nor show); if the database fails, nothing
-    of the file is stored. ``source_file``: the name the rows record (default ``path``), for a
-    file read under a temporary name and renamed once the rows are committed.
+    Rows that failed validation, or whose bill of lading that authority already stored, are
+    reported and skipped (another authority's bills neither block nor show). ``source_file``: the
+    name the rows record (default ``path``).
     """
-    result = read_manifest(path, ref)
     summary = LoadSummary(str(path), errors=list(result.errors))
     now = datetime.now(UTC)
-    with db.transaction() as session:
-        wanted = [s.bill_of_lading for s in result.shipments]
-        existing: set[str] = set()
-        for chunk in range(0, len(wanted), 500):
-            rows = session.scalars(
-                select(CargoShipment.bill_of_lading).where(
-                    CargoShipment.authority == authority,
-                    CargoShipment.bill_of_lading.in_(wanted[chunk : chunk + 500]),
-                )
+    wanted = [s.bill_of_lading for s in result.shipments]
+    existing: set[str] = set()
+    for chunk in range(0, len(wanted), 500):
+        rows = session.scalars(
+            select(CargoShipment.bill_of_lading).where(
+                CargoShipment.authority == authority,
+                CargoShipment.bill_of_lading.in_(wanted[chunk : chunk + 500]),
             )
-            existing.update(rows)
-        for s in result.shipments:
-            line = result.lines[s.bill_of_lading]
-            if s.bill_of_lading in existing:
-                summary.errors.append(RowError(str(path), line, "bill_of_lading", "already loaded"))
-                continue
-            shipper = s.party(Role.SHIPPER)
-            row = CargoShipment(
-                authority=authority,
-                bill_of_lading=s.bill_of_lading,
-                shipper_key=normalise_party(shipper.name)[:200] if shipper else "",
-                departure_date=s.departure_date,
-                source_file=(source_file or str(path))[-500:],
-                source_line=line,
-                loaded_at=now,
-                payload=s.model_dump(mode="json"),
-            )
-            session.add(row)
-            session.flush()
-            session.add_all(CargoContainer(shipment_id=row.id, container_number=c) for c in s.containers)
-            summary.loaded += 1
+        )
+        existing.update(rows)
+    for s in result.shipments:
+        line = result.lines[s.bill_of_lading]
+        if s.bill_of_lading in existing:
+            summary.errors.append(RowError(str(path), line, "bill_of_lading", "already loaded"))
+            continue
+        shipper = s.party(Role.SHIPPER)
+        row = CargoShipment(
+            authority=authority,
+            bill_of_lading=s.bill_of_lading,
+            shipper_key=normalise_party(shipper.name)[:200] if shipper else "",
+            departure_date=s.departure_date,
+            source_file=(source_file or str(path))[-500:],
+            source_line=line,
+            loaded_at=now,
+            payload=s.model_dump(mode="json"),
+        )
+        session.add(row)
+        session.flush()
+        session.add_all(CargoContainer(shipment_id=row.id, container_number=c) for c in s.containers)
+        summary.loaded += 1
     summary.errors.sort(key=lambda e: e.line)
-    log.info("manifest loaded", file=str(path), loaded=summary.loaded, rejected=len(summary.errors))
     return summary
 
 
-def forget_source(db: Database, source_file: str, *, authority: str = "") -> int:
-    """Delete ``authority``'s shipments stored from ``source_file`` (an upload that never completed)."""
-    with db.transaction() as session:
-        ids = list(
-            session.scalars(
-                select(CargoShipment.id).where(
-                    CargoShipment.authority == authority, CargoShipment.source_file == source_file[-500:]
-                )
+def forget_source(session: Session, source_file: str, *, authority: str = "") -> int:
+    """Delete ``authority``'s shipments stored from ``source_file``; how many were deleted."""
+    ids = list(
+        session.scalars(
+            select(CargoShipment.id).where(
+                CargoShipment.authority == authority, CargoShipment.source_file == source_file[-500:]
             )
         )
-        for chunk in range(0, len(ids), 500):
-            part = ids[chunk : chunk + 500]
-            session.execute(delete(CargoContainer).where(CargoContainer.shipment_id.in_(part)))
-            session.execute(delete(CargoShipment).where(CargoShipment.id.in_(part)))
-    if ids:
-        log.warning("orphaned manifest rows removed", source=source_file, shipments=len(ids))
+    )
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk : chunk + 500]
+        session.execute(delete(CargoContainer).where(CargoContainer.shipment_id.in_(part)))
+        session.execute(delete(CargoShipment).where(CargoShipment.id.in_(part)))
     return len(ids)
 
 
-def known_shippers(db: Database, *, authority: str = "") -> set[str]:
-    with db.transaction() as session:
-        q = select(CargoShipment.shipper_key).where(CargoShipment.authority == authority).distinct()
-        return set(session.scalars(q))
+def known_shippers(session: Session, *, authority: str = "") -> set[str]:
+    q = select(CargoShipment.shipper_key).where(CargoShipment.authority == authority).distinct()
+    return set(session.scalars(q))
 
 
-def shippers_outside(db: Database, source_file: str, *, authority: str = "") -> set[str]:
+def shippers_outside(session: Session, source_file: str, *, authority: str = "") -> set[str]:
     """Shippers of ``authority``'s shipments stored from files other than ``source_file``."""
-    with db.transaction() as session:
-        q = (
-            select(CargoShipment.shipper_key)
-            .where(CargoShipment.authority == authority, CargoShipment.source_file != source_file)
-            .distinct()
-        )
-        return set(session.scalars(q))
+    q = (
+        select(CargoShipment.shipper_key)
+        .where(CargoShipment.authority == authority, CargoShipment.source_file != source_file)
+        .distinct()
+    )
+    return set(session.scalars(q))
 
 
-def stored_shipments(db: Database, bills: Iterable[str] | None = None, *, authority: str = "") -> list[Shipment]:
-    with db.transaction() as session:
-        query = select(CargoShipment.payload).where(CargoShipment.authority == authority).order_by(CargoShipment.id)
-        if bills is not None:
-            wanted = list(bills)
-            out: list[Shipment] = []
-            for chunk in range(0, len(wanted), 500):
-                q = query.where(CargoShipment.bill_of_lading.in_(wanted[chunk : chunk + 500]))
-                out.extend(Shipment.model_validate(p) for p in session.scalars(q))
-            return out
-        return [Shipment.model_validate(p) for p in session.scalars(query)]
+def stored_shipments(session: Session, bills: Iterable[str] | None = None, *, authority: str = "") -> list[Shipment]:
+    query = select(CargoShipment.payload).where(CargoShipment.authority == authority).order_by(CargoShipment.id)
+    if bills is not None:
+        wanted = list(bills)
+        out: list[Shipment] = []
+        for chunk in range(0, len(wanted), 500):
+            q = query.where(CargoShipment.bill_of_lading.in_(wanted[chunk : chunk + 500]))
+            out.extend(Shipment.model_validate(p) for p in session.scalars(q))
+        return out
+    return [Shipment.model_validate(p) for p in session.scalars(query)]
 
 
 def record_outcome(
-    db: Database, bill_of_lading: str, result: OutcomeResult, note: str = "", *, authority: str = ""
+    session: Session, bill_of_lading: str, result: OutcomeResult, note: str = "", *, authority: str = ""
 ) -> dict[str, Any]:
     """Record an inspection outcome for a shipment ``authority`` stored (the latest outcome counts)."""
-    with db.transaction() as session:
-        found = session.scalar(
-            select(CargoShipment.id).where(
-                CargoShipment.authority == authority, CargoShipment.bill_of_lading == bill_of_lading
-            )
+    found = session.scalar(
+        select(CargoShipment.id).where(
+            CargoShipment.authority == authority, CargoShipment.bill_of_lading == bill_of_lading
         )
-        if found is None:
-            raise NotFoundError(f"no shipment with bill of lading {bill_of_lading!r} is loaded", field="bill_of_lading")
-        row = CargoOutcome(
+    )
+    if found is None:
+        raise NotFoundError(f"no shipment with bill of lading {bill_of_lading!r} is loaded", field="bill_of_lading")
+    session.add(
+        CargoOutcome(
             authority=authority,
             bill_of_lading=bill_of_lading,
             result=result.value,
             note=note,
             recorded_at=datetime.now(UTC),
         )
-        session.add(row)
+    )
     return {"bill_of_lading": bill_of_lading, "result": result.value, "note": note}
 
 
 def record_outcomes(
-    db: Database, rows: Iterable[tuple[str, OutcomeResult, str]], *, file: Path | None = None, authority: str = ""
+    session: Session,
+    rows: Iterable[tuple[str, OutcomeResult, str]],
+    *,
+    file: Path | None = None,
+    authority: str = "",
 ) -> int:
-    """Record many outcomes in one transaction; an unknown bill of lading rejects the whole batch."""
+    """Record many outcomes; an unknown bill of lading raises before anything is added."""
     items = list(rows)
     now = datetime.now(UTC)
-    with db.transaction() as session:
-        wanted = sorted({bl for bl, _, _ in items})
-        found: set[str] = set()
-        for chunk in range(0, len(wanted), 500):
-            q = select(CargoShipment.bill_of_lading).where(
-                CargoShipment.authority == authority, CargoShipment.bill_of_lading.in_(wanted[chunk : chunk + 500])
-            )
-            found.update(session.scalars(q))
-        missing = [bl for bl in wanted if bl not in found]
-        if missing:
-            raise NotFoundError(
-                f"{len(missing)} bill(s) of lading not loaded, e.g. {missing[0]!r}; nothing recorded",
-                file=file,
-                field="bill_of_lading",
-            )
-        session.add_all(
-            CargoOutcome(authority=authority, bill_of_lading=bl, result=result.value, note=note, recorded_at=now)
-            for bl, result, note in items
+    wanted = sorted({bl for bl, _, _ in items})
+    found: set[str] = set()
+    for chunk in range(0, len(wanted), 500):
+        q = select(CargoShipment.bill_of_lading).where(
+            CargoShipment.authority == authority, CargoShipment.bill_of_lading.in_(wanted[chunk : chunk + 500])
         )
+        found.update(session.scalars(q))
+    missing = [bl for bl in wanted if bl not in found]
+    if missing:
+        raise NotFoundError(
+            f"{len(missing)} bill(s) of lading not loaded, e.g. {missing[0]!r}; nothing recorded",
+            file=file,
+            field="bill_of_lading",
+        )
+    session.add_all(
+        CargoOutcome(authority=authority, bill_of_lading=bl, result=result.value, note=note, recorded_at=now)
+        for bl, result, note in items
+    )
     return len(items)
 
 
-def outcomes(db: Database, *, authority: str = "") -> dict[str, bool]:
+def outcomes(session: Session, *, authority: str = "") -> dict[str, bool]:
     """Latest outcome per bill of lading of ``authority``: True if seized or referred."""
-    with db.transaction() as session:
-        rows = session.execute(
-            select(CargoOutcome.bill_of_lading, CargoOutcome.result)
-            .where(CargoOutcome.authority == authority)
-            .order_by(CargoOutcome.id)
-        )
-        return {bl: OutcomeResult(result).positive for bl, result in rows}
+    rows = session.execute(
+        select(CargoOutcome.bill_of_lading, CargoOutcome.result)
+        .where(CargoOutcome.authority == authority)
+        .order_by(CargoOutcome.id)
+    )
+    return {bl: OutcomeResult(result).positive for bl, result in rows}
 
 
-def save_model(db: Database, model: LearnedModel) -> int:
-    with db.transaction() as session:
-        row = CargoModel(
-            created_at=datetime.now(UTC), samples=model.samples, positives=model.positives, model=model.to_dict()
-        )
-        session.add(row)
-        session.flush()
-        return int(row.id)
+def save_model(session: Session, model: LearnedModel) -> int:
+    row = CargoModel(
+        created_at=datetime.now(UTC), samples=model.samples, positives=model.positives, model=model.to_dict()
+    )
+    session.add(row)
+    session.flush()
+    return int(row.id)
 
 
-def latest_model(db: Database) -> LearnedModel | None:
-    with db.transaction() as session:
-        data = session.scalar(select(CargoModel.model).order_by(CargoModel.id.desc()).limit(1))
-        return LearnedModel.from_dict(data) if data else None
-
-
-def clear_outcomes(db: Database) -> None:
-    with db.transaction() as session:
-        session.execute(delete(CargoOutcome))
+def latest_model(session: Session) -> LearnedModel | None:
+    data = session.scalar(select(CargoModel.model).order_by(CargoModel.id.desc()).limit(1))
+    return LearnedModel.from_dict(data) if data else None

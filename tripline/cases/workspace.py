@@ -133,8 +133,8 @@ class Workspace:
         return path
 
     def _sweep(self, folder: Path, authority: str) -> None:
+        from tripline.cargo.run import forget_source
         from tripline.cargo.services import scans_path
-        from tripline.cargo.store import forget_source
 
         cutoff = time.time() - self.orphan_age_s
         # in .incoming: everything old is an interrupted upload; beside it: a manifest file whose
@@ -190,8 +190,8 @@ class Workspace:
     ) -> ManifestInfo:
         """Store an uploaded manifest (and its portal scans, JSON lines) and load its shipments."""
         from tripline.cargo.reference import load_reference
+        from tripline.cargo.run import load_manifest
         from tripline.cargo.services import scans_path
-        from tripline.cargo.store import load_manifest
 
         limit = self.settings.console_max_upload_mb * 1024 * 1024
         if len(data) > limit or (scans is not None and len(scans) > limit):
@@ -313,7 +313,7 @@ class Workspace:
         return self._shipments_of(path, principal.authority_code, self.queue(principal, manifest_id))
 
     def _shipments_of(self, path: Path, authority: str, run: Any) -> dict[str, Any]:
-        from tripline.cargo.store import stored_shipments
+        from tripline.cargo.run import stored_shipments
 
         bills = [s.bill_of_lading for s in run.ranked]
         found = {s.bill_of_lading: s for s in stored_shipments(self.db, bills, authority=authority)}

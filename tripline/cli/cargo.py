@@ -178,7 +178,7 @@ def manifest_load(
     """Validate a manifest and store its good shipments (one transaction); report the bad rows."""
     input_files(("FILE", file))
     from tripline.cargo.reference import load_reference
-    from tripline.cargo.store import load_manifest
+    from tripline.cargo.run import load_manifest
 
     app_ctx = get_ctx(ctx)
     with _logs_to_stderr():
@@ -221,7 +221,8 @@ def outcome_record(
     note: Annotated[str, typer.Option(help="Free-text note.")] = "",
 ) -> None:
     """Record the outcome of an inspection."""
-    from tripline.cargo.store import parse_result, record_outcome
+    from tripline.cargo.run import record_outcome
+    from tripline.cargo.store import parse_result
 
     app_ctx = get_ctx(ctx)
     with _logs_to_stderr():

@@ -49,7 +49,7 @@ def _exchange_board(rt: Runtime, pg: Page) -> dict[str, Any] | None:
 
 
 def waiting_work(pg: Page, db: Database, rt: Runtime, ws: Workspace, builds: QueueBuilds) -> list[Waiting]:
-    from tripline.cargo.store import outcomes
+    from tripline.cargo.run import outcomes
 
     out: list[Waiting] = []
     if pg.principal.can(Permission.TARGET):

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tripline.auth.roles import Permission
 from tripline.cargo.policy import load_policy
 from tripline.cargo.scoring import Action
-from tripline.cargo.store import OutcomeResult, record_outcome
+from tripline.cargo.store import OutcomeResult
 from tripline.cases.service import CaseStatus, ItemKind, add_items, list_cases, open_case
 from tripline.cases.workspace import ScanView, Workspace, container_history
 from tripline.errors import InputError
@@ -277,6 +277,8 @@ def build_router(_settings: Settings) -> APIRouter:
         except (InputError, ValueError) as exc:
             message = exc.message if isinstance(exc, InputError) else f"unknown outcome {result!r}"
             return RedirectResponse(target + sep + urlencode({"error": message}), status_code=303)
+        from tripline.cargo.run import record_outcome
+
         record_outcome(ws.db, bill_of_lading, chosen, note.strip(), authority=pg.principal.authority_code)
         said = f"Outcome of {bill_of_lading} recorded: {OUTCOME_WORDS[chosen]}"
         return RedirectResponse(target + sep + urlencode({"done": said}), status_code=303)
