@@ -134,7 +134,7 @@ def main() -> None:
     from tripline.api.app import create_app
     from tripline.auth.roles import Role
     from tripline.auth.service import create_user, issue_token
-    from tripline.lists.loader import load_bundled
+    from tripline.lists.service import load_bundled
     from tripline.lists.store import current_entities
     from tripline.screening.result import ScreeningQuery
     from tripline.screening.service import ScreenerCache, screen

@@ -36,9 +36,10 @@ def _child(mode: str, url: str | None, only: list[str]) -> dict[str, Any]:
     from sqlalchemy import func, select
 
     from tripline.lists.formats import FORMATS
-    from tripline.lists.loader import LoadStatus, bundled_specs, load_bundled
+    from tripline.lists.loader import LoadStatus, bundled_specs
     from tripline.lists.model import LoadReport
     from tripline.lists.models import ListEntityVersion, ListMember, ListSnapshot
+    from tripline.lists.service import load_bundled
     from tripline.lists.sources import source_paths
     from tripline.settings import Settings
     from tripline.store.db import Database
@@ -92,8 +93,9 @@ def _versions(db: Any, settings: Any) -> dict[str, Any]:
 
     from sqlalchemy import func, select
 
-    from tripline.lists.loader import bundled_specs, load_files
+    from tripline.lists.loader import bundled_specs
     from tripline.lists.models import ListEntityVersion
+    from tripline.lists.service import load_files
     from tripline.lists.sources import source_paths
 
     def rows() -> int:

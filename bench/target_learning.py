@@ -24,7 +24,7 @@ from tripline.cargo.policy import load_policy
 from tripline.cargo.reference import load_reference
 from tripline.cargo.scoring import RuleScorer
 from tripline.cargo.services import FindingsByContainer
-from tripline.lists.loader import load_bundled
+from tripline.lists.service import load_bundled
 from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database

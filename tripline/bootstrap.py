@@ -30,7 +30,7 @@ class BootstrapReport:
 
 
 def _lists(settings: Settings, db: Database) -> str:
-    from tripline.lists.loader import load_bundled
+    from tripline.lists.service import load_bundled
 
     results = load_bundled(db, settings)
     return f"{len(results)} lists"

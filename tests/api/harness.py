@@ -16,8 +16,8 @@ from tests.conftest import BUNDLED_DATA, fresh_postgres_database
 from tripline.api.app import create_app
 from tripline.auth.roles import Role
 from tripline.auth.service import create_user, issue_token
-from tripline.lists.loader import load_files
 from tripline.lists.model import SourceSpec
+from tripline.lists.service import load_files
 from tripline.settings import Settings
 from tripline.store.db import Database
 

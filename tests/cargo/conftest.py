@@ -46,7 +46,7 @@ FIXTURES = Path(__file__).resolve().parent / "data"
 @pytest.fixture(scope="session")
 def e2e_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Settings whose database holds a real watch-list slice (OFAC SDN, NPWMD programme; see data/)."""
-    from tripline.lists.loader import adhoc_spec, load_files
+    from tripline.lists.service import adhoc_spec, load_files
 
     var = tmp_path_factory.mktemp("cargo-e2e")
     settings = Settings(var_dir=var, database_url=None, data_dir=BUNDLED)

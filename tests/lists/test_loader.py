@@ -13,8 +13,9 @@ from tests.lists.conftest import V1, V2, FtmLines, parsed, spec
 from tripline.errors import FormatError, InputError
 from tripline.lists import store
 from tripline.lists.formats import ListFormat
-from tripline.lists.loader import LoadStatus, ProgressEvent, Stage, load_files
+from tripline.lists.loader import LoadStatus, ProgressEvent, Stage
 from tripline.lists.models import ListEntityVersion, ListMember, ListSnapshot
+from tripline.lists.service import load_files
 from tripline.store.db import Database
 
 

@@ -13,7 +13,7 @@ from tests.lists.conftest import V1, V2, parsed, spec
 from tripline.errors import NotFoundError
 from tripline.lists import store
 from tripline.lists.formats import ListFormat
-from tripline.lists.loader import load_files
+from tripline.lists.service import load_files
 from tripline.lists.store import StoredEntity
 from tripline.store.db import Database
 

@@ -121,7 +121,7 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
     ) -> None:
         """Load lists: [bold]--bundled[/] (all of sources.yaml) or FILE... [bold]--source[/] ID."""
-        from tripline.lists import loader
+        from tripline.lists import service
 
         app_ctx = get_ctx(ctx)
         if bundled == bool(files):
@@ -134,13 +134,13 @@ def register(app: typer.Typer) -> None:
         db = app_ctx.db()
         try:
             if bundled:
-                results = loader.load_bundled(db, app_ctx.settings, only=only or (), progress=bar)
+                results = service.load_bundled(db, app_ctx.settings, only=only or (), progress=bar)
             else:
                 assert files is not None and source is not None
-                spec = loader.adhoc_spec(
+                spec = service.adhoc_spec(
                     db, app_ctx.settings, source, files, format_name=format_name, title=title, licence=licence
                 )
-                results = [loader.load_files(db, spec, files, format_name=format_name, progress=bar)]
+                results = [service.load_files(db, spec, files, format_name=format_name, progress=bar)]
         finally:
             bar.close()
         if as_json:
@@ -155,11 +155,10 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Every list: version, publication date, load time, entity count (``--files``: licence, hashes)."""
-        from tripline.lists import store
+        from tripline.lists import service
 
         app_ctx = get_ctx(ctx)
-        with app_ctx.db().transaction() as session:
-            summaries = store.source_summaries(session)
+        summaries = service.summaries(app_ctx.db())
         if as_json:
             app_ctx.print_json([s.to_dict() for s in summaries])
             return
@@ -207,11 +206,10 @@ def register(app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Entities added, removed and changed between two versions of a list, and which fields changed."""
-        from tripline.lists import store
+        from tripline.lists import service
 
         app_ctx = get_ctx(ctx)
-        with app_ctx.db().transaction() as session:
-            result = store.resolve_diff(session, source, from_version, to_version)
+        result = service.diff(app_ctx.db(), source, from_version, to_version)
         if as_json:
             app_ctx.print_json(result.to_dict())
             return

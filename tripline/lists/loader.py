@@ -9,14 +9,15 @@ A load of one list is:
 3. write the snapshot in ONE transaction: on any error nothing of it is written and the
    list's previous version stays as it was.
 
-Progress is reported through a :class:`Progress` callback (the CLI draws a Rich bar).
+This module holds steps 1 and 2 (files in, entities out: no database); the services of
+:mod:`tripline.lists.service` run the whole load and own its transactions. Progress is reported
+through a :class:`Progress` callback (the CLI draws a Rich bar).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -29,18 +30,9 @@ from tripline.errors import FormatError, InputError, NotFoundError, TriplineErro
 from tripline.lists.formats import FORMATS, ListFormat, detect_format
 from tripline.lists.formats.reader import open_bytes, read_head
 from tripline.lists.model import ListEntry, LoadReport, SourceSpec
-from tripline.lists.sources import load_sources, source_paths
-from tripline.lists.store import (
-    FileRecord,
-    SnapshotInfo,
-    StoredEntity,
-    content_sha256,
-    latest_snapshot,
-    stored_spec,
-    write_snapshot,
-)
+from tripline.lists.sources import load_sources
+from tripline.lists.store import FileRecord, SnapshotInfo, StoredEntity
 from tripline.settings import Settings
-from tripline.store.db import Database
 
 log = structlog.get_logger(__name__)
 
@@ -202,7 +194,7 @@ def parse_entities(
     return [_stored(e, fmt, paths[0]) for e in entries.values()]
 
 
-def _report_json(report: LoadReport, fmt: ListFormat) -> dict[str, Any]:
+def report_json(report: LoadReport, fmt: ListFormat) -> dict[str, Any]:
     out: dict[str, Any] = {
         "warnings": report.warnings[:MAX_STORED_WARNINGS],
         "warnings_total": len(report.warnings),
@@ -216,74 +208,7 @@ def _report_json(report: LoadReport, fmt: ListFormat) -> dict[str, Any]:
     return out
 
 
-# --- loading -------------------------------------------------------------------------------
-
-
-def load_files(
-    db: Database,
-    spec: SourceSpec,
-    paths: Sequence[Path],
-    *,
-    format_name: str | None = None,
-    progress: Progress = no_progress,
-    formats: Mapping[str, ListFormat] | None = None,
-) -> LoadResult:
-    """Load ``paths`` as the new version of list ``spec.id`` (one transaction)."""
-    started = time.perf_counter()
-    if not SOURCE_ID.match(spec.id):
-        raise InputError(
-            f"list id {spec.id!r} must be 2-63 lower-case letters, digits and '_', starting with a letter",
-            field="source",
-        )
-    if not paths:
-        raise InputError("no file given", field="files")
-    for path in paths:
-        if not path.is_file():
-            raise NotFoundError("file not found", file=path)
-    fmt = choose_format(paths, format_name or None, formats)
-    progress(ProgressEvent(spec.id, Stage.HASH, 0, None))
-    files = [hash_file(p) for p in paths]
-    digest = content_sha256(files)
-    with db.transaction() as session:
-        previous = latest_snapshot(session, spec.id)
-    if previous is not None and previous.content_sha256 == digest and previous.format == fmt.name:
-        log.info("list unchanged", source=spec.id, version=previous.version)
-        progress(ProgressEvent(spec.id, Stage.DONE, previous.entity_count, previous.entity_count))
-        return LoadResult(spec.id, LoadStatus.UNCHANGED, previous, time.perf_counter() - started)
-
-    report = LoadReport()
-    entities = parse_entities(fmt, paths, spec, report, progress)
-    total = len(entities)
-    written = 0
-
-    def on_rows(n: int) -> None:
-        nonlocal written
-        written += n
-        progress(ProgressEvent(spec.id, Stage.WRITE, written, total))
-
-    with db.transaction() as session:
-        snapshot = write_snapshot(
-            session,
-            replace(spec, format=fmt.name),
-            format_name=fmt.name,
-            files=files,
-            entities=entities,
-            published=report.published,
-            declared_count=report.declared_count,
-            report=_report_json(report, fmt),
-            on_rows=on_rows,
-        )
-    seconds = time.perf_counter() - started
-    log.info(
-        "list loaded",
-        source=spec.id,
-        version=snapshot.version,
-        entities=snapshot.entity_count,
-        warnings=len(report.warnings),
-        seconds=round(seconds, 2),
-    )
-    progress(ProgressEvent(spec.id, Stage.DONE, total, total))
-    return LoadResult(spec.id, LoadStatus.LOADED, snapshot, seconds)
+# --- which lists ---------------------------------------------------------------------------
 
 
 def bundled_specs(settings: Settings, only: Iterable[str] = ()) -> list[SourceSpec]:
@@ -299,52 +224,3 @@ def bundled_specs(settings: Settings, only: Iterable[str] = ()) -> list[SourceSp
             f"unknown list id(s) {', '.join(unknown)} (known: {', '.join(sorted(by_id))})", field="only"
         )
     return [by_id[w] for w in wanted]
-
-
-def load_bundled(
-    db: Database,
-    settings: Settings,
-    *,
-    only: Iterable[str] = (),
-    progress: Progress = no_progress,
-) -> list[LoadResult]:
-    """Load every bundled list (each in its own transaction), in ``sources.yaml`` order."""
-    results = []
-    for spec in bundled_specs(settings, only):
-        paths = source_paths(spec, settings.data_dir)
-        results.append(load_files(db, spec, paths, format_name=spec.format, progress=progress))
-    return results
-
-
-def adhoc_spec(
-    db: Database,
-    settings: Settings,
-    source_id: str,
-    paths: Sequence[Path],
-    *,
-    format_name: str | None = None,
-    title: str | None = None,
-    licence: str | None = None,
-) -> SourceSpec:
-    """The spec for ``lists load FILE --source ID``: the configured or stored list ``ID``, or a new one."""
-    names = tuple(p.name for p in paths)
-    base = {s.id: s for s in load_sources(settings)}.get(source_id)
-    if base is None:
-        with db.transaction() as session:
-            base = stored_spec(session, source_id)
-    if base is not None:
-        return replace(
-            base,
-            files=names,
-            format=format_name or base.format,
-            title=title or base.title,
-            licence=licence or base.licence,
-        )
-    return SourceSpec(
-        id=source_id,
-        title=title or source_id,
-        publisher="",
-        format=format_name or "",
-        files=names,
-        licence=licence or "not stated",
-    )

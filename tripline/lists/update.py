@@ -19,8 +19,9 @@ import structlog
 
 from tripline import __version__
 from tripline.errors import FormatError, InputError, TooLargeError
-from tripline.lists.loader import LoadResult, Progress, bundled_specs, choose_format, load_files, no_progress
+from tripline.lists.loader import LoadResult, Progress, bundled_specs, choose_format, no_progress
 from tripline.lists.model import SourceSpec
+from tripline.lists.service import load_files
 from tripline.settings import Settings
 from tripline.store.db import Database
 

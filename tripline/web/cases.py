@@ -36,20 +36,18 @@ def item_url(item: Any) -> str | None:
 
 def entity_evidence(db: Database, rt: Runtime, entity_id: str, query: str) -> dict[str, Any]:
     """What a listed entity's case item records: its list row as listed now, and why ``query`` matched it."""
-    from tripline.lists.store import get_entity, latest_snapshot
+    from tripline.lists.service import listed_entity
     from tripline.screening.result import ScreeningQuery
 
     out: dict[str, Any] = {}
-    with db.transaction() as session:
-        rows = get_entity(session, entity_id)
-        if rows:
-            row = rows[0]
-            snap = latest_snapshot(session, row.source_id)
-            out |= {"list": row.source_id, "entry_id": row.entry_id, "programmes": row.properties.get("program", [])}
-            if snap is not None:
-                out |= {"list_version": snap.version, "snapshot_sha256": snap.content_sha256}
-                if snap.published:
-                    out["list_published"] = snap.published.isoformat()
+    found = listed_entity(db, entity_id)
+    if found is not None:
+        row, snap = found
+        out |= {"list": row.source_id, "entry_id": row.entry_id, "programmes": row.properties.get("program", [])}
+        if snap is not None:
+            out |= {"list_version": snap.version, "snapshot_sha256": snap.content_sha256}
+            if snap.published:
+                out["list_published"] = snap.published.isoformat()
     if query.strip():
         try:
             match = rt.screener().score_entity(ScreeningQuery.build(query), entity_id)

@@ -17,7 +17,7 @@ from tripline.cases.service import CaseStatus, list_cases
 from tripline.cases.workspace import Workspace
 from tripline.errors import ForbiddenError, TriplineError
 from tripline.http.deps import get_db, get_runtime, get_workspace
-from tripline.lists.store import source_summaries
+from tripline.lists.service import summaries
 from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database
@@ -99,8 +99,7 @@ def build_router(_settings: Settings) -> APIRouter:
         rt: Runtime = Depends(get_runtime),
         ws: Workspace = Depends(get_workspace),
     ) -> Response:
-        with db.transaction() as session:
-            sources = source_summaries(session)
+        sources = summaries(db)
         now = datetime.now(UTC)
         freshness = [(s, (now - s.latest.loaded_at).days if s.latest else None) for s in sources]
         builds: QueueBuilds = request.app.state.queue_builds

@@ -15,7 +15,7 @@ from tripline.cases.service import CaseStatus, list_cases
 from tripline.errors import InputError
 from tripline.http.deps import get_db, get_runtime
 from tripline.lists.model import ListedEntity
-from tripline.lists.store import get_entity, latest_snapshot
+from tripline.lists.service import listed_rows
 from tripline.runtime import Runtime
 from tripline.screening.decisions import Verdict
 from tripline.screening.result import Match, ScreeningQuery, ScreeningResult
@@ -114,57 +114,55 @@ def _record_url(entity: ListedEntity | None, source_id: str, entry_id: str) -> s
 
 
 def party_cards(db: Database, result: ScreeningResult) -> list[PartyCard]:
-    """Each match of ``result`` with its rows as the lists print them (one read transaction)."""
+    """Each match of ``result`` with its rows as the lists print them (read in one transaction)."""
+    listed_of = {
+        id(m): [(m.list, m.list_entry_id, m.entity_id, m.caption, m.score, "best-scoring row")]
+        + [(r.list, r.list_entry_id, r.entity_id, r.caption, r.score, r.linked_by) for r in m.also_listed_as]
+        for m in result.matches
+    }
+    stored, snapshots = listed_rows(
+        db, [(source_id, entity_id) for listed in listed_of.values() for source_id, _, entity_id, *_ in listed]
+    )
+    versions: dict[str, tuple[int, str | None]] = {
+        source_id: (snap.version, snap.published.isoformat() if snap.published else None) if snap else (0, None)
+        for source_id, snap in snapshots.items()
+    }
     cards = []
-    with db.transaction() as session:
-        versions: dict[str, tuple[int, str | None]] = {}
-        for m in result.matches:
-            listed: list[tuple[str, str, str, str, float | None, str]] = [
-                (m.list, m.list_entry_id, m.entity_id, m.caption, m.score, "best-scoring row")
-            ]
-            listed += [
-                (r.list, r.list_entry_id, r.entity_id, r.caption, r.score, r.linked_by) for r in m.also_listed_as
-            ]
-            rows: list[RowView] = []
-            entities: list[ListedEntity] = []
-            for source_id, entry_id, entity_id, caption, score, linked_by in listed:
-                found = get_entity(session, entity_id, source_id)
-                entity = found[0] if found else None
-                if entity is not None:
-                    entities.append(entity)
-                if source_id not in versions:
-                    snap = latest_snapshot(session, source_id)
-                    published = snap.published.isoformat() if snap and snap.published else None
-                    versions[source_id] = (snap.version, published) if snap else (0, None)
-                version, published = versions[source_id]
-                props = entity.properties if entity else {}
-                rows.append(
-                    RowView(
-                        list=source_id, entry_id=entry_id, entity_id=entity_id, caption=caption, score=score,
-                        linked_by=linked_by, list_version=version or None, list_published=published,
-                        programmes=tuple(sorted(set(props.get("program", [])))), designated=_designated(entity),
-                        record_url=_record_url(entity, source_id, entry_id),
-                    )
-                )  # fmt: skip
-            names = {" ".join(n.casefold().split()) for e in entities for n in e.properties.get("name", [])}
-            aliases = [
-                a for e in entities for p in ("alias", "weakAlias", "previousName") for a in e.properties.get(p, [])
-            ]
-            idents = [
-                (label, value) for e in entities for prop, label in IDENTIFIERS for value in e.properties.get(prop, [])
-            ]
-            cards.append(
-                PartyCard(
-                    match=m,
-                    rows=rows,
-                    aliases=[a for a in _unique(aliases) if " ".join(a.casefold().split()) not in names],
-                    identifiers=sorted(set(idents)),
-                    addresses=_unique([a for e in entities for a in e.properties.get("address", [])], 12),
-                    countries=sorted({c for e in entities for c in e.properties.get("country", [])}),
-                    birth_dates=sorted({d for e in entities for d in e.properties.get("birthDate", [])}),
-                    notes=_unique([n for e in entities for n in e.properties.get("notes", [])], 6),
+    for m in result.matches:
+        listed: list[tuple[str, str, str, str, float | None, str]] = listed_of[id(m)]
+        rows: list[RowView] = []
+        entities: list[ListedEntity] = []
+        for source_id, entry_id, entity_id, caption, score, linked_by in listed:
+            entity = stored[(source_id, entity_id)]
+            if entity is not None:
+                entities.append(entity)
+            version, published = versions[source_id]
+            props = entity.properties if entity else {}
+            rows.append(
+                RowView(
+                    list=source_id, entry_id=entry_id, entity_id=entity_id, caption=caption, score=score,
+                    linked_by=linked_by, list_version=version or None, list_published=published,
+                    programmes=tuple(sorted(set(props.get("program", [])))), designated=_designated(entity),
+                    record_url=_record_url(entity, source_id, entry_id),
                 )
+            )  # fmt: skip
+        names = {" ".join(n.casefold().split()) for e in entities for n in e.properties.get("name", [])}
+        aliases = [a for e in entities for p in ("alias", "weakAlias", "previousName") for a in e.properties.get(p, [])]
+        idents = [
+            (label, value) for e in entities for prop, label in IDENTIFIERS for value in e.properties.get(prop, [])
+        ]
+        cards.append(
+            PartyCard(
+                match=m,
+                rows=rows,
+                aliases=[a for a in _unique(aliases) if " ".join(a.casefold().split()) not in names],
+                identifiers=sorted(set(idents)),
+                addresses=_unique([a for e in entities for a in e.properties.get("address", [])], 12),
+                countries=sorted({c for e in entities for c in e.properties.get("country", [])}),
+                birth_dates=sorted({d for e in entities for d in e.properties.get("birthDate", [])}),
+                notes=_unique([n for e in entities for n in e.properties.get("notes", [])], 6),
             )
+        )
     return cards
 
 
