@@ -66,6 +66,13 @@ def test_node_partner_agreement_draft_decide(settings: Settings) -> None:
         "http://127.0.0.1:9",
     )
     run(settings, "exchange", "agreement", "add", str(EXAMPLES_DIR / "jp-us-cmaa.yaml"))
+    partners = run(settings, "exchange", "partner", "list", "--json")
+    assert isinstance(partners, list) and sorted((p["id"], p["is_self"]) for p in partners) == [
+        ("jp-customs", True),
+        ("us-cbp", False),
+    ]
+    agreements = run(settings, "exchange", "agreement", "list", "--json")
+    assert isinstance(agreements, list) and [sorted(a["parties"]) for a in agreements] == [["jp-customs", "us-cbp"]]
     doc = run(
         settings,
         "exchange",

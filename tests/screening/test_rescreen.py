@@ -122,6 +122,9 @@ def test_cli_screen_decide_and_rescreen(settings: Settings) -> None:
     assert added.exit_code == 0, added.output
     report = _json(runner.invoke(build_app(), ["rescreen", "--json"], obj=app_ctx).output)
     assert [(c["counterparty"], c["entity_id"]) for c in report["new"]] == [("P-1", "e1")]
+    printed = runner.invoke(build_app(), ["counterparty", "list"], obj=app_ctx).output
+    listed = json.loads(printed[printed.index("\n[") + 1 :] if not printed.startswith("[") else printed)
+    assert [(c["ref"], [h["entity_id"] for h in c["hits"]]) for c in listed] == [("P-1", ["e1"])]
     app_ctx.close()
 
 

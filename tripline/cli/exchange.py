@@ -78,11 +78,10 @@ def node_init(
 @node_app.command("show")
 def node_show(ctx: typer.Context) -> None:
     """This node's id, public key and endpoint (what partners need)."""
-    from tripline.exchange.store import partner_dict, partners
+    from tripline.exchange.views import partner_directory
 
     app_ctx, node = _node(ctx)
-    with node.db.session() as session:
-        me = [partner_dict(p) for p in partners(session) if p.is_self]
+    me = [p for p in partner_directory(node)[0] if p["is_self"]]
     app_ctx.print_json(me[0] if me else {"id": node.node_id})
 
 
@@ -113,11 +112,10 @@ def partner_add(
 @partner_app.command("list")
 def partner_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """The partner registry."""
-    from tripline.exchange.store import partner_dict, partners
+    from tripline.exchange.views import partner_directory
 
     app_ctx, node = _node(ctx)
-    with node.db.session() as session:
-        rows = [partner_dict(p) for p in partners(session)]
+    rows, _ = partner_directory(node)
     if as_json:
         app_ctx.print_json(rows)
     else:
@@ -156,11 +154,10 @@ def agreement_check(ctx: typer.Context, path: Annotated[Path, typer.Argument()])
 @agreement_app.command("list")
 def agreement_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Loaded agreements."""
-    from tripline.exchange.store import agreements
+    from tripline.exchange.views import agreement_list as stored_agreements
 
     app_ctx, node = _node(ctx)
-    with node.db.session() as session:
-        rows = [a.model_dump(mode="json") for a in agreements(session)]
+    rows = [a.model_dump(mode="json") for a in stored_agreements(node)]
     if as_json:
         app_ctx.print_json(rows)
     else:

@@ -192,20 +192,17 @@ def decide_command(
     as_json: Json = False,
 ) -> None:
     """Record that a (query, entity) pair is a confirmed match or a false positive."""
-    from tripline.screening.decisions import Verdict, record_decision
-    from tripline.screening.normalize import Normaliser
+    from tripline.screening.decisions import Verdict, decide
 
     app_ctx = get_ctx(ctx)
-    with app_ctx.db().transaction() as session:
-        decision = record_decision(
-            session,
-            Normaliser(),
-            query_name=query,
-            entity_id=entity_id,
-            verdict=Verdict.parse(verdict),
-            reason=reason,
-            decided_by=by,
-        )
+    decision = decide(
+        app_ctx.db(),
+        query_name=query,
+        entity_id=entity_id,
+        verdict=Verdict.parse(verdict),
+        reason=reason,
+        decided_by=by,
+    )
     if as_json:
         app_ctx.print_json(decision.to_dict())
     else:
@@ -223,21 +220,19 @@ def counterparty_add_command(
     birth_date: Annotated[str | None, typer.Option("--birth-date")] = None,
 ) -> None:
     """Store a counterparty; `rescreen` checks it against every list change."""
-    from tripline.screening.counterparties import add_counterparty
+    from tripline.screening.counterparties import store_counterparty
 
     app_ctx = get_ctx(ctx)
-    with app_ctx.db().transaction() as session:
-        add_counterparty(session, ref=ref, name=name, country=country, schema=schema, birth_date=birth_date)
+    store_counterparty(app_ctx.db(), ref=ref, name=name, country=country, schema=schema, birth_date=birth_date)
     app_ctx.console.print(f"counterparty {ref!r} stored")
 
 
 def counterparty_list_command(ctx: typer.Context) -> None:
     """Stored counterparties and their current hits (JSON)."""
-    from tripline.screening.counterparties import list_counterparties
+    from tripline.screening.counterparties import counterparties
 
     app_ctx = get_ctx(ctx)
-    with app_ctx.db().transaction() as session:
-        app_ctx.print_json(list_counterparties(session))
+    app_ctx.print_json(counterparties(app_ctx.db()))
 
 
 def rescreen_command(ctx: typer.Context, threshold: Threshold = DEFAULT_THRESHOLD, as_json: Json = False) -> None:

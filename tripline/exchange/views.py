@@ -13,6 +13,8 @@ from tripline.exchange.models import ExchangeDocument, ExchangeMessage
 from tripline.exchange.store import as_utc, load_document
 
 if TYPE_CHECKING:
+    from tripline.exchange.agreements import Agreement
+    from tripline.exchange.documents import Document
     from tripline.exchange.service import Node
 
 
@@ -188,3 +190,25 @@ def dashboard(node: Node) -> dict[str, Any]:
         "consents": list_consents(node),
         "overdue": overdue(node),
     }
+
+
+def document(node: Node, document_id: str) -> Document:
+    """A stored document (:class:`NotFoundError` when this node holds none of that id)."""
+    with node.db.session() as session:
+        return load_document(session, document_id)
+
+
+def partner_directory(node: Node) -> tuple[list[dict[str, Any]], list[Agreement]]:
+    """The partner registry (as dicts) and every agreement, read in one session."""
+    from tripline.exchange.store import agreements, partner_dict, partners
+
+    with node.db.session() as session:
+        return [partner_dict(p) for p in partners(session)], agreements(session)
+
+
+def agreement_list(node: Node) -> list[Agreement]:
+    """Every agreement this node holds, in id order."""
+    from tripline.exchange.store import agreements
+
+    with node.db.session() as session:
+        return agreements(session)

@@ -129,6 +129,29 @@ def list_counterparties(session: Session, *, authority: str = "") -> list[dict[s
     return out
 
 
+def store_counterparty(
+    db: Database,
+    *,
+    ref: str,
+    name: str,
+    country: str | None = None,
+    schema: str | None = None,
+    birth_date: str | None = None,
+    authority: str = "",
+) -> None:
+    """The service of ``tripline screen counterparty add``: :func:`add_counterparty`, one transaction."""
+    with db.transaction() as session:
+        add_counterparty(
+            session, ref=ref, name=name, country=country, schema=schema, birth_date=birth_date, authority=authority
+        )
+
+
+def counterparties(db: Database, *, authority: str = "") -> list[dict[str, Any]]:
+    """The service of ``tripline screen counterparty list``: :func:`list_counterparties`."""
+    with db.transaction() as session:
+        return list_counterparties(session, authority=authority)
+
+
 def _query(row: ScreeningCounterparty) -> ScreeningQuery:
     return ScreeningQuery(name=row.name, country=row.country, schema=row.schema, birth_date=row.birth_date)
 

@@ -15,6 +15,7 @@ from tripline.errors import InputError
 from tripline.screening.models import KEY_LEN, ScreeningDecision
 from tripline.screening.normalize import Normaliser
 from tripline.screening.result import ScreeningResult
+from tripline.store.db import Database
 
 log = structlog.get_logger(__name__)
 
@@ -106,6 +107,30 @@ def record_decision(
     session.flush()
     log.info("screening decision recorded", entity_id=row.entity_id, verdict=row.verdict, by=row.decided_by)
     return _decision(row)
+
+
+def decide(
+    db: Database,
+    *,
+    query_name: str,
+    entity_id: str,
+    verdict: Verdict,
+    reason: str,
+    decided_by: str,
+    authority: str = "",
+) -> Decision:
+    """The service of ``tripline screen decide``: :func:`record_decision` in its own transaction."""
+    with db.transaction() as session:
+        return record_decision(
+            session,
+            Normaliser(),
+            query_name=query_name,
+            entity_id=entity_id,
+            verdict=verdict,
+            reason=reason,
+            decided_by=decided_by,
+            authority=authority,
+        )
 
 
 def latest_decisions(session: Session, key: str, entity_ids: list[str], *, authority: str = "") -> dict[str, Decision]:

@@ -38,10 +38,9 @@ def consent_document(node: Any, document_id: str) -> dict[str, Any]:
 def release_preview(node: Any, document_id: str, withhold: list[str]) -> list[tuple[str, str, bool]]:
     """(field, value, released) for every field of the document, from the very redaction the answer signs."""
     from tripline.exchange.documents import check_withholdable, redact
-    from tripline.exchange.store import load_document
+    from tripline.exchange.views import document
 
-    with node.db.session() as session:
-        doc = load_document(session, document_id)
+    doc = document(node, document_id)
     try:
         check_withholdable(doc, withhold)
     except TriplineError as exc:

@@ -124,13 +124,11 @@ def build_router(_settings: Settings) -> APIRouter:
 
     @router.get("/partners/directory", response_class=HTMLResponse)
     def directory(request: Request, pg: Page = Depends(page), rt: Runtime = Depends(get_runtime)) -> Response:
-        from tripline.exchange.store import agreements, partner_dict, partners
+        from tripline.exchange.views import partner_directory
 
         pg.require(Permission.EXCHANGE)
         node = own_node(rt, pg.principal)
-        with node.db.session() as session:
-            rows = [partner_dict(p) for p in partners(session)]
-            known = agreements(session)
+        rows, known = partner_directory(node)
         for row in rows:
             row["agreements"] = [a.id for a in known if a.covers_pair(node.node_id, row["id"])]
             row["key"] = row["public_key"][:16]
@@ -138,13 +136,12 @@ def build_router(_settings: Settings) -> APIRouter:
 
     @router.get("/partners/agreements", response_class=HTMLResponse)
     def agreement_list(request: Request, pg: Page = Depends(page), rt: Runtime = Depends(get_runtime)) -> Response:
-        from tripline.exchange.store import agreements
+        from tripline.exchange.views import agreement_list
 
         pg.require(Permission.EXCHANGE)
         node = own_node(rt, pg.principal)
         today = node.clock().date()
-        with node.db.session() as session:
-            views = [agreement_view(a, today) for a in agreements(session)]
+        views = [agreement_view(a, today) for a in agreement_list(node)]
         return render(request, "partners/agreements.html", pg, agreements=views, node=node.node_id)
 
     @router.get("/partners/documents", response_class=HTMLResponse)
