@@ -3,7 +3,8 @@
 Each step calls the owning capability's library function and is safe to repeat: lists and the
 control catalogue are stored as versioned snapshots (an unchanged file is not loaded twice), the
 exchange situations and the demo manifest are created once, and the first administrator only
-on a node without users. The administrator belongs to the node's exchange authority.
+on a node without users. The administrator belongs to the node's exchange authority, and its
+creation is an entry of the signed audit chain (actor ``bootstrap``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import structlog
 
 from tripline.auth.service import ensure_first_admin, get_principal, list_users
 from tripline.settings import Settings
+from tripline.signing.keys import NodeKey
 from tripline.store.db import Database
 
 log = structlog.get_logger(__name__)
@@ -74,6 +76,19 @@ def _authority(settings: Settings, db: Database) -> str:
         return me.id if me is not None else settings.console_authority
 
 
+def _audit_key(settings: Settings, db: Database) -> NodeKey | None:
+    """The node key that signs the audit log (made by the exchange step), so the first
+    administrator's creation is chained like every later account change; None without one."""
+    from tripline.errors import NotFoundError
+    from tripline.exchange.service import Node
+
+    try:
+        return Node(settings=settings, db=db).key
+    except NotFoundError:
+        log.warning("security: no node key; the first administrator's creation is not chained")
+        return None
+
+
 STEPS: tuple[tuple[str, Callable[[Settings, Database], str]], ...] = (
     ("lists", _lists),
     ("control catalogue", _controls),
@@ -100,7 +115,9 @@ def run_bootstrap(
     for name, func in STEPS:
         say(f"bootstrap: {name} …")
         step(name, func(settings, db))
-    report.admin_password = ensure_first_admin(db, authority=_authority(settings, db), username=admin)
+    report.admin_password = ensure_first_admin(
+        db, authority=_authority(settings, db), username=admin, audit_key=_audit_key(settings, db)
+    )
     step("administrator", "created" if report.admin_password else "exists")
     if any(u.username == admin for u in list_users(db)):
         say("bootstrap: demo manifest …")

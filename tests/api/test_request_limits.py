@@ -17,12 +17,15 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tests.api.harness import BASE_URL, Node
 from tests.conftest import BUNDLED_DATA
 from tests.exchange.conftest import Network
 from tripline.api.app import create_app
-from tripline.api.limits import MAX_JSON_BYTES
+from tripline.api.limits import MAX_JSON_BYTES, BodyRefused, _depth, check_json
 from tripline.exchange.taxii import collection_id, issue_token
 from tripline.settings import Settings
 
@@ -207,3 +210,81 @@ def test_storage_error_carries_no_sql(tmp_path: Path) -> None:
     assert "INSERT" not in err.value.message and "41" not in err.value.message
     assert json.dumps(err.value.to_dict()).count("probe") == 0
     db.dispose()
+
+
+def _depth_of(value: Any) -> int:
+    """The nesting depth of a parsed JSON value, by its definition (a container is one deeper than
+    its parent; the outermost container is 1; a scalar alone is 0): the reference for the check."""
+    if isinstance(value, dict):
+        return 1 + max((_depth_of(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth_of(v) for v in value), default=0)
+    return 0
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return any(0xD800 <= ord(c) <= 0xDFFF for c in value)
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
+
+
+_TRICKY = st.text(alphabet=st.sampled_from(list('ab"\\[]{}/é\u2028\U0001f600\ud800\udc00 ')), max_size=12)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | _TRICKY,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TRICKY, inner, max_size=4),
+    max_leaves=40,
+)
+
+
+@given(value=_JSON, ascii_only=st.booleans())
+@hypothesis_settings(max_examples=400, deadline=None)
+def test_the_cheap_checks_agree_with_the_definitions(value: Any, ascii_only: bool) -> None:
+    """The depth read from the bytes and the surrogate pre-scan (which skips the walk of the values
+    when the text has no surrogate escape) decide as the definitions do, over generated JSON whose
+    strings hold quotes, backslashes, brackets, non-ASCII characters and (lone) surrogates."""
+    text = json.dumps(value, ensure_ascii=ascii_only)
+    try:
+        body = text.encode("utf-8")
+    except UnicodeEncodeError:  # a raw lone surrogate cannot be UTF-8: escape it, as a client must
+        body = json.dumps(value, ensure_ascii=True).encode("utf-8")
+    meant = json.loads(body)  # what the body says (an escaped surrogate pair is one character)
+    assert _depth(body) == _depth_of(meant)
+    refused_for_surrogate = False
+    try:
+        assert check_json(body) == meant
+    except BodyRefused as refused:
+        refused_for_surrogate = "surrogate" in refused.reason
+        assert refused_for_surrogate or _depth_of(meant) > 64, refused.reason
+    assert refused_for_surrogate == _has_lone_surrogate(meant)
+
+
+def test_a_json_body_is_parsed_once(peer: tuple[TestClient, Network], node: Node, monkeypatch: Any) -> None:
+    """Failed before: the limits middleware parsed the body to check it, then the route parsed it
+    again (two json.loads per request); the route now takes the middleware's value."""
+    calls: list[int] = []
+    real = json.loads
+
+    def counting(data: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(len(data))
+        return real(data, *args, **kwargs)
+
+    client, net = peer
+    us = net.nodes["us-cbp"]
+    envelope = json.dumps(
+        us.key.sign({"v": 1, "id": "x" * 32, "kind": "document", "sender": "us-cbp", "recipient": "jp-customs",
+                     "purpose": "customs_enforcement", "sent_at": "2000-01-01T00:00:00Z", "payload": {}})
+    )  # fmt: skip
+    ana = node.client("ana")
+    screen = json.dumps({"name": "LIMMT Economic and Trade Company"})
+    monkeypatch.setattr(json, "loads", counting)
+    answer = client.post("/exchange/v1/envelopes", content=envelope)  # a stale envelope: refused, after parsing
+    assert answer.status_code == 400 and "freshness" in answer.text, answer.text
+    assert calls.count(len(envelope)) == 1, calls
+    calls.clear()
+    answer = ana.post("/api/screen", content=screen, headers={"content-type": "application/json"})
+    assert answer.status_code == 200 and "LIMMT" in answer.text, answer.text
+    assert calls.count(len(screen)) == 1, calls

@@ -67,7 +67,7 @@ def test_rewritten_log_and_foreign_heads_are_named(network: Network) -> None:
 
 def test_partners_witness_heads_on_delivery_and_their_heads_catch_a_rollback(network: Network, caplog: Any) -> None:
     """Every envelope carries the sender's signed tree head; the receiver keeps it, and the kept
-    heads, handed back, name the sender's rollback; a later, shorter head is warned about."""
+    heads, handed back, name the sender's rollback; a later, shorter head is refused and warned about."""
     jp, us = network.add("jp-customs"), network.add("us-cbp")
     backup = _head_row(jp)
     for i in range(2):
@@ -86,7 +86,8 @@ def test_partners_witness_heads_on_delivery_and_their_heads_catch_a_rollback(net
     assert [p.kind.value for p in problems] == ["removed", "removed"]
     with caplog.at_level("WARNING"):
         [sent] = jp.send(jp.draft(scan_fields(subject="after")).id, purpose="customs_enforcement", to=["us-cbp"])
-    assert any("rolled back" in r.getMessage() for r in caplog.records)
+    assert sent.status == "failed"
+    assert any("rolled back" in str(r.__dict__) for r in caplog.records)
 
 
 def _rollback(node: Any, backup: dict[str, Any]) -> None:
@@ -144,7 +145,9 @@ def test_every_delivery_proves_the_log_extends_the_last_head_the_partner_got(net
     caplog.clear()
     with caplog.at_level("WARNING"):
         [sent] = jp.send(jp.draft(scan_fields(subject="after")).id, purpose="customs_enforcement", to=["us-cbp"])
-    assert sent.status == "delivered"
+    # refused (signed 409, tests/audit/test_head_refusal.py); jp's log at that size is not what us
+    # holds, so jp cannot heal it and records the refusal
+    assert sent.status == "failed" and sent.error is not None and "does not extend" in sent.error, sent
     assert any("does not extend" in str(r.__dict__) for r in caplog.records), [r.__dict__ for r in caplog.records]
 
 

@@ -18,7 +18,15 @@ from tests.api.harness import signed_in as signed_in_client
 from tests.conftest import BUNDLED_DATA
 from tripline.audit import log as audit_log
 from tripline.auth.roles import Role
-from tripline.auth.service import create_user, deactivate_user, issue_token, revoke_token, set_role
+from tripline.auth.service import (
+    change_password,
+    create_user,
+    deactivate_user,
+    ensure_first_admin,
+    issue_token,
+    revoke_token,
+    set_role,
+)
 from tripline.cli.context import AppContext
 from tripline.cli.main import build_app
 from tripline.exchange.service import init_node, key_path
@@ -144,6 +152,7 @@ def test_service_chains_account_changes_in_the_same_transaction(any_db: Database
     set_role(any_db, "lee", Role.TARGETER, authority="JP-CUSTOMS", audit_key=key, actor="root")
     with pytest.raises(Exception, match="no user"):
         set_role(any_db, "lee", Role.ADMIN, authority="US-CBP", audit_key=key, actor="root")
+    change_password(any_db, "lee", PASSWORD, "Quartz orbit 7 lantern", audit_key=key)
     deactivate_user(any_db, "lee", authority="JP-CUSTOMS", audit_key=key, actor="root")
     kinds = [e["kind"] for e in reversed(audit_log.entries(any_db))]
     assert kinds == [
@@ -152,6 +161,7 @@ def test_service_chains_account_changes_in_the_same_transaction(any_db: Database
         "token.issued",
         "token.revoked",
         "user.role_changed",
+        "user.password_changed",
         "user.deactivated",
     ]
     assert all(token not in str(e) for e in audit_log.entries(any_db))
@@ -182,3 +192,40 @@ def test_failed_sign_ins_bad_tokens_and_csrf_failures_are_logged_at_warning(chai
     text = " ".join(str(e["event"]) for e in events if e["log_level"] == "warning")
     for wanted in ("sign-in refused", "API token refused", "CSRF token missing or wrong"):
         assert wanted in text, wanted
+
+
+def test_first_administrator_is_chained(any_db: Database, settings: Settings) -> None:
+    """Failed before: the first administrator (made by `bootstrap`) was logged, not chained.
+    SQLite and PostgreSQL."""
+    public = _identity(settings, any_db)
+    key = keys.load("jp-node", key_path(settings))
+    assert ensure_first_admin(any_db, authority="JP-CUSTOMS", username="root", audit_key=key)
+    assert ensure_first_admin(any_db, authority="JP-CUSTOMS", username="root2", audit_key=key) is None
+    chain = _kinds(any_db)
+    assert [(k, a, s) for k, a, s, _ in chain] == [
+        ("node.init", "jp-node", "jp-node"),
+        ("user.created", "bootstrap", "root"),
+    ]
+    assert chain[1][3] == {"role": "administrator", "authority": "JP-CUSTOMS"}
+    assert audit_log.verify(any_db, public).ok
+
+
+def test_bootstrap_chains_the_administrator_it_makes(
+    settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Failed before: `tripline bootstrap` made the administrator with no audit entry. The exchange
+    step (which makes the node key) runs as in `make run`; the list, catalogue and demo manifest
+    steps are left out (they do not touch accounts)."""
+    from tripline import bootstrap
+
+    monkeypatch.setattr(bootstrap, "STEPS", (("exchange situations", bootstrap._exchange),))
+    monkeypatch.setattr(bootstrap, "_demo_manifest", lambda *args: "left out")
+    report = bootstrap.run_bootstrap(settings, db, admin="admin", say=lambda _: None)
+    assert report.admin_password
+    created = [(a, s, d) for k, a, s, d in _kinds(db) if k == "user.created"]
+    assert created == [("bootstrap", "admin", {"role": "administrator", "authority": "jp-customs"})], created
+    key = keys.load("jp-customs", key_path(settings))
+    assert audit_log.verify(db, key.public_b64).ok
+    again = bootstrap.run_bootstrap(settings, db, admin="admin", say=lambda _: None)  # idempotent: nothing new
+    assert again.admin_password is None
+    assert len([k for k, *_ in _kinds(db) if k == "user.created"]) == 1

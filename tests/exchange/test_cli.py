@@ -129,3 +129,21 @@ def test_audit_verify_names_the_edited_entry(tmp_path: Path) -> None:
     result = subprocess.run([TRIPLINE, "audit", "verify"], env=_env(tmp_path), capture_output=True, text=True)
     assert result.returncode == 2
     assert "audit entry 2" in result.stderr and "entry 2 edited" in result.stderr
+
+
+def test_audit_verify_writes_nothing_where_there_is_no_node(tmp_path: Path) -> None:
+    """Failed before: `audit verify` on an empty var dir made the folder and a database (migrated)
+    before it said there was no node. A check must write nothing; it names what is missing, exit 2."""
+    var = tmp_path / "var"
+
+    def verify() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([TRIPLINE, "audit", "verify"], env=_env(tmp_path), capture_output=True, text=True)
+
+    empty = verify()
+    assert empty.returncode == 2 and "no database here" in empty.stderr, empty.stderr
+    assert not var.exists()
+    var.mkdir()
+    (var / "tripline.db").touch()  # a database, but no node key
+    keyless = verify()
+    assert keyless.returncode == 2 and "no node key here" in keyless.stderr, keyless.stderr
+    assert sorted(p.name for p in var.iterdir()) == ["tripline.db"] and (var / "tripline.db").stat().st_size == 0

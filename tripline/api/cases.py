@@ -14,6 +14,7 @@ from tripline.auth.service import Principal
 from tripline.cases import service as cases
 from tripline.cases.pdf import render_case_pdf
 from tripline.http.deps import get_db, require
+from tripline.jsonbody import ParsedJsonRoute
 from tripline.settings import Settings
 from tripline.store.db import Database
 
@@ -110,7 +111,7 @@ def case_out(case: cases.CaseFile) -> CaseOut:
 
 
 def build_router(_settings: Settings) -> APIRouter:
-    router = APIRouter(prefix="/api/cases", tags=["cases"])
+    router = APIRouter(prefix="/api/cases", tags=["cases"], route_class=ParsedJsonRoute)
     can = require(Permission.CASES)
 
     @router.get("", response_model=list[CaseSummaryOut], summary="Cases of my authority, most recent first")

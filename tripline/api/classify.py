@@ -8,12 +8,13 @@ from tripline.auth.roles import Permission
 from tripline.auth.service import Principal
 from tripline.controls.schema import Classification, GoodsQuery
 from tripline.http.deps import get_runtime, require
+from tripline.jsonbody import ParsedJsonRoute
 from tripline.runtime import Runtime
 from tripline.settings import Settings
 
 
 def build_router(_settings: Settings) -> APIRouter:
-    router = APIRouter(prefix="/api", tags=["classification"])
+    router = APIRouter(prefix="/api", tags=["classification"], route_class=ParsedJsonRoute)
 
     @router.post(
         "/classify",

@@ -33,7 +33,7 @@ class Dashboard(BaseModel):
 
 
 def build_router(_settings: Settings) -> APIRouter:
-    router = APIRouter(prefix="/api/exchange", tags=["exchange (console)"])
+    router = APIRouter(prefix="/api/exchange", tags=["exchange (console, route_class=ParsedJsonRoute)"])
     can = require(Permission.EXCHANGE)
 
     @router.get("", response_model=Dashboard, summary="Inbox, outbox, consents and overdue documents")

@@ -14,6 +14,7 @@ from tripline.auth.roles import Permission
 from tripline.auth.service import Principal
 from tripline.errors import TooLargeError
 from tripline.http.deps import get_runtime, require
+from tripline.jsonbody import ParsedJsonRoute
 from tripline.runtime import Runtime
 from tripline.screening.compare import compare
 from tripline.screening.decisions import Verdict
@@ -112,7 +113,7 @@ def result_out(result: ScreeningResult) -> ResultOut:
 
 
 def build_router(_settings: Settings) -> APIRouter:
-    router = APIRouter(tags=["screening"])
+    router = APIRouter(tags=["screening"], route_class=ParsedJsonRoute)
     can = require(Permission.SCREEN)
 
     @router.post(

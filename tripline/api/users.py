@@ -21,6 +21,7 @@ from tripline.auth.service import (
     revoke_token,
     set_role,
 )
+from tripline.jsonbody import ParsedJsonRoute
 from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database
@@ -89,7 +90,7 @@ class TokenOut(BaseModel):
 
 
 def build_router(_settings: Settings) -> APIRouter:
-    router = APIRouter(prefix="/api", tags=["users"])
+    router = APIRouter(prefix="/api", tags=["users"], route_class=ParsedJsonRoute)
 
     @router.get("/me", response_model=Me, summary="The signed-in user, role, authority and permissions")
     def me(principal: Principal = Depends(any_user)) -> Me:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -204,13 +205,14 @@ def head_for(session: Session, key: NodeKey, partner: str) -> dict[str, Any]:
     return _signed_tree_head(key, size, root)
 
 
-def mark_shown(session: Session, partner: str, head: dict[str, Any]) -> None:
-    """Remember that ``partner`` received (and answered) ``head``."""
+def mark_shown(session: Session, partner: str, head: dict[str, Any], *, exact: bool = False) -> None:
+    """Remember that ``partner`` received (and answered) ``head``; ``exact``: that ``head`` is the
+    largest it holds (its refusal said so), even if an earlier answer suggested a larger one."""
     size = int(head.get("size", 0))
     row = session.get(AuditShown, partner, with_for_update=True)
     if row is None:
         session.add(AuditShown(partner=partner[:64], size=size))
-    elif size > row.size:
+    elif size > row.size or exact:
         row.size = size
 
 
@@ -273,57 +275,100 @@ def check_against(db: Database, public_key: str, heads: list[Any]) -> list[Probl
     return problems
 
 
-def witness(session: Session, head: Any, partner: str, public_key: str, now: datetime) -> list[str]:
-    """Keep a partner's signed tree head (sent with its envelopes); return warnings: a head smaller
-    than one already kept, or another root for a size already kept, means its log went back."""
+_HEX64 = re.compile("[0-9a-f]{64}")
+
+
+def witness(
+    session: Session, head: Any, partner: str, public_key: str, now: datetime, *, replay: bool = False
+) -> list[str]:
+    """Keep a partner's signed tree head (sent with its envelopes) when it is consistent with the
+    largest head of that partner this node holds; otherwise keep nothing and return why it is refused.
+
+    Consistent: no head held yet; the same size and root as the largest held; or larger, with an
+    RFC 9162 consistency proof from the largest held head (``proof_from`` = its size) that verifies.
+    Refused: a smaller head (the sender went back), another root at the held size (rewritten), a
+    proof that does not verify (forked), and a larger head proved from any other size (nothing
+    shows it extends what this node holds; the sender heals that by proving from the head the
+    refusal names). ``replay``: the very envelope was received before; its head is then accepted
+    if this node keeps exactly that head (it was judged and kept the first time).
+    """
     if not isinstance(head, dict) or head.get("type") != "tree_head" or head.get("node") != partner:
-        return ["the envelope's tree head is not the sender's"]
+        return _refused(partner, ["the envelope's tree head is not the sender's"])
     try:
         keys.verify(public_key, head, what="the sender's tree head")
-        size, root = int(head["size"]), str(head["root"])
-    except (IntegrityError, KeyError, TypeError, ValueError):
-        return ["the sender's tree head does not verify"]
-    warnings = []
-    same = session.get(AuditWitness, (partner, size))
-    if same is not None and same.root != root:
-        warnings.append(f"{partner}'s log has another root at size {size} than it showed before (rewritten)")
-    largest = session.scalar(
-        select(AuditWitness.size).where(AuditWitness.partner == partner).order_by(AuditWitness.size.desc()).limit(1)
-    )
-    if largest is not None and size < largest:
-        warnings.append(f"{partner}'s log shrank from {largest} to {size} entries (rolled back)")
-    warnings.extend(_check_proof(session, head, partner, size, root))
-    if same is None:
+    except IntegrityError:
+        return _refused(partner, ["the sender's tree head does not verify"])
+    size, root = head.get("size"), head.get("root")
+    if type(size) is not int or size < 1 or not isinstance(root, str) or not _HEX64.fullmatch(root):
+        return _refused(partner, ["the sender's tree head is malformed (size or root)"])
+    if replay:
+        same = session.get(AuditWitness, (partner, size))
+        if same is not None and same.root == root:
+            return []
+    largest = held_head(session, partner)
+    reasons = _inconsistent(head, partner, size, root, largest)
+    if reasons:
+        return _refused(partner, reasons)
+    if largest is None or size > largest["size"]:
         session.add(AuditWitness(partner=partner, size=size, root=root, head=head, received_at=now))
-    for text in warnings:
-        log.warning("security: partner audit log inconsistent", partner=partner, problem=text)
-    return warnings
+    return []
 
 
-def _check_proof(session: Session, head: dict[str, Any], partner: str, size: int, root: str) -> list[str]:
-    """Check the consistency proof a head carries from a size this node witnessed before."""
-    if "proof_from" not in head:
+def _refused(partner: str, reasons: list[str]) -> list[str]:
+    for text in reasons:
+        log.warning("security: partner audit tree head refused", partner=partner, problem=text)
+    return reasons
+
+
+def held_head(session: Session, partner: str) -> dict[str, Any] | None:
+    """The largest tree head of ``partner`` this node holds: ``{"size", "root"}``, or None."""
+    row = session.scalars(
+        select(AuditWitness).where(AuditWitness.partner == partner).order_by(AuditWitness.size.desc()).limit(1)
+    ).first()
+    return None if row is None else {"size": int(row.size), "root": str(row.root)}
+
+
+def _inconsistent(head: dict[str, Any], partner: str, size: int, root: str, held: dict[str, Any] | None) -> list[str]:
+    if held is None:
         return []
+    if size < held["size"]:
+        return [
+            f"{partner}'s tree head of {size} entries is older than the one of {held['size']} it showed (rolled back?)"
+        ]
+    if size == held["size"]:
+        if root == held["root"]:
+            return []
+        return [f"{partner}'s log has another root at size {size} than it showed before (rewritten)"]
+    first = head.get("proof_from")
+    if type(first) is not int or first != held["size"]:
+        return [
+            f"{partner}'s tree head of {size} entries does not prove it extends the one of {held['size']} "
+            f"this node holds (proof from {first if type(first) is int else 'nothing'})"
+        ]
+    proof_items = head.get("proof")
     try:
-        first = int(head["proof_from"])
-        proof = [bytes.fromhex(str(p)) for p in head["proof"]]
-        second_root = bytes.fromhex(root)
-    except (KeyError, TypeError, ValueError):
+        if not isinstance(proof_items, list):
+            raise TypeError
+        proof = [bytes.fromhex(str(p)) for p in proof_items]
+    except (TypeError, ValueError):
         return [f"{partner}'s consistency proof is malformed"]
-    kept = session.get(AuditWitness, (partner, first))
-    if kept is None:
-        return []  # a size this node never saw (an answer was lost): nothing to compare
-    if not merkle.verify_consistency(first, size, bytes.fromhex(kept.root), second_root, proof):
+    if not merkle.verify_consistency(first, size, bytes.fromhex(held["root"]), bytes.fromhex(root), proof):
         return [
             f"{partner}'s log of {size} entries does not extend the one of {first} it showed (rolled back or forked)"
         ]
-    largest = session.scalar(select(func.max(AuditWitness.size)).where(AuditWitness.partner == partner)) or 0
-    if first < largest < size:  # the sender proves from an older head than this node holds: its state went back?
-        return [
-            f"{partner} proved its log extends {first} entries, not the {largest} it showed later: "
-            f"cannot confirm it was not rolled back (run `tripline audit check {partner}`)"
-        ]
     return []
+
+
+def extends(session: Session, held: Any) -> bool:
+    """Whether this node's own log, at the size of ``held`` (a partner's refusal names the largest
+    head of ours it holds), has that root: then a proof from it can be given (heal)."""
+    if not isinstance(held, dict):
+        return False
+    size, root = held.get("size"), held.get("root")
+    if type(size) is not int or not isinstance(root, str):
+        return False
+    tree = StoredTree(session)
+    return 0 < size <= tree.size() and merkle.tree_root(tree, size).hex() == root
 
 
 def verify_proof(public_key: str, answer: Any, kept: dict[str, Any]) -> list[str]:

@@ -223,6 +223,7 @@ def create_user(
     generated = password is None
     secret = password if password is not None else secrets.token_urlsafe(12)
     _check_password(secret, username)
+    password_hash = _hashing.hash(secret)  # before the transaction: hashing holds no database lock
     with db.transaction() as session:
         if session.scalar(select(User).where(User.username == username)) is not None:
             raise ConflictError(f"user {username!r} exists", field="username")
@@ -232,7 +233,7 @@ def create_user(
             display_name=display_name or username,
             authority_id=auth.id,
             role=role.value,
-            password_hash=_hashing.hash(secret),
+            password_hash=password_hash,
             must_change_password=generated,
             active=True,
             created_at=now(),
@@ -245,12 +246,23 @@ def create_user(
     return info, secret if generated else None
 
 
-def ensure_first_admin(db: Database, *, authority: str, username: str = "admin") -> str | None:
-    """Create the first administrator if there is no user at all; return its one-time password."""
+def ensure_first_admin(
+    db: Database, *, authority: str, username: str = "admin", audit_key: NodeKey | None = None
+) -> str | None:
+    """Create the first administrator if there is no user at all; return its one-time password.
+    With ``audit_key`` (the node's), its creation is an entry of the audit chain (actor ``bootstrap``)."""
     with db.transaction() as session:
         if session.scalar(select(User.id).limit(1)) is not None:
             return None
-    _, password = create_user(db, username, role=Role.ADMIN, authority=authority, display_name="Administrator")
+    _, password = create_user(
+        db,
+        username,
+        role=Role.ADMIN,
+        authority=authority,
+        display_name="Administrator",
+        audit_key=audit_key,
+        actor="bootstrap",
+    )
     return password
 
 
@@ -497,10 +509,11 @@ def change_password(
     _check_password(new, username)
     if new == old:
         raise InputError("the new password must differ from the old one", field="new_password")
+    new_hash = _hashing.hash(new)  # before the transaction: hashing holds no database lock
     with db.transaction() as session:
         user = session.scalar(select(User).where(User.username == username))
         assert user is not None
-        user.password_hash = _hashing.hash(new)
+        user.password_hash = new_hash
         user.must_change_password = False
         _revoke_everything(session, user.id, keep_session=keep_session)
         _chain(session, audit_key, "user.password_changed", username, {"tokens_revoked": True}, username)

@@ -35,6 +35,23 @@ def _node(ctx: typer.Context) -> tuple[AppContext, Node]:
     return app_ctx, app_ctx.runtime().node()
 
 
+def _read_only_node(ctx: typer.Context) -> tuple[AppContext, Node]:
+    """The node over its existing database, for commands that must write nothing (``audit
+    verify``): no database file is made, no migration runs, no key is made; a missing one is named."""
+    from sqlalchemy.engine import make_url
+
+    from tripline.errors import NotFoundError
+    from tripline.exchange.service import Node, key_path
+
+    app_ctx = get_ctx(ctx)
+    url = make_url(app_ctx.settings.effective_database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        raise NotFoundError("no database here: nothing to verify", file=Path(url.database))
+    if not key_path(app_ctx.settings).exists():
+        raise NotFoundError("no node key here: nothing to verify against", file=key_path(app_ctx.settings))
+    return app_ctx, Node(settings=app_ctx.settings, db=app_ctx.db(migrate=False))
+
+
 def _table(app_ctx: AppContext, title: str, rows: list[dict[str, Any]], columns: list[str]) -> None:
     table = Table(title=title)
     for column in columns:
@@ -404,7 +421,7 @@ def audit_verify(
 
     from tripline.audit import log as audit_log
 
-    app_ctx, node = _node(ctx)
+    app_ctx, node = _read_only_node(ctx)
     heads: list[Any] = []
     if against is not None:
         try:

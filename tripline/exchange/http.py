@@ -9,15 +9,14 @@ shape its specification prescribes).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from tripline.errors import InputError, TooLargeError
 from tripline.exchange.service import Node
+from tripline.jsonbody import json_body
 from tripline.settings import Settings
 
 MAX_ENVELOPE_BYTES = 20 * 1024 * 1024
@@ -43,13 +42,7 @@ def build_router(settings: Settings) -> APIRouter:
     @router.post("/exchange/v1/envelopes")
     async def envelopes(request: Request) -> JSONResponse:
         """Receive one signed envelope; answer with a signed receipt (200 accepted, 403 refused)."""
-        body = await request.body()
-        if len(body) > MAX_ENVELOPE_BYTES:
-            raise TooLargeError("envelope too large", field="body")
-        try:
-            envelope = json.loads(body)
-        except ValueError:
-            raise InputError("the body is not JSON", field="body") from None
+        envelope = await json_body(request, limit=MAX_ENVELOPE_BYTES, what="envelope")
         status, receipt = await run_in_threadpool(receive, _node(request), envelope)
         return JSONResponse(receipt, status_code=status)
 
@@ -57,13 +50,7 @@ def build_router(settings: Settings) -> APIRouter:
     async def audit_consistency(request: Request) -> JSONResponse:
         """A partner's signed request for an RFC 9162 consistency proof of this node's audit log
         from a tree head it kept; answers the signed proof to this node's current head."""
-        body = await request.body()
-        if len(body) > 64 * 1024:
-            raise TooLargeError("request too large", field="body")
-        try:
-            asked = json.loads(body)
-        except ValueError:
-            raise InputError("the body is not JSON", field="body") from None
+        asked = await json_body(request, limit=64 * 1024, what="request")
         answer = await run_in_threadpool(answer_consistency, _node(request), asked)
         return JSONResponse(answer)
 

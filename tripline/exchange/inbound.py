@@ -22,7 +22,7 @@ from tripline.errors import (
 from tripline.exchange.consent import accept_answer, accept_request, check_consent_proof
 from tripline.exchange.documents import parse_document
 from tripline.exchange.envelope import check_sent_at, make_receipt, open_envelope
-from tripline.exchange.models import ExchangeDocument, ExchangeMessage, ExchangePartner
+from tripline.exchange.models import ExchangeDocument, ExchangeMessage, ExchangeNonce, ExchangePartner
 from tripline.exchange.policy import ReleaseRequest
 from tripline.exchange.service import Node
 from tripline.exchange.store import get_partner, store_document
@@ -55,9 +55,14 @@ def receive(node: Node, envelope: Any) -> tuple[int, dict[str, Any]]:
 
 def _receive_once(node: Node, envelope: Any) -> tuple[int, dict[str, Any]]:
     with node.db.transaction() as session:
+        replay = _seen(session, envelope)
         env, sender = open_envelope(session, envelope, node.node_id, now=node.clock())
         if "tree_head" in env:
-            audit.witness(session, env["tree_head"], sender.id, sender.public_key, node.clock())
+            reasons = audit.witness(
+                session, env["tree_head"], sender.id, sender.public_key, node.clock(), replay=replay
+            )
+            if reasons:
+                return _refuse_head(node, session, env, sender, reasons)
         if env["kind"] == "document":
             return _document(node, session, env, sender)
         if env["kind"] == "consent_request":
@@ -84,6 +89,51 @@ def _receive_once(node: Node, envelope: Any) -> tuple[int, dict[str, Any]]:
             detail={"from": sender.id, "reasons": reasons, "receipt_hash": content_hash(receipt)},
         )
         return (403 if reasons else 200), receipt
+
+
+def _seen(session: Session, envelope: Any) -> bool:
+    """Whether an envelope with this id from this sender was received before (``open_envelope``
+    then checks it is the same content: a replay, answered from what was stored)."""
+    if not isinstance(envelope, dict):
+        return False
+    key = (str(envelope.get("id", ""))[:64], str(envelope.get("sender", "")))
+    return session.get(ExchangeNonce, key) is not None
+
+
+def _refuse_head(
+    node: Node, session: Session, env: dict[str, Any], sender: ExchangePartner, reasons: list[str]
+) -> tuple[int, dict[str, Any]]:
+    """The sender's audit tree head is older than, or not shown consistent with, the largest head of
+    it this node holds: nothing in the envelope is handled. The refusal is chained here and answered
+    signed (409), naming the head held, from which an honest sender can prove its log only grew."""
+    head = env["tree_head"] if isinstance(env["tree_head"], dict) else {}
+    held = audit.held_head(session, sender.id)
+    audit.append(
+        session,
+        node.key,
+        kind="tree_head.refused",
+        subject=sender.id,
+        detail={
+            "envelope_id": str(env["id"])[:64],
+            "kind": env["kind"],
+            "size": head.get("size") if type(head.get("size")) is int else None,
+            "proof_from": head.get("proof_from") if type(head.get("proof_from")) is int else None,
+            "held": held,
+            "reasons": reasons,
+        },
+    )
+    refusal = node.key.sign(
+        {
+            "type": "tree_head_refusal",
+            "envelope_id": env["id"],
+            "sender": sender.id,
+            "receiver": node.node_id,
+            "held": held,
+            "reasons": reasons,
+            "refused_at": node.clock().isoformat().replace("+00:00", "Z"),
+        }
+    )
+    return 409, refusal
 
 
 def _document(node: Node, session: Session, env: dict[str, Any], sender: ExchangePartner) -> tuple[int, dict[str, Any]]:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tripline.audit import log as audit
-from tripline.errors import ConflictError, InputError, NotFoundError, StorageError, TriplineError
+from tripline.errors import ConflictError, InputError, IntegrityError, NotFoundError, StorageError, TriplineError
 from tripline.exchange.agreements import Agreement, load_agreement
 from tripline.exchange.consent import check_consent_proof, released_version
 from tripline.exchange.delivery import HttpTransport, Transport, TransportError, next_attempt
@@ -345,7 +345,7 @@ class Node:
                 outcomes.append(outcome)
         return outcomes
 
-    def _deliver_one(self, message_id: int, now: datetime, *, force: bool) -> SendOutcome | None:
+    def _deliver_one(self, message_id: int, now: datetime, *, force: bool, heal: bool = True) -> SendOutcome | None:
         """Claim, send, record: the attempt is committed before the partner is called and the
         answer is recorded in a second transaction, so no database lock is held over the network.
 
@@ -388,6 +388,12 @@ class Node:
                 if msg is None or msg.status != "pending":
                     return None
                 return self._retry_later(session, msg, now, str(exc), self._no_decision(msg))
+        if status == 409 and isinstance(body, dict) and body.get("type") == "tree_head_refusal":
+            healed = self._head_refused(message_id, partner, envelope, head, body, heal=heal)
+            if not isinstance(healed, bool):
+                return healed
+            if healed:
+                return self._deliver_one(message_id, now, force=True, heal=False)
         receipt = None
         if status in (200, 403) and isinstance(body, dict) and body.get("type") == "receipt":
             receipt = check_receipt(body, partner, ref=msg.ref, ref_hash=ref_hash)
@@ -400,6 +406,65 @@ class Node:
             return self._record_answer(session, msg, partner.id, status, body, receipt)
 
     # --- witnessed audit ------------------------------------------------------------
+    def _head_refused(
+        self,
+        message_id: int,
+        partner: ExchangePartner,
+        envelope: dict[str, Any],
+        head: dict[str, Any],
+        refusal: dict[str, Any],
+        *,
+        heal: bool,
+    ) -> SendOutcome | bool | None:
+        """The partner refused this node's audit tree head (signed 409 naming the largest head of
+        ours it holds). If this log has that head (an answer was lost, or deliveries crossed), the
+        next envelope proves from it: True (send again, once). Otherwise this log is not the one the
+        partner witnessed (rolled back or rewritten): ``delivery.head_refused`` is chained, the
+        message fails and the outcome is returned. False: not a valid refusal (recorded as an answer)."""
+        try:
+            keys.verify(partner.public_key, refusal, what=f"the refusal from {partner.id}")
+        except IntegrityError:
+            return False
+        if refusal.get("receiver") != partner.id or refusal.get("envelope_id") != envelope["id"]:
+            return False
+        held = refusal.get("held")
+        reasons = (
+            [str(r)[:500] for r in refusal.get("reasons", [])][:10] if isinstance(refusal.get("reasons"), list) else []
+        )
+        with self.db.transaction() as session:
+            msg = session.get(ExchangeMessage, message_id)
+            if msg is None or msg.status != "pending":
+                return None
+            if heal and audit.extends(session, held):
+                assert isinstance(held, dict)
+                audit.mark_shown(session, partner.id, held, exact=True)
+                log.info("audit head: proving from the head the partner holds", partner=partner.id, size=held["size"])
+                return True
+            msg.status = "failed"
+            msg.next_attempt_at = None
+            msg.last_error = f"HTTP 409: {partner.id} refused this node's audit tree head: {'; '.join(reasons)}"[:2000]
+            audit.append(
+                session,
+                self.key,
+                kind="delivery.head_refused",
+                subject=msg.ref,
+                detail={
+                    "partner": partner.id,
+                    "size": head.get("size"),
+                    "held": held if isinstance(held, dict) else None,
+                    "reasons": reasons,
+                    "refusal_hash": content_hash(refusal),
+                },
+            )
+            log.warning(
+                "security: a partner refused this node's audit tree head (this log went back?)",
+                partner=partner.id,
+                held=held,
+                size=head.get("size"),
+                reasons=reasons,
+            )
+            return SendOutcome(partner.id, self._no_decision(msg), "failed", error=msg.last_error)
+
     def check_partner_log(self, partner_id: str) -> dict[str, Any]:
         """Ask ``partner_id`` for an RFC 9162 consistency proof from the largest tree head of its
         audit log this node kept, and check it: ``problems`` names a rollback or rewrite."""
