@@ -159,3 +159,13 @@ def test_background_on_another_calibration_is_rebinned() -> None:
     coarse = bg.counts.reshape(-1, 2).sum(axis=1)
     bg2 = Spectrum(coarse, bg.live_time_s, EnergyCalibration.linear(0.0, 6.0), role="background")
     assert identify(fg, bg2).verdict is Verdict.INDUSTRIAL
+
+
+@pytest.mark.parametrize("source", ["fertilizer", "granite", "none"])
+def test_plastic_without_background_is_referred_never_cleared(source: str) -> None:
+    # PVT resolves no lines: without a background it cannot measure an excess nor tell NORM from a
+    # source, so energy-window ratios that look like NORM refer the spectrum and say so
+    fg, _ = simulate_spectrum(source, "plastic", sigma=20, seed=3)
+    result = identify(fg, None)
+    assert result.verdict is Verdict.OF_CONCERN, result.reasons
+    assert any("plastic (PVT)" in r and "never clears" in r for r in result.reasons), result.reasons

@@ -9,6 +9,8 @@ then man-made nuclides for what they leave; not for plastic); (3) the SNM eviden
 - special nuclear material only if the SNM rule is met;
 - else industrial / medical for the most severe man-made nuclide identified;
 - else of concern if a U-235 line remains that the SNM rule does not confirm;
+- else of concern for a detector without photopeaks (plastic PVT) and no background spectrum:
+  window ratios can say "elevated, consistent with NORM" at most, which refers, never clears;
 - else background when a hard continuum above the last terrestrial line (2614 keV) carries
   ``COSMIC_FRACTION_MIN`` of the counts and nothing else is found (cosmic radiation at altitude);
 - else background if the excess is below ``Policy.excess_sigma``;
@@ -248,6 +250,18 @@ def _verdict(
     if (snm is not None and snm.suspect) or any(m.category is Category.SNM for m in matches):
         if not (snm is not None and snm.suspect):
             reasons.append("U-235/Pu-239 lines fitted but the SNM evidence rule is not met: not cleared")
+        return Verdict.OF_CONCERN
+    if fit is None and gross_sigma is None and isinstance(norm, NormTest):
+        # no photopeaks (PVT) and no background: nothing tells NORM lines from a source's, nor
+        # whether the count rate is elevated at all; window ratios alone never clear
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in norm.norm_fractions.items() if v > 0.005)
+        windows = "consistent with NORM" if norm.consistent else "not explained by K-40/U/Th"
+        reasons.append(
+            f"energy-window ratios {windows} (p={norm.p_norm:.3g}; {shares}), but a plastic (PVT) detector "
+            "resolves no lines and without a background spectrum the excess cannot be measured: at most "
+            "'elevated, energy-window ratios consistent with NORM', which never clears; referred to a "
+            "spectroscopic secondary scan"
+        )
         return Verdict.OF_CONCERN
     if cosmic is not None and cosmic >= COSMIC_FRACTION_MIN:
         reasons.append(
