@@ -169,3 +169,25 @@ def test_plastic_without_background_is_referred_never_cleared(source: str) -> No
     result = identify(fg, None)
     assert result.verdict is Verdict.OF_CONCERN, result.reasons
     assert any("plastic (PVT)" in r and "never clears" in r for r in result.reasons), result.reasons
+
+
+@pytest.mark.parametrize("detector", ["nai", "csi"])
+def test_am241_without_background_is_found_below_the_lead_xrays(detector: str) -> None:
+    # the lead X-ray exclusion (72.8-87.3 keV +- 1.5 FWHM) covers 59.5 keV on a scintillator: the
+    # line is fitted on its own region against the SNIP continuum of the spectrum itself, so an
+    # Am-241 source in the natural background is no longer cleared as that background
+    for seed in range(3):
+        fg, _ = simulate_spectrum("Am-241", detector, sigma=10, seed=1000 * seed + 17)
+        result = identify(fg, None)
+        assert result.verdict is Verdict.INDUSTRIAL, (seed, result.reasons)
+        assert any(m.nuclide == "Am-241" for m in result.isotopes)
+        assert any("59.5-keV line fitted on its own" in r for r in result.reasons)
+
+
+def test_am241_line_is_not_found_in_norm_without_background() -> None:
+    # natural uranium's Th-234 63.3 keV and the X-rays around it must not pass for Am-241
+    for source in NORM:
+        for detector in ("nai", "csi"):
+            fg, _ = simulate_spectrum(source, detector, sigma=20, seed=11)
+            result = identify(fg, None)
+            assert not any(m.nuclide == "Am-241" for m in result.isotopes), (source, detector, result.reasons)

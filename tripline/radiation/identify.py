@@ -3,7 +3,8 @@
 Steps: (1) gross-count excess of the foreground over the live-time-scaled background (none
 without one: the continuum under the peaks is then estimated from the spectrum itself, by
 SNIP); (2) chain-aware peak identification (:mod:`.chainfit`: NORM chains as whole templates,
-then man-made nuclides for what they leave; not for plastic); (3) the SNM evidence rule
+then man-made nuclides for what they leave; not for plastic), and Am-241's 59.5-keV line in its own
+region below the lead X-rays the chain fit leaves out (:mod:`.lowenergy`); (3) the SNM evidence rule
 (:mod:`.snm`); (4) the energy-window NORM test (:mod:`.windows`); (5) the verdict:
 
 - special nuclear material only if the SNM rule is met;
@@ -30,6 +31,7 @@ import numpy as np
 from tripline.radiation.calibrate import gain_correction, recalibrated
 from tripline.radiation.chainfit import ChainFit, chain_fit
 from tripline.radiation.library import Library, default_library, detector
+from tripline.radiation.lowenergy import am241_line
 from tripline.radiation.model import Category, Spectrum, Verdict
 from tripline.radiation.peaks import alone_exclusion, net_peak_counts
 from tripline.radiation.physics import TERRESTRIAL_MIX
@@ -129,6 +131,14 @@ def identify(
             ignore = lib.shield_lines_kev + (lib.background_lines_kev if bkg is None else ())
             fit = chain_fit(net, var, model, edges, lib, ignore, policy.identify_sigma)
             matches = tuple(m for m in fit.matches if m.significance >= policy.identify_sigma)
+            if not any(m.nuclide == "Am-241" for m in matches):
+                uranium = fit.group_predicted.get("U-238 chain/uranium", np.zeros(counts.size))
+                low = am241_line(
+                    fit.net, fit.var, model, edges, lib, fit.predicted_no_snm - uranium, policy.identify_sigma
+                )
+                if low is not None and low.match is not None:
+                    matches = (*matches, low.match)
+                    reasons.append(low.reason)
             snm = snm_evidence(
                 fit.net,
                 fit.predicted_no_snm,
