@@ -125,3 +125,12 @@ def test_no_am241_on_real_hpge_spectra() -> None:
             continue
         for result in _judged(case.case_id):
             assert not any(m.nuclide == "Am-241" for m in result.isotopes), (case.case_id, result.reasons)
+
+
+def test_reasons_say_when_am241_cannot_be_tested() -> None:
+    # RadiaCode: threshold 40 keV + FWHM 16 keV there is above 59.5 - FWHM/2: the line cannot be
+    # fitted, and the reasons must say so rather than imply Am-241 was looked for and not found
+    _need_shared()
+    case = next(c for c in CASES if c.kind == "NORM_K" and c.store == "shared")
+    _, alone = _judged(case.case_id)
+    assert any("59.5-keV line lies below this detector's usable range" in r for r in alone.reasons)

@@ -139,6 +139,11 @@ def identify(
                 if low is not None and low.match is not None:
                     matches = (*matches, low.match)
                     reasons.append(low.reason)
+                elif low is None and edges[-1] > 110.0:
+                    reasons.append(
+                        "Am-241's 59.5-keV line lies below this detector's usable range (threshold + 1 FWHM): "
+                        "Am-241 is neither seen nor excluded by its line"
+                    )
             snm = snm_evidence(
                 fit.net,
                 fit.predicted_no_snm,
