@@ -3,12 +3,15 @@
 Steps: (1) gross-count excess of the foreground over the live-time-scaled background (none
 without one: the continuum under the peaks is then estimated from the spectrum itself, by
 SNIP); (2) chain-aware peak identification (:mod:`.chainfit`: NORM chains as whole templates,
-then man-made nuclides for what they leave; not for plastic); (3) the SNM evidence rule
+then man-made nuclides for what they leave; not for plastic), and Am-241's 59.5-keV line in its own
+region below the lead X-rays the chain fit leaves out (:mod:`.lowenergy`); (3) the SNM evidence rule
 (:mod:`.snm`); (4) the energy-window NORM test (:mod:`.windows`); (5) the verdict:
 
 - special nuclear material only if the SNM rule is met;
 - else industrial / medical for the most severe man-made nuclide identified;
 - else of concern if a U-235 line remains that the SNM rule does not confirm;
+- else of concern for a detector without photopeaks (plastic PVT) and no background spectrum:
+  window ratios can say "elevated, consistent with NORM" at most, which refers, never clears;
 - else background when a hard continuum above the last terrestrial line (2614 keV) carries
   ``COSMIC_FRACTION_MIN`` of the counts and nothing else is found (cosmic radiation at altitude);
 - else background if the excess is below ``Policy.excess_sigma``;
@@ -28,6 +31,7 @@ import numpy as np
 from tripline.radiation.calibrate import gain_correction, recalibrated
 from tripline.radiation.chainfit import ChainFit, chain_fit
 from tripline.radiation.library import Library, default_library, detector
+from tripline.radiation.lowenergy import am241_line
 from tripline.radiation.model import Category, Spectrum, Verdict
 from tripline.radiation.peaks import alone_exclusion, net_peak_counts
 from tripline.radiation.physics import TERRESTRIAL_MIX
@@ -127,6 +131,19 @@ def identify(
             ignore = lib.shield_lines_kev + (lib.background_lines_kev if bkg is None else ())
             fit = chain_fit(net, var, model, edges, lib, ignore, policy.identify_sigma)
             matches = tuple(m for m in fit.matches if m.significance >= policy.identify_sigma)
+            if not any(m.nuclide == "Am-241" for m in matches):
+                uranium = fit.group_predicted.get("U-238 chain/uranium", np.zeros(counts.size))
+                low = am241_line(
+                    fit.net, fit.var, model, edges, lib, fit.predicted_no_snm - uranium, policy.identify_sigma
+                )
+                if low is not None and low.match is not None:
+                    matches = (*matches, low.match)
+                    reasons.append(low.reason)
+                elif low is None and edges[-1] > 110.0:
+                    reasons.append(
+                        "Am-241's 59.5-keV line lies below this detector's usable range (threshold + 1 FWHM): "
+                        "Am-241 is neither seen nor excluded by its line"
+                    )
             snm = snm_evidence(
                 fit.net,
                 fit.predicted_no_snm,
@@ -248,6 +265,18 @@ def _verdict(
     if (snm is not None and snm.suspect) or any(m.category is Category.SNM for m in matches):
         if not (snm is not None and snm.suspect):
             reasons.append("U-235/Pu-239 lines fitted but the SNM evidence rule is not met: not cleared")
+        return Verdict.OF_CONCERN
+    if fit is None and gross_sigma is None and isinstance(norm, NormTest):
+        # no photopeaks (PVT) and no background: nothing tells NORM lines from a source's, nor
+        # whether the count rate is elevated at all; window ratios alone never clear
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in norm.norm_fractions.items() if v > 0.005)
+        windows = "consistent with NORM" if norm.consistent else "not explained by K-40/U/Th"
+        reasons.append(
+            f"energy-window ratios {windows} (p={norm.p_norm:.3g}; {shares}), but a plastic (PVT) detector "
+            "resolves no lines and without a background spectrum the excess cannot be measured: at most "
+            "'elevated, energy-window ratios consistent with NORM', which never clears; referred to a "
+            "spectroscopic secondary scan"
+        )
         return Verdict.OF_CONCERN
     if cosmic is not None and cosmic >= COSMIC_FRACTION_MIN:
         reasons.append(

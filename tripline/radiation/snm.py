@@ -18,7 +18,9 @@ Enriched uranium needs all of:
 Natural uranium without radium (the chain fit's ``uranium`` group: U-235 185.7 keV tied to Th-234
 and Pa-234m at the natural ratio) may carry a 186-keV peak only when U-238 itself is seen: if
 that group puts ``SNM_SIGMA`` or more at 185.7 keV, the Pa-234m 1001-keV line must stand at
-``PA234M_SIGMA`` in the net spectrum. On a scintillator the Th-234 63/92-keV lines lie under
+``PA234M_SIGMA`` in the net spectrum, after the chain fit's other lines there (Ac-228 964.8/969.0
+and Bi-214 934.1 keV, within 1.25 FWHM of 1001 keV on a scintillator) are taken out with their
+model error: thorium in the sample must not vouch for U-238. On a scintillator the Th-234 63/92-keV lines lie under
 the lead X-rays and 1001 keV is all that tells natural from enriched uranium; a 186-keV peak the
 chain fit can only give to unconfirmed uranium is not cleared.
 
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tripline.radiation.chainfit import CHAIN_MODEL_ERROR
 from tripline.radiation.library import DetectorModel, Library
 from tripline.radiation.model import FloatArray
 from tripline.radiation.physics import peak_efficiency
@@ -93,6 +96,9 @@ def snm_evidence(
     channel), checked against the Pa-234m line."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     resid = net - predicted
+    # the chain fit's lines other than natural uranium's own (Ac-228 964/969, Bi-214 934 keV sit
+    # within 1.25 FWHM of 1001 keV on a scintillator): taken out before Pa-234m is measured
+    others = predicted - uranium if uranium is not None else predicted
     reasons: list[str] = []
     resolving = model.fwhm_kev(U235_MAIN_KEV) < RESOLVING_FWHM_KEV
     u235 = library.get("U-235")
@@ -130,7 +136,7 @@ def snm_evidence(
         enriched = False
         if centers[-1] > PA234M_KEV:
             total_186 = _roi(net, centers, U235_MAIN_KEV, 1.25 * model.fwhm_kev(U235_MAIN_KEV))
-            a1001, s1001, _ = _line(net, var_model if var_stat is None else var_stat, centers, model, PA234M_KEV)
+            a1001, s1001 = _pa234m(net, others, var_model if var_stat is None else var_stat, centers, model)
             upper = max(a1001, 0.0) + 2.0 * s1001
             natural = (
                 upper * nat_186 / nat_1001 * peak_efficiency(model, U235_MAIN_KEV) / peak_efficiency(model, PA234M_KEV)
@@ -154,7 +160,7 @@ def snm_evidence(
             "not met (" + "; ".join(checks) + "): uranium of unknown enrichment, not cleared"
         )
     if not suspect and uranium is not None:
-        unconfirmed = _uranium_unconfirmed(uranium, net, var_model, var_stat, centers, model)
+        unconfirmed = _uranium_unconfirmed(uranium, net, others, var_model, var_stat, centers, model)
         if unconfirmed is not None:
             reasons.append(unconfirmed)
             suspect = True
@@ -186,9 +192,25 @@ def _plutonium(
     return "SNM rule met for Pu-239: 129.3, 375.1 and 413.7 keV in the residual after the chain fit, at their ratios"
 
 
+def _pa234m(
+    net: FloatArray, others: FloatArray, var: FloatArray, centers: FloatArray, model: DetectorModel
+) -> tuple[float, float]:
+    """(counts, sigma) of the Pa-234m 1001-keV line: the net counts within 1.25 FWHM of it less
+    what the chain fit's other lines put there, whose model error (``CHAIN_MODEL_ERROR``) adds to
+    the counting error."""
+    half = 1.25 * model.fwhm_kev(PA234M_KEV)
+    sel = (centers >= PA234M_KEV - half) & (centers <= PA234M_KEV + half)
+    if not sel.any():
+        return 0.0, math.inf
+    area = float((net[sel] - others[sel]).sum())
+    sigma = math.sqrt(max(float(var[sel].sum()) + (CHAIN_MODEL_ERROR * float(others[sel].sum())) ** 2, 1.0))
+    return area, sigma
+
+
 def _uranium_unconfirmed(
     uranium: FloatArray,
     net: FloatArray,
+    others: FloatArray,
     var_model: FloatArray,
     var_stat: FloatArray | None,
     centers: FloatArray,
@@ -204,7 +226,7 @@ def _uranium_unconfirmed(
     if z186 < SNM_SIGMA:
         return None
     if centers[-1] > PA234M_KEV + model.fwhm_kev(PA234M_KEV):
-        area, sigma, _ = _line(net, var_model if var_stat is None else var_stat, centers, model, PA234M_KEV)
+        area, sigma = _pa234m(net, others, var_model if var_stat is None else var_stat, centers, model)
         z1001 = area / sigma if math.isfinite(sigma) else 0.0
         if z1001 >= PA234M_SIGMA:
             return None

@@ -1,0 +1,154 @@
+"""The Am-241 59.5-keV line, tested on its own below the lead X-rays.
+
+The chain fit (:mod:`.chainfit`) leaves out 1.5 FWHM around every lead K X-ray (72.8-87.3 keV),
+since no identification may rest on them; on a scintillator (FWHM 13-20 keV at 60 keV) that
+window swallows Am-241's only line, so an Am-241 source was never seen and, without a background,
+was cleared as the natural background it sits in. Here the line is fitted in its own region
+(from one FWHM above the threshold to 110 keV) on the net counts above the SNIP continuum, the
+same continuum estimated from the spectrum itself as everywhere else, against everything else
+that puts counts there:
+
+- the lead and bismuth K X-rays (Pb Ka2 72.80, Ka1 74.97, Kb1 84.94, Kb2 87.30; Bi Ka1 77.11 keV)
+  and the thorium and uranium K X-rays of the chains (Th Ka 89.95/93.35, U Ka1 98.44 keV), each
+  a free non-negative peak (their intensities depend on shielding and self-absorption);
+- Pb-210's 46.5-keV line (radon progeny accumulate it), free;
+- Th-234's 63.3-keV line, with its 92.4/92.8-keV lines at their intensity ratios, bounded by
+  physics: Pa-234m (1.17 min) is always in equilibrium with its parent Th-234, so Th-234 can put
+  at most ``TH234_MARGIN`` x (2-sigma upper limit of the 1001-keV Pa-234m line) x 3.75/0.837 x
+  efficiency(63.3)/efficiency(1001) counts at 63.3 keV (the factor 2 covers the modelled
+  efficiency ratio; the 1001-keV line is measured after the chain fit's other lines there, Ac-228
+  964/969 and Bi-214 934 keV, are taken out);
+- a linear baseline (what SNIP leaves near the threshold).
+
+Am-241 is identified when adding its line improves chi2 by ``identify_sigma`` squared, its
+residual peak sits at 59.5 keV within ``CENTROID_TOLERANCE_FWHM`` and has the detector's width.
+Line data: NNDC NuDat 3 (ENSDF); X-ray energies: LBNL X-ray Data Booklet, table 1-2.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import lsq_linear
+from scipy.special import ndtr
+
+from tripline.radiation.library import DetectorModel, Library
+from tripline.radiation.model import FloatArray
+from tripline.radiation.physics import peak_efficiency
+from tripline.radiation.result import IsotopeMatch, PeakSupport
+
+AM241_KEV = 59.5409
+REGION_HIGH_KEV = 110.0
+XRAY_KEV = (72.80, 74.97, 77.11, 84.94, 87.30, 89.95, 93.35, 98.44)
+PB210_KEV = 46.539
+# Th-234 lines (energy, photons per 100 decays) and Pa-234m's 1001-keV line (NuDat 3)
+TH234_LINES = ((63.30, 3.75), (92.38, 2.13), (92.80, 2.10))
+PA234M_KEV = 1001.03
+PA234M_INTENSITY = 0.837
+TH234_MARGIN = 2.0
+CENTROID_TOLERANCE_FWHM = 0.25
+# model error of the fitted neighbours (X-ray shapes, Compton and escape structure near threshold)
+NEIGHBOUR_MODEL_ERROR = 0.10
+
+
+@dataclass(frozen=True)
+class LowEnergyLine:
+    match: IsotopeMatch | None  # Am-241 when identified
+    significance: float
+    reason: str
+
+
+def _gauss(edges: FloatArray, energy: float, fwhm: float) -> FloatArray:
+    return np.asarray(np.diff(ndtr((edges - energy) / (fwhm / 2.3548))), dtype=np.float64)
+
+
+def _roi(values: FloatArray, centers: FloatArray, energy: float, half: float) -> float:
+    return float(values[(centers >= energy - half) & (centers <= energy + half)].sum())
+
+
+def am241_line(
+    net: FloatArray,
+    var: FloatArray,
+    model: DetectorModel,
+    edges: FloatArray,
+    library: Library,
+    not_uranium: FloatArray,
+    identify_sigma: float = 4.0,
+) -> LowEnergyLine | None:
+    """Fit the 59.5-keV region (see the module doc); ``not_uranium`` is the chain fit's prediction
+    without the natural-uranium group (taken out at 1001 keV). None if the line is out of range."""
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    fwhm = model.fwhm_kev(AM241_KEV)
+    low = model.low_kev + model.fwhm_kev(max(model.low_kev, 1.0))
+    if AM241_KEV - 0.5 * fwhm < low or centers[-1] < REGION_HIGH_KEV or not model.has_photopeaks:
+        return None
+    region = (centers >= low) & (centers <= REGION_HIGH_KEV)
+    if region.sum() < 8:
+        return None
+    # Th-234 bound from Pa-234m, measured after the other chain lines near 1001 keV
+    th234_cap = math.inf
+    if centers[-1] > PA234M_KEV + model.fwhm_kev(PA234M_KEV):
+        half = 1.25 * model.fwhm_kev(PA234M_KEV)
+        area = _roi(net - not_uranium, centers, PA234M_KEV, half)
+        sigma = math.sqrt(max(_roi(var, centers, PA234M_KEV, half), 1.0))
+        upper = max(area, 0.0) + 2.0 * sigma
+        th234_cap = (
+            TH234_MARGIN * upper * TH234_LINES[0][1] / PA234M_INTENSITY
+            * peak_efficiency(model, TH234_LINES[0][0]) / peak_efficiency(model, PA234M_KEV)
+        )  # fmt: skip
+    th234 = sum(
+        (i * peak_efficiency(model, e) * _gauss(edges, e, model.fwhm_kev(e)) for e, i in TH234_LINES),
+        np.zeros(centers.size),
+    )
+    th234_at_63 = TH234_LINES[0][1] * peak_efficiency(model, TH234_LINES[0][0])  # counts at 63.3 per unit
+    columns = [_gauss(edges, e, model.fwhm_kev(e)) for e in (PB210_KEV, *XRAY_KEV)]
+    bounds_hi = [math.inf] * len(columns)
+    columns.append(th234 / th234_at_63)  # unit: counts in the 63.3-keV line
+    bounds_hi.append(th234_cap)
+    x = (centers - AM241_KEV) / 50.0
+    columns += [np.ones_like(x), x]
+    lows = [0.0] * (len(columns) - 2) + [-math.inf, -math.inf]
+    highs = [*bounds_hi, math.inf, math.inf]
+    am = _gauss(edges, AM241_KEV, fwhm)
+    y = net[region]
+    sd = np.sqrt(np.maximum(var[region], 1.0))
+
+    def fit(cols: list[FloatArray], lo: list[float], hi: list[float]) -> tuple[FloatArray, float]:
+        a = np.stack([c[region] for c in cols], axis=1) / sd[:, None]
+        res = lsq_linear(a, y / sd, bounds=(lo, [max(h, 1e-9) for h in hi]), method="bvls")
+        r = a @ res.x - y / sd
+        return np.asarray(res.x, dtype=np.float64), float(r @ r)
+
+    x0, _ = fit(columns, lows, highs)
+    # the neighbours' model error, then the chi2 gain of the Am-241 line
+    neighbours = sum((xi * c for xi, c in zip(x0[:-2], columns[:-2], strict=True)), np.zeros(centers.size))
+    sd = np.sqrt(np.maximum(var[region], 1.0) + (NEIGHBOUR_MODEL_ERROR * neighbours[region]) ** 2)
+    x0, chi2_without = fit(columns, lows, highs)
+    x1, chi2_with = fit([*columns, am], [*lows, 0.0], [*highs, math.inf])
+    z = math.sqrt(max(chi2_without - chi2_with, 0.0)) if x1[-1] > 0 else 0.0
+    others = sum((xi * c for xi, c in zip(x1[:-1], columns, strict=True)), np.zeros(centers.size))
+    resid = net - others
+    half = 1.25 * fwhm
+    core = (centers >= AM241_KEV - half) & (centers <= AM241_KEV + half)
+    weights = np.clip(resid[core], 0.0, None)
+    centroid = float((centers[core] * weights).sum() / weights.sum()) if weights.sum() > 0 else None
+    area = float(x1[-1] * am.sum())
+    area_sd = math.sqrt(float(var[core].sum()))
+    at_line = centroid is not None and abs(centroid - AM241_KEV) <= CENTROID_TOLERANCE_FWHM * fwhm
+    cap = "no bound (1001 keV out of range)" if math.isinf(th234_cap) else f"at most {th234_cap:.0f} counts"
+    if z >= identify_sigma and at_line:
+        peak = PeakSupport(AM241_KEV, centroid, area, area / area_sd if area_sd > 0 else 0.0)
+        confidence = float(ndtr(z - 3.0))
+        nuclide = library.get("Am-241")
+        match = IsotopeMatch(nuclide.name, nuclide.category, min(confidence, 0.999), z, (peak,))
+        reason = (
+            f"59.5-keV line fitted on its own below the lead X-rays ({z:.1f} sigma, centroid {centroid:.1f} keV, "
+            f"{area:.0f} counts above the SNIP continuum) against Pb/Bi/Th/U K X-rays, Pb-210 46.5 keV and "
+            f"Th-234 63.3 keV (bounded by the Pa-234m 1001-keV line: {cap})"
+        )
+        return LowEnergyLine(match, z, reason)
+    where = f"centroid {centroid:.1f} keV" if centroid is not None else "no residual peak"
+    reason = f"Am-241 59.5-keV line not seen ({z:.1f} sigma, {where}; Th-234 63.3 keV {cap})"
+    return LowEnergyLine(None, z, reason)
