@@ -54,7 +54,7 @@ LETTER_CODE_MAX_VOWELS = 1  # ... and mostly consonants: not a word one pronounc
 # a company word used by this many unrelated companies of the ISO 6346 register, or by this many
 # listed organisations without being the brand most of them start with, is common
 # (data/company_words.tsv.gz): shared alone, it does not carry a company match
-COMMON_COMPANY_OWNERS = 3
+COMMON_COMPANY_OWNERS = 5
 COMMON_COMPANY_LISTED = 30
 COMMON_COMPANY_FIRST_SHARE = 0.5
 SYLLABLE_NAME_COUNTRIES = frozenset({"KR", "KP", "CN", "TW", "HK", "MO", "SG", "VN"})  # romanised syllable names

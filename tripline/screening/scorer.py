@@ -445,7 +445,10 @@ class NameScorer:
             common = self.common_company_word(qt[strong[0]].text)
             if common is not None:
                 rest = " ".join(left_q + left_c + loose)
-                notes.append(f"{common.describe()}, the only word found ({rest!r} not, or only with an edit): capped at {ONE_WORD_CAP:g}")
+                notes.append(
+                    f"{common.describe()}, the only word found ({rest!r} not, or only with an edit): "
+                    f"capped at {ONE_WORD_CAP:g}"
+                )
                 return ONE_WORD_CAP
         sims = [used_q[i][0] for i in dq if i in used_q]
         if (len(dq) == 1 or len(dc) == 1) and sims and max(sims) < FUZZY_ONE_WORD_MIN and score > FUZZY_ONE_WORD_CAP:
@@ -744,6 +747,46 @@ def _letter_code(token: Token) -> bool:
 _VOWELS = frozenset("aeiouy")
 # two consonants that begin words of English and of the usual romanisations ("sh", "kh", "zh", "ts")
 _ONSETS = frozenset(
-    "bl br ch cl cr dr dz fl fr gh gl gr kh kl kr kn ph pl pr ps sc sh sk sl sm sn sp st sv sw "
-    "th tr ts tw vl vr wh wr zh zv".split()
+    {
+        "bl",
+        "br",
+        "ch",
+        "cl",
+        "cr",
+        "dr",
+        "dz",
+        "fl",
+        "fr",
+        "gh",
+        "gl",
+        "gr",
+        "kh",
+        "kl",
+        "kr",
+        "kn",
+        "ph",
+        "pl",
+        "pr",
+        "ps",
+        "sc",
+        "sh",
+        "sk",
+        "sl",
+        "sm",
+        "sn",
+        "sp",
+        "st",
+        "sv",
+        "sw",
+        "th",
+        "tr",
+        "ts",
+        "tw",
+        "vl",
+        "vr",
+        "wh",
+        "wr",
+        "zh",
+        "zv",
+    }
 )
