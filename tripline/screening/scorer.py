@@ -21,11 +21,17 @@ Rules for real names (each says in the notes what it did):
   common given and family names (names-dataset ranks, :mod:`frequency`) while one name has
   words the other lacks needs more evidence (capped below the threshold: country, birth date or
   an identifier must agree); two names that each have a word the other lacks (the same first
-  names, different family or tribal names) are different people;
+  names, different family or tribal names) are different people; a given name written as an
+  initial needs the family name as written and an initial that stands for a given name of a
+  listed person (not the family name before a comma, not a particle); a person's name is no
+  company's acronym, and against a listed name with a legal form it is capped; Korean family
+  names match across romanisations ("Pak" / "Park" / "Bak") as the first or last word only;
 * companies: a name whose only distinctive word is shared with a name that has other
   distinctive words does not match ("Mahan Travel Agency" / "Mahan"), nor one whose only
   distinctive word matched through an edit; the bare first distinctive word of a short listed
-  name does ("Mahan" / "Mahan Air", "Al-Mintaqa" / "Al-Mintaqa Branch 227");
+  name does ("Mahan" / "Mahan Air", "Al-Mintaqa" / "Al-Mintaqa Branch 227"), unless many
+  companies use that word (:func:`~tripline.screening.frequency.load_company_words`: "Pacific"),
+  which then carries no match alone; letter codes one letter apart ("MTSKT" / "MTSST") differ;
 * Han, Hangul and Kana names compare syllable by syllable: one different character, a
   different name.
 """
