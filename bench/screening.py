@@ -44,6 +44,7 @@ from tripline.screening.screener import Screener
 REPO = Path(__file__).resolve().parents[1]
 TRIPLINE_THRESHOLD = 0.8
 NK_THRESHOLD = 0.7
+CENSUS_INITIALS = 1_500  # distinct "initial + family" Census names screened over the whole index
 
 
 def _query_proxy(case: Case):  # type: ignore[no-untyped-def]
@@ -267,6 +268,14 @@ def whole_index_unlisted(screener: Screener) -> None:
         hit = [q.name for q in initialled if screener.screen(q).matches]
         label, n = "  as initial + family", max(len(initialled), 1)
         print(f"{split:5} {label:22} {len(hit):4d}/{len(initialled)} = {len(hit) / n:.3f}  e.g. {hit[:4]}")
+    # US Census 1990 names (no split: the set's cases are not drawn from them) with the given
+    # name as an initial ("W. Garcia"), as a Person: almost none are listed, so any match is a
+    # false hit unless the listed person really is that initial and family name
+    drawn = dict.fromkeys(f"{n[0]}. {n.split()[1]}" for n in person_names(2 * CENSUS_INITIALS))
+    census = [ScreeningQuery.build(name, schema="Person") for name in list(drawn)[:CENSUS_INITIALS]]
+    results = screener.screen_many(census)
+    hit = [f"{r.query.name} ~ {r.matches[0].caption}" for r in results if r.matches]
+    print(f"census initial + family {len(hit):4d}/{len(census)} = {len(hit) / len(census):.3f}  e.g. {hit[:6]}")
 
 
 def _set_groups() -> dict[str, str]:

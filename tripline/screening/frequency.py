@@ -101,3 +101,49 @@ def load_frequency(path: Path = FREQUENCY_FILE) -> NameFrequency:
             raise ConfigError(f"rank {parts[2]!r} is not a number", file=path, line=number, field="best_rank")
         (given if parts[1] == "g" else family)[parts[0]] = (int(parts[2]), parts[3])
     return NameFrequency(given, family)
+
+
+COMPANY_WORDS_FILE = Path(__file__).resolve().parent / "data" / "company_words.tsv.gz"
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyWord:
+    """How many companies use a word in their names (``scripts/build_company_words.py``)."""
+
+    word: str
+    listed: int  # organisations of the bundled lists
+    listed_first: int  # ... of which have it as their name's first distinctive word (a brand: "Gazprom ...")
+    owners: int  # ISO 6346 container-owner companies (unlisted, worldwide)
+
+    def is_common(self, owners: int, listed: int, first_share: float) -> bool:
+        """Used by `owners` unrelated companies of the register or more, or by `listed` listed
+        organisations or more without being the brand most of them start with."""
+        return self.owners >= owners or (self.listed >= listed and self.listed_first < first_share * self.listed)
+
+    def describe(self) -> str:
+        return (
+            f"{self.word!r} is a common word in company names ({self.listed} listed organisations, "
+            f"{self.owners} ISO 6346 owners)"
+        )
+
+
+def load_company_words(path: Path = COMPANY_WORDS_FILE) -> dict[str, CompanyWord]:
+    """Read the company-word counts; a bad file raises ConfigError naming file, line and field."""
+    out: dict[str, CompanyWord] = {}
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read company words: {exc}", file=path) from exc
+    fields = ("companies", "listed", "listed_first", "owners")
+    for number, line in enumerate(lines, start=1):
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 5:
+            raise ConfigError("expected word, companies, listed, listed_first, owners", file=path, line=number)
+        for field, value in zip(fields, parts[1:], strict=True):
+            if not value.isdigit():
+                raise ConfigError(f"{value!r} is not a count", file=path, line=number, field=field)
+        out[parts[0]] = CompanyWord(parts[0], int(parts[2]), int(parts[3]), int(parts[4]))
+    return out

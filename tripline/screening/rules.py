@@ -46,6 +46,17 @@ FUZZY_ONE_WORD_CAP = 0.75  # a company's only distinctive word matched with an e
 FUZZY_ONE_WORD_MIN = 0.9  # ... unless the edit is small against the word's length
 SYLLABLE_CAP = 0.5  # Han/Hangul/Kana names that differ in a syllable
 NUMBER_CAP = 0.6  # names that each carry a number the other lacks ("Plant 123" / "Plant 121")
+INITIALS_CAP = 0.7  # a person's initial that aligns with no given name, or a family name matched only loosely
+PERSON_COMPANY_CAP = 0.7  # a person's name against a listed name with a legal form (a company named so)
+LETTER_CODE_CAP = 0.6  # letter codes ("NPCAP", "SBIG") one letter apart: another code, another name
+LETTER_CODE_MAX_LENGTH = 6  # a letter code is short...
+LETTER_CODE_MAX_VOWELS = 1  # ... and mostly consonants: not a word one pronounces
+# a company word used by this many unrelated companies of the ISO 6346 register, or by this many
+# listed organisations without being the brand most of them start with, is common
+# (data/company_words.tsv.gz): shared alone, it does not carry a company match
+COMMON_COMPANY_OWNERS = 5
+COMMON_COMPANY_LISTED = 30
+COMMON_COMPANY_FIRST_SHARE = 0.5
 SYLLABLE_NAME_COUNTRIES = frozenset({"KR", "KP", "CN", "TW", "HK", "MO", "SG", "VN"})  # romanised syllable names
 
 

@@ -21,11 +21,17 @@ Rules for real names (each says in the notes what it did):
   common given and family names (names-dataset ranks, :mod:`frequency`) while one name has
   words the other lacks needs more evidence (capped below the threshold: country, birth date or
   an identifier must agree); two names that each have a word the other lacks (the same first
-  names, different family or tribal names) are different people;
+  names, different family or tribal names) are different people; a given name written as an
+  initial needs the family name as written and an initial that stands for a given name of a
+  listed person (not the family name before a comma, not a particle); a person's name is no
+  company's acronym, and against a listed name with a legal form it is capped; Korean family
+  names match across romanisations ("Pak" / "Park" / "Bak") as the first or last word only;
 * companies: a name whose only distinctive word is shared with a name that has other
   distinctive words does not match ("Mahan Travel Agency" / "Mahan"), nor one whose only
   distinctive word matched through an edit; the bare first distinctive word of a short listed
-  name does ("Mahan" / "Mahan Air", "Al-Mintaqa" / "Al-Mintaqa Branch 227");
+  name does ("Mahan" / "Mahan Air", "Al-Mintaqa" / "Al-Mintaqa Branch 227"), unless many
+  companies use that word (:func:`~tripline.screening.frequency.load_company_words`: "Pacific"),
+  which then carries no match alone; letter codes one letter apart ("MTSKT" / "MTSST") differ;
 * Han, Hangul and Kana names compare syllable by syllable: one different character, a
   different name.
 """
@@ -39,7 +45,14 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from tripline.screening.frequency import COMMON_RANK, Commonness, NameFrequency, load_frequency
+from tripline.screening.frequency import (
+    COMMON_RANK,
+    Commonness,
+    CompanyWord,
+    NameFrequency,
+    load_company_words,
+    load_frequency,
+)
 from tripline.screening.normalize import _STOPWORDS, NameForm, Normaliser, Token, consonants
 from tripline.screening.rules import (
     ABBREVIATION,
@@ -48,6 +61,9 @@ from tripline.screening.rules import (
     BARE_NAME,
     BARE_NAME_MAX_TOKENS,
     BARE_NAME_MIN_LENGTH,
+    COMMON_COMPANY_FIRST_SHARE,
+    COMMON_COMPANY_LISTED,
+    COMMON_COMPANY_OWNERS,
     COMMON_NAME_CAP,
     EXACT,
     FAMILY_CONFLICT_CAP,
@@ -56,13 +72,18 @@ from tripline.screening.rules import (
     GENERIC_CAP,
     GENERIC_FULL_MIN_TOKENS,
     INITIAL,
+    INITIALS_CAP,
     JOIN_MIN,
     JOIN_MIN_LETTERS,
     JOIN_SLACK,
+    LETTER_CODE_CAP,
+    LETTER_CODE_MAX_LENGTH,
+    LETTER_CODE_MAX_VOWELS,
     MIN_CONSONANTS,
     MIN_SKELETON,
     NUMBER_CAP,
     ONE_WORD_CAP,
+    PERSON_COMPANY_CAP,
     PERSON_SUBSET_FACTOR,
     PREFIX,
     RARE_NAME_MIN_LENGTH,
@@ -79,6 +100,8 @@ from tripline.screening.rules import (
     typo_budget,
 )
 from tripline.screening.scripts import ScriptReader, readable
+
+KOREAN_FAMILY = "Korean family name spelling"
 
 __all__ = ["NO_MATCH", "NameScore", "NameScorer", "TokenMatch", "typo_budget"]
 
@@ -150,6 +173,7 @@ class NameScorer:
         self._cache: dict[tuple[str, str, bool, bool, bool], tuple[float, str]] = {}
         self._cache_size = cache_size
         self._frequency = frequency
+        self._company_words: dict[str, CompanyWord] | None = None
         self._reader: ScriptReader | None = None
 
     @property
@@ -165,6 +189,15 @@ class NameScorer:
         if self._frequency is None:
             self._frequency = load_frequency()
         return self._frequency
+
+    def common_company_word(self, word: str) -> CompanyWord | None:
+        """The counts of `word` when many companies use it in their names (``company_words.tsv.gz``)."""
+        if self._company_words is None:
+            self._company_words = load_company_words()
+        hit = self._company_words.get(word)
+        if hit is None or not hit.is_common(COMMON_COMPANY_OWNERS, COMMON_COMPANY_LISTED, COMMON_COMPANY_FIRST_SHARE):
+            return None
+        return hit
 
     def compare_names(self, a: str, b: str, *, person: bool = False) -> NameScore:
         n = self.normaliser
@@ -215,6 +248,8 @@ class NameScorer:
         """What kind of equivalent word `b` is for `a` (both in the vocabulary's equivalents)."""
         if b in self._nicknames.get(a, ()):
             return "nickname"
+        if b in self.normaliser.vocabulary.korean_family_variants.get(a, ()):
+            return KOREAN_FAMILY
         abbr = self.normaliser.vocabulary.abbreviations
         if b in abbr.get(a, ()) or a in abbr.get(b, ()):
             return "abbreviation"
@@ -241,9 +276,12 @@ class NameScorer:
             return self._identical(q)
         cross = q.latin != c.latin
         options: list[tuple[float, tuple[int, ...], tuple[int, ...], str, str, str]] = []
+        q_edge, c_edge = (0, len(qt) - 1), (0, len(ct) - 1)
         for i, a in enumerate(qt):
             for j, b in enumerate(ct):
                 sim, how = self.similarity(a, b, cross)
+                if how == KOREAN_FAMILY and not (i in q_edge and j in c_edge):
+                    continue  # a family name's spelling: first or last word of both names
                 if sim > 0.0:
                     options.append((sim, (i,), (j,), how, a.text, b.text))
         person = q.person or c.person
@@ -286,7 +324,7 @@ class NameScorer:
                 score = subset
                 said = f" ({rare!r} is a rare name: less is needed)" if person and rare else ""
                 notes.append(f"every word of the shorter name found in the longer{said}: x{factor:g}")
-        if not matches or not distinctive:
+        if (not matches or not distinctive) and not q.person:  # a person's initials are no company's acronym
             acronym = self._acronym(q, c)
             if acronym is not None:
                 return acronym
@@ -359,6 +397,21 @@ class NameScorer:
     ) -> float:
         """The caps and the bare-name rule of the module docstring; each adds its note."""
         qt, ct = q.tokens, c.tokens
+        if q.person and not c.person and c.legal_forms and score > PERSON_COMPANY_CAP:
+            notes.append(
+                f"a person's name against a company's name (legal form {_shown_forms(c.legal_forms)}): "
+                f"capped at {PERSON_COMPANY_CAP:g}"
+            )
+            return PERSON_COMPANY_CAP
+        codes = [
+            (qt[i].text, ct[partner[i]].text)
+            for i, (_, how) in used_q.items()
+            if "differ" in how and not (q.person or c.person) and (_letter_code(qt[i]) or _letter_code(ct[partner[i]]))
+        ]
+        if codes and score > LETTER_CODE_CAP:
+            shown = ", ".join(f"{a!r}/{b!r}" for a, b in codes)
+            notes.append(f"letter codes that differ ({shown}) are different names: capped at {LETTER_CODE_CAP:g}")
+            return LETTER_CODE_CAP
         if q.numbers and c.numbers and not (q.numbers <= c.numbers or c.numbers <= q.numbers) and score > NUMBER_CAP:
             shown = f"{' '.join(sorted(q.numbers - c.numbers))} / {' '.join(sorted(c.numbers - q.numbers))}"
             notes.append(f"the numbers in the names differ ({shown}): another entity, capped at {NUMBER_CAP:g}")
@@ -392,6 +445,17 @@ class NameScorer:
                 f"(a sister company?): capped at {ONE_WORD_CAP:g}"
             )
             return ONE_WORD_CAP
+        strong = [i for i in dq if i in used_q and used_q[i][0] >= FUZZY_ONE_WORD_MIN]
+        loose = [qt[i].text for i in dq if i in used_q and used_q[i][0] < FUZZY_ONE_WORD_MIN]
+        if len(strong) == 1 and (left_q or left_c or loose) and score > ONE_WORD_CAP:
+            common = self.common_company_word(qt[strong[0]].text)
+            if common is not None:
+                rest = " ".join(left_q + left_c + loose)
+                notes.append(
+                    f"{common.describe()}, the only word found ({rest!r} not, or only with an edit): "
+                    f"capped at {ONE_WORD_CAP:g}"
+                )
+                return ONE_WORD_CAP
         sims = [used_q[i][0] for i in dq if i in used_q]
         if (len(dq) == 1 or len(dc) == 1) and sims and max(sims) < FUZZY_ONE_WORD_MIN and score > FUZZY_ONE_WORD_CAP:
             notes.append(
@@ -415,6 +479,7 @@ class NameScorer:
             and qt[dq[0]].text.isalpha()
             and used_c[head][0] >= SPELLING
             and (head == dc[0] or not _is_territory(qt[dq[0]].text))
+            and self.common_company_word(qt[dq[0]].text) is None
         ):
             where = "" if head == dc[0] else ", after its leading word"
             notes.append(f"the bare distinctive word of the listed name {c.key!r}{where}: {BARE_NAME:g}")
@@ -441,6 +506,10 @@ class NameScorer:
                 f"(another person of the family?), capped at {FAMILY_CONFLICT_CAP:g}"
             )
             return FAMILY_CONFLICT_CAP
+        initials = self._initials_evidence(q, c, used_q, partner)
+        if initials and score > INITIALS_CAP:
+            notes.append(f"{initials}: capped at {INITIALS_CAP:g}")
+            return INITIALS_CAP
         matched = [
             (i, partner[i], how)
             for i, (_, how) in sorted(used_q.items())
@@ -478,6 +547,50 @@ class NameScorer:
             notes.append(f"{said}; no other evidence agrees ({missing}): capped at {COMMON_NAME_CAP:g}")
             return COMMON_NAME_CAP
         return score
+
+    def _initials_evidence(
+        self,
+        q: NameForm,
+        c: NameForm,
+        used_q: dict[int, tuple[float, str]],
+        partner: dict[int, int],
+    ) -> str:
+        """A query that writes a given name as an initial ("J. Smith") says little: its family
+        name must be found as written (not through an edit), and an initial must align with a
+        given name of the listed person: not with the family name (the words before a comma in
+        "TUITO, Oded"), not with a particle ("al"), not with a name no list marks as a person's.
+        What is wrong, or "" when nothing is."""
+        qt, ct = q.tokens, c.tokens
+        initials = [i for i, t in enumerate(qt) if len(t.text) == 1 and t.text.isalpha()]
+        if not initials or not q.latin:
+            return ""
+        particles = self._particles
+        names = [i for i, t in enumerate(qt) if len(t.text) > 1 and t.text not in particles]
+        loose = [qt[i].text for i in names if i not in used_q or used_q[i][0] < SPELLING]
+        if not names or loose:
+            shown = f"{' '.join(loose)!r} not found as written" if loose else "nothing but initials"
+            return f"a given name written as an initial needs the family name as written ({shown})"
+        family = self._family_words(c)
+        aligned = 0
+        for i in initials:
+            if i not in used_q:
+                continue
+            word, how = ct[partner[i]].text, used_q[i][1]
+            if how not in ("initial", "exact") or word in particles or word in family:
+                return f"the initial {qt[i].text!r} stands for {word!r}, not a given name of the listed person"
+            aligned += 1
+        if not aligned:
+            return f"no initial of the query aligns with a given name of {c.original!r}"
+        if not c.person:
+            return f"{c.original!r} is not listed as a person: an initial and a family name need more evidence"
+        return ""
+
+    def _family_words(self, c: NameForm) -> frozenset[str]:
+        """The family name of a listed person's name written "FAMILY, Given" (words before the comma)."""
+        if "," not in c.original:
+            return frozenset()
+        before = c.original.split(",", 1)[0]
+        return frozenset(t.text for t in self.normaliser.form(before, person=True).tokens)
 
     def _rare_name(
         self,
@@ -618,3 +731,68 @@ def _telling(token: Token, particles: frozenset[str]) -> bool:
     """Whether a word one person's name has and the other lacks tells them apart (not an
     initial, a generic word or a particle such as "al", "ash", "bin")."""
     return len(token.text) > 1 and not token.generic and token.text not in particles
+
+
+def _shown_forms(forms: tuple[str, ...]) -> str:
+    shown = [f for f in forms if f != "org-type"]
+    return " ".join(shown) if shown else "removed"
+
+
+def _letter_code(token: Token) -> bool:
+    """A short run of letters that is no word one pronounces ("npcap", "sbig", "ktrv"): at most
+    one vowel, and its first two letters consonants that begin no English word. An abbreviation
+    or code, where one letter more or less is another code, not a typo."""
+    text = token.text
+    if not text.isalpha() or not 3 <= len(text) <= LETTER_CODE_MAX_LENGTH:
+        return False
+    if sum(ch in _VOWELS for ch in text) > LETTER_CODE_MAX_VOWELS:
+        return False
+    return text[0] not in _VOWELS and text[1] not in _VOWELS and text[:2] not in _ONSETS
+
+
+_VOWELS = frozenset("aeiouy")
+# two consonants that begin words of English and of the usual romanisations ("sh", "kh", "zh", "ts")
+_ONSETS = frozenset(
+    {
+        "bl",
+        "br",
+        "ch",
+        "cl",
+        "cr",
+        "dr",
+        "dz",
+        "fl",
+        "fr",
+        "gh",
+        "gl",
+        "gr",
+        "kh",
+        "kl",
+        "kr",
+        "kn",
+        "ph",
+        "pl",
+        "pr",
+        "ps",
+        "sc",
+        "sh",
+        "sk",
+        "sl",
+        "sm",
+        "sn",
+        "sp",
+        "st",
+        "sv",
+        "sw",
+        "th",
+        "tr",
+        "ts",
+        "tw",
+        "vl",
+        "vr",
+        "wh",
+        "wr",
+        "zh",
+        "zv",
+    }
+)

@@ -32,6 +32,7 @@ class Vocabulary(BaseModel):
     joined_legal_forms: dict[str, frozenset[str]] = Field(default_factory=dict)
     ordinal_words: dict[str, int] = Field(default_factory=dict)
     given_name_variants: tuple[tuple[str, ...], ...] = ()
+    korean_family_names: tuple[tuple[str, ...], ...] = ()
     romanisation: tuple[tuple[str, str], ...]
 
     @field_validator("legal_forms", "generic_words", "person_titles", "person_particles")
@@ -77,7 +78,15 @@ class Vocabulary(BaseModel):
         for group in self.given_name_variants:
             for name in group:
                 out.setdefault(name, set()).update(n for n in group if n != name)
+        for name, others in self.korean_family_variants.items():
+            out.setdefault(name, set()).update(others)
         return {word: frozenset(others) for word, others in out.items()}
+
+    @cached_property
+    def korean_family_variants(self) -> dict[str, frozenset[str]]:
+        """Spellings of one Korean family name in the romanisations lists use (Revised,
+        McCune-Reischauer, North Korean and customary: "Pak" / "Park" / "Bak"), both ways."""
+        return {name: frozenset(n for n in group if n != name) for group in self.korean_family_names for name in group}
 
     @cached_property
     def native_forms_longest_first(self) -> tuple[str, ...]:
