@@ -280,7 +280,7 @@ def test_list_pairs_of_foreign_and_translated_names(scorer: NameScorer, query: s
         # eu_oj 32014R0833/IV/364: the name repeated in brackets with its legal forms as initials
         (
             "Акционерное Общество «Научно-Производственное Предприятие «Краснознамёнец» (АО «НПП «Краснознамёнец»)",
-            "Scientific and Production Enterprise Krasnoznamenets",
+            "Research and Production Enterprise “Krasnoznamyonets”",
         ),
     ],
 )
