@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import icu
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tripline.errors import ConfigError
@@ -23,6 +23,7 @@ from tripline.screening.scorer import NameScorer
 from tripline.screening.screener import Screener
 from tripline.screening.scripts import (
     ScriptReader,
+    kana_variants,
     latin_code,
     load_tables,
     reading_code,
@@ -89,6 +90,7 @@ def test_a_name_spelled_from_its_syllables_reads_back_whole(
     Hangul name completely, as one word or a word per syllable."""
     normaliser = reader.normaliser
     name = "".join(sylls)
+    assume(not any(word in name for word in reader.tables.glossary))  # "국가": read as its English, "national"
     reading = reader.reading(name)
     assert reading is not None and len(reading.syllables) == len(sylls)
     # (a spelling that is an English number word, "ten" for 텐, is read as a number by the normaliser)
@@ -223,3 +225,95 @@ def test_bound_is_never_below_a_reading_score() -> None:
                     factor = _name_factor(name, screener.entities[name.entity_no])
                     score = screener.scorer.compare_forms(form, name.form).score * factor
                     assert bound >= score - 1e-9, (query, name.text, bound, score)
+
+
+# --- foreign names in Kana, translated organisation words, Russian organisation words ---------
+# Each pair is one entry of one list, which prints the name in both scripts (list, record id).
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # jp_meti_russia 457: Russian "тя" written "チャ"
+        ("MBCヴィチャズ", "MBC Vityaz"),
+        # jp_meti_russia 496: "航空宇宙" (aerospace) where the list says "Air and Space"; its alias
+        ("株式会社アルマズ・アンティ航空宇宙防衛会社", "Almaz-Antey Defense Corporation"),
+        # jp_meti_russia 514: two translated words written as one Latin word ("Aerosystems")
+        ("エーレベル航空システムズ", "A-Level Aerosystems"),
+        # jp_meti_russia 358: a name of translated words only, none of them generic
+        ("先進研究基金", "Advanced Research Foundation"),
+        # cn_sanctions Company/IHI Jet Service Co., Ltd.
+        ("IHI喷气机服务株式会社", "IHI Jet Service Co., Ltd."),
+        # cn_sanctions Company/S3 AeroDefense
+        ("S3航空防务公司", "S3 AeroDefense"),
+        # cn_sanctions Organization/International Republican Institute
+        ("美国国际共和研究所", "International Republican Institute"),
+        # cn_sanctions Organization/Human Rights Watch
+        ("人权观察", "Human Rights Watch"),
+        # eu_oj 32017R1509/XVI.B/3 (EU and UN print the Korean name)
+        ("조선민주주의인민공화국 국가해사감독국", "DPRK National Maritime Supervision Bureau"),
+        # eu_oj 32017R1509/XVI.B/1
+        ("조선국제전람사", "Korea International Exhibition Corporation"),
+    ],
+)
+def test_list_pairs_of_foreign_and_translated_names(scorer: NameScorer, query: str, listed: str) -> None:
+    assert scorer.compare_names(query, listed).score >= DEFAULT_THRESHOLD
+    # the same pair the other way round, when listed names are read (LISTED_READ_SCRIPTS)
+    from tripline.screening import scripts
+
+    saved = scripts.LISTED_READ_SCRIPTS
+    scripts.LISTED_READ_SCRIPTS = ("hangul", "han", "kana")
+    try:
+        assert scorer.compare_names(listed, query).score >= DEFAULT_THRESHOLD
+    finally:
+        scripts.LISTED_READ_SCRIPTS = saved
+
+
+@pytest.mark.parametrize(
+    ("russian", "english"),
+    [
+        # eu_oj 32014R0833/IV/23: the Russian name in full, and the English the same entry prints
+        (
+            "Акционерное Общество «Центральный Научно-Исследовательский Институт Машиностроения» (АО «ЦНИИМаш»)",
+            "JSC Central Research Institute of Machine Building (JSC TsNIIMash)",
+        ),
+        # eu_oj 32014R0833/IV/364: the name repeated in brackets with its legal forms as initials
+        (
+            "Акционерное Общество «Научно-Производственное Предприятие «Краснознамёнец» (АО «НПП «Краснознамёнец»)",
+            "Research and Production Enterprise “Krasnoznamyonets”",
+        ),
+    ],
+)
+def test_russian_organisation_words_both_ways(scorer: NameScorer, russian: str, english: str) -> None:
+    assert scorer.compare_names(russian, english).score >= DEFAULT_THRESHOLD
+    assert scorer.compare_names(english, russian).score >= DEFAULT_THRESHOLD
+
+
+def test_a_different_foreign_name_in_kana_stays_apart(scorer: NameScorer) -> None:
+    """The Russian readings do not make unlike names alike: "ヴィチャズ" is not "Vyatka" (jp_meti_russia
+    lists both kinds of name; one consonant class differs)."""
+    assert scorer.compare_names("MBCヴィチャズ", "MBC Vyatka").score < DEFAULT_THRESHOLD
+
+
+_word = st.text(alphabet="bdfgkmprstvz", min_size=2, max_size=4).map(lambda c: "".join(ch + "a" for ch in c))
+
+
+@given(st.lists(_word, min_size=1, max_size=3), st.sampled_from(["", "LLC ", "JSC ", "АО "]))
+def test_a_bracketed_repeat_of_the_name_counts_once(words: list[str], form: str) -> None:
+    """ "X (X)", "X (АО X)": the repeat is dropped; a bracketed part with a word of its own stays."""
+    normaliser = Normaliser()
+    name = " ".join(words)
+    plain = [t.text for t in normaliser.form(name).tokens]
+    assume(plain and len(plain) == len(words))
+    assert [t.text for t in normaliser.form(f"{name} ({form}{name})").tokens] == plain
+    assert [t.text for t in normaliser.form(f"{name} ({form}{words[0]}xo)").tokens] == [*plain, f"{words[0]}xo"]
+
+
+@given(st.text(alphabet="aiueokstnhmyrwgzdbpvjcf", min_size=1, max_size=12))
+def test_kana_variants_are_other_romaji_spellings(romaji: str) -> None:
+    variants = kana_variants(romaji)
+    assert romaji not in variants
+    assert len(set(variants)) == len(variants)
+    for variant in variants:
+        assert variant.isascii() and variant.isalpha() and variant == variant.lower()
+        assert len(variant) == len(romaji)  # a letter or two rewritten in place, nothing added

@@ -80,6 +80,7 @@ NUMBER_WORDS = frozenset(
         "thousand",
     ]
 )
+_BRACKETED = re.compile(r"\s*[(（]([^()（）]*)[)）]")
 _SYLLABIC = (("han", 0x3400, 0x9FFF), ("hangul", 0xAC00, 0xD7AF), ("kana", 0x3040, 0x30FF))
 
 
@@ -195,6 +196,8 @@ class Normaliser:
                     removed.append(native)
                     text = text.replace(native, " ")
         words = None
+        if not person and ("(" in text or "（" in text):
+            text = self._drop_repeated_brackets(text)
         if not person:
             stripped = remove_org_types(text, replacement=" ")
             if set(text.split()) - set(stripped.split()) <= ROMAN.keys():
@@ -246,6 +249,23 @@ class Normaliser:
             rewritten=rewritten,
             numbers=frozenset(n for t in kept if not t.isalpha() for n in _DIGITS.findall(t)),
         )
+
+    def _drop_repeated_brackets(self, text: str) -> str:
+        """An organisation's name without a bracketed part that only repeats its words
+        ("Almaz (Almaz)", "АО «НПП «Краснознамёнец» (АО «НПП «Краснознамёнец»)"): legal forms and
+        stop words aside, every word in the brackets is outside them too. Counted twice, the
+        repeat would weigh as a word the other name lacks."""
+        for m in reversed(list(_BRACKETED.finditer(text))):
+            inner = self._content_words(m.group(1))
+            outer = text[: m.start()] + " " + text[m.end() :]
+            if inner and inner <= self._content_words(outer):
+                text = outer
+        return text
+
+    def _content_words(self, text: str) -> set[str]:
+        words = self._words(remove_org_types(text, replacement=" "))[2]
+        legal = self.vocabulary.legal_forms
+        return {w for w in words if w not in legal and w not in _STOPWORDS}
 
     def _syllables(self, text: str) -> tuple[tuple[str, ...], str]:
         """The reading of each character of a name written in Han, Hangul or Kana (one

@@ -183,6 +183,8 @@ class ReadWord:
     syllable_count: int = 0
     codes: frozenset[str] = frozenset()  # an Arabic or Hebrew word: every code it may be written with
     full_codes: frozenset[str] = frozenset()  # the same, runs of one class kept apart by a vowel letter
+    variants: tuple[tuple[str, str], ...] = ()  # a Kana word's other readings (code, vowels): a Russian name's
+    translated: bool = False  # a glossary word's English
 
     @property
     def text(self) -> str:
@@ -403,7 +405,11 @@ class ScriptReader:
                     if english in vocab.legal_forms:
                         continue
                     alternatives = tuple(english.split("|"))  # "hongkong|hk": one word, two spellings
-                    words.append(ReadWord(alternatives, latin_code(alternatives[0]), True))
+                    words.append(
+                        ReadWord(
+                            alternatives, latin_code(alternatives[0]), self._generic(alternatives), translated=True
+                        )
+                    )
                 continue
             for piece in _split_latin(part):
                 if piece.isascii():  # Latin words as the normaliser has them ("E&S" -> "es", "OOO" gone)
@@ -435,7 +441,22 @@ class ScriptReader:
             for run in _KANA_RUNS.findall(piece):
                 romaji = self.japanese(run)
                 if romaji:
-                    words.append(ReadWord((romaji,), reading_code(romaji), False, vowels=_vowels(romaji)))
+                    variants = tuple(
+                        (reading_code(v), _vowels(v))
+                        for v in kana_variants(romaji)
+                        if reading_code(v) != reading_code(romaji)
+                    )
+                    words.append(
+                        ReadWord((romaji,), reading_code(romaji), False, vowels=_vowels(romaji), variants=variants)
+                    )
+
+    def _generic(self, alternatives: tuple[str, ...]) -> bool:
+        """Whether a glossary word only says what kind of organisation: the vocabulary's call on
+        its English word, as for a Latin name ("technology" is, "republic" and "military" are
+        not: they weigh as any word, and a name matched on them is no longer capped)."""
+        return any(self.normaliser.token(a).generic for a in alternatives) or any(
+            a in self.normaliser.vocabulary.generic_words for a in alternatives
+        )
 
     def _glossed(self, chunk: str) -> list[str | tuple[str, ...]]:
         """`chunk` cut at the glossary's words (longest first), which become English words; a
@@ -530,11 +551,14 @@ class ScriptReader:
         unit_weight = [1.0] * len(sylls)
         shown = [_first_spelling(s) for s in sylls]
         word_units: list[tuple[int, ...]] = []
+        translated: set[int] = set()  # units that are a glossary word's English
         for w in reading.words:
             if w.syllable_count:
                 word_units.append(tuple(range(w.first_syllable, w.first_syllable + w.syllable_count)))
             else:
                 word_units.append((len(unit_weight),))
+                if w.translated:
+                    translated.add(len(unit_weight))
                 unit_weight.append(generic_weight if w.generic else 1.0)
                 shown.append(w.text)
         distinctive_unit = [True] * len(sylls) + [w > generic_weight for w in unit_weight[len(sylls) :]]
@@ -544,6 +568,10 @@ class ScriptReader:
                 joined = frozenset(_short(x + y) for x in a.codes for y in b.codes)
                 full = frozenset(_full(x + "." + y) for x in a.full_codes for y in b.full_codes)
                 read_units.append((ReadWord((a.text + b.text,), "", False, codes=joined, full_codes=full), ua + ub))
+            elif not (a.codes or b.codes or a.syllable_count or b.syllable_count):
+                # two words of the reading written as one Latin word ("航空防务" / "AeroDefense"): spelled only
+                spelled = tuple(x + y for x in a.spellings for y in b.spellings)
+                read_units.append((ReadWord(spelled, "", True), ua + ub))
         texts = [t.text for t in toks]
         latin_units: list[tuple[tuple[int, ...], str]] = [((j,), t) for j, t in enumerate(texts)]
         for size in (2, 3):
@@ -581,6 +609,10 @@ class ScriptReader:
             hows.add(how)
             pairs.append(("".join(shown[u] for u in units), " ".join(texts[j] for j in tokset), sim))
         left = [j for j in range(len(toks)) if j not in used_c]
+        # a translated word the Latin name lacks weighs as a generic word: the list may word it
+        # otherwise ("航空宇宙" aerospace / "Air and Space"); one it has weighs as the word it is
+        for u in translated - used_q:
+            unit_weight[u] = min(unit_weight[u], generic_weight)
         total_c = sum(t.weight for t in toks)
         whole = latin.person and reading.script in ("han", "kana") and len(used_q) == len(unit_weight)
         if whole and left and len(used_c) >= 2 and all(min(used_c) < j < max(used_c) for j in left):
@@ -609,7 +641,8 @@ class ScriptReader:
             if w.generic:
                 continue
             keys = {"t" + s for s in w.spellings}
-            keys |= {"p" + c for c in (w.code.replace(".", ""), _short(w.code)) if len(c) >= SOUND_MIN_CODE}
+            for code in (w.code, *(v for v, _ in w.variants)):
+                keys |= {"p" + c for c in (code.replace(".", ""), _short(code)) if len(c) >= SOUND_MIN_CODE}
             groups.append(frozenset(keys))
         sylls = reading.syllables
         for s in sylls:
@@ -641,11 +674,16 @@ def _word_similarity(word: ReadWord, text: str, code: str) -> float:
         return SOUND_EXACT if size >= SOUND_MIN_CODE else SOUND_SHORT if size == 2 else ABJAD_ONE
     if word.generic:
         return 0.0  # a glossary word is its English word, not a sound
-    if word.vowels is not None and not _in_order(_vowels(text.removesuffix("e")), word.vowels):
-        # Kana write a foreign word's vowels as they are and add some ("Avrora" / "avurora"),
-        # but do not change one ("Avtomatika" / "afutamateika")
-        return 0.0
-    return sound_similarity(word.code, code)
+    if word.vowels is None:
+        return sound_similarity(word.code, code)
+    # Kana write a foreign word's vowels as they are and add some ("Avrora" / "avurora"),
+    # but do not change one ("Avtomatika" / "afutamateika")
+    vowels = _vowels(text.removesuffix("e"))
+    best = 0.0
+    for read_code, read_vowels in ((word.code, word.vowels), *word.variants):
+        if _in_order(vowels, read_vowels):
+            best = max(best, sound_similarity(read_code, code))
+    return best
 
 
 @lru_cache(maxsize=200_000)
@@ -654,6 +692,29 @@ def _abjad_codes(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     as English ch and as the kh of Hebrew and German spellings ("Avichai"); full and short."""
     written = [latin_code(t, keep_h=True) for t in dict.fromkeys((text, text.replace("ch", "kh")))]
     return tuple(_full(w) for w in written), tuple(_short(w) for w in written)
+
+
+_KANA_RUSSIAN = (
+    (re.compile(r"ch(?=[auo])"), "ty"),  # チャ, チュ, チョ for тя, тю, тё ("ヴィチャズ" / Vityaz)
+    (re.compile(r"j(?=i)"), "d"),  # ジ for ди ("ウラジーミル" / Vladimir)
+    (re.compile(r"n(?=[bpm])"), "m"),  # ン before b, p, m is m ("テンプ" / Temp)
+    (re.compile(r"^u(?=[^aeiouy])"), "v"),  # a first ウ for в ("ウラジオストク" / Vladivostok)
+)
+
+
+def kana_variants(romaji: str) -> list[str]:
+    """Other readings of a Kana word transcribing a Russian or other foreign name: each rule of
+    ``_KANA_RUSSIAN`` alone, and all of them together (Hepburn romaji in, romaji out)."""
+    out = []
+    together = romaji
+    for rx, to in _KANA_RUSSIAN:
+        changed = rx.sub(to, romaji)
+        if changed != romaji:
+            out.append(changed)
+            together = rx.sub(to, together)
+    if len(out) > 1:
+        out.append(together)
+    return out
 
 
 def _vowels(text: str) -> str:
