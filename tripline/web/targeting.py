@@ -23,12 +23,11 @@ from tripline.cases.workspace import ScanView, Workspace, container_history
 from tripline.errors import ConflictError, InputError, NotFoundError
 from tripline.http.deps import get_workspace, store_upload
 from tripline.settings import Settings
+from tripline.web.figures import VERDICT_WORDS, peak_marks, scan_record
 from tripline.web.progress import QueueBuilds
 from tripline.web.render import Page, page, render
 from tripline.web.svg import histogram_svg, profile_svg, spectrum_svg
 
-# lines drawn on spectra: the gamma lines the adjudicator names most often (keV)
-MARKERS = ((661.7, "Cs-137"), (1460.8, "K-40"), (2614.5, "Tl-208"), (609.3, "Bi-214"))
 # every indicator in the words an analyst reads (never the raw id)
 INDICATOR_WORDS = {
     "party_hit.shipper": "Shipper on a watch list",
@@ -48,14 +47,6 @@ INDICATOR_WORDS = {
     "first_shipment": "Shipper's first shipment",
     "end_user_elsewhere": "End user in another country",
 }
-VERDICT_WORDS = {
-    "background": "background only",
-    "NORM": "natural radioactivity (NORM)",
-    "industrial": "industrial source",
-    "medical": "medical isotope",
-    "special_nuclear_material": "special nuclear material",
-    "of_concern": "of concern",
-}
 OUTCOME_WORDS = {
     OutcomeResult.INSPECTED_CLEAN: "inspected, nothing found",
     OutcomeResult.SEIZED: "seized",
@@ -69,7 +60,6 @@ SORTS = {
 }
 MAX_TOP = 5000
 SPECTRUM_SIGMA = re.compile(r"spectrum: gross counts ([+-]?\d+(?:\.\d+)?) sigma")
-LABELLED_LINES = 8  # the most significant identified lines are marked on the spectrum; the table has them all
 
 
 @dataclass(frozen=True)
@@ -82,11 +72,7 @@ class ScanPanel:
 
 def line_marks(scan: ScanView) -> list[tuple[float, str]]:
     """The identified lines (library energy, with what was measured there), else the usual reference lines."""
-    if not scan.peaks:
-        return list(MARKERS)
-    strongest = sorted(scan.peaks, key=lambda p: -p[3])[:LABELLED_LINES]
-    marks = {e: f"{nuclide.removesuffix(' chain')} {e:.0f}" for nuclide, e, _, sig in strongest if sig >= 2}
-    return sorted(marks.items()) or list(MARKERS)
+    return peak_marks(scan.peaks)
 
 
 def next_step(scan: ScanView) -> tuple[str, str]:
@@ -376,11 +362,7 @@ def build_router(_settings: Settings) -> APIRouter:
         label = f"B/L {bill_of_lading} ({info.name}): score {scored.score:.2f}, {scored.action.value}"
         items: list[tuple[ItemKind, str, str, dict[str, Any]]] = [(ItemKind.SHIPMENT, bill_of_lading, label, details)]
         for c in scored.containers:
-            scans = [
-                {"occupancy": x.occupancy_id, "location": x.location, "time": x.time, "verdict": x.verdict,
-                 "nuclides": list(x.nuclides), "reasons": list(x.reasons)}
-                for x in ws.container(pg.principal, manifest_id, c).scans
-            ]  # fmt: skip
+            scans = [scan_record(x) for x in ws.container(pg.principal, manifest_id, c).scans]
             url = f"/queue/{manifest_id}/containers/{c}"
             items.append((ItemKind.CONTAINER, c, f"Container {c} (B/L {bill_of_lading})", {"url": url, "scans": scans}))
         title = (
