@@ -6,7 +6,6 @@ with the demo situations (``tripline.exchange.demo``)."""
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,9 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.harness import BASE_URL, PASSWORD
-from tests.conftest import BUNDLED_DATA
-from tripline.settings import Settings
-from tripline.store.db import Database
+from tests.web.exchange_nodes import build_nodes
 
 
 @dataclass
@@ -30,46 +27,13 @@ class Exchange:
 
 @pytest.fixture(scope="module")
 def exchange(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exchange]:
-    from tripline.api.app import create_app
-    from tripline.auth.roles import Role
-    from tripline.auth.service import create_user
-    from tripline.exchange.delivery import LocalTransport
-    from tripline.exchange.demo import load_exchange_situations
-    from tripline.exchange.inbound import receive
-    from tripline.exchange.service import Node
-    from tripline.runtime import Runtime
-
-    settings = Settings(var_dir=tmp_path_factory.mktemp("exchange") / "var", database_url=None, data_dir=BUNDLED_DATA)
-    db = Database.from_settings(settings)
-    db.upgrade()
-    load_exchange_situations(settings, db)
-    for username, role, authority in (
-        ("eve", Role.EXCHANGE_OFFICER, "jp-customs"),
-        ("ana", Role.ANALYST, "jp-customs"),
-        ("bob", Role.EXCHANGE_OFFICER, "us-cbp"),
-    ):
-        create_user(db, username, role=role, authority=authority, password=PASSWORD)
-    transport = LocalTransport()
-    partners: dict[str, Any] = {}
-    opened = []
-    for pid in ("us-cbp", "fr-douane"):
-        psettings = Settings(var_dir=settings.var_dir / "demo-partners" / pid, database_url=None, data_dir=BUNDLED_DATA)
-        pdb = Database.from_settings(psettings)
-        opened.append(pdb)
-        partners[pid] = Node(settings=psettings, db=pdb, transport=transport)
-    runtime = Runtime(settings, db, transport=transport)
-    home = runtime.node()
-    for node in (home, *partners.values()):
-        transport.handlers[f"local://{node.node_id}"] = functools.partial(receive, node)
-    app = create_app(runtime=runtime)
+    nodes = build_nodes(tmp_path_factory.mktemp("exchange") / "var")
 
     def client() -> TestClient:
-        return TestClient(app, base_url=BASE_URL, raise_server_exceptions=False)
+        return TestClient(nodes.app, base_url=BASE_URL, raise_server_exceptions=False)
 
-    yield Exchange(client, home, partners)
-    for pdb in opened:
-        pdb.dispose()
-    db.dispose()
+    yield Exchange(client, nodes.home, nodes.partners)
+    nodes.close()
 
 
 def sign_in(ex: Exchange, username: str) -> tuple[Any, str]:

@@ -56,3 +56,22 @@ class CargoModel(Base):
     samples: Mapped[int] = mapped_column(Integer)
     positives: Mapped[int] = mapped_column(Integer)
     model: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class CargoHold(Base):
+    """A shipment an authority holds at the port (not released until the hold is lifted). One row per
+    authority and bill of lading: holding again after a release reopens it."""
+
+    __tablename__ = "cargo_hold"
+    __table_args__ = (UniqueConstraint("authority", "bill_of_lading", name="uq_cargo_hold_authority_bl"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    authority: Mapped[str] = mapped_column(String(64), default="")
+    bill_of_lading: Mapped[str] = mapped_column(String(64))
+    container: Mapped[str] = mapped_column(String(11), default="")  # the container it was held from, if any
+    reason: Mapped[str] = mapped_column(Text)
+    held_by: Mapped[str] = mapped_column(String(64))
+    held_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    released_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    release_note: Mapped[str] = mapped_column(Text, default="")

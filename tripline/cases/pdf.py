@@ -7,6 +7,8 @@ characters outside Latin-1 replaced.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from fpdf import FPDF
@@ -42,6 +44,7 @@ class _CasePDF(FPDF):
         if regular is not None:
             self.add_font("body", "", str(regular))
             self.add_font("body", "B", str(bold or regular))
+            self.add_font("sans-serif", "", str(regular))  # the family the figures' SVG text asks for
             self.family = "body"
             self.unicode = True
         else:
@@ -80,9 +83,27 @@ class _CasePDF(FPDF):
         self.set_text_color(0, 0, 0)
         self.multi_cell(0, 5, self.text_of(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
+    def figure(self, caption: str, svg: bytes) -> None:
+        """A figure drawn from SVG as vector graphics across the text width, its caption below."""
+        width = self.w - self.l_margin - self.r_margin
+        if not self.unicode:  # the core font: Latin-1 only
+            svg = self.text_of(svg.decode("utf-8").replace("—", "-").replace("→", "->")).encode("utf-8")
+        self.ln(1)
+        self.image(io.BytesIO(svg), x=self.l_margin, w=width)
+        self.para(caption, size=8)
+        self.set_font(self.family, "", 10)
 
-def render_case_pdf(case: CaseFile) -> bytes:
-    """The case file: summary, every linked item by kind, notes and the full timeline."""
+
+Figures = Mapping[int, Sequence[tuple[str, bytes]]]
+
+
+def render_case_pdf(case: CaseFile, *, figures: Figures | None = None, graph: tuple[str, bytes] | None = None) -> bytes:
+    """The case file: summary, every linked item by kind, notes and the full timeline.
+
+    ``figures``: (caption, SVG) drawings of an item, by item id (the console draws the spectra of the
+    containers' scans); ``graph``: the case's relationship graph (caption, SVG). A drawing uses the
+    font family ``sans-serif`` (DejaVu Sans when installed)."""
+    figures = figures or {}
     pdf = _CasePDF(case)
     pdf.alias_nb_pages()
     pdf.add_page()
@@ -104,6 +125,11 @@ def render_case_pdf(case: CaseFile) -> bytes:
             pdf.para(f"• {item.label}  [{item.ref}]")
             for line in evidence_lines(item.details):
                 pdf.para("    " + line, size=9)
+            for caption, svg in figures.get(item.id, ()):
+                pdf.figure(caption, svg)
+    if graph is not None:
+        pdf.heading("Relationships")
+        pdf.figure(*graph)
     if case.notes:
         pdf.heading(f"Notes ({len(case.notes)})")
         for note in case.notes:

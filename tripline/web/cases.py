@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,8 +13,9 @@ from tripline.auth.roles import Permission
 from tripline.cases import service as cases
 from tripline.cases.evidence import evidence_lines
 from tripline.cases.pdf import render_case_pdf
+from tripline.cases.workspace import Workspace
 from tripline.errors import TriplineError
-from tripline.http.deps import get_db, get_runtime
+from tripline.http.deps import get_db, get_runtime, get_workspace
 from tripline.runtime import Runtime
 from tripline.settings import Settings
 from tripline.store.db import Database
@@ -62,6 +64,23 @@ def entity_evidence(db: Database, rt: Runtime, entity_id: str, query: str) -> di
     return out
 
 
+CONTAINER_PAGE = re.compile(r"/queue/([^/?#]+)/containers/([A-Za-z]{4}[0-9]{7})")
+
+
+def container_evidence(request: Request, pg: Page, ws: Workspace, back: str, container: str) -> dict[str, Any]:
+    """A container linked from its page keeps its adjudicated scans with their spectra (the evidence
+    the case's figures draw), once its manifest's queue is scored (never scored in the request)."""
+    from tripline.web.figures import scan_record
+
+    found = CONTAINER_PAGE.fullmatch(back)
+    if found is None or found.group(2).upper() != container.strip().upper() or not pg.principal.can(Permission.TARGET):
+        return {}
+    if request.app.state.queue_builds.ready(pg.principal, found.group(1)) is None:
+        return {}
+    view = ws.container(pg.principal, found.group(1), found.group(2))
+    return {"scans": [scan_record(s) for s in view.scans]}
+
+
 def build_router(_settings: Settings) -> APIRouter:
     router = APIRouter()
 
@@ -96,9 +115,11 @@ def build_router(_settings: Settings) -> APIRouter:
         case = cases.get_case(db, pg.principal, case_id)
         # workflow order, closing last; the form has no default (a status change is a choice)
         transitions = [s for s in cases.CaseStatus if s in cases.TRANSITIONS[case.status]]
+        from tripline.web.figures import case_figures, relationship_figure
+
         return render(
             request, "cases/view.html", pg, case=case, kinds=list(cases.ItemKind), transitions=transitions,
-            evidence=evidence_lines, item_url=item_url,
+            evidence=evidence_lines, item_url=item_url, figures=case_figures(case), graph=relationship_figure(case),
             error=error or None,
         )  # fmt: skip
 
@@ -146,6 +167,7 @@ def build_router(_settings: Settings) -> APIRouter:
 
     @router.post("/cases/link")
     def case_link(
+        request: Request,
         case_id: int = Form(ge=1, le=2**31 - 1),
         kind: cases.ItemKind = Form(),
         ref: str = Form(max_length=256),
@@ -155,12 +177,14 @@ def build_router(_settings: Settings) -> APIRouter:
         pg: Page = Depends(page),
         db: Database = Depends(get_db),
         rt: Runtime = Depends(get_runtime),
+        ws: Workspace = Depends(get_workspace),
     ) -> Response:
         """Link what a page shows (a listed entity, a container) to one of the authority's cases; a listed
         entity carries its evidence: list version and files hash, programmes, the screening explanation."""
         details = entity_evidence(db, rt, ref, query) if kind is cases.ItemKind.ENTITY else {}
         if kind is cases.ItemKind.CONTAINER and back.startswith("/queue/"):
             details["url"] = back
+            details |= container_evidence(request, pg, ws, back, ref)
         if kind is cases.ItemKind.DOCUMENT and back.startswith("/partners/documents/"):
             details["url"] = back  # the exchange document as the officer reads it, with its markings
         cases.add_item(db, pg.principal, case_id, kind, ref, label or None, details)
@@ -169,8 +193,13 @@ def build_router(_settings: Settings) -> APIRouter:
 
     @router.get("/cases/{case_id}/file.pdf")
     def case_pdf(case_id: int = CaseId, pg: Page = Depends(page), db: Database = Depends(get_db)) -> Response:
+        from tripline.web.figures import case_figures, pdf_svg, relationship_figure
+
         pg.require(Permission.CASES)
-        body = render_case_pdf(cases.get_case(db, pg.principal, case_id))
+        case = cases.get_case(db, pg.principal, case_id)
+        figures = {k: [(f.caption, pdf_svg(f.svg)) for f in v] for k, v in case_figures(case).items()}
+        graph = relationship_figure(case)
+        body = render_case_pdf(case, figures=figures, graph=(graph.caption, pdf_svg(graph.svg)))
         headers = {"Content-Disposition": f'inline; filename="case-{case_id}.pdf"'}
         return Response(body, media_type="application/pdf", headers=headers)
 

@@ -57,6 +57,8 @@ def release_preview(node: Any, document_id: str, withhold: list[str]) -> list[tu
             ]
         elif key != "withheld":
             rows.append((key, _flat(released.get(key, "")), key not in gone))
+    if "withheld" in released:  # the release names what was withheld: the recipient reads that list too
+        rows.append(("withheld", _flat(released["withheld"]), True))
     return rows
 
 

@@ -49,6 +49,7 @@ def _exchange_board(rt: Runtime, pg: Page) -> dict[str, Any] | None:
 
 
 def waiting_work(pg: Page, db: Database, rt: Runtime, ws: Workspace, builds: QueueBuilds) -> list[Waiting]:
+    from tripline.cargo.holds import held
     from tripline.cargo.run import outcomes
 
     out: list[Waiting] = []
@@ -67,7 +68,9 @@ def waiting_work(pg: Page, db: Database, rt: Runtime, ws: Workspace, builds: Que
             hits = [
                 s for s in run.ranked if any(r.indicator.startswith("party_hit") and r.points > 0 for r in s.reasons)
             ]
-            inspect = [s for s in run.ranked if s.action.value == "inspect" and s.bill_of_lading not in done]
+            due = [s for s in run.ranked if s.action.value == "inspect" and s.bill_of_lading not in done]
+            holds = held(db, pg.principal.authority_code, [s.bill_of_lading for s in due])
+            inspect = [s for s in due if s.bill_of_lading not in holds]  # a held shipment waits on its hold
             base = {"manifest": latest.id}
             hits_href = "/queue?" + urlencode({**base, "indicator": "party_hit"})
             note = f"shipments of {latest.name} with a party on a list"
@@ -75,7 +78,8 @@ def waiting_work(pg: Page, db: Database, rt: Runtime, ws: Workspace, builds: Que
             out.append(
                 Waiting("Containers to inspect", sum(len(s.containers) for s in inspect),
                         "/queue?" + urlencode({**base, "action": "inspect"}),
-                        f"{len(inspect)} shipments of {latest.name} without a recorded outcome")
+                        f"{len(inspect)} shipments of {latest.name} without a recorded outcome"
+                        + (f" ({len(holds)} more held)" if holds else ""))
             )  # fmt: skip
     board = _exchange_board(rt, pg)
     if board is not None:

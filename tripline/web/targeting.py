@@ -14,20 +14,20 @@ from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, Upload
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tripline.auth.roles import Permission
+from tripline.cargo.holds import held, hold_shipment, release_shipment
 from tripline.cargo.policy import load_policy
 from tripline.cargo.scoring import Action
 from tripline.cargo.store import OutcomeResult
 from tripline.cases.service import CaseStatus, ItemKind, add_items, list_cases, open_case
 from tripline.cases.workspace import ScanView, Workspace, container_history
-from tripline.errors import InputError
+from tripline.errors import ConflictError, InputError, NotFoundError
 from tripline.http.deps import get_workspace, store_upload
 from tripline.settings import Settings
+from tripline.web.figures import VERDICT_WORDS, peak_marks, scan_record
 from tripline.web.progress import QueueBuilds
 from tripline.web.render import Page, page, render
 from tripline.web.svg import histogram_svg, profile_svg, spectrum_svg
 
-# lines drawn on spectra: the gamma lines the adjudicator names most often (keV)
-MARKERS = ((661.7, "Cs-137"), (1460.8, "K-40"), (2614.5, "Tl-208"), (609.3, "Bi-214"))
 # every indicator in the words an analyst reads (never the raw id)
 INDICATOR_WORDS = {
     "party_hit.shipper": "Shipper on a watch list",
@@ -47,14 +47,6 @@ INDICATOR_WORDS = {
     "first_shipment": "Shipper's first shipment",
     "end_user_elsewhere": "End user in another country",
 }
-VERDICT_WORDS = {
-    "background": "background only",
-    "NORM": "natural radioactivity (NORM)",
-    "industrial": "industrial source",
-    "medical": "medical isotope",
-    "special_nuclear_material": "special nuclear material",
-    "of_concern": "of concern",
-}
 OUTCOME_WORDS = {
     OutcomeResult.INSPECTED_CLEAN: "inspected, nothing found",
     OutcomeResult.SEIZED: "seized",
@@ -68,7 +60,6 @@ SORTS = {
 }
 MAX_TOP = 5000
 SPECTRUM_SIGMA = re.compile(r"spectrum: gross counts ([+-]?\d+(?:\.\d+)?) sigma")
-LABELLED_LINES = 8  # the most significant identified lines are marked on the spectrum; the table has them all
 
 
 @dataclass(frozen=True)
@@ -81,11 +72,7 @@ class ScanPanel:
 
 def line_marks(scan: ScanView) -> list[tuple[float, str]]:
     """The identified lines (library energy, with what was measured there), else the usual reference lines."""
-    if not scan.peaks:
-        return list(MARKERS)
-    strongest = sorted(scan.peaks, key=lambda p: -p[3])[:LABELLED_LINES]
-    marks = {e: f"{nuclide.removesuffix(' chain')} {e:.0f}" for nuclide, e, _, sig in strongest if sig >= 2}
-    return sorted(marks.items()) or list(MARKERS)
+    return peak_marks(scan.peaks)
 
 
 def next_step(scan: ScanView) -> tuple[str, str]:
@@ -223,7 +210,7 @@ def build_router(_settings: Settings) -> APIRouter:
         shown = [
             r
             for r in rows
-            if (not action or r.scored.action.value == action)
+            if (not action or action == "held" or r.scored.action.value == action)
             and (
                 not indicator
                 or any(x.indicator == indicator or x.indicator.startswith(indicator + ".") for x in r.scored.reasons)
@@ -237,6 +224,9 @@ def build_router(_settings: Settings) -> APIRouter:
             shown.sort(key=lambda r: (r.eta or "9999", r.scored.rank))
         elif sort == "bl":
             shown.sort(key=lambda r: r.scored.bill_of_lading)
+        holds = held(ws.db, pg.principal.authority_code, [r.scored.bill_of_lading for r in rows])
+        if action == "held":  # the held shipments, whatever their action
+            shown = [r for r in shown if r.scored.bill_of_lading in holds]
         policy = load_policy()
         chart = (
             _histogram([r.scored.score for r in rows], policy.thresholds.inspect, policy.thresholds.review)
@@ -252,8 +242,57 @@ def build_router(_settings: Settings) -> APIRouter:
             matched=len(shown), total=len(rows), top=top, counts=counts, actions=[a.value for a in Action],
             mix=mix.most_common(), words=indicator_words, ports=ports, filters=filters, sorts=SORTS, chart=chart,
             more=more, back=back, outcomes=OUTCOME_WORDS, error=error or None, done=done or None,
-            open_cases=open_cases,
+            open_cases=open_cases, holds=holds,
         )  # fmt: skip
+
+    def _back(back: str, message: dict[str, str]) -> RedirectResponse:
+        target = back if back.startswith(("/queue", "/cases")) and "//" not in back else "/queue"
+        sep = "&" if "?" in target else "?"
+        anchor = ""
+        if "#" in target:
+            target, anchor = target.split("#", 1)
+            anchor = "#" + anchor
+        return RedirectResponse(target + sep + urlencode(message) + anchor, status_code=303)
+
+    @router.post("/queue/{manifest_id}/holds")
+    def hold(
+        manifest_id: str = Path(max_length=40),
+        bill_of_lading: str = Form(max_length=64),
+        reason: str = Form(default="", max_length=2000),
+        container: str = Form(default="", max_length=11),
+        back: str = Form(default="/queue", max_length=2000),
+        pg: Page = Depends(page),
+        ws: Workspace = Depends(get_workspace),
+    ) -> Response:
+        """Hold a shipment of the caller's manifest at the port (a reason is required)."""
+        pg.require(Permission.TARGET)
+        ws.manifest(pg.principal, manifest_id)  # the caller's own manifest, or 404
+        try:
+            hold_shipment(
+                ws.db, pg.principal.authority_code, bill_of_lading, reason=reason, by=pg.principal.username,
+                container=container,
+            )  # fmt: skip
+        except (InputError, ConflictError) as exc:
+            return _back(back, {"error": exc.message})
+        return _back(back, {"done": f"{bill_of_lading} is held: {' '.join(reason.split())}"})
+
+    @router.post("/queue/{manifest_id}/holds/release")
+    def release(
+        manifest_id: str = Path(max_length=40),
+        bill_of_lading: str = Form(max_length=64),
+        note: str = Form(default="", max_length=2000),
+        back: str = Form(default="/queue", max_length=2000),
+        pg: Page = Depends(page),
+        ws: Workspace = Depends(get_workspace),
+    ) -> Response:
+        """Lift the hold of a shipment (a note is required)."""
+        pg.require(Permission.TARGET)
+        ws.manifest(pg.principal, manifest_id)
+        try:
+            release_shipment(ws.db, pg.principal.authority_code, bill_of_lading, note=note, by=pg.principal.username)
+        except (InputError, NotFoundError) as exc:
+            return _back(back, {"error": exc.message})
+        return _back(back, {"done": f"{bill_of_lading} is released from hold"})
 
     @router.post("/queue/{manifest_id}/outcomes")
     def outcome(
@@ -325,11 +364,7 @@ def build_router(_settings: Settings) -> APIRouter:
         label = f"B/L {bill_of_lading} ({info.name}): score {scored.score:.2f}, {scored.action.value}"
         items: list[tuple[ItemKind, str, str, dict[str, Any]]] = [(ItemKind.SHIPMENT, bill_of_lading, label, details)]
         for c in scored.containers:
-            scans = [
-                {"occupancy": x.occupancy_id, "location": x.location, "time": x.time, "verdict": x.verdict,
-                 "nuclides": list(x.nuclides), "reasons": list(x.reasons)}
-                for x in ws.container(pg.principal, manifest_id, c).scans
-            ]  # fmt: skip
+            scans = [scan_record(x) for x in ws.container(pg.principal, manifest_id, c).scans]
             url = f"/queue/{manifest_id}/containers/{c}"
             items.append((ItemKind.CONTAINER, c, f"Container {c} (B/L {bill_of_lading})", {"url": url, "scans": scans}))
         title = (
@@ -363,6 +398,8 @@ def build_router(_settings: Settings) -> APIRouter:
         request: Request,
         manifest_id: str = Path(max_length=40),
         container: str = Path(max_length=11),
+        error: str = Query(default="", max_length=500),
+        done: str = Query(default="", max_length=500),
         pg: Page = Depends(page),
         ws: Workspace = Depends(get_workspace),
     ) -> Response:
@@ -387,9 +424,11 @@ def build_router(_settings: Settings) -> APIRouter:
             for scan in view.scans
         ]  # fmt: skip
         open_cases = [c for c in list_cases(ws.db, pg.principal) if c.status is not CaseStatus.CLOSED]
+        bl = view.shipment.bill_of_lading
+        hold = held(ws.db, pg.principal.authority_code, [bl]).get(bl)
         return render(
             request, "container.html", pg, view=view, scans=scans, open_cases=open_cases, words=indicator_words,
-            verdict_words=VERDICT_WORDS,
+            verdict_words=VERDICT_WORDS, hold=hold, error=error or None, done=done or None,
         )  # fmt: skip
 
     @router.get("/containers/{container}/history", response_class=HTMLResponse)

@@ -1,0 +1,142 @@
+"""The evidence figures of a case, drawn on the server: for each linked container's portal scan the
+spectrum with its identified lines and the adjudicated verdict, and the case's relationship graph
+(party → shipment → container → case → request). The same SVG is inlined in the case page and drawn
+as vector graphics into the case PDF (fpdf2 renders the SVG; ``pdf_svg`` fits it to the PDF).
+
+A case keeps the evidence it was given: when a container is linked, its scans are recorded with
+their spectra (``scan_record``), so the figures do not depend on the manifest file staying on disk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from tripline.cases import service as cases
+from tripline.web.svg import spectrum_svg
+
+# lines drawn on a spectrum without identified lines: the gamma lines the adjudicator names most often (keV)
+MARKERS = ((661.7, "Cs-137"), (1460.8, "K-40"), (2614.5, "Tl-208"), (609.3, "Bi-214"))
+LABELLED_LINES = 8  # the most significant identified lines are marked on the spectrum; the table has them all
+MIN_SIGMA = 2.0  # an identified line weaker than this is listed, not drawn
+VERDICT_WORDS = {
+    "background": "background only",
+    "NORM": "natural radioactivity (NORM)",
+    "industrial": "industrial source",
+    "medical": "medical isotope",
+    "special_nuclear_material": "special nuclear material",
+    "of_concern": "of concern",
+}
+Peak = tuple[str, float, float | None, float]  # (nuclide, library energy keV, measured centroid keV, sigma)
+
+
+def peak_marks(peaks: Sequence[Sequence[Any]]) -> list[tuple[float, str]]:
+    """The identified lines to draw (library energy, nuclide and energy), else the usual reference lines."""
+    found = [(str(p[0]), float(p[1]), float(p[3])) for p in peaks]
+    if not found:
+        return list(MARKERS)
+    strongest = sorted(found, key=lambda p: -p[2])[:LABELLED_LINES]
+    marks = {e: f"{nuclide.removesuffix(' chain')} {e:.0f}" for nuclide, e, sig in strongest if sig >= MIN_SIGMA}
+    return sorted(marks.items()) or list(MARKERS)
+
+
+def verdict_words(verdict: str, *, unbacked: bool = False) -> str:
+    if unbacked:
+        return "cleared: alarm not backed by the spectrum"
+    return VERDICT_WORDS.get(verdict, verdict.replace("_", " "))
+
+
+def scan_record(scan: Any) -> dict[str, Any]:
+    """What a case keeps of one adjudicated portal scan (a ``ScanView``): verdict, reasons, and the
+    spectrum with its identified lines, for the figures."""
+    out: dict[str, Any] = {
+        "occupancy": scan.occupancy_id,
+        "location": scan.location,
+        "time": scan.time,
+        "verdict": scan.verdict,
+        "nuclides": list(scan.nuclides),
+        "reasons": list(scan.reasons),
+    }
+    if scan.counts:
+        out["spectrum"] = {
+            "counts": list(scan.counts),
+            "live_time_s": scan.live_time_s,
+            "energies_kev": list(scan.energies_kev),
+            "background": list(scan.background),
+            "background_live_time_s": scan.background_live_time_s,
+            "peaks": [list(p) for p in scan.peaks],
+            "unbacked": scan.unbacked,
+            "gross_sigma": scan.gross_sigma,
+        }
+    return out
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: str  # "spectrum" or "graph"
+    caption: str
+    svg: Markup
+    labels: tuple[str, ...] = ()  # the lines marked on a spectrum
+
+
+def spectrum_figure(container: str, scan: dict[str, Any]) -> Figure | None:
+    """The spectrum of one recorded scan with its verdict; None when no spectrum was kept."""
+    s = scan.get("spectrum")
+    if not isinstance(s, dict) or not s.get("counts"):
+        return None
+    verdict = verdict_words(str(scan.get("verdict", "")), unbacked=bool(s.get("unbacked")))
+    marks = peak_marks(s.get("peaks") or [])
+    identified = bool(s.get("peaks")) and marks != list(MARKERS)
+    title = f"Spectrum of {container}, occupancy {scan.get('occupancy', '')}: {verdict}"
+    svg = spectrum_svg(
+        s["counts"], float(s.get("live_time_s") or 0), energies_kev=s.get("energies_kev") or (),
+        background=s.get("background") or (), background_live_time_s=float(s.get("background_live_time_s") or 0),
+        title=title, markers=marks,
+    )  # fmt: skip
+    strong = sorted((p for p in s.get("peaks") or [] if float(p[3]) >= MIN_SIGMA), key=lambda p: -float(p[3]))[
+        :LABELLED_LINES
+    ]
+    lines = "; ".join(f"{p[0]} {float(p[1]):.0f} keV ({float(p[3]):.1f} sigma)" for p in strong)
+    caption = f"Occupancy {scan.get('occupancy', '')} at {scan.get('location', '') or 'the portal'} " + (
+        f"{scan.get('time', '')}: verdict {verdict}"
+    )
+    if identified:
+        caption += f". Identified lines: {lines}"
+    elif not s.get("peaks"):
+        caption += ". No line identified; the usual reference lines are marked"
+    return Figure("spectrum", caption, svg, tuple(label for _, label in marks) if identified else ())
+
+
+def case_figures(case: cases.CaseFile) -> dict[int, list[Figure]]:
+    """The spectrum figures of each container item of the case, by item id."""
+    out: dict[int, list[Figure]] = {}
+    for item in case.items_of(cases.ItemKind.CONTAINER):
+        for scan in item.details.get("scans") or []:
+            if isinstance(scan, dict):
+                fig = spectrum_figure(item.ref, scan)
+                if fig is not None:
+                    out.setdefault(item.id, []).append(fig)
+    return out
+
+
+def relationship_figure(case: cases.CaseFile) -> Figure:
+    from tripline.web.graph import case_graph, graph_svg
+
+    nodes, edges = case_graph(case)
+    headers = ("Parties", "Shipments", "Containers", "Case", "Requests and documents")
+    svg = graph_svg(headers, nodes, edges, f"How the items of case {case.id} are related")
+    caption = f"Relationships: {len(nodes)} items, {len(edges)} links (party → shipment → container → case → request)"
+    return Figure("graph", caption, svg)
+
+
+TITLE = re.compile(r"<title>.*?</title>", re.S)
+LINK = re.compile(r"</?a\b[^>]*>")
+
+
+def pdf_svg(svg: str) -> bytes:
+    """The SVG as fpdf2 draws it: without tooltips and links (the PDF has neither)."""
+    return LINK.sub("", TITLE.sub("", svg)).encode("utf-8")
