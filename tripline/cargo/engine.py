@@ -1,6 +1,6 @@
 """Targeting a manifest file: read, extract indicators, score, rank (local engine).
 
-The Spark engine (:mod:`tripline.cargo.spark`) shares every step but the loop.
+The Spark engine (:mod:`tripline.cargo.spark_pass`) shares every step but the loop.
 """
 
 from __future__ import annotations
@@ -126,11 +126,11 @@ def target_file(
 ) -> TargetRun:
     """Read a manifest and return its ranked queue (bad rows are reported, good rows scored).
 
-    The Spark engine (:func:`tripline.cargo.spark.target_spark`) reads `path` (a local path or a
+    The Spark engine (:func:`tripline.cargo.spark_pass.target_spark`) reads `path` (a local path or a
     Hadoop-compatible URL) at `master`, writes the whole queue to `out` and returns its ``top``."""
     started = time.perf_counter()
     if engine is Engine.SPARK:
-        from tripline.cargo.spark import target_spark
+        from tripline.cargo.spark_pass import target_spark
 
         parties, goods = matchers(settings)
         done = target_spark(

@@ -96,6 +96,17 @@ def normalise_party(name: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
 
 
+def first_shipment_evidence(s: Shipment) -> Evidence:
+    """The evidence :meth:`IndicatorExtractor.extract` adds, last, to a shipper's first shipment."""
+    shipper = s.party(Role.SHIPPER)
+    return Evidence(Indicator.FIRST_SHIPMENT, 1.0, f"first shipment seen from {shipper.name if shipper else '?'}")
+
+
+def as_first_shipment(features: Features, s: Shipment) -> Features:
+    """``extract(s, first_shipment=True)`` from ``extract(s)``: the same evidence plus the first-shipment line."""
+    return Features(features.bill_of_lading, features.containers, (*features.evidence, first_shipment_evidence(s)))
+
+
 def first_shipments(shipments: Iterable[Shipment], known_shippers: Iterable[str] = ()) -> set[str]:
     """Bills of lading that are the first (earliest departure, then B/L) of a shipper not in ``known_shippers``."""
     seen = {normalise_party(n) for n in known_shippers}
@@ -222,10 +233,7 @@ class IndicatorExtractor:
         self._route(s, ev)
         self._radiation(s, ev)
         if first_shipment:
-            shipper = s.party(Role.SHIPPER)
-            ev.append(
-                Evidence(Indicator.FIRST_SHIPMENT, 1.0, f"first shipment seen from {shipper.name if shipper else '?'}")
-            )
+            ev.append(first_shipment_evidence(s))
         return Features(s.bill_of_lading, s.containers, tuple(ev))
 
     def _parties(self, s: Shipment, ev: list[Evidence]) -> None:

@@ -1,0 +1,467 @@
+"""`tripline target --engine spark`: the per-shipment work in one Arrow pass per partition.
+
+1. Spark reads the manifest as a DataFrame (text lines as bytes for CSV and JSON lines, the
+   columns and ``_metadata.row_index`` for Parquet); a light JVM-only job counts each text
+   partition's lines so every executor knows the file line its rows start at.
+2. ONE ``mapInArrow`` pass per partition does everything that costs: decode, validate (bad rows
+   with line, field and reason, as the local readers report them), screen the chunk's distinct
+   parties as one block (``screen_many``), classify its distinct goods lines, extract the
+   indicators and score each shipment twice (as it is, and as its shipper's first shipment:
+   that rule depends on rows in other partitions). The screening index, the prebuilt classifier
+   and the scan table travel once per executor as files (``SparkContext.addFile``), are checked by
+   SHA-256 and opened once per Python worker (``tripline/spark/shipping.py``; worker reuse on).
+3. The JVM does the rest, no Python and no pickling: the duplicate rule (the first valid row of
+   a bill of lading wins) and the first-shipment rule (earliest departure, then bill of lading,
+   per shipper) as window functions, which of the two scores counts, the sort by
+   (-score, bill of lading) (the local engine's order), the rank (per-partition offsets over the
+   sorted partitions) and Spark's writer (JSON lines or Parquet, one part file per partition, in
+   queue order). The bad rows go to the side output ``OUT.rejected``.
+
+The driver holds counts, the first rejected rows and the top of the queue, never the input.
+:func:`pass_batches` is the pass itself, free of Spark, so it is tested on Arrow batches alone.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from tripline.cargo.adapters import ControlsGoods, ScreeningParties
+from tripline.cargo.flat import COLUMNS, FIELD_NAMES, flat_to_record
+from tripline.cargo.indicators import IndicatorExtractor, as_first_shipment, normalise_party
+from tripline.cargo.model import Role, Shipment
+from tripline.cargo.policy import Policy
+from tripline.cargo.ports import GoodsClassifier, GoodsMatch, PartyHit, PartyScreener, RadiationResults
+from tripline.cargo.scoring import Scored, Scorer
+from tripline.cargo.spark import (
+    KEEP_ERRORS,
+    SparkTargetRun,
+    _check_columns,
+    _parquet_value,
+    _scored,
+    real_capabilities,
+    rejected_location,
+)
+from tripline.cargo.validate import LoadResult, RowError, build_shipment
+from tripline.errors import InputError
+from tripline.spark.inputs import _csv_records, _json_records, csv_header, input_format
+from tripline.spark.session import spark_session
+from tripline.spark.shipping import Shipped, Staging, open_object, open_screener, worker_cached
+
+log = structlog.get_logger(__name__)
+
+CHUNK = 2000  # shipments whose distinct parties are screened as one block
+CACHE_LIMIT = 200_000  # look-ups a worker keeps between chunks
+ID_BITS = 33  # monotonically_increasing_id(): partition index above bit 33, row within it below
+ROW_MASK = (1 << ID_BITS) - 1
+ARROW_BATCH = 5000  # rows per Arrow batch into and out of the Python workers
+
+
+@dataclass(frozen=True)
+class PassJob:
+    """What every task of the pass needs; small (the big objects travel as shipped files)."""
+
+    fmt: str
+    file: str
+    policy: Policy
+    scorer: Scorer
+    known: frozenset[str] = frozenset()
+    header: tuple[str, ...] = ()
+    offsets: tuple[int, ...] = ()  # text input: the file line before each partition's first line
+    index: Shipped | None = None
+    classifier: Shipped | None = None
+    radiation: Shipped | None = None
+    data_dir: str = ""
+    party_threshold: float = 0.0
+
+
+@dataclass
+class Tools:
+    """What one Python worker opens once: reference data, the extractor, the block look-ups."""
+
+    ref: Any
+    extractor: IndicatorExtractor
+    screen_parties: Callable[[Sequence[tuple[str, str | None]]], list[list[PartyHit]]]
+    classify_goods: Callable[[str, str], list[GoodsMatch]]
+    lookups: list[int] = field(default_factory=lambda: [0])
+
+
+def _open_tools(job: PassJob) -> Tools:
+    from tripline.cargo.reference import load_reference
+
+    assert job.index and job.classifier and job.radiation
+    ref = worker_cached("reference", Shipped("reference", job.data_dir), lambda: load_reference(Path(job.data_dir)))
+    parties = ScreeningParties(open_screener(job.index), threshold=job.party_threshold)
+    goods = ControlsGoods(open_object(job.classifier))  # built on the driver, digest-checked
+    radiation: RadiationResults = open_object(job.radiation)
+    extractor = IndicatorExtractor(job.policy, ref, screener=parties, classifier=goods, radiation=radiation)
+    return Tools(ref, extractor, parties.screen_parties, goods.classify_goods)
+
+
+def worker_tools(job: PassJob) -> Tools:
+    """The tools of this job in this Python worker, opened on its first task (keyed by the index digest)."""
+    assert job.index and job.classifier and job.radiation
+    key = Shipped(f"pass/{job.index.name}/{job.classifier.name}/{job.radiation.name}", job.index.sha256)
+    return worker_cached("cargo-pass", key, lambda: _open_tools(job))
+
+
+# --- the pass -----------------------------------------------------------------------------------
+
+
+def _reason_type() -> Any:
+    import pyarrow as pa
+
+    return pa.list_(
+        pa.struct(
+            [
+                pa.field("indicator", pa.string()),
+                pa.field("points", pa.float64()),
+                pa.field("detail", pa.string()),
+                pa.field("source", pa.string()),
+            ]
+        )
+    )
+
+
+def arrow_schema() -> Any:
+    """The rows the pass yields: a bad row (kind "bad") or a scored shipment (kind "ok")."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            pa.field("kind", pa.string()),
+            pa.field("line", pa.int64()),
+            pa.field("field", pa.string()),
+            pa.field("reason", pa.string()),
+            pa.field("bill_of_lading", pa.string()),
+            pa.field("shipper", pa.string()),  # null: no shipper, or a known one (never a first shipment)
+            pa.field("departure", pa.string()),
+            pa.field("containers", pa.list_(pa.string())),
+            pa.field("sort", pa.float64()),
+            pa.field("score", pa.float64()),
+            pa.field("action", pa.string()),
+            pa.field("reasons", _reason_type()),
+            pa.field("sort_first", pa.float64()),
+            pa.field("score_first", pa.float64()),
+            pa.field("action_first", pa.string()),
+            pa.field("reasons_first", _reason_type()),
+        ]
+    )
+
+
+def spark_schema() -> str:
+    reason = "array<struct<indicator:string,points:double,detail:string,source:string>>"
+    return (
+        "kind string, line long, field string, reason string, bill_of_lading string, shipper string, "
+        f"departure string, containers array<string>, sort double, score double, action string, reasons {reason}, "
+        f"sort_first double, score_first double, action_first string, reasons_first {reason}"
+    )
+
+
+Numbered = tuple[int, dict[str, Any] | None, str, str]
+
+
+def _text_rows(job: PassJob, batch: Any) -> Iterator[tuple[str, int]]:
+    """(text, line - 1) of a batch of (value: bytes, id: monotonically increasing id)."""
+    ids = batch.column("id").to_pylist()
+    values = batch.column("value").to_pylist()
+    for raw, ident in zip(values, ids, strict=True):
+        text = raw.decode("utf-8", errors="replace") if raw is not None else ""
+        yield text, job.offsets[ident >> ID_BITS] + (ident & ROW_MASK)
+
+
+def _records(job: PassJob, batch: Any) -> Iterator[Numbered]:
+    if job.fmt == "csv":
+        yield from _csv_records(list(job.header), _text_rows(job, batch))
+    elif job.fmt == "jsonl":
+        yield from _json_records(_text_rows(job, batch))
+    else:
+        for record in batch.to_pylist():
+            line = int(record.pop("row_index")) + 1
+            yield line, record, "", ""
+
+
+def _validate(job: PassJob, ref: Any, line: int, record: dict[str, Any]) -> tuple[Shipment | None, list[RowError]]:
+    result = LoadResult()
+    if job.fmt == "csv" and None in record.values():  # fewer values than the header, as read_csv says
+        missing = [k for k, v in record.items() if v is None]
+        width = len(record)
+        return None, [RowError(job.file, line, missing[0], f"{width - len(missing)} of {width} columns")]
+    if job.fmt == "jsonl":
+        shipment = build_shipment(record, file=job.file, line=line, ref=ref, result=result)
+    else:
+        if job.fmt == "parquet":
+            record = {k: _parquet_value(v) for k, v in record.items() if k in COLUMNS}
+        flat = flat_to_record(record)
+        shipment = build_shipment(flat, file=job.file, line=line, ref=ref, result=result, field_names=FIELD_NAMES)
+    return shipment, result.errors
+
+
+class _Out:
+    """Columns of the rows being gathered for one output batch."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list[Any]] = {name: [] for name in arrow_schema().names}
+        self.size = 0
+
+    def bad(self, line: int, field_name: str, reason: str) -> None:
+        row = dict.fromkeys(self.columns)
+        row.update(kind="bad", line=line, field=field_name, reason=reason)
+        self._add(row)
+
+    def ok(self, line: int, shipment: Shipment, shipper: str | None, base: Scored, first: Scored | None) -> None:
+        order = shipment.departure_date.isoformat() if shipment.departure_date else "9999"
+        row: dict[str, Any] = {
+            "kind": "ok",
+            "line": line,
+            "field": None,
+            "reason": None,
+            "bill_of_lading": shipment.bill_of_lading,
+            "shipper": shipper,
+            "departure": order,
+            "containers": list(base.containers),
+            **_variant(base, ""),
+            **(_variant(first, "_first") if first is not None else _variant(base, "_first")),
+        }
+        self._add(row)
+
+    def _add(self, row: dict[str, Any]) -> None:
+        for name, values in self.columns.items():
+            values.append(row[name])
+        self.size += 1
+
+    def batch(self) -> Any:
+        import pyarrow as pa
+
+        return pa.RecordBatch.from_pydict(self.columns, schema=arrow_schema())
+
+
+def _variant(scored: Scored, suffix: str) -> dict[str, Any]:
+    return {
+        f"sort{suffix}": round(scored.score, 9),
+        f"score{suffix}": float(round(scored.score, 3)),
+        f"action{suffix}": scored.action.value,
+        f"reasons{suffix}": [
+            {"indicator": r.indicator, "points": float(round(r.points, 3)), "detail": r.detail, "source": r.source}
+            for r in scored.reasons
+        ],
+    }
+
+
+def _score_chunk(job: PassJob, tools: Tools, chunk: list[tuple[int, Shipment]], out: _Out) -> None:
+    extractor = tools.extractor
+    parties, goods = extractor.cache_keys(s for _, s in chunk)
+    extractor.fill(
+        dict(zip(parties, tools.screen_parties(parties), strict=True)) if parties else {},
+        {(d, h): tools.classify_goods(d, h) for d, h in goods},
+    )
+    for line, shipment in chunk:
+        features = extractor.extract(shipment)
+        base = job.scorer.score(features)
+        holder = shipment.party(Role.SHIPPER)
+        key = normalise_party(holder.name) if holder else None
+        if key is not None and key in job.known:
+            key = None
+        first = job.scorer.score(as_first_shipment(features, shipment)) if key is not None else None
+        out.ok(line, shipment, key, base, first)
+    if extractor.cached() > CACHE_LIMIT:
+        extractor.forget()
+
+
+def pass_batches(job: PassJob, tools: Tools, batches: Iterable[Any], chunk: int = CHUNK) -> Iterator[Any]:
+    """The pass over one partition's Arrow batches: bad rows and scored shipments, as Arrow batches.
+
+    Validated shipments are gathered across input batches into chunks of `chunk`, whose distinct
+    look-ups go to the block path at once; what a row yields does not depend on the batching."""
+    pending: list[tuple[int, Shipment]] = []
+    out = _Out()
+    for batch in batches:
+        for line, record, field_name, reason in _records(job, batch):
+            if record is None:
+                out.bad(line, field_name, reason)
+                continue
+            shipment, errors = _validate(job, tools.ref, line, record)
+            for err in errors:
+                out.bad(err.line if err.line is not None else line, err.field or "record", err.reason)
+            if shipment is not None:
+                pending.append((line, shipment))
+            if len(pending) >= chunk:
+                _score_chunk(job, tools, pending, out)
+                pending = []
+            if out.size >= ARROW_BATCH:
+                yield out.batch()
+                out = _Out()
+    if pending:
+        _score_chunk(job, tools, pending, out)
+    if out.size:
+        yield out.batch()
+
+
+def _run_pass(job: PassJob) -> Callable[[Iterator[Any]], Iterator[Any]]:
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        return pass_batches(job, worker_tools(job), batches)
+
+    return run
+
+
+# --- the job ------------------------------------------------------------------------------------
+
+
+def _read(session: Any, source: str, fmt: str) -> Any:
+    from pyspark.sql import functions as F
+
+    if fmt == "parquet":
+        frame = session.read.parquet(source)
+        return frame.select(*frame.columns, "_metadata.row_index")
+    lines = session.read.text(source)
+    return lines.select(F.col("value").cast("binary").alias("value"), F.monotonically_increasing_id().alias("id"))
+
+
+def _offsets(frame: Any) -> tuple[tuple[int, ...], int]:
+    """The rows before each partition of `frame` (by its column ``id``, a monotonically increasing
+    id) and the total: a JVM-only count per partition, a few numbers to the driver."""
+    from pyspark.sql import functions as F
+
+    counts = dict(frame.groupBy(F.shiftright("id", ID_BITS).alias("p")).count().collect())
+    offsets, total = [], 0
+    for p in range(max(counts, default=-1) + 1):
+        offsets.append(total)
+        total += counts.get(p, 0)
+    return tuple(offsets), total
+
+
+def target_spark(
+    source: str,
+    *,
+    out: str | None,
+    data_dir: Path,
+    policy: Policy,
+    parties: PartyScreener,
+    goods: GoodsClassifier,
+    radiation: RadiationResults,
+    scorer: Scorer,
+    known_shippers: frozenset[str] = frozenset(),
+    master: str = "local[2]",
+    top: int = 50,
+    partitions: int | None = None,
+    conf: Mapping[str, str] | None = None,
+) -> SparkTargetRun:
+    """Target the manifest at `source` on Spark; the ranked queue is written to `out` (a directory)."""
+    from pyspark import StorageLevel
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    started = time.perf_counter()
+    fmt = input_format(source)
+    if out is not None and input_format(out) == "csv":
+        raise InputError("the Spark engine writes the queue as .jsonl or .parquet", file=out, field="out")
+    screener, classifier, threshold = real_capabilities(parties, goods)
+    settings = {
+        "spark.sql.execution.arrow.maxRecordsPerBatch": str(ARROW_BATCH),
+        "spark.sql.execution.arrow.useLargeVarTypes": "false",
+        **(conf or {}),
+    }
+    session = spark_session(master, "tripline-target", settings)
+    context = session.sparkContext
+    staging = Staging(context)
+    cached: list[Any] = []
+    try:
+        slices = partitions or max(2, context.defaultParallelism)
+        session.conf.set("spark.sql.shuffle.partitions", str(slices))
+        header: tuple[str, ...] = ()
+        if fmt == "csv":
+            header = tuple(csv_header(context, source))
+            _check_columns(source, list(header), line=1)
+        elif fmt == "parquet":
+            _check_columns(source, session.read.parquet(source).columns, line=None)
+        frame = _read(session, source, fmt)
+        job = PassJob(
+            fmt=fmt,
+            file=source,
+            policy=policy,
+            scorer=scorer,
+            known=frozenset(normalise_party(n) for n in known_shippers),
+            header=header,
+            offsets=_offsets(frame)[0] if fmt != "parquet" else (),
+            index=staging.ship_screener(screener),
+            classifier=staging.ship_object("classifier", classifier),
+            radiation=staging.ship_object("radiation", radiation),
+            data_dir=str(data_dir),
+            party_threshold=threshold,
+        )
+        with warnings.catch_warnings():
+            # mapInArrow checks the pandas version though it uses none: pandas 3 (pinned) is not yet "supported"
+            warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+            passed = frame.mapInArrow(_run_pass(job), spark_schema()).persist(StorageLevel.MEMORY_AND_DISK)
+        cached.append(passed)
+        # the duplicate rule: the first valid row of a bill of lading wins (read_manifest's rule)
+        by_bl = Window.partitionBy("bill_of_lading").orderBy("line")
+        ok = (
+            passed.filter(F.col("kind") == "ok")
+            .withColumn("nth", F.row_number().over(by_bl))
+            .withColumn("first_line", F.first("line").over(by_bl))
+        )
+        duplicates = ok.filter(F.col("nth") > 1).select(
+            "line",
+            F.lit("bill_of_lading").alias("field"),
+            F.concat(F.lit("duplicate bill of lading (first at line "), F.col("first_line").cast("string"), F.lit(")"))
+            .alias("reason"),
+        )  # fmt: skip
+        bad = passed.filter(F.col("kind") == "bad").select("line", "field", "reason").unionByName(duplicates)
+        # the first-shipment rule: a shipper's earliest (departure, bill of lading) among the kept rows
+        by_shipper = Window.partitionBy("shipper").orderBy("departure", "bill_of_lading")
+        kept = ok.filter(F.col("nth") == 1).withColumn(
+            "is_first", F.col("shipper").isNotNull() & (F.row_number().over(by_shipper) == 1)
+        )
+        pick = {c: F.when(F.col("is_first"), F.col(f"{c}_first")).otherwise(F.col(c)) for c in ("sort", "score")}
+        pick |= {c: F.when(F.col("is_first"), F.col(f"{c}_first")).otherwise(F.col(c)) for c in ("action", "reasons")}
+        queue = kept.select(
+            pick["sort"].alias("sort"),
+            "bill_of_lading",
+            "containers",
+            pick["score"].alias("score"),
+            pick["action"].alias("action"),
+            pick["reasons"].alias("reasons"),
+        )
+        ordered = (
+            queue.orderBy(F.desc("sort"), F.asc("bill_of_lading"))
+            .withColumn("id", F.monotonically_increasing_id())
+            .persist(StorageLevel.MEMORY_AND_DISK)
+        )
+        cached.append(ordered)
+        offsets, shipments = _offsets(ordered)
+        rank = F.element_at(
+            F.array(*[F.lit(o) for o in offsets] or [F.lit(0)]), (F.shiftright("id", ID_BITS) + 1).cast("int")
+        )
+        ranked = ordered.select(
+            (rank + F.col("id").bitwiseAND(ROW_MASK) + 1).cast("long").alias("rank"),
+            "bill_of_lading",
+            "containers",
+            "score",
+            "action",
+            "reasons",
+        )
+        if out is not None:
+            writer = ranked.write.mode("overwrite")
+            writer.parquet(out) if input_format(out) == "parquet" else writer.json(out)
+            bad.write.mode("overwrite").json(rejected_location(out))
+        head = [_scored(tuple(row)) for row in ranked.filter(F.col("rank") <= top).orderBy("rank").collect()]
+        rejected = bad.count()
+        errors = [
+            RowError(source, row["line"], row["field"], row["reason"])
+            for row in bad.orderBy("line", "field").limit(KEEP_ERRORS).collect()
+        ]
+        seconds = time.perf_counter() - started
+        log.info("spark targeted", master=master, shipments=shipments, rejected=rejected, seconds=round(seconds, 2))
+        return SparkTargetRun(head, errors, shipments, rejected, seconds, out)
+    finally:
+        for frame_ in cached:
+            frame_.unpersist()
+        staging.close()
+        session.stop()
