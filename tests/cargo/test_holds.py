@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.cargo.conftest import make_shipment
-from tripline.cargo import holds, store
+from tripline.cargo import holds, run
 from tripline.cargo.flat import COLUMNS, shipment_to_flat
 from tripline.cargo.models import CargoHold
 from tripline.cargo.reference import ReferenceData
@@ -26,7 +26,7 @@ def _load(db: Database, ref: ReferenceData, tmp_path: Path, authority: str) -> N
         writer.writeheader()
         writer.writerow(shipment_to_flat(make_shipment(bill_of_lading="HOLD1", containers=["CSQU3054383"])))
         writer.writerow(shipment_to_flat(make_shipment(bill_of_lading="HOLD2", containers=["MSCU1234566"])))
-    assert store.load_manifest(db, path, ref, authority=authority).loaded == 2
+    assert run.load_manifest(db, path, ref, authority=authority).loaded == 2
 
 
 def _rows(db: Database) -> int:

@@ -26,7 +26,7 @@ pytestmark = [
 def recorded(console: Console) -> set[str]:
     """Bills of lading of the demo with an inspection outcome recorded (by other tests of the session):
     those are not waiting for inspection, held or not."""
-    from tripline.cargo.store import outcomes
+    from tripline.cargo.run import outcomes
     from tripline.store.db import Database
 
     db = Database.from_settings(console.settings)
