@@ -14,7 +14,8 @@ man-made nuclide only for what the chains leave.
 3. Man-made nuclides (industrial, medical, SNM) are added one at a time, best chi2 gain first,
    while the best one is significant (``identify_sigma``), its predicted lines are seen
    (:func:`tripline.radiation.peaks._match`), one of its lines is expected and seen at 3 sigma on
-   its own, and its strongest line is a photopeak of the
+   its own (or two, each expected at 2 and seen at 2.5 sigma at their energies: a cascade such as
+   Co-60's 1173/1332 keV), and its strongest line is a photopeak of the
    detector's width, not a hump twice as wide (:func:`_is_narrow`). U-235 and Pu-239 compete here only so that their
    lines are not given to another nuclide (Ga-67 184.6 keV); an SNM verdict needs its own
    evidence rule (:mod:`tripline.radiation.snm`).
@@ -31,11 +32,20 @@ from scipy.special import ndtr
 
 from tripline.radiation.library import DetectorModel, Library, Nuclide
 from tripline.radiation.model import Category, FloatArray
-from tripline.radiation.peaks import ROI_HALF_WIDTH_FWHM, STRONGEST_LINE_SIGMA, _line_support, _match, _template
+from tripline.radiation.peaks import (
+    ROI_HALF_WIDTH_FWHM,
+    STRONGEST_LINE_SIGMA,
+    _line_support,
+    _match,
+    _supports,
+    _template,
+)
 from tripline.radiation.physics import line_response, peak_efficiency
 from tripline.radiation.result import IsotopeMatch
 
 CHAIN_MODEL_ERROR = 0.25
+PAIR_EXPECTED_SIGMA = 2.0
+PAIR_SEEN_SIGMA = 2.5
 MAX_MAN_MADE = 4
 # Backscatter: photons of a line scattered back (150-180 degrees) from the sample, the ground or
 # the shielding reach the detector at E' = E / (1 + (1 - cos t) E / 511 keV) (181 keV for Bi-214
@@ -335,8 +345,17 @@ def chain_fit(
             tried[cand.nuclide.name] = match.significance
             if not any(z >= STRONGEST_LINE_SIGMA and p.significance >= STRONGEST_LINE_SIGMA for p, z in lines):
                 # a nuclide needs one photopeak expected and seen at 3 sigma on its own, never only
-                # a sum of sub-threshold bumps (real spectra hold weak chain lines the library lacks)
-                continue
+                # a sum of sub-threshold bumps (real spectra hold weak chain lines the library lacks),
+                # unless two of its lines, each expected at 2 sigma, are each seen at 2.5 sigma at
+                # their own energies and together at identify_sigma (Co-60's 1173/1332-keV cascade)
+                pair = [
+                    p
+                    for p, z in lines
+                    if z >= PAIR_EXPECTED_SIGMA and p.significance >= PAIR_SEEN_SIGMA and _supports(p, model)
+                ]
+                combined = sum(p.significance for p in pair) / math.sqrt(max(len(pair), 1))
+                if len(pair) < 2 or combined < identify_sigma:
+                    continue
             main = _main_line(cand, model, centers)
             if main is not None and not _is_narrow(net - base, var_model, centers, model, main):
                 tried[cand.nuclide.name] = 0.0
