@@ -248,10 +248,20 @@ def _main_line(cand: Column, model: DetectorModel, centers: FloatArray) -> float
     return energy
 
 
-def _is_narrow(resid: FloatArray, var: FloatArray, centers: FloatArray, model: DetectorModel, energy: float) -> bool:
+def _is_narrow(
+    resid: FloatArray,
+    var: FloatArray,
+    centers: FloatArray,
+    model: DetectorModel,
+    energy: float,
+    nuclide: Nuclide | None = None,
+) -> bool:
     """Is the residual at ``energy`` a photopeak (the detector's FWHM) rather than a hump twice as
     wide (down-scattered photons, backscatter, a Compton edge left by the continuum estimate)?
-    Both shapes are fitted with a linear baseline over +-3 FWHM; the narrow one must fit as well."""
+    Both shapes are fitted with a linear baseline over +-3 FWHM; the narrow one must fit as well.
+    With ``nuclide``, the narrow shape is its lines within one FWHM of ``energy`` folded with the
+    resolution (Ir-192's 296/308/317-keV triplet is one peak wider than one line on NaI) and the
+    wide one the same lines at twice the width."""
     width = model.fwhm_kev(energy)
     sel = np.abs(centers - energy) <= 3.0 * width
     if sel.sum() < 6:
@@ -259,9 +269,17 @@ def _is_narrow(resid: FloatArray, var: FloatArray, centers: FloatArray, model: D
     x = centers[sel]
     y = resid[sel]
     sd = np.sqrt(np.maximum(var[sel], 1.0))
+    lines = [(energy, 1.0)]
+    if nuclide is not None:
+        near = [
+            (ln.energy_kev, ln.intensity * peak_efficiency(model, ln.energy_kev))
+            for ln in nuclide.lines
+            if abs(ln.energy_kev - energy) <= width
+        ]
+        lines = near or lines
     chi2 = []
     for w in (width, 2.0 * width):
-        g = np.exp(-0.5 * ((x - energy) / (w / 2.3548)) ** 2)
+        g = sum((a * np.exp(-0.5 * ((x - e) / (w / 2.3548)) ** 2) for e, a in lines), np.zeros_like(x))
         design = np.stack([g, np.ones_like(x), x - energy], axis=1) / sd[:, None]
         coef, *_ = np.linalg.lstsq(design, y / sd, rcond=None)
         r = y / sd - design @ coef
@@ -357,7 +375,7 @@ def chain_fit(
                 if len(pair) < 2 or combined < identify_sigma:
                     continue
             main = _main_line(cand, model, centers)
-            if main is not None and not _is_narrow(net - base, var_model, centers, model, main):
+            if main is not None and not _is_narrow(net - base, var_model, centers, model, main, cand.nuclide):
                 tried[cand.nuclide.name] = 0.0
                 continue
             if match.significance >= identify_sigma:
