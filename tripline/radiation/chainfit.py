@@ -14,7 +14,8 @@ man-made nuclide only for what the chains leave.
 3. Man-made nuclides (industrial, medical, SNM) are added one at a time, best chi2 gain first,
    while the best one is significant (``identify_sigma``), its predicted lines are seen
    (:func:`tripline.radiation.peaks._match`), one of its lines is expected and seen at 3 sigma on
-   its own, and its strongest line is a photopeak of the
+   its own (or two, each expected at 2 and seen at 2.5 sigma at their energies: a cascade such as
+   Co-60's 1173/1332 keV), and its strongest line is a photopeak of the
    detector's width, not a hump twice as wide (:func:`_is_narrow`). U-235 and Pu-239 compete here only so that their
    lines are not given to another nuclide (Ga-67 184.6 keV); an SNM verdict needs its own
    evidence rule (:mod:`tripline.radiation.snm`).
@@ -31,11 +32,20 @@ from scipy.special import ndtr
 
 from tripline.radiation.library import DetectorModel, Library, Nuclide
 from tripline.radiation.model import Category, FloatArray
-from tripline.radiation.peaks import ROI_HALF_WIDTH_FWHM, STRONGEST_LINE_SIGMA, _line_support, _match, _template
+from tripline.radiation.peaks import (
+    ROI_HALF_WIDTH_FWHM,
+    STRONGEST_LINE_SIGMA,
+    _line_support,
+    _match,
+    _supports,
+    _template,
+)
 from tripline.radiation.physics import line_response, peak_efficiency
 from tripline.radiation.result import IsotopeMatch
 
 CHAIN_MODEL_ERROR = 0.25
+PAIR_EXPECTED_SIGMA = 2.0
+PAIR_SEEN_SIGMA = 2.5
 MAX_MAN_MADE = 4
 # Backscatter: photons of a line scattered back (150-180 degrees) from the sample, the ground or
 # the shielding reach the detector at E' = E / (1 + (1 - cos t) E / 511 keV) (181 keV for Bi-214
@@ -238,10 +248,20 @@ def _main_line(cand: Column, model: DetectorModel, centers: FloatArray) -> float
     return energy
 
 
-def _is_narrow(resid: FloatArray, var: FloatArray, centers: FloatArray, model: DetectorModel, energy: float) -> bool:
+def _is_narrow(
+    resid: FloatArray,
+    var: FloatArray,
+    centers: FloatArray,
+    model: DetectorModel,
+    energy: float,
+    nuclide: Nuclide | None = None,
+) -> bool:
     """Is the residual at ``energy`` a photopeak (the detector's FWHM) rather than a hump twice as
     wide (down-scattered photons, backscatter, a Compton edge left by the continuum estimate)?
-    Both shapes are fitted with a linear baseline over +-3 FWHM; the narrow one must fit as well."""
+    Both shapes are fitted with a linear baseline over +-3 FWHM; the narrow one must fit as well.
+    With ``nuclide``, the narrow shape is its lines within one FWHM of ``energy`` folded with the
+    resolution (Ir-192's 296/308/317-keV triplet is one peak wider than one line on NaI) and the
+    wide one the same lines at twice the width."""
     width = model.fwhm_kev(energy)
     sel = np.abs(centers - energy) <= 3.0 * width
     if sel.sum() < 6:
@@ -249,9 +269,17 @@ def _is_narrow(resid: FloatArray, var: FloatArray, centers: FloatArray, model: D
     x = centers[sel]
     y = resid[sel]
     sd = np.sqrt(np.maximum(var[sel], 1.0))
+    lines = [(energy, 1.0)]
+    if nuclide is not None:
+        near = [
+            (ln.energy_kev, ln.intensity * peak_efficiency(model, ln.energy_kev))
+            for ln in nuclide.lines
+            if abs(ln.energy_kev - energy) <= width
+        ]
+        lines = near or lines
     chi2 = []
     for w in (width, 2.0 * width):
-        g = np.exp(-0.5 * ((x - energy) / (w / 2.3548)) ** 2)
+        g = sum((a * np.exp(-0.5 * ((x - e) / (w / 2.3548)) ** 2) for e, a in lines), np.zeros_like(x))
         design = np.stack([g, np.ones_like(x), x - energy], axis=1) / sd[:, None]
         coef, *_ = np.linalg.lstsq(design, y / sd, rcond=None)
         r = y / sd - design @ coef
@@ -335,10 +363,19 @@ def chain_fit(
             tried[cand.nuclide.name] = match.significance
             if not any(z >= STRONGEST_LINE_SIGMA and p.significance >= STRONGEST_LINE_SIGMA for p, z in lines):
                 # a nuclide needs one photopeak expected and seen at 3 sigma on its own, never only
-                # a sum of sub-threshold bumps (real spectra hold weak chain lines the library lacks)
-                continue
+                # a sum of sub-threshold bumps (real spectra hold weak chain lines the library lacks),
+                # unless two of its lines, each expected at 2 sigma, are each seen at 2.5 sigma at
+                # their own energies and together at identify_sigma (Co-60's 1173/1332-keV cascade)
+                pair = [
+                    p
+                    for p, z in lines
+                    if z >= PAIR_EXPECTED_SIGMA and p.significance >= PAIR_SEEN_SIGMA and _supports(p, model)
+                ]
+                combined = sum(p.significance for p in pair) / math.sqrt(max(len(pair), 1))
+                if len(pair) < 2 or combined < identify_sigma:
+                    continue
             main = _main_line(cand, model, centers)
-            if main is not None and not _is_narrow(net - base, var_model, centers, model, main):
+            if main is not None and not _is_narrow(net - base, var_model, centers, model, main, cand.nuclide):
                 tried[cand.nuclide.name] = 0.0
                 continue
             if match.significance >= identify_sigma:
