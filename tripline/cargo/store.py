@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -60,15 +60,25 @@ class LoadSummary:
         }
 
 
+PROGRESS_EVERY = 25  # rows between two progress calls of a load
+
+
 def load_manifest(
-    db: Database, path: Path, ref: ReferenceData, *, authority: str = "", source_file: str | None = None
+    db: Database,
+    path: Path,
+    ref: ReferenceData,
+    *,
+    authority: str = "",
+    source_file: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LoadSummary:
     """Validate a manifest and store its good shipments for ``authority`` in one transaction.
 
     Rows that fail validation, or whose bill of lading that authority already stored, are reported
     and skipped (another authority's bills neither block nor show); if the database fails, nothing
     of the file is stored. ``source_file``: the name the rows record (default ``path``), for a
-    file read under a temporary name and renamed once the rows are committed.
+    file read under a temporary name and renamed once the rows are committed. ``progress(done,
+    total)`` is called as the checked rows are stored (``total``: the rows that passed validation).
     """
     result = read_manifest(path, ref)
     summary = LoadSummary(str(path), errors=list(result.errors))
@@ -84,7 +94,10 @@ def load_manifest(
                 )
             )
             existing.update(rows)
-        for s in result.shipments:
+        total = len(result.shipments)
+        for done, s in enumerate(result.shipments):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, total)
             line = result.lines[s.bill_of_lading]
             if s.bill_of_lading in existing:
                 summary.errors.append(RowError(str(path), line, "bill_of_lading", "already loaded"))
@@ -104,6 +117,8 @@ def load_manifest(
             session.flush()
             session.add_all(CargoContainer(shipment_id=row.id, container_number=c) for c in s.containers)
             summary.loaded += 1
+        if progress is not None:
+            progress(total, total)
     summary.errors.sort(key=lambda e: e.line)
     log.info("manifest loaded", file=str(path), loaded=summary.loaded, rejected=len(summary.errors))
     return summary

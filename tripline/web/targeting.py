@@ -21,7 +21,7 @@ from tripline.cargo.store import OutcomeResult, record_outcome
 from tripline.cases.service import CaseStatus, ItemKind, add_items, list_cases, open_case
 from tripline.cases.workspace import ScanView, Workspace, container_history
 from tripline.errors import ConflictError, InputError, NotFoundError
-from tripline.http.deps import get_workspace, store_upload
+from tripline.http.deps import get_workspace, read_upload
 from tripline.settings import Settings
 from tripline.web.figures import VERDICT_WORDS, peak_marks, scan_record
 from tripline.web.progress import QueueBuilds
@@ -382,11 +382,12 @@ def build_router(_settings: Settings) -> APIRouter:
         pg: Page = Depends(page),
         ws: Workspace = Depends(get_workspace),
     ) -> Response:
-        """Store the file; its queue is scored in the background while the queue page shows progress."""
+        """Receive the file; its rows are checked and stored, then its queue scored, in the background
+        while the pages show how far (a file that is too large, of the wrong kind or empty is refused here)."""
         pg.require(Permission.TARGET)
-        info = store_upload(ws, pg.principal, file, scans)
-        request.app.state.queue_builds.start(pg.principal, info.id)
-        target = f"/queue?manifest={info.id}"
+        data, scan_data = read_upload(ws, file, scans)
+        job = request.app.state.uploads.start(pg.principal, file.filename or "manifest", data, scan_data)
+        target = f"/manifests/{job.manifest_id}/storing"
         if request.headers.get("HX-Request"):  # the upload form with its progress bar
             return Response(status_code=204, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
