@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.api.harness import PASSWORD
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, shot
+from tests.web.conftest import CHROMIUM, shot
 from tests.web.exchange_nodes import Nodes, build_nodes, served
 
 pytestmark = [
@@ -46,9 +46,7 @@ def as_text(value: Any) -> str:
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_released_fields_are_exactly_the_preview(nodes: tuple[Nodes, str], width: int) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_released_fields_are_exactly_the_preview(browser: Any, nodes: tuple[Nodes, str], width: int) -> None:
     from tripline.exchange.consent import list_consents, release_to_third_party, request_consent
     from tripline.exchange.models import ExchangeConsent
     from tripline.signing.keys import verify
@@ -62,43 +60,39 @@ def test_released_fields_are_exactly_the_preview(nodes: tuple[Nodes, str], width
         request_consent(us, doc_id, third_party="fr-douane", purpose="customs_enforcement", justification="again")
         pending = [c for c in list_consents(home) if c["direction"] == "in" and c["status"] == "pending"]
     (consent,) = pending
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            phone = width < 600
-            context = browser.new_context(
-                viewport={"width": width, "height": 844 if phone else 900}, is_mobile=phone, has_touch=phone
-            )
-            page = context.new_page()
-            page.goto(f"{base}/signin")
-            page.fill("#username", "eve")
-            page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(re.compile(rf"{re.escape(base)}/.*"))
-            page.goto(f"{base}/partners#consents")
-            article = page.locator("#consents article").first
-            assert "us-cbp asks to pass" in article.inner_text()
-            for name in WITHHOLD:
-                article.locator(f'input[name=withhold][value="{name}"]').check()
-            for name in WITHHOLD:  # the preview fragment, swapped in after each change (never raced)
-                page.wait_for_selector(f'#preview-1 tr.withheld[data-field="{name}"]')
-            rows = page.locator("#preview-1 tbody tr")
-            shown: dict[str, tuple[str, str]] = {}
-            for i in range(rows.count()):
-                row = rows.nth(i)
-                shown[str(row.get_attribute("data-field"))] = (
-                    str(row.get_attribute("class")),
-                    row.locator("td").nth(2).inner_text(),
-                )
-            assert sorted(f for f, (cls, _) in shown.items() if cls == "withheld") == sorted(WITHHOLD)
-            assert "withheld" in shown, "the preview does not say the release names what was withheld"
-            shot(page, "consent-release", width)
-            page.fill("#n-1", "approved without the narrative and the consignee")
-            page.click("#consents button[value=grant]")
-            page.wait_for_url(re.compile(r".*/partners(#consents)?$"))
-            assert "No consent request is waiting for us." in page.inner_text("#consents")
-        finally:
-            browser.close()
+    phone = width < 600
+    context = browser.new_context(
+        viewport={"width": width, "height": 844 if phone else 900}, is_mobile=phone, has_touch=phone
+    )
+    page = context.new_page()
+    page.goto(f"{base}/signin")
+    page.fill("#username", "eve")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(rf"{re.escape(base)}/.*"))
+    page.goto(f"{base}/partners#consents")
+    article = page.locator("#consents article").first
+    assert "us-cbp asks to pass" in article.inner_text()
+    for name in WITHHOLD:
+        article.locator(f'input[name=withhold][value="{name}"]').check()
+    for name in WITHHOLD:  # the preview fragment, swapped in after each change (never raced)
+        page.wait_for_selector(f'#preview-1 tr.withheld[data-field="{name}"]')
+    rows = page.locator("#preview-1 tbody tr")
+    shown: dict[str, tuple[str, str]] = {}
+    for i in range(rows.count()):
+        row = rows.nth(i)
+        shown[str(row.get_attribute("data-field"))] = (
+            str(row.get_attribute("class")),
+            row.locator("td").nth(2).inner_text(),
+        )
+    assert sorted(f for f, (cls, _) in shown.items() if cls == "withheld") == sorted(WITHHOLD)
+    assert "withheld" in shown, "the preview does not say the release names what was withheld"
+    shot(page, "consent-release", width)
+    page.fill("#n-1", "approved without the narrative and the consignee")
+    page.click("#consents button[value=grant]")
+    page.wait_for_url(re.compile(r".*/partners(#consents)?$"))
+    assert "No consent request is waiting for us." in page.inner_text("#consents")
+    context.close()
     # us-cbp stored our signed answer: granted, with exactly the fields the officer ticked withheld
     (asked,) = [c for c in list_consents(us) if c["direction"] == "out" and c["id"] == consent["id"]]
     assert asked["status"] == "granted" and sorted(asked["withheld"]) == sorted(WITHHOLD)

@@ -54,8 +54,13 @@ def test_upload_returns_at_once_and_the_page_follows_the_scoring(node: Node, dem
             "/manifests", data={"csrf_token": csrf}, files=files, headers={"HX-Request": "true"}, follow_redirects=False
         )
         assert upload.status_code == 204  # the form with the progress bar follows HX-Redirect
-        target = upload.headers["HX-Redirect"]
-        manifest_id = target.split("manifest=", 1)[1]
+        storing = upload.headers["HX-Redirect"]  # the rows are stored in the background first
+        manifest_id = storing.split("/")[2]
+        assert storing == f"/manifests/{manifest_id}/storing"
+        assert client.get(storing).status_code == 200
+        wait_until(lambda: "HX-Redirect" in client.get(storing + "/progress").headers)
+        target = client.get(storing + "/progress").headers["HX-Redirect"]
+        assert target == f"/queue?manifest={manifest_id}"
         assert started.wait(30)  # scoring began in the background, not in the request
         page = client.get(target)
         assert page.status_code == 200

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +115,13 @@ def run_target(
 
 
 def load_manifest(
-    db: Database, path: Path, ref: ReferenceData, *, authority: str = "", source_file: str | None = None
+    db: Database,
+    path: Path,
+    ref: ReferenceData,
+    *,
+    authority: str = "",
+    source_file: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LoadSummary:
     """Validate a manifest and store its good shipments for ``authority`` in one transaction.
 
@@ -123,10 +129,13 @@ def load_manifest(
     and skipped; if the database fails, nothing of the file is stored. The file is read and
     validated before the transaction opens. ``source_file``: the name the rows record (default
     ``path``), for a file read under a temporary name and renamed once the rows are committed.
+    ``progress(done, total)`` is called as the checked rows are stored.
     """
     result = read_manifest(path, ref)
     with db.transaction() as session:
-        summary = store.add_shipments(session, path, result, authority=authority, source_file=source_file)
+        summary = store.add_shipments(
+            session, path, result, authority=authority, source_file=source_file, progress=progress
+        )
     log.info("manifest loaded", file=str(path), loaded=summary.loaded, rejected=len(summary.errors))
     return summary
 

@@ -8,7 +8,7 @@ many of these it calls.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -61,14 +61,24 @@ class LoadSummary:
         }
 
 
+PROGRESS_EVERY = 25  # rows between two progress calls of a load
+
+
 def add_shipments(
-    session: Session, path: Path, result: LoadResult, *, authority: str = "", source_file: str | None = None
+    session: Session,
+    path: Path,
+    result: LoadResult,
+    *,
+    authority: str = "",
+    source_file: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LoadSummary:
     """Store the good shipments of a read manifest for ``authority``.
 
     Rows that failed validation, or whose bill of lading that authority already stored, are
     reported and skipped (another authority's bills neither block nor show). ``source_file``: the
-    name the rows record (default ``path``).
+    name the rows record (default ``path``). ``progress(done, total)`` is called as the checked rows
+    are stored (``total``: the rows that passed validation).
     """
     summary = LoadSummary(str(path), errors=list(result.errors))
     now = datetime.now(UTC)
@@ -82,7 +92,10 @@ def add_shipments(
             )
         )
         existing.update(rows)
-    for s in result.shipments:
+    total = len(result.shipments)
+    for done, s in enumerate(result.shipments):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, total)
         line = result.lines[s.bill_of_lading]
         if s.bill_of_lading in existing:
             summary.errors.append(RowError(str(path), line, "bill_of_lading", "already loaded"))
@@ -102,6 +115,8 @@ def add_shipments(
         session.flush()
         session.add_all(CargoContainer(shipment_id=row.id, container_number=c) for c in s.containers)
         summary.loaded += 1
+    if progress is not None:
+        progress(total, total)
     summary.errors.sort(key=lambda e: e.line)
     return summary
 

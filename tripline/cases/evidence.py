@@ -42,7 +42,11 @@ def evidence_lines(details: dict[str, Any]) -> list[str]:
             if isinstance(r, dict):
                 source = f" ({r['source']})" if r.get("source") else ""
                 words = r.get("words") or r.get("indicator", "")
-                lines.append(f"Reason {float(r.get('points', 0)):+.1f} {words}: {r.get('detail', '')}{source}")
+                points = float(r.get("points", 0))
+                if round(points, 2) == 0:  # shown, but not as a raise
+                    lines.append(f"No points: {words}: {r.get('detail', '')}{source}")
+                else:
+                    lines.append(f"Reason {points:+.1f} {words}: {r.get('detail', '')}{source}")
     scans = d.pop("scans", None)
     if isinstance(scans, list):
         for s in scans:

@@ -44,7 +44,6 @@ class _CasePDF(FPDF):
         if regular is not None:
             self.add_font("body", "", str(regular))
             self.add_font("body", "B", str(bold or regular))
-            self.add_font("sans-serif", "", str(regular))  # the family the figures' SVG text asks for
             self.family = "body"
             self.unicode = True
         else:
@@ -86,8 +85,10 @@ class _CasePDF(FPDF):
     def figure(self, caption: str, svg: bytes) -> None:
         """A figure drawn from SVG as vector graphics across the text width, its caption below."""
         width = self.w - self.l_margin - self.r_margin
+        text = svg.decode("utf-8").replace('font-family="sans-serif"', f'font-family="{self.family}"')
         if not self.unicode:  # the core font: Latin-1 only
-            svg = self.text_of(svg.decode("utf-8").replace("—", "-").replace("→", "->")).encode("utf-8")
+            text = self.text_of(text.replace("—", "-").replace("→", "->"))
+        svg = text.encode("utf-8")
         self.ln(1)
         self.image(io.BytesIO(svg), x=self.l_margin, w=width)
         self.para(caption, size=8)
@@ -101,8 +102,8 @@ def render_case_pdf(case: CaseFile, *, figures: Figures | None = None, graph: tu
     """The case file: summary, every linked item by kind, notes and the full timeline.
 
     ``figures``: (caption, SVG) drawings of an item, by item id (the console draws the spectra of the
-    containers' scans); ``graph``: the case's relationship graph (caption, SVG). A drawing uses the
-    font family ``sans-serif`` (DejaVu Sans when installed)."""
+    containers' scans); ``graph``: the case's relationship graph (caption, SVG). A drawing's text is
+    set in the file's own font (DejaVu Sans when installed)."""
     figures = figures or {}
     pdf = _CasePDF(case)
     pdf.alias_nb_pages()

@@ -15,6 +15,7 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -187,20 +188,17 @@ class Workspace:
         *,
         scans: bytes | None = None,
         manifest_id: str | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> ManifestInfo:
-        """Store an uploaded manifest (and its portal scans, JSON lines) and load its shipments."""
+        """Store an uploaded manifest (and its portal scans, JSON lines) and load its shipments;
+        ``progress(stage, done, total)`` says how far (rows stored of the rows that passed the checks)."""
         from tripline.cargo.reference import load_reference
         from tripline.cargo.run import load_manifest
         from tripline.cargo.services import scans_path
 
-        limit = self.settings.console_max_upload_mb * 1024 * 1024
-        if len(data) > limit or (scans is not None and len(scans) > limit):
-            raise TooLargeError(f"uploads are limited to {self.settings.console_max_upload_mb} MB", field="file")
-        ext = Path(filename).suffix.lower()
-        if ext not in EXTENSIONS:
-            raise InputError(f"manifest must be one of {', '.join(EXTENSIONS)}", file=filename, field="file")
-        if not data:
-            raise FormatError("the file is empty", file=filename, field="file")
+        ext = self.check_upload(filename, data, scans)
+        say = progress or (lambda stage, done, total: None)
+        say("reading and checking the rows", 0, 0)
         manifest_id = manifest_id or secrets.token_hex(8)
         folder = self.folder(principal)
         path = folder / f"{manifest_id}{ext}"
@@ -215,6 +213,7 @@ class Workspace:
                 load_reference(self.settings.data_dir),
                 authority=principal.authority_code,
                 source_file=str(path),
+                progress=lambda done, total: say("storing rows", done, total),
             )
             if summary.loaded == 0:  # nothing stored: no manifest either, and say why
                 raise _nothing_loaded(Path(filename).name, summary.errors)
@@ -238,6 +237,18 @@ class Workspace:
         os.replace(described, folder / f"{manifest_id}.json")  # the manifest appears only now
         log.info("manifest stored", authority=principal.authority_code, manifest=manifest_id, loaded=summary.loaded)
         return self._info(manifest_id, meta, path)
+
+    def check_upload(self, filename: str, data: bytes, scans: bytes | None = None) -> str:
+        """What can be said of an upload before reading it (size, kind, emptiness); its extension."""
+        limit = self.settings.console_max_upload_mb * 1024 * 1024
+        if len(data) > limit or (scans is not None and len(scans) > limit):
+            raise TooLargeError(f"uploads are limited to {self.settings.console_max_upload_mb} MB", field="file")
+        ext = Path(filename).suffix.lower()
+        if ext not in EXTENSIONS:
+            raise InputError(f"manifest must be one of {', '.join(EXTENSIONS)}", file=filename, field="file")
+        if not data:
+            raise FormatError("the file is empty", file=filename, field="file")
+        return ext
 
     def manifests(self, principal: Principal) -> list[ManifestInfo]:
         out = []

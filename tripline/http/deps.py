@@ -82,11 +82,17 @@ def own_node(runtime: Runtime, principal: Principal) -> Node:
     return node
 
 
-def store_upload(ws: Workspace, principal: Principal, file: UploadFile, scans: UploadFile | None) -> ManifestInfo:
-    """Read an uploaded manifest (and scans) without reading past the size limit, and store it."""
+def read_upload(ws: Workspace, file: UploadFile, scans: UploadFile | None) -> tuple[bytes, bytes | None]:
+    """An uploaded manifest (and scans), read without reading past the size limit."""
     limit = ws.settings.console_max_upload_mb * 1024 * 1024 + 1
     data = file.file.read(limit)
     scan_data = scans.file.read(limit) if scans is not None and scans.filename else None
+    return data, scan_data
+
+
+def store_upload(ws: Workspace, principal: Principal, file: UploadFile, scans: UploadFile | None) -> ManifestInfo:
+    """Read an uploaded manifest (and scans) without reading past the size limit, and store it."""
+    data, scan_data = read_upload(ws, file, scans)
     return ws.add(principal, file.filename or "manifest", data, scans=scan_data)
 
 

@@ -4,16 +4,19 @@ scores a queue or builds an index. ``serve`` warms the newest queue of every aut
 
 from __future__ import annotations
 
+import secrets
 import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
@@ -102,6 +105,73 @@ class QueueBuilds:
         log.info("queue built", manifest=manifest_id, seconds=round(build.elapsed, 1), error=build.error)
 
 
+@dataclass
+class Upload:
+    """How far the storing of one uploaded manifest got (its rows checked, then stored in one transaction)."""
+
+    manifest_id: str
+    name: str
+    started: float
+    stage: str = "receiving the file"
+    done: int = 0
+    total: int = 0
+    error: str | None = None
+    finished: bool = False
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
+class UploadJobs:
+    """Uploaded manifests stored in the background (their rows read, checked and stored), each
+    followed by the scoring of its queue; the upload request returns as soon as the file is received."""
+
+    def __init__(self, workspace: Workspace, builds: QueueBuilds) -> None:
+        self.workspace = workspace
+        self.builds = builds
+        self._lock = threading.Lock()
+        self._jobs: dict[tuple[str, str], Upload] = {}
+
+    def status(self, principal: Principal, manifest_id: str) -> Upload | None:
+        with self._lock:
+            return self._jobs.get((principal.authority_code, manifest_id))
+
+    def start(self, principal: Principal, filename: str, data: bytes, scans: bytes | None) -> Upload:
+        """Check what can be checked at once (size, kind, empty: raised here), then store in the background."""
+        self.workspace.check_upload(filename, data, scans)
+        job = Upload(secrets.token_hex(8), Path(filename).name[:200], time.monotonic())
+        with self._lock:
+            self._jobs[(principal.authority_code, job.manifest_id)] = job
+        thread = threading.Thread(
+            target=self._run, args=(principal, filename, data, scans, job), name=f"upload-{job.manifest_id}",
+            daemon=True,
+        )  # fmt: skip
+        thread.start()
+        return job
+
+    def _run(self, principal: Principal, filename: str, data: bytes, scans: bytes | None, job: Upload) -> None:
+        def progress(stage: str, done: int, total: int) -> None:
+            job.stage, job.done, job.total = stage, done, total
+
+        try:
+            self.workspace.add(principal, filename, data, scans=scans, manifest_id=job.manifest_id, progress=progress)
+        except TriplineError as exc:
+            job.error = exc.message
+        except Exception:  # the page says it failed; the log has the traceback
+            log.exception("upload failed", manifest=job.manifest_id, authority=principal.authority_code)
+            job.error = "storing failed (internal error; the server log has the details)"
+        else:
+            job.stage = "stored"
+            self.builds.start(principal, job.manifest_id)  # then its queue is scored
+        job.finished = True
+        log.info("upload stored", manifest=job.manifest_id, seconds=round(job.elapsed, 1), error=job.error)
+
+
 def install_warm_up(app: FastAPI, workspace: Workspace, say: Callable[[str], Any] | None = None) -> None:
     """Before the server accepts a request, score the newest queue of every authority (the
     ASGI lifespan start-up: ``serve`` runs it; test clients without a lifespan do not)."""
@@ -137,4 +207,38 @@ def build_router(_settings: Settings) -> APIRouter:
             return Response(status_code=200, headers={"HX-Refresh": "true"})
         return render(request, "progress.html", pg, build=builds.status(pg.principal, manifest), manifest=manifest)
 
+    @router.get("/manifests/{manifest_id}/storing", response_class=HTMLResponse)
+    def storing_page(
+        request: Request,
+        manifest_id: str = PathParam(max_length=40),
+        pg: Page = Depends(page),
+    ) -> Response:
+        """The page an upload lands on while its rows are checked and stored."""
+        pg.require(Permission.TARGET)
+        job = _job(request, pg, manifest_id)
+        return render(request, "storing.html", pg, job=job)
+
+    @router.get("/manifests/{manifest_id}/storing/progress", response_class=HTMLResponse)
+    def storing_progress(
+        request: Request,
+        manifest_id: str = PathParam(max_length=40),
+        pg: Page = Depends(page),
+    ) -> Response:
+        """The fragment the storing page polls; once stored, htmx goes on to the queue (being scored)."""
+        pg.require(Permission.TARGET)
+        job = _job(request, pg, manifest_id)
+        if job.finished and job.error is None:
+            return Response(status_code=200, headers={"HX-Redirect": f"/queue?manifest={job.manifest_id}"})
+        return render(request, "storing_status.html", pg, job=job)
+
     return router
+
+
+def _job(request: Request, pg: Page, manifest_id: str) -> Upload:
+    from tripline.errors import NotFoundError
+
+    uploads: UploadJobs = request.app.state.uploads
+    job = uploads.status(pg.principal, manifest_id)  # the caller's authority's upload only
+    if job is None:
+        raise NotFoundError(f"no upload {manifest_id!r} is being stored", field="manifest")
+    return job

@@ -18,7 +18,7 @@ from tripline.http.deps import SESSION_COOKIE, client_address, cookie_scheme, ge
 from tripline.http.errors import status_of
 from tripline.settings import Settings
 from tripline.store.db import Database
-from tripline.web.progress import QueueBuilds, install_warm_up
+from tripline.web.progress import QueueBuilds, UploadJobs, install_warm_up
 from tripline.web.render import WEB_DIR, Page, PasswordChangeRequired, SignInRequired, page_pending, render
 from tripline.web.render import signin_url as signin_url
 
@@ -59,6 +59,7 @@ def install_web_handlers(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(PasswordChangeRequired, to_password)
     app.state.html_error = html_error
     app.state.queue_builds = QueueBuilds(app.state.workspace)
+    app.state.uploads = UploadJobs(app.state.workspace, app.state.queue_builds)
     install_warm_up(app, app.state.workspace)
 
 

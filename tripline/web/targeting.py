@@ -21,7 +21,7 @@ from tripline.cargo.store import OutcomeResult
 from tripline.cases.service import CaseStatus, ItemKind, add_items, list_cases, open_case
 from tripline.cases.workspace import ScanView, Workspace, container_history
 from tripline.errors import ConflictError, InputError, NotFoundError
-from tripline.http.deps import get_workspace, store_upload
+from tripline.http.deps import get_workspace, read_upload
 from tripline.settings import Settings
 from tripline.web.figures import VERDICT_WORDS, peak_marks, scan_record
 from tripline.web.progress import QueueBuilds
@@ -108,6 +108,30 @@ def next_step(scan: ScanView) -> tuple[str, str]:
 
 def indicator_words(indicator: str) -> str:
     return INDICATOR_WORDS.get(indicator, indicator.replace("_", " ").replace(".", ": ").capitalize())
+
+
+UNBACKED_WORDS = "Radiation portal: alarm not backed by the spectrum"
+
+
+def reason_words(indicator: str, detail: str = "") -> str:
+    """A reason in words: an unresolved alarm whose own spectrum is below background (gross counts
+    under 0 sigma) is said to be not backed by the spectrum, never an unresolved alarm."""
+    if indicator == "radiation.unresolved":
+        sigma = SPECTRUM_SIGMA.search(detail)
+        if sigma is not None and float(sigma.group(1)) < 0:
+            return UNBACKED_WORDS
+    return indicator_words(indicator)
+
+
+def points_words(points: float) -> str:
+    """The points a reason adds, signed; one that adds none says so (it is not a raise)."""
+    return "no points" if round(points, 2) == 0 else f"{points:+.2f}"
+
+
+def reason_line(indicator: str, points: float, detail: str = "") -> str:
+    """How a reason is headed: ``no points: ...`` for one that adds nothing."""
+    words = reason_words(indicator, detail)
+    return f"no points: {words}" if round(points, 2) == 0 else words
 
 
 @dataclass(frozen=True)
@@ -240,7 +264,8 @@ def build_router(_settings: Settings) -> APIRouter:
         return render(
             request, "queue.html", pg, manifests=manifests, current=current, run=run, rows=shown[:top],
             matched=len(shown), total=len(rows), top=top, counts=counts, actions=[a.value for a in Action],
-            mix=mix.most_common(), words=indicator_words, ports=ports, filters=filters, sorts=SORTS, chart=chart,
+            mix=mix.most_common(), words=indicator_words, reason_line=reason_line, points_words=points_words,
+            ports=ports, filters=filters, sorts=SORTS, chart=chart,
             more=more, back=back, outcomes=OUTCOME_WORDS, error=error or None, done=done or None,
             open_cases=open_cases, holds=holds,
         )  # fmt: skip
@@ -350,7 +375,7 @@ def build_router(_settings: Settings) -> APIRouter:
             "score": round(scored.score, 3),
             "action": scored.action.value,
             "reasons": [
-                {"indicator": r.indicator, "words": indicator_words(r.indicator), "points": round(r.points, 3),
+                {"indicator": r.indicator, "words": reason_words(r.indicator, r.detail), "points": round(r.points, 3),
                  "detail": r.detail, "source": r.source}
                 for r in scored.reasons
             ],
@@ -384,11 +409,12 @@ def build_router(_settings: Settings) -> APIRouter:
         pg: Page = Depends(page),
         ws: Workspace = Depends(get_workspace),
     ) -> Response:
-        """Store the file; its queue is scored in the background while the queue page shows progress."""
+        """Receive the file; its rows are checked and stored, then its queue scored, in the background
+        while the pages show how far (a file that is too large, of the wrong kind or empty is refused here)."""
         pg.require(Permission.TARGET)
-        info = store_upload(ws, pg.principal, file, scans)
-        request.app.state.queue_builds.start(pg.principal, info.id)
-        target = f"/queue?manifest={info.id}"
+        data, scan_data = read_upload(ws, file, scans)
+        job = request.app.state.uploads.start(pg.principal, file.filename or "manifest", data, scan_data)
+        target = f"/manifests/{job.manifest_id}/storing"
         if request.headers.get("HX-Request"):  # the upload form with its progress bar
             return Response(status_code=204, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
@@ -428,6 +454,7 @@ def build_router(_settings: Settings) -> APIRouter:
         hold = held(ws.db, pg.principal.authority_code, [bl]).get(bl)
         return render(
             request, "container.html", pg, view=view, scans=scans, open_cases=open_cases, words=indicator_words,
+            reason_line=reason_line, points_words=points_words,
             verdict_words=VERDICT_WORDS, hold=hold, error=error or None, done=done or None,
         )  # fmt: skip
 
