@@ -93,10 +93,18 @@ def open_node(tmp_path_factory: pytest.TempPathFactory, kind: str = "sqlite") ->
         yield make_node(settings, db)
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param("sqlite", marks=pytest.mark.xdist_group("api-sqlite")),
+        pytest.param("postgresql", marks=pytest.mark.xdist_group("api-postgresql")),
+    ],
+)
 def node(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
     """One node per test module and database kind (users cost an argon2 hash each): the API and
-    console tests run on SQLite and on PostgreSQL. Tests must not assume it is empty."""
+    console tests run on SQLite and on PostgreSQL. Tests must not assume it is empty. Each kind's
+    tests are one xdist group (``--dist loadgroup``), so a module's node is built by one worker,
+    not once by each worker that draws one of its tests."""
     with open_node(tmp_path_factory, request.param) as made:
         yield made
 

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import pytest
 
 from tests.api.harness import Node, make_node
-from tests.conftest import BUNDLED_DATA
+from tests.conftest import BUNDLED_DATA, fresh_postgres_database
 from tripline.exchange.demo import load_exchange_situations
 from tripline.settings import Settings
 from tripline.store.db import Database
 
 
-@pytest.fixture(scope="module")
-def jp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
-    """A node whose exchange identity is jp-customs, with the demo situations."""
-    settings = Settings(var_dir=tmp_path_factory.mktemp("jp") / "var", database_url=None, data_dir=BUNDLED_DATA)
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def jp(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    """A node whose exchange identity is jp-customs, with the demo situations (on SQLite, then PostgreSQL)."""
+    with ExitStack() as stack:
+        url = stack.enter_context(fresh_postgres_database()) if request.param == "postgresql" else None
+        yield from _jp(tmp_path_factory, url)
+
+
+def _jp(tmp_path_factory: pytest.TempPathFactory, url: str | None) -> Iterator[Node]:
+    settings = Settings(var_dir=tmp_path_factory.mktemp("jp") / "var", database_url=url, data_dir=BUNDLED_DATA)
     db = Database.from_settings(settings)
     db.upgrade()
     assert load_exchange_situations(settings, db).startswith("node jp-customs")

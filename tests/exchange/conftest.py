@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import BUNDLED_DATA
+from tests.conftest import BUNDLED_DATA, fresh_postgres_database
 from tripline.errors import TriplineError
 from tripline.exchange.agreements import EXAMPLES_DIR
 from tripline.exchange.delivery import CONSISTENCY_PATH, LocalTransport
@@ -45,15 +46,21 @@ def _consistency(node: Node, request: dict[str, Any]) -> tuple[int, Any]:
 
 
 class Network:
-    def __init__(self, tmp_path: Path) -> None:
+    """Nodes joined by a LocalTransport; each node's database is SQLite in its folder, or (``kind``
+    ``postgresql``) a fresh PostgreSQL database of its own, dropped when the network closes."""
+
+    def __init__(self, tmp_path: Path, kind: str = "sqlite") -> None:
         self.tmp_path = tmp_path
+        self.kind = kind
         self.transport = LocalTransport()
         self.clock = Clock()
         self.nodes: dict[str, Node] = {}
+        self._databases = ExitStack()
 
     def add(self, node_id: str, *, agreements: tuple[str, ...] = BASE_AGREEMENTS) -> Node:
         name, country, groups = NODES[node_id]
-        settings = Settings(var_dir=self.tmp_path / node_id, database_url=None, data_dir=BUNDLED_DATA)
+        url = self._databases.enter_context(fresh_postgres_database()) if self.kind == "postgresql" else None
+        settings = Settings(var_dir=self.tmp_path / node_id, database_url=url, data_dir=BUNDLED_DATA)
         db = Database.from_settings(settings)
         db.upgrade()
         endpoint = f"local://{node_id}"
@@ -84,13 +91,17 @@ class Network:
     def close(self) -> None:
         for node in self.nodes.values():
             node.db.dispose()
+        self._databases.close()
 
 
-@pytest.fixture
-def network(tmp_path: Path) -> Iterator[Network]:
-    net = Network(tmp_path)
-    yield net
-    net.close()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def network(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Network]:
+    """The in-process network; every test using it runs on SQLite and on PostgreSQL."""
+    net = Network(tmp_path, request.param)
+    try:
+        yield net
+    finally:
+        net.close()
 
 
 def scan_fields(**overrides: Any) -> dict[str, Any]:

@@ -1,7 +1,12 @@
 """Three real node processes (`tripline serve`) on 127.0.0.1 playing the situations the project grew from:
 seeds 001/002 (Yokohama scan results, Japan Customs Law Art. 108-2, third-country cargo) and 003 (regime
-points of contact). Each node has its own folder, SQLite database and key; they talk HTTP with signed
-envelopes. The TAXII interface of the JP node is read with the standard `taxii2-client`."""
+points of contact). Each node has its own folder, database and key; they talk HTTP with signed
+envelopes. The TAXII interface of the JP node is read with the standard `taxii2-client`.
+
+The module runs twice: the nodes' databases on SQLite, then each on a fresh PostgreSQL database.
+Starting three servers is the expensive part, so each database kind's tests form one xdist group
+(``make test`` runs ``--dist loadgroup``): its servers are started once, by one worker, not by
+every worker that happens to draw one of its tests."""
 
 from __future__ import annotations
 
@@ -9,9 +14,11 @@ import json
 import os
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,7 +27,7 @@ import requests
 import stix2
 from typer.testing import CliRunner
 
-from tests.conftest import free_port
+from tests.conftest import free_port, fresh_postgres_database
 from tripline.cli.context import AppContext
 from tripline.cli.main import build_app
 from tripline.errors import PolicyError
@@ -93,13 +100,26 @@ def _fill_registries(live: dict[str, LiveNode]) -> None:
                 )
 
 
-@pytest.fixture(scope="module")
-def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, LiveNode]]:
-    base = tmp_path_factory.mktemp("e2e")
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param("sqlite", marks=pytest.mark.xdist_group("e2e-sqlite")),
+        pytest.param("postgresql", marks=pytest.mark.xdist_group("e2e-postgresql")),
+    ],
+)
+def nodes(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, LiveNode]]:
+    with ExitStack() as databases:
+        yield from _live_nodes(
+            tmp_path_factory.mktemp(f"e2e-{request.param}"),
+            lambda: databases.enter_context(fresh_postgres_database()) if request.param == "postgresql" else None,
+        )
+
+
+def _live_nodes(base: Path, database_url: Callable[[], str | None]) -> Iterator[dict[str, LiveNode]]:
     live: dict[str, LiveNode] = {}
     for node_id, (name, country) in NODES.items():
         port = free_port()
-        settings = Settings(var_dir=base / node_id, database_url=None)
+        settings = Settings(var_dir=base / node_id, database_url=database_url())
         node = LiveNode(node_id, settings, f"http://127.0.0.1:{port}")
         node.cli(
             "exchange",
@@ -121,7 +141,7 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, LiveNo
         env = {
             **os.environ,
             "TRIPLINE_VAR_DIR": str(node.settings.var_dir),
-            "TRIPLINE_DATABASE_URL": "",
+            "TRIPLINE_DATABASE_URL": node.settings.database_url or "",
             "TRIPLINE_LOG_LEVEL": "WARNING",
         }
         node.process = subprocess.Popen(

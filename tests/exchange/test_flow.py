@@ -1,4 +1,6 @@
-"""Nodes in one process (LocalTransport): release, receipts, idempotency, retry, refusal, consent, circulation."""
+"""Nodes in one process (LocalTransport): release, receipts, idempotency, retry, refusal, consent, circulation.
+
+Every test runs twice, the nodes' databases on SQLite and on PostgreSQL (the ``network`` fixture)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,11 @@ from tripline.exchange.envelope import make_envelope
 from tripline.exchange.inbound import receive
 from tripline.exchange.models import ExchangeMessage
 from tripline.signing.keys import generate
+
+
+def test_the_nodes_are_on_the_database_of_the_run(network: Network) -> None:
+    node = network.add("us-cbp")
+    assert node.db.dialect == network.kind
 
 
 def test_scan_result_released_for_covered_purpose_only(network: Network) -> None:
