@@ -771,5 +771,5 @@ def _variants(reading: str, initials: dict[str, tuple[str, ...]], finals: dict[s
 
 
 def _first_spelling(spellings: frozenset[str]) -> str:
-    """A spelling to show: the shortest (then first in order)."""
-    return min(spellings, key=lambda s: (len(s), s))
+    """A spelling to show: the shortest (then first in order); "" for a character with no reading."""
+    return min(spellings, key=lambda s: (len(s), s), default="")
