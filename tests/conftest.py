@@ -61,6 +61,24 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(var_dir=tmp_path / "var", database_url=None, data_dir=BUNDLED_DATA)
 
 
+@pytest.fixture(autouse=True)
+def _logging_config_restored() -> Iterator[None]:
+    """Each test starts from the logging configuration the session had: a test that runs a command
+    calls ``configure_logging`` (a WARNING filter on every structlog logger and on the root logger),
+    which otherwise hid later tests' info events from ``structlog.testing.capture_logs``."""
+    import logging
+
+    import structlog
+
+    saved = structlog.get_config()
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    yield
+    structlog.configure(**saved)
+    root.setLevel(level)
+    root.handlers[:] = handlers
+
+
 def _postgres_admin_url() -> str | None:
     url = os.environ.get("TRIPLINE_TEST_POSTGRES_URL")
     if not url:

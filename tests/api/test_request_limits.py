@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Iterator, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +150,10 @@ def _asgi_post(app: FastAPI, path: str, headers: list[tuple[bytes, bytes]], chun
         "client": ("127.0.0.1", 1234),
         "server": ("testserver", 443),
     }
-    asyncio.run(app(scope, receive, send))
+    # in a thread of its own: a browser test earlier in the same worker leaves Playwright's event loop
+    # running on this thread, and asyncio.run refuses to start inside a running loop
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     return status, pulled
 
 
