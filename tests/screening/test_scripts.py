@@ -256,17 +256,15 @@ def test_bound_is_never_below_a_reading_score() -> None:
         ("조선국제전람사", "Korea International Exhibition Corporation"),
     ],
 )
-def test_list_pairs_of_foreign_and_translated_names(scorer: NameScorer, query: str, listed: str) -> None:
+def test_list_pairs_of_foreign_and_translated_names(
+    scorer: NameScorer, query: str, listed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert scorer.compare_names(query, listed).score >= DEFAULT_THRESHOLD
     # the same pair the other way round, when listed names are read (LISTED_READ_SCRIPTS)
     from tripline.screening import scripts
 
-    saved = scripts.LISTED_READ_SCRIPTS
-    scripts.LISTED_READ_SCRIPTS = ("hangul", "han", "kana")
-    try:
-        assert scorer.compare_names(listed, query).score >= DEFAULT_THRESHOLD
-    finally:
-        scripts.LISTED_READ_SCRIPTS = saved
+    monkeypatch.setattr(scripts, "LISTED_READ_SCRIPTS", ("hangul", "han", "kana"))
+    assert scorer.compare_names(listed, query).score >= DEFAULT_THRESHOLD
 
 
 @pytest.mark.parametrize(
