@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from rigour.names import remove_org_types
 
 from tripline.errors import ConfigError
 from tripline.lists.model import ListedEntity
@@ -303,8 +304,17 @@ def test_a_bracketed_repeat_of_the_name_counts_once(words: list[str], form: str)
     name = " ".join(words)
     plain = [t.text for t in normaliser.form(name).tokens]
     assume(plain and len(plain) == len(words))
+    assume(remove_org_types(name, replacement=" ").split() == name.split())  # "sapa": an org type, below
     assert [t.text for t in normaliser.form(f"{name} ({form}{name})").tokens] == plain
     assert [t.text for t in normaliser.form(f"{name} ({form}{words[0]}xo)").tokens] == [*plain, f"{words[0]}xo"]
+
+
+def test_a_name_that_is_only_an_org_type_repeated_in_brackets_counts_once() -> None:
+    # hypothesis found it: rigour reads "sapa" (società in accomandita per azioni) as an org type, so
+    # the bracketed repeat had no content words and was kept: "sapa (sapa)" gave two tokens
+    normaliser = Normaliser()
+    assert [t.text for t in normaliser.form("Sapa (Sapa)").tokens] == ["sapa"]
+    assert [t.text for t in normaliser.form("Sapa (LLC Sapa)").tokens] == ["sapa"]
 
 
 @given(st.text(alphabet="aiueokstnhmyrwgzdbpvjcf", min_size=1, max_size=12))

@@ -263,7 +263,8 @@ class Normaliser:
         return text
 
     def _content_words(self, text: str) -> set[str]:
-        words = self._words(remove_org_types(text, replacement=" "))[2]
+        # a name that is nothing but what rigour reads as an org type ("Sapa") keeps its words
+        words = self._words(remove_org_types(text, replacement=" "))[2] or self._words(text)[2]
         legal = self.vocabulary.legal_forms
         return {w for w in words if w not in legal and w not in _STOPWORDS}
 

@@ -18,7 +18,7 @@ import structlog
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tripline.auth.roles import Permission
 from tripline.auth.service import Principal
@@ -213,9 +213,12 @@ def build_router(_settings: Settings) -> APIRouter:
         manifest_id: str = PathParam(max_length=40),
         pg: Page = Depends(page),
     ) -> Response:
-        """The page an upload lands on while its rows are checked and stored."""
+        """The page an upload lands on while its rows are checked and stored; once they are (a small
+        file is stored before the browser gets here), straight on to the queue."""
         pg.require(Permission.TARGET)
         job = _job(request, pg, manifest_id)
+        if job.finished and job.error is None:
+            return RedirectResponse(f"/queue?manifest={job.manifest_id}", status_code=303)
         return render(request, "storing.html", pg, job=job)
 
     @router.get("/manifests/{manifest_id}/storing/progress", response_class=HTMLResponse)
