@@ -31,8 +31,24 @@ from tripline.web.render import Page, page, render
 log = structlog.get_logger(__name__)
 
 
+class _Progress:
+    """What a background job's page shows of it: the share done and the seconds so far."""
+
+    started: float
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
 @dataclass
-class Build:
+class Build(_Progress):
     """How far the scoring of one manifest's queue got."""
 
     manifest_id: str
@@ -42,14 +58,6 @@ class Build:
     total: int = 0
     error: str | None = None
     finished: bool = False
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
 
 
 class QueueBuilds:
@@ -106,7 +114,7 @@ class QueueBuilds:
 
 
 @dataclass
-class Upload:
+class Upload(_Progress):
     """How far the storing of one uploaded manifest got (its rows checked, then stored in one transaction)."""
 
     manifest_id: str
@@ -117,14 +125,6 @@ class Upload:
     total: int = 0
     error: str | None = None
     finished: bool = False
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
 
 
 class UploadJobs:
