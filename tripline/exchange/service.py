@@ -440,15 +440,12 @@ class Node:
                 audit.mark_shown(session, partner.id, held, exact=True)
                 log.info("audit head: proving from the head the partner holds", partner=partner.id, size=held["size"])
                 return True
-            msg.status = "failed"
-            msg.next_attempt_at = None
-            msg.last_error = f"HTTP 409: {partner.id} refused this node's audit tree head: {'; '.join(reasons)}"[:2000]
-            audit.append(
+            self._give_up(
                 session,
-                self.key,
-                kind="delivery.head_refused",
-                subject=msg.ref,
-                detail={
+                msg,
+                f"HTTP 409: {partner.id} refused this node's audit tree head: {'; '.join(reasons)}",
+                "delivery.head_refused",
+                {
                     "partner": partner.id,
                     "size": head.get("size"),
                     "held": held if isinstance(held, dict) else None,
@@ -536,31 +533,28 @@ class Node:
                 },
             )
             return SendOutcome(partner_id, empty, msg.status, receipt)
+        error = f"HTTP {status}: {body}"[:2000]
+        self._give_up(session, msg, error, "delivery.failed", {"partner": partner_id, "status": status, "error": error})
+        return SendOutcome(partner_id, empty, "failed", error=msg.last_error)
+
+    def _give_up(self, session: Session, msg: ExchangeMessage, error: str, kind: str, detail: dict[str, Any]) -> None:
+        """Mark ``msg`` failed for good (no further attempt) and chain ``kind`` with ``detail``."""
         msg.status = "failed"
         msg.next_attempt_at = None
-        msg.last_error = f"HTTP {status}: {body}"[:2000]
-        audit.append(
-            session,
-            self.key,
-            kind="delivery.failed",
-            subject=msg.ref,
-            detail={"partner": partner_id, "status": status, "error": msg.last_error},
-        )
-        return SendOutcome(partner_id, empty, "failed", error=msg.last_error)
+        msg.last_error = error[:2000]
+        audit.append(session, self.key, kind=kind, subject=msg.ref, detail=detail)
 
     def _retry_later(
         self, session: Session, msg: ExchangeMessage, now: datetime, error: str, decision: Decision
     ) -> SendOutcome:
         msg.last_error = error[:2000]
         if msg.attempts >= self.settings.exchange_max_attempts:
-            msg.status = "failed"
-            msg.next_attempt_at = None
-            audit.append(
+            self._give_up(
                 session,
-                self.key,
-                kind="delivery.failed",
-                subject=msg.ref,
-                detail={"partner": msg.partner_id, "attempts": msg.attempts, "error": msg.last_error},
+                msg,
+                error,
+                "delivery.failed",
+                {"partner": msg.partner_id, "attempts": msg.attempts, "error": msg.last_error},
             )
             return SendOutcome(msg.partner_id, decision, "failed", error=error)
         msg.next_attempt_at = next_attempt(now, msg.attempts, self.settings.exchange_backoff_seconds)

@@ -270,8 +270,10 @@ def build_router(_settings: Settings) -> APIRouter:
             open_cases=open_cases, holds=holds,
         )  # fmt: skip
 
-    def _back(back: str, message: dict[str, str]) -> RedirectResponse:
-        target = back if back.startswith(("/queue", "/cases")) and "//" not in back else "/queue"
+    def _back(back: str, message: dict[str, str], allowed: tuple[str, ...] = ("/queue", "/cases")) -> RedirectResponse:
+        """Back to the page the form was on (only one of ``allowed``, else the queue), with ``message``
+        in the query, before any anchor."""
+        target = back if back.startswith(allowed) and "//" not in back else "/queue"
         sep = "&" if "?" in target else "?"
         anchor = ""
         if "#" in target:
@@ -331,8 +333,6 @@ def build_router(_settings: Settings) -> APIRouter:
     ) -> Response:
         """Record what the inspection found (no default: a choice is needed)."""
         pg.require(Permission.TARGET)
-        target = back if back.startswith("/queue") else "/queue"
-        sep = "&" if "?" in target else "?"
         ws.manifest(pg.principal, manifest_id)  # the caller's own manifest, or 404
         try:
             if not result.strip():
@@ -340,12 +340,12 @@ def build_router(_settings: Settings) -> APIRouter:
             chosen = OutcomeResult(result.strip())
         except (InputError, ValueError) as exc:
             message = exc.message if isinstance(exc, InputError) else f"unknown outcome {result!r}"
-            return RedirectResponse(target + sep + urlencode({"error": message}), status_code=303)
+            return _back(back, {"error": message}, allowed=("/queue",))
         from tripline.cargo.run import record_outcome
 
         record_outcome(ws.db, bill_of_lading, chosen, note.strip(), authority=pg.principal.authority_code)
         said = f"Outcome of {bill_of_lading} recorded: {OUTCOME_WORDS[chosen]}"
-        return RedirectResponse(target + sep + urlencode({"done": said}), status_code=303)
+        return _back(back, {"done": said}, allowed=("/queue",))
 
     @router.post("/queue/{manifest_id}/cases")
     def case_from_shipment(
