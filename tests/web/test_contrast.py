@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from tripline.charts.svg import AXIS, BACKGROUND, FOREGROUND
 from tripline.web.render import WEB_DIR
-from tripline.web.svg import AXIS, BACKGROUND, FOREGROUND
 
 CSS = (WEB_DIR / "static" / "tripline.css").read_text(encoding="utf-8")
 VARS = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{6})\s*;", CSS))

@@ -9,6 +9,77 @@ from __future__ import annotations
 
 from typing import Any
 
+LISTED_WORDS = {"yes": "listed", "no": "not listed", "unknown": "depends on parameters"}
+MAX_CANDIDATES = 3  # the strongest control-list candidates a goods line keeps
+
+
+def classification_record(classification: Any) -> dict[str, Any]:
+    """What a case keeps of one goods line's classification (a ``controls.schema.Classification``):
+    the verdict in both vocabularies, its reasons, and the strongest candidates with each control
+    threshold, the value found and whether it is met."""
+    v = classification.verdict
+    return {
+        "description": classification.query.description,
+        "hs_code": classification.query.hs_code or "",
+        "listed": v.listed.value,
+        "eu_code": v.eu_code or "",
+        "eccn": v.eccn,
+        "catch_all": v.catch_all,
+        "reasons": list(v.reasons),
+        "candidates": [
+            {
+                "code": c.code,
+                "title": c.title,
+                "score": round(c.score, 3),
+                "parameters": [
+                    {"item": p.item, "required": p.required, "found": p.found or "", "verdict": p.verdict.value}
+                    for p in c.parameters
+                ],
+            }
+            for c in classification.candidates[:MAX_CANDIDATES]
+        ],
+    }
+
+
+def goods_classifications(classifier: Any, goods: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The classification record of each goods line (description, HS code) by ``classifier`` (the
+    runtime's ``controls.classify.Classifier``); a line the classifier refuses is left out."""
+    from tripline.controls.schema import GoodsQuery
+    from tripline.errors import TriplineError
+
+    out = []
+    for description, hs_code in goods:
+        if not description.strip():
+            continue
+        try:
+            found = classifier.classify(GoodsQuery(description=description, hs_code=hs_code or None))
+        except (TriplineError, ValueError):  # pydantic's ValidationError is a ValueError
+            continue
+        out.append(classification_record(found))
+    return out
+
+
+def classification_lines(record: dict[str, Any]) -> list[str]:
+    listed = LISTED_WORDS.get(str(record.get("listed")), str(record.get("listed", "")))
+    hs = f" (HS {record['hs_code']})" if record.get("hs_code") else ""
+    codes = ", ".join(
+        x for x in (f"EU {record['eu_code']}" if record.get("eu_code") else "", f"ECCN {record.get('eccn', '')}") if x
+    )
+    catch_all = "; catch-all applies" if record.get("catch_all") else ""
+    lines = [f"Classification of “{record.get('description', '')}”{hs}: {listed} ({codes}){catch_all}"]
+    lines.extend(f"  {_text(r)}" for r in record.get("reasons") or [])
+    for c in record.get("candidates") or []:
+        if not isinstance(c, dict):
+            continue
+        lines.append(f"  Candidate {c.get('code', '')} {c.get('title', '')} (score {float(c.get('score', 0)):.2f})")
+        for p in c.get("parameters") or []:
+            if isinstance(p, dict):
+                found = p.get("found") or "not stated"
+                lines.append(
+                    f"    Threshold {p.get('item', '')}: {p.get('required', '')}; found {found}: {p.get('verdict', '')}"
+                )
+    return lines
+
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
@@ -36,6 +107,11 @@ def evidence_lines(details: dict[str, Any]) -> list[str]:
     for key, label in (("vessel", "Vessel"), ("eta", "Arrival")):
         if d.get(key):
             lines.append(f"{label}: {d.pop(key)}")
+    classified = d.pop("classification", None)
+    if isinstance(classified, list):
+        for record in classified:
+            if isinstance(record, dict):
+                lines.extend(classification_lines(record))
     reasons = d.pop("reasons", None)
     if isinstance(reasons, list):
         for r in reasons:

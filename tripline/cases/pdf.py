@@ -8,13 +8,13 @@ characters outside Latin-1 replaced.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from tripline.cases.evidence import evidence_lines
+from tripline.cases.figures import pdf_drawings
 from tripline.cases.service import CaseFile, ItemKind
 
 FONT_CANDIDATES = (
@@ -95,16 +95,12 @@ class _CasePDF(FPDF):
         self.set_font(self.family, "", 10)
 
 
-Figures = Mapping[int, Sequence[tuple[str, bytes]]]
-
-
-def render_case_pdf(case: CaseFile, *, figures: Figures | None = None, graph: tuple[str, bytes] | None = None) -> bytes:
-    """The case file: summary, every linked item by kind, notes and the full timeline.
-
-    ``figures``: (caption, SVG) drawings of an item, by item id (the console draws the spectra of the
-    containers' scans); ``graph``: the case's relationship graph (caption, SVG). A drawing's text is
-    set in the file's own font (DejaVu Sans when installed)."""
-    figures = figures or {}
+def render_case_pdf(case: CaseFile) -> bytes:
+    """The case file: summary, every linked item by kind with its evidence in words and its figures
+    (the spectrum of each container's recorded portal scan with its verdict), the relationship graph,
+    notes and the full timeline. The same file whichever edge asks (console, API, CLI). A drawing's
+    text is set in the file's own font (DejaVu Sans when installed)."""
+    figures, graph = pdf_drawings(case)
     pdf = _CasePDF(case)
     pdf.alias_nb_pages()
     pdf.add_page()
@@ -128,9 +124,8 @@ def render_case_pdf(case: CaseFile, *, figures: Figures | None = None, graph: tu
                 pdf.para("    " + line, size=9)
             for caption, svg in figures.get(item.id, ()):
                 pdf.figure(caption, svg)
-    if graph is not None:
-        pdf.heading("Relationships")
-        pdf.figure(*graph)
+    pdf.heading("Relationships")
+    pdf.figure(*graph)
     if case.notes:
         pdf.heading(f"Notes ({len(case.notes)})")
         for note in case.notes:

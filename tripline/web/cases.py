@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tripline.auth.roles import Permission
 from tripline.cases import service as cases
 from tripline.cases.evidence import evidence_lines
+from tripline.cases.figures import case_figures, item_url, relationship_figure, scan_record
 from tripline.cases.pdf import render_case_pdf
 from tripline.cases.workspace import Workspace
 from tripline.errors import TriplineError
@@ -22,18 +23,6 @@ from tripline.store.db import Database
 from tripline.web.render import Page, page, render
 
 CaseId = Path(ge=1, le=2**31 - 1)
-
-
-def item_url(item: Any) -> str | None:
-    """Where a linked item is shown in the console."""
-    url = item.details.get("url")
-    if isinstance(url, str) and url.startswith("/") and not url.startswith("//"):
-        return url
-    if item.kind is cases.ItemKind.ENTITY:
-        return "/screen?" + urlencode({"name": str(item.details.get("query") or item.label.split(" (")[0])})
-    if item.kind is cases.ItemKind.SHIPMENT:
-        return "/search?" + urlencode({"q": item.ref})
-    return None
 
 
 def entity_evidence(db: Database, rt: Runtime, entity_id: str, query: str) -> dict[str, Any]:
@@ -70,8 +59,6 @@ CONTAINER_PAGE = re.compile(r"/queue/([^/?#]+)/containers/([A-Za-z]{4}[0-9]{7})"
 def container_evidence(request: Request, pg: Page, ws: Workspace, back: str, container: str) -> dict[str, Any]:
     """A container linked from its page keeps its adjudicated scans with their spectra (the evidence
     the case's figures draw), once its manifest's queue is scored (never scored in the request)."""
-    from tripline.web.figures import scan_record
-
     found = CONTAINER_PAGE.fullmatch(back)
     if found is None or found.group(2).upper() != container.strip().upper() or not pg.principal.can(Permission.TARGET):
         return {}
@@ -115,8 +102,6 @@ def build_router(_settings: Settings) -> APIRouter:
         case = cases.get_case(db, pg.principal, case_id)
         # workflow order, closing last; the form has no default (a status change is a choice)
         transitions = [s for s in cases.CaseStatus if s in cases.TRANSITIONS[case.status]]
-        from tripline.web.figures import case_figures, relationship_figure
-
         return render(
             request, "cases/view.html", pg, case=case, kinds=list(cases.ItemKind), transitions=transitions,
             evidence=evidence_lines, item_url=item_url, figures=case_figures(case), graph=relationship_figure(case),
@@ -193,13 +178,8 @@ def build_router(_settings: Settings) -> APIRouter:
 
     @router.get("/cases/{case_id}/file.pdf")
     def case_pdf(case_id: int = CaseId, pg: Page = Depends(page), db: Database = Depends(get_db)) -> Response:
-        from tripline.web.figures import case_figures, pdf_svg, relationship_figure
-
         pg.require(Permission.CASES)
-        case = cases.get_case(db, pg.principal, case_id)
-        figures = {k: [(f.caption, pdf_svg(f.svg)) for f in v] for k, v in case_figures(case).items()}
-        graph = relationship_figure(case)
-        body = render_case_pdf(case, figures=figures, graph=(graph.caption, pdf_svg(graph.svg)))
+        body = render_case_pdf(cases.get_case(db, pg.principal, case_id))
         headers = {"Content-Disposition": f'inline; filename="case-{case_id}.pdf"'}
         return Response(body, media_type="application/pdf", headers=headers)
 

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tripline.auth.roles import Permission
 from tripline.auth.service import Principal
+from tripline.cases.jobs import JobKind, JobState, JobStatus, Owner, job_status, record_end, record_start
 from tripline.cases.workspace import Workspace
 from tripline.errors import TriplineError
 from tripline.http.deps import get_workspace
@@ -37,6 +38,7 @@ class _Progress:
     started: float
     done: int
     total: int
+    seconds: float | None  # a job read from the store: how long it ran (else counted from ``started``)
 
     @property
     def percent(self) -> int:
@@ -44,7 +46,23 @@ class _Progress:
 
     @property
     def elapsed(self) -> float:
-        return time.monotonic() - self.started
+        return self.seconds if self.seconds is not None else time.monotonic() - self.started
+
+
+INTERRUPTED = "interrupted: the server stopped while this ran"
+
+
+def _from_store(job: JobStatus) -> dict[str, Any]:
+    """The fields of a job's page read back from the store (a job of another process, or of one before
+    a restart): finished, failed with its error, or interrupted; one still running elsewhere goes on."""
+    error = job.error
+    if job.state is JobState.INTERRUPTED:
+        error = f"{INTERRUPTED} ({job.stage})" if job.stage else INTERRUPTED
+    return {
+        "stage": job.stage, "done": job.done, "total": job.total, "error": error,
+        "finished": job.state is not JobState.RUNNING, "seconds": job.seconds,
+        "interrupted": job.state is JobState.INTERRUPTED,
+    }  # fmt: skip
 
 
 @dataclass
@@ -58,13 +76,16 @@ class Build(_Progress):
     total: int = 0
     error: str | None = None
     finished: bool = False
+    seconds: float | None = None
+    interrupted: bool = False
 
 
 class QueueBuilds:
     """Background scoring of queues, at most one build per manifest at a time (one per process)."""
 
-    def __init__(self, workspace: Workspace) -> None:
+    def __init__(self, workspace: Workspace, owner: Owner | None = None) -> None:
         self.workspace = workspace
+        self.owner = owner or Owner.this_process()
         self._lock = threading.Lock()
         self._builds: dict[tuple[str, str], Build] = {}
 
@@ -77,13 +98,24 @@ class QueueBuilds:
 
     def status(self, principal: Principal, manifest_id: str) -> Build | None:
         with self._lock:
-            return self._builds.get((principal.authority_code, manifest_id))
+            build = self._builds.get((principal.authority_code, manifest_id))
+        return build if build is not None else self._stored(principal, manifest_id)
+
+    def _stored(self, principal: Principal, manifest_id: str) -> Build | None:
+        job = job_status(self.workspace.db, self.owner, principal.authority_code, JobKind.QUEUE, manifest_id)
+        return None if job is None else Build(manifest_id, time.monotonic(), **_from_store(job))
 
     def start(self, principal: Principal, manifest_id: str, *, retry: bool = False) -> Build:
-        """Start scoring (unless it runs already, or failed and ``retry`` is not asked for)."""
+        """Start scoring (unless it runs already, or failed, here or before a restart, and ``retry``
+        is not asked for; an interrupted build starts again)."""
         key = (principal.authority_code, manifest_id)
         with self._lock:
             build = self._builds.get(key)
+            if build is None and not retry:
+                stored = self._stored(principal, manifest_id)
+                if stored is not None and stored.error and not stored.interrupted:
+                    self._builds[key] = stored  # failed before the restart: shown, not run again unasked
+                    return stored
             if build is not None and (not build.finished or (build.error and not retry)):
                 return build
             build = Build(manifest_id, time.monotonic())
@@ -98,7 +130,10 @@ class QueueBuilds:
         def progress(done: int, total: int) -> None:
             build.stage, build.done, build.total = "scoring shipments", done, total
 
+        authority = principal.authority_code
         try:
+            # written here, not in the request: a write waits while another thread stores an upload
+            record_start(self.workspace.db, self.owner, authority, JobKind.QUEUE, manifest_id, stage=build.stage)
             self.workspace.queue(principal, manifest_id, progress=progress)
             build.stage = "reading the shipments' facts"
             self.workspace.shipments(principal, manifest_id)  # what the queue page shows of each row
@@ -109,8 +144,16 @@ class QueueBuilds:
             build.error = "scoring failed (internal error; the server log has the details)"
         else:
             build.stage = "done"
+        self._record_end(authority, build)
         build.finished = True
         log.info("queue built", manifest=manifest_id, seconds=round(build.elapsed, 1), error=build.error)
+
+    def _record_end(self, authority: str, build: Build) -> None:
+        try:
+            record_end(self.workspace.db, authority, JobKind.QUEUE, build.manifest_id, stage=build.stage,
+                       done=build.done, total=build.total, error=build.error)  # fmt: skip
+        except TriplineError as exc:  # the page still shows it from memory; a restart then says interrupted
+            log.warning("queue build status not stored", manifest=build.manifest_id, error=exc.message)
 
 
 @dataclass
@@ -125,6 +168,8 @@ class Upload(_Progress):
     total: int = 0
     error: str | None = None
     finished: bool = False
+    seconds: float | None = None
+    interrupted: bool = False
 
 
 class UploadJobs:
@@ -134,12 +179,34 @@ class UploadJobs:
     def __init__(self, workspace: Workspace, builds: QueueBuilds) -> None:
         self.workspace = workspace
         self.builds = builds
+        self.owner = builds.owner
         self._lock = threading.Lock()
         self._jobs: dict[tuple[str, str], Upload] = {}
 
     def status(self, principal: Principal, manifest_id: str) -> Upload | None:
+        """The upload as this process follows it, else as the store last saw it (before a restart, or
+        in another worker): stored, failed with its error, or interrupted."""
         with self._lock:
-            return self._jobs.get((principal.authority_code, manifest_id))
+            job = self._jobs.get((principal.authority_code, manifest_id))
+        if job is not None:
+            return job
+        stored = job_status(self.workspace.db, self.owner, principal.authority_code, JobKind.UPLOAD, manifest_id)
+        if stored is None:
+            return None
+        fields = _from_store(stored)
+        if fields["interrupted"] and self._stored_manifest(principal, manifest_id):
+            # its rows were committed; only the end of the job went unrecorded
+            fields |= {"error": None, "interrupted": False, "stage": "stored"}
+        elif fields["interrupted"]:
+            fields["error"] += "; nothing of the file was kept (its rows are stored all or nothing)"
+        return Upload(manifest_id, stored.name, time.monotonic(), **fields)
+
+    def _stored_manifest(self, principal: Principal, manifest_id: str) -> bool:
+        try:
+            self.workspace.manifest(principal, manifest_id)
+        except TriplineError:
+            return False
+        return True
 
     def start(self, principal: Principal, filename: str, data: bytes, scans: bytes | None) -> Upload:
         """Check what can be checked at once (size, kind, empty: raised here), then store in the background."""
@@ -158,7 +225,10 @@ class UploadJobs:
         def progress(stage: str, done: int, total: int) -> None:
             job.stage, job.done, job.total = stage, done, total
 
+        authority = principal.authority_code
         try:
+            record_start(self.workspace.db, self.owner, authority, JobKind.UPLOAD, job.manifest_id, name=job.name,
+                         stage="checking the rows")  # fmt: skip
             self.workspace.add(principal, filename, data, scans=scans, manifest_id=job.manifest_id, progress=progress)
         except TriplineError as exc:
             job.error = exc.message
@@ -167,6 +237,12 @@ class UploadJobs:
             job.error = "storing failed (internal error; the server log has the details)"
         else:
             job.stage = "stored"
+        try:
+            record_end(self.workspace.db, authority, JobKind.UPLOAD, job.manifest_id, stage=job.stage,
+                       done=job.done, total=job.total, error=job.error)  # fmt: skip
+        except TriplineError as exc:
+            log.warning("upload status not stored", manifest=job.manifest_id, error=exc.message)
+        if job.error is None:
             self.builds.start(principal, job.manifest_id)  # then its queue is scored
         job.finished = True
         log.info("upload stored", manifest=job.manifest_id, seconds=round(job.elapsed, 1), error=job.error)

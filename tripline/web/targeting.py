@@ -18,15 +18,16 @@ from tripline.cargo.holds import held, hold_shipment, release_shipment
 from tripline.cargo.policy import load_policy
 from tripline.cargo.scoring import Action
 from tripline.cargo.store import OutcomeResult
+from tripline.cases.evidence import goods_classifications
+from tripline.cases.figures import VERDICT_WORDS, peak_marks, scan_record
 from tripline.cases.service import CaseStatus, ItemKind, add_items, list_cases, open_case
 from tripline.cases.workspace import ScanView, Workspace, container_history
+from tripline.charts.svg import histogram_svg, profile_svg, spectrum_svg
 from tripline.errors import ConflictError, InputError, NotFoundError
 from tripline.http.deps import get_workspace, read_upload
 from tripline.settings import Settings
-from tripline.web.figures import VERDICT_WORDS, peak_marks, scan_record
 from tripline.web.progress import QueueBuilds
 from tripline.web.render import Page, page, render
-from tripline.web.svg import histogram_svg, profile_svg, spectrum_svg
 
 # every indicator in the words an analyst reads (never the raw id)
 INDICATOR_WORDS = {
@@ -382,6 +383,7 @@ def build_router(_settings: Settings) -> APIRouter:
             "shipper": row.party("shipper"),
             "consignee": row.party("consignee"),
             "goods": [{"description": d, "hs_code": h} for d, h in row.goods],
+            "classification": goods_classifications(ws.runtime.classifier(), row.goods),
             "route": row.route,
             "vessel": row.vessel,
             "eta": row.eta,

@@ -1,7 +1,8 @@
 """The evidence figures of a case, drawn on the server: for each linked container's portal scan the
 spectrum with its identified lines and the adjudicated verdict, and the case's relationship graph
 (party → shipment → container → case → request). The same SVG is inlined in the case page and drawn
-as vector graphics into the case PDF (fpdf2 renders the SVG; ``pdf_svg`` fits it to the PDF).
+as vector graphics into the case PDF, whichever edge asks for it (console, API or CLI): fpdf2
+renders the SVG; ``pdf_svg`` fits it to the PDF.
 
 A case keeps the evidence it was given: when a container is linked, its scans are recorded with
 their spectra (``scan_record``), so the figures do not depend on the manifest file staying on disk.
@@ -13,11 +14,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 
 from tripline.cases import service as cases
-from tripline.web.svg import spectrum_svg
+from tripline.charts.graph import Node, graph_svg
+from tripline.charts.svg import spectrum_svg
 
 # lines drawn on a spectrum without identified lines: the gamma lines the adjudicator names most often (keV)
 MARKERS = ((661.7, "Cs-137"), (1460.8, "K-40"), (2614.5, "Tl-208"), (609.3, "Bi-214"))
@@ -123,12 +126,72 @@ def case_figures(case: cases.CaseFile) -> dict[int, list[Figure]]:
     return out
 
 
-def relationship_figure(case: cases.CaseFile) -> Figure:
-    from tripline.web.graph import case_graph, graph_svg
+def item_url(item: Any) -> str | None:
+    """Where a linked item is shown in the console (a path on the same site, or None)."""
+    url = item.details.get("url")
+    if isinstance(url, str) and url.startswith("/") and not url.startswith("//"):
+        return url
+    if item.kind is cases.ItemKind.ENTITY:
+        return "/screen?" + urlencode({"name": str(item.details.get("query") or item.label.split(" (")[0])})
+    if item.kind is cases.ItemKind.SHIPMENT:
+        return "/search?" + urlencode({"q": item.ref})
+    return None
 
+
+BILL = re.compile(r"B/L ([A-Za-z0-9-]+)")
+GRAPH_HEADERS = ("Parties", "Shipments", "Containers", "Case", "Requests and documents")
+
+
+def case_graph(case: cases.CaseFile) -> tuple[list[Node], list[tuple[str, str]]]:
+    """party → shipment → container → case → request, from the case's items and what they record."""
+    case_id = f"case:{case.id}"
+    nodes = [Node(case_id, 3, f"Case {case.id}: {case.title}", "case", f"/cases/{case.id}", case.status.value)]
+    edges: list[tuple[str, str]] = []
+    parties: dict[str, Node] = {}
+
+    def party(name: str, note: str, href: str | None) -> str:
+        key = "party:" + " ".join(name.casefold().split())
+        if key not in parties:
+            parties[key] = Node(key, 0, name, "party", href, note)
+        return key
+
+    shipments = {}
+    for item in case.items_of(cases.ItemKind.SHIPMENT):
+        sid = f"shipment:{item.ref}"
+        shipments[item.ref] = sid
+        d = item.details
+        note = f"score {d['score']}, {d.get('action', '')}" if "score" in d else ""
+        nodes.append(Node(sid, 1, f"B/L {item.ref}", "shipment", item_url(item), note))
+        for role in ("shipper", "consignee"):
+            for name in str(d.get(role) or "").split("; "):
+                if name.strip():
+                    screen = "/screen?" + urlencode({"name": name.rsplit(" (", 1)[0]})
+                    edges.append((party(name, role, screen), sid))
+    for item in case.items_of(cases.ItemKind.ENTITY):
+        pid = party(item.label, f"listed: {item.details.get('list', item.ref)}", item_url(item))
+        edges.append((pid, case_id))
+    for item in case.items_of(cases.ItemKind.CONTAINER):
+        cid = f"container:{item.ref}"
+        verdicts = sorted({str(s.get("verdict")) for s in item.details.get("scans", []) if s.get("verdict")})
+        nodes.append(Node(cid, 2, item.ref, "container", item_url(item), ", ".join(verdicts) or "no scan"))
+        found = BILL.search(item.label)
+        if found and found.group(1) in shipments:
+            edges.append((shipments[found.group(1)], cid))
+        edges.append((cid, case_id))
+    for sid in shipments.values():
+        if not any(a == sid and b.startswith("container:") for a, b in edges):
+            edges.append((sid, case_id))
+    for item in [*case.items_of(cases.ItemKind.DOCUMENT), *case.items_of(cases.ItemKind.EXCHANGE)]:
+        rid = f"request:{item.ref}"
+        href = item_url(item) or f"/partners/documents/{item.ref}"
+        nodes.append(Node(rid, 4, item.label or item.ref, "request", href, item.kind.value))
+        edges.append((case_id, rid))
+    return [*parties.values(), *nodes], edges
+
+
+def relationship_figure(case: cases.CaseFile) -> Figure:
     nodes, edges = case_graph(case)
-    headers = ("Parties", "Shipments", "Containers", "Case", "Requests and documents")
-    svg = graph_svg(headers, nodes, edges, f"How the items of case {case.id} are related")
+    svg = graph_svg(GRAPH_HEADERS, nodes, edges, f"How the items of case {case.id} are related")
     caption = f"Relationships: {len(nodes)} items, {len(edges)} links (party → shipment → container → case → request)"
     return Figure("graph", caption, svg)
 
@@ -140,3 +203,13 @@ LINK = re.compile(r"</?a\b[^>]*>")
 def pdf_svg(svg: str) -> bytes:
     """The SVG as fpdf2 draws it: without tooltips and links (the PDF has neither)."""
     return LINK.sub("", TITLE.sub("", svg)).encode("utf-8")
+
+
+Drawing = tuple[str, bytes]  # (caption, SVG as the PDF draws it)
+
+
+def pdf_drawings(case: cases.CaseFile) -> tuple[dict[int, list[Drawing]], Drawing]:
+    """The case's figures as the PDF draws them: the spectra by item id, and the relationship graph."""
+    spectra = {k: [(f.caption, pdf_svg(f.svg)) for f in v] for k, v in case_figures(case).items()}
+    graph = relationship_figure(case)
+    return spectra, (graph.caption, pdf_svg(graph.svg))
