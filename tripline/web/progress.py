@@ -228,7 +228,7 @@ class UploadJobs:
         authority = principal.authority_code
         try:
             record_start(self.workspace.db, self.owner, authority, JobKind.UPLOAD, job.manifest_id, name=job.name,
-                         stage="checking the rows")  # fmt: skip
+                         stage="reading and checking the rows")  # fmt: skip
             self.workspace.add(principal, filename, data, scans=scans, manifest_id=job.manifest_id, progress=progress)
         except TriplineError as exc:
             job.error = exc.message
