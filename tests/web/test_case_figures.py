@@ -99,3 +99,95 @@ def test_case_page_and_pdf_carry_the_spectrum_and_the_graph(browser: Any, cookie
         assert label in text, label
     assert "Relationships" in flat and "Containers" in flat and f"B/L {bl}" in flat  # the graph's columns, a node
     page.context.close()
+
+
+def flat(text: str) -> str:
+    """Text without any whitespace: a PDF wraps long lines (a hash, a threshold) where it likes."""
+    return "".join(text.split())
+
+
+def test_api_and_cli_case_pdf_carry_the_figures_and_the_evidence(
+    browser: Any, cookies: list[Any], console: Console, tmp_path: Any
+) -> None:
+    """The case file the API (``GET /api/cases/{id}/pdf``) and the CLI (``cases export``) write holds
+    what the case page shows: the spectrum and the relationship graph drawn, the listed entity's list
+    version and files hash, the shipments' targeting reasons, the scan verdict and the goods'
+    classification with each control threshold. Expected texts are read from the case as stored."""
+    from pypdf import PdfReader
+    from typer.testing import CliRunner
+
+    from tripline.auth.service import issue_token
+    from tripline.cases.service import ItemKind
+    from tripline.cli.context import AppContext
+    from tripline.cli.main import build_app
+    from tripline.store.db import Database
+
+    page = open_page(browser, cookies, 1280)
+    page.goto(f"{console.base}/queue?manifest=demo&q={console.alarmed}")
+    page.locator("table.queue tbody tr[data-bl]").first.locator("form.open-case button").click()
+    page.wait_for_url(re.compile(r".*/cases/\d+$"))
+    case_id = int(page.url.rsplit("/", 1)[1])
+    # a shipment whose goods are on a control list, added to the same case from the queue
+    page.goto(f"{console.base}/queue?manifest=demo&indicator=controlled_goods")
+    row = page.locator("table.queue tbody tr[data-bl]").first
+    row.locator("form.add-case select").select_option(str(case_id))
+    row.locator("form.add-case button").click()
+    page.wait_for_url(re.compile(rf".*/cases/{case_id}$"))
+    # a listed party, linked from the screening page with its evidence
+    page.goto(f"{console.base}/screen?name=LIMMT")
+    form = page.locator('form[action="/cases/link"]').first
+    form.locator("select").select_option(str(case_id))
+    form.locator("button").click()
+    page.wait_for_load_state()
+    page.context.close()
+
+    case = stored_case(console, case_id)
+    (entity,) = case.items_of(ItemKind.ENTITY)
+    shipments = case.items_of(ItemKind.SHIPMENT)
+    assert len(shipments) == 2
+    scans = [s for i in case.items_of(ItemKind.CONTAINER) for s in i.details.get("scans", []) if s.get("spectrum")]
+    assert scans, "the alarmed container's spectrum was not kept with the case"
+    expected = [f"version {entity.details['list_version']}", entity.details["snapshot_sha256"]]
+    for shipment in shipments:
+        for r in shipment.details["reasons"]:
+            if round(r["points"], 2) != 0:
+                expected.append(f"Reason {r['points']:+.1f} {r['words']}")
+    for s in scans:
+        verdict = "cleared: alarm not backed by the spectrum" if s["spectrum"]["unbacked"] else VERDICTS[s["verdict"]]
+        expected += [f"verdict {verdict}", f"Occupancy {s['occupancy']}"]  # the figure's caption
+    thresholds = [
+        (record["description"], c["code"], p)
+        for shipment in shipments
+        for record in shipment.details["classification"]
+        for c in record["candidates"]
+        for p in c["parameters"]
+    ]
+    assert thresholds, "no goods line of the controlled-goods shipment was classified with a control threshold"
+    for description, code, p in thresholds:
+        expected += [
+            f"Classification of “{description}”",
+            f"Candidate {code}",
+            f"Threshold {p['item']}: {p['required']}",
+        ]
+    expected += ["counts / s / channel", "energy (keV)", "Relationships", "Requests and documents"]  # the drawings
+
+    db = Database.from_settings(console.settings)
+    try:
+        token = issue_token(db, "chief", "pdf test")
+    finally:
+        db.dispose()
+    import httpx
+
+    answer = httpx.get(f"{console.base}/api/cases/{case_id}/pdf", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
+    out = tmp_path / "case.pdf"
+    result = CliRunner().invoke(
+        build_app(), ["cases", "export", str(case_id), "--as", "chief", "--out", str(out)],
+        obj=AppContext(settings=console.settings),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for name, body in (("API", answer.content), ("CLI", out.read_bytes())):
+        reader = PdfReader(io.BytesIO(body))
+        text = flat("\n".join(p.extract_text() for p in reader.pages))
+        missing = [e for e in expected if flat(e) not in text]
+        assert missing == [], (name, missing)
