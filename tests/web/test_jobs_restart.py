@@ -135,3 +135,30 @@ def _no_leftover_gate(node: Node) -> Any:
     real = node.app.state.workspace.add
     yield
     node.app.state.workspace.add = real
+
+
+def test_a_queue_that_failed_before_a_restart_shows_its_error_and_is_not_rescored_unasked(
+    node: Node, tmp_path: Path
+) -> None:
+    from tripline.auth.service import get_principal
+    from tripline.cargo.run import make_demo
+    from tripline.cases.jobs import JobKind, Owner, record_end, record_start
+
+    manifest = tmp_path / "failing.csv"
+    make_demo(node.settings, manifest, 20, 23)
+    node.app.state.uploads.builds = NoScoring()
+    client, csrf = signed_in(node, "tom")
+    manifest_id = upload(client, csrf, manifest)
+    assert wait_finished(node.app, node, manifest_id).error is None
+    # what a process before the restart recorded of its scoring, through the same calls it makes
+    before = Owner.this_process()
+    record_start(node.db, before, "JP-CUSTOMS", JobKind.QUEUE, manifest_id, stage="scoring shipments")
+    record_end(node.db, "JP-CUSTOMS", JobKind.QUEUE, manifest_id, stage="scoring shipments", error="the lists are gone")
+
+    second = create_app(node.settings, node.db)
+    client2, _ = signed_in(Node(second, node.db, node.settings, node.tokens), "tom")
+    page = words(client2.get(f"/queue?manifest={manifest_id}").text)
+    assert "Scoring failed: the lists are gone" in page and "Try again" in page
+    build = second.state.queue_builds.status(get_principal(node.db, "tom"), manifest_id)
+    assert build is not None and build.finished and build.error == "the lists are gone"
+    assert not any(t.name == f"queue-{manifest_id}" for t in threading.enumerate())  # nothing scores it
