@@ -16,7 +16,7 @@ man-made nuclide only for what the chains leave.
    (:func:`tripline.radiation.peaks._match`), one of its lines is expected and seen at 3 sigma on
    its own (or two, each expected at 2 and seen at 2.5 sigma at their energies: a cascade such as
    Co-60's 1173/1332 keV), and its strongest line is a photopeak of the
-   detector's width, not a hump twice as wide (:func:`_is_narrow`). U-235 and Pu-239 compete here only so that their
+   detector's width, not a hump twice as wide (:func:`is_narrow`). U-235 and Pu-239 compete here only so that their
    lines are not given to another nuclide (Ga-67 184.6 keV); an SNM verdict needs its own
    evidence rule (:mod:`tripline.radiation.snm`).
 """
@@ -248,7 +248,7 @@ def _main_line(cand: Column, model: DetectorModel, centers: FloatArray) -> float
     return energy
 
 
-def _is_narrow(
+def is_narrow(
     resid: FloatArray,
     var: FloatArray,
     centers: FloatArray,
@@ -375,7 +375,7 @@ def chain_fit(
                 if len(pair) < 2 or combined < identify_sigma:
                     continue
             main = _main_line(cand, model, centers)
-            if main is not None and not _is_narrow(net - base, var_model, centers, model, main, cand.nuclide):
+            if main is not None and not is_narrow(net - base, var_model, centers, model, main, cand.nuclide):
                 tried[cand.nuclide.name] = 0.0
                 continue
             if match.significance >= identify_sigma:
