@@ -23,6 +23,7 @@ import argparse
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -224,8 +225,8 @@ def _real_results(
 
 
 def _figures(rows: list[tuple[RealCase, Verdict]]) -> dict[str, str]:
-    def share(sel: list[tuple[RealCase, Verdict]], ok: object) -> str:
-        hits = sum(1 for c, v in sel if ok(c, v))  # type: ignore[operator]
+    def share(sel: list[tuple[RealCase, Verdict]], ok: Callable[[RealCase, Verdict], bool]) -> str:
+        hits = sum(1 for c, v in sel if ok(c, v))
         return f"{hits}/{len(sel)}" if sel else "-"
 
     norm = [r for r in rows if r[0].group == "NORM"]
@@ -282,26 +283,25 @@ def run_real(alarm_sigma: float) -> None:
     _batch(cases)
 
 
-def _identify_pair(pair: tuple[Spectrum, Spectrum | None]) -> str:
-    return identify(pair[0], pair[1]).verdict.value
-
-
 def _batch(cases: list[RealCase], workers: int = 2, repeat: int = 3) -> None:
     """Batch throughput: every real spectrum (as filed) ``repeat`` times over ``workers`` processes."""
     from concurrent.futures import ProcessPoolExecutor
 
+    # the worker is `identify` itself, pickled by reference: a function of this file would be
+    # `__main__._identify_pair` under `python -m bench radiation`, which the workers cannot import
     pairs = [case.spectra()[0] for case in cases] * repeat
-    with ProcessPoolExecutor(workers) as pool:
-        list(pool.map(_identify_pair, pairs[:workers]))  # warm the workers (imports, caches)
+
+    def run(pool: ProcessPoolExecutor, batch: list[tuple[Spectrum, Spectrum | None]]) -> float:
+        list(pool.map(identify, *zip(*batch[:workers], strict=True)))  # warm the workers (imports, caches)
         t0 = time.perf_counter()
-        list(pool.map(_identify_pair, pairs, chunksize=4))
-        wall = time.perf_counter() - t0
+        list(pool.map(identify, *zip(*batch, strict=True), chunksize=4))
+        return time.perf_counter() - t0
+
+    with ProcessPoolExecutor(workers) as pool:
+        wall = run(pool, pairs)
     small = [p for p in pairs if p[0].n_channels <= 1024]
     with ProcessPoolExecutor(workers) as pool:
-        list(pool.map(_identify_pair, small[:workers]))
-        t0 = time.perf_counter()
-        list(pool.map(_identify_pair, small, chunksize=4))
-        wall_small = time.perf_counter() - t0
+        wall_small = run(pool, small)
     print(
         f"batch, {workers} processes: {len(pairs) / wall:.1f} spectra/s over all {len(pairs)} "
         f"(HPGe up to 16384 channels); {len(small) / wall_small:.1f} spectra/s over the "

@@ -9,6 +9,8 @@ region below the lead X-rays the chain fit leaves out (:mod:`.lowenergy`); (3) t
 
 - special nuclear material only if the SNM rule is met;
 - else industrial / medical for the most severe man-made nuclide identified;
+- else of concern if a man-made nuclide's lines stand out of the chains but its line in the lead
+  X-ray region falls short (Ba-133's 356 keV without its 81 keV: :data:`.chainfit.XRAY_MIN_FRACTION`);
 - else of concern if a U-235 line remains that the SNM rule does not confirm;
 - else of concern for a detector without photopeaks (plastic PVT) and no background spectrum:
   window ratios can say "elevated, consistent with NORM" at most, which refers, never clears;
@@ -262,6 +264,9 @@ def _verdict(
     if man_made:
         worst = max(man_made, key=lambda m: (_SEVERITY[m.category], m.significance))
         return worst.category.verdict
+    if fit is not None and fit.unconfirmed:
+        reasons.extend(fit.unconfirmed[k] for k in sorted(fit.unconfirmed))
+        return Verdict.OF_CONCERN
     if (snm is not None and snm.suspect) or any(m.category is Category.SNM for m in matches):
         if not (snm is not None and snm.suspect):
             reasons.append("U-235/Pu-239 lines fitted but the SNM evidence rule is not met: not cleared")

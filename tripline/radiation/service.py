@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tripline.errors import FormatError, InputError
 from tripline.radiation.adjudicate import adjudicate
 from tripline.radiation.identify import identify
 from tripline.radiation.model import Spectrum, Verdict
 from tripline.radiation.readers import pair_spectra, read_bytes, read_spectra
-from tripline.radiation.repository import RadiationRepository, StoredResult, container_number
 from tripline.radiation.result import Identification
-from tripline.store.db import Database
+
+if TYPE_CHECKING:  # the storage layer (SQLAlchemy) is imported by the functions that store
+    from tripline.radiation.repository import StoredResult
+    from tripline.store.db import Database
 
 
 def _background_from(path: Path) -> Spectrum:
@@ -67,6 +69,8 @@ def ingest_file(
     stores nothing. Ingesting the same file again stores nothing new: occupancies are known by
     their id, spectra by container, key, role and counts (``already_stored`` counts them).
     """
+    from tripline.radiation.repository import RadiationRepository, container_number
+
     report = IngestReport(file=str(path))
     name = path.name.lower().removesuffix(".gz")
     if name.endswith(".jsonl"):
@@ -134,11 +138,15 @@ def ingest_file(
 
 
 def container_results(db: Database, container: str, *, limit: int = 20) -> list[StoredResult]:
+    from tripline.radiation.repository import RadiationRepository
+
     with db.transaction() as session:
         return RadiationRepository(session).results_for(container, limit=limit)
 
 
 def latest_verdict(db: Database, container: str) -> Verdict | None:
+    from tripline.radiation.repository import RadiationRepository
+
     with db.transaction() as session:
         latest = RadiationRepository(session).latest_result(container)
     return None if latest is None else latest.verdict
@@ -175,6 +183,7 @@ def simulate_to_file(
 ) -> SimulationReport:
     """Simulate one portal scan; write its spectra (``.n42``/``.xml``/``.csv``) or the occupancy
     record (``.jsonl``, the ingest format) to ``out``; return the truth and its adjudication."""
+    from tripline.radiation.repository import container_number
     from tripline.radiation.simulate import simulate_occupancy
 
     scan = simulate_occupancy(source, detector, seed, sigma=sigma, container_id=container_number(container))

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tripline.radiation.chainfit import CHAIN_MODEL_ERROR
+from tripline.radiation.chainfit import CHAIN_MODEL_ERROR, is_narrow
 from tripline.radiation.library import DetectorModel, Library
 from tripline.radiation.model import FloatArray
 from tripline.radiation.physics import peak_efficiency
@@ -160,7 +160,7 @@ def snm_evidence(
             "not met (" + "; ".join(checks) + "): uranium of unknown enrichment, not cleared"
         )
     if not suspect and uranium is not None:
-        unconfirmed = _uranium_unconfirmed(uranium, net, others, var_model, var_stat, centers, model)
+        unconfirmed = _uranium_unconfirmed(uranium, net, others, var_model, var_stat, centers, model, library)
         if unconfirmed is not None:
             reasons.append(unconfirmed)
             suspect = True
@@ -215,15 +215,25 @@ def _uranium_unconfirmed(
     var_stat: FloatArray | None,
     centers: FloatArray,
     model: DetectorModel,
+    library: Library,
 ) -> str | None:
     """The reason not to clear when the natural-uranium group carries a 185.7-keV line of
-    ``SNM_SIGMA`` or more without its Pa-234m 1001-keV line at ``PA234M_SIGMA`` (None if fine)."""
+    ``SNM_SIGMA`` or more without its Pa-234m 1001-keV line at ``PA234M_SIGMA`` (None if fine).
+
+    The 185.7-keV counts must first be a photopeak: what the other chain groups leave there must
+    fit U-235's 143.8-205.3-keV lines at the detector's resolution at least as well as the same
+    lines twice as wide (:func:`.chainfit.is_narrow`). Without a background spectrum the estimated
+    continuum of a scintillator leaves the scattered-photon hump of 80-250 keV in the net counts
+    (every real NORM sample on the RadiaCode CsI); a hump is no U-235 line, and the chain fit's
+    uranium group that took it is then not evidence of uranium of unknown enrichment."""
     if not model.low_kev < U235_MAIN_KEV < centers[-1]:
         return None
     half = 1.25 * model.fwhm_kev(U235_MAIN_KEV)
     roi = (centers >= U235_MAIN_KEV - half) & (centers <= U235_MAIN_KEV + half)
     z186 = float(uranium[roi].sum()) / math.sqrt(max(float(var_model[roi].sum()), 1.0))
     if z186 < SNM_SIGMA:
+        return None
+    if not is_narrow(net - others, var_model, centers, model, U235_MAIN_KEV, library.get("U-235")):
         return None
     if centers[-1] > PA234M_KEV + model.fwhm_kev(PA234M_KEV):
         area, sigma = _pa234m(net, others, var_model if var_stat is None else var_stat, centers, model)
