@@ -41,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from rapidfuzz.distance import Levenshtein
 
 from tripline.errors import ConfigError
+from tripline.screening.loanwords import katakana_forms, nasal_variant
 
 if TYPE_CHECKING:
     from tripline.screening.normalize import NameForm, Normaliser
@@ -156,10 +157,35 @@ def _check_spellings(spellings: tuple[str, ...]) -> None:
             raise ValueError(f"{spelling!r} must be lower-case ASCII letters")
 
 
+class DuplicateKeyError(yaml.YAMLError):
+    """A mapping of the tables gives one key twice (YAML itself keeps the last silently)."""
+
+    def __init__(self, key: object, line: int, first_line: int) -> None:
+        self.key, self.line, self.first_line = key, line, first_line
+        super().__init__(f"key {key!r} given twice (first on line {first_line})")
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice in one mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise DuplicateKeyError(key, line, seen[key])
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_tables(path: Path = SCRIPTS_FILE) -> ScriptTables:
-    """Read and validate the script tables."""
+    """Read and validate the script tables; a key given twice in one table is an error naming
+    its line (YAML would keep the second silently: "機械" once lost its Chinese reading so)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # a SafeLoader
+    except DuplicateKeyError as exc:
+        raise ConfigError(str(exc), file=path, line=exc.line, field=str(exc.key)) from exc
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read script tables: {exc}", file=path) from exc
     try:
@@ -183,7 +209,9 @@ class ReadWord:
     syllable_count: int = 0
     codes: frozenset[str] = frozenset()  # an Arabic or Hebrew word: every code it may be written with
     full_codes: frozenset[str] = frozenset()  # the same, runs of one class kept apart by a vowel letter
-    variants: tuple[tuple[str, str], ...] = ()  # a Kana word's other readings (code, vowels): a Russian name's
+    # other readings (code, vowels): a Kana word's as a Russian name's, a Chinese transcription's
+    # nasal before a labial; vowels None where they are not compared (a reading of Han characters)
+    variants: tuple[tuple[str, str | None], ...] = ()
     translated: bool = False  # a glossary word's English
 
     @property
@@ -436,16 +464,22 @@ class ScriptReader:
             joined = "".join(lazy_pinyin(piece, style=Style.NORMAL, v_to_u=True))
             kana = self.japanese(piece)
             spellings = tuple(dict.fromkeys(s for s in (joined, kana) if s))
-            words.append(ReadWord(spellings, _han_code(piece), False, None, start, len(sylls)))
+            code, nasal = _han_codes(piece)
+            words.append(ReadWord(spellings, code, False, None, start, len(sylls), variants=nasal))
         else:
             for run in _KANA_RUNS.findall(piece):
                 romaji = self.japanese(run)
                 if romaji:
-                    variants = tuple(
+                    variants: tuple[tuple[str, str | None], ...] = tuple(
                         (reading_code(v), _vowels(v))
                         for v in kana_variants(romaji)
                         if reading_code(v) != reading_code(romaji)
                     )
+                    if all(_HAN.match(ch) for ch in run):
+                        # Han characters in a Japanese name may transcribe a foreign name as
+                        # Chinese does ("斯巴鲁株式会社" / "SUBARU Corporation"): their pinyin too
+                        han_code, nasal = _han_codes(run)
+                        variants += ((han_code, None), *nasal)
                     words.append(
                         ReadWord((romaji,), reading_code(romaji), False, vowels=_vowels(romaji), variants=variants)
                     )
@@ -675,14 +709,17 @@ def _word_similarity(word: ReadWord, text: str, code: str) -> float:
     if word.generic:
         return 0.0  # a glossary word is its English word, not a sound
     if word.vowels is None:
-        return sound_similarity(word.code, code)
+        return max(sound_similarity(c, code) for c in (word.code, *(v for v, _ in word.variants)))
     # Kana write a foreign word's vowels as they are and add some ("Avrora" / "avurora"),
-    # but do not change one ("Avtomatika" / "afutamateika")
-    vowels = _vowels(text.removesuffix("e"))
+    # but do not change one ("Avtomatika" / "afutamateika"); an English word as it sounds
+    # (loanwords.katakana_forms: "Helicopters" / "herikoputaa")
     best = 0.0
-    for read_code, read_vowels in ((word.code, word.vowels), *word.variants):
-        if _in_order(vowels, read_vowels):
-            best = max(best, sound_similarity(read_code, code))
+    for form in katakana_forms(text):
+        form_code = code if form == text else latin_code(form)
+        vowels = _vowels(form.removesuffix("e"))
+        for read_code, read_vowels in ((word.code, word.vowels), *word.variants):
+            if read_vowels is None or _in_order(vowels, read_vowels):
+                best = max(best, sound_similarity(read_code, form_code))
     return best
 
 
@@ -751,13 +788,16 @@ def _split_latin(part: str) -> list[str]:
     return [m.group(0) for m in re.finditer(r"[\x00-\x7f]+|[^\x00-\x7f]+", part)]
 
 
-def _han_code(piece: str) -> str:
-    """The sound code of a Han word read as a transcription of a foreign name: each syllable's
-    pinyin, an "er" as r, codes of the whole joined."""
+def _han_codes(piece: str) -> tuple[str, tuple[tuple[str, str | None], ...]]:
+    """The sound code of a Han word read as a transcription of a foreign name (each syllable's
+    pinyin, an "er" as r, codes of the whole joined), and its variant with a nasal before a
+    labial read as m (:func:`loanwords.nasal_variant`), vowels not compared."""
     from pypinyin import Style, lazy_pinyin
 
     syllables = lazy_pinyin(piece, style=Style.NORMAL, v_to_u=True)
-    return reading_code("".join("r" if s == "er" else s for s in syllables))
+    joined = "".join("r" if s == "er" else s for s in syllables)
+    nasal = nasal_variant(joined)
+    return reading_code(joined), (((reading_code(nasal), None),) if nasal else ())
 
 
 def _variants(reading: str, initials: dict[str, tuple[str, ...]], finals: dict[str, tuple[str, ...]]) -> set[str]:
