@@ -84,6 +84,7 @@ _KATAKANA_CHARS = "\u30a0-\u30ff\u31f0-\u31ff"
 _KATAKANA = re.compile(f"[{_KATAKANA_CHARS}]")
 _KANA_RUNS = re.compile(f"[{_KATAKANA_CHARS}]+|[^{_KATAKANA_CHARS}]+")  # a Katakana word, or kanji and Hiragana
 _WORD_BREAK = re.compile(r"[\s·•・･、,()（）「」『』“”\"'’‘«»\-–—/]+")
+_POSSESSIVE = re.compile(r"(\w+)['’]s\b")
 _LONG_VOWEL = re.compile(r"(?<=o)[ou]|(?<=u)u")
 _JAPANESE_FORMS = ("株式会社", "有限会社", "合同会社", "合資会社", "合名会社")
 
@@ -115,6 +116,7 @@ class ScriptTables(BaseModel):
     hangul_syllables: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     pinyin_variants: dict[str, dict[str, tuple[str, ...]]] = Field(default_factory=dict)
     glossary: dict[str, str] = Field(default_factory=dict)
+    han_given_names: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     abjad_letters: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
     @field_validator("abjad_letters")
@@ -131,6 +133,15 @@ class ScriptTables(BaseModel):
         for key, spellings in value.items():
             if len(key) != 1 or not _HANGUL.match(key):
                 raise ValueError(f"{key!r} is not one Hangul syllable")
+            _check_spellings(spellings)
+        return value
+
+    @field_validator("han_given_names")
+    @classmethod
+    def _han_names(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for name, spellings in value.items():
+            if not name or not all(_HAN.match(ch) for ch in name) or not spellings:
+                raise ValueError(f"{name!r}: Han characters only, and at least one Latin spelling")
             _check_spellings(spellings)
         return value
 
@@ -416,6 +427,10 @@ class ScriptReader:
                 words.append(ReadWord(("al", "el", "ul"), "", True))
                 word = word[2:]
             english = glossary.get(word) or glossary.get(word.replace("ى", "ی").replace("ي", "ی"))
+            if english is None and word.startswith("ה") and word[1:] in glossary:
+                # the Hebrew article written onto an organisation word ("החווה" the farm)
+                words.append(ReadWord(("ha",), "", True))
+                english = glossary[word[1:]]
             if english is not None:  # an organisation word: its English words
                 for part in english.split(" "):
                     if part not in vocab.legal_forms:
@@ -473,7 +488,8 @@ class ScriptReader:
 
             joined = "".join(lazy_pinyin(piece, style=Style.NORMAL, v_to_u=True))
             kana = self.japanese(piece)
-            spellings = tuple(dict.fromkeys(s for s in (joined, kana) if s))
+            given = self.tables.han_given_names.get(piece, ())  # "约翰" / "John"
+            spellings = tuple(dict.fromkeys(s for s in (joined, kana, *given) if s))
             code, nasal = _han_codes(piece)
             kanji = tuple((start + at, size, romaji) for at, size, romaji in self.japanese_segments(piece))
             words.append(ReadWord(spellings, code, False, None, start, len(sylls), variants=nasal, japanese=kanji))
@@ -639,6 +655,7 @@ class ScriptReader:
                 latin_units.append((tuple(range(j, j + size)), "".join(texts[j : j + size])))
         options: list[tuple[float, tuple[int, ...], tuple[int, ...], str]] = []  # sim, units, tokens, how
         kanji = _kanji_spans(reading.words)
+        possessives = {self.normaliser.ascii(m.group(1)).lower() + "s" for m in _POSSESSIVE.finditer(latin.original)}
         for tokset, text in latin_units:
             if sylls and text.isalpha():
                 for start in range(len(sylls)):
@@ -647,8 +664,12 @@ class ScriptReader:
                 for units in kanji.get(short_vowels(text), ()):
                     options.append((SPELLED, units, tokset, "japanese reading"))
             code = latin_code(text)
+            # a possessive the normaliser wrote onto its word ("Zvi’s Farm" -> "zvis")
+            bare = text[:-1] if len(tokset) == 1 and text in possessives else None
             for w, units in read_units:
                 sim = _word_similarity(w, text, code)
+                if bare is not None:
+                    sim = max(sim, _word_similarity(w, bare, latin_code(bare)))
                 if sim:
                     options.append((sim, units, tokset, "spelled" if sim == SPELLED else "sound"))
         if not options:
