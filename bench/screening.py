@@ -38,6 +38,7 @@ from nomenklatura.matching import LogicV1, LogicV2
 
 from tests.screening import real_cases as real
 from tests.screening.cases import Case, case_target_id, census_names, load_cases, unique_targets
+from tripline.lists.model import ListedEntity
 from tripline.screening.result import DEFAULT_THRESHOLD, ScreeningQuery
 from tripline.screening.screener import Screener
 
@@ -114,7 +115,9 @@ def _fmt_kinds(parts: dict[str, tuple[int, int]], kinds: tuple[str, ...]) -> str
     return " ".join(f"{parts[k][0] / parts[k][1]:.2f}" if parts.get(k, (0, 0))[1] else "  - " for k in kinds)
 
 
-def real_quality(*, nomenklatura: bool = True, whole_index: bool = False) -> dict[str, dict[str, real.Figures]]:
+def real_quality(
+    *, nomenklatura: bool = True, whole_index: bool = False, dev_misses: str | None = None
+) -> dict[str, dict[str, real.Figures]]:
     """Tripline, nomenklatura logic-v1/v2 and the exact-name baseline on the same real cases.
 
     Every matcher scores the same pairs. Tripline's index holds the cases' entities; with
@@ -207,10 +210,32 @@ def real_quality(*, nomenklatura: bool = True, whole_index: bool = False) -> dic
             f"{label:24} {best:4.2f} {real.figures(dev, scores, best).f1:6.3f} {f.precision:6.3f} {f.recall:6.3f} "
             f"{f.f1:7.3f} {f.false_hit_rate(neg_unlisted + neg_listed):7.3f}"
         )
+    if dev_misses is not None:
+        print_dev_misses(cases, entities, all_scores["Tripline"], dev_misses)
     if whole_index:
         whole_index_unlisted(screener)
         one_party_many_rows()
     return results
+
+
+def print_dev_misses(
+    cases: list[real.RealCase], entities: dict[str, ListedEntity], scores: dict[str, float], kind: str
+) -> None:
+    """Tripline's wrong calls on the DEV split only (never the test split: it is not tuned on),
+    of one kind ("all" for every kind; a script name such as "han" for the script cases in it)."""
+    print(f"\n## Tripline's wrong calls on dev, kind {kind!r} (test misses are never printed)")
+    for case in cases:
+        if case.split != "dev":
+            continue
+        script = case.raw.get("script", "")
+        if kind not in ("all", case.kind, script):
+            continue
+        score = scores[case.id]
+        if (score >= DEFAULT_THRESHOLD) == case.label:
+            continue
+        names = [n for eid in case.entity_ids for p in real.NAME_PROPS for n in entities[eid].properties.get(p, [])]
+        call = "miss" if case.label else "false hit"
+        print(f"{case.kind:18} {script:8} {call} {score:.3f} {case.query.name!r} ~ {names[:4]}")
 
 
 def variant_quality(*, nomenklatura: bool = True) -> None:
@@ -579,13 +604,18 @@ def main() -> None:
         action="store_true",
         help="index every bundled list too; screen the unlisted names over it; one party, many rows",
     )
+    parser.add_argument(
+        "--dev-misses",
+        metavar="KIND",
+        help="print Tripline's wrong calls on the DEV split of one kind or script ('all' for every one)",
+    )
     parser.add_argument("--spark", action="store_true", help="only screen-file end to end: local vs Spark local[2]")
     parser.add_argument("--cluster", action="store_true", help="with --spark: also a standalone cluster on 127.0.0.1")
     args = parser.parse_args()
     if args.spark:
         spark_only(args.quick, args.people, args.cluster)
         return
-    real_quality(nomenklatura=not args.no_nomenklatura, whole_index=args.whole_index)
+    real_quality(nomenklatura=not args.no_nomenklatura, whole_index=args.whole_index, dev_misses=args.dev_misses)
     variant_quality(nomenklatura=not args.no_nomenklatura)
     if args.quality:
         return

@@ -23,6 +23,7 @@ from tripline.screening.result import DEFAULT_THRESHOLD
 from tripline.screening.scorer import NameScorer
 from tripline.screening.screener import Screener
 from tripline.screening.scripts import (
+    SCRIPTS_FILE,
     ScriptReader,
     kana_variants,
     latin_code,
@@ -188,6 +189,23 @@ def test_bad_tables_file_names_the_field(tmp_path: pytest.TempPathFactory) -> No
     with pytest.raises(ConfigError) as err:
         load_tables(path)
     assert "hangul_initials" in str(err.value.field)
+
+
+def test_a_key_given_twice_is_refused_with_its_line(tmp_path: pytest.TempPathFactory) -> None:
+    """YAML keeps the second of two equal keys silently ("機械" was once given twice, and its
+    Chinese reading lost): the loader names the file, the line and the key instead."""
+    path = tmp_path / "scripts.yaml"  # type: ignore[operator]
+    text = SCRIPTS_FILE.read_text(encoding="utf-8").replace("glossary:\n", "glossary:\n  機械: machinery\n", 1)
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("  機械: machinery") + 1
+    with pytest.raises(ConfigError) as err:
+        load_tables(path)
+    assert err.value.file == str(path) and err.value.line is not None and err.value.line > line
+    assert err.value.field == "機械" and f"first on line {line}" in err.value.reason
+
+
+def test_the_shipped_tables_have_no_key_twice() -> None:
+    assert "機械" in load_tables().glossary
 
 
 def test_bound_is_never_below_a_reading_score() -> None:

@@ -354,12 +354,12 @@ class NameScorer:
         reading = reader.reading(readable_form.original)
         if reading is None:
             return None
-        found = reader.compare(reading, latin)
+        found = reader.compare(reading, latin, rare=lambda word: self.frequency.commonness(word) is None)
         if found is None:
             return (True, NO_READING) if reading.syllables else None
         how = f"{reading.script} read by {found.how}"
         matches = tuple(TokenMatch(b, a, sim, how) if flip else TokenMatch(a, b, sim, how) for a, b, sim in found.pairs)
-        notes = [f"{reading.script} name read as {reading.shown!r}"]
+        notes = [f"{reading.script} name read as {reading.shown!r}", *found.notes]
         if found.capped:
             notes.append(f"only generic words matched: capped at {GENERIC_CAP}")
         unmatched_r, unmatched_l = found.unmatched_reading, found.unmatched_latin

@@ -31,6 +31,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -41,6 +42,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from rapidfuzz.distance import Levenshtein
 
 from tripline.errors import ConfigError
+from tripline.screening.loanwords import katakana_forms, nasal_variant
+from tripline.screening.rules import RARE_PERSON_SUBSET_FACTOR
 
 if TYPE_CHECKING:
     from tripline.screening.normalize import NameForm, Normaliser
@@ -64,6 +67,10 @@ SOUND_NEAR_MIN_CODE = 4
 SPELLED = 1.0  # a Latin word that is one spelling of the syllables / the reading itself
 GENERIC_ONLY_CAP = 0.5  # as the main scorer: generic words alone never match
 CACHE_SIZE = 50_000
+# a rare family name alone, transcribed (see ScriptReader._transcribed_surname): as a Latin
+# partial name with a rare word (rules.RARE_PERSON_SUBSET_FACTOR), at most
+TRANSCRIBED_SURNAME = RARE_PERSON_SUBSET_FACTOR
+GENERATION_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 JOINED_KEY_SPELLINGS = 3  # spellings per syllable combined into the keys of joined syllables
 
 _HANGUL_BASE, _HANGUL_LAST = 0xAC00, 0xD7A3
@@ -77,6 +84,8 @@ _KATAKANA_CHARS = "\u30a0-\u30ff\u31f0-\u31ff"
 _KATAKANA = re.compile(f"[{_KATAKANA_CHARS}]")
 _KANA_RUNS = re.compile(f"[{_KATAKANA_CHARS}]+|[^{_KATAKANA_CHARS}]+")  # a Katakana word, or kanji and Hiragana
 _WORD_BREAK = re.compile(r"[\s·•・･、,()（）「」『』“”\"'’‘«»\-–—/]+")
+_POSSESSIVE = re.compile(r"(\w+)['’]s\b")
+_LONG_VOWEL = re.compile(r"(?<=o)[ou]|(?<=u)u")
 _JAPANESE_FORMS = ("株式会社", "有限会社", "合同会社", "合資会社", "合名会社")
 
 # consonant classes of the sound code: labials, dentals, velars, sibilants, liquids, nasals
@@ -107,6 +116,7 @@ class ScriptTables(BaseModel):
     hangul_syllables: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     pinyin_variants: dict[str, dict[str, tuple[str, ...]]] = Field(default_factory=dict)
     glossary: dict[str, str] = Field(default_factory=dict)
+    han_given_names: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     abjad_letters: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
     @field_validator("abjad_letters")
@@ -123,6 +133,15 @@ class ScriptTables(BaseModel):
         for key, spellings in value.items():
             if len(key) != 1 or not _HANGUL.match(key):
                 raise ValueError(f"{key!r} is not one Hangul syllable")
+            _check_spellings(spellings)
+        return value
+
+    @field_validator("han_given_names")
+    @classmethod
+    def _han_names(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for name, spellings in value.items():
+            if not name or not all(_HAN.match(ch) for ch in name) or not spellings:
+                raise ValueError(f"{name!r}: Han characters only, and at least one Latin spelling")
             _check_spellings(spellings)
         return value
 
@@ -156,10 +175,35 @@ def _check_spellings(spellings: tuple[str, ...]) -> None:
             raise ValueError(f"{spelling!r} must be lower-case ASCII letters")
 
 
+class DuplicateKeyError(yaml.YAMLError):
+    """A mapping of the tables gives one key twice (YAML itself keeps the last silently)."""
+
+    def __init__(self, key: object, line: int, first_line: int) -> None:
+        self.key, self.line, self.first_line = key, line, first_line
+        super().__init__(f"key {key!r} given twice (first on line {first_line})")
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice in one mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise DuplicateKeyError(key, line, seen[key])
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_tables(path: Path = SCRIPTS_FILE) -> ScriptTables:
-    """Read and validate the script tables."""
+    """Read and validate the script tables; a key given twice in one table is an error naming
+    its line (YAML would keep the second silently: "機械" once lost its Chinese reading so)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # a SafeLoader
+    except DuplicateKeyError as exc:
+        raise ConfigError(str(exc), file=path, line=exc.line, field=str(exc.key)) from exc
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read script tables: {exc}", file=path) from exc
     try:
@@ -183,8 +227,12 @@ class ReadWord:
     syllable_count: int = 0
     codes: frozenset[str] = frozenset()  # an Arabic or Hebrew word: every code it may be written with
     full_codes: frozenset[str] = frozenset()  # the same, runs of one class kept apart by a vowel letter
-    variants: tuple[tuple[str, str], ...] = ()  # a Kana word's other readings (code, vowels): a Russian name's
+    # other readings (code, vowels): a Kana word's as a Russian name's, a Chinese transcription's
+    # nasal before a labial; vowels None where they are not compared (a reading of Han characters)
+    variants: tuple[tuple[str, str | None], ...] = ()
     translated: bool = False  # a glossary word's English
+    # a Han word's characters read as Japanese, word by word: (first syllable, syllables, romaji)
+    japanese: tuple[tuple[int, int, str], ...] = ()
 
     @property
     def text(self) -> str:
@@ -214,6 +262,7 @@ class ReadMatch:
     unmatched_reading: tuple[str, ...]
     unmatched_latin: tuple[str, ...]
     capped: bool = False
+    notes: tuple[str, ...] = ()
 
 
 # --- sound codes ------------------------------------------------------------------------------
@@ -378,6 +427,10 @@ class ScriptReader:
                 words.append(ReadWord(("al", "el", "ul"), "", True))
                 word = word[2:]
             english = glossary.get(word) or glossary.get(word.replace("ى", "ی").replace("ي", "ی"))
+            if english is None and word.startswith("ה") and word[1:] in glossary:
+                # the Hebrew article written onto an organisation word ("החווה" the farm)
+                words.append(ReadWord(("ha",), "", True))
+                english = glossary[word[1:]]
             if english is not None:  # an organisation word: its English words
                 for part in english.split(" "):
                     if part not in vocab.legal_forms:
@@ -435,17 +488,25 @@ class ScriptReader:
 
             joined = "".join(lazy_pinyin(piece, style=Style.NORMAL, v_to_u=True))
             kana = self.japanese(piece)
-            spellings = tuple(dict.fromkeys(s for s in (joined, kana) if s))
-            words.append(ReadWord(spellings, _han_code(piece), False, None, start, len(sylls)))
+            given = self.tables.han_given_names.get(piece, ())  # "约翰" / "John"
+            spellings = tuple(dict.fromkeys(s for s in (joined, kana, *given) if s))
+            code, nasal = _han_codes(piece)
+            kanji = tuple((start + at, size, romaji) for at, size, romaji in self.japanese_segments(piece))
+            words.append(ReadWord(spellings, code, False, None, start, len(sylls), variants=nasal, japanese=kanji))
         else:
             for run in _KANA_RUNS.findall(piece):
                 romaji = self.japanese(run)
                 if romaji:
-                    variants = tuple(
+                    variants: tuple[tuple[str, str | None], ...] = tuple(
                         (reading_code(v), _vowels(v))
                         for v in kana_variants(romaji)
                         if reading_code(v) != reading_code(romaji)
                     )
+                    if all(_HAN.match(ch) for ch in run):
+                        # Han characters in a Japanese name may transcribe a foreign name as
+                        # Chinese does ("斯巴鲁株式会社" / "SUBARU Corporation"): their pinyin too
+                        han_code, nasal = _han_codes(run)
+                        variants += ((han_code, None), *nasal)
                     words.append(
                         ReadWord((romaji,), reading_code(romaji), False, vowels=_vowels(romaji), variants=variants)
                     )
@@ -493,6 +554,21 @@ class ScriptReader:
             out.append(item["hepburn"] or item["orig"])
         return "".join(ch for ch in "".join(out).lower() if "a" <= ch <= "z")
 
+    def japanese_segments(self, text: str) -> tuple[tuple[int, int, str], ...]:
+        """The words pykakasi reads in Japanese text, each as (first character, characters,
+        Hepburn romaji with long vowels written once: "古屋圭司" -> furuya, keishi)."""
+        if self._kakasi is None:
+            self.japanese("")
+        out: list[tuple[int, int, str]] = []
+        at = 0
+        for item in self._kakasi.convert(text):
+            size = len(item["orig"])
+            romaji = "".join(ch for ch in (item["hepburn"] or "").lower() if "a" <= ch <= "z")
+            if romaji:
+                out.append((at, size, short_vowels(romaji)))
+            at += size
+        return tuple(out)
+
     def hangul_spellings(self, ch: str) -> frozenset[str]:
         """Every spelling of one Hangul syllable (jamo combinations and customary spellings)."""
         hit = self._hangul.get(ch)
@@ -536,7 +612,7 @@ class ScriptReader:
 
     # -- comparing ---------------------------------------------------------------------------
 
-    def compare(self, reading: Reading, latin: NameForm) -> ReadMatch | None:
+    def compare(self, reading: Reading, latin: NameForm, rare: Callable[[str], bool] | None = None) -> ReadMatch | None:
         """Align the reading with a Latin name (see the module docstring): a Latin word (or two
         or three joined) takes a run of syllables it spells, or a word it spells or sounds like;
         best pairs first. Each syllable weighs as a word. A person's Latin middle names that a
@@ -578,14 +654,22 @@ class ScriptReader:
             for j in range(len(texts) - size + 1):
                 latin_units.append((tuple(range(j, j + size)), "".join(texts[j : j + size])))
         options: list[tuple[float, tuple[int, ...], tuple[int, ...], str]] = []  # sim, units, tokens, how
+        kanji = _kanji_spans(reading.words)
+        possessives = {self.normaliser.ascii(m.group(1)).lower() + "s" for m in _POSSESSIVE.finditer(latin.original)}
         for tokset, text in latin_units:
             if sylls and text.isalpha():
                 for start in range(len(sylls)):
                     for count in _spelled_runs(text, sylls, start):
                         options.append((SPELLED, tuple(range(start, start + count)), tokset, "syllables"))
+                for units in kanji.get(short_vowels(text), ()):
+                    options.append((SPELLED, units, tokset, "japanese reading"))
             code = latin_code(text)
+            # a possessive the normaliser wrote onto its word ("Zvi’s Farm" -> "zvis")
+            bare = text[:-1] if len(tokset) == 1 and text in possessives else None
             for w, units in read_units:
                 sim = _word_similarity(w, text, code)
+                if bare is not None:
+                    sim = max(sim, _word_similarity(w, bare, latin_code(bare)))
                 if sim:
                     options.append((sim, units, tokset, "spelled" if sim == SPELLED else "sound"))
         if not options:
@@ -622,6 +706,11 @@ class ScriptReader:
         capped = False
         if not distinctive and score > GENERIC_ONLY_CAP:
             score, capped = GENERIC_ONLY_CAP, True
+        notes: tuple[str, ...] = ()
+        surname = self._transcribed_surname(reading, latin, pairs, used_c, len(used_q) == len(unit_weight), rare)
+        if surname is not None and surname[1] > score:
+            score = surname[1]
+            notes = (f"only the family name {surname[0]!r} is transcribed, and it is a rare name: {score:g}",)
         return ReadMatch(
             score=round(min(score, 1.0), 4),
             how=" and ".join(sorted(hows)),
@@ -629,7 +718,37 @@ class ScriptReader:
             unmatched_reading=tuple(shown[u] for u in range(len(unit_weight)) if u not in used_q),
             unmatched_latin=tuple(texts[j] for j in left),
             capped=capped,
+            notes=notes,
         )
+
+    @staticmethod
+    def _transcribed_surname(
+        reading: Reading,
+        latin: NameForm,
+        pairs: list[tuple[str, str, float]],
+        used_c: set[int],
+        whole_reading: bool,
+        rare: Callable[[str], bool] | None,
+    ) -> tuple[str, float] | None:
+        """A Chinese or Japanese list often writes a Western person by the family name alone
+        ("佩洛西" for "Nancy Pelosi"): a partial name, as "Pelosi" would be in Latin letters. It
+        counts when the whole reading is that one word, transcribed (by sound, at least
+        SOUND_MIN_CODE consonant classes, or spelled), the word is the Latin name's family name
+        (its last word, a generational suffix aside) and ``rare`` says no country counts it among
+        its common names: (the word, its score: the similarity, at most TRANSCRIBED_SURNAME)."""
+        toks = latin.tokens
+        if rare is None or not latin.person or reading.script not in ("han", "kana") or not whole_reading:
+            return None
+        if len(pairs) != 1 or len(used_c) != 1 or len(toks) < 2:
+            return None
+        (j,) = used_c
+        last = len(toks) - 1
+        if toks[last].text in GENERATION_SUFFIXES and last > 0:
+            last -= 1
+        word, sim = toks[j].text, pairs[0][2]
+        if j != last or sim < SOUND_NEAR or len(_full(latin_code(word))) < SOUND_MIN_CODE or not rare(word):
+            return None
+        return word, min(sim, TRANSCRIBED_SURNAME)
 
     # -- retrieval keys ----------------------------------------------------------------------
 
@@ -675,14 +794,21 @@ def _word_similarity(word: ReadWord, text: str, code: str) -> float:
     if word.generic:
         return 0.0  # a glossary word is its English word, not a sound
     if word.vowels is None:
-        return sound_similarity(word.code, code)
+        return max(sound_similarity(c, code) for c in (word.code, *(v for v, _ in word.variants)))
     # Kana write a foreign word's vowels as they are and add some ("Avrora" / "avurora"),
-    # but do not change one ("Avtomatika" / "afutamateika")
-    vowels = _vowels(text.removesuffix("e"))
+    # but do not change one ("Avtomatika" / "afutamateika"); an English word as it sounds
+    # (loanwords.katakana_forms: "Helicopters" / "herikoputaa"), its English vowels as they
+    # sound, not as spelled ("Eastech" / "iisutekku"): the same consonants, all of them, suffice
     best = 0.0
-    for read_code, read_vowels in ((word.code, word.vowels), *word.variants):
-        if _in_order(vowels, read_vowels):
-            best = max(best, sound_similarity(read_code, code))
+    for form in katakana_forms(text):
+        spelled = form == text
+        form_code = code if spelled else latin_code(form)
+        vowels = _vowels(form.removesuffix("e"))
+        for read_code, read_vowels in ((word.code, word.vowels), *word.variants):
+            if read_vowels is None or _in_order(vowels, read_vowels):
+                best = max(best, sound_similarity(read_code, form_code))
+            elif not spelled and (sim := sound_similarity(read_code, form_code)) >= SOUND_EXACT:
+                best = max(best, sim)
     return best
 
 
@@ -727,6 +853,31 @@ def _in_order(small: str, big: str) -> bool:
     return all(ch in it for ch in small)
 
 
+def short_vowels(romaji: str) -> str:
+    """Hepburn romaji with a long o or u written once, as the lists write Japanese names
+    ("Itou" / "Ito", "Ooshima" / "Oshima", "Yuuki" / "Yuki")."""
+    return _LONG_VOWEL.sub("", romaji)
+
+
+def _kanji_spans(words: tuple[ReadWord, ...]) -> dict[str, list[tuple[int, ...]]]:
+    """Runs of up to three consecutive Japanese words read in Han words, of two characters or
+    more, by their romaji: the syllables a Latin word spelling that reading takes ("三菱" /
+    "Mitsubishi", "古屋" / "Furuya")."""
+    out: dict[str, list[tuple[int, ...]]] = {}
+    for w in words:
+        segs = w.japanese
+        for i in range(len(segs)):
+            romaji, end = "", segs[i][0]
+            for k in range(i, min(i + 3, len(segs))):
+                if segs[k][0] != end:
+                    break
+                romaji += segs[k][2]
+                end = segs[k][0] + segs[k][1]
+                if end - segs[i][0] >= 2:
+                    out.setdefault(romaji, []).append(tuple(range(segs[i][0], end)))
+    return out
+
+
 def _spelled_runs(text: str, sylls: tuple[frozenset[str], ...], start: int) -> list[int]:
     """The numbers of consecutive syllables from `start` whose spellings, one after another,
     make exactly `text`."""
@@ -751,13 +902,17 @@ def _split_latin(part: str) -> list[str]:
     return [m.group(0) for m in re.finditer(r"[\x00-\x7f]+|[^\x00-\x7f]+", part)]
 
 
-def _han_code(piece: str) -> str:
-    """The sound code of a Han word read as a transcription of a foreign name: each syllable's
-    pinyin, an "er" as r, codes of the whole joined."""
+def _han_codes(piece: str) -> tuple[str, tuple[tuple[str, str | None], ...]]:
+    """The sound code of a Han word read as a transcription of a foreign name (each syllable's
+    pinyin, an "er" as r, codes of the whole joined), and its variant with a nasal before a
+    labial read as m (:func:`loanwords.nasal_variant`), vowels not compared."""
     from pypinyin import Style, lazy_pinyin
 
     syllables = lazy_pinyin(piece, style=Style.NORMAL, v_to_u=True)
-    return reading_code("".join("r" if s == "er" else s for s in syllables))
+    # pinyin q is a palatal affricate, as ch ("克拉奇" kelaqi / "Krach"); er is an r
+    joined = "".join("r" if s == "er" else s.replace("q", "ch") for s in syllables)
+    nasal = nasal_variant(joined)
+    return reading_code(joined), (((reading_code(nasal), None),) if nasal else ())
 
 
 def _variants(reading: str, initials: dict[str, tuple[str, ...]], finals: dict[str, tuple[str, ...]]) -> set[str]:
