@@ -274,6 +274,38 @@ def variant_quality(*, nomenklatura: bool = True) -> None:
             print(f"{label:24} {_fmt_kinds(f.recall_by_kind, real.VARIANT_KINDS)} {f.recall:.2f}")
 
 
+def dev_errors(*, whole_index: bool = False) -> None:
+    """Tripline's misses and false hits on the DEV split only, each with its score and why (the
+    test split is never listed case by case: it is for the figures alone)."""
+    cases, entities = real.load(("dev",))
+    indexed = list(entities.values())
+    if whole_index:
+        indexed += [e for eid, e in real.bundled_entities().items() if eid not in entities]
+    screener = Screener(indexed)
+    wrong = 0
+    for case in cases:
+        best = None
+        for eid in case.entity_ids:
+            match = screener.score_entity(case.query, eid)
+            if match is not None and (best is None or match.score > best[1].score):
+                best = (eid, match)
+        score = best[1].score if best else 0.0
+        if (score >= DEFAULT_THRESHOLD) == case.label:
+            continue
+        wrong += 1
+        what = "MISS" if case.label else "FALSE HIT"
+        print(f"{what} [{case.kind}] {case.id} {case.query.name!r} ({case.query.schema}) score {score:.3f}")
+        if best is not None:
+            eid, match = best
+            print(f"    vs {eid}: {match.matched_name!r}")
+            for line in match.explanation:
+                print(f"      {line}")
+        else:
+            for eid in case.entity_ids[:1]:
+                print(f"    vs {eid}: {screener.entity_names(eid)[:4]}")
+    print(f"\n{wrong} of {len(cases)} dev cases wrong at {DEFAULT_THRESHOLD}")
+
+
 def whole_index_unlisted(screener: Screener) -> None:
     """Unlisted real names screened over every loaded list with Tripline's own retrieval."""
     cases, _ = real.load()
@@ -611,7 +643,13 @@ def main() -> None:
     )
     parser.add_argument("--spark", action="store_true", help="only screen-file end to end: local vs Spark local[2]")
     parser.add_argument("--cluster", action="store_true", help="with --spark: also a standalone cluster on 127.0.0.1")
+    parser.add_argument(
+        "--dev-errors", action="store_true", help="only list misses and false hits on the DEV split, then stop"
+    )
     args = parser.parse_args()
+    if args.dev_errors:
+        dev_errors(whole_index=args.whole_index)
+        return
     if args.spark:
         spark_only(args.quick, args.people, args.cluster)
         return

@@ -199,11 +199,13 @@ def test_table_survives_pickling(screener: Screener) -> None:
 @given(data=st.data())
 def test_bound_holds_for_the_real_name_rules(screener: Screener, data: st.DataObject) -> None:
     """Queries that exercise the rules of issue 12 (initials for given names, the bare first
-    word of a name, a title in front, a three-letter acronym, digits for letters, number words,
-    a differing number): the bound of every sampled name still holds, for both forms."""
+    word of a name, a title in front, an acronym of initials or of word beginnings, a name with
+    its acronym in brackets, digits for letters, number words, a differing number): the bound
+    of every sampled name still holds, for both forms."""
     name_no = data.draw(st.integers(0, len(screener.names) - 1))
     words = [w for w in screener.names[name_no].text.split() if w.isalpha()] or ["Name"]
-    kind = data.draw(st.sampled_from(["initials", "bare", "title", "acronym", "digits", "numbers", "number"]))
+    kinds = ["initials", "bare", "title", "acronym", "prefixed", "bracketed", "digits", "numbers", "number"]
+    kind = data.draw(st.sampled_from(kinds))
     if kind == "initials":
         cut = data.draw(st.integers(1, len(words)))
         query = " ".join([w[0] + "." for w in words[: cut - 1]] + words[cut - 1 :])
@@ -213,6 +215,12 @@ def test_bound_holds_for_the_real_name_rules(screener: Screener, data: st.DataOb
         query = data.draw(st.sampled_from(["General ", "Minister ", "Sheikh "])) + " ".join(words)
     elif kind == "acronym":
         query = "".join(w[0] for w in words[:3]).upper()
+    elif kind == "prefixed":  # one or two letters of each word, a generic word after it or not
+        sizes = data.draw(st.lists(st.integers(1, 2), min_size=len(words), max_size=len(words)))
+        query = "".join(w[:n] for w, n in zip(words, sizes, strict=True)).upper()
+        query += data.draw(st.sampled_from(["", " Trading", " Co"]))
+    elif kind == "bracketed":  # the name with its acronym in brackets, against names that may be the acronym
+        query = " ".join(words) + " (" + "".join(w[0] for w in words).upper() + ")"
     elif kind == "digits":
         query = " ".join(words).replace("o", "0").replace("i", "1")
     elif kind == "numbers":

@@ -29,6 +29,7 @@ from rigour.text.scripts import is_latin
 from rigour.text.translit import ascii_text
 from text_to_num import alpha2digit
 
+from tripline.screening.rules import acronym_fit
 from tripline.screening.vocabulary import Vocabulary, load_vocabulary
 
 SINGLE_LETTER_WEIGHT = 0.25
@@ -111,6 +112,7 @@ class NameForm:
     script: str = ""  # "han", "hangul" or "kana" when `syllables` is set
     rewritten: bool = False  # initials kept apart or a title removed: the organisation form differs
     numbers: frozenset[str] = frozenset()  # the numbers written in the name ("39", "322")
+    words: tuple[str, ...] = ()  # every word, legal forms and stop words too: what an acronym of the name spells
 
     @property
     def key(self) -> str:
@@ -145,6 +147,8 @@ class Normaliser:
         self._ascii_cache: dict[str, str] = {}
         self._cache_size = cache_size
         self._rules = self.vocabulary.romanisation
+        # words an acronym may leave out or count ("CASIC": China Aerospace Science and Industry Corporation)
+        self.acronym_skippable = frozenset(_STOPWORDS | self.vocabulary.legal_forms)
         self._generic_by_length: dict[int, list[str]] = {}
         for word in self.vocabulary.generic_words | self.vocabulary.legal_forms:
             if len(word) >= 5:
@@ -198,6 +202,7 @@ class Normaliser:
         words = None
         if not person and ("(" in text or "（" in text):
             text = self._drop_repeated_brackets(text)
+        name_words = tuple(t for t in tokenize_name(self.ascii(text)) if t.isascii() and t.isalnum())
         if not person:
             stripped = remove_org_types(text, replacement=" ")
             if set(text.split()) - set(stripped.split()) <= ROMAN.keys():
@@ -226,9 +231,7 @@ class Normaliser:
                 if after and after[0] in vocab.person_titles and len(kept) > 2 and after[0] in kept:
                     kept.remove(after[0])
                     rewritten = True
-        all_source = ascii_name if original == text else self.ascii(original)
-        all_tokens = [t for t in tokenize_name(all_source) if t.isascii() and t.isalnum()]
-        if not person:
+        if not person and not _acronym_alone(name, kept, vocab.legal_forms):
             removed.extend(t for t in kept if t in vocab.legal_forms)
             kept = [t for t in kept if t not in vocab.legal_forms]
         if not any(t not in _STOPWORDS for t in kept):
@@ -242,12 +245,13 @@ class Normaliser:
             latin=latin,
             legal_forms=tuple(removed),
             only_legal=only_legal,
-            acronyms=_acronyms(all_tokens, kept) if len(kept) >= 2 or len(all_tokens) >= 3 else frozenset(),
+            acronyms=_acronyms(list(name_words), kept) if len(kept) >= 2 or len(name_words) >= 3 else frozenset(),
             person=person,
             syllables=syllables,
             script=script,
             rewritten=rewritten,
             numbers=frozenset(n for t in kept if not t.isalpha() for n in _DIGITS.findall(t)),
+            words=name_words,
         )
 
     def _drop_repeated_brackets(self, text: str) -> str:
@@ -258,9 +262,18 @@ class Normaliser:
         for m in reversed(list(_BRACKETED.finditer(text))):
             inner = self._content_words(m.group(1))
             outer = text[: m.start()] + " " + text[m.end() :]
-            if inner and inner <= self._content_words(outer):
+            if inner and (inner <= self._content_words(outer) or self._acronym_of(inner, outer)):
                 text = outer
         return text
+
+    def _acronym_of(self, inner: set[str], outer: str) -> bool:
+        """The bracketed part is one word, the acronym of the rest ("Central Institute of Aviation
+        Motors (CIAM)"): an alias written into the name. The acronym rule finds it again from
+        the rest, and the name without it is the name itself."""
+        if len(inner) != 1:
+            return False
+        words = tuple(t for t in tokenize_name(self.ascii(outer)) if t.isascii() and t.isalnum())
+        return acronym_fit(next(iter(inner)), words, self.acronym_skippable) >= 0
 
     def _content_words(self, text: str) -> set[str]:
         # a name that is nothing but what rigour reads as an org type ("Sapa") keeps its words
@@ -358,6 +371,15 @@ class Normaliser:
             if src in out:
                 out = out.replace(src, dst)
         return _collapse(out)
+
+
+def _acronym_alone(name: str, kept: list[str], legal_forms: frozenset[str]) -> bool:
+    """A name that is one word in capitals without a vowel, which the vocabulary reads as a legal
+    form and rigour's table of org types does not ("PSC"): written alone, it is the initials of a
+    name ("Proton Shipping Co"), kept as the name's word. "LLC", "CORP" alone are still nothing."""
+    if len(kept) != 1 or len(kept[0]) < 3 or kept[0] not in legal_forms or not name.strip().isupper():
+        return False
+    return not any(ch in "aeiou" for ch in kept[0]) and bool(remove_org_types(kept[0], replacement=" ").strip())
 
 
 def _collapse(text: str) -> str:

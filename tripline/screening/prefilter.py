@@ -39,6 +39,8 @@ from tripline.screening.normalize import NameForm, Normaliser, Token, consonants
 from tripline.screening.rules import (
     ABBREVIATION,
     ACRONYM,
+    ACRONYM_MAX_PREFIX,
+    ACRONYM_MIN_WORDS,
     BARE_ACRONYM,
     BARE_NAME,
     BARE_NAME_MAX_TOKENS,
@@ -55,7 +57,6 @@ from tripline.screening.rules import (
     MIN_SKELETON,
     PERSON_SUBSET_BOUND,
     PREFIX,
-    SHORT_ACRONYM,
     SKELETON_CROSS_SCRIPT,
     SKELETON_SAME_SCRIPT,
     SPELLING,
@@ -63,6 +64,7 @@ from tripline.screening.rules import (
     SUBSET_MIN_DISTINCTIVE,
     TYPO_SLOPE,
     TYPO_STEPS,
+    acronym_fit,
 )
 from tripline.screening.scripts import readable
 
@@ -179,6 +181,7 @@ class TokenTable(_Columns):
         join_start = [0]
         acro_tid: list[int] = []
         acro_len: list[int] = []
+        acro_word: list[str] = []
         distinct: list[int] = []
 
         def vid(tok: Token) -> int:
@@ -200,9 +203,11 @@ class TokenTable(_Columns):
             if word.isalpha() and len(word) >= 3:
                 acro_tid.append(texts(word))
                 acro_len.append(len(word))
+                acro_word.append(word)
             else:
                 acro_tid.append(-1)
                 acro_len.append(0)
+                acro_word.append("")
         self.tokens: list[Token] = list(vocab)
         self.vocab = vocab
         for t in self.tokens:
@@ -237,10 +242,21 @@ class TokenTable(_Columns):
         self.name_distinct = np.array(distinct, dtype=np.int64)
         self.name_acro_tid = np.array(acro_tid, dtype=np.int64)
         self.name_acro_len = np.array(acro_len, dtype=np.int64)
+        self.name_acro_word = np.array(acro_word, dtype=object)  # a name's one distinctive word, when it has one
         self.name_factor = np.array(factors, dtype=np.float64)
         self.name_entity = np.array([n.entity_no for n in names], dtype=np.int64)
         self.name_entity_person = np.array([entities[n.entity_no].person for n in names], dtype=bool)
-        self.acronyms = [n.form.acronyms for n in names]
+        # the acronym rule (rules.acronym_fit): each name's words, and which first letters an
+        # acronym of it may begin with (those of its words up to the first one it cannot skip)
+        skippable = normaliser.acronym_skippable
+        words_of = [n.form.words for n in names]
+        self.name_words = np.array([" ".join(w) for w in words_of], dtype=object)
+        self.name_acro_lead = np.array([_lead_letters(w, skippable) for w in words_of], dtype=np.int64)
+        # an acronym takes one or two letters of every word it may not leave out, two at most of the others
+        self.name_acro_min = np.array([sum(w not in skippable for w in ws) for ws in words_of], dtype=np.int64)
+        self.name_acro_max = np.array(
+            [sum(min(ACRONYM_MAX_PREFIX, len(w)) for w in ws) for ws in words_of], dtype=np.int64
+        )
         self.abbreviations = normaliser.vocabulary.equivalents  # abbreviations and nicknames, both ways
 
     # -- token similarity ---------------------------------------------------------------------
@@ -555,7 +571,7 @@ class TokenTable(_Columns):
         bound = (bound + ROUNDING) * self.name_factor[names]
         for a, j in enumerate(active):
             span = slice(int(job_name_start[a]), int(job_name_start[a] + n_per[a]))
-            acronyms = self._acronym_bounds(forms[a], names[span], tok_lens[span])
+            acronyms = self._acronym_bounds(forms[a], names[span])
             if acronyms is not None:
                 bound[span] = np.maximum(bound[span], (acronyms + ROUNDING) * self.name_factor[names[span]])
             out[j] = bound[span]
@@ -615,31 +631,62 @@ class TokenTable(_Columns):
         np.maximum.at(best_q, row_pair_start[left + 1] + name_local[cell_name], sim)
         np.maximum.at(best_c, cell_col, sim)
 
-    def _acronym_bounds(self, q: NameForm, name_nos: IntArray, tok_lens: IntArray) -> FloatArray | None:
-        """The acronym rule ("SBIG" for "Shahid Bakeri Industrial Group"), either way round;
-        None when it cannot apply to any of the names."""
+    def _acronym_bounds(self, q: NameForm, name_nos: IntArray) -> FloatArray | None:
+        """The acronym rule ("SBIG" for "Shahid Bakeri Industrial Group"), either way round, as
+        :meth:`NameScorer._acronym` has it (the same :func:`acronym_fit`, at the highest
+        similarity it may give); None when it cannot apply to any of the names."""
         out: FloatArray | None = None
-        qt = q.tokens
-        distinctive = [t.text for t in qt if not t.generic]
+        skippable = self.normaliser.acronym_skippable
+        distinctive = [t.text for t in q.tokens if not t.generic]
         word = distinctive[0] if len(distinctive) == 1 else ""
         if word.isalpha() and len(word) >= 3:
-            sim = ACRONYM if len(word) >= 4 else (BARE_ACRONYM if len(qt) == 1 else SHORT_ACRONYM)
-            acronyms = self.acronyms
-            longer = np.flatnonzero(tok_lens > len(qt))
+            sim = ACRONYM if len(word) >= 4 else BARE_ACRONYM
+            lead = 1 << _letter_bit(word[0])
+            maybe = np.flatnonzero(
+                ((self.name_acro_lead[name_nos] & lead) != 0)
+                & (self.name_acro_min[name_nos] <= len(word))
+                & (self.name_acro_max[name_nos] >= len(word))
+            )
+            words = self.name_words
             found = [
-                i for i, no in zip(longer.tolist(), name_nos[longer].tolist(), strict=True) if word in acronyms[no]
+                i
+                for i, no in zip(maybe.tolist(), name_nos[maybe].tolist(), strict=True)
+                if acronym_fit(word, tuple(words[no].split()), skippable) >= 0
             ]
             if found:
                 out = np.zeros(len(name_nos), dtype=np.float64)
                 out[found] = sim
-        if q.acronyms:
-            ids = [self.text_ids[a] for a in q.acronyms if a in self.text_ids]
-            if ids:
-                hit = (tok_lens < len(qt)) & np.isin(self.name_acro_tid[name_nos], ids)
+        if len(q.words) >= ACRONYM_MIN_WORDS:
+            tids = self.name_acro_tid[name_nos]
+            maybe = np.flatnonzero(tids >= 0)
+            if len(maybe):
+                fits: dict[int, bool] = {}
+                hit = np.zeros(len(name_nos), dtype=bool)
+                for i, no, tid in zip(maybe.tolist(), name_nos[maybe].tolist(), tids[maybe].tolist(), strict=True):
+                    ok = fits.get(tid)
+                    if ok is None:
+                        ok = fits[tid] = acronym_fit(self.name_acro_word[no], q.words, skippable) >= 0
+                    hit[i] = ok
                 if hit.any():
-                    sims = np.where(hit, np.where(self.name_acro_len[name_nos] >= 4, ACRONYM, SHORT_ACRONYM), 0.0)
+                    sims = np.where(hit, np.where(self.name_acro_len[name_nos] >= 4, ACRONYM, BARE_ACRONYM), 0.0)
                     out = sims if out is None else np.maximum(out, sims)
         return out
+
+
+def _letter_bit(letter: str) -> int:
+    """The bit of a first letter in :attr:`TokenTable.name_acro_lead` (a-z, then one for any other)."""
+    return ord(letter) - 97 if "a" <= letter <= "z" else 26
+
+
+def _lead_letters(words: Sequence[str], skippable: frozenset[str]) -> int:
+    """The first letters an acronym of a name with these words may begin with, as bits: those of
+    its words up to and including the first one the acronym may not leave out."""
+    bits = 0
+    for w in words:
+        bits |= 1 << _letter_bit(w[0])
+        if w not in skippable:
+            break
+    return bits
 
 
 def _bare_word(form: NameForm) -> int:

@@ -6,6 +6,9 @@ never falls below the score.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Collection
+
 # token similarities, best first
 EXACT = 1.0
 SPELLING = 0.95
@@ -27,6 +30,10 @@ MIN_CONSONANTS = 2  # shortest consonants compared across scripts
 ACRONYM = 0.86
 SHORT_ACRONYM = 0.7  # three letters among other words: shown at low thresholds only
 BARE_ACRONYM = 0.8  # a query that is three letters alone ("FSB", "ICI"): at the threshold, not above
+PREFIXED_ACRONYM = 0.82  # two letters of a word or two ("CRYMSA": COmercial de Rodajes Y MAquinaria SA)
+ACRONYM_MIN_WORDS = 3  # words of the long name an acronym stands for (skipped stop words and legal forms aside)
+ACRONYM_MAX_PREFIX = 2  # letters an acronym takes from one word
+ACRONYM_MAX_LONG_PREFIXES = 2  # words it takes two letters from
 GENERIC_CAP = 0.5
 GENERIC_FULL_MIN_TOKENS = 3  # a name of this many generic words, every one found exactly: the name itself
 SUBSET_FACTOR = 0.85
@@ -42,6 +49,7 @@ BARE_NAME_MAX_TOKENS = 3  # distinctive words of the listed name
 COMMON_NAME_CAP = 0.7  # a person matched only on common names, the rest missing: more evidence needed
 FAMILY_CONFLICT_CAP = 0.7  # both persons' names have a word the other lacks: a different family line
 ONE_WORD_CAP = 0.7  # a company sharing its only distinctive word with a name that has others
+NAMESAKE_MIN_LENGTH = 4  # a given name in one company name only ("Shahid Ahmad Kazemi"); "Sue" is often no name
 FUZZY_ONE_WORD_CAP = 0.75  # a company's only distinctive word matched with an edit
 FUZZY_ONE_WORD_MIN = 0.9  # ... unless the edit is small against the word's length
 SYLLABLE_CAP = 0.5  # Han/Hangul/Kana names that differ in a syllable
@@ -63,3 +71,43 @@ SYLLABLE_NAME_COUNTRIES = frozenset({"KR", "KP", "CN", "TW", "HK", "MO", "SG", "
 def typo_budget(length: int) -> int:
     """Edits allowed in a token of this length."""
     return sum(1 for step in TYPO_STEPS if length >= step)
+
+
+def acronym_fit(word: str, words: tuple[str, ...], skippable: Collection[str]) -> int:
+    """Whether `word` is an acronym of the name whose words are `words`: the first one or two
+    letters of each word, in order, spelling `word`; a stop word or legal form (`skippable`)
+    may be left out ("CASIC": China Aerospace Science and Industry Corporation) or counted
+    ("PSC": Proton Shipping Co). At least ACRONYM_MIN_WORDS words must be taken. Returns the
+    fewest words taken with two letters (0: plain initials), or -1 when `word` is no acronym
+    of the name. The scorer and the prefilter's bound both ask this one function."""
+    if len(word) < 3 or not word.isalpha() or len(words) < ACRONYM_MIN_WORDS:
+        return -1
+    return _acronym_fit(word, words, frozenset(w for w in words if w in skippable))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _acronym_fit(word: str, words: tuple[str, ...], skippable: frozenset[str]) -> int:
+    n, m = len(word), len(words)
+    memo: dict[tuple[int, int, int], int] = {}
+    unreachable = ACRONYM_MAX_LONG_PREFIXES + 1
+
+    def fewest(i: int, j: int, taken: int) -> int:
+        """Fewest two-letter words to spell word[i:] from words[j:], having taken `taken`."""
+        if j == m:
+            return 0 if i == n and taken >= ACRONYM_MIN_WORDS else unreachable
+        key = (i, j, taken)
+        found = memo.get(key)
+        if found is not None:
+            return found
+        w = words[j]
+        best = fewest(i, j + 1, taken) if w in skippable else unreachable
+        more = min(taken + 1, ACRONYM_MIN_WORDS)
+        for size in range(1, min(ACRONYM_MAX_PREFIX, len(w)) + 1):
+            if i + size > n or word[i : i + size] != w[:size]:
+                break
+            best = min(best, fewest(i + size, j + 1, more) + (size > 1))
+        memo[key] = best
+        return best
+
+    found = fewest(0, 0, 0)
+    return found if found <= ACRONYM_MAX_LONG_PREFIXES else -1

@@ -81,11 +81,13 @@ from tripline.screening.rules import (
     LETTER_CODE_MAX_VOWELS,
     MIN_CONSONANTS,
     MIN_SKELETON,
+    NAMESAKE_MIN_LENGTH,
     NUMBER_CAP,
     ONE_WORD_CAP,
     PERSON_COMPANY_CAP,
     PERSON_SUBSET_FACTOR,
     PREFIX,
+    PREFIXED_ACRONYM,
     RARE_NAME_MIN_LENGTH,
     RARE_PERSON_SUBSET_FACTOR,
     SHORT_ACRONYM,
@@ -97,6 +99,7 @@ from tripline.screening.rules import (
     SYLLABLE_CAP,
     SYLLABLE_NAME_COUNTRIES,
     TYPO_SLOPE,
+    acronym_fit,
     typo_budget,
 )
 from tripline.screening.scripts import ScriptReader, readable
@@ -198,6 +201,20 @@ class NameScorer:
         if hit is None or not hit.is_common(COMMON_COMPANY_OWNERS, COMMON_COMPANY_LISTED, COMMON_COMPANY_FIRST_SHARE):
             return None
         return hit
+
+    def _frequent_company_word(self, word: str) -> bool:
+        """A word in the names of COMMON_COMPANY_LISTED listed organisations or more, or of
+        COMMON_COMPANY_OWNERS register owners, brand or not ("shahid": 109 listed names):
+        shared, it says little about which of them is meant."""
+        if self._company_words is None:
+            self._company_words = load_company_words()
+        hit = self._company_words.get(word)
+        return hit is not None and (hit.listed >= COMMON_COMPANY_LISTED or hit.owners >= COMMON_COMPANY_OWNERS)
+
+    def _given_name(self, word: str) -> Commonness | None:
+        """`word` as a given name among some country's COMMON_RANK most common, or None."""
+        hit = self.frequency.given.get(word)
+        return Commonness(word, "given", hit[0], hit[1]) if hit is not None and hit[0] <= COMMON_RANK else None
 
     def compare_names(self, a: str, b: str, *, person: bool = False) -> NameScore:
         n = self.normaliser
@@ -445,6 +462,20 @@ class NameScorer:
                 f"(a sister company?): capped at {ONE_WORD_CAP:g}"
             )
             return ONE_WORD_CAP
+        # a company named after a person ("Shahid Kazemi Group"): the shared words are words many
+        # listed companies use ("shahid": martyr) but for one at most, and one name has a given
+        # name the other lacks ("Shahid Ahmad Kazemi Industries Group"): named after another person
+        telling = [qt[i].text for i in shared if not self._frequent_company_word(qt[i].text)]
+        given = [w for w in left_q + left_c if len(w) >= NAMESAKE_MIN_LENGTH and self._given_name(w) is not None]
+        if len(shared) >= 2 and len(telling) <= 1 and given and score > ONE_WORD_CAP:
+            frequent = ", ".join(repr(qt[i].text) for i in shared if qt[i].text not in telling)
+            hit = self._given_name(given[0])
+            assert hit is not None
+            notes.append(
+                f"{frequent}: in many listed names; {hit.describe()}, in one name only "
+                f"(named after another person?): capped at {ONE_WORD_CAP:g}"
+            )
+            return ONE_WORD_CAP
         strong = [i for i in dq if i in used_q and used_q[i][0] >= FUZZY_ONE_WORD_MIN]
         loose = [qt[i].text for i in dq if i in used_q and used_q[i][0] < FUZZY_ONE_WORD_MIN]
         if len(strong) == 1 and (left_q or left_c or loose) and score > ONE_WORD_CAP:
@@ -685,19 +716,25 @@ class NameScorer:
                         options.append((sim, (j,), (i, i + 1), f"joined, {how}", b.text, shown))
 
     def _acronym(self, q: NameForm, c: NameForm) -> NameScore | None:
+        """One name is an acronym of the other, either way round: its one distinctive word
+        spelled by the first letters (or two) of the other's words (:func:`rules.acronym_fit`)."""
+        skippable = self.normaliser.acronym_skippable
         for short, long_, short_is_query in ((q, c, True), (c, q, False)):
-            if not long_.acronyms or len(short.tokens) >= len(long_.tokens):
-                continue
             distinctive = [t for t in short.tokens if not t.generic]
             if len(distinctive) != 1:
                 continue  # "KGI International" is the acronym plus generic words
             word = distinctive[0].text
-            if not word.isalpha() or len(word) < 3 or word not in long_.acronyms:
+            fit = acronym_fit(word, long_.words, skippable)
+            if fit < 0:
                 continue
-            alone = short_is_query and len(short.tokens) == 1
+            alone = len(short.tokens) == 1
             sim = ACRONYM if len(word) >= 4 else (BARE_ACRONYM if alone else SHORT_ACRONYM)
+            how = "acronym"
+            if fit:
+                sim = min(sim, PREFIXED_ACRONYM)
+                how = "acronym of word beginnings"
             full = long_.key
-            match = TokenMatch(word, full, sim, "acronym") if short_is_query else TokenMatch(full, word, sim, "acronym")
+            match = TokenMatch(word, full, sim, how) if short_is_query else TokenMatch(full, word, sim, how)
             return NameScore(score=sim, matches=(match,))
         return None
 
