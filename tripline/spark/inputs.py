@@ -36,7 +36,8 @@ def input_format(location: str) -> str:
     raise FormatError(f"unknown input format (use {', '.join(sorted(TEXT_SUFFIXES))})", file=location)
 
 
-def _csv_records(header: list[str], rows: Iterator[tuple[str, int]]) -> Iterator[Numbered]:
+def csv_records(header: list[str], rows: Iterator[tuple[str, int]]) -> Iterator[Numbered]:
+    """The records of CSV `rows` (text, line - 1) under `header`; line 1 (the header) is skipped."""
     width = len(header)
     for text, index in rows:
         line = index + 1
@@ -58,7 +59,8 @@ def _csv_records(header: list[str], rows: Iterator[tuple[str, int]]) -> Iterator
         yield line, dict(zip_longest(header, values)), "", ""
 
 
-def _json_records(rows: Iterator[tuple[str, int]]) -> Iterator[Numbered]:
+def json_records(rows: Iterator[tuple[str, int]]) -> Iterator[Numbered]:
+    """The records of JSON-lines `rows` (text, line - 1); each line must be one JSON object."""
     for text, index in rows:
         line = index + 1
         if line == 1:
@@ -80,14 +82,13 @@ def _json_records(rows: Iterator[tuple[str, int]]) -> Iterator[Numbered]:
         yield line, record, "", ""
 
 
-def csv_header(context: Any, location: str) -> list[str]:
-    """The header of a CSV input (the one line the driver reads); FormatError if there is none."""
-    lines = context.textFile(location)
-    try:
-        first = lines.first()
-    except ValueError:  # RDD is empty
-        raise FormatError("empty file: no header line", file=location, line=1) from None
-    return next(csv.reader([first.lstrip("\ufeff")]))
+def csv_header(session: Any, location: str) -> list[str]:
+    """The header of a CSV input (the one line the driver reads, in the JVM: no Python worker
+    starts for it); FormatError if there is none."""
+    first = session.read.text(location).head()
+    if first is None:
+        raise FormatError("empty file: no header line", file=location, line=1)
+    return next(csv.reader([first["value"].lstrip("\ufeff")]))
 
 
 def numbered_records(session: Any, location: str, fmt: str, header: list[str] | None = None) -> Any:
@@ -107,6 +108,6 @@ def numbered_records(session: Any, location: str, fmt: str, header: list[str] | 
         return frame.rdd.mapPartitions(rows)
     numbered = context.textFile(location).zipWithIndex()
     if fmt == "csv":
-        names = header if header is not None else csv_header(context, location)
-        return numbered.mapPartitions(lambda rows: _csv_records(names, rows))
-    return numbered.mapPartitions(_json_records)
+        names = header if header is not None else csv_header(session, location)
+        return numbered.mapPartitions(lambda rows: csv_records(names, rows))
+    return numbered.mapPartitions(json_records)
