@@ -4,20 +4,23 @@ is cleared for targeting."""
 
 from __future__ import annotations
 
+import functools
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.cargo.conftest import make_shipment
+from tests.cargo.conftest import BUNDLED, make_shipment
 from tests.cargo.standins import StandInClassifier, StandInRadiation
 from tripline.cargo.indicators import Indicator, IndicatorExtractor, match_strength
 from tripline.cargo.policy import load_policy
 from tripline.cargo.ports import PartyHit, RadiationFinding, RadiationVerdict
-from tripline.cargo.radiation_bridge import unbacked_alarm
-from tripline.cargo.reference import ReferenceData
+from tripline.cargo.radiation_bridge import excess_sigma, unbacked_alarm
+from tripline.cargo.reference import ReferenceData, load_reference
 from tripline.cargo.scoring import RuleScorer
-from tripline.radiation.model import Verdict
-from tripline.radiation.result import Adjudication, AlarmStatistics, Identification
+from tripline.radiation.alarm import AlarmPolicy
+from tripline.radiation.model import Category, Verdict
+from tripline.radiation.result import Adjudication, AlarmStatistics, Identification, IsotopeMatch
 
 POLICY = load_policy()
 
@@ -96,3 +99,86 @@ def test_only_an_alarm_its_own_spectrum_does_not_back_is_cleared() -> None:
     assert not unbacked_alarm(_adjudication(Verdict.OF_CONCERN, None))  # no spectrum at all: inspect
     assert not unbacked_alarm(_adjudication(Verdict.OF_CONCERN, Verdict.BACKGROUND, neutron_alarm=True))
     assert not unbacked_alarm(_adjudication(Verdict.NORM, Verdict.NORM))
+
+
+# --- an unresolved alarm earns points by its excess over background (policy.yaml, radiation_full_sigma) ---
+
+
+@functools.cache
+def _alarm_extractor() -> tuple[IndicatorExtractor, StandInRadiation]:
+    radiation = StandInRadiation({})
+    extractor = IndicatorExtractor(
+        POLICY,
+        load_reference(BUNDLED),
+        screener=ScoredScreener({}),
+        classifier=StandInClassifier({}),
+        radiation=radiation,
+    )
+    return extractor, radiation
+
+
+def _unresolved_points(sigma: float | None) -> tuple[float, bool]:
+    """(points, evidence recorded) of a shipment whose one container has an unresolved alarm of ``sigma``."""
+    extractor, radiation = _alarm_extractor()
+    finding = RadiationFinding("CSQU3054383", RadiationVerdict.UNRESOLVED, (), "[radiation] of_concern", "JPYOK", sigma)
+    radiation.findings["CSQU3054383"] = finding
+    features = extractor.extract(make_shipment())
+    recorded = Indicator.RADIATION_UNRESOLVED in {e.indicator for e in features.evidence}
+    points = sum(r.points for r in RuleScorer(POLICY).score(features).reasons if r.indicator == "radiation.unresolved")
+    return points, recorded
+
+
+def test_the_whole_weight_starts_at_the_portal_alarm_level() -> None:
+    """policy.yaml ties radiation_full_sigma to the portal's gamma alarm level of [radiation]."""
+    assert POLICY.radiation_full_sigma == AlarmPolicy().gamma_sigma
+
+
+@settings(deadline=None)
+@given(st.floats(-50.0, 50.0), st.floats(-50.0, 50.0))
+def test_unresolved_alarm_points_are_monotone_in_sigma_and_zero_without_excess(a: float, b: float) -> None:
+    weight, full = POLICY.weights.radiation.unresolved, POLICY.radiation_full_sigma
+    for sigma in (a, b):
+        points, recorded = _unresolved_points(sigma)
+        assert recorded  # the alarm is always on the record, points or not
+        if sigma <= 0:
+            assert points == 0.0
+        elif sigma >= full:
+            assert points == pytest.approx(weight)
+        else:
+            assert points == pytest.approx(weight * sigma / full, abs=0.05)
+    lo, hi = sorted((a, b))
+    assert _unresolved_points(lo)[0] <= _unresolved_points(hi)[0]
+
+
+def test_an_alarm_with_no_measured_excess_keeps_the_whole_weight() -> None:
+    assert _unresolved_points(None)[0] == pytest.approx(POLICY.weights.radiation.unresolved)
+
+
+def test_an_alarm_whose_spectrum_reads_below_background_adds_nothing() -> None:
+    """The issue's case: an 'unresolved alarm' whose own text says -0.9 sigma (here one the bridge does
+    not clear, as a nuclide line was fitted): the bridge carries the spectrum's -0.9 sigma, no points."""
+    tc99m = IsotopeMatch("Tc-99m", Category.MEDICAL, 0.6, 4.5, ())
+    ident = Identification("s", Verdict.MEDICAL, (tc99m,), (), -0.9, 10.0, 1000, "nai")
+    alarm = AlarmStatistics(4.2, 4.5, 0.0, True, False, False)
+    result = Adjudication("o", "CSQU3054383", Verdict.MEDICAL, (), alarm, ident)
+    assert not unbacked_alarm(result)
+    assert excess_sigma(result) == -0.9
+    assert _unresolved_points(excess_sigma(result)) == (0.0, True)
+
+
+def test_the_excess_is_the_spectrum_s_else_the_portal_s_and_a_neutron_alarm_counts() -> None:
+    ident = Identification("s", Verdict.OF_CONCERN, (), (), 2.5, 10.0, 1000, "nai")
+    gamma_only = AlarmStatistics(4.5, 5.1, 1.0, True, False, False)
+    assert excess_sigma(Adjudication("o", "c", Verdict.OF_CONCERN, (), gamma_only, ident)) == 2.5
+    assert excess_sigma(Adjudication("o", "c", Verdict.OF_CONCERN, (), gamma_only, None)) == 4.5
+    with_neutrons = AlarmStatistics(4.5, 5.1, 6.0, True, True, False)
+    assert excess_sigma(Adjudication("o", "c", Verdict.OF_CONCERN, (), with_neutrons, ident)) == 6.0
+
+
+def test_no_weak_look_alike_outweighs_the_weakest_controlled_goods_hit() -> None:
+    """A 0.82 name match, on any role, adds less than the least a goods line matching a control-list
+    entry adds (weight x the lowest confidence that counts)."""
+    t = POLICY.party_match_threshold
+    weakest_goods = POLICY.weights.controlled_goods * POLICY.controls_match_threshold
+    for role in ("shipper", "consignee", "notify", "end_user"):
+        assert getattr(POLICY.weights.party_hit, role) * match_strength(0.82, t) < weakest_goods

@@ -74,16 +74,17 @@ def test_each_indicator_with_its_evidence(ref: ReferenceData) -> None:
 
 
 @pytest.mark.parametrize(
-    ("consignee", "end_user", "goods", "fires"),
+    ("consignee", "end_user", "goods", "pod", "fires"),
     [
-        ("CN", "SY", "Flow forming machine", True),  # the seed case's shape: listed item, SY end user, CN consignee
-        ("SY", "SY", "Flow forming machine", False),  # consigned to the end user's own country: no third country
-        ("CN", "TH", "Flow forming machine", False),  # end user's country under no EU/US arms embargo
-        ("CN", "SY", "Cotton T-shirts", False),  # nothing listed
+        ("CN", "SY", "Flow forming machine", "CNSHA", True),  # the seed case's shape: SY end user, CN consignee
+        ("SY", "SY", "Flow forming machine", "SYLTK", False),  # consigned and discharged in SY: no third country
+        ("SY", "SY", "Flow forming machine", "AEJEA", True),  # consigned to SY, discharged in a third country
+        ("CN", "TH", "Flow forming machine", "CNSHA", False),  # end user's country under no EU/US arms embargo
+        ("CN", "SY", "Cotton T-shirts", "CNSHA", False),  # nothing listed
     ],
 )
 def test_catch_all_needs_listed_item_embargoed_end_user_and_third_country(
-    ref: ReferenceData, consignee: str, end_user: str, goods: str, fires: bool
+    ref: ReferenceData, consignee: str, end_user: str, goods: str, pod: str, fires: bool
 ) -> None:
     s = make_shipment(
         parties=[
@@ -92,6 +93,7 @@ def test_catch_all_needs_listed_item_embargoed_end_user_and_third_country(
             {"role": "end_user", "name": "Some Engineering Co.", "country": end_user},
         ],
         goods=[{"description": goods, "hs_code": "846390"}],
+        route={"port_of_loading": "JPYOK", "port_of_discharge": pod},
     )
     policy = load_policy()
     f = extractor(ref).extract(s)
@@ -100,10 +102,56 @@ def test_catch_all_needs_listed_item_embargoed_end_user_and_third_country(
     if fires:
         catch_all = by[Indicator.EMBARGOED_END_USER]
         assert catch_all.value == 1.0 and "a listed item" in catch_all.detail
-        assert "catch-all" in catch_all.detail and "Syria" in catch_all.detail and "China" in catch_all.detail
+        assert "catch-all" in catch_all.detail and "Syria" in catch_all.detail
+        assert (
+            ("via consignee" in catch_all.detail and "China" in catch_all.detail)
+            if consignee == "CN"
+            else ("discharged at AEJEA" in catch_all.detail)
+        )
         assert "2013/255/CFSP" in catch_all.source
         points = RuleScorer(policy).score(f).reasons
         assert any(r.indicator == "embargoed_end_user_via_third_country" and r.points == 40 for r in points)
+
+
+@pytest.mark.parametrize(
+    ("parties", "route", "fires", "says"),
+    [
+        # the buyer to be told on arrival is in Iran, the consignee an intermediary in the UAE
+        ([("consignee", "Gulf Intermediary FZE", "AE"), ("notify", "Tehran Buyer Co.", "IR")],
+         {"port_of_discharge": "AEJEA"}, True, ("notify party 'Tehran Buyer Co.' in Iran", "via consignee")),
+        # declared final destination in Syria, consignee and discharge in a third country
+        ([("consignee", "Istanbul Dis Ticaret", "TR")],
+         {"port_of_discharge": "TRMER", "final_destination": "SYLTK"}, True, ("final destination SYLTK", "Türkiye")),
+        # final destination in Iran, consignee there too, discharged in the UAE for onward carriage
+        ([("consignee", "Tehran Buyer Co.", "IR")],
+         {"port_of_discharge": "AEJEA", "final_destination": "IRBND"}, True, ("discharged at AEJEA", "")),
+        # consigned and discharged in Iran, transshipped at a hub: a direct shipment (the destination counts)
+        ([("consignee", "Tehran Buyer Co.", "IR")],
+         {"port_of_discharge": "IRBND", "transshipment": ["AEJEA"]}, False, ()),
+        # notify party and consignee in a third country, nothing bound for an embargoed country
+        ([("consignee", "Gulf Intermediary FZE", "AE"), ("notify", "Gulf Agent LLC", "AE")],
+         {"port_of_discharge": "AEJEA"}, False, ()),
+    ],
+)  # fmt: skip
+def test_catch_all_reads_notify_party_and_final_destination_and_the_route(
+    ref: ReferenceData,
+    parties: list[tuple[str, str, str]],
+    route: dict[str, object],
+    fires: bool,
+    says: tuple[str, ...],
+) -> None:
+    s = make_shipment(
+        parties=[
+            {"role": "shipper", "name": "Dalian Kaida Machinery Co., Ltd.", "country": "CN"},
+            *({"role": r, "name": n, "country": c} for r, n, c in parties),
+        ],
+        goods=[{"description": "Flow forming machine, 3 rollers", "hs_code": "846390"}],
+        route={"port_of_loading": "CNDLC", **route},
+    )
+    by = {e.indicator: e for e in extractor(ref).extract(s).evidence}
+    assert (Indicator.EMBARGOED_END_USER in by) is fires
+    for words in says:
+        assert words in by[Indicator.EMBARGOED_END_USER].detail
 
 
 class _PossiblyListed:

@@ -12,14 +12,13 @@ from tripline.web.targeting import reason_line, reason_words
 
 def unresolved_detail(sigma: float | None) -> str:
     """The detail of a radiation.unresolved reason, as cargo's indicator writes it."""
-    from tripline.cargo.indicators import Indicator, IndicatorExtractor
+    from tripline.cargo.indicators import Indicator, radiation_evidence
     from tripline.cargo.ports import RadiationFinding, RadiationVerdict
 
     said = "" if sigma is None else f"spectrum: gross counts {sigma:+.1f} sigma against background (ratio 0.133)"
     explanation = f"[radiation] of_concern: {said}"
     finding = RadiationFinding("MSCU1234566", RadiationVerdict.UNRESOLVED, (), explanation, "JPYOK")
-    extractor = IndicatorExtractor.__new__(IndicatorExtractor)  # only its radiation wording is used
-    (evidence,) = extractor._radiation_evidence(finding, False)
+    (evidence,) = radiation_evidence(finding, False, 4.0)
     assert evidence.indicator is Indicator.RADIATION_UNRESOLVED
     return evidence.detail
 

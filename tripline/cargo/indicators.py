@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from tripline.cargo.hsdesc import HsConsistency
 from tripline.cargo.model import Role, Shipment
-from tripline.cargo.policy import DestinationKind, Policy
+from tripline.cargo.policy import DestinationKind, Embargo, Policy
 from tripline.cargo.ports import (
     GoodsClassifier,
     GoodsMatch,
@@ -90,6 +90,15 @@ def match_strength(score: float, threshold: float) -> float:
     if threshold >= 1.0:
         return 1.0 if score >= 1.0 else 0.0
     return min(max((score - threshold) / (1.0 - threshold), 0.0), 1.0)
+
+
+def alarm_strength(sigma: float | None, full_sigma: float) -> float:
+    """How much of the unresolved-alarm weight an alarm earns from its excess over background: none at
+    or below 0 sigma (no excess: nothing to resolve), all of it from ``full_sigma`` (the portal's alarm
+    level), linear in between. Not measured (``None``): all of it, the alarm stands unweighed."""
+    if sigma is None:
+        return 1.0
+    return min(max(sigma / full_sigma, 0.0), 1.0)
 
 
 def normalise_party(name: str) -> str:
@@ -290,20 +299,28 @@ class IndicatorExtractor:
                 ev.append(Evidence(Indicator.HS_MISMATCH, 1.0, f"{line.description[:60]!r}: {check.explain()}"))
 
     def _catch_all(self, s: Shipment, ev: list[Evidence]) -> None:
-        """A control-list item for an end user under EU and US arms embargo, consigned to a third country.
+        """A control-list item for a destination under EU and US arms embargo, through a third country.
+
+        Fires from the data alone: a goods line matched a control-list entry (``controlled_goods``);
+        the end user, else the notify party, else the declared final destination is in a country of
+        the policy's ``embargoes``; and the goods pass through another country on the way: the
+        consignee is there (an intermediary), or the bill of lading discharges them there short of
+        the destination (onward carriage off the bill). A direct shipment to the embargoed country
+        does not fire (the destination indicators cover it).
 
         The value is 1.0 whether the goods match is listed or only possibly listed (open
         parameters): the parameters decide which rule requires the licence (the list entry,
         or the catch-all for items not listed), not whether one is required. The goods
         indicator keeps the match's confidence."""
-        consignee, end_user = s.party(Role.CONSIGNEE), s.party(Role.END_USER)
-        if not (consignee and end_user and consignee.country and end_user.country):
-            return
-        embargo = self.policy.embargo(end_user.country)
-        if embargo is None or consignee.country == end_user.country:
-            return
         listed = [e for e in ev if e.indicator is Indicator.CONTROLLED_GOODS]
         if not listed:
+            return
+        found = self._embargoed_destination(s)
+        if found is None:
+            return
+        destination, country, embargo = found
+        via = self._third_country(s, country)
+        if via is None:
             return
         best = max(listed, key=lambda e: e.value)
         item = best.detail.rsplit(" matches ", 1)[-1][:40]
@@ -312,14 +329,38 @@ class IndicatorExtractor:
             Evidence(
                 Indicator.EMBARGOED_END_USER,
                 1.0,
-                f"catch-all: {status} ({item}) for end user {end_user.name!r} in "
-                f"{self.ref.country_name(end_user.country)} (EU and US arms embargo) via consignee "
-                f"{consignee.name!r} in {self.ref.country_name(consignee.country)}, the textbook diversion "
-                f"pattern; a licence is needed either way (listed: the entry; below the thresholds: the catch-all "
-                f"for a military end use in an embargoed country, EU Regulation 2021/821 art. 4(1)(b))",
+                f"catch-all: {status} ({item}) for {destination} in {self.ref.country_name(country)} (EU and US "
+                f"arms embargo) {via}, the textbook diversion pattern; a licence is needed either way (listed: the "
+                f"entry; below the thresholds: the catch-all for a military end use in an embargoed country, EU "
+                f"Regulation 2021/821 art. 4(1)(b))",
                 embargo.source,
             )
         )
+
+    def _embargoed_destination(self, s: Shipment) -> tuple[str, str, Embargo] | None:
+        """Who or where the goods are for, when that is in an embargoed country: the end user, the notify
+        party or the final destination (in that order)."""
+        for role, label in ((Role.END_USER, "end user"), (Role.NOTIFY, "notify party")):
+            party = s.party(role)
+            if party is not None and (embargo := self.policy.embargo(party.country)) is not None:
+                return f"{label} {party.name!r}", embargo.country, embargo
+        final = s.route.final_destination
+        if final and (embargo := self.policy.embargo(final[:2])) is not None:
+            return f"final destination {final}", embargo.country, embargo
+        return None
+
+    def _third_country(self, s: Shipment, country: str) -> str | None:
+        """How the goods pass through a country other than ``country``: the consignee's, else the port of
+        discharge's; None for a shipment consigned and discharged in ``country`` itself."""
+        consignee = s.party(Role.CONSIGNEE)
+        if consignee is not None and consignee.country and consignee.country != country:
+            return f"via consignee {consignee.name!r} in {self.ref.country_name(consignee.country)}"
+        pod = s.route.port_of_discharge
+        if pod[:2] != country:
+            loc = self.ref.location(pod)
+            name = f"{pod} ({loc.name})" if loc else pod
+            return f"discharged at {name} in {self.ref.country_name(pod[:2])}, short of the destination"
+        return None
 
     def _route(self, s: Shipment, ev: list[Evidence]) -> None:
         r = s.route
@@ -370,38 +411,48 @@ class IndicatorExtractor:
             ev.extend(self._radiation_evidence(f, norm_goods))
 
     def _radiation_evidence(self, f: RadiationFinding, norm_goods: bool) -> list[Evidence]:
-        nuclides = ", ".join(f.nuclides) or "no nuclide identified"
-        where = f" at {f.location}" if f.location else ""
-        if f.verdict is RadiationVerdict.THREAT:
+        return radiation_evidence(f, norm_goods, self.policy.radiation_full_sigma)
+
+
+def _unresolved(f: RadiationFinding, where: str, what: str, full_sigma: float) -> Evidence:
+    strength = alarm_strength(f.sigma, full_sigma)
+    if f.sigma is None:
+        weighed = "excess not measured: all of the weight"
+    else:
+        weighed = (
+            f"{f.sigma:+.1f} sigma over background: {strength:.0%} of the weight, "
+            f"none at or below 0 sigma, all of it from {full_sigma:g} sigma"
+        )
+    return Evidence(
+        Indicator.RADIATION_UNRESOLVED,
+        round(strength, 3),
+        f"container {f.container}{where}: {what} ({weighed}). {f.explanation}".strip(),
+    )
+
+
+def radiation_evidence(f: RadiationFinding, norm_goods: bool, full_sigma: float) -> list[Evidence]:
+    """The radiation indicator of one container's finding; an unresolved alarm is weighed by its excess
+    over background (:func:`alarm_strength`), a threat counts in full."""
+    nuclides = ", ".join(f.nuclides) or "no nuclide identified"
+    where = f" at {f.location}" if f.location else ""
+    if f.verdict is RadiationVerdict.THREAT:
+        return [
+            Evidence(
+                Indicator.RADIATION_THREAT,
+                1.0,
+                f"container {f.container}{where}: {nuclides}. {f.explanation}".strip(),
+            )
+        ]
+    if f.verdict is RadiationVerdict.UNRESOLVED:
+        return [_unresolved(f, where, "unresolved alarm", full_sigma)]
+    if f.verdict is RadiationVerdict.NORM_EXPECTED:
+        if norm_goods:
             return [
                 Evidence(
-                    Indicator.RADIATION_THREAT,
+                    Indicator.RADIATION_NORM,
                     1.0,
-                    f"container {f.container}{where}: {nuclides}. {f.explanation}".strip(),
+                    f"container {f.container}{where}: NORM ({nuclides}) consistent with declared goods",
                 )
             ]
-        if f.verdict is RadiationVerdict.UNRESOLVED:
-            return [
-                Evidence(
-                    Indicator.RADIATION_UNRESOLVED,
-                    1.0,
-                    f"container {f.container}{where}: unresolved alarm. {f.explanation}".strip(),
-                )
-            ]
-        if f.verdict is RadiationVerdict.NORM_EXPECTED:
-            if norm_goods:
-                return [
-                    Evidence(
-                        Indicator.RADIATION_NORM,
-                        1.0,
-                        f"container {f.container}{where}: NORM ({nuclides}) consistent with declared goods",
-                    )
-                ]
-            return [
-                Evidence(
-                    Indicator.RADIATION_UNRESOLVED,
-                    1.0,
-                    f"container {f.container}{where}: NORM ({nuclides}) but declared goods are not NORM-prone",
-                )
-            ]
-        return []
+        return [_unresolved(f, where, f"NORM ({nuclides}) but declared goods are not NORM-prone", full_sigma)]
+    return []

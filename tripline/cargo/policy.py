@@ -91,6 +91,8 @@ class Policy(_Spec):
     weights: Weights
     party_match_threshold: float = Field(ge=0, le=1)
     controls_match_threshold: float = Field(ge=0, le=1)
+    # an unresolved alarm earns its weight x min(excess sigma / this, 1): nothing at or below 0 sigma
+    radiation_full_sigma: float = Field(default=4.0, gt=0, le=100)
     destinations: tuple[Destination, ...]
     embargoes: tuple[Embargo, ...] = ()
     hubs: tuple[Hub, ...]

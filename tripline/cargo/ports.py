@@ -51,6 +51,8 @@ class RadiationFinding:
     nuclides: tuple[str, ...] = ()
     explanation: str = ""
     location: str = ""
+    # the alarm's excess over background, in sigma (None: not measured); weighs an unresolved alarm
+    sigma: float | None = None
 
 
 class PartyScreener(Protocol):

@@ -103,12 +103,24 @@ def read_findings(path: Path) -> dict[str, RadiationFinding]:
         if unbacked_alarm(result):  # the spectrum taken at the alarm shows nothing: no targeting points
             verdict = RadiationVerdict.CLEAR
             explanation = "[radiation] cleared: the gross-count alarm is not backed by its spectrum. " + explanation
-        finding = RadiationFinding(occ.container_id, verdict, nuclides, explanation, occ.portal or "")
+        finding = RadiationFinding(
+            occ.container_id, verdict, nuclides, explanation, occ.portal or "", sigma=excess_sigma(result)
+        )
         current = findings.get(occ.container_id)
         if current is None or _severity(finding) > _severity(current):
             findings[occ.container_id] = finding
     log.info("scans adjudicated", file=str(path), containers=len(findings))
     return findings
+
+
+def excess_sigma(result: Any) -> float:
+    """How far above background an occupancy was, in sigma: the gross counts of the spectrum taken at
+    the alarm against its background (what the explanation states), else the portal's own gross
+    counts; a neutron alarm's excess when it is larger (independent evidence of a source)."""
+    ident = result.identification
+    spectral = ident.gross_sigma if ident is not None else None
+    gamma = float(spectral if spectral is not None else result.alarm.gross_sigma)
+    return max(gamma, float(result.alarm.neutron_sigma)) if result.alarm.neutron_alarm else gamma
 
 
 def unbacked_alarm(result: Any) -> bool:
