@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from rapidfuzz.distance import Levenshtein
 
 from tripline.errors import ConfigError
-from tripline.screening.loanwords import katakana_forms, nasal_variant
+from tripline.screening.loanwords import foreign_kana, katakana_forms, nasal_variant
 from tripline.screening.rules import RARE_PERSON_SUBSET_FACTOR
 
 if TYPE_CHECKING:
@@ -550,7 +550,7 @@ class ScriptReader:
 
             self._kakasi = pykakasi.kakasi()  # type: ignore[no-untyped-call]
         out = []
-        for item in self._kakasi.convert(text):
+        for item in self._kakasi.convert(foreign_kana(text)):
             out.append(item["hepburn"] or item["orig"])
         return "".join(ch for ch in "".join(out).lower() if "a" <= ch <= "z")
 
