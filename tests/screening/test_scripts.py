@@ -18,6 +18,7 @@ from rigour.names import remove_org_types
 from tripline.errors import ConfigError
 from tripline.lists.model import ListedEntity
 from tripline.screening.entities import _name_factor
+from tripline.screening.loanwords import katakana_forms
 from tripline.screening.normalize import NUMBER_WORDS, Normaliser
 from tripline.screening.result import DEFAULT_THRESHOLD
 from tripline.screening.scorer import NameScorer
@@ -343,3 +344,96 @@ def test_kana_variants_are_other_romaji_spellings(romaji: str) -> None:
     for variant in variants:
         assert variant.isascii() and variant.isalpha() and variant == variant.lower()
         assert len(variant) == len(romaji)  # a letter or two rewritten in place, nothing added
+
+
+# --- partial transcriptions, translated words, loanwords (issue 12) ----------------------------
+# Each pair is one entry of one list that prints the name in both scripts (list, record id);
+# all from entries whose linked group falls in the set's dev split (tests/data/screening_real).
+
+
+@pytest.mark.parametrize(
+    ("query", "listed", "person"),
+    [
+        # cn_sanctions Person/Nancy Pelosi: the family name alone, a rare one
+        ("佩洛西", "Nancy Pelosi", True),
+        # cn_sanctions Person/Michael R. Pompeo: "peng" before a labial is the m of "Pompeo"
+        ("蓬佩奥", "Michael R. Pompeo", True),
+        # cn_sanctions Person/Keith J. Krach: pinyin q for the English ch
+        ("克拉奇", "Keith J. Krach", True),
+        # cn_sanctions Person/John Cantillon and Person/Michael McCaul: Xinhua given names
+        ("约翰·坎蒂伦", "John Cantillon", True),
+        ("迈克·麦考尔", "Michael McCaul", True),
+        # cn_sanctions Company/Mitsubishi Materials Corporation: kanji read as Japanese, 材料 translated
+        ("三菱材料株式会社", "Mitsubishi Materials Corporation", False),
+        # cn_sanctions Company/Mitsubishi Electric Engineering Company, Limited
+        ("三菱电机工程株式会社", "Mitsubishi Electric Engineering Company, Limited", False),
+        # cn_sanctions Company/SUBARU Corporation: a Chinese transcription in a Japanese name
+        ("斯巴鲁株式会社", "SUBARU Corporation", False),
+        # jp_meti_russia 30: an English loanword glued to the name, its r and plural s unwritten
+        ("カザンヘリコプター", "PJSC Kazan Helicopters", False),
+        # jp_meti_third_countries 49: "tech" written with k, its vowels as said
+        ("イーステック・エレクトロニクス", "Eastech Electronics Limited", False),
+        # jp_meti_belarus 23: 委員会 where the list says "Authority"
+        (
+            "ベラルーシ共和国国家軍需産業委員会",
+            "State Authority for Military Industry of the Republic of Belarus",
+            False,
+        ),
+        # jp_meti_russia 193: エアー (air) where the list prints the Russian "Avia"
+        ("ANPPテンプ・エアー", "ANPP “TEMP AVIA”", False),
+    ],
+)
+def test_list_pairs_of_partial_translated_and_loanword_names(
+    scorer: NameScorer, query: str, listed: str, person: bool
+) -> None:
+    assert scorer.compare_names(query, listed, person=person).score >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        # cn_sanctions Person/Ted Cruz prints "克鲁兹": a family name common in BO and elsewhere
+        # says too little alone (as "Cruz" would in Latin letters)
+        ("克鲁兹", "Ted Cruz"),
+        # cn_sanctions Person/Nancy Pelosi's "佩洛西" against another listed person of that list
+        ("佩洛西", "Ted Cruz"),
+        # cn_sanctions Person/John Cantillon's given name with another family name of that list
+        ("约翰·坎蒂伦", "John A. Cuomo"),
+        # a given name alone (cn_sanctions Person/Michael McCaul's "迈克") is no family name
+        ("迈克", "Michael McCaul"),
+    ],
+)
+def test_partial_transcriptions_that_say_too_little(scorer: NameScorer, query: str, listed: str) -> None:
+    assert scorer.compare_names(query, listed, person=True).score < DEFAULT_THRESHOLD
+
+
+def test_a_rare_family_name_alone_says_why_it_matches(scorer: NameScorer) -> None:
+    found = scorer.compare_names("佩洛西", "Nancy Pelosi", person=True)
+    assert any("only the family name 'pelosi'" in note for note in found.notes)
+
+
+@pytest.mark.parametrize(
+    ("word", "form"),
+    [("helicopters", "helicopte"), ("radar", "rada"), ("eastech", "eastek"), ("sever", "seve")],
+)
+def test_katakana_forms_keep_the_word_and_add_its_spoken_forms(word: str, form: str) -> None:
+    forms = katakana_forms(word)
+    assert forms[0] == word and form in forms
+
+
+@given(st.text(alphabet="abcdefghiklmnoprstuvyz", min_size=1, max_size=12))
+def test_katakana_forms_never_add_a_consonant_class(word: str) -> None:
+    """Each form drops letters or reads ch as k: its consonant classes never outnumber the word's."""
+    for form in katakana_forms(word):
+        assert len(latin_code(form).replace(".", "")) <= len(latin_code(word).replace(".", "")) + 1
+
+
+def test_han_given_names_must_be_han_with_spellings(tmp_path: pytest.TempPathFactory) -> None:
+    path = tmp_path / "scripts.yaml"  # type: ignore[operator]
+    text = SCRIPTS_FILE.read_text(encoding="utf-8").replace(
+        "han_given_names:\n", "han_given_names:\n  John: [john]\n", 1
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_tables(path)
+    assert "han_given_names" in str(err.value.field)

@@ -9,6 +9,12 @@ write it; :mod:`scripts` compares a Kana word with each (consonant code, and the
 order among the Kana ones), so a name in Katakana meets the listed English or Russian spelling
 either way (a Russian r is written: "セーヴェル" / "Sever", the word as it is still counts).
 
+pykakasi reads the Katakana combinations made for foreign sounds letter by letter ("ティ" as
+"tei", "ウェ" as "ue", "トゥ" as "tou"): :func:`foreign_kana` writes them in Hepburn's extended
+spellings first ("ti", "we", "tu"), so that "ソフトウェア" reads "sofutowea" and meets "Software".
+English "-tion" / "-sion" are written "ション" / "ジョン" (shon, jon): a Latin word's form with
+them spelled so is among :func:`katakana_forms`.
+
 A Chinese transcription writes m before b, p or m as n or ng ("蓬佩奥" peng-pei-ao / "Pompeo"):
 :func:`nasal_variant` gives the pinyin with that nasal read as m.
 """
@@ -18,16 +24,28 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# Katakana combinations for foreign sounds, as Hepburn (extended) spells them; the ones pykakasi
+# already reads so (ヴィ, ファ, フィ, ディ, チェ...) are not repeated
+FOREIGN_KANA = {
+    "ティ": "ti", "テュ": "tyu", "トゥ": "tu", "ドゥ": "du", "デュ": "dyu", "フュ": "fyu",
+    "ウィ": "wi", "ウェ": "we", "ウォ": "wo", "ツァ": "tsa", "ツィ": "tsi", "ツェ": "tse", "ツォ": "tso",
+    "クァ": "kwa", "クィ": "kwi", "クェ": "kwe", "クォ": "kwo", "グァ": "gwa", "イェ": "ye",
+    "シェ": "she", "ジェ": "je",
+}  # fmt: skip
+_FOREIGN_KANA = re.compile("|".join(FOREIGN_KANA))
+_TION = re.compile(r"[st]ion(?=s?$)")
 _POST_VOCALIC_R = re.compile(r"(?<=[aeiouy])r+(?![aeiouy])")
 _NASAL_BEFORE_LABIAL = re.compile(r"ng?(?=[bpm])")
 
 
 @lru_cache(maxsize=100_000)
 def katakana_forms(word: str) -> tuple[str, ...]:
-    """`word` (lower-case Latin) and the forms Katakana may write it in: without an r that ends
-    a syllable, without a final plural s, with "ch" as k; each alone and together, the word
-    itself first, no repeats."""
+    """`word` (lower-case Latin) and the forms Katakana may write it in: "-tion" as "-shon",
+    without a final plural s, without an r that ends a syllable, with "ch" as k; each alone and
+    together, the word itself first, no repeats."""
     forms = [word]
+    if _TION.search(word):
+        forms.append(_TION.sub("shon", word))
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         forms.append(word[:-1])
     for rewrite in (lambda w: _POST_VOCALIC_R.sub("", w), lambda w: w.replace("ch", "k")):
@@ -40,3 +58,9 @@ def nasal_variant(pinyin: str) -> str | None:
     it has none ("pengpeiao" -> "pempeiao")."""
     changed = _NASAL_BEFORE_LABIAL.sub("m", pinyin)
     return changed if changed != pinyin else None
+
+
+def foreign_kana(text: str) -> str:
+    """`text` with the Katakana combinations of :data:`FOREIGN_KANA` written in Latin letters
+    (the rest left for pykakasi, which passes Latin letters through)."""
+    return _FOREIGN_KANA.sub(lambda m: FOREIGN_KANA[m.group(0)], text)

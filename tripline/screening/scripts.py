@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from rapidfuzz.distance import Levenshtein
 
 from tripline.errors import ConfigError
-from tripline.screening.loanwords import katakana_forms, nasal_variant
+from tripline.screening.loanwords import foreign_kana, katakana_forms, nasal_variant
 from tripline.screening.rules import RARE_PERSON_SUBSET_FACTOR
 
 if TYPE_CHECKING:
@@ -497,10 +497,13 @@ class ScriptReader:
             for run in _KANA_RUNS.findall(piece):
                 romaji = self.japanese(run)
                 if romaji:
+                    # a Russian "тей" is written "ティ" too ("アンティ" / Antey): pykakasi's
+                    # letter-by-letter reading is one more
+                    literal = self.japanese(run, foreign=False)
                     variants: tuple[tuple[str, str | None], ...] = tuple(
                         (reading_code(v), _vowels(v))
-                        for v in kana_variants(romaji)
-                        if reading_code(v) != reading_code(romaji)
+                        for v in dict.fromkeys((*kana_variants(romaji), literal))
+                        if v != romaji
                     )
                     if all(_HAN.match(ch) for ch in run):
                         # Han characters in a Japanese name may transcribe a foreign name as
@@ -543,14 +546,16 @@ class ScriptReader:
             alternatives.append(escaped)
         return re.compile("|".join(alternatives) or "(?!)")
 
-    def japanese(self, text: str) -> str:
-        """Hepburn romaji of Japanese text (pykakasi, loaded on first use); Latin kept."""
+    def japanese(self, text: str, *, foreign: bool = True) -> str:
+        """Hepburn romaji of Japanese text (pykakasi, loaded on first use); Latin kept; with
+        ``foreign``, Katakana combinations for foreign sounds in Hepburn's extended spellings
+        (:func:`loanwords.foreign_kana`: "ティ" ti; without, pykakasi's letter by letter "tei")."""
         if self._kakasi is None:
             import pykakasi
 
             self._kakasi = pykakasi.kakasi()  # type: ignore[no-untyped-call]
         out = []
-        for item in self._kakasi.convert(text):
+        for item in self._kakasi.convert(foreign_kana(text) if foreign else text):
             out.append(item["hepburn"] or item["orig"])
         return "".join(ch for ch in "".join(out).lower() if "a" <= ch <= "z")
 
