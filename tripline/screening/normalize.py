@@ -231,6 +231,8 @@ class Normaliser:
                 if after and after[0] in vocab.person_titles and len(kept) > 2 and after[0] in kept:
                     kept.remove(after[0])
                     rewritten = True
+        all_source = ascii_name if original == text else self.ascii(original)
+        all_tokens = [t for t in tokenize_name(all_source) if t.isascii() and t.isalnum()]
         if not person and not _acronym_alone(name, kept, vocab.legal_forms):
             removed.extend(t for t in kept if t in vocab.legal_forms)
             kept = [t for t in kept if t not in vocab.legal_forms]
@@ -245,7 +247,7 @@ class Normaliser:
             latin=latin,
             legal_forms=tuple(removed),
             only_legal=only_legal,
-            acronyms=_acronyms(list(name_words), kept) if len(kept) >= 2 or len(name_words) >= 3 else frozenset(),
+            acronyms=_acronyms(all_tokens, kept) if len(kept) >= 2 or len(all_tokens) >= 3 else frozenset(),
             person=person,
             syllables=syllables,
             script=script,
