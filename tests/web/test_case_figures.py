@@ -178,7 +178,9 @@ def test_api_and_cli_case_pdf_carry_the_figures_and_the_evidence(
         db.dispose()
     import httpx
 
-    answer = httpx.get(f"{console.base}/api/cases/{case_id}/pdf", headers={"Authorization": f"Bearer {token}"})
+    answer = httpx.get(
+        f"{console.base}/api/cases/{case_id}/pdf", headers={"Authorization": f"Bearer {token}"}, timeout=120
+    )
     assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
     out = tmp_path / "case.pdf"
     result = CliRunner().invoke(

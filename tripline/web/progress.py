@@ -197,8 +197,6 @@ class UploadJobs:
         if fields["interrupted"] and self._stored_manifest(principal, manifest_id):
             # its rows were committed; only the end of the job went unrecorded
             fields |= {"error": None, "interrupted": False, "stage": "stored"}
-        elif fields["interrupted"]:
-            fields["error"] += "; nothing of the file was kept (its rows are stored all or nothing)"
         return Upload(manifest_id, stored.name, time.monotonic(), **fields)
 
     def _stored_manifest(self, principal: Principal, manifest_id: str) -> bool:
