@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.special import ndtr
 
 from tripline.radiation.identify import identify
+from tripline.radiation.library import detector as detector_model
 from tripline.radiation.model import EnergyCalibration, Spectrum, Verdict
 from tripline.radiation.simulate import expected_spectrum, simulate_spectrum
 
@@ -261,3 +263,23 @@ def test_ba133_needs_its_81_kev_line_in_the_lead_xray_region() -> None:
     # the same source unshielded keeps its 81-keV line and is found
     fg, bg = simulate_spectrum("Ba-133", "nai", sigma=20, seed=1)
     assert any(m.nuclide == "Ba-133" for m in identify(fg, bg).isotopes)
+
+
+def test_cs137_backscatter_peak_is_not_taken_for_u235() -> None:
+    # photons of Cs-137's 661.7 keV scattered back by 150-180 degrees (container wall, ground,
+    # shielding) make a peak at 184-194 keV that a NaI crystal does not resolve from U-235's 185.7
+    # keV. A strong one (as many counts as the photopeak) must never make special nuclear material;
+    # the spectrum is judged by Cs-137 (industrial), and the reasons say U-235 was not tested.
+    model = detector_model("nai")
+    for seed in range(3):
+        fg, bg = simulate_spectrum("Cs-137", "nai", sigma=60, seed=seed, live_time_s=60.0)
+        edges, centers = fg.edges_kev(), fg.centers_kev()
+        photopeak = np.abs(centers - 661.7) <= 1.25 * model.fwhm_kev(661.7)
+        net = float((fg.counts - bg.counts * fg.live_time_s / bg.live_time_s)[photopeak].sum())
+        width = np.hypot(model.fwhm_kev(189.0) / 2.3548, 3.0)  # detector resolution and the 184-194 keV spread
+        hump = net * np.diff(ndtr((edges - 189.0) / width))
+        counts = fg.counts + np.random.default_rng(seed).poisson(hump)
+        result = identify(Spectrum(counts.astype(np.int64), fg.live_time_s, fg.calibration, detector="nai"), bg)
+        assert result.verdict is Verdict.INDUSTRIAL, result.reasons
+        if any("SNM rule met for U-235" in r for r in result.reasons):
+            assert any("backscatter peak of Cs-137" in r for r in result.reasons), result.reasons

@@ -409,7 +409,10 @@ def chain_fit(
             lines = _line_support(cand.nuclide, x[-1] * cand.shape, net - base, var_model, model, centers)
             match = _match(cand.nuclide, math.sqrt(gain), lines, model)
             tried[cand.nuclide.name] = match.significance
-            if not any(z >= STRONGEST_LINE_SIGMA and p.significance >= STRONGEST_LINE_SIGMA for p, z in lines):
+            if not any(
+                z >= STRONGEST_LINE_SIGMA and p.significance >= STRONGEST_LINE_SIGMA and _supports(p, model)
+                for p, z in lines
+            ):
                 # a nuclide needs one photopeak expected and seen at 3 sigma on its own, never only
                 # a sum of sub-threshold bumps (real spectra hold weak chain lines the library lacks),
                 # unless two of its lines, each expected at 2 sigma, are each seen at 2.5 sigma at

@@ -38,7 +38,7 @@ from tripline.radiation.model import Category, Spectrum, Verdict
 from tripline.radiation.peaks import alone_exclusion, net_peak_counts
 from tripline.radiation.physics import TERRESTRIAL_MIX
 from tripline.radiation.result import Identification, IsotopeMatch, NormTest
-from tripline.radiation.snm import SnmEvidence, snm_evidence
+from tripline.radiation.snm import SnmEvidence, backscatter_explains, snm_evidence
 from tripline.radiation.spectral import aligned_background, net_significance
 from tripline.radiation.windows import P_NORM_MIN, THREAT_GAIN_MAX, norm_test
 
@@ -156,6 +156,8 @@ def identify(
                 fit.var,
                 fit.group_predicted.get("U-238 chain/uranium"),
             )
+            made = [m for m in matches if m.category in (Category.INDUSTRIAL, Category.MEDICAL)]
+            snm = backscatter_explains(snm, made, model, lib)
             if fit.efficiency != (0.0, 0.0):
                 b1, b2 = fit.efficiency
                 reasons.append(

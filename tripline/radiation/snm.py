@@ -24,6 +24,13 @@ model error: thorium in the sample must not vouch for U-238. On a scintillator t
 the lead X-rays and 1001 keV is all that tells natural from enriched uranium; a 186-keV peak the
 chain fit can only give to unconfirmed uranium is not cleared.
 
+On a scintillator the 185.7-keV peak is one unresolved hump, and a strong man-made line between
+about 560 and 780 keV puts its backscatter peak there (photons scattered back by 150-180 degrees
+from the container wall, the ground or the shielding: E / (1 + (1 - cos t) E / 511 keV), 184-194 keV
+for Cs-137's 661.7 keV). With such a line identified, the SNM rule is not applied
+(:func:`backscatter_explains`): the spectrum is judged by the man-made nuclide, never cleared, and the
+reasons say that U-235 can be neither confirmed nor excluded.
+
 Plutonium needs a resolving detector and its three strongest lines (129.3, 375.1, 413.7 keV)
 each at ``PU_LINE_SIGMA`` in the residual, at their intensity ratios.
 Line data: NNDC NuDat 3 (ENSDF), as in ``nuclides.yaml``.
@@ -40,6 +47,7 @@ from tripline.radiation.chainfit import CHAIN_MODEL_ERROR, is_narrow
 from tripline.radiation.library import DetectorModel, Library
 from tripline.radiation.model import FloatArray
 from tripline.radiation.physics import peak_efficiency
+from tripline.radiation.result import IsotopeMatch
 
 SNM_SIGMA = 5.0
 PU_LINE_SIGMA = 3.0
@@ -170,6 +178,35 @@ def snm_evidence(
             reasons.append(found)
             return SnmEvidence("Pu-239", tuple(reasons), True)
     return SnmEvidence(None, tuple(reasons), suspect)
+
+
+BACKSCATTER_MIN_DEG = 150.0
+ELECTRON_MASS_KEV = 510.99895
+
+
+def backscatter_explains(
+    evidence: SnmEvidence, man_made: list[IsotopeMatch], model: DetectorModel, library: Library
+) -> SnmEvidence:
+    """``evidence`` with its U-235 verdict withdrawn when, on a detector that does not resolve the
+    U-235 lines, an identified man-made line's backscatter peak (150-180 degrees) falls within half
+    a FWHM of 185.7 keV; unchanged otherwise. Withdrawn evidence stays ``suspect`` (not clearable)."""
+    if evidence.nuclide != "U-235" or model.fwhm_kev(U235_MAIN_KEV) < RESOLVING_FWHM_KEV:
+        return evidence
+    slack = 0.5 * model.fwhm_kev(U235_MAIN_KEV)
+    cos_min = math.cos(math.radians(BACKSCATTER_MIN_DEG))
+    for match in man_made:
+        for line in library.get(match.nuclide).lines:
+            e = line.energy_kev
+            low = e / (1 + 2.0 * e / ELECTRON_MASS_KEV)
+            high = e / (1 + (1 - cos_min) * e / ELECTRON_MASS_KEV)
+            if low - slack <= U235_MAIN_KEV <= high + slack:
+                reason = (
+                    f"the 144-205 keV peak also holds the backscatter peak of {match.nuclide}'s {e:.1f}-keV line "
+                    f"({low:.0f}-{high:.0f} keV), which this detector does not resolve from 185.7 keV: the SNM "
+                    f"rule is not applied, U-235 is neither confirmed nor excluded; judged by {match.nuclide}"
+                )
+                return SnmEvidence(None, (*evidence.reasons, reason), True)
+    return evidence
 
 
 def _plutonium(
