@@ -104,6 +104,16 @@ def test_a_name_spelled_from_its_syllables_reads_back_whole(
         assert found is not None and found.score == 1.0, (name, latin, found)
 
 
+def test_a_person_named_only_with_particles_keeps_the_name(reader: ScriptReader) -> None:
+    """Found by the property above: 델델 spelled "Del Del" lost both words as Spanish particles
+    ("del"), so the Hangul name matched nothing. A person's name is never emptied that way."""
+    reading = reader.reading("델델")
+    assert reading is not None
+    found = reader.compare(reading, reader.normaliser.form("Del Del", person=True))
+    assert found is not None and found.score == 1.0
+    assert reader.normaliser.form("The Of Ltd").tokens == ()  # an organisation's particles still go
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(simple_hangul, min_size=3, max_size=3), simple_hangul, st.integers(1, 2))
 def test_one_different_syllable_is_another_name(

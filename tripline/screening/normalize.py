@@ -236,8 +236,8 @@ class Normaliser:
         if not person and not _acronym_alone(name, kept, vocab.legal_forms):
             removed.extend(t for t in kept if t in vocab.legal_forms)
             kept = [t for t in kept if t not in vocab.legal_forms]
-        if not any(t not in _STOPWORDS for t in kept):
-            kept = []
+        if not person and not any(t not in _STOPWORDS for t in kept):  # "The ... Ltd": nothing left
+            kept = []  # (a person named only with particles, "Del Del" for 델델, keeps them)
         only_legal = not kept
         tokens = tuple(self.token(t, dotted=t in dotted) for t in kept)
         syllables, script = self._syllables(text)
