@@ -148,9 +148,9 @@ class ScriptTables(BaseModel):
     @field_validator("pinyin_variants")
     @classmethod
     def _parts(cls, value: dict[str, dict[str, tuple[str, ...]]]) -> dict[str, dict[str, tuple[str, ...]]]:
-        unknown = set(value) - {"initials", "finals"}
+        unknown = set(value) - {"initials", "finals", "syllables"}
         if unknown:
-            raise ValueError(f"unknown part(s) {sorted(unknown)}: expected initials, finals")
+            raise ValueError(f"unknown part(s) {sorted(unknown)}: expected initials, finals, syllables")
         for table in value.values():
             for spellings in table.values():
                 _check_spellings(spellings)
@@ -611,6 +611,7 @@ class ScriptReader:
                     continue
                 out.add(r)
                 out |= _variants(r, variants.get("initials", {}), variants.get("finals", {}))
+                out.update(variants.get("syllables", {}).get(r, ()))  # whole syllables: "shi" / "shih"
             hit = frozenset(out)
             self._pinyin[ch] = hit
         return hit
@@ -799,7 +800,13 @@ def _word_similarity(word: ReadWord, text: str, code: str) -> float:
     if word.generic:
         return 0.0  # a glossary word is its English word, not a sound
     if word.vowels is None:
-        return max(sound_similarity(c, code) for c in (word.code, *(v for v, _ in word.variants)))
+        # a Chinese transcription follows British English too: no r after a vowel ("博顿" / Burton)
+        codes = (word.code, *(v for v, _ in word.variants))
+        return max(
+            sound_similarity(c, code if form == text else latin_code(form))
+            for form in katakana_forms(text)
+            for c in codes
+        )
     # Kana write a foreign word's vowels as they are and add some ("Avrora" / "avurora"),
     # but do not change one ("Avtomatika" / "afutamateika"); an English word as it sounds
     # (loanwords.katakana_forms: "Helicopters" / "herikoputaa"), its English vowels as they
