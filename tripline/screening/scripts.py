@@ -86,6 +86,9 @@ _KANA_RUNS = re.compile(f"[{_KATAKANA_CHARS}]+|[^{_KATAKANA_CHARS}]+")  # a Kata
 _WORD_BREAK = re.compile(r"[\s·•・･、,()（）「」『』“”\"'’‘«»\-–—/]+")
 _POSSESSIVE = re.compile(r"(\w+)['’]s\b")
 _LONG_VOWEL = re.compile(r"(?<=o)[ou]|(?<=u)u")
+# public, open and closed joint-stock company ("公共株式会社" PJSC / PAO, "公開株式会社" OJSC / OAO,
+# "非公開株式会社" CJSC / ZAO, as jp_meti_russia writes them): part of the legal form
+_FORM_QUALIFIER = re.compile(r"(?:非公開|公開|公共)(?=\s*株式会社)")
 _JAPANESE_FORMS = ("株式会社", "有限会社", "合同会社", "合資会社", "合名会社")
 
 # consonant classes of the sound code: labials, dentals, velars, sibilants, liquids, nasals
@@ -404,6 +407,7 @@ class ScriptReader:
         if script in ("arabic", "hebrew"):
             abjad = self._read_abjad(text)
             return Reading(script=script, syllables=(), words=abjad) if abjad else None
+        text = _FORM_QUALIFIER.sub(" ", text)  # "公共株式会社": a public joint-stock company (PJSC, PAO)
         for form in self.normaliser.vocabulary.native_forms_longest_first:
             text = text.replace(form, " ")
         words: list[ReadWord] = []
