@@ -391,6 +391,16 @@ def test_kana_variants_are_other_romaji_spellings(romaji: str) -> None:
         ),
         # jp_meti_russia 193: エアー (air) where the list prints the Russian "Avia"
         ("ANPPテンプ・エアー", "ANPP “TEMP AVIA”", False),
+        # cn_sanctions Person/Shih Shu-hua: Taiwan's Wade-Giles, whole syllables ("史" Shih)
+        ("史书华", "Shih Shu-hua", True),
+        # cn_sanctions Person/Rosalia Wu, alias Wu Szu-yao ("思" Szu)
+        ("吴思瑶", "Wu Szu-yao", True),
+        # cn_sanctions Person/Charles Burton: British English, no r after a vowel
+        ("查尔斯·伯顿", "Charles Burton", True),
+        # jp_meti_russia 243: "公共株式会社" is the PAO of "PAO Ilyushin"
+        ("公共株式会社イリューシン", "PAO Ilyushin", False),
+        # jp_meti_russia 335: Katakana for a foreign sound ("ウェ" we) in an English loanword
+        ("ソフトウェア研究所", "Software Research Institute", False),
     ],
 )
 def test_list_pairs_of_partial_translated_and_loanword_names(

@@ -86,6 +86,9 @@ _KANA_RUNS = re.compile(f"[{_KATAKANA_CHARS}]+|[^{_KATAKANA_CHARS}]+")  # a Kata
 _WORD_BREAK = re.compile(r"[\s·•・･、,()（）「」『』“”\"'’‘«»\-–—/]+")
 _POSSESSIVE = re.compile(r"(\w+)['’]s\b")
 _LONG_VOWEL = re.compile(r"(?<=o)[ou]|(?<=u)u")
+# public, open and closed joint-stock company ("公共株式会社" PJSC / PAO, "公開株式会社" OJSC / OAO,
+# "非公開株式会社" CJSC / ZAO, as jp_meti_russia writes them): part of the legal form
+_FORM_QUALIFIER = re.compile(r"(?:非公開|公開|公共)(?=\s*株式会社)")
 _JAPANESE_FORMS = ("株式会社", "有限会社", "合同会社", "合資会社", "合名会社")
 
 # consonant classes of the sound code: labials, dentals, velars, sibilants, liquids, nasals
@@ -148,9 +151,9 @@ class ScriptTables(BaseModel):
     @field_validator("pinyin_variants")
     @classmethod
     def _parts(cls, value: dict[str, dict[str, tuple[str, ...]]]) -> dict[str, dict[str, tuple[str, ...]]]:
-        unknown = set(value) - {"initials", "finals"}
+        unknown = set(value) - {"initials", "finals", "syllables"}
         if unknown:
-            raise ValueError(f"unknown part(s) {sorted(unknown)}: expected initials, finals")
+            raise ValueError(f"unknown part(s) {sorted(unknown)}: expected initials, finals, syllables")
         for table in value.values():
             for spellings in table.values():
                 _check_spellings(spellings)
@@ -404,6 +407,7 @@ class ScriptReader:
         if script in ("arabic", "hebrew"):
             abjad = self._read_abjad(text)
             return Reading(script=script, syllables=(), words=abjad) if abjad else None
+        text = _FORM_QUALIFIER.sub(" ", text)  # "公共株式会社": a public joint-stock company (PJSC, PAO)
         for form in self.normaliser.vocabulary.native_forms_longest_first:
             text = text.replace(form, " ")
         words: list[ReadWord] = []
@@ -611,6 +615,7 @@ class ScriptReader:
                     continue
                 out.add(r)
                 out |= _variants(r, variants.get("initials", {}), variants.get("finals", {}))
+                out.update(variants.get("syllables", {}).get(r, ()))  # whole syllables: "shi" / "shih"
             hit = frozenset(out)
             self._pinyin[ch] = hit
         return hit
@@ -799,7 +804,13 @@ def _word_similarity(word: ReadWord, text: str, code: str) -> float:
     if word.generic:
         return 0.0  # a glossary word is its English word, not a sound
     if word.vowels is None:
-        return max(sound_similarity(c, code) for c in (word.code, *(v for v, _ in word.variants)))
+        # a Chinese transcription follows British English too: no r after a vowel ("博顿" / Burton)
+        codes = (word.code, *(v for v, _ in word.variants))
+        return max(
+            sound_similarity(c, code if form == text else latin_code(form))
+            for form in katakana_forms(text)
+            for c in codes
+        )
     # Kana write a foreign word's vowels as they are and add some ("Avrora" / "avurora"),
     # but do not change one ("Avtomatika" / "afutamateika"); an English word as it sounds
     # (loanwords.katakana_forms: "Helicopters" / "herikoputaa"), its English vowels as they
