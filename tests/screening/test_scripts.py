@@ -1,4 +1,4 @@
-"""Readings of Hangul, Han and Kana names (tripline/screening/scripts.py).
+"""Readings of Hangul, Han and Kana names (tripline/screening/scripts.py and its parts).
 
 The references are independent of the module: ICU's own transliterators (Hangul-Latin,
 Han-Latin, Latin-Katakana, via pyicu) and names as the lists print them in both scripts.
@@ -18,21 +18,16 @@ from rigour.names import remove_org_types
 from tripline.errors import ConfigError
 from tripline.lists.model import ListedEntity
 from tripline.screening.entities import _name_factor
+from tripline.screening.japanese import kana_variants
 from tripline.screening.loanwords import katakana_forms
 from tripline.screening.normalize import NUMBER_WORDS, Normaliser
 from tripline.screening.result import DEFAULT_THRESHOLD
 from tripline.screening.scorer import NameScorer
 from tripline.screening.screener import Screener
-from tripline.screening.scripts import (
-    SCRIPTS_FILE,
-    ScriptReader,
-    kana_variants,
-    latin_code,
-    load_tables,
-    reading_code,
-    script_of,
-    sound_similarity,
-)
+from tripline.screening.script_chars import script_of
+from tripline.screening.script_tables import SCRIPTS_FILE, load_tables
+from tripline.screening.scripts import ScriptReader
+from tripline.screening.soundcode import latin_code, reading_code, sound_similarity
 
 SIMPLE_FINALS = (0, 1, 4, 8, 16, 17, 21)  # none, ㄱ, ㄴ, ㄹ, ㅁ, ㅂ, ㅇ: what names mostly end in
 hangul_syllables = st.integers(0, 11171).map(lambda n: chr(0xAC00 + n))

@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from tripline.screening.normalize import NameForm, Normaliser, Token
-from tripline.screening.scripts import ScriptReader, readable, sound_keys
+from tripline.screening.scripts import ScriptReader, readable
+from tripline.screening.soundcode import sound_keys
 
 MIN_DELETION_LENGTH = 4
 COMMON_KEY_SHARE = 0.1  # keys held by more names than this share are ignored altogether
