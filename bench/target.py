@@ -14,6 +14,9 @@ by default), the real goods classifier and demo traffic, then times:
 - end to end (--spark): read, validate, screen, classify, score, rank and write the same file
              with the local engine (2 processes), Spark local[2] and (--cluster) a standalone
              master and worker on 127.0.0.1;
+- CPU: for each end-to-end row, the CPU seconds of the bench's process tree during it (its
+             forked workers, the JVM, Spark's Python daemon and workers): the work each engine
+             did, far less sensitive than wall time to the other jobs on a shared machine;
 - --driver-memory: one Spark run in a fresh process; the driver's peak RSS (Python and its JVM).
 
     .venv/bin/python bench/target.py --quick
@@ -95,6 +98,32 @@ def jvm_children() -> list[int]:
     return found
 
 
+def cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process and every process under it, those that ended
+    included once their parent reaped them (the forked workers, the JVM, its Python daemon and
+    workers): the work an engine did, which the machine's load changes far less than wall time."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    times: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+            times[int(entry.name)] = sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    total, stack = 0, [os.getpid()]
+    while stack:
+        pid = stack.pop()
+        total += times.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total / tick
+
+
+CPU: dict[str, float] = {}  # CPU seconds of each end-to-end row, by its label
+
+
 def end_to_end(
     path: Path, settings: Settings, db: Database, policy: object, *, cluster: bool
 ) -> list[tuple[str, int, float]]:
@@ -110,9 +139,10 @@ def end_to_end(
         "matchers": runtime.matchers,
     }
     out: list[tuple[str, int, float]] = []
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), cpu_seconds()
     run = target_file(path, workers=2, **common)  # type: ignore[arg-type]
     out.append(("end to end: local engine, 2 processes", run.shipments, time.perf_counter() - t))
+    CPU[out[-1][0]] = cpu_seconds() - cpu
     spark_session("local[2]", "warm-up").stop()  # JVM start-up is not part of the throughput
     masters = [("local[2]", "local[2]")]
     stack = contextlib.ExitStack()
@@ -131,7 +161,7 @@ def end_to_end(
         masters.append(("standalone 127.0.0.1 (1 worker, 2 cores)", url))
     with stack:
         for label, master in masters:
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), cpu_seconds()
             run = target_file(
                 path,
                 engine=Engine.SPARK,
@@ -140,6 +170,7 @@ def end_to_end(
                 **common,  # type: ignore[arg-type]
             )
             out.append((f"end to end: spark {label}", run.shipments, time.perf_counter() - t))
+            CPU[out[-1][0]] = cpu_seconds() - cpu  # the JVM lives on after the job: its threads counted
     return out
 
 
@@ -322,7 +353,8 @@ def report(rows: list[tuple[str, int, float]], n: int, gen_s: float, lists: str)
     print(f"{'step':48} {'shipments':>10} {'seconds':>9} {'per second':>11} {'1M shipments':>13}")
     for label, count, seconds in rows:
         rate = count / seconds if seconds > 0 else float("inf")
-        print(f"{label:48} {count:>10,} {seconds:>9.1f} {rate:>11,.0f} {1e6 / rate / 60:>10.1f} min")
+        cpu = f"  CPU {CPU[label]:,.1f} s ({count / CPU[label]:,.0f}/CPU s)" if label in CPU else ""
+        print(f"{label:48} {count:>10,} {seconds:>9.1f} {rate:>11,.0f} {1e6 / rate / 60:>10.1f} min{cpu}")
 
 
 if __name__ == "__main__":
