@@ -40,6 +40,8 @@ _STOPWORDS = frozenset({"of", "the", "and", "for", "de", "la", "del", "des", "du
 _DIGITS = re.compile(r"\d+")
 _CAMEL = re.compile(r"[a-z][A-Z]")
 _ARABIC = re.compile("[\u0600-\u06ff]")
+# one Arabic or Persian letter with a period, a word of its own: an initial ("ع. الشمري", "م. علي")
+_ARABIC_INITIAL = re.compile("(?<!\\S)([\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc])\\.(?=\\s|$)")
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 _LEET = str.maketrans("0134578", "oieasty")  # digits typed for letters
 _LEET_RUN = re.compile(r"(?<=[a-z])[0134578]+(?=[a-z])")
@@ -312,11 +314,20 @@ class Normaliser:
     def _words(self, text: str, *, person: bool = False) -> tuple[str, set[str], list[str]]:
         """ASCII text, the words written with a trailing period, and the words (runs of
         initials joined, except in a person's name; numbers and digits for letters read)."""
+        if person and "." in text and _ARABIC.search(text):
+            text = _ARABIC_INITIAL.sub(lambda m: self._latin_initial(m.group(1)) + ".", text)
         ascii_name = self.ascii(text)
         dotted = {m.group(1) for m in _DOTTED.finditer(ascii_name)} if "." in ascii_name else set()
         words = [t for t in tokenize_name(ascii_name) if t.isascii() and t.isalnum()]
         words = read_numbers(words, self.vocabulary.ordinal_words, person=person)
         return ascii_name, dotted, words if person else join_initials(words)
+
+    def _latin_initial(self, letter: str) -> str:
+        """The Latin initial of an Arabic-script letter written as an initial: its transliteration's
+        first letter; "a" for the letters transliterated as a mark alone (ayn "ع", hamza "ء"), as
+        the names they begin are written in Latin ("Abd", "Ali", "Omar" aside)."""
+        latin = [ch for ch in self.ascii(letter) if ch.isalpha()]
+        return latin[0] if latin else "a"
 
     def ascii(self, text: str) -> str:
         """Lower-case ASCII transliteration, word by word with a cache (list names repeat words)."""

@@ -593,8 +593,8 @@ class NameScorer:
         What is wrong, or "" when nothing is."""
         qt, ct = q.tokens, c.tokens
         initials = [i for i, t in enumerate(qt) if len(t.text) == 1 and t.text.isalpha()]
-        if not initials or not q.latin:
-            return ""
+        if not initials or not (q.latin or all(qt[i].dotted for i in initials)):
+            return ""  # a letter of another script is an initial when written with its period ("ع. الشمري")
         particles = self._particles
         names = [i for i, t in enumerate(qt) if len(t.text) > 1 and t.text not in particles]
         loose = [qt[i].text for i in names if i not in used_q or used_q[i][0] < SPELLING]
