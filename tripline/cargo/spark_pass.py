@@ -9,7 +9,9 @@
    indicators and score each shipment twice (as it is, and as its shipper's first shipment:
    that rule depends on rows in other partitions). The screening index, the prebuilt classifier
    and the scan table travel once per executor as files (``SparkContext.addFile``), are checked by
-   SHA-256 and opened once per Python worker (``tripline/spark/shipping.py``; worker reuse on).
+   SHA-256 and opened once per Python worker (``tripline/spark/shipping.py``; worker reuse on);
+   the workers fork from a daemon that has already imported the pass's modules
+   (``tripline/cargo/spark_daemon.py``).
 3. The JVM does the rest, no Python and no pickling: the duplicate rule (the first valid row of
    a bill of lading wins) and the first-shipment rule (earliest departure, then bill of lading,
    per shipper) as window functions, which of the two scores counts, the sort by
