@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tripline.errors import ConfigError, FormatError
 from tripline.exchange.agreements import Agreement, example_paths, load_agreement, parse_agreement
@@ -123,3 +124,15 @@ def test_agreement_errors_name_line_and_field(tmp_path: Path) -> None:
     with pytest.raises(FormatError) as bad:
         parse_agreement(broken, source="b.yaml")
     assert bad.value.file == "b.yaml" and bad.value.line is not None
+
+
+def test_an_agreement_that_gives_a_condition_twice_is_refused(tmp_path: Path) -> None:
+    """Plain YAML keeps the last of two keys silently: a second ``purposes`` line would widen the
+    purposes the partners agreed without a word. It is refused, naming the second line."""
+    text = example_paths()[0].read_text()
+    widened = text + "purposes: [customs_enforcement, intelligence]\n"
+    assert yaml.safe_load(widened)["purposes"] == ["customs_enforcement", "intelligence"]
+    with pytest.raises(FormatError) as bad:
+        parse_agreement(widened, source="c.yaml")
+    assert bad.value.file == "c.yaml" and bad.value.line == widened.count("\n")
+    assert "'purposes' given twice" in bad.value.reason

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from tripline import yamlfile
 from tripline.errors import ConfigError
 
 ROLES_FILE = Path(__file__).with_name("roles.yaml")
@@ -42,7 +43,7 @@ class RolesFile(BaseModel):
 def load_roles(path: Path = ROLES_FILE) -> dict[Role, RoleSpec]:
     """Read and validate the role table; every :class:`Role` must be described."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamlfile.safe_load(path.read_text(encoding="utf-8"))
         parsed = RolesFile.model_validate(raw)
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read role table: {exc}", file=path) from exc

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 from stdnum import imo as stdnum_imo
 from stdnum import iso6346
 
+from tripline import yamlfile
 from tripline.cargo.model import GoodsLine, Party, Role, Route, Shipment, Vessel
 from tripline.cargo.reference import ReferenceData
 
@@ -80,7 +80,7 @@ class DemoSpec(_Spec):
 
 
 def load_demo_spec(path: Path = DEMO_FILE) -> DemoSpec:
-    return DemoSpec.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return DemoSpec.model_validate(yamlfile.safe_load(path.read_text(encoding="utf-8")))
 
 
 @dataclass(frozen=True)

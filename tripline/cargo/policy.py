@@ -10,6 +10,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from tripline import yamlfile
 from tripline.errors import ConfigError
 
 DEFAULT_POLICY = Path(__file__).resolve().parent / "data" / "policy.yaml"
@@ -149,7 +150,7 @@ def load_policy(path: Path | None = None) -> Policy:
     """Load and validate a policy file (default: the bundled example policy)."""
     source = path or DEFAULT_POLICY
     try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+        raw = yamlfile.safe_load(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError("policy file not found", file=source) from None
     except yaml.YAMLError as exc:

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from tripline import yamlfile
 from tripline.controls.sources.files import read_text
 from tripline.errors import ConfigError, InputError
 
@@ -46,7 +46,9 @@ class HsNomenclature:
         text = read_text(data_dir / HS_FILE)
         descriptions = {row["hscode"]: row["description"] for row in csv.DictReader(io.StringIO(text))}
         try:
-            rows = TypeAdapter(list[HsEvidenceRow]).validate_python(yaml.safe_load(evidence_file.read_text("utf-8")))
+            rows = TypeAdapter(list[HsEvidenceRow]).validate_python(
+                yamlfile.safe_load(evidence_file.read_text("utf-8"))
+            )
         except ValidationError as exc:
             err = exc.errors()[0]
             raise ConfigError(f"invalid HS evidence: {err['msg']}", file=evidence_file, field=str(err["loc"])) from exc

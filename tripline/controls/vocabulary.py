@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from tripline import yamlfile
 from tripline.errors import ConfigError
 
 VOCABULARY_FILE = Path(__file__).with_name("data") / "vocabulary.yaml"
@@ -70,7 +71,7 @@ class Vocabulary:
     @classmethod
     def load(cls, path: Path = VOCABULARY_FILE) -> Vocabulary:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yamlfile.safe_load(path.read_text(encoding="utf-8"))
             return cls(VocabularySpec.model_validate(data))
         except ValidationError as exc:
             err = exc.errors()[0]

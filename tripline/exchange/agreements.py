@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from tripline import yamlfile
 from tripline.errors import ConfigError, FormatError
 from tripline.exchange.documents import Classification, DocType, Purpose
 
@@ -84,7 +85,7 @@ def _line_of(text: str, key: str) -> int | None:
 def parse_agreement(text: str, *, source: str = "agreement") -> Agreement:
     """Parse and validate one agreement; errors name the file, line and field."""
     try:
-        data: Any = yaml.safe_load(text)
+        data: Any = yamlfile.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise FormatError(f"not valid YAML: {exc}", file=source, line=mark.line + 1 if mark else None) from exc

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from tripline import yamlfile
 from tripline.errors import ConfigError
 from tripline.screening.script_chars import HAN, HANGUL
 
@@ -88,34 +88,12 @@ def _check_spellings(spellings: tuple[str, ...]) -> None:
             raise ValueError(f"{spelling!r} must be lower-case ASCII letters")
 
 
-class DuplicateKeyError(yaml.YAMLError):
-    """A mapping of the tables gives one key twice (YAML itself keeps the last silently)."""
-
-    def __init__(self, key: object, line: int, first_line: int) -> None:
-        self.key, self.line, self.first_line = key, line, first_line
-        super().__init__(f"key {key!r} given twice (first on line {first_line})")
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key given twice in one mapping."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                raise DuplicateKeyError(key, line, seen[key])
-            seen[key] = line
-        return super().construct_mapping(node, deep=deep)
-
-
 def load_tables(path: Path = SCRIPTS_FILE) -> ScriptTables:
     """Read and validate the script tables; a key given twice in one table is an error naming
     its line (YAML would keep the second silently: "機械" once lost its Chinese reading so)."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # a SafeLoader
-    except DuplicateKeyError as exc:
+        raw = yamlfile.safe_load(path.read_text(encoding="utf-8"))
+    except yamlfile.DuplicateKeyError as exc:
         raise ConfigError(str(exc), file=path, line=exc.line, field=str(exc.key)) from exc
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read script tables: {exc}", file=path) from exc

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from tripline import yamlfile
 from tripline.errors import ConfigError
 
 VOCABULARY_FILE = Path(__file__).resolve().parent / "data" / "vocabulary.yaml"
@@ -96,7 +97,7 @@ class Vocabulary(BaseModel):
 def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     """Read and validate a vocabulary file."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamlfile.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read vocabulary: {exc}", file=path) from exc
     try:
