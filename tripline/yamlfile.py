@@ -5,10 +5,16 @@ reading that way)."""
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 from yaml.constructor import ConstructorError
+
+from tripline.errors import ConfigError
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class DuplicateKeyError(ConstructorError):
@@ -44,3 +50,21 @@ def safe_load(text: str) -> Any:
     """Parse ``text`` as :func:`yaml.safe_load` does, refusing a key given twice in one mapping
     (:class:`DuplicateKeyError`, a :class:`yaml.YAMLError`)."""
     return yaml.load(text, Loader=_UniqueKeyLoader)
+
+
+def load_model(path: Path, model: type[M], what: str) -> M:
+    """A reference-data file read, parsed (:func:`safe_load`) and validated as ``model``; every
+    failure a :class:`ConfigError` naming the file and the line (a key given twice, bad YAML) or the
+    field (a value the model refuses)."""
+    try:
+        raw = safe_load(path.read_text(encoding="utf-8"))
+    except DuplicateKeyError as exc:
+        raise ConfigError(str(exc), file=path, line=exc.line, field=str(exc.key)) from exc
+    except (OSError, yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(f"cannot read {what}: {exc}", file=path, line=mark.line + 1 if mark else None) from exc
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(first["msg"], file=path, field=".".join(str(p) for p in first["loc"])) from exc

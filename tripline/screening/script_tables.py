@@ -7,11 +7,9 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tripline import yamlfile
-from tripline.errors import ConfigError
 from tripline.screening.script_chars import HAN, HANGUL
 
 SCRIPTS_FILE = Path(__file__).resolve().parent / "data" / "scripts.yaml"
@@ -91,15 +89,4 @@ def _check_spellings(spellings: tuple[str, ...]) -> None:
 def load_tables(path: Path = SCRIPTS_FILE) -> ScriptTables:
     """Read and validate the script tables; a key given twice in one table is an error naming
     its line (YAML would keep the second silently: "機械" once lost its Chinese reading so)."""
-    try:
-        raw = yamlfile.safe_load(path.read_text(encoding="utf-8"))
-    except yamlfile.DuplicateKeyError as exc:
-        raise ConfigError(str(exc), file=path, line=exc.line, field=str(exc.key)) from exc
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read script tables: {exc}", file=path) from exc
-    try:
-        return ScriptTables.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(first["msg"], file=path, field=field) from exc
+    return yamlfile.load_model(path, ScriptTables, "script tables")

@@ -9,11 +9,9 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tripline import yamlfile
-from tripline.errors import ConfigError
 
 VOCABULARY_FILE = Path(__file__).resolve().parent / "data" / "vocabulary.yaml"
 
@@ -96,13 +94,4 @@ class Vocabulary(BaseModel):
 
 def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     """Read and validate a vocabulary file."""
-    try:
-        raw = yamlfile.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read vocabulary: {exc}", file=path) from exc
-    try:
-        return Vocabulary.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(first["msg"], file=path, field=field) from exc
+    return yamlfile.load_model(path, Vocabulary, "vocabulary")

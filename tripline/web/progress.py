@@ -32,13 +32,19 @@ from tripline.web.render import Page, page, render
 log = structlog.get_logger(__name__)
 
 
+@dataclass(kw_only=True)
 class _Progress:
-    """What a background job's page shows of it: the share done and the seconds so far."""
+    """What a background job's page shows of it: its stage, the share done, the seconds so far and
+    how it ended (the fields :func:`_from_store` reads back after a restart)."""
 
     started: float
-    done: int
-    total: int
-    seconds: float | None  # a job read from the store: how long it ran (else counted from ``started``)
+    stage: str
+    done: int = 0
+    total: int = 0
+    error: str | None = None
+    finished: bool = False
+    seconds: float | None = None  # a job read from the store: how long it ran (else counted from ``started``)
+    interrupted: bool = False
 
     @property
     def percent(self) -> int:
@@ -65,19 +71,12 @@ def _from_store(job: JobStatus) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Build(_Progress):
     """How far the scoring of one manifest's queue got."""
 
     manifest_id: str
-    started: float
     stage: str = "reading the manifest and the portal scans"
-    done: int = 0
-    total: int = 0
-    error: str | None = None
-    finished: bool = False
-    seconds: float | None = None
-    interrupted: bool = False
 
 
 class QueueBuilds:
@@ -103,7 +102,7 @@ class QueueBuilds:
 
     def _stored(self, principal: Principal, manifest_id: str) -> Build | None:
         job = job_status(self.workspace.db, self.owner, principal.authority_code, JobKind.QUEUE, manifest_id)
-        return None if job is None else Build(manifest_id, time.monotonic(), **_from_store(job))
+        return None if job is None else Build(manifest_id=manifest_id, started=time.monotonic(), **_from_store(job))
 
     def start(self, principal: Principal, manifest_id: str, *, retry: bool = False) -> Build:
         """Start scoring (unless it runs already, or failed, here or before a restart, and ``retry``
@@ -118,7 +117,7 @@ class QueueBuilds:
                     return stored
             if build is not None and (not build.finished or (build.error and not retry)):
                 return build
-            build = Build(manifest_id, time.monotonic())
+            build = Build(manifest_id=manifest_id, started=time.monotonic())
             self._builds[key] = build
         thread = threading.Thread(
             target=self._run, args=(principal, manifest_id, build), name=f"queue-{manifest_id}", daemon=True
@@ -156,20 +155,13 @@ class QueueBuilds:
             log.warning("queue build status not stored", manifest=build.manifest_id, error=exc.message)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Upload(_Progress):
     """How far the storing of one uploaded manifest got (its rows checked, then stored in one transaction)."""
 
     manifest_id: str
     name: str
-    started: float
     stage: str = "receiving the file"
-    done: int = 0
-    total: int = 0
-    error: str | None = None
-    finished: bool = False
-    seconds: float | None = None
-    interrupted: bool = False
 
 
 class UploadJobs:
@@ -197,7 +189,7 @@ class UploadJobs:
         if fields["interrupted"] and self._stored_manifest(principal, manifest_id):
             # its rows were committed; only the end of the job went unrecorded
             fields |= {"error": None, "interrupted": False, "stage": "stored"}
-        return Upload(manifest_id, stored.name, time.monotonic(), **fields)
+        return Upload(manifest_id=manifest_id, name=stored.name, started=time.monotonic(), **fields)
 
     def _stored_manifest(self, principal: Principal, manifest_id: str) -> bool:
         try:
@@ -209,7 +201,7 @@ class UploadJobs:
     def start(self, principal: Principal, filename: str, data: bytes, scans: bytes | None) -> Upload:
         """Check what can be checked at once (size, kind, empty: raised here), then store in the background."""
         self.workspace.check_upload(filename, data, scans)
-        job = Upload(secrets.token_hex(8), Path(filename).name[:200], time.monotonic())
+        job = Upload(manifest_id=secrets.token_hex(8), name=Path(filename).name[:200], started=time.monotonic())
         with self._lock:
             self._jobs[(principal.authority_code, job.manifest_id)] = job
         thread = threading.Thread(
