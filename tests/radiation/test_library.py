@@ -11,6 +11,8 @@ from tripline.radiation.library import default_detectors, default_library, defau
 from tripline.radiation.model import Category
 from tripline.radiation.physics import (
     ELECTRON_MASS_KEV,
+    backscatter_range_kev,
+    compton_edge_kev,
     full_energy_fraction,
     klein_nishina_recoil,
     line_response,
@@ -90,6 +92,19 @@ def test_klein_nishina_recoil_stops_at_the_compton_edge() -> None:
     assert np.all(values[:3] > 0)
     assert np.all(values[3:] == 0)
     assert math.isclose(edge, 477.3, abs_tol=0.2)
+
+
+def test_compton_edge_and_backscatter_of_cs137_and_co60() -> None:
+    """Published values (e.g. Knoll, Radiation Detection and Measurement): Cs-137 661.7 keV has its
+    Compton edge at 477 keV and its backscatter peak near 184 keV; Co-60 1332.5 keV its edge at
+    1118 keV and its 180-degree backscatter at 214 keV."""
+    assert math.isclose(compton_edge_kev(661.657), 477.3, abs_tol=0.2)
+    assert math.isclose(compton_edge_kev(1332.492), 1118.1, abs_tol=0.3)
+    low, high = backscatter_range_kev(661.657)
+    assert math.isclose(low, 184.3, abs_tol=0.2) and 184.3 < high < 195.0
+    assert math.isclose(backscatter_range_kev(1332.492)[0], 214.4, abs_tol=0.3)
+    for e in (100.0, 661.657, 2614.5):  # the photon keeps what the electron did not take at 180 degrees
+        assert math.isclose(backscatter_range_kev(e)[0] + compton_edge_kev(e), e, rel_tol=1e-12)
 
 
 def test_line_response_puts_the_photopeak_at_the_line() -> None:

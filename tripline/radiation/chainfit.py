@@ -40,7 +40,7 @@ from tripline.radiation.peaks import (
     _supports,
     _template,
 )
-from tripline.radiation.physics import line_response, peak_efficiency
+from tripline.radiation.physics import backscatter_range_kev, compton_edge_kev, line_response, peak_efficiency
 from tripline.radiation.result import IsotopeMatch
 
 CHAIN_MODEL_ERROR = 0.25
@@ -65,7 +65,6 @@ RESOLVING_FWHM_KEV = 5.0
 # (intrinsic efficiency calibration with the many U/Th lines of 186-2614 keV).
 EFFICIENCY_PIVOT_KEV = 300.0
 EFFICIENCY_B_MAX = 1.5
-ELECTRON_MASS_KEV = 510.99895
 # A man-made line inside the lead K X-ray region (Ba-133's 81.0 keV among Pb K-alpha/beta 72.8-87.3
 # keV on a scintillator) is left out of the fit, but it is still tested one-sidedly: the lead
 # X-rays can only add counts there, so that region must hold at least XRAY_MIN_FRACTION of what
@@ -117,8 +116,7 @@ def _backscatter(nuclide: Nuclide, model: DetectorModel, edges: FloatArray, grou
         if group is not None and line.group != group:
             continue
         e = line.energy_kev
-        low = e / (1 + 2.0 * e / ELECTRON_MASS_KEV)  # 180 degrees
-        high = e / (1 + (1 - math.cos(math.radians(150))) * e / ELECTRON_MASS_KEV)
+        low, high = backscatter_range_kev(e)
         centre = 0.5 * (low + high)
         if centre < model.low_kev:
             continue
@@ -227,8 +225,7 @@ def _edge_unit(nuclide: Nuclide, group: str | None, model: DetectorModel, edges:
         e = line.energy_kev
         if share <= 0 or e > centers[-1] + 200.0:
             continue
-        k = e / ELECTRON_MASS_KEV
-        edge = e * 2 * k / (1 + 2 * k)
+        edge = compton_edge_kev(e)
         if edge < model.low_kev:
             continue
         near = np.abs(centers - edge) <= model.fwhm_kev(edge)

@@ -23,6 +23,7 @@ from tripline.radiation.library import DetectorModel, Library, default_library, 
 from tripline.radiation.model import EnergyCalibration, FloatArray
 
 ELECTRON_MASS_KEV = 510.99895
+BACKSCATTER_MIN_DEG = 150.0  # photons scattered back by 150-180 degrees (sample, container wall, ground, shielding)
 # World-median terrestrial activity concentrations in soil (Bq/kg), UNSCEAR 2000 Annex B.
 TERRESTRIAL_MIX = {"K-40": 400.0, "U-238 chain": 35.0, "Th-232 chain": 30.0}
 # Down-scattered (skyshine, soil) photons: counts relative to the primary interactions and the
@@ -52,6 +53,24 @@ def peak_efficiency(model: DetectorModel, energy_kev: float) -> float:
     """Intrinsic full-energy peak efficiency (counts in the peak per incident photon)."""
     tau, _ = attenuation(model, energy_kev)
     return (1.0 - math.exp(-tau)) * full_energy_fraction(model, energy_kev)
+
+
+def scattered_kev(energy_kev: float, angle_deg: float) -> float:
+    """Energy of a photon of ``energy_kev`` after one Compton scattering by ``angle_deg``:
+    E / (1 + (1 - cos t) E / 511 keV)."""
+    return energy_kev / (1 + (1 - math.cos(math.radians(angle_deg))) * energy_kev / ELECTRON_MASS_KEV)
+
+
+def backscatter_range_kev(energy_kev: float) -> tuple[float, float]:
+    """Where a line's backscatter peak lies: its photons scattered by 180 and by
+    :data:`BACKSCATTER_MIN_DEG` degrees (181 keV for Bi-214 609, 184-194 keV for Cs-137 662)."""
+    return scattered_kev(energy_kev, 180.0), scattered_kev(energy_kev, BACKSCATTER_MIN_DEG)
+
+
+def compton_edge_kev(energy_kev: float) -> float:
+    """The Compton edge of a line: the largest energy its photon gives an electron, E 2k/(1+2k), k = E/511 keV."""
+    k = energy_kev / ELECTRON_MASS_KEV
+    return energy_kev * 2 * k / (1 + 2 * k)
 
 
 def klein_nishina_recoil(energy_kev: float, recoil_kev: FloatArray) -> FloatArray:
@@ -85,8 +104,7 @@ def line_response(model: DetectorModel, edges: FloatArray, energy_kev: float) ->
     continuum = klein_nishina_recoil(energy_kev, centers) * widths
     total = continuum.sum()
     if total > 0:
-        k = energy_kev / ELECTRON_MASS_KEV
-        edge_kev = energy_kev * 2 * k / (1 + 2 * k)
+        edge_kev = compton_edge_kev(energy_kev)
         gain = float(np.interp(edge_kev, centers, widths))
         sigma_ch = model.fwhm_kev(edge_kev) / 2.3548 / max(gain, 1e-9)
         smeared = (

@@ -46,7 +46,7 @@ import numpy as np
 from tripline.radiation.chainfit import CHAIN_MODEL_ERROR, is_narrow
 from tripline.radiation.library import DetectorModel, Library
 from tripline.radiation.model import FloatArray
-from tripline.radiation.physics import peak_efficiency
+from tripline.radiation.physics import backscatter_range_kev, peak_efficiency
 from tripline.radiation.result import IsotopeMatch
 
 SNM_SIGMA = 5.0
@@ -180,10 +180,6 @@ def snm_evidence(
     return SnmEvidence(None, tuple(reasons), suspect)
 
 
-BACKSCATTER_MIN_DEG = 150.0
-ELECTRON_MASS_KEV = 510.99895
-
-
 def backscatter_explains(
     evidence: SnmEvidence, man_made: list[IsotopeMatch], model: DetectorModel, library: Library
 ) -> SnmEvidence:
@@ -193,12 +189,10 @@ def backscatter_explains(
     if evidence.nuclide != "U-235" or model.fwhm_kev(U235_MAIN_KEV) < RESOLVING_FWHM_KEV:
         return evidence
     slack = 0.5 * model.fwhm_kev(U235_MAIN_KEV)
-    cos_min = math.cos(math.radians(BACKSCATTER_MIN_DEG))
     for match in man_made:
         for line in library.get(match.nuclide).lines:
             e = line.energy_kev
-            low = e / (1 + 2.0 * e / ELECTRON_MASS_KEV)
-            high = e / (1 + (1 - cos_min) * e / ELECTRON_MASS_KEV)
+            low, high = backscatter_range_kev(e)
             if low - slack <= U235_MAIN_KEV <= high + slack:
                 reason = (
                     f"the 144-205 keV peak also holds the backscatter peak of {match.nuclide}'s {e:.1f}-keV line "
