@@ -39,10 +39,11 @@ def test_anything_without_a_repeated_key_reads_as_pyyaml_reads_it(document: Any)
     st.data(),
 )
 def test_a_repeated_key_is_refused_with_both_lines(mapping: dict[str, int], data: st.DataObject) -> None:
-    lines = [f"{key}: {value}" for key, value in mapping.items()]
+    # keys quoted: YAML 1.1 reads a bare "on", "no" or "y" as a boolean (found by Hypothesis)
+    lines = [f'"{key}": {value}' for key, value in mapping.items()]
     first = data.draw(st.integers(0, len(lines) - 1))
     key = list(mapping)[first]
-    lines.append(f"{key}: 0")  # plain YAML would keep this value and say nothing
+    lines.append(f'"{key}": 0')  # plain YAML would keep this value and say nothing
     text = "outer:\n" + "".join(f"  {line}\n" for line in lines)
     assert yaml.safe_load(text)["outer"][key] == 0
     with pytest.raises(yamlfile.DuplicateKeyError) as err:
@@ -51,6 +52,13 @@ def test_a_repeated_key_is_refused_with_both_lines(mapping: dict[str, int], data
     assert (err.value.first_line, err.value.line) == (first + 2, len(lines) + 1)
     assert f"{key!r} given twice (first on line {first + 2}, again on line {len(lines) + 1})" in str(err.value)
     assert isinstance(err.value, yaml.YAMLError)  # the readers' YAML error handlers catch it
+
+
+def test_two_spellings_of_one_boolean_key_are_one_key_given_twice() -> None:
+    """YAML 1.1 reads bare "on" and "yes" as the same key, true: plain YAML keeps the last."""
+    with pytest.raises(yamlfile.DuplicateKeyError) as err:
+        yamlfile.safe_load("on: 1\nyes: 2\n")
+    assert (err.value.first_line, err.value.line) == (1, 2)
 
 
 def test_unsafe_tags_are_still_refused() -> None:

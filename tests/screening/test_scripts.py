@@ -125,6 +125,14 @@ def test_one_different_syllable_is_another_name(
     assert score < DEFAULT_THRESHOLD
 
 
+def test_a_syllable_never_spans_a_space_in_the_latin_name(scorer: NameScorer) -> None:
+    """Found by the property above: 가각꾄 matched "ga ga kkoen" fully, read "ga" + "gak" + "koen"
+    across the space (ㄲ may be written "k"). The listed name is 가가꾄; one syllable differs."""
+    assert scorer.compare_names("가각꾄", "ga ga kkoen", person=True).score < DEFAULT_THRESHOLD
+    assert scorer.compare_names("가각꾄", "ga gak kkoen", person=True).score == 1.0
+    assert scorer.compare_names("가각꾄", "ga gakkoen", person=True).score == 1.0
+
+
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12))
 def test_sound_code_ignores_case_and_has_only_classes(word: str) -> None:
     code = latin_code(word)

@@ -96,13 +96,15 @@ def compare(
     for size in (2, 3):
         for j in range(len(texts) - size + 1):
             latin_units.append((tuple(range(j, j + size)), "".join(texts[j : j + size])))
+    # where one Latin word ends inside words joined: a syllable never spans it
+    cuts = {tokset: frozenset(itertools.accumulate(len(texts[j]) for j in tokset[:-1])) for tokset, _ in latin_units}
     options: list[tuple[float, tuple[int, ...], tuple[int, ...], str]] = []  # sim, units, tokens, how
     kanji = _kanji_spans(reading.words)
     possessives = {normaliser.ascii(m.group(1)).lower() + "s" for m in _POSSESSIVE.finditer(latin.original)}
     for tokset, text in latin_units:
         if sylls and text.isalpha():
             for start in range(len(sylls)):
-                for count in _spelled_runs(text, sylls, start):
+                for count in _spelled_runs(text, sylls, start, cuts[tokset]):
                     options.append((SPELLED, tuple(range(start, start + count)), tokset, "syllables"))
             for units in kanji.get(short_vowels(text), ()):
                 options.append((SPELLED, units, tokset, "japanese reading"))
@@ -265,9 +267,12 @@ def _kanji_spans(words: tuple[ReadWord, ...]) -> dict[str, list[tuple[int, ...]]
     return out
 
 
-def _spelled_runs(text: str, sylls: tuple[frozenset[str], ...], start: int) -> list[int]:
+def _spelled_runs(
+    text: str, sylls: tuple[frozenset[str], ...], start: int, cuts: frozenset[int] = frozenset()
+) -> list[int]:
     """The numbers of consecutive syllables from `start` whose spellings, one after another,
-    make exactly `text`."""
+    make exactly `text`, with a syllable boundary at each of `cuts` (where the Latin words of
+    a joined `text` meet: "ga ga kkoen" is not 가각꾄 read "ga" "gak" "koen")."""
     found: list[int] = []
 
     def walk(pos: int, i: int) -> None:
@@ -277,8 +282,9 @@ def _spelled_runs(text: str, sylls: tuple[frozenset[str], ...], start: int) -> l
         if i >= len(sylls):
             return
         for spelling in sylls[i]:
-            if text.startswith(spelling, pos):
-                walk(pos + len(spelling), i + 1)
+            end = pos + len(spelling)
+            if text.startswith(spelling, pos) and not any(pos < cut < end for cut in cuts):
+                walk(end, i + 1)
 
     walk(0, start)
     return sorted(set(found))
