@@ -19,26 +19,52 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tripline.radiation.adjudicate import adjudicate
-from tripline.radiation.alarm import AlarmPolicy, alarm_statistics
-from tripline.radiation.identify import Policy, identify
-from tripline.radiation.model import Category, EnergyCalibration, Occupancy, Spectrum, Verdict
-from tripline.radiation.readers import pair_spectra, read_spectra
-from tripline.radiation.result import Adjudication, AlarmStatistics, Identification, IsotopeMatch, PeakSupport
-from tripline.radiation.simulate import SimulatedScan, simulate_occupancy, simulate_spectrum
-
 if TYPE_CHECKING:
+    from tripline.radiation.adjudicate import adjudicate
+    from tripline.radiation.alarm import AlarmPolicy, alarm_statistics
+    from tripline.radiation.identify import Policy, identify
+    from tripline.radiation.model import Category, EnergyCalibration, Occupancy, Spectrum, Verdict
+    from tripline.radiation.readers import pair_spectra, read_spectra
     from tripline.radiation.repository import RadiationRepository, StoredResult
+    from tripline.radiation.result import Adjudication, AlarmStatistics, Identification, IsotopeMatch, PeakSupport
+    from tripline.radiation.simulate import SimulatedScan, simulate_occupancy, simulate_spectrum
+
+# each name of the API and the module that defines it: a module is imported on first use (PEP 562),
+# so `tripline radiation identify` does not pay for storage (SQLAlchemy), the portal alarm
+# statistics or the simulator, which it never touches
+_HOME = {
+    "adjudicate": "adjudicate",
+    "AlarmPolicy": "alarm",
+    "alarm_statistics": "alarm",
+    "Policy": "identify",
+    "identify": "identify",
+    "Category": "model",
+    "EnergyCalibration": "model",
+    "Occupancy": "model",
+    "Spectrum": "model",
+    "Verdict": "model",
+    "pair_spectra": "readers",
+    "read_spectra": "readers",
+    "RadiationRepository": "repository",
+    "StoredResult": "repository",
+    "Adjudication": "result",
+    "AlarmStatistics": "result",
+    "Identification": "result",
+    "IsotopeMatch": "result",
+    "PeakSupport": "result",
+    "SimulatedScan": "simulate",
+    "simulate_occupancy": "simulate",
+    "simulate_spectrum": "simulate",
+}
 
 
 def __getattr__(name: str) -> Any:
-    # the storage layer (SQLAlchemy, ~0.3 s) is imported on first use (PEP 562), so
-    # `tripline radiation identify` does not pay for what it never touches
-    if name in ("RadiationRepository", "StoredResult"):
-        from tripline.radiation import repository
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-        return getattr(repository, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
 
 
 __all__ = [

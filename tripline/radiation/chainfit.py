@@ -27,11 +27,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize, nnls
-from scipy.special import ndtr
 
 from tripline.radiation.library import DetectorModel, Library, Nuclide
 from tripline.radiation.model import Category, FloatArray
+from tripline.radiation.numerics import ndtr, nelder_mead, nnls
 from tripline.radiation.peaks import (
     ROI_HALF_WIDTH_FWHM,
     STRONGEST_LINE_SIGMA,
@@ -206,8 +205,8 @@ def _efficiency_correction(
         return float(np.minimum(r * r, 25.0).sum())
 
     start = cost(np.zeros(2))
-    best = minimize(cost, np.zeros(2), method="Nelder-Mead", options={"xatol": 0.01, "fatol": 1.0, "maxiter": 80})
-    b = np.clip(best.x, -EFFICIENCY_B_MAX, EFFICIENCY_B_MAX)
+    best = nelder_mead(cost, np.zeros(2), xatol=0.01, fatol=1.0, maxiter=80)
+    b = np.clip(best, -EFFICIENCY_B_MAX, EFFICIENCY_B_MAX)
     if start - cost(b) < 25.0:
         return (0.0, 0.0)
     return (float(b[0]), float(b[1]))

@@ -31,11 +31,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import lsq_linear
-from scipy.special import ndtr
 
 from tripline.radiation.library import DetectorModel, Library
 from tripline.radiation.model import FloatArray
+from tripline.radiation.numerics import bvls, ndtr
 from tripline.radiation.physics import peak_efficiency
 from tripline.radiation.result import IsotopeMatch, PeakSupport
 
@@ -117,9 +116,8 @@ def am241_line(
 
     def fit(cols: list[FloatArray], lo: list[float], hi: list[float]) -> tuple[FloatArray, float]:
         a = np.stack([c[region] for c in cols], axis=1) / sd[:, None]
-        res = lsq_linear(a, y / sd, bounds=(lo, [max(h, 1e-9) for h in hi]), method="bvls")
-        r = a @ res.x - y / sd
-        return np.asarray(res.x, dtype=np.float64), float(r @ r)
+        x, rnorm = bvls(a, y / sd, np.array(lo), np.array([max(h, 1e-9) for h in hi]))
+        return x, rnorm * rnorm
 
     x0, _ = fit(columns, lows, highs)
     # the neighbours' model error, then the chi2 gain of the Am-241 line

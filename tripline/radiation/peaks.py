@@ -11,11 +11,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import nnls
-from scipy.special import ndtr
 
 from tripline.radiation.library import DetectorModel, Library, Nuclide
 from tripline.radiation.model import FloatArray
+from tripline.radiation.numerics import ndtr, nnls
 from tripline.radiation.physics import peak_efficiency
 from tripline.radiation.result import IsotopeMatch, PeakSupport
 from tripline.radiation.spectral import fwhm_channels, snip_continuum

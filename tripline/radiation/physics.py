@@ -16,11 +16,10 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
-from scipy.ndimage import gaussian_filter1d
-from scipy.special import ndtr
 
 from tripline.radiation.library import DetectorModel, Library, default_library, detector
 from tripline.radiation.model import EnergyCalibration, FloatArray
+from tripline.radiation.numerics import gaussian_filter1d, ndtr
 
 ELECTRON_MASS_KEV = 510.99895
 BACKSCATTER_MIN_DEG = 150.0  # photons scattered back by 150-180 degrees (sample, container wall, ground, shielding)

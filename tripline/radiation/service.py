@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tripline.errors import FormatError, InputError
-from tripline.radiation.adjudicate import adjudicate
 from tripline.radiation.identify import identify
 from tripline.radiation.model import Spectrum, Verdict
 from tripline.radiation.readers import pair_spectra, read_bytes, read_spectra
@@ -80,6 +79,8 @@ def ingest_file(
             raise InputError(
                 "--container is for spectrum files; occupancy records name their container", field="container"
             )
+        from tripline.radiation.adjudicate import adjudicate
+
         records = parse_occupancies(read_bytes(path), source=str(path))
         for rec in records:  # container numbers checked before anything is judged or written
             try:
@@ -183,6 +184,7 @@ def simulate_to_file(
 ) -> SimulationReport:
     """Simulate one portal scan; write its spectra (``.n42``/``.xml``/``.csv``) or the occupancy
     record (``.jsonl``, the ingest format) to ``out``; return the truth and its adjudication."""
+    from tripline.radiation.adjudicate import adjudicate
     from tripline.radiation.repository import container_number
     from tripline.radiation.simulate import simulate_occupancy
 

@@ -6,10 +6,10 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.ndimage import gaussian_filter1d
 
 from tripline.radiation.library import DetectorModel
 from tripline.radiation.model import FloatArray, Spectrum
+from tripline.radiation.numerics import gaussian_filter1d
 
 # Smoothing before SNIP: a quarter FWHM, and at least SMOOTH_MIN_CHANNELS: on finely binned HPGe
 # spectra (3 channels per FWHM) a quarter FWHM is below the 0.6-channel level at which any

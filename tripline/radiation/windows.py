@@ -16,11 +16,10 @@ import itertools
 from collections.abc import Collection
 
 import numpy as np
-from scipy.optimize import nnls
-from scipy.special import chdtrc  # chi2 survival function; scipy.stats costs 0.5 s to import
 
 from tripline.radiation.library import Library
 from tripline.radiation.model import Category, EnergyCalibration, FloatArray
+from tripline.radiation.numerics import chi2_sf, nnls
 from tripline.radiation.physics import background_shape, mixture_shape
 from tripline.radiation.result import NormTest
 from tripline.radiation.spectral import window_sums
@@ -76,7 +75,7 @@ def norm_test(
     x_norm, chi2_norm = _fit(base + norm_cols, y, sd)
     used = int(np.count_nonzero(x_norm))
     dof = max(len(windows) - used, 1)
-    p_norm = float(chdtrc(dof, chi2_norm))
+    p_norm = chi2_sf(dof, chi2_norm)
     fitted = [float(c.sum() * xi) for c, xi in zip(norm_cols, x_norm[len(base) :], strict=True)]
     total = sum(fitted)
     fractions = {name: (v / total if total > 0 else 0.0) for name, v in zip(NORM_COMPONENTS, fitted, strict=True)}
@@ -92,7 +91,7 @@ def norm_test(
         gains[nuclide.name] = max(chi2_norm - chi2_with, 0.0)
         if background is not None:  # without one, the modelled background absorbs any "alone" fit
             _, chi2_only = _fit([col], y, sd)
-            only_p[nuclide.name] = float(chdtrc(max(len(windows) - 1, 1), chi2_only))
+            only_p[nuclide.name] = chi2_sf(max(len(windows) - 1, 1), chi2_only)
     consistent = (
         p_norm >= P_NORM_MIN
         and all(g < THREAT_GAIN_MAX for g in gains.values())
