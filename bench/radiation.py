@@ -261,17 +261,20 @@ def run_real(alarm_sigma: float) -> None:
                 f"| {split} | {label} | {fig['accepted']} | {fig['NORM as NORM']} | {fig['background cleared']} "
                 f"| {fig['man-made cleared']} | {fig['false SNM']} |"
             )
-    print("\n### Per sample kind (all splits; accepted verdicts: as filed / no background / baseline)\n")
-    print("| kind | cases | as filed | no background | baseline | nuclides expected found |")
-    print("|---|---|---|---|---|---|")
+    print("\n### Per sample kind, dev and test apart (accepted verdicts: as filed / no background / baseline)\n")
+    print("| kind | split | cases | as filed | no background | baseline | nuclides expected found |")
+    print("|---|---|---|---|---|---|---|")
     kinds = sorted({r[0].kind for r in results})
     for kind in kinds:
-        sel = [r for r in results if r[0].kind == kind]
-        acc = [sum(1 for r in sel if r[i] in r[0].accept) for i in (1, 2, 3)]  # type: ignore[operator]
-        expected = [r for r in sel if r[0].nuclides]
-        found = sum(1 for r in expected if all(NUCLIDE_NAMES.get(x, x) in r[4] for x in r[0].nuclides))
-        nuc = f"{found}/{len(expected)}" if expected else "-"
-        print(f"| {kind} | {len(sel)} | {acc[0]} | {acc[1]} | {acc[2]} | {nuc} |")
+        for split in ("dev", "test"):
+            sel = [r for r in results if r[0].kind == kind and r[0].split == split]
+            if not sel:
+                continue
+            acc = [sum(1 for r in sel if r[i] in r[0].accept) for i in (1, 2, 3)]  # type: ignore[operator]
+            expected = [r for r in sel if r[0].nuclides]
+            found = sum(1 for r in expected if all(NUCLIDE_NAMES.get(x, x) in r[4] for x in r[0].nuclides))
+            nuc = f"{found}/{len(expected)}" if expected else "-"
+            print(f"| {kind} | {split} | {len(sel)} | {acc[0]} | {acc[1]} | {acc[2]} | {nuc} |")
     print("\n### Every case (split, kind, accepted, as filed, no background, baseline, nuclides)\n")
     for case, filed, alone, base, nuclides in results:
         mark = "ok " if filed in case.accept else "BAD"

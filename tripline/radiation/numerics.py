@@ -69,7 +69,15 @@ def gaussian_filter1d(y: FloatArray, sigma: float, mode: str = "constant", trunc
 
 
 def _solve(a: FloatArray, b: FloatArray) -> FloatArray:
-    return np.asarray(np.linalg.lstsq(a, b, rcond=None)[0], dtype=np.float64)
+    """a x = b for a symmetric Gram block: LU, or least squares when it is singular."""
+    try:
+        x = np.linalg.solve(a, b)
+    except np.linalg.LinAlgError:
+        x = np.linalg.lstsq(a, b, rcond=None)[0]
+    else:
+        if not np.all(np.isfinite(x)):
+            x = np.linalg.lstsq(a, b, rcond=None)[0]
+    return np.asarray(x, dtype=np.float64)
 
 
 def nnls(a: FloatArray, b: FloatArray, maxiter: int | None = None) -> tuple[FloatArray, float]:
@@ -101,8 +109,19 @@ def bvls(
     # 40-700 ms per call on a loaded 2-core machine, the Gram matrix (one matmul) 0.2 ms
     gram = a.T @ a
     rhs = a.T @ b
-    x = np.where(np.isfinite(lo), lo, np.where(np.isfinite(hi), hi, 0.0))
-    free = ~np.isfinite(lo) & ~np.isfinite(hi)
+    if n == 1:  # one column: the unconstrained solution clipped to the box is the answer
+        g = float(gram[0, 0])
+        x = np.clip(np.array([rhs[0] / g if g > 0 else 0.0]), lo, hi)
+        r = a[:, 0] * x[0] - b
+        return x, math.sqrt(float(r @ r))
+    # start from the unconstrained solution: when it lies in the box it is the answer; else
+    # the box's nearest point, the variables inside held free, the others at their bound
+    z = _solve(gram, rhs)
+    if (z >= lo).all() and (z <= hi).all():
+        r = a @ z - b
+        return z, math.sqrt(float(r @ r))
+    x = np.clip(z, lo, hi)
+    free = (z > lo) & (z < hi)
     limit = maxiter if maxiter else 3 * n
     tol = 1e-12 * max(float(np.abs(rhs).max()), float(np.abs(gram).max()), 1e-300) * n
     stalled = np.zeros(n, dtype=bool)  # freed, then held again at once: not freed again until x moves
@@ -121,7 +140,8 @@ def bvls(
         pick = int(np.argmax(np.where(movable, np.abs(w), -1.0)))
         free[pick] = True
         stalled[pick] = True
-    return x, float(np.linalg.norm(a @ x - b))
+    r = a @ x - b
+    return x, math.sqrt(float(r @ r))
 
 
 def _free_solution(
@@ -129,37 +149,32 @@ def _free_solution(
 ) -> FloatArray:
     """The unconstrained solution of the free variables, cut back into the box (in place on
     ``free``: variables reaching a bound are held there)."""
+    x = x.copy()
     for _ in range(free.size + 1):
         idx = np.flatnonzero(free)
         if idx.size == 0:
             return x
-        held = ~free
-        z = _solve(gram[np.ix_(idx, idx)], rhs[idx] - gram[np.ix_(idx, np.flatnonzero(held))] @ x[held])
-        lo_f, hi_f, x_f = lo[idx], hi[idx], x[idx]
-        outside = (z < lo_f) | (z > hi_f)
-        if not outside.any():
-            x = x.copy()
+        held = np.flatnonzero(~free)
+        rows = gram[idx]
+        target = rhs[idx] - rows[:, held] @ x[held] if held.size else rhs[idx]
+        z = _solve(rows[:, idx], target)
+        lo_f, hi_f = lo[idx], hi[idx]
+        below, above = z < lo_f, z > hi_f
+        out = below | above
+        if not out.any():
             x[idx] = z
             return x
-        # step from x towards z as far as the box allows
+        # step from x (in the box) towards z as far as the box allows; z is outside only where
+        # the step is not zero, towards a finite bound
+        x_f = x[idx]
         step = z - x_f
-        with np.errstate(divide="ignore", invalid="ignore"):
-            to_lo = np.where(z < lo_f, (lo_f - x_f) / step, np.inf)
-            to_hi = np.where(z > hi_f, (hi_f - x_f) / step, np.inf)
-        alpha = float(np.clip(np.min(np.minimum(to_lo, to_hi)), 0.0, 1.0))
-        x = x.copy()
+        bound = np.where(below, lo_f, hi_f)[out]
+        alphas = (bound - x_f[out]) / step[out]
+        alpha = min(max(float(alphas.min()), 0.0), 1.0)
         x[idx] = x_f + alpha * step
-        # the variables at (or past) a bound are held there
-        with np.errstate(invalid="ignore"):  # an infinite bound is never reached
-            at_lo = np.isfinite(lo_f) & (x[idx] <= lo_f + 1e-12 * np.maximum(1.0, np.abs(lo_f)))
-            at_hi = np.isfinite(hi_f) & (x[idx] >= hi_f - 1e-12 * np.maximum(1.0, np.abs(hi_f)))
-        if not (at_lo | at_hi).any():  # rounding: hold the variable that went furthest out
-            worst = int(np.argmin(np.minimum(to_lo, to_hi)))
-            at_lo[worst] = z[worst] < lo_f[worst]
-            at_hi[worst] = not at_lo[worst]
-        x[idx[at_lo]] = lo_f[at_lo]
-        x[idx[at_hi]] = hi_f[at_hi]
-        free[idx[at_lo | at_hi]] = False
+        reached = np.flatnonzero(out)[alphas <= alpha + 1e-12]
+        x[idx[reached]] = np.where(below, lo_f, hi_f)[reached]
+        free[idx[reached]] = False
     return x
 
 
