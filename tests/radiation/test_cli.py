@@ -111,16 +111,17 @@ def test_bad_file_exits_2_with_the_file_named(tmp_path: Path) -> None:
     assert "broken.n42" in proc.stderr and "XML" in proc.stderr
 
 
-def test_identify_imports_neither_becquerel_nor_the_storage_layer(tmp_path: Path) -> None:
+def test_identify_imports_neither_becquerel_nor_the_storage_layer_nor_scipy(tmp_path: Path) -> None:
     # a cold `tripline radiation identify` pays only for what it uses: becquerel (numba, 10-25 s)
-    # only for the vendor formats read through it, SQLAlchemy only when something is stored
+    # only for the vendor formats read through it, SQLAlchemy only when something is stored, and
+    # no scipy (0.5 s of CPU to import: the identifier's kernels are in radiation/numerics)
     sample = REPO_DIR / "data" / "radiation" / "becquerel_samples" / "Alcatraz14.Spc"
     script = (
         "import sys\n"
         "from tripline.cli.main import main\n"
         f"sys.argv = ['tripline', 'radiation', 'identify', {str(sample)!r}, '--json']\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "print(sorted(m for m in ('becquerel', 'numba', 'sqlalchemy') if m in sys.modules))\n"
+        "print(sorted(m for m in ('becquerel', 'numba', 'sqlalchemy', 'scipy') if m in sys.modules))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO_DIR)}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)

@@ -26,7 +26,12 @@ KNOWN_FAILURES = {
     "radiacode:2024-04-17_U-glass": "uranium without radium on a 1 cm3 CsI: no fitted photopeak (the "
     "Th-234 63/92-keV region lies under the masked lead X-rays, 1001 keV is too weak in 40 min), so "
     "the 55-sigma excess reads as a beta/bremsstrahlung source: of concern",
-    "becquerel:nai_detector.spe": "no energy calibration in the file: nothing can be cleared",
+    "becquerel:nai_detector.spe": "no energy calibration in the file: nothing can be cleared. Self-calibration "
+    "from its own lines is not reliable here: Tl-208 2614 keV lies beyond its range (1000 channels, ~2 MeV); "
+    "K-40 is the 43-sigma peak at channel 724.5 (2.016 keV/channel with zero offset), but its Bi-214 partners "
+    "609/1764 keV sit +0.7 FWHM off the channels the ratios predict; a two-ratio match over every strong peak "
+    "reads the 609-keV peak (channel 317) as Tl-208 2614 keV instead, and the Kromek Ba-133/Cs-137 source's "
+    "662-keV peak as Tl-208 too; with K-40 assumed the engine finds Cs-137 at 10 sigma (industrial) anyway",
     "becquerel:1110C_NAA_cave_background_May_2017.spe": "lead-cave HPGe background holding real Co-60 "
     "(1173 and 1332 keV at 11 sigma each, centroids within 0.5 keV) and a 185.7-keV residual: industrial",
     "becquerel:Mendocino_07-10-13_Acq-10-10-13.Spe": "kelp in a lead cave: real Co-60 (1173/1332 keV at "
