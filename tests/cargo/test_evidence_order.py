@@ -7,7 +7,11 @@ built from the principle, not from the demo queue:
 - it outranks the same item for an end user in a country under no embargo (same intermediary);
 - it outranks the same route with goods that match no control-list entry;
 - it outranks the same item shipped directly to the embargoed country (the diversion pattern is
-  what the catch-all adds; a direct shipment is scored by its destination alone).
+  what the catch-all adds; a direct shipment is scored by its destination alone);
+- and that direct shipment, transshipped at a hub, still outranks any lone look-alike: every
+  country of the policy's embargoes is a destination of concern (before, Belarus was not: a
+  possibly listed item consigned to Minsk through Jebel Ali earned 20.5 points, below a 0.95 name
+  match on a consignee, 26.25).
 """
 
 from __future__ import annotations
@@ -104,6 +108,13 @@ def test_the_catch_all_case_outranks_each_weaker_pattern(
     port = next(code for code in ("SYLTK", "IRBND", "KPNAM", "BYMSQ") if code[:2] == embargoed)
     direct, direct_lines = _points(_shipment(ITEM, embargoed, embargoed, port), confidence)
     assert Indicator.EMBARGOED_END_USER.value not in direct_lines and direct < catch_all
+    via_hub = _shipment(ITEM, embargoed, embargoed, port).model_copy(
+        update={
+            "route": _shipment(ITEM, embargoed, embargoed, port).route.model_copy(update={"transshipment": ["AEJEA"]})
+        }
+    )
+    hubbed, hub_lines = _points(via_hub, confidence)
+    assert Indicator.TRANSSHIPMENT_HUB.value in hub_lines and any(x.startswith("destination.") for x in hub_lines)
     # a lone party look-alike (short of an exact match) on any role, nothing else
     parties = [
         {"role": "shipper", "name": "Plain Shipper Co.", "country": "JP"},
@@ -118,3 +129,4 @@ def test_the_catch_all_case_outranks_each_weaker_pattern(
     if name_score >= POLICY.party_match_threshold + 0.01:  # below, the points round to nothing
         assert lone_lines == {f"party_hit.{role}"}
     assert look_alike < catch_all
+    assert look_alike < hubbed
