@@ -100,3 +100,27 @@ def test_builder_matches_first_shipments_then_rank(
     assert builder.ranked() == (expected if keep is None else expected[:keep])
     if keep is not None:
         assert builder.held() <= keep + 2 * 3  # the head plus two scores per distinct shipper
+
+
+def test_progress_counts_shipments_in_order_while_the_file_streams(tmp_path: Path) -> None:
+    from tests.cargo.conftest import BUNDLED
+    from tests.cargo.standins import StandInClassifier, StandInRadiation, StandInScreener
+    from tripline.cargo.readers import write_manifest
+
+    path = tmp_path / "m.csv"
+    write_manifest(path, [make_shipment(bill_of_lading=f"P{i:04d}") for i in range(300)])
+    calls: list[tuple[int, int]] = []
+    run = target_file(
+        path,
+        settings=Settings(var_dir=tmp_path / "var", data_dir=BUNDLED),
+        policy=load_policy(),
+        matchers=lambda _s: (StandInScreener({}), StandInClassifier({})),  # type: ignore[arg-type,return-value]
+        radiation=StandInRadiation(),
+        chunk=64,
+        keep=10,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert run.shipments == 300 and len(run.ranked) == 10
+    done = [d for d, _ in calls]
+    assert done == sorted(done) and len(calls) >= 100 and calls[-1] == (300, 300)
+    assert all(total >= d for d, total in calls)

@@ -178,12 +178,13 @@ def target_file(
     builder = QueueBuilder(scorer, known_shippers, keep)
     loaded = LoadResult(keep=False)
     expected = estimate_rows(path) if progress is not None else 0
+    step = max(1, expected // 200)  # about 200 progress reports over the file
     for batch in chunked(iter_manifest(path, ref, loaded), chunk):
         warm_caches(extractor, batch, workers)
         for s in batch:
             builder.add(s, extractor.extract(s))
-        if progress is not None:
-            progress(builder.added, max(expected, builder.added))
+            if progress is not None and builder.added % step == 0:
+                progress(builder.added, max(expected, builder.added))
         if extractor.cached() > CACHE_LIMIT:
             extractor.forget()
     if progress is not None:
