@@ -25,6 +25,7 @@ by default), the real goods classifier and demo traffic, then times:
     .venv/bin/python bench/target.py --shipments 100000 --driver-memory
     .venv/bin/python bench/target.py --manifest demo-100k.csv --tile 10 --driver-memory   # 1 M rows
     .venv/bin/python bench/target.py --manifest demo-100k.csv --tile 10 --local-only
+    .venv/bin/python bench/target.py --manifest demo-20000.csv --tile 50 --local-only --keep 50
 
 --manifest FILE --tile N: FILE's rows N times over (copy k's bills of lading end in -k), so a
 1 M-row file needs no 1 M-shipment generation.
@@ -191,18 +192,19 @@ def tile(source: Path, out: Path, times: int) -> int:
     return rows
 
 
-def local_end_to_end(path: Path, settings: Settings, db: Database, policy: object, n: int) -> None:
-    """The local engine (2 processes) end to end on `path`: read, validate, screen, classify, score, rank."""
+def local_end_to_end(path: Path, settings: Settings, db: Database, policy: object, n: int, keep: int | None) -> None:
+    """The local engine (2 processes) end to end on `path`: read, validate, screen, classify, score, rank
+    (`keep`: only the head of the queue held, as `tripline target --top K` does)."""
     runtime = Runtime(settings, db)
     runtime.matchers()
     before = peak_rss_mib(os.getpid())
     t = time.perf_counter()
     matchers = runtime.matchers
     common = {"settings": settings, "policy": policy, "radiation": FindingsByContainer({}), "matchers": matchers}
-    run = target_file(path, workers=2, **common)  # type: ignore[arg-type]
+    run = target_file(path, workers=2, keep=keep, **common)  # type: ignore[arg-type]
     seconds = time.perf_counter() - t
     print(
-        f"local engine end to end: {run.shipments:,} of {n:,} rows in {seconds:.1f} s "
+        f"local engine end to end (queue kept: {keep or 'whole'}): {run.shipments:,} of {n:,} rows in {seconds:.1f} s "
         f"({run.shipments / seconds:,.0f}/s, load average {os.getloadavg()[0]:.1f}); python peak RSS "
         f"{before:,.0f} MiB before, {peak_rss_mib(os.getpid()):,.0f} MiB by its end"
     )
@@ -265,6 +267,7 @@ def main() -> None:
     parser.add_argument("--manifest", type=Path, help="an existing CSV manifest instead of a generated demo")
     parser.add_argument("--tile", type=int, default=1, help="with --manifest: its rows N times, fresh B/L numbers")
     parser.add_argument("--local-only", action="store_true", help="only the local engine end to end (2 processes)")
+    parser.add_argument("--keep", type=int, help="with --local-only: hold only the first K of the queue (streaming)")
     parser.add_argument("--baseline-sample", type=int, default=200)
     parser.add_argument("--job", type=Path, help=argparse.SUPPRESS)  # the --driver-memory child
     parser.add_argument("--var-dir", type=Path, help=argparse.SUPPRESS)
@@ -295,7 +298,7 @@ def main() -> None:
         if args.driver_memory:
             driver_memory(path, settings, db, policy)
         elif args.local_only:
-            local_end_to_end(path, settings, db, policy, n)
+            local_end_to_end(path, settings, db, policy, n, args.keep)
         return
     traffic = generate(n, 1, ref)
     path = tmp / "demo.csv"

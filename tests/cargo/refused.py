@@ -63,8 +63,16 @@ def refused_manifests(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     long = "A" * (DEFAULT_LIMITS.max_line_bytes + 10)
     add("huge JSON line", "huge.jsonl", jsonl_bytes + f'{{"bill_of_lading": "{long}"}}\n'.encode(), "longer than")
     add("huge CSV line", "huge.csv", csv_bytes + f"{long}\n".encode(), "longer than")
+    add(
+        "huge EDIFACT segment",
+        "huge.edi",
+        edi_bytes.replace(b"CNI+", f"FTX+AAA+++{long}'\nCNI+".encode(), 1),
+        "longer than",
+    )
     # wrong format: CSV content under a Parquet name, a CSV without the flat columns, JSON in .csv
     add("CSV named .parquet", "csv-named.parquet", b"bill_of_lading,containers\nR9,CSQU3054383\n", "not a Parquet")
     add("CSV without the columns", "no-columns.csv", b"bill_of_lading,containers\nR9,CSQU3054383\n", "missing column")
     add("JSON lines named .csv", "json-named.csv", jsonl_bytes, "missing column")
+    add("CSV named .edi", "csv-named.edi", csv_bytes, "not a valid EDIFACT")
+    add("Parquet named .jsonl", "parquet-named.jsonl", parquet_bytes, "utf-8")
     return out

@@ -129,3 +129,29 @@ def test_every_refused_manifest_exits_2_and_earlier_manifests_survive(
         assert run.stored_shipments(db) == before
     finally:
         db.dispose()
+
+
+@pytest.mark.slow
+def test_target_refuses_each_bad_manifest_with_exit_2(
+    e2e_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`tripline target` (the local engine streams the file, scoring as it reads) on each refused
+    class: exit 2 and one error line naming the file, no traceback and no queue printed, even when
+    the refusal comes at the file's end after rows were scored (a truncated CSV or JSON lines)."""
+    from tests.cargo.refused import refused_manifests
+
+    monkeypatch.setenv("TRIPLINE_VAR_DIR", str(e2e_settings.var_dir))
+    monkeypatch.setenv("TRIPLINE_DATA_DIR", str(e2e_settings.data_dir))
+    monkeypatch.delenv("TRIPLINE_DATABASE_URL", raising=False)
+    from tripline.cli.main import main
+
+    for what, (path, says) in refused_manifests(tmp_path).items():
+        monkeypatch.setattr(sys, "argv", ["tripline", "target", str(path), "--top", "5", "--json"])
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as stopped:
+            main()
+        out, said = capsys.readouterr()
+        assert stopped.value.code == 2, (what, said)
+        assert "Traceback" not in said and said.count("error:") == 1, (what, said)
+        assert _flat(f"error: {path}") in _flat(said) and _flat(says).lower() in _flat(said).lower(), (what, said)
+        assert out.strip() == "", (what, out)  # no queue, not even a partial one

@@ -18,14 +18,18 @@ from tripline.cargo.lookups import warm_caches
 from tripline.cargo.model import Shipment
 from tripline.cargo.policy import Policy
 from tripline.cargo.ports import MatcherFactory, Progress, RadiationResults
-from tripline.cargo.readers import read_manifest
+from tripline.cargo.readers import iter_manifest
 from tripline.cargo.reference import ReferenceData, load_reference
 from tripline.cargo.scoring import RuleScorer, Scored, Scorer, rank
-from tripline.cargo.validate import RowError
+from tripline.cargo.stream import QueueBuilder, chunked, estimate_rows
+from tripline.cargo.validate import LoadResult, RowError
 from tripline.errors import InputError
 from tripline.settings import Settings
 
 log = structlog.get_logger(__name__)
+
+CHUNK = 20_000  # shipments read, looked up and scored at a time by the local engine
+CACHE_LIMIT = 400_000  # look-ups kept between chunks (past it the caches start again empty)
 
 
 class Engine(StrEnum):
@@ -123,8 +127,15 @@ def target_file(
     out: str | None = None,
     top: int = 50,
     conf: Mapping[str, str] | None = None,
+    keep: int | None = None,
+    chunk: int = CHUNK,
 ) -> TargetRun:
     """Read a manifest and return its ranked queue (bad rows are reported, good rows scored).
+
+    The local engine streams the file: ``chunk`` shipments at a time are read, validated, looked up
+    (in ``workers`` forked processes) and scored, then dropped; only the queue is kept, and with
+    ``keep`` only its best ``keep`` (bounded memory, the same order as the whole queue's head; see
+    :mod:`tripline.cargo.stream`).
 
     The Spark engine (:func:`tripline.cargo.spark_pass.target_spark`) reads `path` (a local path or a
     Hadoop-compatible URL) at `master`, writes the whole queue to `out` and returns its ``top``."""
@@ -161,24 +172,26 @@ def target_file(
         )
     path = Path(path)
     ref = load_reference(settings.data_dir)
-    loaded = read_manifest(path, ref)
-    ranked = target_shipments(
-        loaded.shipments,
-        settings=settings,
-        policy=policy,
-        matchers=matchers,
-        radiation=radiation,
-        ref=ref,
-        scorer=scorer,
-        engine=engine,
-        known_shippers=known_shippers,
-        progress=progress,
-        workers=workers,
-    )
+    scorer = scorer or RuleScorer(policy)
+    screener, classifier = matchers(settings)
+    extractor = IndicatorExtractor(policy, ref, screener=screener, classifier=classifier, radiation=radiation)
+    builder = QueueBuilder(scorer, known_shippers, keep)
+    loaded = LoadResult(keep=False)
+    expected = estimate_rows(path) if progress is not None else 0
+    step = max(1, expected // 200)  # about 200 progress reports over the file
+    for batch in chunked(iter_manifest(path, ref, loaded), chunk):
+        warm_caches(extractor, batch, workers)
+        for s in batch:
+            builder.add(s, extractor.extract(s))
+            if progress is not None and builder.added % step == 0:
+                progress(builder.added, max(expected, builder.added))
+        if extractor.cached() > CACHE_LIMIT:
+            extractor.forget()
+    if progress is not None:
+        progress(builder.added, builder.added)
+    ranked = builder.ranked()
     seconds = time.perf_counter() - started
-    run = TargetRun(
-        ranked, loaded.errors, len(loaded.shipments), seconds, engine.value, (scorer or RuleScorer(policy)).name
-    )
+    run = TargetRun(ranked, loaded.errors, builder.added, seconds, engine.value, scorer.name)
     log.info(
         "manifest targeted",
         file=str(path),

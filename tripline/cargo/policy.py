@@ -129,12 +129,22 @@ class Policy(_Spec):
         return self
 
     def destination(self, country: str | None) -> Destination | None:
+        """The destination entry of ``country``; a country of the ``embargoes`` not listed among the
+        destinations counts as one of kind ``policy`` (the policy follows that EU and US arms embargo):
+        a controlled item shipped straight to it must not earn less than one diverted there."""
         if not country:
             return None
         for d in self.destinations:
             if d.country == country:
                 return d
-        return None
+        embargo = self.embargo(country)
+        if embargo is None:
+            return None
+        return Destination(
+            country=embargo.country,
+            kind=DestinationKind.POLICY,
+            source=f"{embargo.source} (EU and US arms embargo, from the policy's embargoes)",
+        )
 
     def embargo(self, country: str | None) -> Embargo | None:
         return next((e for e in self.embargoes if e.country == country), None) if country else None

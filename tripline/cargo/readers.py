@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,26 +48,56 @@ def detect_format(path: Path) -> str:
 
 def read_manifest(path: Path, ref: ReferenceData) -> LoadResult:
     """Read and validate a manifest file of any supported format."""
+    result = LoadResult()
+    for _ in iter_manifest(path, ref, result):
+        pass
+    return result
+
+
+def iter_manifest(path: Path, ref: ReferenceData, result: LoadResult) -> Iterator[Shipment]:
+    """Read and validate a manifest, yielding each good shipment as it is read; bad rows go to
+    ``result.errors`` (and good ones to ``result.shipments`` only if ``result.keep``).
+
+    CSV, JSON lines and Parquet are read a line or a batch at a time; an EDIFACT interchange is
+    checked whole (its UNT/UNZ counts) before its first consignment is yielded. A file refused
+    whole raises :class:`~tripline.errors.FormatError`, possibly after some shipments were yielded
+    (the CSV and JSON-lines truncation checks are on the last line): a caller that stores must not
+    store before the iterator ends."""
     if not path.exists():
         raise InputError("file not found", file=path)
     fmt = detect_format(path)
     if fmt == "csv":
-        return read_csv(path, ref)
+        return _csv_shipments(path, ref, result)
     if fmt == "jsonl":
-        return read_jsonl(path, ref)
+        return _jsonl_shipments(path, ref, result)
     if fmt == "parquet":
-        return read_parquet(path, ref)
-    return edifact.read_cuscar(path, ref)
+        return _parquet_shipments(path, ref, result)
+    return _edifact_shipments(path, ref, result)
+
+
+def _edifact_shipments(path: Path, ref: ReferenceData, result: LoadResult) -> Iterator[Shipment]:
+    loaded = edifact.read_cuscar(path, ref)  # duplicates within the file already refused there
+    result.errors.extend(loaded.errors)
+    result.lines.update(loaded.lines)
+    if result.keep:
+        result.shipments.extend(loaded.shipments)
+    yield from loaded.shipments
 
 
 def read_csv(path: Path, ref: ReferenceData) -> LoadResult:
+    result = LoadResult()
+    for _ in _csv_shipments(path, ref, result):
+        pass
+    return result
+
+
+def _csv_shipments(path: Path, ref: ReferenceData, result: LoadResult) -> Iterator[Shipment]:
     """CSV with the flat columns, read line by line through the lists' bounded reader.
 
     A row with fewer values than the header is a bad row; the last row must end with a line
     break, or the file is refused as truncated (a cut file cannot be told from a complete one
     by its values: the last field may be cut short and still be valid).
     """
-    result = LoadResult()
     source = CsvRows(path)
     header: list[str] | None = None
     for line, values in source:
@@ -94,7 +124,7 @@ def read_csv(path: Path, ref: ReferenceData) -> LoadResult:
                 RowError(str(path), line, header[len(values)], f"{len(values)} of {len(header)} columns")
             )
             continue
-        build_shipment(
+        shipment = build_shipment(
             flat_to_record(dict(zip(header, values, strict=True))),
             file=path,
             line=line,
@@ -102,9 +132,10 @@ def read_csv(path: Path, ref: ReferenceData) -> LoadResult:
             result=result,
             field_names=FIELD_NAMES,
         )
+        if shipment is not None:
+            yield shipment
     if header is None:
         raise FormatError("empty file: no header line", file=path, line=1)
-    return result
 
 
 def _check_header(path: Path, header: list[str]) -> None:
@@ -118,6 +149,12 @@ def _check_header(path: Path, header: list[str]) -> None:
 
 def read_jsonl(path: Path, ref: ReferenceData) -> LoadResult:
     result = LoadResult()
+    for _ in _jsonl_shipments(path, ref, result):
+        pass
+    return result
+
+
+def _jsonl_shipments(path: Path, ref: ReferenceData, result: LoadResult) -> Iterator[Shipment]:
     records = 0
     for line_no, text in enumerate(text_lines(path), start=1):
         if not text.strip():
@@ -140,14 +177,22 @@ def read_jsonl(path: Path, ref: ReferenceData) -> LoadResult:
         if not isinstance(record, dict):
             result.errors.append(RowError(str(path), line_no, "record", "each line must be a JSON object"))
             continue
-        build_shipment(record, file=path, line=line_no, ref=ref, result=result)
+        shipment = build_shipment(record, file=path, line=line_no, ref=ref, result=result)
+        if shipment is not None:
+            yield shipment
     if records == 0:
         raise FormatError("empty file: no JSON lines", file=path, line=1)
-    return result
 
 
 def read_parquet(path: Path, ref: ReferenceData) -> LoadResult:
     """Parquet with the flat columns; ``line`` in errors is the 1-based row number."""
+    result = LoadResult()
+    for _ in _parquet_shipments(path, ref, result):
+        pass
+    return result
+
+
+def _parquet_shipments(path: Path, ref: ReferenceData, result: LoadResult) -> Iterator[Shipment]:
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
@@ -156,7 +201,6 @@ def read_parquet(path: Path, ref: ReferenceData) -> LoadResult:
     missing = sorted(REQUIRED - set(names))
     if missing:
         raise FormatError(f"missing column(s): {', '.join(missing)}", file=path, field=missing[0])
-    result = LoadResult()
     row_no = 0
     batches = parquet.iter_batches(batch_size=PARQUET_BATCH, columns=[c for c in names if c in COLUMNS])
     while True:  # one row group's batch in memory at a time, never the whole table
@@ -169,10 +213,11 @@ def read_parquet(path: Path, ref: ReferenceData) -> LoadResult:
         for row in batch.to_pylist():
             row_no += 1
             clean = {k: _parquet_value(v) for k, v in row.items()}
-            build_shipment(
+            shipment = build_shipment(
                 flat_to_record(clean), file=path, line=row_no, ref=ref, result=result, field_names=FIELD_NAMES
             )
-    return result
+            if shipment is not None:
+                yield shipment
 
 
 def _parquet_value(value: Any) -> Any:

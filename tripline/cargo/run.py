@@ -84,6 +84,7 @@ def run_target(
     out: str | None = None,
     top: int = 50,
     conf: dict[str, str] | None = None,
+    keep: int | None = None,
 ) -> TargetRun:
     """The ranked, explained queue of a manifest file (shipper history: ``authority``'s own; Spark:
     `path` may be a URL, the queue goes to `out`). The stored history and model are read in one
@@ -111,6 +112,7 @@ def run_target(
         out=out,
         top=top,
         conf=conf,
+        keep=keep,
     )
 
 

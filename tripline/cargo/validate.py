@@ -37,6 +37,7 @@ class LoadResult:
     shipments: list[Shipment] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     lines: dict[str, int] = field(default_factory=dict)  # bill of lading -> line
+    keep: bool = True  # False: a streaming reader yields the shipments, ``shipments`` stays empty
 
 
 def _loc_to_field(loc: tuple[int | str, ...], field_names: Mapping[tuple[str, ...], str] | None) -> str:
@@ -120,5 +121,6 @@ def build_shipment(
         )
         return None
     result.lines[shipment.bill_of_lading] = line
-    result.shipments.append(shipment)
+    if result.keep:
+        result.shipments.append(shipment)
     return shipment

@@ -43,7 +43,10 @@ def target(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Manifest: .csv, .jsonl, .parquet or .edi (CUSCAR).")],
     engine: Annotated[str, typer.Option(help="local or spark (PySpark local[2]).")] = "local",
-    top: Annotated[int | None, typer.Option(help="Show the first K of the queue.")] = None,
+    top: Annotated[
+        int | None,
+        typer.Option(help="Show the first K of the queue (local engine: only these are held, memory bounded)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per shipment.")] = False,
     policy: Annotated[Path | None, typer.Option(help="Targeting policy YAML (default: the bundled one).")] = None,
     model: Annotated[str, typer.Option(help="rules (policy weights) or learned (fitted on outcomes).")] = "rules",
@@ -104,6 +107,7 @@ def target(
             out=out,
             top=top if top is not None else 50,
             conf=_conf_pairs(spark_conf or []),
+            keep=top if chosen is Engine.LOCAL else None,  # the local engine streams, holding only these
             progress=step,
         )
     for err in run.errors[:20]:
