@@ -15,12 +15,12 @@ import pytest
 
 from tripline.lists.model import ListedEntity
 from tripline.screening.frequency import load_company_words, load_frequency
-from tripline.screening.result import ScreeningQuery
+from tripline.screening.result import DEFAULT_THRESHOLD, ScreeningQuery
 from tripline.screening.rules import COMMON_NAME_CAP, INITIALS_CAP, LETTER_CODE_CAP, PERSON_COMPANY_CAP
 from tripline.screening.scorer import NameScorer
 from tripline.screening.screener import Screener
 
-THRESHOLD = 0.8
+THRESHOLD = DEFAULT_THRESHOLD  # the screener's (rules.THRESHOLD): the caps are set against it
 
 
 @pytest.fixture(scope="module")
