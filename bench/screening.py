@@ -6,7 +6,7 @@ the entities of the labelled cases (no database).
 
 1. Pairs: every case of ``tests/data/screening_cases.jsonl`` (query vs the list entry it was
    made from) scored by Tripline, nomenklatura ``logic-v1`` and ``logic-v2``; precision,
-   recall and F1 at each one's threshold (Tripline 0.8; nomenklatura 0.7, yente's default).
+   recall and F1 at each one's threshold (Tripline its default; nomenklatura 0.7, yente's default).
 2. Retrieval recall: the share of positive cases whose target reaches the scorer.
 3. Latency p50/p95 of single queries over all loaded lists; index build time and size.
 4. Batch throughput on distinct names (no repeats to exploit): the case queries, the
