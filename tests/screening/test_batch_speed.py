@@ -9,7 +9,7 @@ import pytest
 
 from tests.screening.cases import Case
 from tripline.screening.batch import screen_local
-from tripline.screening.result import DEFAULT_LIMIT, ScreeningQuery, ScreeningResult
+from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, ScreeningQuery, ScreeningResult
 from tripline.screening.screener import Screener
 
 
@@ -57,7 +57,7 @@ def test_bound_prunes_most_candidates(screener: Screener, queries: list[Screenin
     assert counted < scored / 2
 
 
-@pytest.mark.parametrize("threshold", [0.5, 0.8, 0.9])
+@pytest.mark.parametrize("threshold", [0.5, DEFAULT_THRESHOLD, 0.8, 0.9])
 def test_screen_many_equals_the_unpruned_path(
     screener: Screener, queries: list[ScreeningQuery], threshold: float
 ) -> None:
