@@ -83,7 +83,7 @@ def test_forked_batch_with_duplicates_equals_the_unpruned_path(
 
     monkeypatch.setattr(tripline.screening.screener, "_screen_forked", counting)
     batch = queries + queries[:50]  # repeated rows are screened once and answered in place
-    expected = [unpruned_screen(screener, q, 0.8).to_dict() for q in batch]
+    expected = [unpruned_screen(screener, q, DEFAULT_THRESHOLD).to_dict() for q in batch]
     got = [r.to_dict() for r in screener.screen_many(batch, workers=2)]
     assert got == expected
     rows = list(screen_local(screener, ((str(i), q) for i, q in enumerate(batch)), workers=2, block=300))
