@@ -21,8 +21,12 @@ from tripline.cargo.scoring import RuleScorer
 from tripline.radiation.alarm import AlarmPolicy
 from tripline.radiation.model import Category, Verdict
 from tripline.radiation.result import Adjudication, AlarmStatistics, Identification, IsotopeMatch
+from tripline.screening.rules import SHOWN_ABOVE
 
 POLICY = load_policy()
+# a party match just above the threshold: where screening puts a match shown for review (a bare
+# company word, a prefixed acronym: rules.SHOWN_ABOVE over its threshold)
+WEAK = round(POLICY.party_match_threshold + SHOWN_ABOVE, 4)
 
 
 class ScoredScreener:
@@ -49,7 +53,7 @@ def test_a_weak_party_look_alike_earns_less_than_a_controlled_goods_hit(ref: Ref
     extractor = IndicatorExtractor(
         POLICY,
         ref,
-        screener=ScoredScreener({"Almost Listed Co": 0.82, "Listed Co": 1.0}),
+        screener=ScoredScreener({"Almost Listed Co": WEAK, "Listed Co": 1.0}),
         classifier=StandInClassifier({"flow forming": "2B009"}),
         radiation=StandInRadiation({}),
     )
@@ -63,10 +67,12 @@ def test_a_weak_party_look_alike_earns_less_than_a_controlled_goods_hit(ref: Ref
     ]
     (goods_reason,) = [r for r in scorer.score(extractor.extract(goods)).reasons if r.indicator == "controlled_goods"]
     weight = POLICY.weights.party_hit.consignee
-    assert weak_reason.points == pytest.approx(weight * (0.82 - 0.8) / 0.2, abs=0.01)
+    t = POLICY.party_match_threshold
+    # the evidence keeps its strength to three places
+    assert weak_reason.points == pytest.approx(weight * (WEAK - t) / (1.0 - t), abs=weight * 1e-3)
     assert exact_reason.points == pytest.approx(weight)
     assert weak_reason.points < goods_reason.points
-    assert "10% of the weight" in weak_reason.detail
+    assert f"{(WEAK - t) / (1.0 - t):.0%} of the weight" in weak_reason.detail
 
 
 def test_a_norm_alarm_the_goods_explain_adds_no_points(ref: ReferenceData) -> None:
@@ -176,9 +182,9 @@ def test_the_excess_is_the_spectrum_s_else_the_portal_s_and_a_neutron_alarm_coun
 
 
 def test_no_weak_look_alike_outweighs_the_weakest_controlled_goods_hit() -> None:
-    """A 0.82 name match, on any role, adds less than the least a goods line matching a control-list
-    entry adds (weight x the lowest confidence that counts)."""
+    """A name match just above the threshold (shown for review), on any role, adds less than the
+    least a goods line matching a control-list entry adds (weight x the lowest confidence that counts)."""
     t = POLICY.party_match_threshold
     weakest_goods = POLICY.weights.controlled_goods * POLICY.controls_match_threshold
     for role in ("shipper", "consignee", "notify", "end_user"):
-        assert getattr(POLICY.weights.party_hit, role) * match_strength(0.82, t) < weakest_goods
+        assert getattr(POLICY.weights.party_hit, role) * match_strength(WEAK, t) < weakest_goods

@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 from tripline.lists.model import ListedEntity
 from tripline.screening.entities import _name_factor
 from tripline.screening.normalize import Normaliser
-from tripline.screening.result import ScreeningQuery
+from tripline.screening.result import DEFAULT_THRESHOLD, ScreeningQuery
 from tripline.screening.rules import ONE_WORD_CAP, acronym_fit
 from tripline.screening.scorer import NameScorer
 from tripline.screening.screener import Screener
 
-THRESHOLD = 0.8
+THRESHOLD = DEFAULT_THRESHOLD  # the screener's (rules.THRESHOLD): the caps are set against it
 
 
 @pytest.fixture(scope="module")

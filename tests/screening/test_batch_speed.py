@@ -9,7 +9,7 @@ import pytest
 
 from tests.screening.cases import Case
 from tripline.screening.batch import screen_local
-from tripline.screening.result import DEFAULT_LIMIT, ScreeningQuery, ScreeningResult
+from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD, ScreeningQuery, ScreeningResult
 from tripline.screening.screener import Screener
 
 
@@ -57,7 +57,7 @@ def test_bound_prunes_most_candidates(screener: Screener, queries: list[Screenin
     assert counted < scored / 2
 
 
-@pytest.mark.parametrize("threshold", [0.5, 0.8, 0.9])
+@pytest.mark.parametrize("threshold", [0.5, DEFAULT_THRESHOLD, 0.8, 0.9])
 def test_screen_many_equals_the_unpruned_path(
     screener: Screener, queries: list[ScreeningQuery], threshold: float
 ) -> None:
@@ -83,7 +83,7 @@ def test_forked_batch_with_duplicates_equals_the_unpruned_path(
 
     monkeypatch.setattr(tripline.screening.screener, "_screen_forked", counting)
     batch = queries + queries[:50]  # repeated rows are screened once and answered in place
-    expected = [unpruned_screen(screener, q, 0.8).to_dict() for q in batch]
+    expected = [unpruned_screen(screener, q, DEFAULT_THRESHOLD).to_dict() for q in batch]
     got = [r.to_dict() for r in screener.screen_many(batch, workers=2)]
     assert got == expected
     rows = list(screen_local(screener, ((str(i), q) for i, q in enumerate(batch)), workers=2, block=300))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tripline.lists.model import ListedEntity
-from tripline.screening.result import Match, ScreeningQuery
+from tripline.screening.result import DEFAULT_THRESHOLD, Match, ScreeningQuery
 from tripline.screening.screener import Screener
 
 ROWS = Path(__file__).resolve().parents[1] / "data" / "screening_linked_rows.jsonl"
@@ -40,7 +40,7 @@ def _rows_of(match: Match) -> set[tuple[str, str]]:
 
 
 def _screen(screener: Screener, name: str) -> list[Match]:
-    return list(screener.screen(ScreeningQuery.build(name), threshold=0.8, limit=20).matches)
+    return list(screener.screen(ScreeningQuery.build(name), threshold=DEFAULT_THRESHOLD, limit=20).matches)
 
 
 def test_komid_on_six_rows_is_one_match(screener: Screener) -> None:

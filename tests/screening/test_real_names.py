@@ -15,12 +15,12 @@ import pytest
 
 from tripline.lists.model import ListedEntity
 from tripline.screening.frequency import load_company_words, load_frequency
-from tripline.screening.result import ScreeningQuery
+from tripline.screening.result import DEFAULT_THRESHOLD, ScreeningQuery
 from tripline.screening.rules import COMMON_NAME_CAP, INITIALS_CAP, LETTER_CODE_CAP, PERSON_COMPANY_CAP
 from tripline.screening.scorer import NameScorer
 from tripline.screening.screener import Screener
 
-THRESHOLD = 0.8
+THRESHOLD = DEFAULT_THRESHOLD  # the screener's (rules.THRESHOLD): the caps are set against it
 
 
 @pytest.fixture(scope="module")
@@ -127,12 +127,12 @@ def test_rare_names_keep_the_partial_match(scorer: NameScorer) -> None:
 def test_a_rare_family_name_needs_less_than_a_common_one(scorer: NameScorer) -> None:
     """OFAC SDN 26122 "AL-BAZZAL, Muhammad Qasim" gives "BAZZAL, Mohamad" as its own a.k.a.:
     every word of the shorter name found, "bazzal" in no country's 100 most common names
-    (names-dataset), so the partial match counts more than that of two common names."""
+    (names-dataset), so the partial match counts more than that of two common names, and is a match."""
     rare = scorer.compare_names("BAZZAL, Mohamad", "AL-BAZZAL, Muhammad Qasim", person=True)
     common = scorer.compare_names("Jorge Rodriguez", "RODRIGUEZ GOMEZ, Jorge Jesus", person=True)
-    assert "'bazzal' is a rare name" in rare.describe()
     assert rare.score > common.score
-    assert COMMON_NAME_CAP < rare.score < THRESHOLD  # the birth date the list gives brings it over
+    # the list's own a.k.a. is found; two common names with the rest missing need more evidence
+    assert common.score == COMMON_NAME_CAP < THRESHOLD <= rare.score
 
 
 # -- family lines ------------------------------------------------------------------------------
@@ -193,7 +193,7 @@ def test_distinctive_part_without_the_leading_word_finds_the_listed_name(scorer:
     # (Entity List) "Beijing Megvii Technology Co., Ltd." also gives "(Megvii)"
     for query, listed in (("SINAI PROVINCE", "ISIS-SINAI PROVINCE"), ("Megvii", "Beijing Megvii Technology Co., Ltd.")):
         result = scorer.compare_names(query, listed)
-        assert result.score >= THRESHOLD and "after its leading word" in result.describe(), query
+        assert result.score >= THRESHOLD, (query, result.describe())
 
 
 def test_one_word_and_a_legal_form_is_a_whole_name_not_a_bare_word(scorer: NameScorer) -> None:

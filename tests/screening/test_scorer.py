@@ -7,10 +7,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tripline.screening.normalize import Normaliser
+from tripline.screening.result import DEFAULT_THRESHOLD
 from tripline.screening.rules import GENERIC_CAP
 from tripline.screening.scorer import NameScorer, typo_budget
 
-THRESHOLD = 0.8
+THRESHOLD = DEFAULT_THRESHOLD  # the screener's (rules.THRESHOLD): the caps are set against it
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from typing import Any
 
 from tripline.cargo.ports import GoodsMatch, PartyHit
 from tripline.errors import InputError
+from tripline.screening.result import DEFAULT_THRESHOLD
 
 MULTILATERAL = frozenset({"WA", "MTCR", "NSG", "AG", "CWC"})
 POSSIBLE = 0.5  # value of "listed only if the open parameters reach the thresholds"
@@ -22,7 +23,7 @@ POSSIBLE_MIN_SCORE = 0.9  # ... for a candidate the classifier ranks at least th
 class ScreeningParties:
     """PartyScreener over a ``tripline.screening`` Screener."""
 
-    def __init__(self, screener: Any, threshold: float = 0.8) -> None:
+    def __init__(self, screener: Any, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.screener = screener
         self.threshold = threshold
 

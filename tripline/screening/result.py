@@ -6,8 +6,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tripline.errors import InputError
+from tripline.screening.rules import THRESHOLD
 
-DEFAULT_THRESHOLD = 0.8
+DEFAULT_THRESHOLD = THRESHOLD  # the rules' caps are set against it (rules.calibrated)
 DEFAULT_LIMIT = 10
 
 

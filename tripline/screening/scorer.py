@@ -83,6 +83,7 @@ from tripline.screening.rules import (
     MIN_SKELETON,
     NAMESAKE_MIN_LENGTH,
     NUMBER_CAP,
+    ONE_NAME_READ_CAP,
     ONE_WORD_CAP,
     PERSON_COMPANY_CAP,
     PERSON_SUBSET_FACTOR,
@@ -133,6 +134,9 @@ class NameScore:
     unmatched_query: tuple[str, ...] = ()
     unmatched_candidate: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # a cap the names' own forms set, not how their words aligned (a person's initial that says
+    # too little, a person's name against a company's): a reading across scripts stays under it
+    form_cap: float | None = None
 
     def describe(self) -> str:
         parts = [m.describe() for m in self.matches]
@@ -282,6 +286,8 @@ class NameScorer:
                 if final:
                     return by_reading
                 plain = self._compare_tokens(q, c)
+                if plain.form_cap is not None:  # the reading does not lift what the forms cap
+                    return plain
                 return by_reading if by_reading.score > plain.score else plain
         return self._compare_tokens(q, c)
 
@@ -331,6 +337,7 @@ class NameScorer:
         total = q.total_weight + c.total_weight
         score = (matched_q + matched_c) / total
         notes: list[str] = []
+        form_caps: list[float] = []  # see NameScore.form_cap
         factor = SUBSET_FACTOR
         if person:
             rare = self._rare_name(qt, ct, used_q, partner, q.latin, c.latin)
@@ -349,13 +356,14 @@ class NameScorer:
             score = GENERIC_CAP
             notes.append(f"only generic words matched: capped at {GENERIC_CAP}")
         elif matches:
-            score = self._real_name_rules(q, c, used_q, used_c, partner, score, notes)
+            score = self._real_name_rules(q, c, used_q, used_c, partner, score, notes, form_caps)
         return NameScore(
             score=round(min(score, 1.0), 4),
             matches=tuple(matches),
             unmatched_query=tuple(t.text for i, t in enumerate(qt) if i not in used_q),
             unmatched_candidate=tuple(t.text for j, t in enumerate(ct) if j not in used_c),
             notes=tuple(notes),
+            form_cap=min(form_caps) if form_caps else None,
         )
 
     def _read_across(self, q: NameForm, c: NameForm) -> tuple[bool, NameScore] | None:
@@ -380,8 +388,18 @@ class NameScorer:
         if found.capped:
             notes.append(f"only generic words matched: capped at {GENERIC_CAP}")
         unmatched_r, unmatched_l = found.unmatched_reading, found.unmatched_latin
+        value = found.score
+        left = [w for w in (*unmatched_r, *unmatched_l) if len(w) > 1 and w.isalpha() and w not in self._particles]
+        one = found.pairs[0][1] if len(found.pairs) == 1 else ""
+        common = self.frequency.commonness(one) if one and left and (q.person or c.person) else None
+        if common is not None and value > ONE_NAME_READ_CAP:
+            value = ONE_NAME_READ_CAP
+            notes.append(
+                f"{common.describe()}, the one name of a person found ({' '.join(left)!r} not): "
+                f"more evidence needed, capped at {ONE_NAME_READ_CAP:g}"
+            )
         score = NameScore(
-            score=found.score,
+            score=value,
             matches=matches,
             unmatched_query=unmatched_l if flip else unmatched_r,
             unmatched_candidate=unmatched_r if flip else unmatched_l,
@@ -411,14 +429,17 @@ class NameScorer:
         partner: dict[int, int],
         score: float,
         notes: list[str],
+        form_caps: list[float],
     ) -> float:
-        """The caps and the bare-name rule of the module docstring; each adds its note."""
+        """The caps and the bare-name rule of the module docstring; each adds its note (and a cap
+        the forms set, to `form_caps`)."""
         qt, ct = q.tokens, c.tokens
         if q.person and not c.person and c.legal_forms and score > PERSON_COMPANY_CAP:
             notes.append(
                 f"a person's name against a company's name (legal form {_shown_forms(c.legal_forms)}): "
                 f"capped at {PERSON_COMPANY_CAP:g}"
             )
+            form_caps.append(PERSON_COMPANY_CAP)
             return PERSON_COMPANY_CAP
         codes = [
             (qt[i].text, ct[partner[i]].text)
@@ -442,7 +463,7 @@ class NameScorer:
             )
             return SYLLABLE_CAP
         if q.person or c.person:
-            return self._person_rules(q, c, used_q, used_c, partner, score, notes)
+            return self._person_rules(q, c, used_q, used_c, partner, score, notes, form_caps)
         dq = [i for i, t in enumerate(qt) if not t.generic]
         dc = [j for j, t in enumerate(ct) if not t.generic]
         left_q = [qt[i].text for i in dq if i not in used_q]
@@ -526,6 +547,7 @@ class NameScorer:
         partner: dict[int, int],
         score: float,
         notes: list[str],
+        form_caps: list[float],
     ) -> float:
         qt, ct = q.tokens, c.tokens
         particles = self._particles
@@ -540,6 +562,7 @@ class NameScorer:
         initials = self._initials_evidence(q, c, used_q, partner)
         if initials and score > INITIALS_CAP:
             notes.append(f"{initials}: capped at {INITIALS_CAP:g}")
+            form_caps.append(INITIALS_CAP)
             return INITIALS_CAP
         matched = [
             (i, partner[i], how)

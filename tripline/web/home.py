@@ -19,12 +19,16 @@ from tripline.errors import ForbiddenError, TriplineError
 from tripline.http.deps import get_db, get_runtime, get_workspace
 from tripline.lists.service import summaries
 from tripline.runtime import Runtime
+from tripline.screening.rules import EVIDENCE, THRESHOLD
 from tripline.settings import Settings
 from tripline.store.db import Database
 from tripline.web.progress import QueueBuilds
 from tripline.web.render import Page, page, render
 
 STALE_DAYS = 7  # a list loaded longer ago than this is flagged: the authorities publish changes weekly or faster
+# the search shows parties from here: the screener's threshold less what an agreeing country and birth
+# date would add (rules.EVIDENCE), so a name that needs only that evidence is shown too
+SEARCH_THRESHOLD = round(THRESHOLD - EVIDENCE, 4)
 SEARCH_MANIFESTS = 5  # the search looks through the latest manifests only
 
 
@@ -134,7 +138,12 @@ def build_router(_settings: Settings) -> APIRouter:
 
                 try:
                     (found,) = screen_for(
-                        db, rt.screener_cache(), pg.principal, [ScreeningQuery.build(q)], threshold=0.7, limit=5
+                        db,
+                        rt.screener_cache(),
+                        pg.principal,
+                        [ScreeningQuery.build(q)],
+                        threshold=SEARCH_THRESHOLD,
+                        limit=5,
                     )
                     parties = list(found.matches)
                 except TriplineError:
