@@ -122,6 +122,7 @@ def cpu_seconds() -> float:
 
 
 CPU: dict[str, float] = {}  # CPU seconds of each end-to-end row, by its label
+LOAD: dict[str, float] = {}  # the 1-minute load average at the end of each end-to-end row
 
 
 def end_to_end(
@@ -143,6 +144,7 @@ def end_to_end(
     run = target_file(path, workers=2, **common)  # type: ignore[arg-type]
     out.append(("end to end: local engine, 2 processes", run.shipments, time.perf_counter() - t))
     CPU[out[-1][0]] = cpu_seconds() - cpu
+    LOAD[out[-1][0]] = os.getloadavg()[0]
     spark_session("local[2]", "warm-up").stop()  # JVM start-up is not part of the throughput
     masters = [("local[2]", "local[2]")]
     stack = contextlib.ExitStack()
@@ -171,6 +173,7 @@ def end_to_end(
             )
             out.append((f"end to end: spark {label}", run.shipments, time.perf_counter() - t))
             CPU[out[-1][0]] = cpu_seconds() - cpu  # the JVM lives on after the job: its threads counted
+            LOAD[out[-1][0]] = os.getloadavg()[0]
     return out
 
 
@@ -354,6 +357,7 @@ def report(rows: list[tuple[str, int, float]], n: int, gen_s: float, lists: str)
     for label, count, seconds in rows:
         rate = count / seconds if seconds > 0 else float("inf")
         cpu = f"  CPU {CPU[label]:,.1f} s ({count / CPU[label]:,.0f}/CPU s)" if label in CPU else ""
+        cpu += f"  load {LOAD[label]:.1f}" if label in LOAD else ""
         print(f"{label:48} {count:>10,} {seconds:>9.1f} {rate:>11,.0f} {1e6 / rate / 60:>10.1f} min{cpu}")
 
 

@@ -4,11 +4,16 @@ Spark starts one daemon per executor (``python -m <spark.python.daemon.module>``
 Python worker from it for each task slot. With PySpark's own daemon every forked worker imports
 PySpark's worker, Arrow, pandas and Tripline's validation, screening and classification modules
 itself; with this one (set by :func:`tripline.cargo.spark_pass.target_spark`) the daemon has
-imported them and a new worker starts with them loaded. It opens no file and builds nothing:
-what a job ships is still opened once per worker (``tripline/spark/shipping.py``).
+imported them and a new worker starts with them loaded, with the reference tables of the job's
+data folder too (the same for every job of an installation). What a job ships (index,
+classifier) is still opened once per worker (``tripline/spark/shipping.py``).
 """
 
 from __future__ import annotations
+
+import contextlib
+import os
+import sys
 
 import followthemoney.types
 import pyspark.sql.pandas.serializers
@@ -32,5 +37,17 @@ PRELOADED = (
     tripline.screening.screener,
 )
 
+
+def preload() -> None:
+    """The reference tables of the job's data folder (``TRIPLINE_SPARK_DATA_DIR``, set by the job),
+    loaded once here and shared by every forked worker; a worker loads them itself if this fails."""
+    data_dir = os.environ.get(tripline.cargo.spark_pass.PRELOAD_ENV)
+    if data_dir:
+        # the daemon's stdout carries its port to the JVM: a log line there would break the handshake
+        with contextlib.redirect_stdout(sys.stderr), contextlib.suppress(OSError, ValueError):
+            tripline.cargo.spark_pass.worker_reference(data_dir)
+
+
 if __name__ == "__main__":
+    preload()
     manager()
