@@ -121,7 +121,20 @@ def cpu_seconds() -> float:
     return total / tick
 
 
+def cpu_split() -> tuple[float, float]:
+    """CPU seconds of this Python process alone and of its JVMs alone (user + system, without their
+    children): the rest of :func:`cpu_seconds` is the forked workers or Spark's Python daemons and workers."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def own(pid: int) -> int:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+
+    return own(os.getpid()) / tick, sum(own(pid) for pid in jvm_children()) / tick
+
+
 CPU: dict[str, float] = {}  # CPU seconds of each end-to-end row, by its label
+SPLIT: dict[str, tuple[float, float]] = {}  # of those: the Python driver's own, the JVM's own
 LOAD: dict[str, float] = {}  # the 1-minute load average at the end of each end-to-end row
 
 
@@ -163,7 +176,7 @@ def end_to_end(
         masters.append(("standalone 127.0.0.1 (1 worker, 2 cores)", url))
     with stack:
         for label, master in masters:
-            t, cpu = time.perf_counter(), cpu_seconds()
+            t, cpu, split = time.perf_counter(), cpu_seconds(), cpu_split()
             run = target_file(
                 path,
                 engine=Engine.SPARK,
@@ -174,6 +187,7 @@ def end_to_end(
             out.append((f"end to end: spark {label}", run.shipments, time.perf_counter() - t))
             CPU[out[-1][0]] = cpu_seconds() - cpu  # the JVM lives on after the job: its threads counted
             LOAD[out[-1][0]] = os.getloadavg()[0]
+            SPLIT[out[-1][0]] = tuple(b - a for a, b in zip(split, cpu_split(), strict=True))  # type: ignore[assignment]
     return out
 
 
@@ -357,6 +371,10 @@ def report(rows: list[tuple[str, int, float]], n: int, gen_s: float, lists: str)
     for label, count, seconds in rows:
         rate = count / seconds if seconds > 0 else float("inf")
         cpu = f"  CPU {CPU[label]:,.1f} s ({count / CPU[label]:,.0f}/CPU s)" if label in CPU else ""
+        if label in SPLIT:
+            driver, jvm = SPLIT[label]
+            rest = CPU[label] - driver - jvm  # Python workers and daemons; on a cluster, its executor JVM too
+            cpu += f" [Python driver {driver:,.1f} s, JVMs {jvm:,.1f} s, rest {rest:,.1f} s]"
         cpu += f"  load {LOAD[label]:.1f}" if label in LOAD else ""
         print(f"{label:48} {count:>10,} {seconds:>9.1f} {rate:>11,.0f} {1e6 / rate / 60:>10.1f} min{cpu}")
 
