@@ -24,6 +24,7 @@ import tripline.cargo.reference
 import tripline.cargo.spark_pass
 import tripline.screening.indexfile
 import tripline.screening.screener
+from tripline.errors import IntegrityError
 
 # what every forked worker finds loaded: FollowTheMoney's model (2-7 s a worker to load, on first
 # screening), PySpark's worker and its Arrow serializers, the pass and what it opens files with
@@ -39,13 +40,21 @@ PRELOADED = (
 
 
 def preload() -> None:
-    """The reference tables of the job's data folder (``TRIPLINE_SPARK_DATA_DIR``, set by the job),
-    loaded once here and shared by every forked worker; a worker loads them itself if this fails."""
+    """The reference tables of the job's data folder (``TRIPLINE_SPARK_DATA_DIR``) and the job's
+    tools (``TRIPLINE_SPARK_JOB``: screener mapped, classifier unpickled, each after its digest
+    check), opened once here and shared by every forked worker; a worker opens them itself if
+    this fails."""
     data_dir = os.environ.get(tripline.cargo.spark_pass.PRELOAD_ENV)
-    if data_dir:
-        # the daemon's stdout carries its port to the JVM: a log line there would break the handshake
-        with contextlib.redirect_stdout(sys.stderr), contextlib.suppress(OSError, ValueError):
-            tripline.cargo.spark_pass.worker_reference(data_dir)
+    job = os.environ.get(tripline.cargo.spark_pass.PRELOAD_JOB_ENV)
+    # the daemon's stdout carries its port to the JVM: a log line there would break the handshake
+    with contextlib.redirect_stdout(sys.stderr):
+        if data_dir:
+            with contextlib.suppress(OSError, ValueError):
+                tripline.cargo.spark_pass.worker_reference(data_dir)
+        if job:
+            # a file missing or not the job's digest: the workers open (and refuse) it themselves
+            with contextlib.suppress(OSError, ValueError, IntegrityError):
+                tripline.cargo.spark_pass.preload_tools(job)
 
 
 if __name__ == "__main__":

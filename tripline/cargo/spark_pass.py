@@ -101,6 +101,7 @@ class Tools:
 
 
 PRELOAD_ENV = "TRIPLINE_SPARK_DATA_DIR"  # the daemon's environment: the data folder to load before forking
+PRELOAD_JOB_ENV = "TRIPLINE_SPARK_JOB"  # ... and the job's shipped file (files folder, name, SHA-256)
 
 
 def worker_reference(data_dir: str) -> Any:
@@ -119,6 +120,17 @@ def _open_tools(job: PassJob) -> Tools:
     radiation: RadiationResults = open_object(job.radiation)
     extractor = IndicatorExtractor(job.policy, ref, screener=parties, classifier=goods, radiation=radiation)
     return Tools(ref, extractor, parties.screen_parties, goods.classify_goods)
+
+
+def preload_tools(spec: str) -> None:
+    """In an executor's Python daemon, before it forks: the tools of the job `spec` names (its
+    files folder, the shipped job's name and SHA-256), each shipped file digest-checked first."""
+    from pyspark.files import SparkFiles
+
+    root, name, sha256 = spec.split("\n")
+    SparkFiles._root_directory = root  # as a worker is told by its first task
+    SparkFiles._is_running_on_worker = True
+    worker_tools(open_object(Shipped(name, sha256)))
 
 
 def worker_tools(job: PassJob) -> Tools:
@@ -426,7 +438,7 @@ def target_spark(
     conf: Mapping[str, str] | None = None,
 ) -> SparkTargetRun:
     """Target the manifest at `source` on Spark; the ranked queue is written to `out` (a directory)."""
-    from pyspark import StorageLevel
+    from pyspark import SparkFiles, StorageLevel
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -476,6 +488,11 @@ def target_spark(
             data_dir=str(data_dir),
             party_threshold=threshold,
         )
+        # the job itself as a shipped file too: each executor's daemon opens the job's tools once
+        # before it forks its Python workers (they find them open; each still checks its own key)
+        shipped_job = staging.ship_object("job", job)
+        root = SparkFiles.getRootDirectory() if master.startswith("local") else "."
+        context.environment[PRELOAD_JOB_ENV] = "\n".join([root, shipped_job.name, shipped_job.sha256])
         with warnings.catch_warnings():
             # mapInArrow checks the pandas version though it uses none: pandas 3 (pinned) is not yet "supported"
             warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
