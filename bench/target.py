@@ -41,6 +41,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from tripline.cargo.demo import generate
 from tripline.cargo.engine import Engine, target_file, target_shipments
@@ -99,30 +100,76 @@ def jvm_children() -> list[int]:
     return found
 
 
-def cpu_seconds() -> float:
-    """CPU seconds (user + system) of this process and every process under it, those that ended
-    included once their parent reaped them (the forked workers, the JVM, its Python daemon and
-    workers): the work an engine did, which the machine's load changes far less than wall time."""
-    tick = os.sysconf("SC_CLK_TCK")
-    children: dict[int, list[int]] = {}
-    times: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
+class TreeCPU:
+    """CPU seconds (user + system) of this process and every process under it while it runs,
+    sampled from ``/proc`` every `every` seconds by a thread: each process's own time at its last
+    sample. A parent's ``cutime`` is not used: PySpark's daemon ignores SIGCHLD, so its forked
+    Python workers are reaped by the kernel and their time reaches no parent (the first version
+    of this bench summed ``cutime`` and missed the whole Python pass). A process that lives less
+    than `every` seconds, or its last `every` seconds, is missed."""
+
+    def __init__(self, every: float = 0.25) -> None:
+        import threading
+
+        self.every = every
+        self.seen: dict[tuple[int, str], list[Any]] = {}  # (pid, start time) -> [kind, first, last]
+        self.done = threading.Event()
+        self._sample(initial=True)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _sample(self, initial: bool = False) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        parents: dict[int, int] = {}
+        stats: dict[int, list[str]] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                parents[int(entry.name)] = int(fields[1])
+                stats[int(entry.name)] = fields
+        me = os.getpid()
+        for pid, fields in stats.items():
+            up, hops = pid, 0
+            while up not in (me, 0, 1) and hops < 64:
+                up, hops = parents.get(up, 0), hops + 1
+            if up != me:
                 continue
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
-            times[int(entry.name)] = sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
-    total, stack = 0, [os.getpid()]
-    while stack:
-        pid = stack.pop()
-        total += times.get(pid, 0)
-        stack.extend(children.get(pid, []))
-    return total / tick
+            own = (int(fields[11]) + int(fields[12])) / tick
+            key = (pid, fields[19])  # with its start time: a reused pid is another process
+            if key in self.seen:
+                self.seen[key][2] = own
+            else:  # present at the start: counted from there; started since: counted whole
+                kind = "driver" if pid == me else "jvm" if self._is_java(pid) else "other"
+                self.seen[key] = [kind, own if initial else 0.0, own]
+
+    @staticmethod
+    def _is_java(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/comm").read_text().strip() == "java"
+        except OSError:
+            return False
+
+    def _run(self) -> None:
+        while not self.done.wait(self.every):
+            self._sample()
+
+    def stop(self) -> dict[str, float]:
+        """CPU seconds since the start, by kind: this process, JVMs, other processes (workers, daemons)."""
+        self.done.set()
+        self.thread.join()
+        self._sample()
+        out = {"driver": 0.0, "jvm": 0.0, "other": 0.0}
+        for kind, first, last in self.seen.values():
+            out[kind] += last - first
+        return out
 
 
 CPU: dict[str, float] = {}  # CPU seconds of each end-to-end row, by its label
+LOAD: dict[str, float] = {}  # the 1-minute load average at the end of each end-to-end row
+SPLIT: dict[str, dict[str, float]] = {}  # of those: this Python process's, the JVMs', the other processes'
 
 
 def end_to_end(
@@ -140,10 +187,12 @@ def end_to_end(
         "matchers": runtime.matchers,
     }
     out: list[tuple[str, int, float]] = []
-    t, cpu = time.perf_counter(), cpu_seconds()
+    t, cpu = time.perf_counter(), TreeCPU()
     run = target_file(path, workers=2, **common)  # type: ignore[arg-type]
     out.append(("end to end: local engine, 2 processes", run.shipments, time.perf_counter() - t))
-    CPU[out[-1][0]] = cpu_seconds() - cpu
+    SPLIT[out[-1][0]] = split = cpu.stop()
+    CPU[out[-1][0]] = sum(split.values())
+    LOAD[out[-1][0]] = os.getloadavg()[0]
     spark_session("local[2]", "warm-up").stop()  # JVM start-up is not part of the throughput
     masters = [("local[2]", "local[2]")]
     stack = contextlib.ExitStack()
@@ -162,7 +211,7 @@ def end_to_end(
         masters.append(("standalone 127.0.0.1 (1 worker, 2 cores)", url))
     with stack:
         for label, master in masters:
-            t, cpu = time.perf_counter(), cpu_seconds()
+            t, cpu = time.perf_counter(), TreeCPU()
             run = target_file(
                 path,
                 engine=Engine.SPARK,
@@ -171,7 +220,9 @@ def end_to_end(
                 **common,  # type: ignore[arg-type]
             )
             out.append((f"end to end: spark {label}", run.shipments, time.perf_counter() - t))
-            CPU[out[-1][0]] = cpu_seconds() - cpu  # the JVM lives on after the job: its threads counted
+            SPLIT[out[-1][0]] = split = cpu.stop()  # the JVM lives on after the job: its threads counted
+            CPU[out[-1][0]] = sum(split.values())
+            LOAD[out[-1][0]] = os.getloadavg()[0]
     return out
 
 
@@ -357,6 +408,10 @@ def report(rows: list[tuple[str, int, float]], n: int, gen_s: float, lists: str)
     for label, count, seconds in rows:
         rate = count / seconds if seconds > 0 else float("inf")
         cpu = f"  CPU {CPU[label]:,.1f} s ({count / CPU[label]:,.0f}/CPU s)" if label in CPU else ""
+        if label in SPLIT:
+            split = SPLIT[label]
+            cpu += f" [this process {split['driver']:,.1f} s, JVMs {split['jvm']:,.1f} s, others {split['other']:,.1f}]"
+        cpu += f"  load {LOAD[label]:.1f}" if label in LOAD else ""
         print(f"{label:48} {count:>10,} {seconds:>9.1f} {rate:>11,.0f} {1e6 / rate / 60:>10.1f} min{cpu}")
 
 

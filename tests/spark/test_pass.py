@@ -23,7 +23,7 @@ from tripline.cargo.policy import load_policy
 from tripline.cargo.readers import read_manifest, write_manifest
 from tripline.cargo.reference import ReferenceData, load_reference
 from tripline.cargo.scoring import RuleScorer
-from tripline.cargo.spark_pass import ID_BITS, PassJob, Tools, pass_batches
+from tripline.cargo.spark_pass import ID_BITS, PassJob, Tools, line_offsets, pass_batches, true_line
 from tripline.settings import REPO_DIR
 
 POLICY = load_policy()
@@ -145,3 +145,32 @@ def test_the_pass_scores_each_line_as_the_local_engine_does(ref: ReferenceData, 
             assert row[f"score{suffix}"] == round(local.score, 3)
             assert [r["indicator"] for r in row[f"reasons{suffix}"]] == [r.indicator for r in local.reasons]
     assert any(r["reasons"] for r in scored.values())
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cuts=st.lists(st.integers(0, 200), max_size=4), batch_size=st.integers(1, 60))
+def test_lines_put_right_from_the_count_rows_are_the_file_lines(
+    tmp_path_factory: Any, cuts: list[int], batch_size: int
+) -> None:
+    # the job reads the input once: the pass numbers rows by id and ends each partition with a
+    # "count" row; the lines put right from those must be the ones a pass told the offsets gives
+    ref = _reference()
+    path, lines = _manifest(str(tmp_path_factory.getbasetemp()), ref)
+    raw = [line.encode("utf-8") for line in lines]
+    parts, offsets = _batches(raw, cuts, [batch_size])
+    header = tuple(lines[0].split(","))
+    job = PassJob(fmt="csv", file=str(path), policy=POLICY, scorer=RuleScorer(POLICY), header=header)
+
+    def rows(job: PassJob) -> list[dict[str, Any]]:
+        return [r for part in parts for b in pass_batches(job, _tools(ref), part) for r in b.to_pylist()]
+
+    told = rows(PassJob(**{**job.__dict__, "offsets": offsets}))
+    counted = rows(job)
+    last = [r["line"] for r in counted if r["kind"] == "count"]
+    assert len(last) == sum(1 for part in parts if part)  # one per partition that has lines
+    found = line_offsets(last)
+    assert found == offsets[: len(found)]
+    assert sum(((n - 1) & ((1 << ID_BITS) - 1)) + 1 for n in last) == len(raw)
+    fixed = [{**r, "line": true_line(r["line"], found)} for r in counted if r["kind"] != "count"]
+    assert sorted(map(repr, fixed)) == sorted(map(repr, told))
+    assert {r["line"] for r in told if r["kind"] == "bad"}  # the manifest has bad rows to place

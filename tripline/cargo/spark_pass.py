@@ -1,8 +1,10 @@
 """`tripline target --engine spark`: the per-shipment work in one Arrow pass per partition.
 
-1. Spark reads the manifest as a DataFrame (text lines as bytes for CSV and JSON lines, the
-   columns and ``_metadata.row_index`` for Parquet); a light JVM-only job counts each text
-   partition's lines so every executor knows the file line its rows start at.
+1. Spark reads the manifest as a DataFrame (text lines as bytes for CSV and JSON lines, each
+   with its monotonically increasing id; the columns and ``_metadata.row_index`` for Parquet).
+   The input is read once: the pass numbers a text row by its id and ends each partition with a
+   "count" row (its last id); the driver turns those few numbers into each partition's first
+   file line, and the JVM puts the lines of the rejected rows right (:func:`true_line`).
 2. ONE ``mapInArrow`` pass per partition does everything that costs: decode, validate (bad rows
    with line, field and reason, as the local readers report them), screen the chunk's distinct
    parties as one block (``screen_many``), classify its distinct goods lines, extract the
@@ -17,7 +19,10 @@
    per shipper) as window functions, which of the two scores counts, the sort by
    (-score, bill of lading) (the local engine's order), the rank (per-partition offsets over the
    sorted partitions) and Spark's writer (JSON lines or Parquet, one part file per partition, in
-   queue order). The bad rows go to the side output ``OUT.rejected``.
+   queue order). The bad rows go to the side output ``OUT.rejected``. What is cached between
+   the steps (the pass output, the sorted queue) is cached on disk, and the windows and the sort
+   use one shuffle partition per ``SHUFFLE_ROWS`` rows: the JVM's heap does not grow with the
+   input (in ``local[N]`` the driver's JVM is the executor too).
 
 The driver holds counts, the first rejected rows and the top of the queue, never the input.
 :func:`pass_batches` is the pass itself, free of Spark, so it is tested on Arrow batches alone.
@@ -63,6 +68,7 @@ CACHE_LIMIT = 200_000  # look-ups a worker keeps between chunks
 ID_BITS = 33  # monotonically_increasing_id(): partition index above bit 33, row within it below
 ROW_MASK = (1 << ID_BITS) - 1
 ARROW_BATCH = 5000  # rows per Arrow batch into and out of the Python workers
+SHUFFLE_ROWS = 50_000  # rows per partition of the windows and the sort (more rows, more partitions)
 
 
 @dataclass(frozen=True)
@@ -94,16 +100,37 @@ class Tools:
     lookups: list[int] = field(default_factory=lambda: [0])
 
 
-def _open_tools(job: PassJob) -> Tools:
+PRELOAD_ENV = "TRIPLINE_SPARK_DATA_DIR"  # the daemon's environment: the data folder to load before forking
+PRELOAD_JOB_ENV = "TRIPLINE_SPARK_JOB"  # ... and the job's shipped file (files folder, name, SHA-256)
+
+
+def worker_reference(data_dir: str) -> Any:
+    """The reference tables of `data_dir`, loaded once per Python worker, or once per executor
+    when the daemon (``tripline/cargo/spark_daemon.py``) loaded them before forking its workers."""
     from tripline.cargo.reference import load_reference
 
+    return worker_cached("reference", Shipped("reference", data_dir), lambda: load_reference(Path(data_dir)))
+
+
+def _open_tools(job: PassJob) -> Tools:
     assert job.index and job.classifier and job.radiation
-    ref = worker_cached("reference", Shipped("reference", job.data_dir), lambda: load_reference(Path(job.data_dir)))
+    ref = worker_reference(job.data_dir)
     parties = ScreeningParties(open_screener(job.index), threshold=job.party_threshold)
     goods = ControlsGoods(open_object(job.classifier))  # built on the driver, digest-checked
     radiation: RadiationResults = open_object(job.radiation)
     extractor = IndicatorExtractor(job.policy, ref, screener=parties, classifier=goods, radiation=radiation)
     return Tools(ref, extractor, parties.screen_parties, goods.classify_goods)
+
+
+def preload_tools(spec: str) -> None:
+    """In an executor's Python daemon, before it forks: the tools of the job `spec` names (its
+    files folder, the shipped job's name and SHA-256), each shipped file digest-checked first."""
+    from pyspark.files import SparkFiles
+
+    root, name, sha256 = spec.split("\n")
+    SparkFiles._root_directory = root  # as a worker is told by its first task
+    SparkFiles._is_running_on_worker = True
+    worker_tools(open_object(Shipped(name, sha256)))
 
 
 def worker_tools(job: PassJob) -> Tools:
@@ -170,12 +197,31 @@ Numbered = tuple[int, dict[str, Any] | None, str, str]
 
 
 def _text_rows(job: PassJob, batch: Any) -> Iterator[tuple[str, int]]:
-    """(text, line - 1) of a batch of (value: bytes, id: monotonically increasing id)."""
+    """(text, line - 1) of a batch of (value: bytes, id: monotonically increasing id).
+
+    Without `job.offsets` the "line" is the id + 1, exact in the first partition (the header's
+    line 1 included) and put right in the JVM afterwards (:func:`true_line`)."""
     ids = batch.column("id").to_pylist()
     values = batch.column("value").to_pylist()
     for raw, ident in zip(values, ids, strict=True):
         text = raw.decode("utf-8", errors="replace") if raw is not None else ""
-        yield text, job.offsets[ident >> ID_BITS] + (ident & ROW_MASK)
+        yield text, (job.offsets[ident >> ID_BITS] + (ident & ROW_MASK)) if job.offsets else ident
+
+
+def line_offsets(last_lines: Iterable[int]) -> tuple[int, ...]:
+    """The file lines before each partition, from the "count" rows of the pass (each partition's
+    last id + 1): a few numbers per job instead of a count job over the input."""
+    counts = {(n - 1) >> ID_BITS: ((n - 1) & ROW_MASK) + 1 for n in last_lines}
+    offsets, total = [], 0
+    for p in range(max(counts, default=-1) + 1):
+        offsets.append(total)
+        total += counts.get(p, 0)
+    return tuple(offsets)
+
+
+def true_line(line: int, offsets: Sequence[int]) -> int:
+    """The file line of an id-based line of the pass (what :func:`_true_line_column` computes in the JVM)."""
+    return offsets[(line - 1) >> ID_BITS] + ((line - 1) & ROW_MASK) + 1
 
 
 def _records(job: PassJob, batch: Any) -> Iterator[Numbered]:
@@ -215,6 +261,11 @@ class _Out:
     def bad(self, line: int, field_name: str, reason: str) -> None:
         row = dict.fromkeys(self.columns)
         row.update(kind="bad", line=line, field=field_name, reason=reason)
+        self._add(row)
+
+    def count(self, last_line: int) -> None:
+        row = dict.fromkeys(self.columns)
+        row.update(kind="count", line=last_line)
         self._add(row)
 
     def ok(self, line: int, shipment: Shipment, shipper: str | None, base: Scored, first: Scored | None) -> None:
@@ -283,7 +334,11 @@ def pass_batches(job: PassJob, tools: Tools, batches: Iterable[Any], chunk: int 
     look-ups go to the block path at once; what a row yields does not depend on the batching."""
     pending: list[tuple[int, Shipment]] = []
     out = _Out()
+    last_id = -1  # text input without offsets: the partition's last id, for the "count" row
+    counting = job.fmt != "parquet" and not job.offsets
     for batch in batches:
+        if counting and batch.num_rows:
+            last_id = max(last_id, batch.column("id")[-1].as_py())
         for line, record, field_name, reason in _records(job, batch):
             if record is None:
                 out.bad(line, field_name, reason)
@@ -301,6 +356,8 @@ def pass_batches(job: PassJob, tools: Tools, batches: Iterable[Any], chunk: int 
                 out = _Out()
     if pending:
         _score_chunk(job, tools, pending, out)
+    if counting and last_id >= 0:
+        out.count(last_id + 1)
     if out.size:
         yield out.batch()
 
@@ -338,6 +395,20 @@ def _offsets(frame: Any) -> tuple[tuple[int, ...], int]:
     return tuple(offsets), total
 
 
+def _true_line_column(offsets: Sequence[int]) -> Callable[[Any], Any]:
+    """The JVM's :func:`true_line`: a column of id-based lines to file lines."""
+    from pyspark.sql import functions as F
+
+    table = F.array(*[F.lit(o) for o in offsets] or [F.lit(0)])
+
+    def line_of(column: Any) -> Any:
+        index = column - 1
+        start = F.element_at(table, (F.shiftright(index, ID_BITS) + 1).cast("int"))
+        return (start + index.bitwiseAND(ROW_MASK) + 1).cast("long")
+
+    return line_of
+
+
 class _Laps:
     """Seconds of each step of a job, to the debug log."""
 
@@ -367,7 +438,7 @@ def target_spark(
     conf: Mapping[str, str] | None = None,
 ) -> SparkTargetRun:
     """Target the manifest at `source` on Spark; the ranked queue is written to `out` (a directory)."""
-    from pyspark import StorageLevel
+    from pyspark import SparkFiles, StorageLevel
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -381,6 +452,7 @@ def target_spark(
         "spark.sql.files.openCostInBytes": str(1 << 16),
         # the Python workers fork from a daemon that has imported the pass's modules (once per executor)
         "spark.python.daemon.module": "tripline.cargo.spark_daemon",
+        f"spark.executorEnv.{PRELOAD_ENV}": str(data_dir),  # ... and loaded the reference tables
         # a few small shuffles: adaptive execution only adds a job per stage
         "spark.sql.adaptive.enabled": "false",
         "spark.sql.execution.arrow.maxRecordsPerBatch": str(ARROW_BATCH),
@@ -403,8 +475,6 @@ def target_spark(
             _check_columns(source, session.read.parquet(source).columns, line=None)
         lap("session and header")
         frame = _read(session, source, fmt)
-        offsets = _offsets(frame)[0] if fmt != "parquet" else ()
-        lap("line counts")
         job = PassJob(
             fmt=fmt,
             file=source,
@@ -412,37 +482,49 @@ def target_spark(
             scorer=scorer,
             known=frozenset(normalise_party(n) for n in known_shippers),
             header=header,
-            offsets=offsets,
             index=staging.ship_screener(screener),
             classifier=staging.ship_object("classifier", classifier),
             radiation=staging.ship_object("radiation", radiation),
             data_dir=str(data_dir),
             party_threshold=threshold,
         )
+        # the job itself as a shipped file too: each executor's daemon opens the job's tools once
+        # before it forks its Python workers (they find them open; each still checks its own key)
+        shipped_job = staging.ship_object("job", job)
+        root = SparkFiles.getRootDirectory() if master.startswith("local") else "."
+        context.environment[PRELOAD_JOB_ENV] = "\n".join([root, shipped_job.name, shipped_job.sha256])
         with warnings.catch_warnings():
             # mapInArrow checks the pandas version though it uses none: pandas 3 (pinned) is not yet "supported"
             warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
-            passed = frame.mapInArrow(_run_pass(job), spark_schema()).persist(StorageLevel.MEMORY_AND_DISK)
+            # on disk only: the cached pass output is the size of the input, the JVM heap must not be
+            passed = frame.mapInArrow(_run_pass(job), spark_schema()).persist(StorageLevel.DISK_ONLY)
         cached.append(passed)
         lap("files shipped")
+        # the pass runs here (its output cached); a few numbers come back: each partition's last line
+        last = [r[0] for r in passed.filter(F.col("kind") == "count").select("line").collect()]
+        line_of = _true_line_column(line_offsets(last)) if fmt != "parquet" else (lambda c: c)
+        lines = sum(((n - 1) & ROW_MASK) + 1 for n in last)
+        lap("pass")
+        # sort and window partitions of a bounded size: the JVM's memory does not grow with the input
+        session.conf.set("spark.sql.shuffle.partitions", str(max(slices, -(-lines // SHUFFLE_ROWS))))
         # the duplicate rule: the first valid row of a bill of lading wins (read_manifest's rule)
         by_bl = Window.partitionBy("bill_of_lading").orderBy("line")
         ok = (
             passed.filter(F.col("kind") == "ok")
             .withColumn("nth", F.row_number().over(by_bl))
-            .withColumn("first_line", F.first("line").over(by_bl))
+            .withColumn("first_line", line_of(F.first("line").over(by_bl)))
         )
         duplicates = ok.filter(F.col("nth") > 1).select(
-            "line",
+            line_of(F.col("line")).alias("line"),
             F.lit("bill_of_lading").alias("field"),
             F.concat(F.lit("duplicate bill of lading (first at line "), F.col("first_line").cast("string"), F.lit(")"))
             .alias("reason"),
         )  # fmt: skip
         bad = (
             passed.filter(F.col("kind") == "bad")
-            .select("line", "field", "reason")
+            .select(line_of(F.col("line")).alias("line"), "field", "reason")
             .unionByName(duplicates)
-            .persist(StorageLevel.MEMORY_AND_DISK)  # written, counted and its first rows listed: one window
+            .persist(StorageLevel.DISK_ONLY)  # written, counted and its first rows listed: one window
         )
         cached.append(bad)
         # the first-shipment rule: a shipper's earliest (departure, bill of lading) among the kept rows
@@ -463,11 +545,11 @@ def target_spark(
         ordered = (
             queue.orderBy(F.desc("sort"), F.asc("bill_of_lading"))
             .withColumn("id", F.monotonically_increasing_id())
-            .persist(StorageLevel.MEMORY_AND_DISK)
+            .persist(StorageLevel.DISK_ONLY)
         )
         cached.append(ordered)
         offsets, shipments = _offsets(ordered)
-        lap("pass, rules and sort")
+        lap("rules and sort")
         rank = F.element_at(
             F.array(*[F.lit(o) for o in offsets] or [F.lit(0)]), (F.shiftright("id", ID_BITS) + 1).cast("int")
         )
