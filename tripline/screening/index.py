@@ -19,11 +19,14 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
+from tripline.screening.loanwords import katakana_forms
 from tripline.screening.normalize import NameForm, Normaliser, Token
+from tripline.screening.rules import ACRONYM_MAX_PREFIX, ACRONYM_MIN_WORDS
 from tripline.screening.scripts import ScriptReader, readable
 from tripline.screening.soundcode import sound_keys
 
@@ -48,6 +51,40 @@ def token_keys(tok: Token, normaliser: Normaliser) -> frozenset[str]:
         keys.update("d" + v for v in deletions(tok.rom))
     keys.update("t" + full for full in normaliser.vocabulary.abbreviations.get(tok.text, ()))
     return frozenset(keys)
+
+
+@lru_cache(maxsize=200_000)
+def listed_sound_keys(word: str) -> frozenset[str]:
+    """The sound keys of a listed Latin word and of the forms Katakana or a Chinese transcription
+    may write it in (:func:`loanwords.katakana_forms`: "helicopters" as "herikoputaa", "grushina"
+    as "gurushin"), so that such a reading retrieves the name it meets in the scorer."""
+    return frozenset(key for form in katakana_forms(word) for key in sound_keys(form))
+
+
+ACRONYM_KEY_SKIPPABLE = 4  # stop words and legal forms of a listed name tried both in and out of its acronym keys
+ACRONYM_KEY_MAX_WORDS = 12
+
+
+def listed_acronyms(words: tuple[str, ...], skippable: AbstractSet[str]) -> set[str]:
+    """Acronyms a listed name may be typed as, for its retrieval keys: the initials of its words,
+    each stop word or legal form left out or counted (the first ACRONYM_KEY_SKIPPABLE of them),
+    and a legal form that ends them counted by its first two letters ("CRYMSA": COMERCIAL DE
+    RODAJES Y MAQUINARIA, S.A.). The scorer accepts more (:func:`rules.acronym_fit`); a bare
+    acronym typed alone retrieves the name by these ("a" keys, as the query's one word)."""
+    if not ACRONYM_MIN_WORDS <= len(words) <= ACRONYM_KEY_MAX_WORDS:
+        return set()
+    optional = [i for i, w in enumerate(words) if w in skippable][:ACRONYM_KEY_SKIPPABLE]
+    out: set[str] = set()
+    for kept in itertools.product((False, True), repeat=len(optional)):
+        dropped = {i for i, keep in zip(optional, kept, strict=True) if not keep}
+        chosen = [w for i, w in enumerate(words) if i not in dropped and w[:1].isalpha()]
+        if len(chosen) < ACRONYM_MIN_WORDS:
+            continue
+        initials = "".join(w[0] for w in chosen)
+        out.add(initials)
+        if chosen[-1] in skippable and len(chosen[-1]) >= ACRONYM_MAX_PREFIX:
+            out.add(initials[:-1] + chosen[-1][:ACRONYM_MAX_PREFIX])
+    return out
 
 
 def key_groups(
@@ -82,7 +119,7 @@ def key_groups(
         if not query and tok.text.isalpha():
             # a listed word's sound, where a Han or Kana reading meets it (scripts.py); a query
             # word's is not looked up: the reading side holds both ends for Latin queries
-            keys = keys | sound_keys(tok.text)
+            keys = keys | listed_sound_keys(tok.text)
         groups.append(keys)
     for a, b in itertools.pairwise(tokens):
         joined = a.text + b.text
@@ -93,6 +130,8 @@ def key_groups(
                 cache[joined] = keys
         groups.append(keys)
     acronyms = {"a" + acronym for acronym in form.acronyms}
+    if not query and not form.person:
+        acronyms |= {"a" + a for a in listed_acronyms(form.words, normaliser.acronym_skippable)}
     distinctive = [t for t in tokens if not t.generic]
     if len(distinctive) == 1 and 3 <= len(distinctive[0].text) <= 10 and distinctive[0].text.isalpha():
         acronyms.add("a" + distinctive[0].text)

@@ -140,11 +140,12 @@ class ScriptReader:
                 # the Hebrew article written onto an organisation word ("החווה" the farm)
                 words.append(ReadWord(("ha",), "", True))
                 english = glossary[word[1:]]
-            if english is not None:  # an organisation word: its English words
+            if english is not None:  # an organisation word: its English words, weighed as in Han and Kana
                 for part in english.split(" "):
                     if part not in vocab.legal_forms:
                         alternatives = tuple(part.split("|"))
-                        words.append(ReadWord(alternatives, latin_code(alternatives[0]), True))
+                        generic = self._generic(alternatives)
+                        words.append(ReadWord(alternatives, latin_code(alternatives[0]), generic, translated=True))
                 continue
             options = [letters.get(ch, ("",)) for ch in word]
             codes: set[str] = set()
