@@ -137,11 +137,19 @@ def key_groups(
         acronyms.add("a" + distinctive[0].text)
     if acronyms:
         groups.append(acronyms)
-    if reader is not None and readable(form, listed=not query):  # a Hangul, Han or Kana name: its reading's keys too
-        reading = reader.reading(form.original)
-        if reading is not None:
-            groups += reader.key_groups(reading)
+    if reader is not None:  # a Hangul, Han, Kana, Arabic or Hebrew name: its reading's keys too
+        groups += reading_key_groups(form, reader, query=query)
     return groups
+
+
+def reading_key_groups(
+    form: NameForm, reader: ScriptReader, *, query: bool = True, words_only: bool = False
+) -> list[AbstractSet[str]]:
+    """The keys of a name's reading (:meth:`ScriptReader.key_groups`), none for a name not read."""
+    if not readable(form, listed=not query):
+        return []
+    reading = reader.reading(form.original)
+    return list(reader.key_groups(reading, words_only=words_only)) if reading is not None else []
 
 
 def name_keys(form: NameForm, normaliser: Normaliser, reader: ScriptReader | None = None) -> set[str]:

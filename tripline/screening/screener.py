@@ -37,7 +37,7 @@ from tripline.screening.entities import (
 from tripline.screening.entities import (
     IndexedName as IndexedName,
 )
-from tripline.screening.index import NameIndex, key_groups
+from tripline.screening.index import NameIndex, key_groups, reading_key_groups
 from tripline.screening.normalize import NameForm, Normaliser, Token
 from tripline.screening.prefilter import BoundJob, TokenTable
 from tripline.screening.result import (
@@ -192,7 +192,20 @@ class Screener:
             )
             for i, names in zip(again, retried, strict=True):
                 found[i] = names
+        # a name in another script is also looked up by its reading's words' keys alone: the keys
+        # of its transliteration and of its syllables ("gong", "shi" of 公共株式会社) would otherwise
+        # crowd out the one Latin name its reading meets ("カマズ" kamazu / "KAMAZ"), never scored
+        read = [(i, groups) for i, q in enumerate(queries) if (groups := self._reading_groups(q))]
+        if read:
+            more = self.index.candidates_many([groups for _, groups in read], self.candidate_limit)
+            for (i, _), names in zip(read, more, strict=True):
+                have = set(found[i])
+                found[i] = found[i] + [n for n in names if n not in have]
         return found
+
+    def _reading_groups(self, query: ScreeningQuery) -> list[AbstractSet[str]]:
+        org, _ = self.query_forms(query)
+        return reading_key_groups(org, self.scorer.reader, words_only=True) if readable(org) else []
 
     def _has_generic(self, query: ScreeningQuery) -> bool:
         return any(t.generic for form in self.query_forms(query) for t in form.tokens)
