@@ -67,7 +67,8 @@ ACRONYM_KEY_MAX_WORDS = 12
 
 def listed_acronyms(words: tuple[str, ...], skippable: AbstractSet[str]) -> set[str]:
     """Acronyms a listed name may be typed as, for its retrieval keys: the initials of its words,
-    each stop word or legal form left out or counted (the first ACRONYM_KEY_SKIPPABLE of them),
+    each stop word or legal form left out or counted (the first ACRONYM_KEY_SKIPPABLE of them;
+    with none left out they are the name's own acronym, :attr:`NameForm.acronyms`),
     and a legal form that ends them counted by its first two letters ("CRYMSA": COMERCIAL DE
     RODAJES Y MAQUINARIA, S.A.). The scorer accepts more (:func:`rules.acronym_fit`); a bare
     acronym typed alone retrieves the name by these ("a" keys, as the query's one word)."""
@@ -81,7 +82,8 @@ def listed_acronyms(words: tuple[str, ...], skippable: AbstractSet[str]) -> set[
         if len(chosen) < ACRONYM_MIN_WORDS:
             continue
         initials = "".join(w[0] for w in chosen)
-        out.add(initials)
+        if dropped:  # every word's initial is the name's own acronym already (NameForm.acronyms)
+            out.add(initials)
         if chosen[-1] in skippable and len(chosen[-1]) >= ACRONYM_MAX_PREFIX:
             out.add(initials[:-1] + chosen[-1][:ACRONYM_MAX_PREFIX])
     return out
@@ -131,7 +133,9 @@ def key_groups(
         groups.append(keys)
     acronyms = {"a" + acronym for acronym in form.acronyms}
     if not query and not form.person:
-        acronyms |= {"a" + a for a in listed_acronyms(form.words, normaliser.acronym_skippable)}
+        # a group of its own: a name whose own acronyms hold the query's still ranks first
+        # ("Beijing Megvii Technology Co., Ltd." before "... Ltd. (Megvii)")
+        groups.append(frozenset("a" + a for a in listed_acronyms(form.words, normaliser.acronym_skippable)))
     distinctive = [t for t in tokens if not t.generic]
     if len(distinctive) == 1 and 3 <= len(distinctive[0].text) <= 10 and distinctive[0].text.isalpha():
         acronyms.add("a" + distinctive[0].text)
