@@ -61,6 +61,7 @@ COUNTRY_CONFLICT = 0.15
 BIRTH_AGREE = 0.05
 BIRTH_CONFLICT = 0.2
 CANDIDATE_LIMIT = 25
+READING_CANDIDATES = 8  # more candidates of a name in another script, by its reading's words alone
 TOKEN_KEY_CACHE = 200_000
 BLOCK_SIZE = 256  # queries whose candidates are bounded together
 PARALLEL_MIN = 2_000  # fewer distinct queries than this are screened in-process (forking costs ~0.2 s)
@@ -197,7 +198,7 @@ class Screener:
         # crowd out the one Latin name its reading meets ("カマズ" kamazu / "KAMAZ"), never scored
         read = [(i, groups) for i, q in enumerate(queries) if (groups := self._reading_groups(q))]
         if read:
-            more = self.index.candidates_many([groups for _, groups in read], self.candidate_limit)
+            more = self.index.candidates_many([groups for _, groups in read], READING_CANDIDATES)
             for (i, _), names in zip(read, more, strict=True):
                 have = set(found[i])
                 found[i] = found[i] + [n for n in names if n not in have]
