@@ -19,11 +19,14 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
+from tripline.screening.loanwords import katakana_forms
 from tripline.screening.normalize import NameForm, Normaliser, Token
+from tripline.screening.rules import ACRONYM_MAX_PREFIX, ACRONYM_MIN_WORDS
 from tripline.screening.scripts import ScriptReader, readable
 from tripline.screening.soundcode import sound_keys
 
@@ -48,6 +51,42 @@ def token_keys(tok: Token, normaliser: Normaliser) -> frozenset[str]:
         keys.update("d" + v for v in deletions(tok.rom))
     keys.update("t" + full for full in normaliser.vocabulary.abbreviations.get(tok.text, ()))
     return frozenset(keys)
+
+
+@lru_cache(maxsize=200_000)
+def listed_sound_keys(word: str) -> frozenset[str]:
+    """The sound keys of a listed Latin word and of the forms Katakana or a Chinese transcription
+    may write it in (:func:`loanwords.katakana_forms`: "helicopters" as "herikoputaa", "grushina"
+    as "gurushin"), so that such a reading retrieves the name it meets in the scorer."""
+    return frozenset(key for form in katakana_forms(word) for key in sound_keys(form))
+
+
+ACRONYM_KEY_SKIPPABLE = 4  # stop words and legal forms of a listed name tried both in and out of its acronym keys
+ACRONYM_KEY_MAX_WORDS = 12
+
+
+def listed_acronyms(words: tuple[str, ...], skippable: AbstractSet[str]) -> set[str]:
+    """Acronyms a listed name may be typed as, for its retrieval keys: the initials of its words,
+    each stop word or legal form left out or counted (the first ACRONYM_KEY_SKIPPABLE of them;
+    with none left out they are the name's own acronym, :attr:`NameForm.acronyms`),
+    and a legal form that ends them counted by its first two letters ("CRYMSA": COMERCIAL DE
+    RODAJES Y MAQUINARIA, S.A.). The scorer accepts more (:func:`rules.acronym_fit`); a bare
+    acronym typed alone retrieves the name by these ("a" keys, as the query's one word)."""
+    if not ACRONYM_MIN_WORDS <= len(words) <= ACRONYM_KEY_MAX_WORDS:
+        return set()
+    optional = [i for i, w in enumerate(words) if w in skippable][:ACRONYM_KEY_SKIPPABLE]
+    out: set[str] = set()
+    for kept in itertools.product((False, True), repeat=len(optional)):
+        dropped = {i for i, keep in zip(optional, kept, strict=True) if not keep}
+        chosen = [w for i, w in enumerate(words) if i not in dropped and w[:1].isalpha()]
+        if len(chosen) < ACRONYM_MIN_WORDS:
+            continue
+        initials = "".join(w[0] for w in chosen)
+        if dropped:  # every word's initial is the name's own acronym already (NameForm.acronyms)
+            out.add(initials)
+        if chosen[-1] in skippable and len(chosen[-1]) >= ACRONYM_MAX_PREFIX:
+            out.add(initials[:-1] + chosen[-1][:ACRONYM_MAX_PREFIX])
+    return out
 
 
 def key_groups(
@@ -82,7 +121,7 @@ def key_groups(
         if not query and tok.text.isalpha():
             # a listed word's sound, where a Han or Kana reading meets it (scripts.py); a query
             # word's is not looked up: the reading side holds both ends for Latin queries
-            keys = keys | sound_keys(tok.text)
+            keys = keys | listed_sound_keys(tok.text)
         groups.append(keys)
     for a, b in itertools.pairwise(tokens):
         joined = a.text + b.text
@@ -93,16 +132,28 @@ def key_groups(
                 cache[joined] = keys
         groups.append(keys)
     acronyms = {"a" + acronym for acronym in form.acronyms}
+    if not query and not form.person:
+        # a group of its own: a name whose own acronyms hold the query's still ranks first
+        # ("Beijing Megvii Technology Co., Ltd." before "... Ltd. (Megvii)")
+        groups.append(frozenset("a" + a for a in listed_acronyms(form.words, normaliser.acronym_skippable)))
     distinctive = [t for t in tokens if not t.generic]
     if len(distinctive) == 1 and 3 <= len(distinctive[0].text) <= 10 and distinctive[0].text.isalpha():
         acronyms.add("a" + distinctive[0].text)
     if acronyms:
         groups.append(acronyms)
-    if reader is not None and readable(form, listed=not query):  # a Hangul, Han or Kana name: its reading's keys too
-        reading = reader.reading(form.original)
-        if reading is not None:
-            groups += reader.key_groups(reading)
+    if reader is not None:  # a Hangul, Han, Kana, Arabic or Hebrew name: its reading's keys too
+        groups += reading_key_groups(form, reader, query=query)
     return groups
+
+
+def reading_key_groups(
+    form: NameForm, reader: ScriptReader, *, query: bool = True, words_only: bool = False
+) -> list[AbstractSet[str]]:
+    """The keys of a name's reading (:meth:`ScriptReader.key_groups`), none for a name not read."""
+    if not readable(form, listed=not query):
+        return []
+    reading = reader.reading(form.original)
+    return list(reader.key_groups(reading, words_only=words_only)) if reading is not None else []
 
 
 def name_keys(form: NameForm, normaliser: Normaliser, reader: ScriptReader | None = None) -> set[str]:

@@ -34,6 +34,9 @@ FOREIGN_KANA = {
 }  # fmt: skip
 _FOREIGN_KANA = re.compile("|".join(FOREIGN_KANA))
 _TION = re.compile(r"[st]ion(?=s?$)")
+# a Russian family name in the genitive ("named after Academician P.D. Grushina", "Kalashnikova"):
+# a transcription writes the name as it is ("グルシン" gurushin), without the ending
+_RUSSIAN_GENITIVE = re.compile(r"(?<=[a-z]{3}[iy]n|[a-z]{3}[oe]v)a$")
 _POST_VOCALIC_R = re.compile(r"(?<=[aeiouy])r+(?![aeiouy])")
 _NASAL_BEFORE_LABIAL = re.compile(r"ng?(?=[bpm])")
 
@@ -41,12 +44,15 @@ _NASAL_BEFORE_LABIAL = re.compile(r"ng?(?=[bpm])")
 @lru_cache(maxsize=100_000)
 def katakana_forms(word: str) -> tuple[str, ...]:
     """`word` (lower-case Latin) and the forms Katakana may write it in: "-tion" as "-shon",
-    without a final plural s, without an r that ends a syllable, with "ch" as k; each alone and
-    together, the word itself first, no repeats."""
+    without a final plural s, a Russian family name without its genitive a ("grushina" /
+    "grushin"), without an r that ends a syllable, with "ch" as k; each alone and together, the
+    word itself first, no repeats."""
     forms = [word]
     if _TION.search(word):
         forms.append(_TION.sub("shon", word))
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        forms.append(word[:-1])
+    if _RUSSIAN_GENITIVE.search(word):
         forms.append(word[:-1])
     for rewrite in (lambda w: _POST_VOCALIC_R.sub("", w), lambda w: w.replace("ch", "k")):
         forms += [rewrite(f) for f in forms]

@@ -37,7 +37,7 @@ from tripline.screening.entities import (
 from tripline.screening.entities import (
     IndexedName as IndexedName,
 )
-from tripline.screening.index import NameIndex, key_groups
+from tripline.screening.index import NameIndex, key_groups, reading_key_groups
 from tripline.screening.normalize import NameForm, Normaliser, Token
 from tripline.screening.prefilter import BoundJob, TokenTable
 from tripline.screening.result import (
@@ -61,6 +61,7 @@ COUNTRY_CONFLICT = 0.15
 BIRTH_AGREE = 0.05
 BIRTH_CONFLICT = 0.2
 CANDIDATE_LIMIT = 25
+READING_CANDIDATES = 8  # more candidates of a name in another script, by its reading's words alone
 TOKEN_KEY_CACHE = 200_000
 BLOCK_SIZE = 256  # queries whose candidates are bounded together
 PARALLEL_MIN = 2_000  # fewer distinct queries than this are screened in-process (forking costs ~0.2 s)
@@ -192,7 +193,20 @@ class Screener:
             )
             for i, names in zip(again, retried, strict=True):
                 found[i] = names
+        # a name in another script is also looked up by its reading's words' keys alone: the keys
+        # of its transliteration and of its syllables ("gong", "shi" of 公共株式会社) would otherwise
+        # crowd out the one Latin name its reading meets ("カマズ" kamazu / "KAMAZ"), never scored
+        read = [(i, groups) for i, q in enumerate(queries) if (groups := self._reading_groups(q))]
+        if read:
+            more = self.index.candidates_many([groups for _, groups in read], READING_CANDIDATES)
+            for (i, _), names in zip(read, more, strict=True):
+                have = set(found[i])
+                found[i] = found[i] + [n for n in names if n not in have]
         return found
+
+    def _reading_groups(self, query: ScreeningQuery) -> list[AbstractSet[str]]:
+        org, _ = self.query_forms(query)
+        return reading_key_groups(org, self.scorer.reader, words_only=True) if readable(org) else []
 
     def _has_generic(self, query: ScreeningQuery) -> bool:
         return any(t.generic for form in self.query_forms(query) for t in form.tokens)

@@ -35,6 +35,7 @@ GENERIC_ONLY_CAP = 0.5  # as the main scorer: generic words alone never match
 # a rare family name alone, transcribed (see _transcribed_surname): as a Latin
 # partial name with a rare word (rules.RARE_PERSON_SUBSET_FACTOR), at most
 TRANSCRIBED_SURNAME = RARE_PERSON_SUBSET_FACTOR
+POSSESSIVE_WORD = "of"  # a glossary word's English that a Latin possessive ('s) says
 GENERATION_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 _POSSESSIVE = re.compile(r"(\w+)['’]s\b")
@@ -142,6 +143,8 @@ def compare(
     # otherwise ("航空宇宙" aerospace / "Air and Space"); one it has weighs as the word it is
     for u in translated - used_q:
         unit_weight[u] = min(unit_weight[u], generic_weight)
+        if possessives and shown[u] == POSSESSIVE_WORD:
+            unit_weight[u] = 0.0  # "החווה של משה" the farm of Moshe: the Latin "Moshe's Farm" says "of" by its 's
     total_c = sum(t.weight for t in toks)
     whole = latin.person and reading.script in ("han", "kana") and len(used_q) == len(unit_weight)
     if whole and left and len(used_c) >= 2 and all(min(used_c) < j < max(used_c) for j in left):

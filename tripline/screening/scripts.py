@@ -140,11 +140,12 @@ class ScriptReader:
                 # the Hebrew article written onto an organisation word ("החווה" the farm)
                 words.append(ReadWord(("ha",), "", True))
                 english = glossary[word[1:]]
-            if english is not None:  # an organisation word: its English words
+            if english is not None:  # an organisation word: its English words, weighed as in Han and Kana
                 for part in english.split(" "):
                     if part not in vocab.legal_forms:
                         alternatives = tuple(part.split("|"))
-                        words.append(ReadWord(alternatives, latin_code(alternatives[0]), True))
+                        generic = self._generic(alternatives)
+                        words.append(ReadWord(alternatives, latin_code(alternatives[0]), generic, translated=True))
                 continue
             options = [letters.get(ch, ("",)) for ch in word]
             codes: set[str] = set()
@@ -287,9 +288,10 @@ class ScriptReader:
 
     # -- retrieval keys ----------------------------------------------------------------------
 
-    def key_groups(self, reading: Reading) -> list[frozenset[str]]:
+    def key_groups(self, reading: Reading, *, words_only: bool = False) -> list[frozenset[str]]:
         """Blocking keys that let a reading find Latin names (see :mod:`index`): each word's
-        spellings and sound code, each syllable's spellings, adjacent syllables joined."""
+        spellings and sound code, each syllable's spellings, adjacent syllables joined
+        (`words_only`: the words' keys alone)."""
         groups: list[frozenset[str]] = []
         for w in reading.words:
             if w.generic:
@@ -297,7 +299,12 @@ class ScriptReader:
             keys = {"t" + s for s in w.spellings}
             for code in (w.code, *(v for v, _ in w.variants)):
                 keys |= {"p" + c for c in (code.replace(".", ""), short_code(code)) if len(c) >= SOUND_MIN_CODE}
+            # an Arabic, Persian or Hebrew word: every code it may be written with, as a listed Latin
+            # word's sound keys hold it (no h: soundcode.sound_keys drops it; "اکبرزاده" / Akbarzadeh)
+            keys |= {"p" + c for c in w.codes | w.full_codes if len(c) >= SOUND_MIN_CODE and "H" not in c}
             groups.append(frozenset(keys))
+        if words_only:
+            return groups
         sylls = reading.syllables
         for s in sylls:
             groups.append(frozenset("t" + x for x in s))

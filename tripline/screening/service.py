@@ -30,7 +30,7 @@ from tripline.store.db import Database
 log = structlog.get_logger(__name__)
 
 
-INDEX_FORMAT = 13  # bump when the index layout, the matcher's normalisation or the cache file layout changes
+INDEX_FORMAT = 14  # bump when the index layout, the matcher's normalisation or the cache file layout changes
 
 CACHE_KEY_FILE = "cache.key"
 KEY_BYTES = 32
