@@ -82,8 +82,8 @@ def test_builder_matches_first_shipments_then_rank(
         base = make_shipment(bill_of_lading=bill, departure_date=date)
         parties = [p for p in base.parties if p.role.value != "shipper"]
         if shipper is not None:
-            first = next(p for p in base.parties if p.role.value == "shipper")
-            parties.insert(0, first.model_copy(update={"name": shipper}))
+            original = next(p for p in base.parties if p.role.value == "shipper")
+            parties.insert(0, original.model_copy(update={"name": shipper}))
         s = base.model_copy(update={"parties": parties})
         shipments.append(s)
         evidence = (Evidence(Indicator.CONTROLLED_GOODS, a, "goods"), Evidence(Indicator.TRANSSHIPMENT_HUB, b, "route"))
