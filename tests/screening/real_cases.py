@@ -27,6 +27,7 @@ from typing import Any
 
 from tripline.lists.model import ListedEntity
 from tripline.screening.result import ScreeningQuery
+from tripline.screening.screener import Screener
 
 REAL_DIR = Path(__file__).resolve().parents[1] / "data" / "screening_real"
 NAME_PROPS = ("name", "alias", "weakAlias", "previousName")
@@ -219,3 +220,16 @@ def figures(cases: Iterable[RealCase], scores: dict[str, float], threshold: floa
 def case_scores(cases: Iterable[RealCase], pair_score: Callable[[ScreeningQuery, str], float]) -> dict[str, float]:
     """Each case's score: against its target, or the best over its candidates."""
     return {c.id: max((pair_score(c.query, eid) for eid in c.entity_ids), default=0.0) for c in cases}
+
+
+def tripline_figures(split: str, threshold: float) -> Figures:
+    """Tripline's screener on one split of the real cases, each case scored against its own
+    targets only (the screener holds the split's entities)."""
+    cases, entities = load((split,))
+    screener = Screener(list(entities.values()))
+
+    def score(query: ScreeningQuery, eid: str) -> float:
+        match = screener.score_entity(query, eid)
+        return match.score if match else 0.0
+
+    return figures(cases, case_scores(cases, score), threshold)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from tests.screening import real_cases as real
 from tripline.cargo.policy import load_policy
 from tripline.screening import rules
-from tripline.screening.result import DEFAULT_THRESHOLD, ScreeningQuery
-from tripline.screening.screener import BIRTH_AGREE, COUNTRY_AGREE, Screener
+from tripline.screening.result import DEFAULT_THRESHOLD
+from tripline.screening.screener import BIRTH_AGREE, COUNTRY_AGREE
 
 UNLISTED_FALSE_HIT_CEILING = 0.05  # issue 12: an unlisted common or look-alike name matches at most this often
 DEV_F1_FLOOR = 0.92
@@ -75,14 +75,7 @@ def test_dev_split_at_the_default_threshold() -> None:
     """On the DEV split (the one the threshold was chosen on): unlisted common and company names
     stay under the issue's ceiling, and F1 holds its floor. The test split has its own test in
     ``test_real_cases.py``."""
-    cases, entities = real.load(("dev",))
-    screener = Screener(list(entities.values()))
-
-    def score(query: ScreeningQuery, eid: str) -> float:
-        match = screener.score_entity(query, eid)
-        return match.score if match else 0.0
-
-    figures = real.figures(cases, real.case_scores(cases, score), DEFAULT_THRESHOLD)
+    figures = real.tripline_figures("dev", DEFAULT_THRESHOLD)
     unlisted = figures.false_hit_rate(real.UNLISTED_KINDS)
     assert unlisted <= UNLISTED_FALSE_HIT_CEILING, f"unlisted false hits {unlisted:.3f}"
     assert figures.f1 >= DEV_F1_FLOOR, f"dev F1 {figures.f1:.3f} < {DEV_F1_FLOOR}"
