@@ -392,7 +392,16 @@ class NameScorer:
         left = [w for w in (*unmatched_r, *unmatched_l) if len(w) > 1 and w.isalpha() and w not in self._particles]
         one = found.pairs[0][1] if len(found.pairs) == 1 else ""
         common = self.frequency.commonness(one) if one and left and (q.person or c.person) else None
-        if common is not None and value > ONE_NAME_READ_CAP:
+        swapped = reading.script == "hangul" and (q.person or c.person) and unmatched_r and unmatched_l
+        if swapped and value > SYLLABLE_CAP:
+            # a syllable of the Hangul name in place of a word of the Latin one: as in the same
+            # script, a syllable that differs is another name (가가가 / "ga del ga")
+            value = SYLLABLE_CAP
+            notes.append(
+                f"hangul syllable {', '.join(unmatched_r)!r} in place of {' '.join(unmatched_l)!r}: "
+                f"a different name, capped at {SYLLABLE_CAP:g}"
+            )
+        elif common is not None and value > ONE_NAME_READ_CAP:
             value = ONE_NAME_READ_CAP
             notes.append(
                 f"{common.describe()}, the one name of a person found ({' '.join(left)!r} not): "
