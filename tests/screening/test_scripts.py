@@ -133,16 +133,18 @@ def test_a_syllable_never_spans_a_space_in_the_latin_name(scorer: NameScorer) ->
     assert scorer.compare_names("가각꾄", "ga gakkoen", person=True).score == 1.0
 
 
-def test_a_hangul_syllable_in_place_of_a_latin_word_is_another_name(scorer: NameScorer) -> None:
+def test_a_syllable_in_place_of_a_latin_word_is_another_name(scorer: NameScorer) -> None:
     """Found by the property above at the 0.68 threshold: 가가가 against "ga del ga" (ICU's
     spelling of 가델가) scored 0.75, the unmatched "del" weighing as a Spanish particle; one
     syllable differing scored 0.67, which one agreeing country lifted over the threshold. A
     syllable in place of a word is another name, as in the same script."""
-    for hangul, latin in (("가가가", "ga del ga"), ("박민수", "park jun su")):
+    for hangul, latin in (("가가가", "ga del ga"), ("박민수", "park jun su"), ("王小华", "Wang Xiao Ming")):
         found = scorer.compare_names(hangul, latin, person=True)
         assert found.score + COUNTRY_AGREE < DEFAULT_THRESHOLD, (hangul, latin, found)
     assert scorer.compare_names("김정은", "Kim Jong Un", person=True).score == 1.0
     assert scorer.compare_names("김정은", "Kim Jong Un Il", person=True).score >= DEFAULT_THRESHOLD
+    assert scorer.compare_names("王小明", "Wang Xiao Ming", person=True).score == 1.0
+    assert scorer.compare_names("迈克·蓬佩奥", "Michael Richard Pompeo", person=True).score >= DEFAULT_THRESHOLD
 
 
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12))

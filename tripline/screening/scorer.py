@@ -392,13 +392,17 @@ class NameScorer:
         left = [w for w in (*unmatched_r, *unmatched_l) if len(w) > 1 and w.isalpha() and w not in self._particles]
         one = found.pairs[0][1] if len(found.pairs) == 1 else ""
         common = self.frequency.commonness(one) if one and left and (q.person or c.person) else None
-        swapped = reading.script == "hangul" and (q.person or c.person) and unmatched_r and unmatched_l
+        # a syllable of the Hangul name in place of a word of the Latin one, or of a Chinese name
+        # in place of a romanised syllable: as in the same script, a syllable that differs is
+        # another name (가가가 / "ga del ga", 王小华 / "Wang Xiao Ming")
+        one_for_one = len(unmatched_r) == 1 and len(unmatched_l) == 1 and _SYLLABLE.match(unmatched_l[0])
+        swapped = (q.person or c.person) and (
+            (reading.script == "hangul" and unmatched_r and unmatched_l) or (reading.script == "han" and one_for_one)
+        )
         if swapped and value > SYLLABLE_CAP:
-            # a syllable of the Hangul name in place of a word of the Latin one: as in the same
-            # script, a syllable that differs is another name (가가가 / "ga del ga")
             value = SYLLABLE_CAP
             notes.append(
-                f"hangul syllable {', '.join(unmatched_r)!r} in place of {' '.join(unmatched_l)!r}: "
+                f"{reading.script} syllable {', '.join(unmatched_r)!r} in place of {' '.join(unmatched_l)!r}: "
                 f"a different name, capped at {SYLLABLE_CAP:g}"
             )
         elif common is not None and value > ONE_NAME_READ_CAP:
