@@ -235,7 +235,9 @@ def _figures(rows: list[tuple[RealCase, Verdict]]) -> dict[str, str]:
     return {
         "accepted": share(rows, lambda c, v: v in c.accept),
         "NORM as NORM": share(norm, lambda c, v: v is Verdict.NORM),
-        "background cleared": share(bkg, lambda c, v: v.cleared),
+        # a portal releases both "background" and "NORM": the released share beside the strict one
+        "background released": share(bkg, lambda c, v: v.cleared),
+        "background as background": share(bkg, lambda c, v: v is Verdict.BACKGROUND),
         "man-made cleared": str(sum(1 for c, v in man if v.cleared)),
         "false SNM": str(sum(1 for c, v in rows if v is Verdict.SNM)),
     }
@@ -249,17 +251,17 @@ def run_real(alarm_sigma: float) -> None:
     results, elapsed, n = _real_results(cases, alarm_sigma)
     print(f"\n## Real measured spectra ({len(cases)}: tests/data/radiation_real.csv)\n")
     print(
-        "| split | method | verdict accepted | NORM cleared as NORM | background cleared "
-        "| man-made cleared | false SNM |"
+        "| split | method | verdict accepted | NORM cleared as NORM | background released (background or NORM) "
+        "| background as background | man-made cleared | false SNM |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for split in ("dev", "test", "all"):
         sel = [r for r in results if split == "all" or r[0].split == split]
         for label, idx in (("identify, as filed", 1), ("identify, no background", 2), ("baseline gross+ratio", 3)):
             fig = _figures([(r[0], r[idx]) for r in sel])  # type: ignore[misc]
             print(
-                f"| {split} | {label} | {fig['accepted']} | {fig['NORM as NORM']} | {fig['background cleared']} "
-                f"| {fig['man-made cleared']} | {fig['false SNM']} |"
+                f"| {split} | {label} | {fig['accepted']} | {fig['NORM as NORM']} | {fig['background released']} "
+                f"| {fig['background as background']} | {fig['man-made cleared']} | {fig['false SNM']} |"
             )
     print("\n### Per sample kind, dev and test apart (accepted verdicts: as filed / no background / baseline)\n")
     print("| kind | split | cases | as filed | no background | baseline | nuclides expected found |")

@@ -9,10 +9,14 @@ by ``bench/radiation.py`` and by ``tests/data/build_radiation_real.py``.
 from __future__ import annotations
 
 import csv
+import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from tripline.radiation.model import Spectrum, Verdict
 from tripline.radiation.readers import pair_spectra, read_spectra
@@ -69,8 +73,36 @@ class RealCase:
                 if len(names) != 1:
                     raise FileNotFoundError(f"{self.member} not in {path}")
                 data = archive.read(names[0])
+                if self.member.lower().endswith(".csv"):
+                    return [(_radiacode_csv(archive, names[0], data), None)]
             return pair_spectra(parse_n42(data, source=f"{path.name}!{self.member}"))
         return pair_spectra(read_spectra(path))
+
+
+_LIVE_TIME = re.compile(r"_(\d+)s\b")
+
+
+def _radiacode_csv(archive: zipfile.ZipFile, name: str, data: bytes) -> Spectrum:
+    """A RadiaCode ``channel,count`` CSV export: no calibration and no live time in the file. The
+    live time is the one its file name states (``..._3455s ...``); the energy calibration is the
+    one every RadiaCode XML of the same upload (same folder, same channel count) carries, and the
+    upload must hold exactly one (Mike Busyrev's: RC-101-000544, 256 channels). Evaluation data
+    preparation only, said in the case's ``source``: the engine itself never borrows a calibration."""
+    counts = np.array([int(r[1]) for r in csv.reader(io.StringIO(data.decode("utf-8-sig"))) if r], dtype=np.int64)
+    found = _LIVE_TIME.search(name.rsplit("/", 1)[-1])
+    if found is None:
+        raise FileNotFoundError(f"no live time in the name of {name}")
+    folder = name.rsplit("/", 1)[0] + "/" if "/" in name else ""
+    calibrations = set()
+    for other in archive.namelist():
+        if other.startswith(folder) and other.lower().endswith(".xml"):
+            for spectrum in parse_n42(archive.read(other), source=other):
+                if spectrum.n_channels == counts.size and spectrum.calibration is not None:
+                    calibrations.add(spectrum.calibration)
+    if len(calibrations) != 1:
+        raise FileNotFoundError(f"{len(calibrations)} calibrations for {name} in its upload, need exactly one")
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return Spectrum(counts, float(found.group(1)), calibrations.pop(), spectrum_id=stem, detector="radiacode")
 
 
 def load_cases(path: Path = CASES_FILE) -> list[RealCase]:

@@ -76,6 +76,17 @@ BECQUEREL = (
 )  # fmt: skip
 
 
+# (file, member, kind, accept, split, source, what): not in labels.csv. The in-flight spectrum of
+# Mike Busyrev's upload: a RadiaCode channel,count CSV export (256 channels, no calibration, live
+# time in the file name; tests/realdata.py reads it with the calibration of the same upload's XML
+# files). Dev: added as tuning evidence for cosmic backgrounds, never for the test split.
+EXTRA = (
+    ("RadiaCode_data_Mike_Busyrev.zip", "Spectrum_2021-06-12  18-25-44_3455s flight.csv", "cosmic", "background", "dev",
+     "juhele/opengeodata Community_data (file name and upload, not in labels.csv)",
+     "in-flight spectrum, 3455 s (cosmic radiation at altitude)"),
+)  # fmt: skip
+
+
 def shared_dir() -> Path:
     sys.path.insert(0, str(HERE.parent.parent))
     from tests.realdata import shared_data
@@ -124,6 +135,21 @@ def rows() -> list[dict[str, str]]:
     by_kind: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in out:
         by_kind[row["kind"]].append(row)
+    for file, member, kind, accept, split, source, what in EXTRA:
+        out.append(
+            {
+                "case_id": "radiacode:" + Path(member).stem,
+                "split": split,
+                "kind": kind,
+                "accept": accept,
+                "nuclides": "",
+                "store": "shared",
+                "file": "radiation/radiacode_community/" + file,
+                "member": member,
+                "source": source,
+                "what": what,
+            }
+        )
     for cases in by_kind.values():
         cases.sort(key=lambda r: hashlib.sha256(r["case_id"].encode()).hexdigest())
         for i, row in enumerate(cases):
