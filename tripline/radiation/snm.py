@@ -17,7 +17,8 @@ Enriched uranium needs all of:
 
 Natural uranium without radium (the chain fit's ``uranium`` group: U-235 185.7 keV tied to Th-234
 and Pa-234m at the natural ratio) may carry a 186-keV peak only when U-238 itself is seen: if
-that group puts ``SNM_SIGMA`` or more at 185.7 keV, the Pa-234m 1001-keV line must stand at
+that group puts ``URANIUM_LINE_SIGMA`` (4, the identification threshold: this is a referral, not an
+SNM claim) or more at 185.7 keV, the Pa-234m 1001-keV line must stand at
 ``PA234M_SIGMA`` in the net spectrum, after the chain fit's other lines there (Ac-228 964.8/969.0
 and Bi-214 934.1 keV, within 1.25 FWHM of 1001 keV on a scintillator) are taken out with their
 model error: thorium in the sample must not vouch for U-238. On a scintillator the Th-234 63/92-keV lines lie under
@@ -50,6 +51,9 @@ from tripline.radiation.physics import backscatter_range_kev, peak_efficiency
 from tripline.radiation.result import IsotopeMatch
 
 SNM_SIGMA = 5.0
+# the natural-uranium group's 186-keV line is a referral test (not an SNM claim): it applies from
+# the identification threshold (identify.Policy.identify_sigma, 4), the level at which a line counts as seen
+URANIUM_LINE_SIGMA = 4.0
 PU_LINE_SIGMA = 3.0
 LINE_SIGMA = 2.0
 RATIO_TOLERANCE = 2.0
@@ -249,7 +253,7 @@ def _uranium_unconfirmed(
     library: Library,
 ) -> str | None:
     """The reason not to clear when the natural-uranium group carries a 185.7-keV line of
-    ``SNM_SIGMA`` or more without its Pa-234m 1001-keV line at ``PA234M_SIGMA`` (None if fine).
+    ``URANIUM_LINE_SIGMA`` or more without its Pa-234m 1001-keV line at ``PA234M_SIGMA`` (None if fine).
 
     The 185.7-keV counts must first be a photopeak: what the other chain groups leave there must
     fit U-235's 143.8-205.3-keV lines at the detector's resolution at least as well as the same
@@ -262,7 +266,7 @@ def _uranium_unconfirmed(
     half = 1.25 * model.fwhm_kev(U235_MAIN_KEV)
     roi = (centers >= U235_MAIN_KEV - half) & (centers <= U235_MAIN_KEV + half)
     z186 = float(uranium[roi].sum()) / math.sqrt(max(float(var_model[roi].sum()), 1.0))
-    if z186 < SNM_SIGMA:
+    if z186 < URANIUM_LINE_SIGMA:
         return None
     if not is_narrow(net - others, var_model, centers, model, U235_MAIN_KEV, library.get("U-235")):
         return None
