@@ -39,13 +39,16 @@ _TION = re.compile(r"[st]ion(?=s?$)")
 _RUSSIAN_GENITIVE = re.compile(r"(?<=[a-z]{3}[iy]n|[a-z]{3}[oe]v)a$")
 _POST_VOCALIC_R = re.compile(r"(?<=[aeiouy])r+(?![aeiouy])")
 _NASAL_BEFORE_LABIAL = re.compile(r"ng?(?=[bpm])")
+# "ch" read as k (Greek and Italian loans: technology, Michelangelo), but not in German "sch" or
+# English "tch", which Katakana writes with sh / ch (シュミット Schmidt, ミッチェル Mitchell).
+_CH_AS_K = re.compile(r"(?<![st])ch")
 
 
 @lru_cache(maxsize=100_000)
 def katakana_forms(word: str) -> tuple[str, ...]:
     """`word` (lower-case Latin) and the forms Katakana may write it in: "-tion" as "-shon",
     without a final plural s, a Russian family name without its genitive a ("grushina" /
-    "grushin"), without an r that ends a syllable, with "ch" as k; each alone and together, the
+    "grushin"), without an r that ends a syllable, with "ch" as k (not in "sch", "tch"); each alone and together, the
     word itself first, no repeats."""
     forms = [word]
     if _TION.search(word):
@@ -54,8 +57,8 @@ def katakana_forms(word: str) -> tuple[str, ...]:
         forms.append(word[:-1])
     if _RUSSIAN_GENITIVE.search(word):
         forms.append(word[:-1])
-    for rewrite in (lambda w: _POST_VOCALIC_R.sub("", w), lambda w: w.replace("ch", "k")):
-        forms += [rewrite(f) for f in forms]
+    for pattern, replacement in ((_POST_VOCALIC_R, ""), (_CH_AS_K, "k")):
+        forms += [pattern.sub(replacement, f) for f in forms]
     return tuple(dict.fromkeys(f for f in forms if f))
 
 

@@ -15,7 +15,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from tests.lists.formats.conftest import WATCHLISTS, spec_for
@@ -140,6 +140,8 @@ REAL_HEADS = [
 
 
 @given(prefix=st.sampled_from([b"", *REAL_HEADS]), noise=st.binary(max_size=600), fmt=st.sampled_from(sorted(FORMATS)))
+@example(prefix=b"", noise=b"\r", fmt="ofac_csv")  # found at seed 1234: one row of no cells
+@example(prefix=b"", noise=b"1,-0-,a\rb\n", fmt="ofac_csv")  # a carriage return inside the sniffed first line
 @settings(max_examples=250, deadline=None)
 def test_arbitrary_bytes_never_crash_with_anything_but_a_tripline_error(prefix: bytes, noise: bytes, fmt: str) -> None:
     path = _tmp(prefix + noise)

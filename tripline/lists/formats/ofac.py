@@ -44,7 +44,10 @@ class OfacCsvFormat:
         first = text.split("\n", 1)[0].rstrip("\r")
         if not _FIRST.match(first):
             return False
-        row = next(csv.reader([first]), [])
+        try:
+            row = next(csv.reader([first]), [])
+        except csv.Error:  # a carriage return inside the first line: not an OFAC file
+            return False
         if len(row) == len(COMMENTS):
             return first.endswith('"') or len(text) >= len(head) - 4  # the overflow line may be cut by the head
         return len(row) in ROLES and ("-0-" in text or '","' in first)
@@ -91,7 +94,7 @@ def _assign_roles(paths: Sequence[Path], limits: ReadLimits) -> dict[tuple[str, 
         if len(row) not in ROLES or not row[0].strip().isdigit():
             raise FormatError(
                 f"not an OFAC legacy CSV: first row has {len(row)} columns "
-                f"(expected 12, 5, 6 or 2) and starts {row[0][:20]!r}",
+                f"(expected 12, 5, 6 or 2) and starts {(row[0] if row else '')[:20]!r}",
                 file=path,
                 line=line,
                 field="ent_num",
