@@ -7,6 +7,11 @@ man-made nuclide only for what the chains leave.
    detector's peak efficiency, at the detector's resolution. Pb-214 352 keV, Bi-214 609 keV,
    Ra-226 186 keV, Pb-212 239 keV, Ac-228 911/969 keV and Tl-208 583/2614 keV are thus
    explained together with their companions, never one by one.
+   Without a background spectrum (``emanation=False``) the radium column carries its progeny at
+   equilibrium: the progeny lines then hold the surroundings' radon progeny too (air, ground,
+   walls), which would otherwise vouch for a 186-keV line up to 1/0.3 times their own radium
+   equivalent (a weak U-235 line hidden as radium whose radon escaped). A radium excess over
+   the progeny seen is left to the uranium group and the SNM rule (:mod:`.snm`).
 2. The chain prediction carries a model error (``CHAIN_MODEL_ERROR`` of its counts: line
    intensities x modelled efficiency x calibration); that error is added to the variance of
    every channel before man-made nuclides are tried, so a man-made line sitting on a chain line
@@ -125,14 +130,14 @@ def _backscatter(nuclide: Nuclide, model: DetectorModel, edges: FloatArray, grou
     return out
 
 
-_COLUMNS: dict[tuple[str, bytes, int], tuple[Library, list[Column]]] = {}
+_COLUMNS: dict[tuple[str, bytes, int, bool], tuple[Library, list[Column]]] = {}
 _COLUMNS_MAX = 64
 
 
-def _columns(model: DetectorModel, edges: FloatArray, library: Library) -> list[Column]:
+def _columns(model: DetectorModel, edges: FloatArray, library: Library, emanation: bool = True) -> list[Column]:
     """Fit columns for one detector model, calibration and library (cached: spectra of one
     instrument share them)."""
-    key = (model.name, np.ascontiguousarray(edges, dtype=np.float64).tobytes(), id(library))
+    key = (model.name, np.ascontiguousarray(edges, dtype=np.float64).tobytes(), id(library), emanation)
     hit = _COLUMNS.get(key)
     if hit is not None and hit[0] is library:
         return hit[1]
@@ -144,6 +149,7 @@ def _columns(model: DetectorModel, edges: FloatArray, library: Library) -> list[
             col = _template(nuclide, model, edges, group)
             scatter = _backscatter(nuclide, model, edges, group)
             for other, share in nuclide.group_links.get(group or "", {}).items():
+                share = share if emanation else 1.0
                 col = col + share * _template(nuclide, model, edges, other)
                 scatter = scatter + share * _backscatter(nuclide, model, edges, other)
             peak = float(col.max())
@@ -152,7 +158,7 @@ def _columns(model: DetectorModel, edges: FloatArray, library: Library) -> list[
             if nuclide.category is not Category.NORM:
                 out.append(Column(nuclide, group, col / peak, peak))
                 continue
-            edge = _edge_unit(nuclide, group, model, edges) / peak
+            edge = _edge_unit(nuclide, group, model, edges, emanation) / peak
             out.append(Column(nuclide, group, col / peak, peak, edge))
             if scatter.max() > 0:
                 out.append(Column(nuclide, group, (col + BACKSCATTER_MAX * scatter) / peak, peak, edge))
@@ -212,13 +218,15 @@ def _efficiency_correction(
     return (float(b[0]), float(b[1]))
 
 
-def _edge_unit(nuclide: Nuclide, group: str | None, model: DetectorModel, edges: FloatArray) -> FloatArray:
+def _edge_unit(
+    nuclide: Nuclide, group: str | None, model: DetectorModel, edges: FloatArray, emanation: bool = True
+) -> FloatArray:
     """Compton-edge model error per channel of a group's lines, per unit activity: within one FWHM
     of each edge, EDGE_MODEL_ERROR x the modelled continuum there (lines combined in quadrature)."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     out = np.zeros(centers.size, dtype=np.float64)
     shares: dict[str | None, float] = {group: 1.0}
-    shares.update(nuclide.group_links.get(group or "", {}))
+    shares.update({k: (v if emanation else 1.0) for k, v in nuclide.group_links.get(group or "", {}).items()})
     for line in nuclide.lines:
         share = shares.get(line.group, 0.0) if line.group is not None else 1.0
         e = line.energy_kev
@@ -355,11 +363,12 @@ def chain_fit(
     library: Library,
     ignore_kev: tuple[float, ...] = (),
     identify_sigma: float = 4.0,
+    emanation: bool = True,
 ) -> ChainFit:
     """NORM templates first, then man-made nuclides on what they leave (see the module doc)."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     n = centers.size
-    columns = _columns(model, edges, library)
+    columns = _columns(model, edges, library, emanation)
     mask = _line_mask(model, edges, library).copy()
     for energy in ignore_kev:
         half = ROI_HALF_WIDTH_FWHM * model.fwhm_kev(energy)
