@@ -136,36 +136,52 @@ _COLUMNS_MAX = 64
 
 def _columns(model: DetectorModel, edges: FloatArray, library: Library, emanation: bool = True) -> list[Column]:
     """Fit columns for one detector model, calibration and library (cached: spectra of one
-    instrument share them)."""
-    key = (model.name, np.ascontiguousarray(edges, dtype=np.float64).tobytes(), id(library), emanation)
-    hit = _COLUMNS.get(key)
+    instrument share them). The columns with and without emanation (``emanation``: the radium
+    column's progeny at the library's link share, else at equilibrium) are built together from
+    the same per-group templates."""
+    key = (model.name, np.ascontiguousarray(edges, dtype=np.float64).tobytes(), id(library))
+    hit = _COLUMNS.get((*key, emanation))
     if hit is not None and hit[0] is library:
         return hit[1]
-    out: list[Column] = []
+    built: dict[bool, list[Column]] = {True: [], False: []}
     for nuclide in library.nuclides:
         named = sorted({ln.group for ln in nuclide.lines if ln.group is not None})
         groups: list[str | None] = list(named) if named else [None]
+        norm = nuclide.category is Category.NORM
+        parts = {
+            g: (
+                _template(nuclide, model, edges, g),
+                _backscatter(nuclide, model, edges, g),
+                _edge_unit(nuclide, g, model, edges) if norm else None,
+            )
+            for g in groups
+        }
         for group in groups:
-            col = _template(nuclide, model, edges, group)
-            scatter = _backscatter(nuclide, model, edges, group)
-            for other, share in nuclide.group_links.get(group or "", {}).items():
-                share = share if emanation else 1.0
-                col = col + share * _template(nuclide, model, edges, other)
-                scatter = scatter + share * _backscatter(nuclide, model, edges, other)
-            peak = float(col.max())
-            if peak <= 0:
-                continue
-            if nuclide.category is not Category.NORM:
-                out.append(Column(nuclide, group, col / peak, peak))
-                continue
-            edge = _edge_unit(nuclide, group, model, edges, emanation) / peak
-            out.append(Column(nuclide, group, col / peak, peak, edge))
-            if scatter.max() > 0:
-                out.append(Column(nuclide, group, (col + BACKSCATTER_MAX * scatter) / peak, peak, edge))
-    if len(_COLUMNS) >= _COLUMNS_MAX:
+            for variant, out in built.items():
+                col, scatter, edge_own = parts[group]
+                edge_sq = None if edge_own is None else edge_own**2
+                for other, share in nuclide.group_links.get(group or "", {}).items():
+                    share = share if variant else 1.0
+                    t, sc, e = parts[other]
+                    col = col + share * t
+                    scatter = scatter + share * sc
+                    if edge_sq is not None and e is not None:
+                        edge_sq = edge_sq + (share * e) ** 2
+                peak = float(col.max())
+                if peak <= 0:
+                    continue
+                if edge_sq is None:
+                    out.append(Column(nuclide, group, col / peak, peak))
+                    continue
+                edge = np.sqrt(edge_sq) / peak
+                out.append(Column(nuclide, group, col / peak, peak, edge))
+                if scatter.max() > 0:
+                    out.append(Column(nuclide, group, (col + BACKSCATTER_MAX * scatter) / peak, peak, edge))
+    while len(_COLUMNS) >= _COLUMNS_MAX - 1:
         _COLUMNS.pop(next(iter(_COLUMNS)))
-    _COLUMNS[key] = (library, out)
-    return out
+    for variant, out in built.items():
+        _COLUMNS[(*key, variant)] = (library, out)
+    return built[emanation]
 
 
 _MASKS: dict[tuple[str, bytes, int], tuple[Library, np.ndarray]] = {}
@@ -218,19 +234,15 @@ def _efficiency_correction(
     return (float(b[0]), float(b[1]))
 
 
-def _edge_unit(
-    nuclide: Nuclide, group: str | None, model: DetectorModel, edges: FloatArray, emanation: bool = True
-) -> FloatArray:
-    """Compton-edge model error per channel of a group's lines, per unit activity: within one FWHM
-    of each edge, EDGE_MODEL_ERROR x the modelled continuum there (lines combined in quadrature)."""
+def _edge_unit(nuclide: Nuclide, group: str | None, model: DetectorModel, edges: FloatArray) -> FloatArray:
+    """Compton-edge model error per channel of a group's own lines, per unit activity: within one
+    FWHM of each edge, EDGE_MODEL_ERROR x the modelled continuum there (lines combined in
+    quadrature; a linked group's are added in quadrature by :func:`_columns`)."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     out = np.zeros(centers.size, dtype=np.float64)
-    shares: dict[str | None, float] = {group: 1.0}
-    shares.update({k: (v if emanation else 1.0) for k, v in nuclide.group_links.get(group or "", {}).items()})
     for line in nuclide.lines:
-        share = shares.get(line.group, 0.0) if line.group is not None else 1.0
         e = line.energy_kev
-        if share <= 0 or e > centers[-1] + 200.0:
+        if line.group != group or e > centers[-1] + 200.0:
             continue
         edge = compton_edge_kev(e)
         if edge < model.low_kev:
@@ -241,7 +253,7 @@ def _edge_unit(
         response = line_response(model, edges, e)
         peak = np.abs(centers - e) <= 1.5 * model.fwhm_kev(e)
         level = float(response[near & ~peak].max()) if (near & ~peak).any() else 0.0
-        out[near] = np.hypot(out[near], EDGE_MODEL_ERROR * share * line.intensity / 100.0 * level)
+        out[near] = np.hypot(out[near], EDGE_MODEL_ERROR * line.intensity / 100.0 * level)
     return out
 
 
