@@ -348,9 +348,10 @@ def test_enriched_uranium_is_never_cleared_without_a_background(detector: str) -
     # was a strict xfail on CsI and RadiaCode (weak HEU cleared as NORM: its 186-keV peak read as
     # radium vouched for by the ambient radon progeny at the 30 % emanation bound, or by the flank of
     # the 186-keV peak itself in the 242-352-keV progeny regions); closed by reading radium at
-    # equilibrium without a background and measuring the progeny lines after the chain fit. Not closed
-    # everywhere: over 20 other seeds at 5 sigma, 2 CsI and 3 NaI spectra are still cleared (before:
-    # 11 and 7), where natural uranium's Pa-234m 1001-keV line is within reach of background lines
+    # equilibrium without a background, measuring the progeny lines after the chain fit and referring
+    # a natural-uranium 186-keV line from 3 sigma. Not closed everywhere: over 20 other seeds at 5
+    # sigma, 2 CsI spectra are still cleared (before: 11; NaI 7 -> 0), where the Pa-234m 1001-keV
+    # line that vouches for natural uranium stands at 4 sigma among the background's own lines
     for sigma in (5.0, 10.0, 30.0):
         for seed in range(2):
             fg, _ = simulate_spectrum("HEU", detector, sigma=sigma, live_time_s=60.0, seed=seed)
