@@ -7,6 +7,11 @@ man-made nuclide only for what the chains leave.
    detector's peak efficiency, at the detector's resolution. Pb-214 352 keV, Bi-214 609 keV,
    Ra-226 186 keV, Pb-212 239 keV, Ac-228 911/969 keV and Tl-208 583/2614 keV are thus
    explained together with their companions, never one by one.
+   Without a background spectrum (``emanation=False``) the radium column carries its progeny at
+   equilibrium: the progeny lines then hold the surroundings' radon progeny too (air, ground,
+   walls), which would otherwise vouch for a 186-keV line up to 1/0.3 times their own radium
+   equivalent (a weak U-235 line hidden as radium whose radon escaped). A radium excess over
+   the progeny seen is left to the uranium group and the SNM rule (:mod:`.snm`).
 2. The chain prediction carries a model error (``CHAIN_MODEL_ERROR`` of its counts: line
    intensities x modelled efficiency x calibration); that error is added to the variance of
    every channel before man-made nuclides are tried, so a man-made line sitting on a chain line
@@ -125,41 +130,58 @@ def _backscatter(nuclide: Nuclide, model: DetectorModel, edges: FloatArray, grou
     return out
 
 
-_COLUMNS: dict[tuple[str, bytes, int], tuple[Library, list[Column]]] = {}
+_COLUMNS: dict[tuple[str, bytes, int, bool], tuple[Library, list[Column]]] = {}
 _COLUMNS_MAX = 64
 
 
-def _columns(model: DetectorModel, edges: FloatArray, library: Library) -> list[Column]:
+def _columns(model: DetectorModel, edges: FloatArray, library: Library, emanation: bool = True) -> list[Column]:
     """Fit columns for one detector model, calibration and library (cached: spectra of one
-    instrument share them)."""
+    instrument share them). The columns with and without emanation (``emanation``: the radium
+    column's progeny at the library's link share, else at equilibrium) are built together from
+    the same per-group templates."""
     key = (model.name, np.ascontiguousarray(edges, dtype=np.float64).tobytes(), id(library))
-    hit = _COLUMNS.get(key)
+    hit = _COLUMNS.get((*key, emanation))
     if hit is not None and hit[0] is library:
         return hit[1]
-    out: list[Column] = []
+    built: dict[bool, list[Column]] = {True: [], False: []}
     for nuclide in library.nuclides:
         named = sorted({ln.group for ln in nuclide.lines if ln.group is not None})
         groups: list[str | None] = list(named) if named else [None]
+        norm = nuclide.category is Category.NORM
+        parts = {
+            g: (
+                _template(nuclide, model, edges, g),
+                _backscatter(nuclide, model, edges, g),
+                _edge_unit(nuclide, g, model, edges) if norm else None,
+            )
+            for g in groups
+        }
         for group in groups:
-            col = _template(nuclide, model, edges, group)
-            scatter = _backscatter(nuclide, model, edges, group)
-            for other, share in nuclide.group_links.get(group or "", {}).items():
-                col = col + share * _template(nuclide, model, edges, other)
-                scatter = scatter + share * _backscatter(nuclide, model, edges, other)
-            peak = float(col.max())
-            if peak <= 0:
-                continue
-            if nuclide.category is not Category.NORM:
-                out.append(Column(nuclide, group, col / peak, peak))
-                continue
-            edge = _edge_unit(nuclide, group, model, edges) / peak
-            out.append(Column(nuclide, group, col / peak, peak, edge))
-            if scatter.max() > 0:
-                out.append(Column(nuclide, group, (col + BACKSCATTER_MAX * scatter) / peak, peak, edge))
-    if len(_COLUMNS) >= _COLUMNS_MAX:
+            for variant, out in built.items():
+                col, scatter, edge_own = parts[group]
+                edge_sq = None if edge_own is None else edge_own**2
+                for other, share in nuclide.group_links.get(group or "", {}).items():
+                    share = share if variant else 1.0
+                    t, sc, e = parts[other]
+                    col = col + share * t
+                    scatter = scatter + share * sc
+                    if edge_sq is not None and e is not None:
+                        edge_sq = edge_sq + (share * e) ** 2
+                peak = float(col.max())
+                if peak <= 0:
+                    continue
+                if edge_sq is None:
+                    out.append(Column(nuclide, group, col / peak, peak))
+                    continue
+                edge = np.sqrt(edge_sq) / peak
+                out.append(Column(nuclide, group, col / peak, peak, edge))
+                if scatter.max() > 0:
+                    out.append(Column(nuclide, group, (col + BACKSCATTER_MAX * scatter) / peak, peak, edge))
+    while len(_COLUMNS) >= _COLUMNS_MAX - 1:
         _COLUMNS.pop(next(iter(_COLUMNS)))
-    _COLUMNS[key] = (library, out)
-    return out
+    for variant, out in built.items():
+        _COLUMNS[(*key, variant)] = (library, out)
+    return built[emanation]
 
 
 _MASKS: dict[tuple[str, bytes, int], tuple[Library, np.ndarray]] = {}
@@ -213,16 +235,14 @@ def _efficiency_correction(
 
 
 def _edge_unit(nuclide: Nuclide, group: str | None, model: DetectorModel, edges: FloatArray) -> FloatArray:
-    """Compton-edge model error per channel of a group's lines, per unit activity: within one FWHM
-    of each edge, EDGE_MODEL_ERROR x the modelled continuum there (lines combined in quadrature)."""
+    """Compton-edge model error per channel of a group's own lines, per unit activity: within one
+    FWHM of each edge, EDGE_MODEL_ERROR x the modelled continuum there (lines combined in
+    quadrature; a linked group's are added in quadrature by :func:`_columns`)."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     out = np.zeros(centers.size, dtype=np.float64)
-    shares: dict[str | None, float] = {group: 1.0}
-    shares.update(nuclide.group_links.get(group or "", {}))
     for line in nuclide.lines:
-        share = shares.get(line.group, 0.0) if line.group is not None else 1.0
         e = line.energy_kev
-        if share <= 0 or e > centers[-1] + 200.0:
+        if line.group != group or e > centers[-1] + 200.0:
             continue
         edge = compton_edge_kev(e)
         if edge < model.low_kev:
@@ -233,7 +253,7 @@ def _edge_unit(nuclide: Nuclide, group: str | None, model: DetectorModel, edges:
         response = line_response(model, edges, e)
         peak = np.abs(centers - e) <= 1.5 * model.fwhm_kev(e)
         level = float(response[near & ~peak].max()) if (near & ~peak).any() else 0.0
-        out[near] = np.hypot(out[near], EDGE_MODEL_ERROR * share * line.intensity / 100.0 * level)
+        out[near] = np.hypot(out[near], EDGE_MODEL_ERROR * line.intensity / 100.0 * level)
     return out
 
 
@@ -355,11 +375,12 @@ def chain_fit(
     library: Library,
     ignore_kev: tuple[float, ...] = (),
     identify_sigma: float = 4.0,
+    emanation: bool = True,
 ) -> ChainFit:
     """NORM templates first, then man-made nuclides on what they leave (see the module doc)."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     n = centers.size
-    columns = _columns(model, edges, library)
+    columns = _columns(model, edges, library, emanation)
     mask = _line_mask(model, edges, library).copy()
     for energy in ignore_kev:
         half = ROI_HALF_WIDTH_FWHM * model.fwhm_kev(energy)

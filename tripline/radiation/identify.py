@@ -26,16 +26,17 @@ region below the lead X-rays the chain fit leaves out (:mod:`.lowenergy`); (3) t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from tripline.radiation.calibrate import gain_correction, recalibrated
 from tripline.radiation.chainfit import ChainFit, chain_fit
-from tripline.radiation.library import Library, default_library, detector
+from tripline.radiation.library import DetectorModel, Library, default_library, detector
 from tripline.radiation.lowenergy import am241_line
 from tripline.radiation.model import Category, Spectrum, Verdict
-from tripline.radiation.peaks import alone_exclusion, net_peak_counts
+from tripline.radiation.peaks import CENTROID_TOLERANCE_FWHM, alone_exclusion, net_peak_counts
 from tripline.radiation.physics import TERRESTRIAL_MIX
 from tripline.radiation.result import Identification, IsotopeMatch, NormTest
 from tripline.radiation.snm import SnmEvidence, backscatter_explains, snm_evidence
@@ -121,6 +122,7 @@ def identify(
     fit: ChainFit | None = None
     snm: SnmEvidence | None = None
     cosmic: float | None = None
+    progeny: float | None = None
     if not spectrum.is_calibrated:
         reasons.append("spectrum has no usable energy calibration: no peak or window analysis")
     else:
@@ -131,7 +133,9 @@ def identify(
         if model.has_photopeaks:
             net, var = net_peak_counts(counts, bkg, ratio, model, edges)
             ignore = lib.shield_lines_kev + (lib.background_lines_kev if bkg is None else ())
-            fit = chain_fit(net, var, model, edges, lib, ignore, policy.identify_sigma)
+            # without a background the progeny lines hold the surroundings' radon progeny too: radium
+            # is then read at equilibrium with them, never beyond (see chainfit, ``emanation``)
+            fit = chain_fit(net, var, model, edges, lib, ignore, policy.identify_sigma, emanation=bkg is not None)
             matches = tuple(m for m in fit.matches if m.significance >= policy.identify_sigma)
             if not any(m.nuclide == "Am-241" for m in matches):
                 uranium = fit.group_predicted.get("U-238 chain/uranium", np.zeros(counts.size))
@@ -156,6 +160,7 @@ def identify(
                 fit.var,
                 fit.group_predicted.get("U-238 chain/uranium"),
             )
+            progeny = progeny_after_fit(fit, model, spectrum.centers_kev(), lib)
             made = [m for m in matches if m.category in (Category.INDUSTRIAL, Category.MEDICAL)]
             snm = backscatter_explains(snm, made, model, lib)
             if fit.efficiency != (0.0, 0.0):
@@ -172,7 +177,7 @@ def identify(
             reasons.append(f"{model.label}: no photopeaks, energy windows only")
         norm = norm_test(counts, bkg, ratio, det_name, calibration, lib, model.low_kev, excluded)
 
-    verdict = _verdict(matches, norm, gross_sigma, policy, reasons, excluded, fit, snm, cosmic)
+    verdict = _verdict(matches, norm, gross_sigma, policy, reasons, excluded, fit, snm, cosmic, progeny)
     return Identification(
         spectrum_id=spectrum.spectrum_id,
         verdict=verdict,
@@ -203,14 +208,44 @@ CHAIN_LINE_MIN_KEV = 250.0
 PROGENY_LINE_SIGMA = 5.0
 
 
-def _chain_seen(match: IsotopeMatch) -> bool:
+def progeny_after_fit(fit: ChainFit, model: DetectorModel, centers: np.ndarray, library: Library) -> float:
+    """Significance of the strongest radium-progeny line above 250 keV (Pb-214 295/352, Bi-214
+    609/1120/1764 keV) after the chain fit: the net counts within 1.25 FWHM of the line less what
+    every other fitted component puts there (Th-232 chain, K-40, the uranium group, man-made
+    nuclides), over the error with the chain model error; a line whose residual centroid is more than
+    half a FWHM off its energy counts for nothing (the flank of a neighbouring peak is no line)."""
+    progeny = fit.group_predicted.get("U-238 chain/radon progeny", np.zeros(centers.size)) + fit.group_predicted.get(
+        "U-238 chain/radium", np.zeros(centers.size)
+    )
+    rest = fit.predicted - progeny
+    best = 0.0
+    for line in library.get("U-238 chain").lines:
+        if line.group != "radon progeny" or line.energy_kev < CHAIN_LINE_MIN_KEV:
+            continue
+        width = model.fwhm_kev(line.energy_kev)
+        roi = np.abs(centers - line.energy_kev) <= 1.25 * width
+        resid = fit.net[roi] - rest[roi]
+        weights = np.clip(resid, 0.0, None)
+        if weights.sum() <= 0:
+            continue
+        centroid = float((centers[roi] * weights).sum() / weights.sum())
+        if abs(centroid - line.energy_kev) > CENTROID_TOLERANCE_FWHM * width:
+            continue
+        best = max(best, float(resid.sum()) / math.sqrt(max(float(fit.var_model[roi].sum()), 1.0)))
+    return best
+
+
+def _chain_seen(match: IsotopeMatch, progeny_fitted: float | None = None) -> bool:
     """A chain is recognised by several of its lines (2 sigma), one above 250 keV at 3 sigma (the
     U-235 and SNM lines are below): a lone 186-keV peak is not the U-238 chain. K-40 has its one
     line at 1461 keV.
 
     The 186-keV peak (Ra-226 186.2 + U-235 185.7 keV) is read as radium only when a radium-progeny
-    line above 250 keV (Pb-214 295/352, Bi-214 609/1120/1764 keV) stands at ``PROGENY_LINE_SIGMA``:
-    the chain fit then ties the Ra-226 line to that progeny (at least 30 % of equilibrium), and
+    line above 250 keV (Pb-214 295/352, Bi-214 609/1120/1764 keV) stands at ``PROGENY_LINE_SIGMA``,
+    both in the net counts and after the chain fit (``progeny_fitted``, :func:`progeny_after_fit`:
+    on a 1 cm3 CsI the 35-keV-wide flank of a 186-keV peak and the Th-232 lines at 238/300/338 keV
+    fill the 242-352-keV regions; they are no radium progeny). The chain fit then ties the Ra-226
+    line to that progeny (at least 30 % of equilibrium; at equilibrium without a background), and
     what the radium reading leaves at 185.7 keV is U-235, judged by the SNM rule on the residual
     (:mod:`.snm`). Without such a progeny line a 186-keV peak is uranium without radium (enriched,
     or chemically separated: yellowcake, metal, glass), never cleared as the U-238 chain."""
@@ -223,6 +258,8 @@ def _chain_seen(match: IsotopeMatch) -> bool:
     if match.nuclide != "U-238 chain":
         return True
     progeny = max((p.significance for p in match.peaks if p.energy_kev >= CHAIN_LINE_MIN_KEV), default=0.0)
+    if progeny_fitted is not None:
+        progeny = min(progeny, progeny_fitted)
     return progeny >= PROGENY_LINE_SIGMA
 
 
@@ -252,6 +289,7 @@ def _verdict(
     fit: ChainFit | None,
     snm: SnmEvidence | None,
     cosmic: float | None,
+    progeny: float | None = None,
 ) -> Verdict:
     man_made = [m for m in matches if m.category in (Category.INDUSTRIAL, Category.MEDICAL)]
     natural = [m for m in matches if m.category is Category.NORM]
@@ -316,7 +354,7 @@ def _verdict(
     if not isinstance(norm, NormTest):
         reasons.append("cannot clear without an energy-calibrated spectrum")
         return Verdict.OF_CONCERN
-    peaks_clear = natural and fit is not None and all(_chain_seen(m) for m in natural)
+    peaks_clear = natural and fit is not None and all(_chain_seen(m, progeny) for m in natural)
     if norm.consistent or peaks_clear:
         shares = ", ".join(f"{k} {v:.0%}" for k, v in norm.norm_fractions.items() if v > 0.005)
         if norm.consistent:
@@ -334,6 +372,12 @@ def _verdict(
             reasons.append("K-40, U-238 and Th-232 in the proportions of ordinary soil and rock: natural background")
             return Verdict.BACKGROUND
         return Verdict.NORM
+    uranium_chain = any(m.nuclide == "U-238 chain" for m in natural)
+    if uranium_chain and progeny is not None and progeny < PROGENY_LINE_SIGMA:
+        reasons.append(
+            f"no radium-progeny line above {CHAIN_LINE_MIN_KEV:g} keV stands at {PROGENY_LINE_SIGMA:g} sigma after the "
+            f"chain fit (best {progeny:.1f} sigma): the 186-keV peak is not vouched for as radium"
+        )
     if norm.p_norm < P_NORM_MIN:
         reasons.append(f"energy windows not explained by K-40/U/Th (chi2 p={norm.p_norm:.2g})")
     gains = {k: v for k, v in norm.threat_chi2_gain.items() if v >= THREAT_GAIN_MAX}

@@ -17,7 +17,7 @@ Enriched uranium needs all of:
 
 Natural uranium without radium (the chain fit's ``uranium`` group: U-235 185.7 keV tied to Th-234
 and Pa-234m at the natural ratio) may carry a 186-keV peak only when U-238 itself is seen: if
-that group puts ``URANIUM_LINE_SIGMA`` (4, the identification threshold: this is a referral, not an
+that group puts ``URANIUM_LINE_SIGMA`` (3, a line seen on its own: this is a referral, not an
 SNM claim) or more at 185.7 keV, the Pa-234m 1001-keV line must stand at
 ``PA234M_SIGMA`` in the net spectrum, after the chain fit's other lines there (Ac-228 964.8/969.0
 and Bi-214 934.1 keV, within 1.25 FWHM of 1001 keV on a scintillator) are taken out with their
@@ -52,8 +52,10 @@ from tripline.radiation.result import IsotopeMatch
 
 SNM_SIGMA = 5.0
 # the natural-uranium group's 186-keV line is a referral test (not an SNM claim): it applies from
-# the identification threshold (identify.Policy.identify_sigma, 4), the level at which a line counts as seen
-URANIUM_LINE_SIGMA = 4.0
+# the level at which the chain fit takes a line as seen on its own (chainfit/peaks STRONGEST_LINE_SIGMA, 3;
+# was the identification threshold, 4: weak HEU on NaI without background put 3.4-4.0 sigma there);
+# a referral costs a secondary scan, a cleared HEU source much more
+URANIUM_LINE_SIGMA = 3.0
 PU_LINE_SIGMA = 3.0
 LINE_SIGMA = 2.0
 RATIO_TOLERANCE = 2.0
