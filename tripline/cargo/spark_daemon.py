@@ -12,6 +12,7 @@ classifier) is still opened once per worker (``tripline/spark/shipping.py``).
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 
@@ -55,6 +56,10 @@ def preload() -> None:
             # a file missing or not the job's digest: the workers open (and refuse) it themselves
             with contextlib.suppress(OSError, ValueError, IntegrityError):
                 tripline.cargo.spark_pass.preload_tools(job)
+    # what is loaded now lives as long as the daemon: out of the collector's sight, so a forked
+    # worker's collections neither walk these objects nor write to (and so copy) their pages, as
+    # tripline/forkmap.py does for the local engine's look-up processes
+    gc.freeze()
 
 
 if __name__ == "__main__":

@@ -455,6 +455,9 @@ def target_spark(
         f"spark.executorEnv.{PRELOAD_ENV}": str(data_dir),  # ... and loaded the reference tables
         # a few small shuffles: adaptive execution only adds a job per stage
         "spark.sql.adaptive.enabled": "false",
+        # the rules' flags meet the scored rows by a shuffle join, never by a broadcast (which would
+        # gather a table of one row per shipment in the driver)
+        "spark.sql.autoBroadcastJoinThreshold": "-1",
         "spark.sql.execution.arrow.maxRecordsPerBatch": str(ARROW_BATCH),
         "spark.sql.execution.arrow.useLargeVarTypes": "false",
         **(conf or {}),
@@ -507,14 +510,18 @@ def target_spark(
         lap("pass")
         # sort and window partitions of a bounded size: the JVM's memory does not grow with the input
         session.conf.set("spark.sql.shuffle.partitions", str(max(slices, -(-lines // SHUFFLE_ROWS))))
+        # the two rules run on narrow rows (line, bill of lading, shipper, departure): only the
+        # shuffles of their windows move them; the scored rows (both variants' reasons) move once,
+        # to meet their flags by line, then once more for the sort
         # the duplicate rule: the first valid row of a bill of lading wins (read_manifest's rule)
         by_bl = Window.partitionBy("bill_of_lading").orderBy("line")
-        ok = (
+        rows = (
             passed.filter(F.col("kind") == "ok")
+            .select("line", "bill_of_lading", "shipper", "departure")
             .withColumn("nth", F.row_number().over(by_bl))
             .withColumn("first_line", line_of(F.first("line").over(by_bl)))
         )
-        duplicates = ok.filter(F.col("nth") > 1).select(
+        duplicates = rows.filter(F.col("nth") > 1).select(
             line_of(F.col("line")).alias("line"),
             F.lit("bill_of_lading").alias("field"),
             F.concat(F.lit("duplicate bill of lading (first at line "), F.col("first_line").cast("string"), F.lit(")"))
@@ -529,9 +536,12 @@ def target_spark(
         cached.append(bad)
         # the first-shipment rule: a shipper's earliest (departure, bill of lading) among the kept rows
         by_shipper = Window.partitionBy("shipper").orderBy("departure", "bill_of_lading")
-        kept = ok.filter(F.col("nth") == 1).withColumn(
-            "is_first", F.col("shipper").isNotNull() & (F.row_number().over(by_shipper) == 1)
+        flags = (
+            rows.filter(F.col("nth") == 1)
+            .withColumn("is_first", F.col("shipper").isNotNull() & (F.row_number().over(by_shipper) == 1))
+            .select("line", "is_first")
         )
+        kept = passed.filter(F.col("kind") == "ok").join(flags, "line")  # the kept rows, flagged
         pick = {c: F.when(F.col("is_first"), F.col(f"{c}_first")).otherwise(F.col(c)) for c in ("sort", "score")}
         pick |= {c: F.when(F.col("is_first"), F.col(f"{c}_first")).otherwise(F.col(c)) for c in ("action", "reasons")}
         queue = kept.select(

@@ -13,6 +13,19 @@ from typing import Any
 # cluster's driver). Read only when the session starts the JVM (the first session of a process).
 DRIVER_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1"
 
+# what the driver's status store keeps of finished jobs, stages, tasks and SQL queries (kept with
+# the UI off too: the status tracker reads it). Spark's defaults (1,000 jobs and stages, 100,000
+# tasks, 1,000 queries with their plans) are for a long-lived UI; a batch job needs none of its
+# history, and a job of more input has more tasks to keep. `conf` may set other values.
+STATUS_RETENTION = {
+    "spark.ui.retainedJobs": "20",
+    "spark.ui.retainedStages": "20",
+    "spark.ui.retainedTasks": "1000",
+    "spark.ui.retainedDeadExecutors": "10",
+    "spark.ui.dagGraph.retainedRootRDDs": "20",
+    "spark.sql.ui.retainedExecutions": "10",
+}
+
 
 def spark_session(master: str, app: str, conf: Mapping[str, str] | None = None) -> Any:
     """A Spark session at `master` whose Python workers run this interpreter.
@@ -39,7 +52,7 @@ def spark_session(master: str, app: str, conf: Mapping[str, str] | None = None) 
     local_ip = os.environ.get("SPARK_LOCAL_IP")
     if local_ip:
         builder = builder.config("spark.driver.host", local_ip).config("spark.driver.bindAddress", local_ip)
-    for key, value in (conf or {}).items():
+    for key, value in {**STATUS_RETENTION, **(conf or {})}.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
