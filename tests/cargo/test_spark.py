@@ -42,7 +42,7 @@ def part_rows(directory: Path) -> list[dict[str, object]]:
 
 def run_both(
     manifest: Path, out: Path, settings: Settings, runtime: Runtime, matchers: tuple[PartyScreener, GoodsClassifier],
-    master: str,
+    master: str, conf: dict[str, str] | None = None,
 ) -> tuple[TargetRun, TargetRun]:  # fmt: skip
     common = {"settings": settings, "policy": load_policy(), "radiation": radiation_for(manifest)}
     local = target_file(manifest, matchers=lambda _s: matchers, **common)  # type: ignore[arg-type]
@@ -53,6 +53,7 @@ def run_both(
         master=master,
         out=str(out),
         top=25,
+        conf=conf,
         **common,  # type: ignore[arg-type]
     )
     return local, spark
@@ -90,6 +91,27 @@ def test_spark_ranks_like_the_local_engine(
     assert sorted(e.field for e in local.errors) == ["bill_of_lading"] * 3 + ["notify_name"]
     assert any(s.reasons for s in local.ranked[:5])
     assert_same_queue(local, spark, tmp_path / "queue.jsonl")
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_ranks_like_the_local_engine_over_many_input_splits(
+    demo_2000: Path,
+    tmp_path: Path,
+    e2e_settings: Settings,
+    e2e_runtime: Runtime,
+    real_matchers_built: tuple[PartyScreener, GoodsClassifier],
+) -> None:
+    """Splits of 8 KiB (a 1 M-row manifest has dozens of 16 MiB ones): the duplicate found in a later
+    split than its first row, the first-shipment rule and every rejected row's line stay those of
+    the local engine, which reads the file as one stream."""
+    manifest = sample_manifest(demo_2000, tmp_path / "sample.csv", rows=200)
+    assert manifest.stat().st_size > 5 * 8192
+    out = tmp_path / "queue.jsonl"
+    split = {"spark.sql.files.maxPartitionBytes": "8k", "spark.sql.files.openCostInBytes": "1k"}
+    local, spark = run_both(manifest, out, e2e_settings, e2e_runtime, real_matchers_built, "local[2]", split)
+    assert len(local.errors) == 4
+    assert_same_queue(local, spark, out)
 
 
 @pytest.mark.spark
