@@ -74,43 +74,31 @@ def assert_same_queue(local: TargetRun, spark: TargetRun, out: Path) -> None:
     assert rejected == sorted((e.line, e.field) for e in local.errors)
 
 
+# 8 KiB splits (a 1 M-row manifest has dozens of 16 MiB ones): a duplicate found in a later split than
+# its first row, the first-shipment rule and every rejected row's line stay those of the local
+# engine, which reads the file as one stream
+MANY_SPLITS = {"spark.sql.files.maxPartitionBytes": "8k", "spark.sql.files.openCostInBytes": "1k"}
+
+
 @pytest.mark.spark
 @pytest.mark.slow
+@pytest.mark.parametrize("conf", [None, MANY_SPLITS], ids=["default splits", "many input splits"])
 def test_spark_ranks_like_the_local_engine(
     demo_2000: Path,
     tmp_path: Path,
     e2e_settings: Settings,
     e2e_runtime: Runtime,
     real_matchers_built: tuple[PartyScreener, GoodsClassifier],
+    conf: dict[str, str] | None,
 ) -> None:
     manifest = sample_manifest(demo_2000, tmp_path / "sample.csv", rows=200)
-    local, spark = run_both(
-        manifest, tmp_path / "queue.jsonl", e2e_settings, e2e_runtime, real_matchers_built, "local[2]"
-    )
+    if conf is not None:
+        assert manifest.stat().st_size > 5 * 8192
+    out = tmp_path / "queue.jsonl"
+    local, spark = run_both(manifest, out, e2e_settings, e2e_runtime, real_matchers_built, "local[2]", conf)
     assert len(local.errors) == 4  # the bad bill of lading, two duplicates, the short row
     assert sorted(e.field for e in local.errors) == ["bill_of_lading"] * 3 + ["notify_name"]
     assert any(s.reasons for s in local.ranked[:5])
-    assert_same_queue(local, spark, tmp_path / "queue.jsonl")
-
-
-@pytest.mark.spark
-@pytest.mark.slow
-def test_spark_ranks_like_the_local_engine_over_many_input_splits(
-    demo_2000: Path,
-    tmp_path: Path,
-    e2e_settings: Settings,
-    e2e_runtime: Runtime,
-    real_matchers_built: tuple[PartyScreener, GoodsClassifier],
-) -> None:
-    """Splits of 8 KiB (a 1 M-row manifest has dozens of 16 MiB ones): the duplicate found in a later
-    split than its first row, the first-shipment rule and every rejected row's line stay those of
-    the local engine, which reads the file as one stream."""
-    manifest = sample_manifest(demo_2000, tmp_path / "sample.csv", rows=200)
-    assert manifest.stat().st_size > 5 * 8192
-    out = tmp_path / "queue.jsonl"
-    split = {"spark.sql.files.maxPartitionBytes": "8k", "spark.sql.files.openCostInBytes": "1k"}
-    local, spark = run_both(manifest, out, e2e_settings, e2e_runtime, real_matchers_built, "local[2]", split)
-    assert len(local.errors) == 4
     assert_same_queue(local, spark, out)
 
 
