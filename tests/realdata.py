@@ -2,7 +2,9 @@
 
 The RadiaCode community spectra have no licence upstream, so they are not bundled: they are read
 from ``../shared/data/radiation/radiacode_community/`` next to the repository (the nearest
-ancestor folder holding ``shared/data``; ``TRIPLINE_SHARED_DATA`` overrides). Used by the tests,
+ancestor folder holding ``shared/data``; ``TRIPLINE_SHARED_DATA`` overrides). Spectra whose sources
+carry a permissive licence are stored in ``tests/data/radiation_extra/`` (store ``extra``), the
+becquerel samples in ``data/radiation/`` (store ``bundled``). Used by the tests,
 by ``bench/radiation.py`` and by ``tests/data/build_radiation_real.py``.
 """
 
@@ -25,6 +27,7 @@ from tripline.settings import REPO_DIR
 
 CASES_FILE = REPO_DIR / "tests" / "data" / "radiation_real.csv"
 BUNDLED = REPO_DIR / "data"
+EXTRA = REPO_DIR / "tests" / "data" / "radiation_extra"
 
 
 def shared_data() -> Path | None:
@@ -46,7 +49,7 @@ class RealCase:
     kind: str
     accept: frozenset[Verdict]
     nuclides: tuple[str, ...]
-    store: str  # shared | bundled
+    store: str  # shared | bundled | extra
     file: str
     member: str
     source: str
@@ -63,7 +66,7 @@ class RealCase:
 
     def spectra(self, shared: Path | None = None) -> list[tuple[Spectrum, Spectrum | None]]:
         """(foreground, in-file background or None) pairs of the case's file."""
-        root = BUNDLED if self.store == "bundled" else (shared or shared_data())
+        root = {"bundled": BUNDLED, "extra": EXTRA}.get(self.store) or shared or shared_data()
         if root is None:
             raise FileNotFoundError("shared/data not found (set TRIPLINE_SHARED_DATA)")
         path = root / self.file

@@ -12,6 +12,11 @@ Sources:
   ``hpge_dummy_test_*.iec`` (dummy parser fixtures), ``digibase_5min_30_1.spe`` (content not
   described, calibration invalid), and the second copy of a measurement (``.h5`` of the
   Mendocino kelp, ``converted_*.spe`` of Alcatraz and Half Moon Bay).
+- ``tests/data/radiation_extra/`` (``INDEPENDENT``): spectra measured by two more RadiaCode users on
+  their own devices, stored in the repository because their sources carry a permissive licence
+  (see that folder's README.md). What each is comes from its source's own description. Their split
+  is drawn once over the batch, fixed before the engine ever ran on them: sorted by sha256 of the
+  case id, they alternate dev, test, dev, ... (most kinds hold one spectrum, so no stratification).
 
     .venv/bin/python tests/data/build_radiation_real.py      # rewrites radiation_real.csv
 """
@@ -87,6 +92,48 @@ EXTRA = (
 )  # fmt: skip
 
 
+# (file, kind, accept, nuclides, source, what): measured spectra from repositories with a permissive
+# licence, stored in tests/data/radiation_extra/ (README.md there: attribution, licence, commit).
+FISICAS = "Fisicas/radiacode-flight-spectroscopy@38ddbc7 calibration/energy_converted_spectra (CC BY 4.0)"
+SPODZONE = "spodzone/radiacode-spectrum-analytics@34ba193 (BSD-3-Clause)"
+INDEPENDENT = (
+    ("U-238-U-235-FiestaWare_energy_calibrated.csv", "NORM_U", "NORM", "", FISICAS,
+     "RadiaCode-103, uranium-glazed Fiestaware (calibration/README.md: 'Uranium-bearing Fiestaware'), 50 min"),
+    ("Th-232_energy_calibrated.csv", "NORM_Th", "NORM", "Th-232", FISICAS,
+     "RadiaCode-103, thorium-series source (calibration/README.md: 'Thorium-series source'), 1 h"),
+    ("Ra-226_energy_calibrated.csv", "NORM_Ra", "NORM|of_concern", "", FISICAS,
+     "RadiaCode-103, radium-series source (calibration/README.md: 'Radium-series source'), 12 min"),
+    ("Am-241_energy_calibrated.csv", "manmade_Am241", "industrial|of_concern", "Am-241", FISICAS,
+     "RadiaCode-103, Am-241 source (calibration/README.md: 'Am-241'), 9 min"),
+    ("spodzone_spectrum.xml", "NORM_mixed", "NORM|background", "", SPODZONE,
+     "RadiaCode-110, rock sample: 'Portsoy pelite 2' (the repository's sample target spectrum), 36 min"),
+    ("spodzone_background.xml", "background", "background", "", SPODZONE,
+     "RadiaCode-110, background in a lead shield: '9d Pb shield reference' (README: background file), 9 days"),
+)  # fmt: skip
+
+
+def independent_rows() -> list[dict[str, str]]:
+    """The INDEPENDENT batch with its split: sha256 order of the case id, alternating dev, test, ..."""
+    out = [
+        {
+            "case_id": ("fisicas:" if source is FISICAS else "spodzone:") + Path(file).stem.removeprefix("spodzone_"),
+            "kind": kind,
+            "accept": accept,
+            "nuclides": nuclides,
+            "store": "extra",
+            "file": file,
+            "member": "",
+            "source": source,
+            "what": what,
+        }
+        for file, kind, accept, nuclides, source, what in INDEPENDENT
+    ]
+    ordered = sorted(out, key=lambda r: hashlib.sha256(r["case_id"].encode()).hexdigest())
+    for i, row in enumerate(ordered):
+        row["split"] = "dev" if i % 2 == 0 else "test"
+    return out
+
+
 def shared_dir() -> Path:
     sys.path.insert(0, str(HERE.parent.parent))
     from tests.realdata import shared_data
@@ -154,7 +201,7 @@ def rows() -> list[dict[str, str]]:
         cases.sort(key=lambda r: hashlib.sha256(r["case_id"].encode()).hexdigest())
         for i, row in enumerate(cases):
             row["split"] = "dev" if i % 2 == 0 else "test"
-    return out
+    return out + independent_rows()
 
 
 def main() -> None:

@@ -126,3 +126,21 @@ def test_identify_imports_neither_becquerel_nor_the_storage_layer_nor_scipy(tmp_
     env = {**os.environ, "PYTHONPATH": str(REPO_DIR)}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_bad_energy_column_csv_exits_2_with_file_line_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "export.csv"
+    bad.write_text("# MeasurementTime,60\nEnergy_keV,Counts\n10.0,5\n12.0,x\n14.0,7\n")
+    env = {**os.environ, "TRIPLINE_VAR_DIR": str(tmp_path / "var")}
+    exe = Path(sys.executable).parent / "tripline"
+    proc = subprocess.run(
+        [str(exe), "radiation", "identify", str(bad)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO_DIR,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "export.csv" in proc.stderr and "line 4" in proc.stderr and "counts" in proc.stderr

@@ -283,3 +283,61 @@ def test_cut_or_corrupted_spc_raises_format_error_or_reads(tmp_path: Path, at: i
         assert exc.file == str(flipped)
     else:
         assert spectrum.n_channels > 0 and spectrum.live_time_s > 0
+
+
+# the two-column ``energy,counts`` CSV (hobbyist exports, e.g. tests/data/radiation_extra/)
+energy_column_st = st.tuples(
+    st.lists(st.integers(0, 2**40), min_size=3, max_size=64),
+    st.integers(1, 10**6),
+    st.floats(-50, 50, allow_nan=False),
+    st.floats(0.05, 10, allow_nan=False),
+    st.floats(0, 1e-3, allow_nan=False),
+)
+
+
+def _energy_column_text(counts: list[int], live: int, c0: float, c1: float, c2: float) -> str:
+    rows = "".join(f"{c0 + c1 * i + c2 * i * i:.6f},{n}\n" for i, n in enumerate(counts))
+    return f"# Name,RadiaCode-103\n# MeasurementTime,{live}\n\nEnergy_keV,Counts\n{rows}"
+
+
+@given(energy_column_st)
+def test_energy_column_csv_round_trip(case: tuple[list[int], int, float, float, float]) -> None:
+    counts, live, c0, c1, c2 = case
+    (back,) = parse_csv(_energy_column_text(counts, live, c0, c1, c2).encode(), source="e.csv")
+    assert back.counts.tolist() == counts
+    assert back.live_time_s == live and back.detector == "radiacode"
+    assert back.calibration is not None
+    expected = EnergyCalibration((c0, c1, c2)).energy(np.arange(len(counts)))
+    assert np.allclose(back.calibration.energy(np.arange(len(counts))), expected, atol=1e-4)
+
+
+def test_energy_column_csv_errors_name_line_and_field() -> None:
+    good = _energy_column_text([5, 6, 7, 8], 100, 1.0, 2.0, 0.0)
+    cases = [
+        (good.replace("# MeasurementTime,100\n", ""), None, "live time"),
+        (good.replace("# MeasurementTime,100", "# MeasurementTime,-3"), 2, "live time"),
+        (good.replace("3.000000,6", "3.000000,-6"), 6, "counts"),
+        (good.replace("3.000000,6", "3.000000,six"), 6, "counts"),
+        (good.replace("5.000000,7", "0.500000,7"), 7, "energy"),
+        (good.replace("5.000000,7", "5.000000,7,1"), 7, None),
+        (good.replace("7.000000,8", "9.000000,8"), None, "energy"),  # not a quadratic in the channel
+        ("# MeasurementTime,10\nEnergy_keV,Counts\n1,2\n", None, None),  # one channel
+    ]
+    for text, line, field in cases:
+        with pytest.raises(FormatError) as err:
+            parse_csv(text.encode(), source="e.csv")
+        assert err.value.file == "e.csv"
+        assert (err.value.line, err.value.field) == (line, field), (text, str(err.value))
+
+
+def test_the_stored_energy_column_files_read() -> None:
+    extra = Path(__file__).resolve().parents[1] / "data" / "radiation_extra"
+    files = sorted(extra.glob("*.csv"))
+    assert len(files) == 4
+    for path in files:
+        (spectrum,) = read_spectra(path)
+        assert spectrum.n_channels == 1024 and spectrum.detector == "radiacode"
+        assert spectrum.calibration is not None
+        # the file's own energy column: 5.151421 keV at channel 0, 2884.211382 keV at channel 1023
+        assert spectrum.calibration.energy(0.0) == pytest.approx(5.151421, abs=1e-5)
+        assert spectrum.calibration.energy(1023.0) == pytest.approx(2884.211382, abs=1e-5)

@@ -9,6 +9,7 @@ cleared, no special nuclear material.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import cache
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 
 from tests.data.build_radiation_real import EXTRA, rows
 from tests.realdata import CASES_FILE, RealCase, load_cases, shared_data
+from tests.realdata import EXTRA as EXTRA_DIR
 from tripline.radiation.identify import identify
 from tripline.radiation.model import Verdict
 from tripline.radiation.result import Identification
@@ -43,6 +45,15 @@ KNOWN_FAILURES = {
     "becquerel:01122014152731-GT01122014182338-GA37.4963000N-GO122.4633000W.cnf": "outdoor HPGe on "
     "K-poor beach sand (1461 keV 7x weaker than 2614 keV): cleared as NORM, not the "
     "labelled 'background' (no paired background, K/U/Th not in ordinary soil proportions)",
+    "fisicas:Ra-226_energy_calibrated": "test split, seen once the batch was drawn: a strong radium source "
+    "(U-238 chain at 43 sigma) also gets Cs-137 (661.7 keV, 11.8 sigma) and Co-60 (1173/1332 keV, 10.7 sigma): "
+    "industrial. Bi-214 has lines at 665.4, 1155.2, 1281.0 and 1377.7 keV beside them; not tuned on (test split)",
+}
+# case id -> why an expected nuclide is not named (strict: the test fails once it is found)
+NUCLIDES_NOT_NAMED = {
+    "fisicas:Am-241_energy_calibrated": "RadiaCode: the detector model's threshold (40 keV) + FWHM puts "
+    "59.5 keV below the usable range, so the line is not fitted; the source is still not cleared (of_concern: "
+    "the Am-241 energy-window template explains the excess)",
 }
 
 
@@ -74,20 +85,27 @@ def _case_param(case: RealCase) -> object:
 def test_the_table_is_what_its_builder_makes() -> None:
     _need_shared()
     built = rows()
-    assert len(built) == len(CASES) == 27
+    assert len(built) == len(CASES) == 33
     for row, case in zip(built, CASES, strict=True):
         assert (row["case_id"], row["split"], row["kind"]) == (case.case_id, case.split, case.kind)
         assert {Verdict(v) for v in row["accept"].split("|")} == case.accept
     # every kind of labels.csv and becquerel is split dev/test alternately: dev holds ceil(n/2) of
     # each kind; the spectra added after the split (EXTRA, not in labels.csv) keep the split they were given
     extra = {member: split for _, member, _, _, split, _, _ in EXTRA}
-    drawn = [c for c in CASES if c.member not in extra]
+    drawn = [c for c in CASES if c.member not in extra and c.store != "extra"]
     assert len(drawn) == 26
     for kind in {c.kind for c in drawn}:
         of_kind = [c for c in drawn if c.kind == kind]
         assert sum(c.split == "dev" for c in of_kind) == (len(of_kind) + 1) // 2
     assert all(c.split == extra[c.member] for c in CASES if c.member in extra)
-    assert CASES_FILE.read_text(encoding="utf-8").count("\n") == 28
+    # the stored batch (radiation_extra/, licensed for it) was drawn over the batch: sha256 order of
+    # the case id, alternating dev, test, ... (fixed before the engine ran on it)
+    batch = sorted(
+        (c for c in CASES if c.store == "extra"), key=lambda c: hashlib.sha256(c.case_id.encode()).hexdigest()
+    )
+    assert len(batch) == 6 and [c.split for c in batch] == ["dev", "test"] * 3
+    assert all((EXTRA_DIR / c.file).is_file() for c in batch)
+    assert CASES_FILE.read_text(encoding="utf-8").count("\n") == 34
 
 
 @pytest.mark.parametrize("case_id", [_case_param(c) for c in CASES])
@@ -126,7 +144,12 @@ def test_expected_nuclides_are_found() -> None:
             continue
         filed, _ = _judged(case.case_id)
         found = {m.nuclide for m in filed.isotopes}
-        assert {names.get(n, n) for n in case.nuclides} <= found, (case.case_id, found)
+        expected = {names.get(n, n) for n in case.nuclides}
+        if case.case_id in NUCLIDES_NOT_NAMED:
+            assert not expected <= found, f"{case.case_id} now names {expected}: drop it from NUCLIDES_NOT_NAMED"
+            assert not filed.verdict.cleared, filed.reasons
+            continue
+        assert expected <= found, (case.case_id, found)
 
 
 def test_no_am241_on_real_hpge_spectra() -> None:
@@ -154,7 +177,7 @@ def test_a_scattered_hump_at_186_kev_is_not_uranium_of_unknown_enrichment() -> N
     # hump of 80-250 keV in the net counts; the uranium ores of the dev split (labels: NORM, or
     # NORM|of_concern for the uraninite) must not be held as "uranium of unknown enrichment" for it
     _need_shared()
-    ores = [c for c in CASES if c.kind == "NORM_U" and c.split == "dev"]
+    ores = [c for c in CASES if c.kind == "NORM_U" and c.split == "dev" and c.store == "shared"]
     assert len(ores) == 2
     for case in ores:
         _, alone = _judged(case.case_id)
@@ -185,9 +208,9 @@ def test_every_background_a_radiacode_file_carries_is_used() -> None:
     root = shared_data()
     assert root is not None
     for case in CASES:
-        if case.store != "shared":
+        if case.store == "bundled" or (not case.file.endswith(".xml") and not case.member):
             continue
-        path = root / case.file
+        path = (EXTRA_DIR if case.store == "extra" else root) / case.file
         if case.member:
             with zipfile.ZipFile(path) as archive:
                 name = next(n for n in archive.namelist() if n.rsplit("/", 1)[-1] == case.member)
@@ -214,7 +237,7 @@ def test_the_radium_progeny_of_natural_uranium_ores_stand_after_the_chain_fit(mo
         return seen[-1]
 
     monkeypatch.setattr(ident, "progeny_after_fit", recorded)
-    ores = [c for c in CASES if c.kind == "NORM_U" and c.split == "dev"]
+    ores = [c for c in CASES if c.kind == "NORM_U" and c.split == "dev" and c.store == "shared"]
     assert len(ores) == 2
     for case in ores:
         fg, _ = case.spectra()[0]

@@ -3,6 +3,12 @@
 Columns ``spectrum_id, role, live_time_s, ecal_c0_keV, ecal_c1_keV_per_ch, ecal_c2_keV_per_ch2,
 ch000, ch001, ...``; role is ``foreground`` or ``background`` (paired by spectrum_id); energy
 calibration ``E = c0 + c1*ch + c2*ch^2``.
+
+Also the two-column ``energy,counts`` layout many hobbyist tools export (one row per channel, the
+channel's energy in keV then its counts), with ``# key,value`` comment lines before the header;
+the live time comes from a ``MeasurementTime``, ``LiveTime`` or ``live_time_s`` comment, and the
+energy calibration is the quadratic through the energy column (refused unless it reproduces every
+row's energy to within ``ENERGY_COLUMN_TOLERANCE_KEV``).
 """
 
 from __future__ import annotations
@@ -20,6 +26,18 @@ from tripline.radiation.model import EnergyCalibration, Spectrum
 HEADER = ("spectrum_id", "role", "live_time_s", "ecal_c0_keV", "ecal_c1_keV_per_ch", "ecal_c2_keV_per_ch2")
 ROLES = ("foreground", "background")
 _CHANNEL = re.compile(r"^ch(\d+)$")
+LIVE_TIME_KEYS = ("measurementtime", "livetime", "live_time_s", "live time", "live_time")
+ENERGY_COLUMN_TOLERANCE_KEV = 0.05
+# detector model (detectors.yaml) from words of the device/detector comments, as the SPE reader does
+_DETECTOR_WORDS = (
+    ("radiacode", "radiacode"),
+    ("hpge", "hpge"),
+    ("germanium", "hpge"),
+    ("csi", "csi"),
+    ("nai", "nai"),
+    ("labr", "labr"),
+)
+_DETECTOR_KEYS = ("name", "device", "detector", "instrument")
 
 
 def _number(value: str, source: str, line: int, field: str) -> float:
@@ -37,6 +55,8 @@ def parse_csv(data: bytes, *, source: str = "<csv>") -> list[Spectrum]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FormatError(f"not UTF-8 text (byte {exc.start})", file=source) from exc
+    if _is_energy_column_layout(text):
+        return [_parse_energy_column(text, source)]
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -108,6 +128,89 @@ def parse_csv(data: bytes, *, source: str = "<csv>") -> list[Spectrum]:
     if not out:
         raise FormatError("no spectrum rows", file=source, line=2)
     return out
+
+
+def _is_energy_column_layout(text: str) -> bool:
+    """Whether the first line that is neither blank nor a ``#`` comment is an ``energy,counts`` header."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        cells = [c.strip().lower() for c in stripped.split(",")]
+        return len(cells) == 2 and cells[0].startswith("energy") and cells[1].startswith("count")
+    return False
+
+
+def _parse_energy_column(text: str, source: str) -> Spectrum:
+    metadata: dict[str, tuple[str, int]] = {}
+    energies: list[float] = []
+    counts: list[int] = []
+    header_seen = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("#"):
+            key, _, text_value = stripped.lstrip("#").partition(",")
+            metadata.setdefault(key.strip().lower(), (text_value.strip(), number))
+            continue
+        if not header_seen:
+            header_seen = True
+            continue
+        cells = stripped.split(",")
+        if len(cells) != 2:
+            raise FormatError(f"expected 2 columns (energy, counts), got {len(cells)}", file=source, line=number)
+        energy = _number(cells[0], source, number, "energy")
+        value = _number(cells[1], source, number, "counts")
+        if value < 0 or value != int(value) or value > 2**53:
+            raise FormatError(
+                f"counts must be non-negative integers, got {cells[1].strip()[:20]!r}",
+                file=source,
+                line=number,
+                field="counts",
+            )
+        if energies and energy <= energies[-1]:
+            raise FormatError(
+                f"energy {energy:g} keV does not increase over the previous row ({energies[-1]:g} keV)",
+                file=source,
+                line=number,
+                field="energy",
+            )
+        energies.append(energy)
+        counts.append(int(value))
+    if len(counts) < 3:
+        raise FormatError(f"{len(counts)} channel rows, at least 3 are needed", file=source)
+    live = next((metadata[k] for k in LIVE_TIME_KEYS if k in metadata), None)
+    if live is None:
+        raise FormatError(
+            "no live time: expected a '# MeasurementTime,<seconds>' or '# LiveTime,<seconds>' comment line",
+            file=source,
+            field="live time",
+        )
+    live_s = _number(live[0], source, live[1], "live time")
+    if live_s <= 0:
+        raise FormatError("live time must be positive", file=source, line=live[1], field="live time")
+    channels = np.arange(len(energies), dtype=np.float64)
+    observed = np.asarray(energies, dtype=np.float64)
+    coeffs = np.polynomial.polynomial.polyfit(channels, observed, 2)
+    residual = np.abs(np.polynomial.polynomial.polyval(channels, coeffs) - observed)
+    worst = int(np.argmax(residual))
+    if residual[worst] > ENERGY_COLUMN_TOLERANCE_KEV:
+        raise FormatError(
+            f"the energy column is not a quadratic function of the channel: {residual[worst]:.3g} keV off "
+            f"at channel {worst}, more than {ENERGY_COLUMN_TOLERANCE_KEV} keV",
+            file=source,
+            field="energy",
+        )
+    calibration = EnergyCalibration(tuple(float(c) for c in coeffs))
+    if not calibration.is_monotonic(len(counts)):
+        raise FormatError("energy calibration is not increasing over the channels", file=source, field="energy")
+    name = metadata.get("spectrumname", ("", 0))[0] or source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    words = re.sub(r"[^a-z]", " ", " ".join(metadata[k][0] for k in _DETECTOR_KEYS if k in metadata).lower()).split()
+    detector = next((model for key, model in _DETECTOR_WORDS if key in words), None)
+    return Spectrum(
+        np.asarray(counts, dtype=np.int64), live_s, calibration, spectrum_id=name, detector=detector, source=source
+    )
 
 
 def write_csv(spectra: list[Spectrum]) -> str:
