@@ -29,7 +29,7 @@ man-made nuclide only for what the chains leave.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -45,7 +45,7 @@ from tripline.radiation.peaks import (
     _template,
 )
 from tripline.radiation.physics import backscatter_range_kev, compton_edge_kev, line_response, peak_efficiency
-from tripline.radiation.result import IsotopeMatch
+from tripline.radiation.result import IsotopeMatch, PeakSupport
 
 CHAIN_MODEL_ERROR = 0.25
 PAIR_EXPECTED_SIGMA = 2.0
@@ -82,6 +82,26 @@ EFFICIENCY_B_MAX = 1.5
 XRAY_MIN_FRACTION = 0.5
 XRAY_DEFICIT_SIGMA = 3.0
 XRAY_TESTABLE_SIGMA = 5.0
+# A man-made line on a radon-progeny line (Ba-133 356.0 keV on Pb-214 351.9 keV, 4 keV apart: one
+# peak on every scintillator). Without a background spectrum the surroundings' radon progeny is under
+# it in every spectrum and the chain column absorbs it. The Pb-214 line's share is then read from its
+# companions alone (Pb-214 242/295 keV, Bi-214 609/1120/1764 keV, ...: the chain fitted with the
+# region of the shared line left out, every line at its NNDC intensity times the detector model's
+# efficiency and resolution; Pb-214 and Bi-214 are always in equilibrium with each other), and what
+# the chain cannot explain there, with the nuclide's other lines (Ba-133 81/303/384 keV) beyond the
+# chain as well, identifies the nuclide (HIDDEN_LINE_NUCLIDES; the combined significance of the
+# shared-line excess and each support line, at identify_sigma, the shared line a photopeak by
+# is_narrow) or, from HIDDEN_REFER_SIGMA combined, leaves it "not excluded": never cleared. The
+# shared line must stand at HIDDEN_PRIMARY_SIGMA on its own. A support line inside the lead
+# X-ray region (Ba-133 81 keV among Pb K X-rays, which the sample's own Pb-214/Bi-214 decays and any
+# lead nearby also emit) counts at most XRAY_SUPPORT_CAP sigma; a line within half a FWHM of a chain
+# line (Ba-133 303 keV on Pb-214 295 keV on a scintillator) is a companion, not a support. With a
+# background spectrum the surroundings' progeny is subtracted and the ordinary fit sees the line.
+HIDDEN_LINE_NUCLIDES = ("Ba-133",)
+HIDDEN_PRIMARY_SIGMA = 1.5
+HIDDEN_REFER_SIGMA = 3.0
+HIDDEN_SUPPORT_MIN_SHARE = 0.1
+XRAY_SUPPORT_CAP = 3.0
 
 
 @dataclass(frozen=True)
@@ -111,6 +131,7 @@ class ChainFit:
     group_activity: dict[str, float]  # "nuclide/group" -> fitted relative activity of that NORM group
     group_predicted: dict[str, FloatArray]  # "nuclide/group" -> its fitted counts per channel
     unconfirmed: dict[str, str]  # man-made nuclide -> why its lines were not confirmed (not cleared)
+    hidden: dict[str, str] = field(default_factory=dict)  # nuclide found under a chain line -> the evidence
 
 
 def _backscatter(nuclide: Nuclide, model: DetectorModel, edges: FloatArray, group: str | None) -> FloatArray:
@@ -349,6 +370,96 @@ def _xray_deficit(
     return None
 
 
+def _roi_z(resid: FloatArray, var: FloatArray, pred: FloatArray, roi: np.ndarray) -> tuple[float, float]:
+    """Net counts beyond the prediction in ``roi`` and their significance, with the chain model
+    error of the prediction there (fully correlated over the region)."""
+    excess = float(resid[roi].sum())
+    sigma = math.sqrt(max(float(var[roi].sum()) + (CHAIN_MODEL_ERROR * float(pred[roi].sum())) ** 2, 1.0))
+    return excess, excess / sigma
+
+
+def hidden_under_chain(
+    nuclide: Nuclide,
+    cols: list[Column],
+    net: FloatArray,
+    var: FloatArray,
+    var_model: FloatArray,
+    model: DetectorModel,
+    centers: FloatArray,
+    mask: np.ndarray,
+    library: Library,
+    identify_sigma: float,
+    xray_kev: tuple[float, ...],
+) -> tuple[IsotopeMatch, str, bool] | None:
+    """``nuclide`` found (True) or not excluded (False) where its strongest line shares a peak with
+    a NORM chain line that the chain's companion lines cannot account for (``HIDDEN_LINE_NUCLIDES``);
+    None otherwise."""
+    visible = [
+        (ln.energy_kev, ln.intensity * peak_efficiency(model, ln.energy_kev))
+        for ln in nuclide.lines
+        if model.low_kev + model.fwhm_kev(ln.energy_kev) < ln.energy_kev < centers[-1]
+    ]
+    outside = [
+        v for v in visible if not any(abs(v[0] - x) <= ROI_HALF_WIDTH_FWHM * model.fwhm_kev(v[0]) for x in xray_kev)
+    ]
+    if not outside:
+        return None
+    main, main_weight = max(outside, key=lambda v: v[1])
+    width = model.fwhm_kev(main)
+    chain_lines = [
+        ln.energy_kev
+        for nuc in library.nuclides
+        if nuc.category is Category.NORM
+        for ln in nuc.lines
+        if abs(ln.energy_kev - main) <= 0.5 * width
+    ]
+    if not chain_lines:
+        return None
+    shared = min(chain_lines, key=lambda e: abs(e - main))
+    # the chain read from its companions: the region of the shared line left out of the fit
+    companions = mask & ~(np.abs(centers - shared) <= ROI_HALF_WIDTH_FWHM * model.fwhm_kev(shared))
+    x, _ = _fit(cols, net, np.sqrt(var), companions)
+    pred = _predict(cols, x, net.size)
+    resid = net - pred
+    region = (np.abs(centers - main) <= 0.75 * width) | (np.abs(centers - shared) <= 0.75 * model.fwhm_kev(shared))
+    excess, z_main = _roi_z(resid, var, pred, region)
+    if z_main < HIDDEN_PRIMARY_SIGMA:
+        return None
+    norm_lines = [ln.energy_kev for nuc in library.nuclides if nuc.category is Category.NORM for ln in nuc.lines]
+    peaks = [PeakSupport(main, main, excess, z_main)]
+    zs = [z_main]
+    for e, weight in visible:
+        if e == main or weight < HIDDEN_SUPPORT_MIN_SHARE * main_weight:
+            continue
+        w = model.fwhm_kev(e)
+        if any(abs(e - n) <= 0.5 * w for n in norm_lines) or abs(e - main) <= w:
+            continue  # on a chain line (a companion of the fit), or one peak with the main line
+        counts, z = _roi_z(resid, var, pred, np.abs(centers - e) <= 0.75 * w)
+        if any(abs(e - xr) <= ROI_HALF_WIDTH_FWHM * w for xr in xray_kev):
+            z = min(z, XRAY_SUPPORT_CAP)  # lead and bismuth K X-rays can fill this region too
+        zs.append(z)
+        peaks.append(PeakSupport(e, None, counts, z))
+    combined = sum(zs) / math.sqrt(len(zs))
+    if len(zs) < 2 or combined < HIDDEN_REFER_SIGMA:
+        return None
+    found = combined >= identify_sigma and is_narrow(resid, var_model, centers, model, main, nuclide)
+    support = ", ".join(f"{p.energy_kev:.0f} keV {p.significance:+.1f}" for p in peaks[1:])
+    reason = (
+        f"{nuclide.name} under the chain: the {main:.1f}/{shared:.1f}-keV peak holds {excess:.0f} counts "
+        f"({z_main:.1f} sigma) beyond what the chain's companion lines imply at their NNDC ratios "
+        f"(fitted without that region, detector-model efficiency and resolution), with its other lines "
+        f"beyond the chain ({support} sigma; an 81-keV region counted at most {XRAY_SUPPORT_CAP:g} sigma, "
+        f"lead X-rays can fill it): {combined:.1f} sigma combined"
+    )
+    if not found:
+        reason += (
+            f", under the {identify_sigma:g} sigma of an identification (or not a photopeak of the detector's "
+            f"width): {nuclide.name} not excluded, not cleared"
+        )
+    confidence = float(ndtr(combined - 3.0)) * 0.5
+    return IsotopeMatch(nuclide.name, nuclide.category, confidence, combined, tuple(peaks)), reason, found
+
+
 def _fit(cols: list[Column], net: FloatArray, sd: FloatArray, mask: np.ndarray) -> tuple[FloatArray, float]:
     if not cols:
         b = net[mask] / sd[mask]
@@ -460,6 +571,30 @@ def chain_fit(
         tried.pop(kept.nuclide.name, None)
         _, chi2_now = _fit([*norm_cols, *selected], net, sd_model, mask)
 
+    hidden: dict[str, tuple[IsotopeMatch, str]] = {}
+    if not emanation:  # no background spectrum: the surroundings' radon progeny is in the spectrum
+        found = {c.nuclide.name for c in selected}
+        for name in HIDDEN_LINE_NUCLIDES:
+            if name in found or name not in library.names:
+                continue
+            hit = hidden_under_chain(
+                library.get(name),
+                [*norm_cols, *selected],
+                net,
+                var,
+                var_model,
+                model,
+                centers,
+                mask,
+                library,
+                identify_sigma,
+                xray,
+            )
+            if hit is not None and hit[2]:
+                hidden[name] = (hit[0], hit[1])
+            elif hit is not None:
+                unconfirmed[name] = hit[1]
+
     final = [*norm_cols, *selected]
     x_all, chi2_all = _fit(final, net, sd_model, mask)
     predicted = _predict(final, x_all, n)
@@ -492,6 +627,7 @@ def chain_fit(
         key = f"{c.nuclide.name}/{c.group or ''}"
         group_activity[key] = group_activity.get(key, 0.0) + xi / c.counts_per_activity
         group_predicted[key] = group_predicted.get(key, np.zeros(n)) + xi * c.shape
+    matches.extend(m for m, _ in hidden.values())
     return ChainFit(
         matches=tuple(sorted(matches, key=lambda m: (m.category is not Category.NORM, -m.significance))),
         norm_activity=norm_activity,
@@ -508,5 +644,8 @@ def chain_fit(
         efficiency=efficiency,
         group_activity=group_activity,
         group_predicted=group_predicted,
-        unconfirmed={k: v for k, v in unconfirmed.items() if k not in {c.nuclide.name for c in selected}},
+        unconfirmed={
+            k: v for k, v in unconfirmed.items() if k not in {c.nuclide.name for c in selected} and k not in hidden
+        },
+        hidden={k: reason for k, (_, reason) in hidden.items()},
     )

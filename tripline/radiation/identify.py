@@ -10,7 +10,9 @@ region below the lead X-rays the chain fit leaves out (:mod:`.lowenergy`); (3) t
 - special nuclear material only if the SNM rule is met;
 - else industrial / medical for the most severe man-made nuclide identified;
 - else of concern if a man-made nuclide's lines stand out of the chains but its line in the lead
-  X-ray region falls short (Ba-133's 356 keV without its 81 keV: :data:`.chainfit.XRAY_MIN_FRACTION`);
+  X-ray region falls short (Ba-133's 356 keV without its 81 keV: :data:`.chainfit.XRAY_MIN_FRACTION`),
+  or, without a background, if a 356-keV excess beyond what Pb-214's companion lines imply leaves
+  Ba-133 not excluded (:data:`.chainfit.HIDDEN_LINE_NUCLIDES`);
 - else of concern if a U-235 line remains that the SNM rule does not confirm;
 - else of concern for a detector without photopeaks (plastic PVT) and no background spectrum:
   window ratios can say "elevated, consistent with NORM" at most, which refers, never clears;
@@ -297,6 +299,8 @@ def _verdict(
         reasons.append("NORM chains fitted first as whole templates (K-40, U-238 with radon disequilibrium, Th-232)")
     for m in matches:
         reasons.append(_describe(m))
+    if fit is not None:
+        reasons.extend(fit.hidden[m.nuclide] for m in matches if m.nuclide in fit.hidden)
     if snm is not None:
         reasons.extend(snm.reasons)
         if snm.nuclide is not None:
