@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from functools import cache
 from typing import Any
 
@@ -20,6 +21,7 @@ from tests.data.build_radiation_real import EXTRA, rows
 from tests.realdata import CASES_FILE, RealCase, load_cases, shared_data
 from tests.realdata import EXTRA as EXTRA_DIR
 from tripline.radiation.identify import identify
+from tripline.radiation.library import detector as detector_model
 from tripline.radiation.model import Verdict
 from tripline.radiation.result import Identification
 
@@ -50,11 +52,7 @@ KNOWN_FAILURES = {
     "industrial. Bi-214 has lines at 665.4, 1155.2, 1281.0 and 1377.7 keV beside them; not tuned on (test split)",
 }
 # case id -> why an expected nuclide is not named (strict: the test fails once it is found)
-NUCLIDES_NOT_NAMED = {
-    "fisicas:Am-241_energy_calibrated": "RadiaCode: the detector model's threshold (40 keV) + FWHM puts "
-    "59.5 keV below the usable range, so the line is not fitted; the source is still not cleared (of_concern: "
-    "the Am-241 energy-window template explains the excess)",
-}
+NUCLIDES_NOT_NAMED: dict[str, str] = {}
 
 
 def _need_shared() -> None:
@@ -163,13 +161,39 @@ def test_no_am241_on_real_hpge_spectra() -> None:
             assert not any(m.nuclide == "Am-241" for m in result.isotopes), (case.case_id, result.reasons)
 
 
-def test_reasons_say_when_am241_cannot_be_tested() -> None:
-    # RadiaCode: threshold 40 keV + FWHM 16 keV there is above 59.5 - FWHM/2: the line cannot be
-    # fitted, and the reasons must say so rather than imply Am-241 was looked for and not found
+def test_reasons_state_the_usable_low_edge_read_from_the_spectrum() -> None:
+    # The usable low edge is read from each spectrum (where its counts begin, + 1 FWHM, never below the
+    # type's 20-keV data-sheet floor), not a fixed 40-keV threshold. The RadiaCode-101 KCl spectrum's
+    # counts begin near 31 keV: 59.5 keV (FWHM ~20 keV) is inside its usable range, so the line is
+    # tested (and absent: potassium chloride holds no Am-241). The reasons must give the edge.
     _need_shared()
     case = next(c for c in CASES if c.kind == "NORM_K" and c.store == "shared")
+    fg = case.spectra()[0][0]
     _, alone = _judged(case.case_id)
-    assert any("59.5-keV line lies below this detector's usable range" in r for r in alone.reasons)
+    stated = [r for r in alone.reasons if "usable from" in r]
+    assert stated, alone.reasons
+    m = re.search(r"usable from (\d+) keV \(counts begin at (\d+) keV", stated[0])
+    assert m is not None, stated
+    usable, onset = float(m.group(1)), float(m.group(2))
+    centers = fg.centers_kev()
+    # the data: nothing recorded well below the stated onset, counts in every channel just above it
+    assert fg.counts[centers < onset - 5.0].sum() <= 2
+    assert (fg.counts[(centers >= onset + 2.0) & (centers <= onset + 20.0)] > 0).all()
+    fwhm_60 = detector_model("radiacode").fwhm_kev(59.5409)
+    assert 20.0 <= onset < usable <= 59.5409 - 0.5 * fwhm_60
+    assert any("Am-241 59.5-keV line not seen" in r for r in stated), stated
+    assert not any(m.nuclide == "Am-241" for m in alone.isotopes)
+
+
+def test_am241_is_found_where_the_data_cover_59_kev() -> None:
+    # RadiaCode-103 Am-241 source (dev): its counts begin at 6 keV, so the 59.5-keV line (36 % per
+    # decay, the only strong gamma line of Am-241) lies well inside the data and must be identified
+    case = next(c for c in CASES if c.kind == "manmade_Am241" and c.store == "extra")
+    for result in _judged(case.case_id):
+        assert result.verdict is Verdict.INDUSTRIAL, result.reasons
+        match = next(m for m in result.isotopes if m.nuclide == "Am-241")
+        assert match.peaks[0].found_kev == pytest.approx(59.5, abs=0.25 * detector_model("radiacode").fwhm_kev(59.5))
+        assert any("usable from" in r and "counts begin at" in r for r in result.reasons), result.reasons
 
 
 def test_a_scattered_hump_at_186_kev_is_not_uranium_of_unknown_enrichment() -> None:

@@ -69,3 +69,21 @@ def test_snip_is_not_biased_low_on_finely_binned_poisson_counts() -> None:
     counts = rng.poisson(30.0, 8192).astype(np.float64)
     continuum = snip_continuum(counts, np.full(counts.size, 3.0))
     assert 30.0 - float(np.mean(continuum[200:-200])) < 0.85 * math.sqrt(30.0)
+
+
+@pytest.mark.parametrize(("threshold", "expected_onset"), [(6.0, 20.0), (33.0, 33.0), (45.0, 45.0)])
+def test_usable_low_edge_follows_where_counts_begin(threshold: float, expected_onset: float) -> None:
+    # RadiaCode model (floor 20 keV, FWHM^2 = 6.8 E): counts recorded from `threshold` upward
+    # (a sprinkling of single noise counts below it does not count as the onset); the usable edge is
+    # the onset, never below the type's 20-keV floor, plus one FWHM there
+    from tripline.radiation.library import detector
+    from tripline.radiation.spectral import usable_low_kev
+
+    model = detector("radiacode")
+    centers = np.arange(0.5, 3000.0, 2.5)
+    counts = np.where(centers >= threshold, 50, 0)
+    counts[::40] = np.where(centers[::40] < threshold, 1, counts[::40])  # isolated noise counts
+    usable, onset = usable_low_kev(counts, centers, model)
+    assert onset is not None and abs(onset - max(threshold, centers[centers >= threshold][0])) <= 2.5
+    start = max(expected_onset, onset)
+    assert usable == pytest.approx(start + math.sqrt(6.8 * start))

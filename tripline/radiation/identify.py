@@ -36,13 +36,13 @@ import numpy as np
 from tripline.radiation.calibrate import gain_correction, recalibrated
 from tripline.radiation.chainfit import ChainFit, chain_fit
 from tripline.radiation.library import DetectorModel, Library, default_library, detector
-from tripline.radiation.lowenergy import am241_line
+from tripline.radiation.lowenergy import AM241_KEV, am241_line
 from tripline.radiation.model import Category, Spectrum, Verdict
 from tripline.radiation.peaks import CENTROID_TOLERANCE_FWHM, alone_exclusion, net_peak_counts
 from tripline.radiation.physics import TERRESTRIAL_MIX
 from tripline.radiation.result import Identification, IsotopeMatch, NormTest
 from tripline.radiation.snm import SnmEvidence, backscatter_explains, snm_evidence
-from tripline.radiation.spectral import aligned_background, net_significance
+from tripline.radiation.spectral import aligned_background, net_significance, usable_low_kev
 from tripline.radiation.windows import P_NORM_MIN, THREAT_GAIN_MAX, norm_test
 
 
@@ -141,16 +141,25 @@ def identify(
             matches = tuple(m for m in fit.matches if m.significance >= policy.identify_sigma)
             if not any(m.nuclide == "Am-241" for m in matches):
                 uranium = fit.group_predicted.get("U-238 chain/uranium", np.zeros(counts.size))
+                usable, onset = usable_low_kev(counts, spectrum.centers_kev(), model)
+                floor = model.floor_kev if model.floor_kev is not None else model.low_kev
+                begin = f"counts begin at {onset:.0f} keV" if onset is not None else "no counts"
+                edge = f"usable from {usable:.0f} keV ({begin}, type floor {floor:g} keV, + 1 FWHM)"
                 low = am241_line(
-                    fit.net, fit.var, model, edges, lib, fit.predicted_no_snm - uranium, policy.identify_sigma
+                    fit.net, fit.var, model, edges, lib, fit.predicted_no_snm - uranium, policy.identify_sigma, usable
                 )
-                if low is not None and low.match is not None:
-                    matches = (*matches, low.match)
-                    reasons.append(low.reason)
-                elif low is None and edges[-1] > 110.0:
+                if low is not None:
+                    if low.match is not None:
+                        matches = (*matches, low.match)
+                    reasons.append(f"{low.reason}; this spectrum is {edge}")
+                elif edges[-1] > 110.0:
+                    where = (
+                        "lies below this spectrum's usable range"
+                        if usable > AM241_KEV - 0.5 * model.fwhm_kev(AM241_KEV)
+                        else "region (usable edge to 110 keV) holds too few channels to fit"
+                    )
                     reasons.append(
-                        "Am-241's 59.5-keV line lies below this detector's usable range (threshold + 1 FWHM): "
-                        "Am-241 is neither seen nor excluded by its line"
+                        f"Am-241's 59.5-keV line {where} ({edge}): Am-241 is neither seen nor excluded by its line"
                     )
             snm = snm_evidence(
                 fit.net,

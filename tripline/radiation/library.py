@@ -67,6 +67,10 @@ class DetectorModel(_Spec):
     channels: int = Field(gt=8, le=65536)
     max_kev: float = Field(alias="max_keV", gt=100)
     low_kev: float = Field(alias="low_keV", ge=0)
+    # lowest energy the device type records at all (its data sheet); a spectrum's own usable low
+    # edge (where its counts begin, :func:`tripline.radiation.spectral.usable_low_kev`) is never
+    # taken below it. None: the modelled threshold ``low_keV``.
+    floor_kev: float | None = Field(default=None, alias="floor_keV", ge=0)
     fwhm: Fwhm
     tau_compton: float = Field(gt=0)
     tau_photo: float = Field(ge=0)

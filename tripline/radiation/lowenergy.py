@@ -75,12 +75,15 @@ def am241_line(
     library: Library,
     not_uranium: FloatArray,
     identify_sigma: float = 4.0,
+    low_kev: float | None = None,
 ) -> LowEnergyLine | None:
     """Fit the 59.5-keV region (see the module doc); ``not_uranium`` is the chain fit's prediction
-    without the natural-uranium group (taken out at 1001 keV). None if the line is out of range."""
+    without the natural-uranium group (taken out at 1001 keV). The region starts at ``low_kev``, the
+    spectrum's usable low edge (:func:`tripline.radiation.spectral.usable_low_kev`; default the
+    modelled threshold + 1 FWHM). None if the line is out of range."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     fwhm = model.fwhm_kev(AM241_KEV)
-    low = model.low_kev + model.fwhm_kev(max(model.low_kev, 1.0))
+    low = low_kev if low_kev is not None else model.low_kev + model.fwhm_kev(max(model.low_kev, 1.0))
     if AM241_KEV - 0.5 * fwhm < low or centers[-1] < REGION_HIGH_KEV or not model.has_photopeaks:
         return None
     region = (centers >= low) & (centers <= REGION_HIGH_KEV)

@@ -20,6 +20,7 @@ from tripline.radiation.numerics import gaussian_filter1d
 # more) are smoothed as before.
 SMOOTH_FWHM = 0.25
 SMOOTH_MIN_CHANNELS = 0.7
+ONSET_MIN_CHANNELS = 3
 
 
 def rebin(counts: np.ndarray, old_edges: FloatArray, new_edges: FloatArray) -> FloatArray:
@@ -119,3 +120,29 @@ def net_significance(foreground: float, background: float, ratio: float) -> floa
     if var <= 0:
         return 0.0
     return (foreground - ratio * background) / math.sqrt(var)
+
+
+def counts_onset_kev(counts: np.ndarray, centers: FloatArray, model: DetectorModel) -> float | None:
+    """Energy where this spectrum's counts begin: the lowest channel from which every channel of
+    the next FWHM (the width over which a discriminator threshold is smeared by the resolution),
+    and at least ONSET_MIN_CHANNELS channels, holds counts (a lone noise count is no onset). None
+    when no such run exists (an empty spectrum)."""
+    positive = np.asarray(counts) > 0
+    for i in np.flatnonzero(positive):
+        e = float(centers[i])
+        if e <= 0:
+            continue
+        run = max(ONSET_MIN_CHANNELS, int(np.count_nonzero((centers >= e) & (centers <= e + model.fwhm_kev(e)))))
+        if i + run <= positive.size and positive[i : i + run].all():
+            return e
+    return None
+
+
+def usable_low_kev(counts: np.ndarray, centers: FloatArray, model: DetectorModel) -> tuple[float, float | None]:
+    """The spectrum's usable low edge and where its counts begin: the onset of counts
+    (:func:`counts_onset_kev`), never below the type's floor (``floor_keV``, else the modelled
+    threshold ``low_keV``), plus one FWHM there (the threshold's turn-on)."""
+    floor = model.floor_kev if model.floor_kev is not None else model.low_kev
+    onset = counts_onset_kev(counts, centers, model)
+    start = max(floor, onset if onset is not None else model.low_kev)
+    return start + model.fwhm_kev(max(start, 1.0)), onset
