@@ -94,7 +94,9 @@ XRAY_TESTABLE_SIGMA = 5.0
 # is_narrow) or, from HIDDEN_REFER_SIGMA combined, leaves it "not excluded": never cleared. The
 # shared line must stand at HIDDEN_PRIMARY_SIGMA on its own. A support line inside the lead
 # X-ray region (Ba-133 81 keV among Pb K X-rays, which the sample's own Pb-214/Bi-214 decays and any
-# lead nearby also emit) counts at most XRAY_SUPPORT_CAP sigma; a line within half a FWHM of a chain
+# lead nearby also emit) counts at most XRAY_SUPPORT_CAP sigma, and holding too few counts for the
+# shared-line excess (the XRAY_MIN_FRACTION / XRAY_DEFICIT_SIGMA rule) it excludes the nuclide; a
+# line within half a FWHM of a chain
 # line (Ba-133 303 keV on Pb-214 295 keV on a scintillator) is a companion, not a support. With a
 # background spectrum the surroundings' progeny is subtracted and the ordinary fit sees the line.
 HIDDEN_LINE_NUCLIDES = ("Ba-133",)
@@ -385,7 +387,7 @@ def hidden_under_chain(
     var: FloatArray,
     var_model: FloatArray,
     model: DetectorModel,
-    centers: FloatArray,
+    edges: FloatArray,
     mask: np.ndarray,
     library: Library,
     identify_sigma: float,
@@ -394,6 +396,7 @@ def hidden_under_chain(
     """``nuclide`` found (True) or not excluded (False) where its strongest line shares a peak with
     a NORM chain line that the chain's companion lines cannot account for (``HIDDEN_LINE_NUCLIDES``);
     None otherwise."""
+    centers = 0.5 * (edges[:-1] + edges[1:])
     visible = [
         (ln.energy_kev, ln.intensity * peak_efficiency(model, ln.energy_kev))
         for ln in nuclide.lines
@@ -426,6 +429,7 @@ def hidden_under_chain(
     if z_main < HIDDEN_PRIMARY_SIGMA:
         return None
     norm_lines = [ln.energy_kev for nuc in library.nuclides if nuc.category is Category.NORM for ln in nuc.lines]
+    own = _template(nuclide, model, edges)  # the nuclide's photopeaks at its NNDC intensities
     peaks = [PeakSupport(main, main, excess, z_main)]
     zs = [z_main]
     for e, weight in visible:
@@ -434,8 +438,17 @@ def hidden_under_chain(
         w = model.fwhm_kev(e)
         if any(abs(e - n) <= 0.5 * w for n in norm_lines) or abs(e - main) <= w:
             continue  # on a chain line (a companion of the fit), or one peak with the main line
-        counts, z = _roi_z(resid, var, pred, np.abs(centers - e) <= 0.75 * w)
+        roi = np.abs(centers - e) <= 0.75 * w
+        counts, z = _roi_z(resid, var, pred, roi)
         if any(abs(e - xr) <= ROI_HALF_WIDTH_FWHM * w for xr in xray_kev):
+            # X-rays can only add here: too few counts for the shared-line excess excludes the nuclide
+            implied = excess * float(own[roi].sum()) / max(float(own[region].sum()), 1e-12)
+            sigma = math.sqrt(max(float(var[roi].sum()), 1.0))
+            if (
+                implied >= XRAY_TESTABLE_SIGMA * sigma
+                and counts + XRAY_DEFICIT_SIGMA * sigma < XRAY_MIN_FRACTION * implied
+            ):
+                return None
             z = min(z, XRAY_SUPPORT_CAP)  # lead and bismuth K X-rays can fill this region too
         zs.append(z)
         peaks.append(PeakSupport(e, None, counts, z))
@@ -446,7 +459,8 @@ def hidden_under_chain(
     support = ", ".join(f"{p.energy_kev:.0f} keV {p.significance:+.1f}" for p in peaks[1:])
     reason = (
         f"{nuclide.name} under the chain: the {main:.1f}/{shared:.1f}-keV peak holds {excess:.0f} counts "
-        f"({z_main:.1f} sigma) beyond what the chain's companion lines imply at their NNDC ratios "
+        f"({z_main:.1f} sigma) beyond the {float(pred[region].sum()):.0f} that the chain's companion lines imply "
+        "at their NNDC ratios "
         f"(fitted without that region, detector-model efficiency and resolution), with its other lines "
         f"beyond the chain ({support} sigma; an 81-keV region counted at most {XRAY_SUPPORT_CAP:g} sigma, "
         f"lead X-rays can fill it): {combined:.1f} sigma combined"
@@ -584,7 +598,7 @@ def chain_fit(
                 var,
                 var_model,
                 model,
-                centers,
+                edges,
                 mask,
                 library,
                 identify_sigma,
