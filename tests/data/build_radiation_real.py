@@ -12,7 +12,7 @@ Sources:
   ``hpge_dummy_test_*.iec`` (dummy parser fixtures), ``digibase_5min_30_1.spe`` (content not
   described, calibration invalid), and the second copy of a measurement (``.h5`` of the
   Mendocino kelp, ``converted_*.spe`` of Alcatraz and Half Moon Bay).
-- ``tests/data/radiation_extra/`` (``INDEPENDENT``): spectra measured by two more RadiaCode users on
+- ``tests/data/radiation_extra/`` (``INDEPENDENT``, then ``CKUETHE_BATCH``): spectra measured by more RadiaCode users on
   their own devices, stored in the repository because their sources carry a permissive licence
   (see that folder's README.md). What each is comes from its source's own description. Their split
   is drawn once over the batch, fixed before the engine ever ran on them: sorted by sha256 of the
@@ -112,26 +112,56 @@ INDEPENDENT = (
 )  # fmt: skip
 
 
-def independent_rows() -> list[dict[str, str]]:
-    """The INDEPENDENT batch with its split: sha256 order of the case id, alternating dev, test, ..."""
-    out = [
-        {
-            "case_id": ("fisicas:" if source is FISICAS else "spodzone:") + Path(file).stem.removeprefix("spodzone_"),
-            "kind": kind,
-            "accept": accept,
-            "nuclides": nuclides,
-            "store": "extra",
-            "file": file,
-            "member": "",
-            "source": source,
-            "what": what,
-        }
-        for file, kind, accept, nuclides, source, what in INDEPENDENT
-    ]
+# A later batch, stored the same way: a RadiaCode-102 check-source spectrum from
+# ckuethe/radiacode-tools (MIT). What it is comes from the file itself (its Remark "Title: Am-241")
+# and its name (data_am241.n42). The repository's RadiaCode XML spectra (Ba-133, Eu-152, Co-60,
+# Cs-137, Na-22, backgrounds) are not stored: see radiation_extra/README.md.
+CKUETHE = "ckuethe/radiacode-tools@60134e4 tests/data/data_am241.n42 (MIT)"
+CKUETHE_BATCH = (
+    ("ckuethe_data_am241.n42", "manmade_Am241", "industrial|of_concern", "Am-241", CKUETHE,
+     "RadiaCode-102 RC-102-000115, Am-241 source (the file's title: 'Am-241'), 613 s"),
+)  # fmt: skip
+
+
+def _split_batch(out: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A batch's split, drawn once over the batch before the engine runs on it: sha256 order of the
+    case id, alternating dev, test, dev, ..."""
     ordered = sorted(out, key=lambda r: hashlib.sha256(r["case_id"].encode()).hexdigest())
     for i, row in enumerate(ordered):
         row["split"] = "dev" if i % 2 == 0 else "test"
     return out
+
+
+def _extra_row(
+    case_id: str, file: str, kind: str, accept: str, nuclides: str, source: str, what: str
+) -> dict[str, str]:
+    return {
+        "case_id": case_id,
+        "kind": kind,
+        "accept": accept,
+        "nuclides": nuclides,
+        "store": "extra",
+        "file": file,
+        "member": "",
+        "source": source,
+        "what": what,
+    }
+
+
+def independent_rows() -> list[dict[str, str]]:
+    """The INDEPENDENT batch with its split (:func:`_split_batch`), then the CKUETHE batch with its own."""
+    first = [
+        _extra_row(
+            ("fisicas:" if source is FISICAS else "spodzone:") + Path(file).stem.removeprefix("spodzone_"),
+            file, kind, accept, nuclides, source, what,
+        )
+        for file, kind, accept, nuclides, source, what in INDEPENDENT
+    ]  # fmt: skip
+    second = [
+        _extra_row("ckuethe:" + Path(file).stem.removeprefix("ckuethe_"), file, kind, accept, nuclides, source, what)
+        for file, kind, accept, nuclides, source, what in CKUETHE_BATCH
+    ]
+    return _split_batch(first) + _split_batch(second)
 
 
 def shared_dir() -> Path:

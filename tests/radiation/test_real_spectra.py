@@ -83,7 +83,7 @@ def _case_param(case: RealCase) -> object:
 def test_the_table_is_what_its_builder_makes() -> None:
     _need_shared()
     built = rows()
-    assert len(built) == len(CASES) == 33
+    assert len(built) == len(CASES) == 34
     for row, case in zip(built, CASES, strict=True):
         assert (row["case_id"], row["split"], row["kind"]) == (case.case_id, case.split, case.kind)
         assert {Verdict(v) for v in row["accept"].split("|")} == case.accept
@@ -96,14 +96,17 @@ def test_the_table_is_what_its_builder_makes() -> None:
         of_kind = [c for c in drawn if c.kind == kind]
         assert sum(c.split == "dev" for c in of_kind) == (len(of_kind) + 1) // 2
     assert all(c.split == extra[c.member] for c in CASES if c.member in extra)
-    # the stored batch (radiation_extra/, licensed for it) was drawn over the batch: sha256 order of
-    # the case id, alternating dev, test, ... (fixed before the engine ran on it)
-    batch = sorted(
-        (c for c in CASES if c.store == "extra"), key=lambda c: hashlib.sha256(c.case_id.encode()).hexdigest()
-    )
-    assert len(batch) == 6 and [c.split for c in batch] == ["dev", "test"] * 3
-    assert all((EXTRA_DIR / c.file).is_file() for c in batch)
-    assert CASES_FILE.read_text(encoding="utf-8").count("\n") == 34
+    # each stored batch (radiation_extra/, licensed for it) was drawn over the batch: sha256 order of
+    # the case id, alternating dev, test, ... (fixed before the engine ran on it): the Fisicas and
+    # spodzone spectra, then the ckuethe/radiacode-tools one
+    for prefixes, n in ((("fisicas:", "spodzone:"), 6), (("ckuethe:",), 1)):
+        batch = sorted(
+            (c for c in CASES if c.store == "extra" and c.case_id.startswith(prefixes)),
+            key=lambda c: hashlib.sha256(c.case_id.encode()).hexdigest(),
+        )
+        assert len(batch) == n and [c.split for c in batch] == (["dev", "test"] * n)[:n]
+        assert all((EXTRA_DIR / c.file).is_file() for c in batch)
+    assert CASES_FILE.read_text(encoding="utf-8").count("\n") == 35
 
 
 @pytest.mark.parametrize("case_id", [_case_param(c) for c in CASES])

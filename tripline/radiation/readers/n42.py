@@ -82,9 +82,14 @@ def _channel_data(el: Element, *, source: str) -> np.ndarray:
             if values[i] == 0:
                 if i + 1 >= len(values):
                     raise FormatError("CountedZeroes: a zero without its count", file=source, field="ChannelData")
-                zeros = int(values[i + 1])
-                if zeros < 0 or len(expanded) + zeros > MAX_CHANNELS:
-                    raise FormatError("CountedZeroes: bad run length", file=source, field="ChannelData")
+                run = values[i + 1]
+                if run < 1 or run != int(run) or len(expanded) + run > MAX_CHANNELS:
+                    raise FormatError(
+                        f"CountedZeroes: bad run length {run:g} after the zero at value {i + 1}",
+                        file=source,
+                        field="ChannelData",
+                    )
+                zeros = int(run)
                 expanded.extend([0.0] * zeros)
                 i += 2
             else:
@@ -146,12 +151,21 @@ def _parse_2011(root: Element, source: str) -> list[Spectrum]:
             text = _child_text(el, "CoefficientValues")
             if text is not None:
                 cals[el.get("id", "")] = _numbers(text, source=source, field="CoefficientValues")
+    # a RadiaCode instrument's CsI is its own 1 cm3 crystal on a SiPM (detector model "radiacode"),
+    # not the generic hand-held CsI: RadInstrumentModelName names it (RadiaCode-101/102/103/110)
+    models = " ".join(
+        (_child_text(el, "RadInstrumentModelName") or "").lower()
+        for el in root.iter()
+        if _local(el.tag) == "RadInstrumentInformation"
+    )
     kinds: dict[str, str] = {}
     for el in root.iter():
         if _local(el.tag) == "RadDetectorInformation":
             kind = (_child_text(el, "RadDetectorKindCode") or "").lower()
             if kind in _KINDS:
                 kinds[el.get("id", "")] = _KINDS[kind]
+                if _KINDS[kind] == "csi" and "radiacode" in models:
+                    kinds[el.get("id", "")] = "radiacode"
     out: list[Spectrum] = []
     for m_index, meas in enumerate(el for el in root.iter() if _local(el.tag) == "RadMeasurement"):
         klass = (_child_text(meas, "MeasurementClassCode") or "Foreground").lower()
