@@ -47,9 +47,6 @@ KNOWN_FAILURES = {
     "becquerel:01122014152731-GT01122014182338-GA37.4963000N-GO122.4633000W.cnf": "outdoor HPGe on "
     "K-poor beach sand (1461 keV 7x weaker than 2614 keV): cleared as NORM, not the "
     "labelled 'background' (no paired background, K/U/Th not in ordinary soil proportions)",
-    "fisicas:Ra-226_energy_calibrated": "test split, seen once the batch was drawn: a strong radium source "
-    "(U-238 chain at 43 sigma) also gets Cs-137 (661.7 keV, 11.8 sigma) and Co-60 (1173/1332 keV, 10.7 sigma): "
-    "industrial. Bi-214 has lines at 665.4, 1155.2, 1281.0 and 1377.7 keV beside them; not tuned on (test split)",
 }
 # case id -> why an expected nuclide is not named (strict: the test fails once it is found)
 NUCLIDES_NOT_NAMED: dict[str, str] = {}

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tripline.radiation.calibrate import gain_correction, recalibrated
+from tripline.radiation.calibrate import gain_correction_detail, recalibrated
 from tripline.radiation.chainfit import ChainFit, chain_fit
 from tripline.radiation.library import DetectorModel, Library, default_library, detector
 from tripline.radiation.lowenergy import AM241_KEV, am241_line
@@ -99,7 +99,9 @@ def identify(
     reasons: list[str] = [f"detector model {det_name}: {model.label}"]
     if background is not None:
         bkg, ratio = aligned_background(spectrum, background)
-    factor, used = gain_correction(spectrum, model)
+    gain = gain_correction_detail(spectrum, model, lib)
+    factor, used = gain.factor, gain.used
+    reasons.extend(gain.notes)
     if factor != 1.0:
         spectrum = recalibrated(spectrum, factor)
         lines = ", ".join(f"{e:.1f}" for e in used)
