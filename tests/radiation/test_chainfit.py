@@ -57,3 +57,25 @@ def test_without_background_radium_is_read_at_equilibrium_with_its_progeny(name:
         taken[emanation] = float((groups["U-238 chain/radium"] + groups["U-238 chain/radon progeny"])[roi].sum())
     assert taken[False] <= 1.15 * equilibrium, taken
     assert taken[True] > 1.5 * equilibrium, taken  # the emanation bound is what let the U-235 line hide
+
+
+CO60 = ((1173.228, 99.85), (1332.492, 99.98))  # ENSDF
+
+
+@pytest.mark.parametrize("name", ["radiacode", "nai"])
+def test_co60_needs_both_cascade_lines_at_their_ratio_beside_radium(name: str) -> None:
+    # radium progeny (1e6 decays) with Bi-214's 1155.2/1238.1/1281.0/1377.7-keV lines, plus lines at
+    # Co-60's energies: 1173.2 keV alone, 1332.5 keV at 35 % of it, both equal (Co-60 emits both in
+    # 99.9 % of decays, ENSDF). Only the last is Co-60; the uneven pair is not confirmed (never
+    # cleared), the lone line is not Co-60
+    progeny = [*PROGENY, (1155.19, 1.635), (1238.110, 5.831), (1280.96, 1.434), (1377.669, 3.988)]
+    model = detector(name)
+    fits = {}
+    for label, second in (("lone", 0.0), ("uneven", 35.0), ("both", 100.0)):
+        lines = [*progeny, (CO60[0][0], 100.0)] + ([(CO60[1][0], second)] if second else [])
+        net, edges = _peaks(lines, 1e6, name)
+        fits[label] = chain_fit(net, np.maximum(net, 1.0) + 400.0, model, edges, default_library(), emanation=False)
+    named = {k: {m.nuclide for m in f.matches} for k, f in fits.items()}
+    assert "Co-60" not in named["lone"] and "Co-60" not in named["uneven"], named
+    assert "Co-60" in fits["uneven"].unconfirmed
+    assert "Co-60" in named["both"], named

@@ -49,6 +49,9 @@ REFERENCE_CHAINS: dict[float, tuple[str, str | None]] = {
 MAX_GAIN_ERROR = 0.06
 MIN_LINE_SIGMA = 10.0
 MIN_CORRECTION = 0.003
+# a correction must also exceed GAIN_SIGMA standard errors of the lines' centroids (peak sd over
+# the line's significance): a calibration its lines confirm within their statistics is not moved
+GAIN_SIGMA = 3.0
 MIN_LOCAL_SIGMA = 4.0
 SIDEBAND_FWHM = (0.9, 1.5)
 # the peak is searched within SEARCH_FWHM resolutions of the library energy (and 6 %): a CsI
@@ -119,6 +122,7 @@ def gain_correction_detail(spectrum: Spectrum, model: DetectorModel, library: Li
     ratios: list[tuple[float, float, float]] = []  # (ratio, weight, blend)
     used: list[float] = []
     notes: list[str] = []
+    errors: dict[float, float] = {}
     for energy, line in measured.items():
         if line is None or not line.usable or line.centroid is None:
             continue
@@ -132,7 +136,10 @@ def gain_correction_detail(spectrum: Spectrum, model: DetectorModel, library: Li
             )
             continue
         if abs(ratio - 1.0) <= MAX_GAIN_ERROR:
+            # weight: the line's significance; the ratio's standard error is its width (sd of the
+            # peak) over that significance, relative to the energy
             ratios.append((ratio, line.area / line.sigma, blend))
+            errors[energy] = model.fwhm_kev(energy) / 2.3548 / (line.area / line.sigma) / energy
             used.append(energy)
     if not ratios:
         return GainCorrection(1.0, (), tuple(notes))
@@ -141,7 +148,9 @@ def gain_correction_detail(spectrum: Spectrum, model: DetectorModel, library: Li
         used = [e for e, (_, _, b) in zip(used, ratios, strict=True) if b <= CLEAN_BLEND]
         ratios = [(r, w, b) for r, w, b in ratios if b <= CLEAN_BLEND]
     factor = sum(r * w for r, w, _ in ratios) / sum(w for _, w, _ in ratios)
-    if abs(factor - 1.0) < MIN_CORRECTION:
+    error = 1.0 / math.sqrt(sum(1.0 / errors[e] ** 2 for e in used))
+    if abs(factor - 1.0) < max(MIN_CORRECTION, GAIN_SIGMA * error):
+        # the lines confirm the calibration within their own centroid uncertainty
         return GainCorrection(1.0, tuple(used), tuple(notes))
     return GainCorrection(factor, tuple(used), tuple(notes))
 
