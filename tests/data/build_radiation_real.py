@@ -12,7 +12,7 @@ Sources:
   ``hpge_dummy_test_*.iec`` (dummy parser fixtures), ``digibase_5min_30_1.spe`` (content not
   described, calibration invalid), and the second copy of a measurement (``.h5`` of the
   Mendocino kelp, ``converted_*.spe`` of Alcatraz and Half Moon Bay).
-- ``tests/data/radiation_extra/`` (``INDEPENDENT``, then ``CKUETHE_BATCH``): spectra measured by more RadiaCode users on
+- ``tests/data/radiation_extra/`` (``INDEPENDENT``, then ``CKUETHE_BATCH``, then ``DMAMONTOV_BATCH``): spectra measured by more RadiaCode users on
   their own devices, stored in the repository because their sources carry a permissive licence
   (see that folder's README.md). What each is comes from its source's own description. Their split
   is drawn once over the batch, fixed before the engine ever ran on them: sorted by sha256 of the
@@ -123,6 +123,18 @@ CKUETHE_BATCH = (
 )  # fmt: skip
 
 
+# A third batch: a RadiaCode-102 spectrum of uranium-glass beads from dmamontov/periodic-table (MIT;
+# the README: "the collection's gamma spectra are the author's own measurements"). What it is comes
+# from the source: the file's sample name "U-239 (Бусины из уранового стекла)" (beads of uranium glass;
+# "U-239" is the author's typo) and src/data/myCollection.ts ("Beads from uranium-containing glass",
+# leadShielded: true). Its split follows the same rule, drawn before the engine ran on it.
+DMAMONTOV = "dmamontov/periodic-table@6d99536 public/collection-spectra/u-92-glass.xml (MIT)"
+DMAMONTOV_BATCH = (
+    ("dmamontov_u-92-glass.xml", "NORM_U", "NORM", "", DMAMONTOV,
+     "RadiaCode-102 RC-102-013789, uranium-glass beads in a lead shield (source: 'Beads from uranium-containing glass'), 51021 s"),
+)  # fmt: skip
+
+
 def _split_batch(out: list[dict[str, str]]) -> list[dict[str, str]]:
     """A batch's split, drawn once over the batch before the engine runs on it: sha256 order of the
     case id, alternating dev, test, dev, ..."""
@@ -149,7 +161,8 @@ def _extra_row(
 
 
 def independent_rows() -> list[dict[str, str]]:
-    """The INDEPENDENT batch with its split (:func:`_split_batch`), then the CKUETHE batch with its own."""
+    """The INDEPENDENT batch with its split (:func:`_split_batch`), then the CKUETHE and DMAMONTOV
+    batches, each with its own."""
     first = [
         _extra_row(
             ("fisicas:" if source is FISICAS else "spodzone:") + Path(file).stem.removeprefix("spodzone_"),
@@ -161,7 +174,11 @@ def independent_rows() -> list[dict[str, str]]:
         _extra_row("ckuethe:" + Path(file).stem.removeprefix("ckuethe_"), file, kind, accept, nuclides, source, what)
         for file, kind, accept, nuclides, source, what in CKUETHE_BATCH
     ]
-    return _split_batch(first) + _split_batch(second)
+    third = [
+        _extra_row("dmamontov:" + Path(file).stem.removeprefix("dmamontov_"), file, kind, accept, nuclides, source, what)
+        for file, kind, accept, nuclides, source, what in DMAMONTOV_BATCH
+    ]
+    return _split_batch(first) + _split_batch(second) + _split_batch(third)
 
 
 def shared_dir() -> Path:

@@ -80,7 +80,7 @@ def _case_param(case: RealCase) -> object:
 def test_the_table_is_what_its_builder_makes() -> None:
     _need_shared()
     built = rows()
-    assert len(built) == len(CASES) == 34
+    assert len(built) == len(CASES) == 35
     for row, case in zip(built, CASES, strict=True):
         assert (row["case_id"], row["split"], row["kind"]) == (case.case_id, case.split, case.kind)
         assert {Verdict(v) for v in row["accept"].split("|")} == case.accept
@@ -95,15 +95,15 @@ def test_the_table_is_what_its_builder_makes() -> None:
     assert all(c.split == extra[c.member] for c in CASES if c.member in extra)
     # each stored batch (radiation_extra/, licensed for it) was drawn over the batch: sha256 order of
     # the case id, alternating dev, test, ... (fixed before the engine ran on it): the Fisicas and
-    # spodzone spectra, then the ckuethe/radiacode-tools one
-    for prefixes, n in ((("fisicas:", "spodzone:"), 6), (("ckuethe:",), 1)):
+    # spodzone spectra, then the ckuethe/radiacode-tools one, then the dmamontov/periodic-table one
+    for prefixes, n in ((("fisicas:", "spodzone:"), 6), (("ckuethe:",), 1), (("dmamontov:",), 1)):
         batch = sorted(
             (c for c in CASES if c.store == "extra" and c.case_id.startswith(prefixes)),
             key=lambda c: hashlib.sha256(c.case_id.encode()).hexdigest(),
         )
         assert len(batch) == n and [c.split for c in batch] == (["dev", "test"] * n)[:n]
         assert all((EXTRA_DIR / c.file).is_file() for c in batch)
-    assert CASES_FILE.read_text(encoding="utf-8").count("\n") == 35
+    assert CASES_FILE.read_text(encoding="utf-8").count("\n") == 36
 
 
 @pytest.mark.parametrize("case_id", [_case_param(c) for c in CASES])
