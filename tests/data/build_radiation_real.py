@@ -12,7 +12,8 @@ Sources:
   ``hpge_dummy_test_*.iec`` (dummy parser fixtures), ``digibase_5min_30_1.spe`` (content not
   described, calibration invalid), and the second copy of a measurement (``.h5`` of the
   Mendocino kelp, ``converted_*.spe`` of Alcatraz and Half Moon Bay).
-- ``tests/data/radiation_extra/`` (``INDEPENDENT``, then ``CKUETHE_BATCH``, then ``DMAMONTOV_BATCH``): spectra measured by more RadiaCode users on
+- ``tests/data/radiation_extra/`` (``INDEPENDENT``, then ``CKUETHE_BATCH``, then ``DMAMONTOV_BATCH``):
+  spectra measured by more RadiaCode users on
   their own devices, stored in the repository because their sources carry a permissive licence
   (see that folder's README.md). What each is comes from its source's own description. Their split
   is drawn once over the batch, fixed before the engine ever ran on them: sorted by sha256 of the
@@ -131,7 +132,8 @@ CKUETHE_BATCH = (
 DMAMONTOV = "dmamontov/periodic-table@6d99536 public/collection-spectra/u-92-glass.xml (MIT)"
 DMAMONTOV_BATCH = (
     ("dmamontov_u-92-glass.xml", "NORM_U", "NORM", "", DMAMONTOV,
-     "RadiaCode-102 RC-102-013789, uranium-glass beads in a lead shield (source: 'Beads from uranium-containing glass'), 51021 s"),
+     "RadiaCode-102 RC-102-013789, uranium-glass beads in a lead shield "
+     "(source: 'Beads from uranium-containing glass'), 51021 s"),
 )  # fmt: skip
 
 
@@ -175,7 +177,9 @@ def independent_rows() -> list[dict[str, str]]:
         for file, kind, accept, nuclides, source, what in CKUETHE_BATCH
     ]
     third = [
-        _extra_row("dmamontov:" + Path(file).stem.removeprefix("dmamontov_"), file, kind, accept, nuclides, source, what)
+        _extra_row(
+            "dmamontov:" + Path(file).stem.removeprefix("dmamontov_"), file, kind, accept, nuclides, source, what
+        )
         for file, kind, accept, nuclides, source, what in DMAMONTOV_BATCH
     ]
     return _split_batch(first) + _split_batch(second) + _split_batch(third)

@@ -14,6 +14,12 @@ region below the lead X-rays the chain fit leaves out (:mod:`.lowenergy`); (3) t
   or, without a background, if a 356-keV excess beyond what Pb-214's companion lines imply leaves
   Ba-133 not excluded (:data:`.chainfit.HIDDEN_LINE_NUCLIDES`);
 - else of concern if a U-235 line remains that the SNM rule does not confirm;
+- else of concern if U-235's lines are in excess of natural uranium for the Pa-234m 766/1001-keV lines,
+  or stand (a photopeak, 3 sigma) without any Pa-234m (:mod:`.uranium`), whatever radium the chain fit
+  reads; for uranium without radium progeny (U-238 chain identified, no progeny line at 5 sigma after
+  the fit, U-235 seen) the uranium reading decides: NORM ("uranium without radium progeny (e.g. uranium
+  glass/glaze); natural or depleted enrichment consistent") only with Pa-234m at 4 sigma and U-235
+  within twice natural at 2 sigma, else of concern;
 - else of concern for a detector without photopeaks (plastic PVT) and no background spectrum:
   window ratios can say "elevated, consistent with NORM" at most, which refers, never clears;
 - else background when a hard continuum above the last terrestrial line (2614 keV) carries
@@ -43,6 +49,7 @@ from tripline.radiation.physics import TERRESTRIAL_MIX
 from tripline.radiation.result import Identification, IsotopeMatch, NormTest
 from tripline.radiation.snm import SnmEvidence, backscatter_explains, snm_evidence
 from tripline.radiation.spectral import aligned_background, net_significance, usable_low_kev
+from tripline.radiation.uranium import UraniumReading, uranium_reading
 from tripline.radiation.windows import P_NORM_MIN, THREAT_GAIN_MAX, norm_test
 
 
@@ -127,6 +134,7 @@ def identify(
     snm: SnmEvidence | None = None
     cosmic: float | None = None
     progeny: float | None = None
+    uranium_read: UraniumReading | None = None
     if not spectrum.is_calibrated:
         reasons.append("spectrum has no usable energy calibration: no peak or window analysis")
     else:
@@ -174,6 +182,10 @@ def identify(
                 fit.group_predicted.get("U-238 chain/uranium"),
             )
             progeny = progeny_after_fit(fit, model, spectrum.centers_kev(), lib)
+            uranium_part = fit.group_predicted.get("U-238 chain/uranium", np.zeros(counts.size))
+            uranium_read = uranium_reading(
+                fit.net, fit.predicted_no_snm - uranium_part, fit.var_model, model, edges, lib.get("U-235")
+            )
             made = [m for m in matches if m.category in (Category.INDUSTRIAL, Category.MEDICAL)]
             snm = backscatter_explains(snm, made, model, lib)
             if fit.efficiency != (0.0, 0.0):
@@ -190,7 +202,7 @@ def identify(
             reasons.append(f"{model.label}: no photopeaks, energy windows only")
         norm = norm_test(counts, bkg, ratio, det_name, calibration, lib, model.low_kev, excluded)
 
-    verdict = _verdict(matches, norm, gross_sigma, policy, reasons, excluded, fit, snm, cosmic, progeny)
+    verdict = _verdict(matches, norm, gross_sigma, policy, reasons, excluded, fit, snm, cosmic, progeny, uranium_read)
     return Identification(
         spectrum_id=spectrum.spectrum_id,
         verdict=verdict,
@@ -219,6 +231,9 @@ def _describe(match: IsotopeMatch) -> str:
 
 CHAIN_LINE_MIN_KEV = 250.0
 PROGENY_LINE_SIGMA = 5.0
+# U-235's lines (one NNDC-ratio template, :mod:`.uranium`) seen: the reading of uranium without
+# radium applies (a line seen on its own, as chainfit's STRONGEST_LINE_SIGMA)
+U235_SEEN_SIGMA = 3.0
 
 
 def progeny_after_fit(fit: ChainFit, model: DetectorModel, centers: np.ndarray, library: Library) -> float:
@@ -303,6 +318,7 @@ def _verdict(
     snm: SnmEvidence | None,
     cosmic: float | None,
     progeny: float | None = None,
+    uranium: UraniumReading | None = None,
 ) -> Verdict:
     man_made = [m for m in matches if m.category in (Category.INDUSTRIAL, Category.MEDICAL)]
     natural = [m for m in matches if m.category is Category.NORM]
@@ -326,6 +342,24 @@ def _verdict(
         if not (snm is not None and snm.suspect):
             reasons.append("U-235/Pu-239 lines fitted but the SNM evidence rule is not met: not cleared")
         return Verdict.OF_CONCERN
+    # uranium without radium progeny (:mod:`.uranium`): the U-238 chain is identified, no radium-progeny
+    # line stands after the chain fit, and U-235's lines are there: its enrichment decides, never the windows
+    without_radium = (
+        uranium is not None
+        and progeny is not None
+        and progeny < PROGENY_LINE_SIGMA
+        and any(m.nuclide == "U-238 chain" for m in natural)
+        and uranium.u235_sigma > 0
+        and uranium.u235 / uranium.u235_sigma >= U235_SEEN_SIGMA
+    )
+    if uranium is not None and uranium.state in ("enriched", "no_u238"):
+        # U-235 beyond natural for the Pa-234m lines, or without them, whatever else the spectrum holds
+        reasons.append(uranium.reason)
+        return Verdict.OF_CONCERN
+    if without_radium and uranium is not None:
+        reasons.append(uranium.reason)
+        if uranium.state != "natural":
+            return Verdict.OF_CONCERN
     if fit is None and gross_sigma is None and isinstance(norm, NormTest):
         # no photopeaks (PVT) and no background: nothing tells NORM lines from a source's, nor
         # whether the count rate is elevated at all; window ratios alone never clear
@@ -369,7 +403,11 @@ def _verdict(
     if not isinstance(norm, NormTest):
         reasons.append("cannot clear without an energy-calibrated spectrum")
         return Verdict.OF_CONCERN
-    peaks_clear = natural and fit is not None and all(_chain_seen(m, progeny) for m in natural)
+    peaks_clear = (
+        natural
+        and fit is not None
+        and all(_chain_seen(m, progeny) or (without_radium and m.nuclide == "U-238 chain") for m in natural)
+    )
     if norm.consistent or peaks_clear:
         shares = ", ".join(f"{k} {v:.0%}" for k, v in norm.norm_fractions.items() if v > 0.005)
         if norm.consistent:

@@ -1,0 +1,123 @@
+"""Uranium without radium progeny (tripline.radiation.uranium): processed uranium (glass, glaze),
+depleted uranium and HEU, simulated from line data written here from NNDC NuDat 3 (ENSDF), not read
+from the library the engine uses."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from tripline.radiation.identify import identify
+from tripline.radiation.library import default_library, detector
+from tripline.radiation.model import Category, Spectrum, Verdict
+from tripline.radiation.physics import background_shape, default_calibration, lines_response
+from tripline.radiation.uranium import NATURAL_U235_U238, PA234M_LINES, U235_LINES
+
+# NNDC NuDat 3 (ENSDF): photons per 100 decays of the parent
+TH234 = [(63.30, 3.75), (92.38, 2.13), (92.80, 2.10)]
+PA234M = [(766.361, 0.294), (1001.026, 0.837)]
+U235 = [(143.767, 10.94), (163.356, 5.08), (185.720, 57.0), (205.316, 5.02)]
+GA67 = [(93.310, 38.81), (184.576, 21.41), (300.217, 16.64), (393.527, 4.56)]
+# half-lives (years) and natural abundances (atom %), NNDC / IUPAC
+T238, T235 = 4.468e9, 7.04e8
+AB238, AB235 = 99.2742, 0.7204
+
+
+def _activity_ratio(u235_atom_fraction: float) -> float:
+    """A(U-235)/A(U-238) of uranium with this U-235 atom fraction."""
+    return u235_atom_fraction / (1.0 - u235_atom_fraction) * T238 / T235
+
+
+def test_line_data_and_natural_ratio_are_nndc() -> None:
+    assert dict(PA234M_LINES) == pytest.approx(dict(PA234M))
+    assert dict(U235_LINES) == pytest.approx(dict(U235))
+    # natural uranium: A(U-235)/A(U-238) = 0.046 (U-235 gives 2.6 photons at 185.7 keV per 100 U-238 decays)
+    assert pytest.approx(AB235 / AB238 * T238 / T235, rel=0.01) == NATURAL_U235_U238
+    assert pytest.approx(2.62, abs=0.02) == NATURAL_U235_U238 * 57.0
+    # 3 % LEU is 4.3x natural, 93 % HEU over a thousand times: far apart from natural and depleted
+    assert _activity_ratio(0.03) / NATURAL_U235_U238 == pytest.approx(4.3, abs=0.1)
+    assert _activity_ratio(0.93) / NATURAL_U235_U238 > 1000
+    # the engine's chain library ties U-235 to U-238 at the natural ratio and holds Pa-234m 1001 keV
+    chain = {round(ln.energy_kev, 1): ln.intensity for ln in default_library().get("U-238 chain").lines}
+    assert chain[185.7] == pytest.approx(57.0 * NATURAL_U235_U238, rel=0.02)
+    assert chain[1001.0] == pytest.approx(0.837, rel=0.01)
+    # Ga-67 (NNDC): its 300.2-keV line is 43 % of its 93.3-keV line, which uranium has not
+    ga = {round(ln.energy_kev, 1): ln.intensity for ln in default_library().get("Ga-67").lines}
+    assert ga[300.2] / ga[93.3] == pytest.approx(16.64 / 38.81, rel=0.01)
+
+
+def _uranium(det: str, u235_per_u238: float, sigma: float, live_s: float, seed: int) -> tuple[Spectrum, Spectrum]:
+    """Uranium without radium (Th-234 and Pa-234m with U-238, U-235 at ``u235_per_u238`` activity)
+    over the detector's natural background, ``sigma`` net counts over the background's."""
+    model = detector(det)
+    cal = default_calibration(model, model.channels)
+    edges = cal.edges(model.channels)
+    lines = TH234 + PA234M + [(e, i * u235_per_u238) for e, i in U235]
+    signal = lines_response(model, edges, lines)
+    signal = signal / signal.sum()
+    base = background_shape(det, cal, model.channels) * model.background_cps * live_s
+    rng = np.random.default_rng(seed)
+    net = sigma * math.sqrt(model.background_cps * live_s)
+    fg = Spectrum(rng.poisson(base + net * signal).astype(np.int64), live_s, cal, detector=det, real_time_s=live_s)
+    bg = Spectrum(rng.poisson(30 * base).astype(np.int64), 30 * live_s, cal, detector=det, real_time_s=30 * live_s)
+    return fg, bg
+
+
+@pytest.mark.parametrize("det", ["radiacode", "nai"])
+def test_heu_never_gets_the_uranium_without_radium_reading(det: str) -> None:
+    # 93 % U-235: its 186-keV group without the Pa-234m lines natural uranium would have. Never
+    # cleared, never the "uranium without radium ... natural or depleted" reading, with or without a
+    # background, short (portal) and long (1 h) counts
+    heu = _activity_ratio(0.93)
+    for live, sigmas in ((60.0, (10.0, 30.0)), (3600.0, (10.0, 30.0))):
+        for sigma in sigmas:
+            for seed in range(2):
+                fg, bg = _uranium(det, heu, sigma, live, seed)
+                for paired in (bg, None):
+                    result = identify(fg, paired)
+                    assert not result.verdict.cleared, (live, sigma, seed, result.reasons)
+                    assert not any("natural or depleted enrichment consistent" in r for r in result.reasons)
+
+
+@pytest.mark.parametrize("det", ["radiacode", "nai"])
+def test_leu_is_never_cleared(det: str) -> None:
+    leu = _activity_ratio(0.04)
+    for sigma in (10.0, 30.0):
+        for seed in range(2):
+            fg, bg = _uranium(det, leu, sigma, 3600.0, seed)
+            for paired in (bg, None):
+                result = identify(fg, paired)
+                assert not result.verdict.cleared, (sigma, seed, result.reasons)
+                assert result.verdict is not Verdict.SNM
+
+
+def test_strong_depleted_and_natural_uranium_without_radium_read_as_such() -> None:
+    # depleted (0.25 % U-235) and natural uranium with no radium, strong, against a background on NaI:
+    # the Pa-234m lines bound the enrichment and the reason says what it is; never SNM, never medical
+    seen = []
+    for fraction in (0.0025, AB235 / 100.0):
+        ratio = _activity_ratio(fraction)
+        for seed in range(2):
+            fg, bg = _uranium("nai", ratio, 200.0, 600.0, seed)
+            result = identify(fg, bg)
+            assert result.verdict is not Verdict.SNM, result.reasons
+            assert not any(m.category is Category.MEDICAL for m in result.isotopes), result.reasons
+            seen.append(any("uranium without radium progeny (e.g. uranium glass/glaze)" in r for r in result.reasons))
+            if seen[-1]:
+                assert result.verdict is Verdict.NORM, result.reasons
+    assert any(seen)
+
+
+@pytest.mark.parametrize("det", ["radiacode", "nai"])
+def test_uranium_glass_is_not_called_medical(det: str) -> None:
+    # natural uranium without radium: Th-234 92.4/92.8 keV and U-235 185.7 keV sit on Ga-67's 93.3/184.6
+    # keV, but Ga-67's 300.2-keV line (16.6 per 100 decays, 43 % of its 93.3 keV) is absent: no medical call
+    for sigma in (10.0, 50.0):
+        for seed in range(2):
+            fg, bg = _uranium(det, NATURAL_U235_U238, sigma, 600.0, seed)
+            for paired in (bg, None):
+                result = identify(fg, paired)
+                assert not any(m.nuclide == "Ga-67" for m in result.isotopes), result.reasons
+                assert result.verdict is not Verdict.SNM, result.reasons
