@@ -34,10 +34,6 @@ KNOWN_FAILURES = {
     "end points are equal (2.27/2.28 MeV), so only the lines could clear it, and on this CsI (FWHM 21-27 keV at "
     "63-111 keV) a Th-234 + U K X-ray template over a smooth continuum also improves the fit of KCl (no uranium); "
     "no dev spectrum of uranium without radium to validate a line rule on (failure mode known from the test split)",
-    "spodzone:background": "9-day RadiaCode-110 background in a lead shield: after the chain fit (radium "
-    "included) a 143.8-205.3-keV photopeak stands at 5.4 sigma as U-235's lines, with the Pa-234m 766/1001-keV "
-    "lines at -2.6 sigma (continuum model error at 796652 s): read as U-235 without U-238 (tripline.radiation."
-    "uranium, the rule that keeps weak HEU beside ambient radon progeny from being cleared): of concern",
     "becquerel:nai_detector.spe": "no energy calibration in the file: nothing can be cleared. Self-calibration "
     "from its own lines is not reliable here: Tl-208 2614 keV lies beyond its range (1000 channels, ~2 MeV); "
     "K-40 is the 43-sigma peak at channel 724.5 (2.016 keV/channel with zero offset), but its Bi-214 partners "
@@ -289,9 +285,10 @@ def test_the_gain_is_corrected_from_lines_not_from_a_convex_continuum() -> None:
     shield, _ = by_id["spodzone:background"].spectra()[0]
     factor, used = gain_correction(shield, detector("radiacode"))
     assert used == (1460.82,) and factor == pytest.approx(0.978, abs=0.003)
-    # its K-40 line is K-40, not Na-22 (the verdict itself is in KNOWN_FAILURES since the U-235-without-
-    # U-238 rule: of concern, not background)
+    # its K-40 line is K-40, not Na-22; its 144-205-keV excess (lead-shield backscatter) is a hump, not
+    # U-235's photopeaks (tripline.radiation.lineshape), and the reasons say so
     shielded = identify(shield, None)
     assert shielded.verdict is not Verdict.INDUSTRIAL
+    assert any("U-235 143.8-205.3-keV excess is not peak-shaped" in r for r in shielded.reasons)
     assert any(m.nuclide == "K-40" for m in shielded.isotopes)
     assert not any(m.nuclide == "Na-22" for m in shielded.isotopes)

@@ -121,3 +121,60 @@ def test_uranium_glass_is_not_called_medical(det: str) -> None:
                 result = identify(fg, paired)
                 assert not any(m.nuclide == "Ga-67" for m in result.isotopes), result.reasons
                 assert result.verdict is not Verdict.SNM, result.reasons
+
+
+def _excess(shape: str, area: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Regression (simulated): a RadiaCode spectrum's residual after the chains, flat continuum of 200
+    counts per channel left in ``others``, plus ``area`` counts either in a narrow line at 185.7 keV (the
+    detector's FWHM) or in a broad hump at Bi-214 609.3 keV's backscatter energy, 609.3 / (1 + 2 x 609.3 /
+    511) = 180 keV, 2.5 FWHM wide (backscatter from a lead shield)."""
+    model = detector("radiacode")
+    edges = default_calibration(model, model.channels).edges(model.channels)
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    backscatter = 609.3 / (1.0 + 2.0 * 609.3 / 511.0)
+    energy, width = (185.72, 1.0) if shape == "narrow" else (backscatter, 2.5)
+    sigma = width * model.fwhm_kev(energy) / 2.3548
+    per_channel = np.diff(edges) * np.exp(-0.5 * ((centers - energy) / sigma) ** 2) / (sigma * math.sqrt(2 * math.pi))
+    base = np.full(centers.size, 200.0)
+    rng = np.random.default_rng(seed)
+    net = rng.poisson(base + area * per_channel).astype(np.float64)
+    return net, base, base + area * per_channel, edges
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_regression_backscatter_hump_is_not_a_u235_line(seed: int) -> None:
+    """Regression (simulated): a broad hump at the lead-shield backscatter energy holding 6000 counts is
+    not read as U-235 without U-238 (the reason says it is not peak-shaped); a narrow 185.7-keV line of
+    the same area, with the same (absent) Pa-234m, is: U-235 without U-238, never cleared."""
+    from tripline.radiation.uranium import uranium_reading
+
+    model = detector("radiacode")
+    shield = default_library().shield_lines_kev
+    net, others, var, edges = _excess("hump", 6000.0, seed)
+    hump = uranium_reading(net, others, var, model, edges, None, shield)
+    assert hump is not None
+    assert hump.state != "no_u238"
+    assert "not peak-shaped" in hump.shape_note
+    net, others, var, edges = _excess("narrow", 6000.0, seed)
+    line = uranium_reading(net, others, var, model, edges, None, shield)
+    assert line is not None
+    assert line.u235 / line.u235_sigma >= 3.0
+    assert line.state == "no_u238"
+    assert line.shape_note == ""
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_regression_weak_narrow_186_still_counts(seed: int) -> None:
+    """Regression (simulated): a weak narrow 185.7-keV photopeak (about 4 sigma) is never rejected as a
+    hump by the line-shape test."""
+    from tripline.radiation.lineshape import line_shape
+    from tripline.radiation.physics import peak_efficiency
+
+    model = detector("radiacode")
+    net, others, var, edges = _excess("narrow", 1500.0, seed)
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    lines = [(e, i * peak_efficiency(model, e)) for e, i in U235_LINES]
+    shape = line_shape(net - others, var, centers, model, lines, default_library().shield_lines_kev, order=2)
+    assert shape is not None
+    if shape.z >= 3.0:
+        assert shape.peaked

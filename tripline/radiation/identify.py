@@ -184,7 +184,13 @@ def identify(
             progeny = progeny_after_fit(fit, model, spectrum.centers_kev(), lib)
             uranium_part = fit.group_predicted.get("U-238 chain/uranium", np.zeros(counts.size))
             uranium_read = uranium_reading(
-                fit.net, fit.predicted_no_snm - uranium_part, fit.var_model, model, edges, lib.get("U-235")
+                fit.net,
+                fit.predicted_no_snm - uranium_part,
+                fit.var_model,
+                model,
+                edges,
+                lib.get("U-235"),
+                lib.shield_lines_kev,
             )
             made = [m for m in matches if m.category in (Category.INDUSTRIAL, Category.MEDICAL)]
             snm = backscatter_explains(snm, made, model, lib)
@@ -360,6 +366,8 @@ def _verdict(
         reasons.append(uranium.reason)
         if uranium.state != "natural":
             return Verdict.OF_CONCERN
+    elif uranium is not None and uranium.shape_note:
+        reasons.append(uranium.shape_note)
     if fit is None and gross_sigma is None and isinstance(norm, NormTest):
         # no photopeaks (PVT) and no background: nothing tells NORM lines from a source's, nor
         # whether the count rate is elevated at all; window ratios alone never clear

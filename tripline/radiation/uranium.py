@@ -47,8 +47,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tripline.radiation.chainfit import is_narrow
 from tripline.radiation.library import DetectorModel, Nuclide
+from tripline.radiation.lineshape import line_shape
 from tripline.radiation.model import FloatArray
 from tripline.radiation.physics import peak_efficiency
 
@@ -84,6 +84,7 @@ class UraniumReading:
     state: str  # "natural" | "enriched" | "no_u238" | "unbounded"
     lower: float  # 2-sigma lower limit of ``factor``
     reason: str
+    shape_note: str = ""  # why the U-235 excess is not counted as a photopeak ("" if it is, or no test)
 
     @property
     def pa234m_sigma(self) -> float:
@@ -137,6 +138,7 @@ def uranium_reading(
     model: DetectorModel,
     edges: FloatArray,
     u235_nuclide: Nuclide | None = None,
+    shield_kev: tuple[float, ...] = (),
 ) -> UraniumReading | None:
     """The processed-uranium reading (module docstring); None if the detector resolves no lines or
     the spectrum does not reach the Pa-234m lines."""
@@ -163,8 +165,21 @@ def uranium_reading(
         np.zeros(centers.size),
     )
     u235, u235_sigma = _fit(resid, var, centers, sel, template, 2)
-    # a hump twice the detector's width (scattered photons) is no U-235 line
-    narrow = is_narrow(resid, var, centers, model, U235_LINES[2][0], u235_nuclide)
+    # a hump twice the detector's width (backscatter from a lead shield, scattered photons) is no U-235
+    # line (:mod:`.lineshape`): tested over the U-235 fit's own window and continuum order, the shield's
+    # lead K X-rays left out
+    shape = line_shape(
+        resid,
+        var,
+        centers,
+        model,
+        [(e, i * peak_efficiency(model, e)) for e, i in U235_LINES],
+        shield_kev,
+        order=2,
+        window_kev=(low, high),
+    )
+    narrow = shape is None or shape.peaked
+    shape_note = "" if narrow or shape is None else shape.describe("the U-235 143.8-205.3-keV excess")
     z238 = u238 / u238_sigma if u238_sigma > 0 else 0.0
     z235 = u235 / u235_sigma if u235_sigma > 0 else 0.0
     # 2-sigma lower limit of f: U-235 at its lower limit over U-238 at its upper limit
@@ -210,4 +225,6 @@ def uranium_reading(
             f"(clears only with Pa-234m at {PA234M_SIGMA:g} sigma and the 2-sigma upper limit within "
             f"{NATURAL_FACTOR_MAX:g}x natural): not cleared"
         )
-    return UraniumReading(u238, u238_sigma, u235, u235_sigma, factor, factor_sigma, state, lower, reason)
+    if shape_note and state == "unbounded":
+        reason += f"; {shape_note}"
+    return UraniumReading(u238, u238_sigma, u235, u235_sigma, factor, factor_sigma, state, lower, reason, shape_note)
