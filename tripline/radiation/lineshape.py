@@ -9,16 +9,15 @@ smooth continuum can take for lines:
   for K-40 1461, 233 keV for Tl-208 2614): humps many FWHM wide under U-235's 143.8-205.3-keV lines;
 - beta bremsstrahlung (uranium glass: a 450-800-keV ramp under Bi-214 609 keV).
 
-The test (:func:`line_shape`): over a window of ``WINDOW_FWHM`` detector FWHM either side of the lines,
-with the lead K X-ray region (72.8-87.3 keV, ``shield_lines_keV``) left out (those X-rays are lines of
-their own, not the candidate's continuum), the residual is fitted twice with a polynomial continuum:
-once with the candidate's lines at the detector model's resolution (FWHM of the file's detector type,
-NNDC intensities x model efficiency), once with the same lines ``BROAD_FACTOR`` times as wide. The
-excess is *not peak-shaped* when the broad shape has a positive amplitude and fits better by at least
-``REJECT_DCHI2`` (the hump favoured at 2 sigma): a narrow photopeak of the same area, however weak,
-keeps the narrow fit at least as good on average, so only a clearly broad excess is rejected. The
-narrow amplitude's significance in the same local fit (``z``) is the line's significance over its own
-local continuum.
+The test (:func:`line_shape`): over the window the line's own fit uses (or ``WINDOW_FWHM`` detector
+FWHM either side), with the lead K X-ray region (72.8-87.3 keV, ``shield_lines_keV``) left out (those
+X-rays are lines of their own, not the candidate's continuum), the residual is fitted twice with a
+polynomial continuum: once with the candidate's lines at the detector model's resolution (FWHM of the
+file's detector type, NNDC intensities x model efficiency), once with the same lines ``BROAD_FACTOR``
+times as wide. The excess is *not peak-shaped* when the broad shape has a positive amplitude and fits
+better (chi2 lower by more than ``REJECT_DCHI2``): the criterion of :func:`.chainfit.is_narrow`, on the
+line's own window and continuum. The narrow amplitude's significance in the same local fit (``z``) is
+the line's significance over its own local continuum.
 """
 
 from __future__ import annotations
@@ -51,8 +50,8 @@ class LineShape:
 
     @property
     def peaked(self) -> bool:
-        """False only when a hump ``BROAD_FACTOR`` times as wide fits better by ``REJECT_DCHI2``."""
-        return not (self.broad_amplitude > 0 and self.chi2_narrow - self.chi2_broad >= REJECT_DCHI2)
+        """False only when a hump ``BROAD_FACTOR`` times as wide fits better by more than ``REJECT_DCHI2``."""
+        return not (self.broad_amplitude > 0 and self.chi2_narrow - self.chi2_broad > REJECT_DCHI2)
 
     def describe(self, what: str) -> str:
         return (
