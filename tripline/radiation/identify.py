@@ -191,6 +191,13 @@ def identify(
                 edges,
                 lib.get("U-235"),
                 lib.shield_lines_kev,
+                # with a paired background the sample's own radium is read from its net progeny lines
+                None
+                if bkg is None
+                else fit.predicted_no_snm
+                - uranium_part
+                - fit.group_predicted.get("U-238 chain/radium", np.zeros(counts.size))
+                - fit.group_predicted.get("U-238 chain/radon progeny", np.zeros(counts.size)),
             )
             made = [m for m in matches if m.category in (Category.INDUSTRIAL, Category.MEDICAL)]
             snm = backscatter_explains(snm, made, model, lib)
@@ -368,6 +375,8 @@ def _verdict(
             return Verdict.OF_CONCERN
     elif uranium is not None and uranium.shape_note:
         reasons.append(uranium.shape_note)
+    if uranium is not None and uranium.radium_note and uranium.reason not in reasons:
+        reasons.append(uranium.radium_note)
     if fit is None and gross_sigma is None and isinstance(norm, NormTest):
         # no photopeaks (PVT) and no background: nothing tells NORM lines from a source's, nor
         # whether the count rate is elevated at all; window ratios alone never clear

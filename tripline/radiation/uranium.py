@@ -33,7 +33,16 @@ Verdict rules (the reasons state them):
   strict rule of :mod:`.snm`, else of concern);
 - U-235's lines a photopeak at ``U235_ALONE_SIGMA`` after the chain fit (radium included) with Pa-234m
   under ``PA234M_HINT_SIGMA``: U-235 without U-238, never cleared, whatever else the spectrum holds (HEU
-  beside the ambient radon progeny that vouches for a Ra-226 reading of its 186-keV line);
+  beside the ambient radon progeny that vouches for a Ra-226 reading of its 186-keV line). That is the
+  rule without a background, where the surroundings' radon progeny cannot be told from the sample's
+  radium. With a paired background the sample's own radium is its net (foreground less scaled
+  background) Pb-214/Bi-214 lines (:func:`sample_radium`); Ra-226 at equilibrium with them puts 3.64 %
+  at 186.2 keV (NNDC), subtracted with its progeny from the net counts left after every other chain
+  (and man-made) component; the U-235 left is referred (never cleared) only if its 2-sigma lower limit
+  over natural uranium's for the measured Pa-234m exceeds ``NATURAL_FACTOR_MAX``, or if it stands at
+  ``U235_ALONE_SIGMA`` while the sample's net radium is under ``SAMPLE_RADIUM_SIGMA`` (the HEU pattern).
+  Natural ore's 186-keV peak is about 58 % Ra-226 and its Pa-234m 1001 keV (0.84 %) lies well under
+  1 sigma on a small scintillator at these counts: "Pa-234m under 2 sigma" alone is no enrichment;
 - otherwise, for uranium without radium progeny (Pa-234m not supported, or ``f`` too poorly
   bounded): of concern, never cleared.
 
@@ -71,6 +80,21 @@ ENRICHED_U235_SIGMA = 5.0
 # show Pa-234m; never cleared, whatever radium the ambient progeny vouches for
 U235_ALONE_SIGMA = 3.0
 PA234M_HINT_SIGMA = 2.0
+# With a paired background the sample's own radium is the net Pb-214/Bi-214 lines (the surroundings'
+# radon progeny is in both spectra and subtracted): Ra-226 at equilibrium with that progeny (radon
+# loss only makes the progeny lower, so less Ra-226 186.2 keV is subtracted and more is left to U-235)
+# puts RA226_LINE at 186.2 keV. Photons per 100 decays, NNDC NuDat 3; each region fitted as the sum of
+# its lines over a straight continuum from 1.5 FWHM below its first line to 2.5 FWHM above its last.
+RA226_LINE: tuple[float, float] = (186.211, 3.64)
+PROGENY_REGIONS: tuple[tuple[tuple[float, float], ...], ...] = (
+    ((241.997, 7.268), (295.224, 18.414), (351.932, 35.60)),  # Pb-214
+    ((609.312, 45.49), (665.453, 1.531)),  # Bi-214
+    ((1120.287, 14.91), (1155.19, 1.635)),  # Bi-214
+    ((1764.494, 15.31),),  # Bi-214
+)
+# the sample's net radium counts as present from this significance (below it, a U-235 excess at
+# U235_ALONE_SIGMA is the HEU pattern: U-235 beside ambient radon progeny only)
+SAMPLE_RADIUM_SIGMA = 3.0
 
 
 @dataclass(frozen=True)
@@ -85,6 +109,7 @@ class UraniumReading:
     lower: float  # 2-sigma lower limit of ``factor``
     reason: str
     shape_note: str = ""  # why the U-235 excess is not counted as a photopeak ("" if it is, or no test)
+    radium_note: str = ""  # with a paired background: the U-235 left after the sample's own Ra-226 186.2 keV
 
     @property
     def pa234m_sigma(self) -> float:
@@ -131,6 +156,53 @@ def _pa234m(resid: FloatArray, var: FloatArray, centers: FloatArray, model: Dete
     return out
 
 
+def _template(centers: FloatArray, model: DetectorModel, lines: tuple[tuple[float, float], ...]) -> FloatArray:
+    """Counts per channel per unit activity (fit units) of ``lines`` (energy, photons per 100 decays)."""
+    return sum(
+        (_gauss(centers, model, e) * i / 100.0 * peak_efficiency(model, e) for e, i in lines),
+        np.zeros(centers.size),
+    )
+
+
+@dataclass(frozen=True)
+class SampleRadium:
+    activity: float  # Ra-226 at equilibrium with the net Pb-214/Bi-214 lines (fit units)
+    sigma: float
+    regions: int  # progeny regions in range
+    how: str
+
+    @property
+    def z(self) -> float:
+        return self.activity / self.sigma if self.sigma > 0 else 0.0
+
+
+def sample_radium(resid: FloatArray, var: FloatArray, centers: FloatArray, model: DetectorModel) -> SampleRadium:
+    """The sample's own radium from the net (background-subtracted) Pb-214/Bi-214 lines: each of
+    ``PROGENY_REGIONS`` fitted on its own, combined (inverse-variance mean) when they agree (chi2 within
+    its 99 % bound); otherwise the smallest (least Ra-226 186.2 keV subtracted from the U-235 group)."""
+    found: list[tuple[float, float]] = []
+    for lines in PROGENY_REGIONS:
+        lo = lines[0][0] - 1.5 * model.fwhm_kev(lines[0][0])
+        hi = lines[-1][0] + 2.5 * model.fwhm_kev(lines[-1][0])
+        if lo < model.low_kev or hi > centers[-1]:
+            continue
+        sel = (centers >= lo) & (centers <= hi)
+        amp, err = _fit(resid, var, centers, sel, _template(centers, model, lines), 1)
+        if math.isfinite(err) and err > 0:
+            found.append((amp, err))
+    if not found:
+        return SampleRadium(0.0, math.inf, 0, "no Pb-214/Bi-214 line in range")
+    w = [1.0 / s**2 for _, s in found]
+    mean = sum(a * wi for (a, _), wi in zip(found, w, strict=True)) / sum(w)
+    chi2 = sum(((a - mean) / s) ** 2 for a, s in found)
+    # 99 % points of chi2 with 0-3 degrees of freedom
+    bound = (math.inf, 6.63, 9.21, 11.34)[len(found) - 1]
+    if chi2 <= bound:
+        return SampleRadium(mean, 1.0 / math.sqrt(sum(w)), len(found), f"{len(found)} progeny regions agree")
+    amp, err = min(found, key=lambda p: p[0])
+    return SampleRadium(amp, err, len(found), f"the lowest of {len(found)} disagreeing progeny regions")
+
+
 def uranium_reading(
     net: FloatArray,
     others: FloatArray,
@@ -139,9 +211,12 @@ def uranium_reading(
     edges: FloatArray,
     u235_nuclide: Nuclide | None = None,
     shield_kev: tuple[float, ...] = (),
+    radium_free_others: FloatArray | None = None,
 ) -> UraniumReading | None:
     """The processed-uranium reading (module docstring); None if the detector resolves no lines or
-    the spectrum does not reach the Pa-234m lines."""
+    the spectrum does not reach the Pa-234m lines. ``radium_free_others`` (given only with a paired
+    background): ``others`` without the U-238 chain's radium and radon-progeny components, so that the
+    U-235-without-U-238 rule reads the sample's own radium from its net progeny lines."""
     if not model.has_photopeaks:
         return None
     centers = 0.5 * (edges[:-1] + edges[1:])
@@ -197,6 +272,7 @@ def uranium_reading(
         f"{u235 / u235_sigma if u235_sigma > 0 else 0.0:.1f} sigma; U-235/U-238 = {factor:.2f} +- {factor_sigma:.2f} "
         f"x natural"
     )
+    radium_note = ""
     if z238 >= PA234M_SIGMA and factor + 2.0 * factor_sigma <= NATURAL_FACTOR_MAX:
         state = "natural"
         reason = (
@@ -210,6 +286,10 @@ def uranium_reading(
             f"U-235 in excess of natural uranium for its Pa-234m (U-238) lines: {numbers} (2-sigma lower limit "
             f"{lower:.1f}x, above {NATURAL_FACTOR_MAX:g}x, U-235 at {ENRICHED_U235_SIGMA:g} sigma or more): enriched "
             "uranium suspected, never cleared"
+        )
+    elif radium_free_others is not None:
+        state, reason, radium_note = _paired_rule(
+            net - radium_free_others, var, centers, model, sel, template, u238, u238_sigma, narrow, numbers
         )
     elif narrow and z235 >= U235_ALONE_SIGMA and z238 < PA234M_HINT_SIGMA:
         state = "no_u238"
@@ -227,4 +307,63 @@ def uranium_reading(
         )
     if shape_note and state == "unbounded":
         reason += f"; {shape_note}"
-    return UraniumReading(u238, u238_sigma, u235, u235_sigma, factor, factor_sigma, state, lower, reason, shape_note)
+    return UraniumReading(
+        u238, u238_sigma, u235, u235_sigma, factor, factor_sigma, state, lower, reason, shape_note, radium_note
+    )
+
+
+def _paired_rule(
+    resid: FloatArray,
+    var: FloatArray,
+    centers: FloatArray,
+    model: DetectorModel,
+    sel: np.ndarray,
+    template: FloatArray,
+    u238: float,
+    u238_sigma: float,
+    narrow: bool,
+    numbers: str,
+) -> tuple[str, str, str]:
+    """The U-235-without-U-238 rule with a paired background (module docstring): (state, reason,
+    radium note). ``resid``: the net counts less every fitted component but the U-238 chain's."""
+    radium = sample_radium(resid, var, centers, model)
+    progeny = sum((_template(centers, model, lines) for lines in PROGENY_REGIONS), np.zeros(centers.size))
+    ra_unit = progeny + _template(centers, model, (RA226_LINE,))
+    activity = max(radium.activity, 0.0) if math.isfinite(radium.sigma) else 0.0
+    u235, fit_sigma = _fit(resid - activity * ra_unit, var, centers, sel, template, 2)
+    # U-235 activity equivalent of one unit of Ra-226 (186.2 keV) with its progeny, in the U-235 window
+    per_radium, _ = _fit(ra_unit, var, centers, sel, template, 2)
+    ra_sigma = radium.sigma if math.isfinite(radium.sigma) else 0.0
+    u235_sigma = math.hypot(fit_sigma, per_radium * ra_sigma)
+    z235 = u235 / u235_sigma if u235_sigma > 0 and math.isfinite(u235_sigma) else 0.0
+    top = max(u238, 0.0) + 2.0 * u238_sigma
+    lower = (u235 - 2.0 * u235_sigma) / (NATURAL_U235_U238 * top) if top > 0 else math.inf
+    predicted = NATURAL_U235_U238 * max(u238, 0.0)
+    note = (
+        f"paired background: the sample's own radium from its net Pb-214/Bi-214 lines {radium.z:.1f} sigma "
+        f"({radium.how}), Ra-226 186.2 keV at equilibrium with it subtracted ({per_radium * activity:.3g} "
+        f"U-235 equivalent); U-235 left {u235:.3g} +- {u235_sigma:.3g} ({z235:.1f} sigma), natural uranium "
+        f"predicts {predicted:.3g} from Pa-234m; enrichment 2-sigma lower limit {lower:.2f}x natural"
+    )
+    if narrow and math.isfinite(u235_sigma) and lower > NATURAL_FACTOR_MAX:
+        return (
+            "no_u238",
+            f"U-235 lines beyond natural uranium's for the measured Pa-234m: {numbers}; {note} (above "
+            f"{NATURAL_FACTOR_MAX:g}x): uranium of unknown enrichment, never cleared",
+            note,
+        )
+    if narrow and z235 >= U235_ALONE_SIGMA and radium.z < SAMPLE_RADIUM_SIGMA:
+        return (
+            "no_u238",
+            f"U-235 lines without the sample's own radium: {numbers}; {note}; U-235 at {U235_ALONE_SIGMA:g} sigma "
+            f"or more with the net radium under {SAMPLE_RADIUM_SIGMA:g} sigma: uranium of unknown enrichment, "
+            "never cleared",
+            note,
+        )
+    return (
+        "unbounded",
+        f"uranium without radium progeny, but the Pa-234m lines do not bound its enrichment: {numbers} "
+        f"(clears only with Pa-234m at {PA234M_SIGMA:g} sigma and the 2-sigma upper limit within "
+        f"{NATURAL_FACTOR_MAX:g}x natural); {note}: not cleared",
+        note + "; the U-235 left is not beyond natural uranium's: not referred on the U-235 rule",
+    )
