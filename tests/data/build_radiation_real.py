@@ -12,7 +12,8 @@ Sources:
   ``hpge_dummy_test_*.iec`` (dummy parser fixtures), ``digibase_5min_30_1.spe`` (content not
   described, calibration invalid), and the second copy of a measurement (``.h5`` of the
   Mendocino kelp, ``converted_*.spe`` of Alcatraz and Half Moon Bay).
-- ``tests/data/radiation_extra/`` (``INDEPENDENT``, then ``CKUETHE_BATCH``, then ``DMAMONTOV_BATCH``):
+- ``tests/data/radiation_extra/`` (``INDEPENDENT``, then ``CKUETHE_BATCH``, then ``DMAMONTOV_BATCH``, then
+  ``DMAMONTOV_BATCH2``):
   spectra measured by more RadiaCode users on
   their own devices, stored in the repository because their sources carry a permissive licence
   (see that folder's README.md). What each is comes from its source's own description. Their split
@@ -137,6 +138,23 @@ DMAMONTOV_BATCH = (
 )  # fmt: skip
 
 
+# A fourth batch from the same collection and device (dmamontov/periodic-table, MIT; RadiaCode-102
+# RC-102-013789): thoriated welding electrodes and a radium clock hand. What each is comes from the source:
+# the files' sample names "Th-232 (WT-20)" and "Ra-226 (СПД)" (СПД: светосостав постоянного действия,
+# self-luminous compound) and src/data/myCollection.ts ("WT-20 thoriated electrodes", purity "~2%";
+# "Clock hands with self-luminous paint", isotope 226). Accepted verdicts as for the Fisicas thorium and
+# radium sources. Its split follows the same rule over this batch, drawn before the engine ran on it.
+DMAMONTOV2 = "dmamontov/periodic-table@3f52bb0 public/collection-spectra/ (MIT)"
+DMAMONTOV_BATCH2 = (
+    ("dmamontov_th-90-wt20.xml", "NORM_Th", "NORM", "Th-232", DMAMONTOV2,
+     "RadiaCode-102 RC-102-013789, WT-20 thoriated tungsten welding electrodes "
+     "(source: 'WT-20 thoriated electrodes', ~2 %), 2373 s"),
+    ("dmamontov_ra-88-spd.xml", "NORM_Ra", "NORM|of_concern", "", DMAMONTOV2,
+     "RadiaCode-102 RC-102-013789, radium clock hands "
+     "(source: 'Clock hands with self-luminous paint', Ra-226), 1191 s"),
+)  # fmt: skip
+
+
 def _split_batch(out: list[dict[str, str]]) -> list[dict[str, str]]:
     """A batch's split, drawn once over the batch before the engine runs on it: sha256 order of the
     case id, alternating dev, test, dev, ..."""
@@ -163,8 +181,8 @@ def _extra_row(
 
 
 def independent_rows() -> list[dict[str, str]]:
-    """The INDEPENDENT batch with its split (:func:`_split_batch`), then the CKUETHE and DMAMONTOV
-    batches, each with its own."""
+    """The INDEPENDENT batch with its split (:func:`_split_batch`), then the CKUETHE, DMAMONTOV and
+    DMAMONTOV2 batches, each with its own."""
     first = [
         _extra_row(
             ("fisicas:" if source is FISICAS else "spodzone:") + Path(file).stem.removeprefix("spodzone_"),
@@ -182,7 +200,13 @@ def independent_rows() -> list[dict[str, str]]:
         )
         for file, kind, accept, nuclides, source, what in DMAMONTOV_BATCH
     ]
-    return _split_batch(first) + _split_batch(second) + _split_batch(third)
+    fourth = [
+        _extra_row(
+            "dmamontov:" + Path(file).stem.removeprefix("dmamontov_"), file, kind, accept, nuclides, source, what
+        )
+        for file, kind, accept, nuclides, source, what in DMAMONTOV_BATCH2
+    ]
+    return _split_batch(first) + _split_batch(second) + _split_batch(third) + _split_batch(fourth)
 
 
 def shared_dir() -> Path:

@@ -47,6 +47,10 @@ KNOWN_FAILURES = {
     "becquerel:01122014152731-GT01122014182338-GA37.4963000N-GO122.4633000W.cnf": "outdoor HPGe on "
     "K-poor beach sand (1461 keV 7x weaker than 2614 keV): cleared as NORM, not the "
     "labelled 'background' (no paired background, K/U/Th not in ordinary soil proportions)",
+    "dmamontov:th-90-wt20": "WT-20 thoriated tungsten electrodes: Th-232 chain found (21 sigma), but a 59.9-keV "
+    "peak (9.3 sigma, no background in the file) is named Am-241: industrial. Tungsten's own K X-rays (Ka1 59.3, "
+    "Ka2 58.0 keV), excited in the electrodes by the thorium-chain photons, lie there; the 59.5-keV fit allows "
+    "for Pb/Bi/Th/U K X-rays, not W",
 }
 # case id -> why an expected nuclide is not named (strict: the test fails once it is found)
 NUCLIDES_NOT_NAMED: dict[str, str] = {}
@@ -80,7 +84,7 @@ def _case_param(case: RealCase) -> object:
 def test_the_table_is_what_its_builder_makes() -> None:
     _need_shared()
     built = rows()
-    assert len(built) == len(CASES) == 35
+    assert len(built) == len(CASES) == 37
     for row, case in zip(built, CASES, strict=True):
         assert (row["case_id"], row["split"], row["kind"]) == (case.case_id, case.split, case.kind)
         assert {Verdict(v) for v in row["accept"].split("|")} == case.accept
@@ -95,15 +99,21 @@ def test_the_table_is_what_its_builder_makes() -> None:
     assert all(c.split == extra[c.member] for c in CASES if c.member in extra)
     # each stored batch (radiation_extra/, licensed for it) was drawn over the batch: sha256 order of
     # the case id, alternating dev, test, ... (fixed before the engine ran on it): the Fisicas and
-    # spodzone spectra, then the ckuethe/radiacode-tools one, then the dmamontov/periodic-table one
-    for prefixes, n in ((("fisicas:", "spodzone:"), 6), (("ckuethe:",), 1), (("dmamontov:",), 1)):
+    # spodzone spectra, then the ckuethe/radiacode-tools one, then the dmamontov/periodic-table ones (two batches)
+    batches = (
+        (("fisicas:", "spodzone:"), 6),
+        (("ckuethe:",), 1),
+        (("dmamontov:u-92-glass",), 1),
+        (("dmamontov:th-90-wt20", "dmamontov:ra-88-spd"), 2),
+    )
+    for prefixes, n in batches:
         batch = sorted(
             (c for c in CASES if c.store == "extra" and c.case_id.startswith(prefixes)),
             key=lambda c: hashlib.sha256(c.case_id.encode()).hexdigest(),
         )
         assert len(batch) == n and [c.split for c in batch] == (["dev", "test"] * n)[:n]
         assert all((EXTRA_DIR / c.file).is_file() for c in batch)
-    assert CASES_FILE.read_text(encoding="utf-8").count("\n") == 36
+    assert CASES_FILE.read_text(encoding="utf-8").count("\n") == 38
 
 
 @pytest.mark.parametrize("case_id", [_case_param(c) for c in CASES])
