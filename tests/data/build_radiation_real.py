@@ -13,7 +13,7 @@ Sources:
   described, calibration invalid), and the second copy of a measurement (``.h5`` of the
   Mendocino kelp, ``converted_*.spe`` of Alcatraz and Half Moon Bay).
 - ``tests/data/radiation_extra/`` (``INDEPENDENT``, then ``CKUETHE_BATCH``, then ``DMAMONTOV_BATCH``, then
-  ``DMAMONTOV_BATCH2``):
+  ``DMAMONTOV_BATCH2``, then ``DMAMONTOV_BATCH3``):
   spectra measured by more RadiaCode users on
   their own devices, stored in the repository because their sources carry a permissive licence
   (see that folder's README.md). What each is comes from its source's own description. Their split
@@ -155,6 +155,21 @@ DMAMONTOV_BATCH2 = (
 )  # fmt: skip
 
 
+# A fifth batch, same collection and device: an Am-241 smoke-detector source and a natural background.
+# What each is comes from the source: "Am-241 (HIS-07)" and src/data/myCollection.ts ("Source from HIS-07
+# smoke detector", isotope 241); "Natural", the author's background file bg-natural (its background files
+# are named bg-*, cf. bg-lead-shield, the backgroundSpectrumId of the lead-shielded samples), 21 h. Accepted
+# verdicts as for the other Am-241 sources and backgrounds. Split drawn over this batch before the engine ran.
+DMAMONTOV3 = "dmamontov/periodic-table public/collection-spectra/ (MIT)"
+DMAMONTOV_BATCH3 = (
+    ("dmamontov_am-95-his07.xml", "manmade_Am241", "industrial|of_concern", "Am-241", DMAMONTOV3 + " @3f52bb0",
+     "RadiaCode-102 RC-102-013789, Am-241 source from a HIS-07 smoke detector "
+     "(source: 'Source from HIS-07 smoke detector'), 1231 s"),
+    ("dmamontov_bg-natural.xml", "background", "background", "", DMAMONTOV3 + " @aec84d0",
+     "RadiaCode-102 RC-102-013789, natural background (file bg-natural, sample 'Natural'), 75755 s"),
+)  # fmt: skip
+
+
 def _split_batch(out: list[dict[str, str]]) -> list[dict[str, str]]:
     """A batch's split, drawn once over the batch before the engine runs on it: sha256 order of the
     case id, alternating dev, test, dev, ..."""
@@ -181,8 +196,8 @@ def _extra_row(
 
 
 def independent_rows() -> list[dict[str, str]]:
-    """The INDEPENDENT batch with its split (:func:`_split_batch`), then the CKUETHE, DMAMONTOV and
-    DMAMONTOV2 batches, each with its own."""
+    """The INDEPENDENT batch with its split (:func:`_split_batch`), then the CKUETHE, DMAMONTOV,
+    DMAMONTOV2 and DMAMONTOV3 batches, each with its own."""
     first = [
         _extra_row(
             ("fisicas:" if source is FISICAS else "spodzone:") + Path(file).stem.removeprefix("spodzone_"),
@@ -206,7 +221,13 @@ def independent_rows() -> list[dict[str, str]]:
         )
         for file, kind, accept, nuclides, source, what in DMAMONTOV_BATCH2
     ]
-    return _split_batch(first) + _split_batch(second) + _split_batch(third) + _split_batch(fourth)
+    fifth = [
+        _extra_row(
+            "dmamontov:" + Path(file).stem.removeprefix("dmamontov_"), file, kind, accept, nuclides, source, what
+        )
+        for file, kind, accept, nuclides, source, what in DMAMONTOV_BATCH3
+    ]
+    return _split_batch(first) + _split_batch(second) + _split_batch(third) + _split_batch(fourth) + _split_batch(fifth)
 
 
 def shared_dir() -> Path:
