@@ -30,10 +30,11 @@ The driver holds counts, the first rejected rows and the top of the queue, never
 
 from __future__ import annotations
 
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -124,13 +125,36 @@ def _open_tools(job: PassJob) -> Tools:
 
 def preload_tools(spec: str) -> None:
     """In an executor's Python daemon, before it forks: the tools of the job `spec` names (its
-    files folder, the shipped job's name and SHA-256), each shipped file digest-checked first."""
+    files folder, the shipped job's name and SHA-256: a :class:`PassJob` naming the tools' files),
+    each shipped file digest-checked first."""
     from pyspark.files import SparkFiles
 
     root, name, sha256 = spec.split("\n")
     SparkFiles._root_directory = root  # as a worker is told by its first task
     SparkFiles._is_running_on_worker = True
     worker_tools(open_object(Shipped(name, sha256)))
+
+
+def _started(_rows: Iterator[Any]) -> None:
+    """The warm-up task: it only makes its executor start the Python daemon (and fork one worker)."""
+
+
+def _start_daemon(context: Any) -> threading.Thread:
+    """A one-task job, in a thread, that starts the executors' Python daemon (its imports and the
+    preload of :func:`preload_tools`) while the driver goes on (Spark SQL's first query plans for
+    ~2 s). An RDD task needs no SQL session, and its worker environment is the pass's (Spark keeps
+    one daemon per environment: hence ``simplifiedTraceback.enabled=false`` in the job's settings,
+    which an Arrow task would otherwise add). A failure here is the pass's to report."""
+
+    def run() -> None:
+        try:
+            context.parallelize([0], 1).foreachPartition(_started)
+        except Exception as exc:  # the pass itself reports what is wrong
+            log.debug("spark daemon warm-up failed", error=str(exc))
+
+    thread = threading.Thread(target=run, name="tripline-spark-daemon", daemon=True)
+    thread.start()
+    return thread
 
 
 def worker_tools(job: PassJob) -> Tools:
@@ -460,6 +484,10 @@ def target_spark(
         "spark.sql.autoBroadcastJoinThreshold": "-1",
         "spark.sql.execution.arrow.maxRecordsPerBatch": str(ARROW_BATCH),
         "spark.sql.execution.arrow.useLargeVarTypes": "false",
+        # the pass's Python workers in the environment of an RDD task's, so that the daemon the
+        # warm-up task starts early (:func:`_start_daemon`) is the one the pass uses; what it
+        # changes: a Python error in the pass is reported with PySpark's frames too
+        "spark.sql.execution.pyspark.udf.simplifiedTraceback.enabled": "false",
         **(conf or {}),
     }
     session = spark_session(master, "tripline-target", settings)
@@ -467,42 +495,46 @@ def target_spark(
     context = session.sparkContext
     staging = Staging(context)
     cached: list[Any] = []
+    daemon: threading.Thread | None = None
     try:
         slices = partitions or max(2, context.defaultParallelism)
         session.conf.set("spark.sql.shuffle.partitions", str(slices))
-        header: tuple[str, ...] = ()
-        if fmt == "csv":
-            header = tuple(csv_header(session, source))
-            _check_columns(source, list(header), line=1)
-        elif fmt == "parquet":
-            _check_columns(source, session.read.parquet(source).columns, line=None)
-        lap("session and header")
-        frame = _read(session, source, fmt)
-        job = PassJob(
+        tools = PassJob(
             fmt=fmt,
             file=source,
             policy=policy,
             scorer=scorer,
-            known=frozenset(normalise_party(n) for n in known_shippers),
-            header=header,
             index=staging.ship_screener(screener),
             classifier=staging.ship_object("classifier", classifier),
             radiation=staging.ship_object("radiation", radiation),
             data_dir=str(data_dir),
             party_threshold=threshold,
         )
-        # the job itself as a shipped file too: each executor's daemon opens the job's tools once
-        # before it forks its Python workers (they find them open; each still checks its own key)
-        shipped_job = staging.ship_object("job", job)
+        # what opens the tools (index, classifier, scan table, reference) as a shipped file too: each
+        # executor's daemon opens them once before it forks its Python workers (they find them open;
+        # each still checks its own key). The daemon starts now, on one core, while the driver checks
+        # the header and plans the pass: its imports and preload (2-3 s) are off the pass's path.
+        shipped_tools = staging.ship_object("tools", tools)
         root = SparkFiles.getRootDirectory() if master.startswith("local") else "."
-        context.environment[PRELOAD_JOB_ENV] = "\n".join([root, shipped_job.name, shipped_job.sha256])
+        context.environment[PRELOAD_JOB_ENV] = "\n".join([root, shipped_tools.name, shipped_tools.sha256])
+        daemon = _start_daemon(context)
+        lap("session and files shipped")
+        header: tuple[str, ...] = ()
+        if fmt == "csv":
+            header = tuple(csv_header(session, source))
+            _check_columns(source, list(header), line=1)
+        elif fmt == "parquet":
+            _check_columns(source, session.read.parquet(source).columns, line=None)
+        lap("header")
+        frame = _read(session, source, fmt)
+        job = replace(tools, known=frozenset(normalise_party(n) for n in known_shippers), header=header)
         with warnings.catch_warnings():
             # mapInArrow checks the pandas version though it uses none: pandas 3 (pinned) is not yet "supported"
             warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
             # on disk only: the cached pass output is the size of the input, the JVM heap must not be
             passed = frame.mapInArrow(_run_pass(job), spark_schema()).persist(StorageLevel.DISK_ONLY)
         cached.append(passed)
-        lap("files shipped")
+        lap("pass planned")
         # the pass runs here (its output cached); a few numbers come back: each partition's last line
         last = [r[0] for r in passed.filter(F.col("kind") == "count").select("line").collect()]
         line_of = _true_line_column(line_offsets(last)) if fmt != "parquet" else (lambda c: c)
@@ -576,7 +608,8 @@ def target_spark(
             writer.parquet(out) if input_format(out) == "parquet" else writer.json(out)
             bad.write.mode("overwrite").json(rejected_location(out))
         lap("written")
-        head = [_scored(tuple(row)) for row in ranked.filter(F.col("rank") <= top).orderBy("rank").collect()]
+        # the head of the queue: `top` rows at most, put in order here (an orderBy would add a sampling job)
+        head = sorted((_scored(tuple(r)) for r in ranked.filter(F.col("rank") <= top).collect()), key=lambda s: s.rank)
         rejected = bad.count()
         errors = [
             RowError(source, row["line"], row["field"], row["reason"])
@@ -587,6 +620,8 @@ def target_spark(
         log.info("spark targeted", master=master, shipments=shipments, rejected=rejected, seconds=round(seconds, 2))
         return SparkTargetRun(head, errors, shipments, rejected, seconds, out)
     finally:
+        if daemon is not None:
+            daemon.join()
         for frame_ in cached:
             frame_.unpersist()
         staging.close()

@@ -11,7 +11,11 @@ from typing import Any
 # pays back what it costs (bench/README.md, 2026-12-06 17:09-17:15 UTC: the JVM's CPU seconds
 # -41 % at 20k and -36 % at 100k in local[2]); `conf` may set another value (a long job on a
 # cluster's driver). Read only when the session starts the JVM (the first session of a process).
-DRIVER_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1"
+# And the parallel collector, not G1: in local[N] this JVM runs the tasks too, and G1 grew its heap
+# (and its RSS) with the input and spent more CPU in its concurrent threads (bench/README.md,
+# 2026-12-06 23:02-23:17 UTC, 100k: JVM CPU 18.3-18.5 -> 14.4-15.6 s; 1 M: driver JVM peak RSS 923
+# -> 820 MiB, the rules and the write 54 -> 25 s).
+DRIVER_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC"
 
 # what the driver's status store keeps of finished jobs, stages, tasks and SQL queries (kept with
 # the UI off too: the status tracker reads it). Spark's defaults (1,000 jobs and stages, 100,000
