@@ -93,13 +93,12 @@ def test_ingest_spectrum_file_needs_a_container(settings: Settings) -> None:
         raise AssertionError("expected InputError")
 
 
-def test_bad_file_exits_2_with_the_file_named(tmp_path: Path) -> None:
-    bad = tmp_path / "broken.n42"
-    bad.write_text("<RadInstrumentData><RadMeasurement>")
+def _identify_cli(path: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    # `tripline radiation identify PATH` as a user runs it, with its own var directory
     env = {**os.environ, "TRIPLINE_VAR_DIR": str(tmp_path / "var")}
     exe = Path(sys.executable).parent / "tripline"
-    proc = subprocess.run(
-        [str(exe), "radiation", "identify", str(bad)],
+    return subprocess.run(
+        [str(exe), "radiation", "identify", str(path)],
         capture_output=True,
         text=True,
         env=env,
@@ -107,6 +106,12 @@ def test_bad_file_exits_2_with_the_file_named(tmp_path: Path) -> None:
         timeout=120,
         check=False,
     )
+
+
+def test_bad_file_exits_2_with_the_file_named(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.n42"
+    bad.write_text("<RadInstrumentData><RadMeasurement>")
+    proc = _identify_cli(bad, tmp_path)
     assert proc.returncode == 2
     assert "broken.n42" in proc.stderr and "XML" in proc.stderr
 
@@ -131,16 +136,6 @@ def test_identify_imports_neither_becquerel_nor_the_storage_layer_nor_scipy(tmp_
 def test_a_bad_energy_column_csv_exits_2_with_file_line_and_field(tmp_path: Path) -> None:
     bad = tmp_path / "export.csv"
     bad.write_text("# MeasurementTime,60\nEnergy_keV,Counts\n10.0,5\n12.0,x\n14.0,7\n")
-    env = {**os.environ, "TRIPLINE_VAR_DIR": str(tmp_path / "var")}
-    exe = Path(sys.executable).parent / "tripline"
-    proc = subprocess.run(
-        [str(exe), "radiation", "identify", str(bad)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO_DIR,
-        timeout=120,
-        check=False,
-    )
+    proc = _identify_cli(bad, tmp_path)
     assert proc.returncode == 2
     assert "export.csv" in proc.stderr and "line 4" in proc.stderr and "counts" in proc.stderr
