@@ -195,39 +195,33 @@ def _extra_row(
     }
 
 
+# the stored batches in the order they were added; each gets its own split (:func:`_split_batch`)
+BATCHES = (INDEPENDENT, CKUETHE_BATCH, DMAMONTOV_BATCH, DMAMONTOV_BATCH2, DMAMONTOV_BATCH3)
+
+
+def _case_id(file: str, source: str) -> str:
+    """``repo:name`` from the stored file's name (``spodzone_``, ``ckuethe_`` and ``dmamontov_``
+    files carry their repository as a prefix; the Fisicas files keep their upstream names)."""
+    stem = Path(file).stem
+    for repo in ("spodzone", "ckuethe", "dmamontov"):
+        if stem.startswith(repo + "_"):
+            return f"{repo}:{stem.removeprefix(repo + '_')}"
+    assert source is FISICAS, file
+    return "fisicas:" + stem
+
+
 def independent_rows() -> list[dict[str, str]]:
-    """The INDEPENDENT batch with its split (:func:`_split_batch`), then the CKUETHE, DMAMONTOV,
-    DMAMONTOV2 and DMAMONTOV3 batches, each with its own."""
-    first = [
-        _extra_row(
-            ("fisicas:" if source is FISICAS else "spodzone:") + Path(file).stem.removeprefix("spodzone_"),
-            file, kind, accept, nuclides, source, what,
+    """Every batch of :data:`BATCHES`, each with its own split (:func:`_split_batch`)."""
+    return [
+        row
+        for batch in BATCHES
+        for row in _split_batch(
+            [
+                _extra_row(_case_id(file, source), file, kind, accept, nuclides, source, what)
+                for file, kind, accept, nuclides, source, what in batch
+            ]
         )
-        for file, kind, accept, nuclides, source, what in INDEPENDENT
-    ]  # fmt: skip
-    second = [
-        _extra_row("ckuethe:" + Path(file).stem.removeprefix("ckuethe_"), file, kind, accept, nuclides, source, what)
-        for file, kind, accept, nuclides, source, what in CKUETHE_BATCH
     ]
-    third = [
-        _extra_row(
-            "dmamontov:" + Path(file).stem.removeprefix("dmamontov_"), file, kind, accept, nuclides, source, what
-        )
-        for file, kind, accept, nuclides, source, what in DMAMONTOV_BATCH
-    ]
-    fourth = [
-        _extra_row(
-            "dmamontov:" + Path(file).stem.removeprefix("dmamontov_"), file, kind, accept, nuclides, source, what
-        )
-        for file, kind, accept, nuclides, source, what in DMAMONTOV_BATCH2
-    ]
-    fifth = [
-        _extra_row(
-            "dmamontov:" + Path(file).stem.removeprefix("dmamontov_"), file, kind, accept, nuclides, source, what
-        )
-        for file, kind, accept, nuclides, source, what in DMAMONTOV_BATCH3
-    ]
-    return _split_batch(first) + _split_batch(second) + _split_batch(third) + _split_batch(fourth) + _split_batch(fifth)
 
 
 def shared_dir() -> Path:

@@ -73,7 +73,9 @@ def _shape(
     return out
 
 
-def _lsq(y: FloatArray, sd: FloatArray, cols: list[FloatArray]) -> tuple[FloatArray, FloatArray, float]:
+def weighted_lsq(y: FloatArray, sd: FloatArray, cols: list[FloatArray]) -> tuple[FloatArray, FloatArray, float]:
+    """Least squares of ``y`` (errors ``sd``) on ``cols``: coefficients, their errors, chi2 (zeros,
+    infinite errors and chi2 when the design is singular)."""
     a = np.stack(cols, axis=1) / sd[:, None]
     b = y / sd
     try:
@@ -118,7 +120,7 @@ def line_shape(
     poly = [u**k for k in range(order + 1)]
     narrow = _shape(c, model, lines, 1.0)
     broad = _shape(c, model, lines, BROAD_FACTOR)
-    coef_n, err_n, chi2_n = _lsq(y, sd, [narrow, *poly])
-    coef_b, _, chi2_b = _lsq(y, sd, [broad, *poly])
+    coef_n, err_n, chi2_n = weighted_lsq(y, sd, [narrow, *poly])
+    coef_b, _, chi2_b = weighted_lsq(y, sd, [broad, *poly])
     z = float(coef_n[0] / err_n[0]) if err_n[0] > 0 and math.isfinite(err_n[0]) else 0.0
     return LineShape(z, chi2_n, chi2_b, float(coef_b[0]), int(sel.sum()), float(c[0]), float(c[-1]))

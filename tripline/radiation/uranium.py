@@ -57,7 +57,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tripline.radiation.library import DetectorModel, Nuclide
-from tripline.radiation.lineshape import line_shape
+from tripline.radiation.lineshape import line_shape, weighted_lsq
 from tripline.radiation.model import FloatArray
 from tripline.radiation.physics import peak_efficiency
 
@@ -132,15 +132,8 @@ def _fit(
     x = centers[sel]
     x = (x - x.mean()) / max(float(np.ptp(x)), 1.0)
     cols = [template[sel]] + [x**k for k in range(order + 1)]
-    a = np.stack(cols, axis=1)
-    w = 1.0 / np.sqrt(np.maximum(var[sel], 1.0))
-    aw = a * w[:, None]
-    try:
-        cov = np.linalg.inv(aw.T @ aw)
-    except np.linalg.LinAlgError:
-        return 0.0, math.inf
-    coef = cov @ (aw.T @ (resid[sel] * w))
-    return float(coef[0]), math.sqrt(max(float(cov[0, 0]), 0.0))
+    coef, err, _ = weighted_lsq(resid[sel], np.sqrt(np.maximum(var[sel], 1.0)), cols)
+    return float(coef[0]), float(err[0])
 
 
 def _pa234m(resid: FloatArray, var: FloatArray, centers: FloatArray, model: DetectorModel) -> list[tuple[float, float]]:
@@ -235,10 +228,7 @@ def uranium_reading(
     low = U235_LINES[0][0] - model.fwhm_kev(U235_LINES[0][0])
     high = U235_LINES[-1][0] + 2.0 * model.fwhm_kev(U235_LINES[-1][0])
     sel = (centers >= max(low, model.low_kev)) & (centers <= high)
-    template = sum(
-        (_gauss(centers, model, e) * i / 100.0 * peak_efficiency(model, e) for e, i in U235_LINES),
-        np.zeros(centers.size),
-    )
+    template = _template(centers, model, U235_LINES)
     u235, u235_sigma = _fit(resid, var, centers, sel, template, 2)
     # a hump twice the detector's width (backscatter from a lead shield, scattered photons) is no U-235
     # line (:mod:`.lineshape`): tested over the U-235 fit's own window and continuum order, the shield's
