@@ -57,12 +57,21 @@ class RealCase:
 
     @property
     def group(self) -> str:
-        """Reporting group: NORM, background (ambient and cosmic), man-made (industrial, medical)."""
+        """Reporting group: NORM, background (ambient and cosmic), alpha (an alpha emitter with no gamma
+        a spectrometer can see, e.g. a Po-210 static eliminator: judged on its accepted verdicts only),
+        man-made (industrial, medical, special nuclear material)."""
         if self.kind.startswith("NORM"):
             return "NORM"
         if self.kind in ("background", "cosmic"):
             return "background"
+        if self.kind.startswith("alpha_"):
+            return "alpha"
         return "man-made"
+
+    @property
+    def is_snm(self) -> bool:
+        """The source says it is special nuclear material (its accepted verdicts include SNM)."""
+        return Verdict.SNM in self.accept
 
     def spectra(self, shared: Path | None = None) -> list[tuple[Spectrum, Spectrum | None]]:
         """(foreground, in-file background or None) pairs of the case's file."""

@@ -51,13 +51,24 @@ KNOWN_FAILURES = {
     "peak (9.3 sigma, no background in the file) is named Am-241: industrial. Tungsten's own K X-rays (Ka1 59.3, "
     "Ka2 58.0 keV), excited in the electrodes by the thorium-chain photons, lie there; the 59.5-keV fit allows "
     "for Pb/Bi/Th/U K X-rays, not W",
+    "dmamontov:pu-94-rid6m": "TEST split, not tuned on. RID-6M Pu-239 source (the source: 'Am-241 dominates'): "
+    "only Am-241 59.5 keV (27 sigma) and L X-rays show, so it is industrial. On a 1 cm3 CsI the U L X-rays of "
+    "Pu-239 (13.6-20.2 keV) lie 0.3-0.6 keV from Am-241's own Np L X-rays, unresolved, and their ratio to 59.5 "
+    "keV (10-30 vs 48-75 keV: 0.63) is just above the four Am-241 sources' (0.21-0.54, set by their "
+    "encapsulation): too close for a rule; Pu-239's own lines are absent (NUCLIDES_NOT_NAMED). The SNM rule "
+    "needs a resolving "
+    "detector for plutonium and stays so: no principled rule tells this spectrum from an Am-241 source",
     "dmamontov:bg-natural": "21-h RadiaCode-102 background ('Natural', no paired background in the file): "
     "radon progeny (U-238 chain, 14.5 sigma) and K-40 (9.5 sigma) are found and explain every photopeak, so "
     "it is cleared as NORM, not the labelled 'background' (released either way; energy scale corrected "
     "-3.2 % from its 1460.8-keV line)",
 }
 # case id -> why an expected nuclide is not named (strict: the test fails once it is found)
-NUCLIDES_NOT_NAMED: dict[str, str] = {}
+NUCLIDES_NOT_NAMED: dict[str, str] = {
+    "dmamontov:pu-94-rid6m": "Pu-239's own lines (129.3 keV at 6.3e-5 per decay, 375.1/413.7 keV at 1.5e-5) "
+    "are not in this 1127-s, 1 cm3 CsI spectrum (120-140 keV window: -16 +- 26 net counts against a "
+    "continuum side band); only the Am-241 grown in from Pu-241 and L X-rays show (see KNOWN_FAILURES)",
+}
 
 
 def _need_shared() -> None:
@@ -88,7 +99,7 @@ def _case_param(case: RealCase) -> object:
 def test_the_table_is_what_its_builder_makes() -> None:
     _need_shared()
     built = rows()
-    assert len(built) == len(CASES) == 39
+    assert len(built) == len(CASES) == 42
     for row, case in zip(built, CASES, strict=True):
         assert (row["case_id"], row["split"], row["kind"]) == (case.case_id, case.split, case.kind)
         assert {Verdict(v) for v in row["accept"].split("|")} == case.accept
@@ -103,13 +114,14 @@ def test_the_table_is_what_its_builder_makes() -> None:
     assert all(c.split == extra[c.member] for c in CASES if c.member in extra)
     # each stored batch (radiation_extra/, licensed for it) was drawn over the batch: sha256 order of
     # the case id, alternating dev, test, ... (fixed before the engine ran on it): the Fisicas and
-    # spodzone spectra, then the ckuethe/radiacode-tools one, then the dmamontov/periodic-table ones (three batches)
+    # spodzone spectra, then the ckuethe/radiacode-tools one, then the dmamontov/periodic-table ones (four batches)
     batches = (
         (("fisicas:", "spodzone:"), 6),
         (("ckuethe:",), 1),
         (("dmamontov:u-92-glass",), 1),
         (("dmamontov:th-90-wt20", "dmamontov:ra-88-spd"), 2),
         (("dmamontov:am-95-his07", "dmamontov:bg-natural"), 2),
+        (("dmamontov:pu-94-rid6m", "dmamontov:np-93-sears", "dmamontov:po-84-staticmaster"), 3),
     )
     for prefixes, n in batches:
         batch = sorted(
@@ -118,7 +130,7 @@ def test_the_table_is_what_its_builder_makes() -> None:
         )
         assert len(batch) == n and [c.split for c in batch] == (["dev", "test"] * n)[:n]
         assert all((EXTRA_DIR / c.file).is_file() for c in batch)
-    assert CASES_FILE.read_text(encoding="utf-8").count("\n") == 40
+    assert CASES_FILE.read_text(encoding="utf-8").count("\n") == 43
 
 
 @pytest.mark.parametrize("case_id", [_case_param(c) for c in CASES])
@@ -134,7 +146,8 @@ def test_no_man_made_cleared_and_no_false_snm(case_id: str) -> None:
     _need_shared()
     case = next(c for c in CASES if c.case_id == case_id)
     for result in _judged(case_id):
-        assert result.verdict is not Verdict.SNM, result.reasons
+        # SNM only where the source says so (the RID-6M Pu-239 source); SNM cases are man-made: never cleared
+        assert result.verdict is not Verdict.SNM or case.is_snm, result.reasons
         if case.group == "man-made":
             assert not result.verdict.cleared, result.reasons
 
@@ -307,3 +320,35 @@ def test_the_gain_is_corrected_from_lines_not_from_a_convex_continuum() -> None:
     assert any("U-235 143.8-205.3-keV excess is not peak-shaped" in r for r in shielded.reasons)
     assert any(m.nuclide == "K-40" for m in shielded.isotopes)
     assert not any(m.nuclide == "Na-22" for m in shielded.isotopes)
+
+
+def test_the_plutonium_source_is_labelled_snm_from_its_source_words() -> None:
+    # the RID-6M source is Pu-239 by its collection page (isotope 239, "Source from RID-6M smoke detector"):
+    # special nuclear material, reported with the man-made sources (cleared would be the worst miss); the
+    # Po-210 static eliminator (no gamma a spectrometer can see) is reported apart, on its accepted verdicts
+    by_id = {c.case_id: c for c in CASES}
+    pu = by_id["dmamontov:pu-94-rid6m"]
+    assert pu.is_snm and pu.group == "man-made" and pu.nuclides == ("Pu-239",)
+    assert pu.accept == {Verdict.SNM, Verdict.OF_CONCERN}
+    assert [c.case_id for c in CASES if c.is_snm] == [pu.case_id]
+    po = by_id["dmamontov:po-84-staticmaster"]
+    assert po.group == "alpha" and not po.is_snm and Verdict.SNM not in po.accept
+    assert by_id["dmamontov:np-93-sears"].kind == "manmade_Am241"
+
+
+def test_the_bench_counts_snm_found_apart_from_false_snm() -> None:
+    # bench/radiation.py, real table: a real SNM case called SNM is a hit ("SNM found"), never a false
+    # SNM; false SNM counts SNM calls on cases whose source is not SNM; an SNM case cleared is a man-made
+    # case cleared
+    from dataclasses import replace
+
+    from bench.radiation import _figures
+
+    by_id = {c.case_id: c for c in CASES}
+    pu, am = by_id["dmamontov:pu-94-rid6m"], by_id["dmamontov:np-93-sears"]
+    fig = _figures([(pu, Verdict.SNM), (am, Verdict.INDUSTRIAL)])
+    assert (fig["SNM found"], fig["false SNM"], fig["man-made cleared"]) == ("1/1", "0", "0")
+    fig = _figures([(pu, Verdict.BACKGROUND), (am, Verdict.SNM)])
+    assert (fig["SNM found"], fig["false SNM"], fig["man-made cleared"]) == ("0/1", "1", "1")
+    fig = _figures([(replace(am, case_id="x"), Verdict.NORM)])
+    assert (fig["SNM found"], fig["false SNM"], fig["man-made cleared"]) == ("-", "0", "1")
