@@ -66,6 +66,25 @@ def test_am241_beside_thorium_is_never_cleared(det: str, whole: bool) -> None:
         assert any(m.nuclide == "Am-241" for m in result.isotopes), (am, th, shift, result.reasons)
 
 
+def _natural_background(det: str, seed: int) -> Spectrum:
+    """A 60-s natural background without the thorium of the foreground (a portal's pre-occupancy count)."""
+    model = detector_model(det)
+    cal = default_calibration(model, model.channels)
+    mean = background_shape(det, cal, model.channels) * model.background_cps * 60.0
+    counts = np.random.default_rng(seed).poisson(mean).astype(np.int64)
+    return Spectrum(counts, 60.0, cal, spectrum_id="bkg", detector=det)
+
+
+@pytest.mark.parametrize("det", ["csi", "nai"])
+def test_am241_beside_thorium_with_a_paired_background_is_never_cleared(det: str) -> None:
+    # the same grid with the portal's natural background (the thorium stays in the foreground only)
+    for i, (am, th, shift) in enumerate((a, t, s) for a in AM_SIGMAS for t in TH_SIGMAS for s in SHIFTS):
+        fg = _am_beside_thorium(det, am, th, shift, False, seed=300 + i)
+        result = identify(fg, _natural_background(det, seed=400 + i))
+        assert result.verdict not in CLEARED, (am, th, shift, result.reasons)
+        assert result.verdict is not Verdict.SNM, (am, th, shift, result.reasons)
+
+
 @pytest.mark.parametrize("det", ["csi", "nai"])
 def test_a_strong_am241_line_beside_thorium_is_beyond_tungsten_and_named(det: str) -> None:
     # 50 sigma of Am-241 beside 10-60 sigma of thorium: more 59.5-keV counts than the chain's photons can
