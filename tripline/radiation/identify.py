@@ -42,7 +42,7 @@ import numpy as np
 from tripline.radiation.calibrate import gain_correction_detail, recalibrated
 from tripline.radiation.chainfit import ChainFit, chain_fit
 from tripline.radiation.library import DetectorModel, Library, default_library, detector
-from tripline.radiation.lowenergy import AM241_KEV, am241_line
+from tripline.radiation.lowenergy import AM241_KEV, TH228_PROGENY, am241_line, tungsten_could_explain
 from tripline.radiation.model import Category, Spectrum, Verdict
 from tripline.radiation.peaks import CENTROID_TOLERANCE_FWHM, alone_exclusion, net_peak_counts
 from tripline.radiation.physics import TERRESTRIAL_MIX
@@ -135,6 +135,7 @@ def identify(
     cosmic: float | None = None
     progeny: float | None = None
     uranium_read: UraniumReading | None = None
+    tungsten: str | None = None  # why a 59.5-keV line could be tungsten K X-rays (thoriated tungsten)
     if not spectrum.is_calibrated:
         reasons.append("spectrum has no usable energy calibration: no peak or window analysis")
     else:
@@ -159,9 +160,9 @@ def identify(
                     fit.net, fit.var, model, edges, lib, fit.predicted_no_snm - uranium, policy.identify_sigma, usable
                 )
                 if low is not None:
+                    reasons.append(f"{low.reason}; this spectrum is {edge}")
                     if low.match is not None:
                         matches = (*matches, low.match)
-                    reasons.append(f"{low.reason}; this spectrum is {edge}")
                 elif edges[-1] > 110.0:
                     where = (
                         "lies below this spectrum's usable range"
@@ -171,6 +172,15 @@ def identify(
                     reasons.append(
                         f"Am-241's 59.5-keV line {where} ({edge}): Am-241 is neither seen nor excluded by its line"
                     )
+            am241 = next((m for m in matches if m.nuclide == "Am-241"), None)
+            if am241 is not None and any(m.nuclide == "Th-232 chain" for m in matches):
+                # thoriated tungsten: the chain's photons excite tungsten's K X-rays under 59.5 keV
+                others = fit.predicted - fit.group_predicted.get(TH228_PROGENY, np.zeros(counts.size))
+                could, why = tungsten_could_explain(am241.peaks[0].net_counts, fit.net, others, fit.var, model, edges)
+                if could:
+                    tungsten = why
+                else:
+                    reasons.append(f"Am-241 beside the Th-232 chain: {why}")
             snm = snm_evidence(
                 fit.net,
                 fit.predicted_no_snm,
@@ -215,7 +225,9 @@ def identify(
             reasons.append(f"{model.label}: no photopeaks, energy windows only")
         norm = norm_test(counts, bkg, ratio, det_name, calibration, lib, model.low_kev, excluded)
 
-    verdict = _verdict(matches, norm, gross_sigma, policy, reasons, excluded, fit, snm, cosmic, progeny, uranium_read)
+    verdict = _verdict(
+        matches, norm, gross_sigma, policy, reasons, excluded, fit, snm, cosmic, progeny, uranium_read, tungsten
+    )
     return Identification(
         spectrum_id=spectrum.spectrum_id,
         verdict=verdict,
@@ -332,6 +344,7 @@ def _verdict(
     cosmic: float | None,
     progeny: float | None = None,
     uranium: UraniumReading | None = None,
+    tungsten: str | None = None,
 ) -> Verdict:
     man_made = [m for m in matches if m.category in (Category.INDUSTRIAL, Category.MEDICAL)]
     natural = [m for m in matches if m.category is Category.NORM]
@@ -345,6 +358,11 @@ def _verdict(
         reasons.extend(snm.reasons)
         if snm.nuclide is not None:
             return Verdict.SNM
+    if man_made and tungsten is not None and all(m.nuclide == "Am-241" for m in man_made):
+        # the 59.5-keV line beside a thorium chain, within what tungsten's K X-rays could give: neither
+        # named industrial nor cleared (:func:`tripline.radiation.lowenergy.tungsten_could_explain`)
+        reasons.append(tungsten)
+        return Verdict.OF_CONCERN
     if man_made:
         worst = max(man_made, key=lambda m: (_SEVERITY[m.category], m.significance))
         return worst.category.verdict
