@@ -33,7 +33,11 @@ KNOWN_FAILURES = {
     "the 55-sigma excess reads as a beta/bremsstrahlung source: of concern. Left as is: the Pa-234m and Y-90 beta "
     "end points are equal (2.27/2.28 MeV), so only the lines could clear it, and on this CsI (FWHM 21-27 keV at "
     "63-111 keV) a Th-234 + U K X-ray template over a smooth continuum also improves the fit of KCl (no uranium); "
-    "no dev spectrum of uranium without radium to validate a line rule on (failure mode known from the test split)",
+    "no dev spectrum of uranium without radium to validate a line rule on (failure mode known from the test split). "
+    "Without its background it was named Tc-99m (22 sigma, medical): the 143.8-keV line of its U-235 beside 185.7 keV; "
+    "since man-made candidates are tried on the net counts less U-235's 143.8/163.4/205.3-keV lines at their NNDC "
+    "ratios to the uranium group's 185.7 keV (chainfit.U235_COMPANIONS) no Tc-99m is named and it is of concern there "
+    "too (no radium-progeny line at 5 sigma, energy windows not NORM)",
     "becquerel:nai_detector.spe": "no energy calibration in the file: nothing can be cleared. Self-calibration "
     "from its own lines is not reliable here: Tl-208 2614 keV lies beyond its range (1000 channels, ~2 MeV); "
     "K-40 is the 43-sigma peak at channel 724.5 (2.016 keV/channel with zero offset), but its Bi-214 partners "
@@ -59,6 +63,11 @@ KNOWN_FAILURES = {
     "encapsulation): too close for a rule; Pu-239's own lines are absent (NUCLIDES_NOT_NAMED). The SNM rule "
     "needs a resolving "
     "detector for plutonium and stays so: no principled rule tells this spectrum from an Am-241 source",
+    "dmamontov:bg-lead-shield": "20-h background inside the author's lead shield (RadiaCode-102, 18864 counts, "
+    "0.26 cps, no paired background): Co-60 named at 4.2 sigma from its 1173/1332-keV pair (the cascade rule: each "
+    "line expected at 2 and seen at 2.5 sigma) among single counts per channel, and a Th-232 chain at 4.2 sigma: "
+    "industrial. Whether the shield's steel or lead holds Co-60 is not known from the source; not the 186-keV class "
+    "of the batch that brought it (U186_BATCH)",
     "dmamontov:bg-natural": "21-h RadiaCode-102 background ('Natural', no paired background in the file): "
     "radon progeny (U-238 chain, 14.5 sigma) and K-40 (9.5 sigma) are found and explain every photopeak, so "
     "it is cleared as NORM, not the labelled 'background' (released either way; energy scale corrected "
@@ -100,7 +109,7 @@ def _case_param(case: RealCase) -> object:
 def test_the_table_is_what_its_builder_makes() -> None:
     _need_shared()
     built = rows()
-    assert len(built) == len(CASES) == 42
+    assert len(built) == len(CASES) == 46
     for row, case in zip(built, CASES, strict=True):
         assert (row["case_id"], row["split"], row["kind"]) == (case.case_id, case.split, case.kind)
         assert {Verdict(v) for v in row["accept"].split("|")} == case.accept
@@ -115,7 +124,8 @@ def test_the_table_is_what_its_builder_makes() -> None:
     assert all(c.split == extra[c.member] for c in CASES if c.member in extra)
     # each stored batch (radiation_extra/, licensed for it) was drawn over the batch: sha256 order of
     # the case id, alternating dev, test, ... (fixed before the engine ran on it): the Fisicas and
-    # spodzone spectra, then the ckuethe/radiacode-tools one, then the dmamontov/periodic-table ones (four batches)
+    # spodzone spectra, then the ckuethe/radiacode-tools one, then the dmamontov/periodic-table ones (five
+    # batches, the last two PU_BATCH and U186_BATCH)
     batches = (
         (("fisicas:", "spodzone:"), 6),
         (("ckuethe:",), 1),
@@ -123,6 +133,7 @@ def test_the_table_is_what_its_builder_makes() -> None:
         (("dmamontov:th-90-wt20", "dmamontov:ra-88-spd"), 2),
         (("dmamontov:am-95-his07", "dmamontov:bg-natural"), 2),
         (("dmamontov:pu-94-rid6m", "dmamontov:np-93-sears", "dmamontov:po-84-staticmaster"), 3),
+        (("dmamontov:rn-86-spd", "dmamontov:ra-88-mazda0a2", "dmamontov:bg-lead-shield", "dmamontov:th-90-pendant"), 4),
     )
     for prefixes, n in batches:
         batch = sorted(
@@ -131,7 +142,7 @@ def test_the_table_is_what_its_builder_makes() -> None:
         )
         assert len(batch) == n and [c.split for c in batch] == (["dev", "test"] * n)[:n]
         assert all((EXTRA_DIR / c.file).is_file() for c in batch)
-    assert CASES_FILE.read_text(encoding="utf-8").count("\n") == 43
+    assert CASES_FILE.read_text(encoding="utf-8").count("\n") == 47
 
 
 @pytest.mark.parametrize("case_id", [_case_param(c) for c in CASES])
@@ -140,6 +151,15 @@ def test_verdict_is_accepted(case_id: str) -> None:
     case = next(c for c in CASES if c.case_id == case_id)
     filed, _ = _judged(case_id)
     assert filed.verdict in case.accept, filed.reasons
+
+
+def test_the_tc99m_patient_stays_medical() -> None:
+    # the real Tc-99m patient (140.5 keV, no 185.7 keV): U-235's 143.8-keV line, taken out at its NNDC ratio to
+    # the uranium group's 185.7 keV before Tc-99m is tried, takes nothing from it; medical as filed and alone
+    _need_shared()
+    for result in _judged("radiacode:Tc-99m_old_man_in_a_bus"):
+        assert result.verdict is Verdict.MEDICAL, result.reasons
+        assert any(m.nuclide == "Tc-99m" for m in result.isotopes), result.reasons
 
 
 @pytest.mark.parametrize("case_id", [c.case_id for c in CASES])

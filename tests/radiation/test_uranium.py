@@ -9,10 +9,11 @@ import math
 import numpy as np
 import pytest
 
+from tripline.radiation.chainfit import U235_COMPANIONS, U235_MAIN_LINE, u235_companions
 from tripline.radiation.identify import identify
 from tripline.radiation.library import default_library, detector
 from tripline.radiation.model import Category, Spectrum, Verdict
-from tripline.radiation.physics import background_shape, default_calibration, lines_response
+from tripline.radiation.physics import background_shape, default_calibration, lines_response, peak_efficiency
 from tripline.radiation.uranium import NATURAL_U235_U238, PA234M_LINES, U235_LINES
 
 # NNDC NuDat 3 (ENSDF): photons per 100 decays of the parent
@@ -43,6 +44,10 @@ def test_line_data_and_natural_ratio_are_nndc() -> None:
     chain = {round(ln.energy_kev, 1): ln.intensity for ln in default_library().get("U-238 chain").lines}
     assert chain[185.7] == pytest.approx(57.0 * NATURAL_U235_U238, rel=0.02)
     assert chain[1001.0] == pytest.approx(0.837, rel=0.01)
+    # the chain fit tries a man-made candidate (Tc-99m 140.5 keV) on the net counts less U-235's other lines at
+    # their NNDC ratios to that 185.7 keV: its constants are U-235's NNDC lines
+    assert dict([U235_MAIN_LINE, *U235_COMPANIONS]) == dict(U235)
+    assert dict(U235_LINES) == dict(U235)
     # Ga-67 (NNDC): its 300.2-keV line is 43 % of its 93.3-keV line, which uranium has not
     ga = {round(ln.energy_kev, 1): ln.intensity for ln in default_library().get("Ga-67").lines}
     assert ga[300.2] / ga[93.3] == pytest.approx(16.64 / 38.81, rel=0.01)
@@ -119,8 +124,42 @@ def test_uranium_glass_is_not_called_medical(det: str) -> None:
             fg, bg = _uranium(det, NATURAL_U235_U238, sigma, 600.0, seed)
             for paired in (bg, None):
                 result = identify(fg, paired)
-                assert not any(m.nuclide == "Ga-67" for m in result.isotopes), result.reasons
+                assert not any(m.nuclide in ("Ga-67", "Tc-99m") for m in result.isotopes), result.reasons
                 assert result.verdict is not Verdict.SNM, result.reasons
+
+
+def _glass_and_tc99m(tc_share: float, seed: int) -> Spectrum:
+    """Natural uranium without radium (as :func:`_uranium`) and Tc-99m (140.5 keV, 89.0 per 100 decays, NNDC)
+    carrying ``tc_share`` of 50 sigma net counts, 600 s on a RadiaCode, no background spectrum."""
+    det, live = "radiacode", 600.0
+    model = detector(det)
+    cal = default_calibration(model, model.channels)
+    edges = cal.edges(model.channels)
+    glass = lines_response(model, edges, TH234 + PA234M + [(e, i * NATURAL_U235_U238) for e, i in U235])
+    tc = lines_response(model, edges, [(140.511, 89.0)])
+    signal = (1.0 - tc_share) * glass / glass.sum() + tc_share * tc / tc.sum()
+    base = background_shape(det, cal, model.channels) * model.background_cps * live
+    net = 50.0 * math.sqrt(model.background_cps * live)
+    counts = np.random.default_rng(seed).poisson(base + net * signal)
+    return Spectrum(counts.astype(np.int64), live, cal, detector=det, real_time_s=live)
+
+
+@pytest.mark.parametrize("tc_share", [0.2, 0.3])
+def test_tc99m_beside_uranium_glass_is_still_named(tc_share: float) -> None:
+    # Tc-99m is tried on the net counts less U-235's 143.8 keV at its NNDC ratio to the uranium group's 185.7 keV;
+    # a 140.5-keV line beyond that ratio is still Tc-99m (a patient beside uranium glass): named, medical.
+    # (Weaker, its 140.5 keV 3.3 keV from U-235's 143.8 on a 31-keV FWHM may fall under 4 sigma after the U-235
+    # share: then not cleared, below.)
+    for seed in range(3):
+        result = identify(_glass_and_tc99m(tc_share, seed), None)
+        assert any(m.nuclide == "Tc-99m" for m in result.isotopes), result.reasons
+        assert result.verdict is Verdict.MEDICAL, result.reasons
+
+
+def test_weak_tc99m_beside_uranium_glass_is_not_cleared() -> None:
+    for seed in range(3):
+        result = identify(_glass_and_tc99m(0.1, seed), None)
+        assert not result.verdict.cleared, result.reasons
 
 
 def _excess(shape: str, area: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -225,3 +264,25 @@ def test_regression_paired_background_heu_referred_and_ore_not_on_the_u235_rule(
     assert not any("U-235 lines without" in r or "U-235 lines beyond" in r for r in result.reasons), result.reasons
     assert any("not referred on the U-235 rule" in r for r in result.reasons), result.reasons
     assert result.verdict is Verdict.NORM, result.reasons
+
+
+def test_u235_companions_follow_nndc_ratios_to_the_uranium_group() -> None:
+    # U-235's 143.8/163.4/205.3-keV lines at their NNDC ratios to the 185.7 keV that the U-238 chain's uranium
+    # group carries, model efficiency included: their counts over that group's own 185.7-keV line
+    from tripline.radiation.chainfit import _columns
+
+    model = detector("radiacode")
+    edges = default_calibration(model, model.channels).edges(model.channels)
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    library = default_library()
+    cols = [c for c in _columns(model, edges, library, False) if c.nuclide.name == "U-238 chain"]
+    first = next(i for i, c in enumerate(cols) if c.group == "uranium")  # the group without its backscatter twin
+    x = np.zeros(len(cols))
+    x[first] = 1.0e6 * cols[first].counts_per_activity
+    got = u235_companions(cols, x, model, edges, library)
+    own = x[first] * cols[first].shape
+    line_186 = float(own[(centers > 120.0) & (centers < 260.0)].sum())  # the group's only line there: 185.7 keV
+    expected = sum(i * peak_efficiency(model, e) for e, i in U235_COMPANIONS) / (57.0 * peak_efficiency(model, 185.72))
+    assert float(got.sum()) / line_186 == pytest.approx(expected, rel=0.02)
+    # nothing without a uranium group
+    assert not u235_companions(cols, np.zeros(len(cols)), model, edges, library).any()

@@ -23,7 +23,10 @@ man-made nuclide only for what the chains leave.
    Co-60's 1173/1332 keV), and its strongest line is a photopeak of the
    detector's width, not a hump twice as wide (:func:`is_narrow`). U-235 and Pu-239 compete here only so that their
    lines are not given to another nuclide (Ga-67 184.6 keV); an SNM verdict needs its own
-   evidence rule (:mod:`tripline.radiation.snm`).
+   evidence rule (:mod:`tripline.radiation.snm`). Every other candidate is tried on the net counts less
+   U-235's 143.8/163.4/205.3-keV lines at their NNDC ratios to the uranium group's fitted 185.7 keV
+   (``U235_COMPANIONS``): a 140-145-keV line is first natural uranium's U-235, and only what exceeds that
+   ratio can name Tc-99m.
 """
 
 from __future__ import annotations
@@ -108,6 +111,15 @@ RATIO_TESTABLE_SIGMA = 5.0
 RATIO_MIN_FRACTION = 0.5
 RATIO_DEFICIT_SIGMA = 3.0
 HIDDEN_LINE_NUCLIDES = ("Ba-133",)
+# U-235's other lines beside the 185.7 keV the U-238 chain's uranium group carries (NNDC NuDat 3, photons per
+# 100 U-235 decays; the main line (185.720, 57.0)). A man-made candidate other than U-235/Pu-239 is tried on
+# the net counts less these lines at their NNDC ratios to the uranium group's fitted 185.7 keV: natural
+# uranium's 143.8-keV line is U-235's, never Tc-99m's 140.5 keV (a RadiaCode spectrum of uranium glass without
+# its background was called medical on it). They stay out of the NORM template itself: there the uranium group
+# would take the same lines of an HEU source (identical ratios: only U-238's Th-234/Pa-234m lines tell natural
+# from enriched uranium), and U-235 is tried on the net counts as before.
+U235_MAIN_LINE = (185.720, 57.0)
+U235_COMPANIONS = ((143.767, 10.94), (163.356, 5.08), (205.316, 5.02))
 HIDDEN_PRIMARY_SIGMA = 1.5
 HIDDEN_REFER_SIGMA = 3.0
 HIDDEN_SUPPORT_MIN_SHARE = 0.1
@@ -527,6 +539,39 @@ def hidden_under_chain(
     return IsotopeMatch(nuclide.name, nuclide.category, confidence, combined, tuple(peaks)), reason, found
 
 
+def u235_companions(
+    cols: list[Column], x: FloatArray, model: DetectorModel, edges: FloatArray, library: Library
+) -> FloatArray:
+    """Counts per channel of U-235's 143.8/163.4/205.3-keV lines (``U235_COMPANIONS``) at their NNDC ratios to
+    the 185.7-keV line of the uranium group fitted in ``cols`` (amplitudes ``x``), at the detector's
+    resolution and model efficiency."""
+    out = np.zeros(edges.size - 1, dtype=np.float64)
+    if "U-238 chain" not in library.names:
+        return out
+    main = next(
+        (
+            ln
+            for ln in library.get("U-238 chain").lines
+            if ln.group == "uranium" and abs(ln.energy_kev - U235_MAIN_LINE[0]) < 0.5
+        ),
+        None,
+    )
+    activity = sum(
+        xi / c.counts_per_activity
+        for c, xi in zip(cols, x, strict=True)
+        if c.nuclide.name == "U-238 chain" and c.group == "uranium" and xi > 0
+    )
+    if main is None or activity <= 0:
+        return out
+    for energy, intensity in U235_COMPANIONS:
+        if energy < model.low_kev or energy > edges[-1]:
+            continue
+        sigma = model.fwhm_kev(energy) / 2.3548
+        area = main.intensity * intensity / U235_MAIN_LINE[1] / 100.0 * peak_efficiency(model, energy)
+        out += activity * area * np.diff(ndtr((edges - energy) / sigma))
+    return out
+
+
 def _fit(cols: list[Column], net: FloatArray, sd: FloatArray, mask: np.ndarray) -> tuple[FloatArray, float]:
     if not cols:
         b = net[mask] / sd[mask]
@@ -581,7 +626,16 @@ def chain_fit(
     sd_model = np.sqrt(var_model)
 
     selected: list[Column] = []
+    # what a candidate other than U-235/Pu-239 is tried on: the net counts less natural uranium's U-235
+    # 143.8/163.4/205.3-keV lines (``U235_COMPANIONS``)
+    companions = u235_companions(norm_cols, x_norm, model, edges, library)
+    net_made = net - companions if companions.any() else net
+
+    def target(cand: Column) -> FloatArray:
+        return net if cand.nuclide.category is Category.SNM else net_made
+
     _, chi2_now = _fit(norm_cols, net, sd_model, mask)
+    chi2_made = _fit(norm_cols, net_made, sd_model, mask)[1] if net_made is not net else chi2_now
     tried: dict[str, float] = {}
     unconfirmed: dict[str, str] = {}
     xray = library.shield_lines_kev
@@ -590,18 +644,20 @@ def chain_fit(
         for cand in man_cols:
             if cand in selected or not np.any(cand.shape[mask] > 0.01):
                 continue
-            _, chi2_with = _fit([*norm_cols, *selected, cand], net, sd_model, mask)
-            ranked.append((max(chi2_now - chi2_with, 0.0), cand))
+            _, chi2_with = _fit([*norm_cols, *selected, cand], target(cand), sd_model, mask)
+            now = chi2_now if cand.nuclide.category is Category.SNM else chi2_made
+            ranked.append((max(now - chi2_with, 0.0), cand))
         ranked.sort(key=lambda gc: -gc[0])
         kept = None
         for gain, cand in ranked:
             if math.sqrt(gain) < identify_sigma:
                 break
             cols = [*norm_cols, *selected, cand]
-            x, _ = _fit(cols, net, sd_model, mask)
+            counts = target(cand)
+            x, _ = _fit(cols, counts, sd_model, mask)
             base = _predict(cols[:-1], x[:-1], n)
             # its lines are measured on the residual: a line the chains explain supports nothing
-            lines = _line_support(cand.nuclide, x[-1] * cand.shape, net - base, var_model, model, centers)
+            lines = _line_support(cand.nuclide, x[-1] * cand.shape, counts - base, var_model, model, centers)
             match = _match(cand.nuclide, math.sqrt(gain), lines, model)
             tried[cand.nuclide.name] = match.significance
             if not any(
@@ -621,12 +677,12 @@ def chain_fit(
                 if len(pair) < 2 or combined < identify_sigma:
                     continue
             main = _main_line(cand, model, centers)
-            if main is not None and not is_narrow(net - base, var_model, centers, model, main, cand.nuclide):
+            if main is not None and not is_narrow(counts - base, var_model, centers, model, main, cand.nuclide):
                 tried[cand.nuclide.name] = 0.0
                 continue
-            deficit = _xray_deficit(cand, x[-1] * cand.shape, net - base, var_model, centers, model, xray)
+            deficit = _xray_deficit(cand, x[-1] * cand.shape, counts - base, var_model, centers, model, xray)
             if deficit is None:
-                deficit = _ratio_deficit(cand, x[-1] * cand.shape, net - base, var_model, centers, model, xray)
+                deficit = _ratio_deficit(cand, x[-1] * cand.shape, counts - base, var_model, centers, model, xray)
             if deficit is not None and match.significance >= identify_sigma:
                 unconfirmed[cand.nuclide.name] = deficit
                 tried[cand.nuclide.name] = 0.0
@@ -639,6 +695,7 @@ def chain_fit(
         selected.append(kept)
         tried.pop(kept.nuclide.name, None)
         _, chi2_now = _fit([*norm_cols, *selected], net, sd_model, mask)
+        chi2_made = _fit([*norm_cols, *selected], net_made, sd_model, mask)[1] if net_made is not net else chi2_now
 
     hidden: dict[str, tuple[IsotopeMatch, str]] = {}
     if not emanation:  # no background spectrum: the surroundings' radon progeny is in the spectrum
