@@ -57,14 +57,14 @@ class RealCase:
 
     @property
     def group(self) -> str:
-        """Reporting group: NORM, background (ambient and cosmic), alpha (an alpha emitter with no gamma
-        a spectrometer can see, e.g. a Po-210 static eliminator: judged on its accepted verdicts only),
-        man-made (industrial, medical, special nuclear material)."""
+        """Reporting group: NORM, background (ambient and cosmic), alpha (an alpha or pure beta emitter
+        with no gamma a spectrometer can see, e.g. a Po-210 static eliminator or a Ni-63 tube: judged on
+        its accepted verdicts only), man-made (industrial, medical, special nuclear material)."""
         if self.kind.startswith("NORM"):
             return "NORM"
         if self.kind in ("background", "cosmic"):
             return "background"
-        if self.kind.startswith("alpha_"):
+        if self.kind.startswith(("alpha_", "beta_")):
             return "alpha"
         return "man-made"
 
