@@ -17,7 +17,7 @@ from tripline.radiation.model import FloatArray
 from tripline.radiation.numerics import ndtr, nnls
 from tripline.radiation.physics import peak_efficiency
 from tripline.radiation.result import IsotopeMatch, PeakSupport
-from tripline.radiation.spectral import fwhm_channels, snip_continuum
+from tripline.radiation.spectral import fwhm_channels, snip_continuum, unbiased_continuum
 
 ROI_HALF_WIDTH_FWHM = 1.5
 # Model error of a photopeak (line intensity x efficiency x shape), as a fraction of its counts:
@@ -100,9 +100,15 @@ def _groups(nuclide: Nuclide) -> list[str | None]:
 
 
 def net_peak_counts(
-    counts: FloatArray, background: FloatArray | None, ratio: float, model: DetectorModel, edges: FloatArray
+    counts: FloatArray,
+    background: FloatArray | None,
+    ratio: float,
+    model: DetectorModel,
+    edges: FloatArray,
+    debias: bool = False,
 ) -> tuple[FloatArray, FloatArray]:
-    """Net photopeak counts per channel (continuum removed, background peaks subtracted) and variance."""
+    """Net photopeak counts per channel (continuum removed, background peaks subtracted) and variance.
+    ``debias``: the SNIP continuum corrected for its Poisson-noise bias (:func:`unbiased_continuum`)."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     fwhm_ch = fwhm_channels(model, centers, np.diff(edges))
     start = int(np.searchsorted(centers, model.low_kev))  # clip only above the threshold step
@@ -110,16 +116,18 @@ def net_peak_counts(
     def continuum(y: FloatArray) -> FloatArray:
         out = np.asarray(y, dtype=np.float64).copy()
         if start < y.size - 4:
-            out[start:] = snip_continuum(y[start:], fwhm_ch[start:])
+            clip = unbiased_continuum if debias else snip_continuum
+            out[start:] = clip(y[start:], fwhm_ch[start:])
         return out
 
-    peaks = counts - continuum(counts)
+    under = continuum(counts)
+    peaks = counts - under
     if background is not None:
         peaks = peaks - ratio * (background - continuum(background))
     var = np.maximum(counts, 1.0)
     if background is not None:
         var = var + ratio * ratio * np.maximum(background, 0.0)
-    var = var + (SYSTEMATIC_FRACTION * peaks) ** 2 + (CONTINUUM_MODEL_ERROR * continuum(counts)) ** 2
+    var = var + (SYSTEMATIC_FRACTION * peaks) ** 2 + (CONTINUUM_MODEL_ERROR * under) ** 2
     return np.asarray(peaks, dtype=np.float64), np.asarray(var, dtype=np.float64)
 
 

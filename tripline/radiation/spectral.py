@@ -21,6 +21,12 @@ from tripline.radiation.numerics import gaussian_filter1d
 SMOOTH_FWHM = 0.25
 SMOOTH_MIN_CHANNELS = 0.7
 ONSET_MIN_CHANNELS = 3
+# Poisson-noise bias of SNIP, measured per spectrum by a parametric bootstrap (unbiased_continuum).
+SNIP_BIAS_DRAWS = 4
+SNIP_BIAS_ITERATIONS = 1
+SNIP_BIAS_SMOOTH_FWHM = 2.0
+SNIP_BIAS_SEED = 20261207
+SNIP_BIAS_FLOOR = 0.05
 
 
 def rebin(counts: np.ndarray, old_edges: FloatArray, new_edges: FloatArray) -> FloatArray:
@@ -76,6 +82,54 @@ def snip_continuum(counts: FloatArray, fwhm_channels: FloatArray, width_factor: 
         v = np.where(active, np.minimum(v, np.where(active, avg, v)), v)
     out = (np.exp(np.exp(v) - 1.0) - 1.0) ** 2 - 1.0
     return np.asarray(np.clip(out, 0.0, None), dtype=np.float64)
+
+
+def unbiased_continuum(counts: FloatArray, fwhm_channels: FloatArray, width_factor: float = 1.5) -> FloatArray:
+    """SNIP continuum (:func:`snip_continuum`) corrected for its Poisson-noise bias.
+
+    Clipping keeps minima, so on Poisson data SNIP runs low by an amount set by the counts per
+    channel: on flat Poisson spectra of RadiaCode channels it returns 0.48 of the mean at 1 count per
+    channel, 0.73 at 4, 0.93 at 50, 0.98 at 1000 (smoothing first removes only part of it). Summed
+    over a line's region (2.5 FWHM, 40-80 channels) that deficit is a "line" wherever the library has
+    one. The bias is measured on this spectrum's own count level by a parametric bootstrap: for the
+    continuum T = SNIP(counts), bias = SNIP(T) - mean SNIP(Poisson draws of T) (``SNIP_BIAS_DRAWS``
+    draws, fixed seed: reproducible; SNIP of the noise-free T, so that SNIP's own shape error under a
+    curved continuum is not taken for noise bias), smoothed over ``SNIP_BIAS_SMOOTH_FWHM`` FWHM in
+    units of the Poisson sd sqrt(T) (the bias is a share of it; smoothing counts would carry the larger
+    bias of the high side of a steep slope to its low side), is added to T. ``SNIP_BIAS_ITERATIONS``
+    > 1 iterates T = SNIP(counts) + bias(T); one step stays short of the full bias (flat RadiaCode
+    spectra: 0.80 of the mean at 1 count per channel, 0.90 at 4, 0.99 at 50), iterating overshot on
+    simulated CsI/NaI spectra (up to 1.13 of the noise-free SNIP at 1-6 counts per channel).
+    """
+    y = np.clip(np.asarray(counts, dtype=np.float64), 0.0, None)
+    observed = snip_continuum(y, fwhm_channels, width_factor)
+    if y.size < 8 or not observed.any():
+        return observed
+    smooth_sd = np.maximum(SNIP_BIAS_SMOOTH_FWHM * fwhm_channels / 2.3548, 1.0)
+    truth = observed.copy()
+    for _ in range(SNIP_BIAS_ITERATIONS):
+        rng = np.random.default_rng(SNIP_BIAS_SEED)
+        mean = np.zeros_like(truth)
+        for _ in range(SNIP_BIAS_DRAWS):
+            mean += snip_continuum(rng.poisson(truth).astype(np.float64), fwhm_channels, width_factor)
+        mean /= SNIP_BIAS_DRAWS
+        scale = np.sqrt(np.maximum(truth, SNIP_BIAS_FLOOR))  # the bias is a share of the Poisson sd
+        bias = _smooth_by((snip_continuum(truth, fwhm_channels, width_factor) - mean) / scale, smooth_sd) * scale
+        truth = observed + np.clip(bias, 0.0, None)
+    return np.asarray(truth, dtype=np.float64)
+
+
+def _smooth_by(y: FloatArray, sigmas: FloatArray) -> FloatArray:
+    """Gaussian smoothing with a per-channel width ``sigmas`` (channels), on half-octave levels."""
+    choice = np.clip(np.round(np.log2(np.maximum(sigmas, 0.5)) * 2) / 2, -1, None)
+    out = np.asarray(y, dtype=np.float64).copy()
+    for level in np.unique(choice):
+        sigma = 2.0**level
+        if sigma < 0.6:
+            continue
+        sel = choice == level
+        out[sel] = gaussian_filter1d(y, sigma, mode="nearest")[sel]
+    return out
 
 
 def _smooth(y: FloatArray, fwhm_ch: FloatArray) -> FloatArray:
