@@ -252,7 +252,7 @@ def _man_made_alternative(
                 return (
                     f"{line.energy:.1f}-keV line not used for the gain: its peak (centroid {line.centroid:.1f} keV) "
                     f"is {name}'s {alt.energy_kev:.1f}-keV line at {gain - 1:+.1%}, whose {'/'.join(tested)}-keV "
-                    f"lines stand where and as strong as it implies (NNDC ratios, detector-model efficiency)"
+                    f"lines hold at least half the counts it implies there (NNDC ratios, detector-model efficiency)"
                 )
     return None
 
