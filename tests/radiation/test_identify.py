@@ -376,3 +376,37 @@ def test_enriched_uranium_is_never_cleared(detector: str, paired: bool) -> None:
             fg, bg = simulate_spectrum("HEU", detector, sigma=sigma, live_time_s=60.0, seed=seed)
             result = identify(fg, bg if paired else None)
             assert not result.verdict.cleared, (sigma, seed, result.reasons)
+
+
+def _eu152_with_background(
+    det: str, sigma: float, gain: float, low_keep: float, seed: int
+) -> tuple[Spectrum, Spectrum]:
+    """A simulated 10-s Eu-152 source (NNDC lines; those below 300 keV scaled by ``low_keep``, a
+    shield) over the model's natural background, with a 40-s background; stated scale ``gain`` x
+    the true one. Regression only: the same detector model as the identifier, no evidence."""
+    from tripline.radiation.library import default_library
+    from tripline.radiation.physics import background_shape, default_calibration, lines_response
+
+    model = detector_model(det)
+    true = default_calibration(model, model.channels)
+    lines = [
+        (ln.energy_kev, ln.intensity / 100.0 * (low_keep if ln.energy_kev < 300 else 1.0))
+        for ln in default_library().get("Eu-152").lines
+    ]
+    shape = lines_response(model, true.edges(model.channels), lines)
+    background = background_shape(det, true, model.channels) * model.background_cps * 10.0
+    signal = shape / shape.sum() * sigma * np.sqrt(model.background_cps * 10.0)
+    rng = np.random.default_rng(seed)
+    stated = EnergyCalibration(tuple(c * gain for c in true.coefficients))
+    fg = Spectrum(rng.poisson(background + signal).astype(np.int64), 10.0, stated, spectrum_id="eu152", detector=det)
+    bg = Spectrum(rng.poisson(4 * background).astype(np.int64), 40.0, stated, spectrum_id="eu152", detector=det)
+    return fg, bg
+
+
+@pytest.mark.parametrize(("det", "gain"), [("csi", 0.96), ("nai", 0.96), ("nai", 1.0), ("nai", 1.04)])
+def test_a_shielded_eu152_source_is_not_cleared_as_the_thorium_chain(det: str, gain: float) -> None:
+    # regression (not evidence): Eu-152's 244.7/344.3/964.1 keV read as the Th-232 chain's Pb-212 238.6,
+    # Ac-228 338.3/911.2/969.0 keV; without Tl-208's 583.2 or 2614.5 keV (NNDC) the chain does not clear
+    fg, bg = _eu152_with_background(det, 20.0, gain, 0.3, seed=2)
+    result = identify(fg, bg)
+    assert result.verdict not in (Verdict.NORM, Verdict.BACKGROUND), result.reasons

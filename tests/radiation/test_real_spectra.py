@@ -86,12 +86,6 @@ NUCLIDES_NOT_NAMED: dict[str, str] = {
     "dmamontov:pu-94-rid6m": "Pu-239's own lines (129.3 keV at 6.3e-5 per decay, 375.1/413.7 keV at 1.5e-5) "
     "are not in this 1127-s, 1 cm3 CsI spectrum (120-140 keV window: -16 +- 26 net counts against a "
     "continuum side band); only the Am-241 grown in from Pu-241 and L X-rays show (see KNOWN_FAILURES)",
-    "ckuethe:Eu152_b": "1-uCi Eu-152 check source, 300 s, no background. The file's calibration puts Eu-152's lines "
-    "1-2 % high (121.8/244.7/344.3/778.9 keV at 123.9/248.1/349.7/791.8) and 1408 keV at 1401; the engine 'corrects' "
-    "the gain by -4.1 % from a line it takes for K-40 1460.8 keV (a 300-s source spectrum, 536 counts above 1200 keV), "
-    "then reads the source as the Th-232 chain (14.2 sigma, 238.6/338.3/911.2 keV...), K-40 (11 sigma), Co-57 (30.5 "
-    "sigma), I-131 (22.4 sigma) and In-111: Eu-152 is not named. Industrial (accepted, not cleared) only through "
-    "the stray Co-57/I-131/In-111 matches",
 }
 
 

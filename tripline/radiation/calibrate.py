@@ -34,7 +34,7 @@ from math import erf
 import numpy as np
 
 from tripline.radiation.library import DetectorModel, Library, default_library
-from tripline.radiation.model import EnergyCalibration, Spectrum
+from tripline.radiation.model import Category, EnergyCalibration, Spectrum
 from tripline.radiation.physics import peak_efficiency
 from tripline.radiation.spectral import fwhm_channels, snip_continuum
 
@@ -75,6 +75,24 @@ MAX_BLEND = 0.1
 CLEAN_BLEND = 0.05
 # a chain's scale is read from its reference line only when that line stands at SCALE_SIGMA
 SCALE_SIGMA = 3.0
+# A man-made line inside a reference window (Eu-152 1408.0 keV, 20.9 %, 3.6 % below K-40 1460.8 keV,
+# NNDC NuDat 3) is an alternative reading of its peak: a real 300-s RadiaCode Eu-152 check source put
+# it at 1401 keV on a calibration that holds its 121.8-1112.1 keV lines within 2 %, and read as K-40 it
+# moved the scale by -4.1 % (Eu-152 then read as the Th-232 chain, I-131 and In-111). The window's peak
+# is read as such a line when the nuclide's other lines confirm it at the scale it implies: every line
+# of ALT_MIN_KEV or more that the peak implies at the NNDC ratios (detector-model efficiency) at
+# ALT_TESTABLE_SIGMA holds ALT_MIN_FRACTION of those counts within ALT_DEFICIT_SIGMA (the net counts
+# above SNIP in its ROI: on a CsI Eu-152's 411/444-keV lines sit on the 344-keV flank, no sideband
+# test is possible), and at least ALT_MIN_LINES lines are tested. K-40 has no other line to confirm it,
+# so a confirmed alternative leaves the line out of the gain correction (the file's scale is kept
+# unless another clean reference line moves it). Lines below ALT_MIN_KEV are not required: a shielded
+# source loses them first (Eu-152 121.8/244.7 keV). On the real K-40, soil and background spectra the
+# implied Eu-152 344.3 or 778.9-keV line holds 1-87 % of what it needs; the real Eu-152 source 206-949 %.
+ALT_MIN_KEV = 300.0
+ALT_TESTABLE_SIGMA = 5.0
+ALT_MIN_FRACTION = 0.5
+ALT_DEFICIT_SIGMA = 3.0
+ALT_MIN_LINES = 2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -135,6 +153,10 @@ def gain_correction_detail(spectrum: Spectrum, model: DetectorModel, library: Li
                 f"hold {blend:.0%} of its window"
             )
             continue
+        alternative = _man_made_alternative(line, centers, counts, net, model, lib)
+        if alternative is not None:
+            notes.append(alternative)
+            continue
         if abs(ratio - 1.0) <= MAX_GAIN_ERROR:
             # weight: the line's significance; the ratio's standard error is its width (sd of the
             # peak) over that significance, relative to the energy
@@ -188,6 +210,51 @@ def _measure(
     centroid = float((centers[roi] * weights).sum() / weights.sum()) if weights.sum() > 0 else None
     usable = usable and area / sigma >= MIN_LINE_SIGMA
     return _Line(energy, middle, half, area, sigma, centroid, usable, inside)
+
+
+def _man_made_alternative(
+    line: _Line, centers: np.ndarray, counts: np.ndarray, net: np.ndarray, model: DetectorModel, lib: Library
+) -> str | None:
+    """Why the reference window's peak is not used for the gain (None when it may be): a man-made
+    library line inside the window whose nuclide's other lines confirm it (see ``ALT_MIN_KEV``)."""
+    assert line.centroid is not None
+    reach = min(MAX_GAIN_ERROR * line.energy, SEARCH_FWHM * model.fwhm_kev(line.energy))
+    inside = float(erf(ROI_FWHM * 2.3548 / math.sqrt(2.0)))
+    for name in lib.names:
+        nuclide = lib.get(name)
+        if nuclide.category == Category.NORM:
+            continue
+        for alt in nuclide.lines:
+            gain = line.centroid / alt.energy_kev
+            if abs(alt.energy_kev - line.energy) > reach or abs(gain - 1.0) > MAX_GAIN_ERROR:
+                continue
+            scale = line.area / (alt.intensity * peak_efficiency(model, alt.energy_kev) * inside)
+            tested: list[str] = []
+            confirmed = True
+            for other in nuclide.lines:
+                at = other.energy_kev * gain
+                if other.energy_kev < ALT_MIN_KEV or abs(at - line.top) < 2 * line.half or at > centers[-1]:
+                    continue
+                half = ROI_FWHM * model.fwhm_kev(at)
+                roi = (centers >= at - half) & (centers <= at + half)
+                if roi.sum() < 1:
+                    continue
+                implied = scale * other.intensity * peak_efficiency(model, other.energy_kev) * inside
+                sigma = math.sqrt(max(float(counts[roi].sum()), 1.0))
+                if implied < ALT_TESTABLE_SIGMA * sigma:
+                    continue
+                measured = float(net[roi].sum())
+                tested.append(f"{other.energy_kev:.1f}")
+                if measured + ALT_DEFICIT_SIGMA * sigma < ALT_MIN_FRACTION * implied:
+                    confirmed = False
+                    break
+            if confirmed and len(tested) >= ALT_MIN_LINES:
+                return (
+                    f"{line.energy:.1f}-keV line not used for the gain: its peak (centroid {line.centroid:.1f} keV) "
+                    f"is {name}'s {alt.energy_kev:.1f}-keV line at {gain - 1:+.1%}, whose {'/'.join(tested)}-keV "
+                    f"lines hold at least half the counts it implies there (NNDC ratios, detector-model efficiency)"
+                )
+    return None
 
 
 def _chain_lines(lib: Library, name: str, group: str | None) -> list[tuple[float, float]]:

@@ -260,6 +260,12 @@ def _describe(match: IsotopeMatch) -> str:
 
 CHAIN_LINE_MIN_KEV = 250.0
 PROGENY_LINE_SIGMA = 5.0
+# Tl-208's 583.2 and 2614.5-keV lines (NNDC NuDat 3; 30.4 and 35.9 per 100 Th-232 decays in
+# equilibrium): the Th-232 chain clears only with one of them seen (TL208_SIGMA). Its Ac-228 and Pb-212 lines
+# alone are imitated by a Eu-152 source on a CsI or NaI (238.6/338.3/911.2/969.0 keV beside Eu-152's
+# 244.7/344.3/964.1 keV), and Eu-152 has nothing at 583 or 2614 keV (586.3 keV: 0.46 %)
+TL208_KEV = (583.187, 2614.511)
+TL208_SIGMA = 2.0
 # U-235's lines (one NNDC-ratio template, :mod:`.uranium`) seen: the reading of uranium without
 # radium applies (a line seen on its own, as chainfit's STRONGEST_LINE_SIGMA)
 U235_SEEN_SIGMA = 3.0
@@ -295,7 +301,7 @@ def progeny_after_fit(fit: ChainFit, model: DetectorModel, centers: np.ndarray, 
 def _chain_seen(match: IsotopeMatch, progeny_fitted: float | None = None) -> bool:
     """A chain is recognised by several of its lines (2 sigma), one above 250 keV at 3 sigma (the
     U-235 and SNM lines are below): a lone 186-keV peak is not the U-238 chain. K-40 has its one
-    line at 1461 keV.
+    line at 1461 keV. The Th-232 chain needs one of Tl-208's lines (``TL208_KEV``).
 
     The 186-keV peak (Ra-226 186.2 + U-235 185.7 keV) is read as radium only when a radium-progeny
     line above 250 keV (Pb-214 295/352, Bi-214 609/1120/1764 keV) stands at ``PROGENY_LINE_SIGMA``,
@@ -312,6 +318,10 @@ def _chain_seen(match: IsotopeMatch, progeny_fitted: float | None = None) -> boo
         return bool(strong)
     if not (len(energies) >= 2 and max(strong, default=0.0) >= CHAIN_LINE_MIN_KEV):
         return False
+    if match.nuclide == "Th-232 chain":
+        return any(
+            abs(p.energy_kev - e) < 1.0 and p.significance >= TL208_SIGMA for p in match.peaks for e in TL208_KEV
+        )
     if match.nuclide != "U-238 chain":
         return True
     progeny = max((p.significance for p in match.peaks if p.energy_kev >= CHAIN_LINE_MIN_KEV), default=0.0)
