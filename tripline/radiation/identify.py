@@ -11,8 +11,9 @@ region below the lead X-rays the chain fit leaves out (:mod:`.lowenergy`); (3) t
 - else industrial / medical for the most severe man-made nuclide identified;
 - else of concern if a man-made nuclide's lines stand out of the chains but its line in the lead
   X-ray region falls short (Ba-133's 356 keV without its 81 keV: :data:`.chainfit.XRAY_MIN_FRACTION`),
-  or, without a background, if a 356-keV excess beyond what Pb-214's companion lines imply leaves
-  Ba-133 not excluded (:data:`.chainfit.HIDDEN_LINE_NUCLIDES`);
+  or, without a background (with one: when the net U-238 chain is identified under 5 sigma,
+  :data:`.chainfit.HIDDEN_WEAK_CHAIN_SIGMA`), if a 356-keV excess beyond what Pb-214's companion lines
+  imply leaves Ba-133 not excluded (:data:`.chainfit.HIDDEN_LINE_NUCLIDES`);
 - else of concern if a U-235 line remains that the SNM rule does not confirm;
 - else of concern if U-235's lines are in excess of natural uranium for the Pa-234m 766/1001-keV lines,
   or stand (a photopeak, 3 sigma) without any Pa-234m (:mod:`.uranium`), whatever radium the chain fit
