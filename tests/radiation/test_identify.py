@@ -323,6 +323,20 @@ def test_the_companion_test_names_nothing_and_rarely_refers_norm_with_background
     assert referred <= 1
 
 
+def test_without_background_and_without_a_norm_line_nothing_is_cleared() -> None:
+    # Safety regression on simulated spectra (the simulator shares the engine's physics). Without a
+    # background the excess is not measured; a weak source on a 1 cm3-class CsI in 2 s adds a few per
+    # cent to the surroundings' spectrum, whose energy-window ratios are NORM's. With no NORM line
+    # identified these were cleared as NORM: Co-60 4 sigma seed 1002, Ir-192 4 sigma seed 1000 (below
+    # the 4-sigma alarm), Cs-137 5 sigma seed 5005 (+4.7 sigma gross against its paired background).
+    for source, sigma, seed in (("Co-60", 4.0, 1002), ("Ir-192", 4.0, 1000), ("Cs-137", 5.0, 5005)):
+        fg, _ = simulate_spectrum(source, "csi", sigma=sigma, live_time_s=2.0, seed=seed)
+        result = identify(fg, None)
+        assert not result.verdict.cleared, (source, seed, result.reasons)
+        if not any(m.category.verdict is not Verdict.NORM for m in result.isotopes):
+            assert any("no NORM line is identified" in r for r in result.reasons), result.reasons
+
+
 def test_cs137_backscatter_peak_is_not_taken_for_u235() -> None:
     # photons of Cs-137's 661.7 keV scattered back by 150-180 degrees (container wall, ground,
     # shielding) make a peak at 184-194 keV that a NaI crystal does not resolve from U-235's 185.7

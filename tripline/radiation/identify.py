@@ -29,7 +29,8 @@ region below the lead X-rays the chain fit leaves out (:mod:`.lowenergy`); (3) t
 - else of concern (beta or bremsstrahlung source) for a significant excess without any photopeak;
 - else NORM if NORM lines are identified, and the window test finds the excess consistent
   with NORM and with no man-made source; without a background spectrum, a NORM mixture in the
-  proportions of ordinary soil and rock is called background;
+  proportions of ordinary soil and rock is called background, and with no NORM line identified
+  nothing is cleared (the windows of an unmeasured excess are the surroundings' own shape);
 - else of concern: an excess no library nuclide or NORM explains (unknown or shielded source).
 """
 
@@ -457,6 +458,15 @@ def _verdict(
             )
         if gross_sigma is not None and gross_sigma < policy.excess_sigma:
             return Verdict.BACKGROUND
+        if gross_sigma is None and not natural and fit is not None:
+            # no background spectrum (no excess measured) and no NORM line identified: the windows of the
+            # whole spectrum describe the surroundings' shape, whatever a weak source adds; nothing says NORM
+            reasons.append(
+                "but without a background spectrum the excess is not measured and no NORM line is identified: "
+                "window ratios of the whole spectrum are the surroundings' own and cannot clear what a weak "
+                "source adds; not cleared"
+            )
+            return Verdict.OF_CONCERN
         if gross_sigma is None and _soil_like(fit):
             reasons.append("K-40, U-238 and Th-232 in the proportions of ordinary soil and rock: natural background")
             return Verdict.BACKGROUND
