@@ -293,6 +293,50 @@ def test_the_companion_test_does_not_refer_norm_without_background() -> None:
                 assert not any("Ba-133" in r for r in result.reasons), (source, detector, seed, result.reasons)
 
 
+def test_ba133_read_as_net_pb214_is_never_cleared_with_background() -> None:
+    # Safety regression on simulated spectra (the simulator shares the engine's physics: this guards
+    # the behaviour, it does not validate it). With a paired background, a weak NaI Ba-133 (10 s,
+    # "6 sigma", gross +4.7 sigma for seed 1001, over a 4-sigma portal alarm) had its 356 keV read as the
+    # net U-238 chain's Pb-214 351.9 keV (4.7 sigma) with Bi-214 609 keV far below the chain's ratio, and
+    # was cleared as NORM. Pb-214 and Bi-214 are in equilibrium in any net spectrum: the Pb-214 share of
+    # the peak is read from the companion lines with a background too.
+    for seed in range(3):
+        fg, bg = simulate_spectrum("Ba-133", "nai", sigma=6.0, live_time_s=10.0, seed=1000 + seed)
+        result = identify(fg, bg)
+        assert not result.verdict.cleared, (seed, result.reasons)
+        assert any("Ba-133" in r for r in result.reasons), (seed, result.reasons)
+
+
+def test_the_companion_test_names_nothing_and_rarely_refers_norm_with_background() -> None:
+    # Regression (simulated): a NORM sample's net Pb-214 352 keV keeps the chain's ratio to its net
+    # Bi-214 609/1120/1764-keV lines. With a background the test runs only on a weak U-238 chain (4-5
+    # sigma), never names Ba-133, and refers few NORM spectra: at its 3-sigma referral level one of these
+    # eight (ceramics, seed 1017: 3.1 sigma combined, on a 4.5-sigma chain) is referred, the SNIP
+    # continuum's noise bias leaving net peak residuals slightly positive.
+    referred = 0
+    for source in NORM:
+        for seed in range(2):
+            fg, bg = simulate_spectrum(source, "nai", sigma=10, seed=1000 * seed + 17)
+            result = identify(fg, bg)
+            assert not any(m.nuclide == "Ba-133" for m in result.isotopes), (source, seed, result.reasons)
+            referred += any("Ba-133 under the chain" in r for r in result.reasons)
+    assert referred <= 1
+
+
+def test_without_background_and_without_a_norm_line_nothing_is_cleared() -> None:
+    # Safety regression on simulated spectra (the simulator shares the engine's physics). Without a
+    # background the excess is not measured; a weak source on a 1 cm3-class CsI in 2 s adds a few per
+    # cent to the surroundings' spectrum, whose energy-window ratios are NORM's. With no NORM line
+    # identified these were cleared as NORM: Co-60 4 sigma seed 1002, Ir-192 4 sigma seed 1000 (below
+    # the 4-sigma alarm), Cs-137 5 sigma seed 5005 (+4.7 sigma gross against its paired background).
+    for source, sigma, seed in (("Co-60", 4.0, 1002), ("Ir-192", 4.0, 1000), ("Cs-137", 5.0, 5005)):
+        fg, _ = simulate_spectrum(source, "csi", sigma=sigma, live_time_s=2.0, seed=seed)
+        result = identify(fg, None)
+        assert not result.verdict.cleared, (source, seed, result.reasons)
+        if not any(m.category.verdict is not Verdict.NORM for m in result.isotopes):
+            assert any("no NORM line is identified" in r for r in result.reasons), result.reasons
+
+
 def test_cs137_backscatter_peak_is_not_taken_for_u235() -> None:
     # photons of Cs-137's 661.7 keV scattered back by 150-180 degrees (container wall, ground,
     # shielding) make a peak at 184-194 keV that a NaI crystal does not resolve from U-235's 185.7

@@ -11,8 +11,9 @@ region below the lead X-rays the chain fit leaves out (:mod:`.lowenergy`); (3) t
 - else industrial / medical for the most severe man-made nuclide identified;
 - else of concern if a man-made nuclide's lines stand out of the chains but its line in the lead
   X-ray region falls short (Ba-133's 356 keV without its 81 keV: :data:`.chainfit.XRAY_MIN_FRACTION`),
-  or, without a background, if a 356-keV excess beyond what Pb-214's companion lines imply leaves
-  Ba-133 not excluded (:data:`.chainfit.HIDDEN_LINE_NUCLIDES`);
+  or, without a background (with one: when the net U-238 chain is identified under 5 sigma,
+  :data:`.chainfit.HIDDEN_WEAK_CHAIN_SIGMA`), if a 356-keV excess beyond what Pb-214's companion lines
+  imply leaves Ba-133 not excluded (:data:`.chainfit.HIDDEN_LINE_NUCLIDES`);
 - else of concern if a U-235 line remains that the SNM rule does not confirm;
 - else of concern if U-235's lines are in excess of natural uranium for the Pa-234m 766/1001-keV lines,
   or stand (a photopeak, 3 sigma) without any Pa-234m (:mod:`.uranium`), whatever radium the chain fit
@@ -28,7 +29,8 @@ region below the lead X-rays the chain fit leaves out (:mod:`.lowenergy`); (3) t
 - else of concern (beta or bremsstrahlung source) for a significant excess without any photopeak;
 - else NORM if NORM lines are identified, and the window test finds the excess consistent
   with NORM and with no man-made source; without a background spectrum, a NORM mixture in the
-  proportions of ordinary soil and rock is called background;
+  proportions of ordinary soil and rock is called background, and with no NORM line identified
+  nothing is cleared (the windows of an unmeasured excess are the surroundings' own shape);
 - else of concern: an excess no library nuclide or NORM explains (unknown or shielded source).
 """
 
@@ -470,6 +472,15 @@ def _verdict(
             )
         if gross_sigma is not None and gross_sigma < policy.excess_sigma:
             return Verdict.BACKGROUND
+        if gross_sigma is None and not natural and fit is not None:
+            # no background spectrum (no excess measured) and no NORM line identified: the windows of the
+            # whole spectrum describe the surroundings' shape, whatever a weak source adds; nothing says NORM
+            reasons.append(
+                "but without a background spectrum the excess is not measured and no NORM line is identified: "
+                "window ratios of the whole spectrum are the surroundings' own and cannot clear what a weak "
+                "source adds; not cleared"
+            )
+            return Verdict.OF_CONCERN
         if gross_sigma is None and _soil_like(fit):
             reasons.append("K-40, U-238 and Th-232 in the proportions of ordinary soil and rock: natural background")
             return Verdict.BACKGROUND
