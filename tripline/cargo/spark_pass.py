@@ -59,7 +59,7 @@ from tripline.cargo.spark import (
 from tripline.cargo.validate import LoadResult, RowError, build_shipment
 from tripline.errors import InputError
 from tripline.spark.inputs import csv_header, csv_records, input_format, json_records
-from tripline.spark.session import spark_session
+from tripline.spark.session import spark_session, stop_session
 from tripline.spark.shipping import Shipped, Staging, open_object, open_screener, worker_cached
 
 log = structlog.get_logger(__name__)
@@ -396,6 +396,11 @@ def _run_pass(job: PassJob) -> Callable[[Iterator[Any]], Iterator[Any]]:
 # --- the job ------------------------------------------------------------------------------------
 
 
+def shuffle_partitions(rows: int) -> int:
+    """Partitions of the windows and the sort after the pass: one per ``SHUFFLE_ROWS`` rows (at least one)."""
+    return max(1, -(-rows // SHUFFLE_ROWS))
+
+
 def _read(session: Any, source: str, fmt: str) -> Any:
     from pyspark.sql import functions as F
 
@@ -540,8 +545,10 @@ def target_spark(
         line_of = _true_line_column(line_offsets(last)) if fmt != "parquet" else (lambda c: c)
         lines = sum(((n - 1) & ROW_MASK) + 1 for n in last)
         lap("pass")
-        # sort and window partitions of a bounded size: the JVM's memory does not grow with the input
-        session.conf.set("spark.sql.shuffle.partitions", str(max(slices, -(-lines // SHUFFLE_ROWS))))
+        # sort and window partitions of a bounded size: the JVM's memory does not grow with the input;
+        # and no more than that: one partition up to SHUFFLE_ROWS rows (its sort then needs no job
+        # that samples the sort keys first, and each small stage one task, not one per core)
+        session.conf.set("spark.sql.shuffle.partitions", str(shuffle_partitions(lines)))
         # the two rules run on narrow rows (line, bill of lading, shipper, departure): only the
         # shuffles of their windows move them; the scored rows (both variants' reasons) move once,
         # to meet their flags by line, then once more for the sort
@@ -610,11 +617,11 @@ def target_spark(
         lap("written")
         # the head of the queue: `top` rows at most, put in order here (an orderBy would add a sampling job)
         head = sorted((_scored(tuple(r)) for r in ranked.filter(F.col("rank") <= top).collect()), key=lambda s: s.rank)
-        rejected = bad.count()
         errors = [
             RowError(source, row["line"], row["field"], row["reason"])
             for row in bad.orderBy("line", "field").limit(KEEP_ERRORS).collect()
         ]
+        rejected = len(errors) if len(errors) < KEEP_ERRORS else bad.count()  # a count job only past the list
         lap("top and rejected rows")
         seconds = time.perf_counter() - started
         log.info("spark targeted", master=master, shipments=shipments, rejected=rejected, seconds=round(seconds, 2))
@@ -625,4 +632,4 @@ def target_spark(
         for frame_ in cached:
             frame_.unpersist()
         staging.close()
-        session.stop()
+        stop_session(session)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -71,6 +72,22 @@ def spark_session(master: str, app: str, conf: Mapping[str, str] | None = None) 
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def stop_session(session: Any) -> None:
+    """Stop `session` (its SparkContext, the JVM's side of the job) without waiting on PySpark's
+    accumulator server: its request handler polls its socket once a second and ``stop()`` waits for
+    that poll to end (0.5-1.0 s after every job, measured in bench/README.md, 2026-12-07). The
+    server is shut down in a daemon thread instead; a new context starts its own on a new port."""
+    context = session.sparkContext
+    server = getattr(context, "_accumulatorServer", None)
+    context._accumulatorServer = None  # PySpark's stop() skips a server it does not have
+    try:
+        session.stop()
+    finally:
+        if server is not None:
+            server.server_shutdown = True  # the handler's loop ends at its next poll
+            threading.Thread(target=server.shutdown, name="tripline-spark-accumulators", daemon=True).start()
 
 
 def is_url(text: str) -> bool:
