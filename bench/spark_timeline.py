@@ -14,14 +14,18 @@ Times are seconds since the call to ``target_file``.
 
     .venv/bin/python bench/spark_timeline.py --shipments 20000 --runs 2
     .venv/bin/python bench/spark_timeline.py --shipments 5000 --master spark://127.0.0.1:7077
+    .venv/bin/python bench/spark_timeline.py --shipments 20000 --cluster
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
+import socket
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -148,6 +152,9 @@ def main() -> None:
     parser.add_argument("--shipments", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=2, help="Spark runs (the first starts the JVM)")
     parser.add_argument("--master", default="local[2]")
+    parser.add_argument(
+        "--cluster", action="store_true", help="a standalone master and worker on 127.0.0.1 (as bench/target.py's)"
+    )
     parser.add_argument("--lists", default="us_ofac_sdn,un_sc")
     parser.add_argument("--conf", action="append", default=[], help="KEY=VALUE, a Spark setting of every run")
     args = parser.parse_args()
@@ -171,6 +178,26 @@ def main() -> None:
     )
     instrument()
     extra = dict(item.split("=", 1) for item in args.conf)
+    with contextlib.ExitStack() as stack:
+        if args.cluster:
+            sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+            from tests.spark_cluster import standalone_cluster
+
+            os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+            ports = []
+            for _ in range(4):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", 0))
+                    ports.append(sock.getsockname()[1])
+            cluster = contextlib.contextmanager(standalone_cluster)(tmp / "cluster", ports)
+            (tmp / "cluster").mkdir()
+            args.master = stack.enter_context(cluster)
+        spark_runs(args, path, tmp, runtime, common, extra)
+    db.dispose()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def spark_runs(args: Any, path: Path, tmp: Path, runtime: Any, common: dict[str, Any], extra: dict[str, str]) -> None:
     for n in range(args.runs):
         events_dir = tmp / f"events-{n}"
         events_dir.mkdir()
@@ -202,8 +229,6 @@ def main() -> None:
         for at, what in sorted(timeline, key=lambda x: x[0]):
             print(f"  {at:7.2f}  {what}")
         print(f"  {total:7.2f}  target_file returns")
-    db.dispose()
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
