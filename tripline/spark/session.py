@@ -17,6 +17,7 @@ from typing import Any
 # 2026-12-06 23:02-23:17 UTC, 100k: JVM CPU 18.3-18.5 -> 14.4-15.6 s; 1 M: driver JVM peak RSS 923
 # -> 820 MiB, the rules and the write 54 -> 25 s).
 DRIVER_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC"
+EXECUTOR_JAVA_OPTIONS = DRIVER_JAVA_OPTIONS
 
 # what the driver's status store keeps of finished jobs, stages, tasks and SQL queries (kept with
 # the UI off too: the status tracker reads it). Spark's defaults (1,000 jobs and stages, 100,000
@@ -63,6 +64,10 @@ def spark_session(master: str, app: str, conf: Mapping[str, str] | None = None) 
         .config("spark.python.worker.reuse", "true")  # the per-worker caches of shipped files live on
         .config("spark.driver.memory", DRIVER_MEMORY)
         .config("spark.driver.extraJavaOptions", DRIVER_JAVA_OPTIONS)
+        # a cluster's executors: a JVM of their own, started for each job (in local[N] the driver's
+        # JVM runs the tasks and these are not read); without them they ran the JIT's every tier and
+        # G1 (bench/README.md, 2026-12-07: on the standalone cluster each post-pass stage 2-4x local[2]'s)
+        .config("spark.executor.extraJavaOptions", EXECUTOR_JAVA_OPTIONS)
     )
     local_ip = os.environ.get("SPARK_LOCAL_IP")
     if local_ip:
