@@ -100,6 +100,8 @@ def test_spark_ranks_like_the_local_engine(
     assert sorted(e.field for e in local.errors) == ["bill_of_lading"] * 3 + ["notify_name"]
     assert any(s.reasons for s in local.ranked[:5])
     assert_same_queue(local, spark, out)
+    # the sort ran on one partition (a manifest under SHUFFLE_ROWS rows, however many its splits): one part file
+    assert len(list(out.glob("part-*"))) == 1
 
 
 @pytest.mark.spark

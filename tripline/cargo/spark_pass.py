@@ -30,10 +30,12 @@ The driver holds counts, the first rejected rows and the top of the queue, never
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -59,7 +61,7 @@ from tripline.cargo.spark import (
 from tripline.cargo.validate import LoadResult, RowError, build_shipment
 from tripline.errors import InputError
 from tripline.spark.inputs import csv_header, csv_records, input_format, json_records
-from tripline.spark.session import spark_session
+from tripline.spark.session import spark_session, stop_session
 from tripline.spark.shipping import Shipped, Staging, open_object, open_screener, worker_cached
 
 log = structlog.get_logger(__name__)
@@ -396,6 +398,11 @@ def _run_pass(job: PassJob) -> Callable[[Iterator[Any]], Iterator[Any]]:
 # --- the job ------------------------------------------------------------------------------------
 
 
+def shuffle_partitions(rows: int) -> int:
+    """Partitions of the windows and the sort after the pass: one per ``SHUFFLE_ROWS`` rows (at least one)."""
+    return max(1, -(-rows // SHUFFLE_ROWS))
+
+
 def _read(session: Any, source: str, fmt: str) -> Any:
     from pyspark.sql import functions as F
 
@@ -490,15 +497,9 @@ def target_spark(
         "spark.sql.execution.pyspark.udf.simplifiedTraceback.enabled": "false",
         **(conf or {}),
     }
-    session = spark_session(master, "tripline-target", settings)
-    lap = _Laps(started)
-    context = session.sparkContext
-    staging = Staging(context)
-    cached: list[Any] = []
-    daemon: threading.Thread | None = None
-    try:
-        slices = partitions or max(2, context.defaultParallelism)
-        session.conf.set("spark.sql.shuffle.partitions", str(slices))
+    staging = Staging()
+
+    def prepare() -> tuple[PassJob, Shipped]:
         tools = PassJob(
             fmt=fmt,
             file=source,
@@ -512,9 +513,31 @@ def target_spark(
         )
         # what opens the tools (index, classifier, scan table, reference) as a shipped file too: each
         # executor's daemon opens them once before it forks its Python workers (they find them open;
-        # each still checks its own key). The daemon starts now, on one core, while the driver checks
-        # the header and plans the pass: its imports and preload (2-3 s) are off the pass's path.
-        shipped_tools = staging.ship_object("tools", tools)
+        # each still checks its own key)
+        return tools, staging.ship_object("tools", tools)
+
+    # the files are written (and their digests taken) in a thread while the session starts: the
+    # driver's JVM takes seconds to start, the index file ~0.3 s to write; they join the job after
+    with ThreadPoolExecutor(1, thread_name_prefix="tripline-spark-files") as pool:
+        prepared = pool.submit(prepare)
+        try:
+            session = spark_session(master, "tripline-target", settings)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                prepared.result()
+            staging.close()
+            raise
+    lap = _Laps(started)
+    context = session.sparkContext
+    cached: list[Any] = []
+    daemon: threading.Thread | None = None
+    try:
+        slices = partitions or max(2, context.defaultParallelism)
+        session.conf.set("spark.sql.shuffle.partitions", str(slices))
+        tools, shipped_tools = prepared.result()
+        staging.attach(context)
+        # the daemon starts now, on one core, while the driver checks the header and plans the pass:
+        # its imports and preload (2-3 s) are off the pass's path
         root = SparkFiles.getRootDirectory() if master.startswith("local") else "."
         context.environment[PRELOAD_JOB_ENV] = "\n".join([root, shipped_tools.name, shipped_tools.sha256])
         daemon = _start_daemon(context)
@@ -535,30 +558,63 @@ def target_spark(
             passed = frame.mapInArrow(_run_pass(job), spark_schema()).persist(StorageLevel.DISK_ONLY)
         cached.append(passed)
         lap("pass planned")
-        # the pass runs here (its output cached); a few numbers come back: each partition's last line
-        last = [r[0] for r in passed.filter(F.col("kind") == "count").select("line").collect()]
+        # the pass runs (its output cached) in a thread while this one plans the rules and the sort
+        # (each DataFrame step is analysed by the JVM as it is built: ~0.5-1 s that would otherwise
+        # follow the pass); a few numbers come back: each partition's last line
+        with ThreadPoolExecutor(1, thread_name_prefix="tripline-spark-pass") as pool:
+            counted = pool.submit(
+                lambda: [r[0] for r in passed.filter(F.col("kind") == "count").select("line").collect()]
+            )
+            # the two rules run on narrow rows (line, bill of lading, shipper, departure): only the
+            # shuffles of their windows move them; the scored rows (both variants' reasons) move once,
+            # to meet their flags by line, then once more for the sort
+            # the duplicate rule: the first valid row of a bill of lading wins (read_manifest's rule)
+            by_bl = Window.partitionBy("bill_of_lading").orderBy("line")
+            rows = (
+                passed.filter(F.col("kind") == "ok")
+                .select("line", "bill_of_lading", "shipper", "departure")
+                .withColumn("nth", F.row_number().over(by_bl))
+                .withColumn("first_line", F.first("line").over(by_bl))
+            )
+            # the first-shipment rule: a shipper's earliest (departure, bill of lading) among the kept rows
+            by_shipper = Window.partitionBy("shipper").orderBy("departure", "bill_of_lading")
+            flags = (
+                rows.filter(F.col("nth") == 1)
+                .withColumn("is_first", F.col("shipper").isNotNull() & (F.row_number().over(by_shipper) == 1))
+                .select("line", "is_first")
+            )
+            kept = passed.filter(F.col("kind") == "ok").join(flags, "line")  # the kept rows, flagged
+            pick = {c: F.when(F.col("is_first"), F.col(f"{c}_first")).otherwise(F.col(c)) for c in ("sort", "score")}
+            pick |= {
+                c: F.when(F.col("is_first"), F.col(f"{c}_first")).otherwise(F.col(c)) for c in ("action", "reasons")
+            }
+            queue = kept.select(
+                pick["sort"].alias("sort"),
+                "bill_of_lading",
+                "containers",
+                pick["score"].alias("score"),
+                pick["action"].alias("action"),
+                pick["reasons"].alias("reasons"),
+            )
+            ordered = queue.orderBy(F.desc("sort"), F.asc("bill_of_lading")).withColumn(
+                "id", F.monotonically_increasing_id()
+            )
+            lap("rules planned")
+            last = counted.result()
         line_of = _true_line_column(line_offsets(last)) if fmt != "parquet" else (lambda c: c)
         lines = sum(((n - 1) & ROW_MASK) + 1 for n in last)
         lap("pass")
-        # sort and window partitions of a bounded size: the JVM's memory does not grow with the input
-        session.conf.set("spark.sql.shuffle.partitions", str(max(slices, -(-lines // SHUFFLE_ROWS))))
-        # the two rules run on narrow rows (line, bill of lading, shipper, departure): only the
-        # shuffles of their windows move them; the scored rows (both variants' reasons) move once,
-        # to meet their flags by line, then once more for the sort
-        # the duplicate rule: the first valid row of a bill of lading wins (read_manifest's rule)
-        by_bl = Window.partitionBy("bill_of_lading").orderBy("line")
-        rows = (
-            passed.filter(F.col("kind") == "ok")
-            .select("line", "bill_of_lading", "shipper", "departure")
-            .withColumn("nth", F.row_number().over(by_bl))
-            .withColumn("first_line", line_of(F.first("line").over(by_bl)))
-        )
+        # sort and window partitions of a bounded size: the JVM's memory does not grow with the input;
+        # and no more than that: one partition up to SHUFFLE_ROWS rows (its sort then needs no job
+        # that samples the sort keys first, and each small stage one task, not one per core). Set
+        # before anything after the pass is persisted: persist() plans the physical query.
+        session.conf.set("spark.sql.shuffle.partitions", str(shuffle_partitions(lines)))
+        first_at = line_of(F.col("first_line")).cast("string")
         duplicates = rows.filter(F.col("nth") > 1).select(
             line_of(F.col("line")).alias("line"),
             F.lit("bill_of_lading").alias("field"),
-            F.concat(F.lit("duplicate bill of lading (first at line "), F.col("first_line").cast("string"), F.lit(")"))
-            .alias("reason"),
-        )  # fmt: skip
+            F.concat(F.lit("duplicate bill of lading (first at line "), first_at, F.lit(")")).alias("reason"),
+        )
         bad = (
             passed.filter(F.col("kind") == "bad")
             .select(line_of(F.col("line")).alias("line"), "field", "reason")
@@ -566,29 +622,7 @@ def target_spark(
             .persist(StorageLevel.DISK_ONLY)  # written, counted and its first rows listed: one window
         )
         cached.append(bad)
-        # the first-shipment rule: a shipper's earliest (departure, bill of lading) among the kept rows
-        by_shipper = Window.partitionBy("shipper").orderBy("departure", "bill_of_lading")
-        flags = (
-            rows.filter(F.col("nth") == 1)
-            .withColumn("is_first", F.col("shipper").isNotNull() & (F.row_number().over(by_shipper) == 1))
-            .select("line", "is_first")
-        )
-        kept = passed.filter(F.col("kind") == "ok").join(flags, "line")  # the kept rows, flagged
-        pick = {c: F.when(F.col("is_first"), F.col(f"{c}_first")).otherwise(F.col(c)) for c in ("sort", "score")}
-        pick |= {c: F.when(F.col("is_first"), F.col(f"{c}_first")).otherwise(F.col(c)) for c in ("action", "reasons")}
-        queue = kept.select(
-            pick["sort"].alias("sort"),
-            "bill_of_lading",
-            "containers",
-            pick["score"].alias("score"),
-            pick["action"].alias("action"),
-            pick["reasons"].alias("reasons"),
-        )
-        ordered = (
-            queue.orderBy(F.desc("sort"), F.asc("bill_of_lading"))
-            .withColumn("id", F.monotonically_increasing_id())
-            .persist(StorageLevel.DISK_ONLY)
-        )
+        ordered = ordered.persist(StorageLevel.DISK_ONLY)
         cached.append(ordered)
         offsets, shipments = _offsets(ordered)
         lap("rules and sort")
@@ -610,11 +644,11 @@ def target_spark(
         lap("written")
         # the head of the queue: `top` rows at most, put in order here (an orderBy would add a sampling job)
         head = sorted((_scored(tuple(r)) for r in ranked.filter(F.col("rank") <= top).collect()), key=lambda s: s.rank)
-        rejected = bad.count()
         errors = [
             RowError(source, row["line"], row["field"], row["reason"])
             for row in bad.orderBy("line", "field").limit(KEEP_ERRORS).collect()
         ]
+        rejected = len(errors) if len(errors) < KEEP_ERRORS else bad.count()  # a count job only past the list
         lap("top and rejected rows")
         seconds = time.perf_counter() - started
         log.info("spark targeted", master=master, shipments=shipments, rejected=rejected, seconds=round(seconds, 2))
@@ -625,4 +659,4 @@ def target_spark(
         for frame_ in cached:
             frame_.unpersist()
         staging.close()
-        session.stop()
+        stop_session(session)

@@ -25,7 +25,7 @@ from tripline.screening.batch import BLOCK, FLAT_COLUMNS, BatchReport, Columns, 
 from tripline.screening.result import DEFAULT_LIMIT, DEFAULT_THRESHOLD
 from tripline.screening.screener import Screener
 from tripline.spark.inputs import input_format, numbered_records
-from tripline.spark.session import spark_session
+from tripline.spark.session import spark_session, stop_session
 from tripline.spark.shipping import Shipped, Staging, open_screener
 
 log = structlog.get_logger(__name__)
@@ -134,4 +134,4 @@ def screen_spark(
         return report
     finally:
         staging.close()
-        session.stop()
+        stop_session(session)

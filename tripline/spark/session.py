@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ from typing import Any
 # 2026-12-06 23:02-23:17 UTC, 100k: JVM CPU 18.3-18.5 -> 14.4-15.6 s; 1 M: driver JVM peak RSS 923
 # -> 820 MiB, the rules and the write 54 -> 25 s).
 DRIVER_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC"
+EXECUTOR_JAVA_OPTIONS = DRIVER_JAVA_OPTIONS
 
 # what the driver's status store keeps of finished jobs, stages, tasks and SQL queries (kept with
 # the UI off too: the status tracker reads it). Spark's defaults (1,000 jobs and stages, 100,000
@@ -62,6 +64,10 @@ def spark_session(master: str, app: str, conf: Mapping[str, str] | None = None) 
         .config("spark.python.worker.reuse", "true")  # the per-worker caches of shipped files live on
         .config("spark.driver.memory", DRIVER_MEMORY)
         .config("spark.driver.extraJavaOptions", DRIVER_JAVA_OPTIONS)
+        # a cluster's executors: a JVM of their own, started for each job (in local[N] the driver's
+        # JVM runs the tasks and these are not read); without them they ran the JIT's every tier and
+        # G1 (bench/README.md, 2026-12-07: on the standalone cluster each post-pass stage 2-4x local[2]'s)
+        .config("spark.executor.extraJavaOptions", EXECUTOR_JAVA_OPTIONS)
     )
     local_ip = os.environ.get("SPARK_LOCAL_IP")
     if local_ip:
@@ -71,6 +77,22 @@ def spark_session(master: str, app: str, conf: Mapping[str, str] | None = None) 
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def stop_session(session: Any) -> None:
+    """Stop `session` (its SparkContext, the JVM's side of the job) without waiting on PySpark's
+    accumulator server: its request handler polls its socket once a second and ``stop()`` waits for
+    that poll to end (0.5-1.0 s after every job, measured in bench/README.md, 2026-12-07). The
+    server is shut down in a daemon thread instead; a new context starts its own on a new port."""
+    context = session.sparkContext
+    server = getattr(context, "_accumulatorServer", None)
+    context._accumulatorServer = None  # PySpark's stop() skips a server it does not have
+    try:
+        session.stop()
+    finally:
+        if server is not None:
+            server.server_shutdown = True  # the handler's loop ends at its next poll
+            threading.Thread(target=server.shutdown, name="tripline-spark-accumulators", daemon=True).start()
 
 
 def is_url(text: str) -> bool:

@@ -52,15 +52,26 @@ def file_sha256(path: Path) -> str:
 class Staging:
     """The driver's private directory of the files one job ships; removed by :meth:`close`."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Any = None) -> None:
         self.context = context
         self.directory = Path(tempfile.mkdtemp(prefix="tripline-spark-"))
         self.token = secrets.token_hex(6)
+        self.files: list[Path] = []
 
     def ship(self, path: Path) -> Shipped:
+        """`path` added to the job (once :meth:`attach` has given it one: files can be written,
+        and their digests taken, while the session starts)."""
         digest = file_sha256(path)
-        self.context.addFile(str(path))
+        self.files.append(path)
+        if self.context is not None:
+            self.context.addFile(str(path))
         return Shipped(path.name, digest)
+
+    def attach(self, context: Any) -> None:
+        """The job's context, once it exists: the files shipped so far are added to it."""
+        self.context = context
+        for path in self.files:
+            context.addFile(str(path))
 
     def ship_object(self, label: str, obj: object) -> Shipped:
         path = self.directory / f"{label}-{self.token}.pickle"
