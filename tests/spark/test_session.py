@@ -36,24 +36,24 @@ def test_stop_session_stops_the_context_and_the_accumulator_server_ends() -> Non
         stop_session(again)
 
 
-def _jvm_arguments(_rows: object) -> list[str]:
-    """In a task: the command line of the JVM that runs it (the Python worker's nearest java ancestor)."""
-    import os
-    from pathlib import Path
-
-    pid = os.getpid()
-    while pid > 1:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        if Path(f"/proc/{pid}/comm").read_text().strip() == "java":
-            return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
-        pid = int(stat.rsplit(")", 1)[1].split()[1])
-    return []
-
-
 @pytest.mark.spark
 @pytest.mark.slow
 def test_the_executors_jvm_runs_with_the_job_options_on_a_standalone_cluster(spark_cluster: str) -> None:
     from tripline.spark.session import EXECUTOR_JAVA_OPTIONS
+
+    def _jvm_arguments(_rows: object) -> list[str]:
+        """In a task (defined here, so that it is pickled by value: the executors cannot import
+        ``tests``): the command line of the JVM that runs it (the Python worker's nearest java ancestor)."""
+        import os
+        from pathlib import Path
+
+        pid = os.getpid()
+        while pid > 1:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            if Path(f"/proc/{pid}/comm").read_text().strip() == "java":
+                return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+            pid = int(stat.rsplit(")", 1)[1].split()[1])
+        return []
 
     session = spark_session(spark_cluster, "tripline-executor-options-test")
     try:
