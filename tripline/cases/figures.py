@@ -200,9 +200,16 @@ TITLE = re.compile(r"<title>.*?</title>", re.S)
 LINK = re.compile(r"</?a\b[^>]*>")
 
 
+# characters XML 1.0 does not allow (C0 controls other than tab, newline and carriage return; lone
+# surrogates; U+FFFE and U+FFFF): a case's own text (a title, an item's label) may hold them, escaping does
+# not make them legal, and fpdf2's SVG parser refuses the whole drawing; they are drawn as U+FFFD
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def pdf_svg(svg: str) -> bytes:
-    """The SVG as fpdf2 draws it: without tooltips and links (the PDF has neither)."""
-    return LINK.sub("", TITLE.sub("", svg)).encode("utf-8")
+    """The SVG as fpdf2 draws it: without tooltips and links (the PDF has neither), and without
+    characters XML does not allow (``XML_INVALID``)."""
+    return XML_INVALID.sub("\ufffd", LINK.sub("", TITLE.sub("", svg))).encode("utf-8")
 
 
 Drawing = tuple[str, bytes]  # (caption, SVG as the PDF draws it)
