@@ -116,9 +116,7 @@ def test_real_k40_drifts_are_still_corrected(case_id: str) -> None:
     # other lines are not there, so K-40 still corrects the scale and its sideband centroid lands
     # within 0.6 % of 1460.8 keV
     case = next(c for c in load_cases() if c.case_id == case_id)
-    assert case.split == "dev"
-    if case.store != "extra" and shared_data() is None:
-        pytest.skip("../shared/data (the real spectra) not found beside the checkout")
+    assert case.split == "dev" and case.store == "extra"  # stored in the repository: always runs
     spectrum, _ = case.spectra()[0]
     found = gain_correction_detail(spectrum, detector("radiacode"))
     assert found.used == (K40_KEV,) and abs(found.factor - 1.0) > 0.01

@@ -139,17 +139,7 @@ def _smooth(y: FloatArray, fwhm_ch: FloatArray) -> FloatArray:
     Clipping takes minima, so on raw Poisson data SNIP is biased low by the noise; smoothing
     first removes most of that bias (Morháč, NIM A 600 (2009) 478).
     """
-    sigmas = np.maximum(SMOOTH_FWHM * fwhm_ch / 2.3548, SMOOTH_MIN_CHANNELS)
-    levels = np.unique(np.clip(np.round(np.log2(np.maximum(sigmas, 0.5)) * 2) / 2, -1, None))
-    out = y.copy()
-    choice = np.clip(np.round(np.log2(np.maximum(sigmas, 0.5)) * 2) / 2, -1, None)
-    for level in levels:
-        sigma = 2.0**level
-        if sigma < 0.6:
-            continue
-        sel = choice == level
-        out[sel] = gaussian_filter1d(y, sigma, mode="nearest")[sel]
-    return out
+    return _smooth_by(y, np.maximum(SMOOTH_FWHM * fwhm_ch / 2.3548, SMOOTH_MIN_CHANNELS))
 
 
 def fwhm_channels(model: DetectorModel, centers_kev: FloatArray, widths_kev: FloatArray) -> FloatArray:
