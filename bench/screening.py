@@ -618,7 +618,6 @@ def spark_end_to_end(blob: Path, people: int, cluster: bool) -> None:
     Parquet): the local engine (2 forked workers) vs Spark local[2] (vs a standalone cluster on
     127.0.0.1 with --cluster), same input, same index, same 2 cores, one after the other."""
     import contextlib
-    import socket
     import tempfile
 
     from tripline.screening.batch import BatchReport, Columns, queries, screen_local, write_results
@@ -646,16 +645,9 @@ def spark_end_to_end(blob: Path, people: int, cluster: bool) -> None:
     masters = [("Spark local[2]", "local[2]")]
     stack = contextlib.ExitStack()
     if cluster:
-        from tests.spark_cluster import standalone_cluster
+        from tests.spark_cluster import bench_cluster
 
-        os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
-        ports = []
-        for _ in range(4):
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", 0))
-                ports.append(sock.getsockname()[1])
-        cluster_dir = Path(tempfile.mkdtemp(prefix="tripline-bench-cluster-"))
-        url = stack.enter_context(contextlib.contextmanager(standalone_cluster)(cluster_dir, ports))
+        url = stack.enter_context(bench_cluster(Path(tempfile.mkdtemp(prefix="tripline-bench-cluster-"))))
         masters.append(("Spark standalone 127.0.0.1 (1 worker, 2 cores)", url))
     with stack:
         for label, master in masters:

@@ -24,7 +24,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -181,17 +180,9 @@ def main() -> None:
     with contextlib.ExitStack() as stack:
         if args.cluster:
             sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-            from tests.spark_cluster import standalone_cluster
+            from tests.spark_cluster import bench_cluster
 
-            os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
-            ports = []
-            for _ in range(4):
-                with socket.socket() as sock:
-                    sock.bind(("127.0.0.1", 0))
-                    ports.append(sock.getsockname()[1])
-            cluster = contextlib.contextmanager(standalone_cluster)(tmp / "cluster", ports)
-            (tmp / "cluster").mkdir()
-            args.master = stack.enter_context(cluster)
+            args.master = stack.enter_context(bench_cluster(tmp / "cluster"))
         spark_runs(args, path, tmp, runtime, common, extra)
     db.dispose()
     shutil.rmtree(tmp, ignore_errors=True)

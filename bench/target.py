@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -198,16 +197,9 @@ def end_to_end(
     stack = contextlib.ExitStack()
     if cluster:
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from tests.spark_cluster import standalone_cluster
+        from tests.spark_cluster import bench_cluster
 
-        os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
-        cluster_dir = Path(tempfile.mkdtemp(prefix="tripline-bench-cluster-"))
-        ports = []
-        for _ in range(4):
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", 0))
-                ports.append(sock.getsockname()[1])
-        url = stack.enter_context(contextlib.contextmanager(standalone_cluster)(cluster_dir, ports))
+        url = stack.enter_context(bench_cluster(Path(tempfile.mkdtemp(prefix="tripline-bench-cluster-"))))
         masters.append(("standalone 127.0.0.1 (1 worker, 2 cores)", url))
     with stack:
         for label, master in masters:

@@ -7,6 +7,7 @@ ports chosen free on 127.0.0.1); the processes are stopped when the session ends
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -107,3 +108,22 @@ def standalone_cluster(directory: Path, ports: list[int]) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` TCP ports on 127.0.0.1 that are free right now."""
+    ports = []
+    for _ in range(count):
+        with socket.socket() as sock:
+            sock.bind((HOST, 0))
+            ports.append(int(sock.getsockname()[1]))
+    return ports
+
+
+@contextlib.contextmanager
+def bench_cluster(directory: Path) -> Iterator[str]:
+    """For a bench run: a master and a worker on four free ports of 127.0.0.1, the driver bound to
+    127.0.0.1 too (``SPARK_LOCAL_IP``); yields the master URL, stops both."""
+    os.environ["SPARK_LOCAL_IP"] = HOST
+    directory.mkdir(parents=True, exist_ok=True)
+    yield from standalone_cluster(directory, free_ports(4))
