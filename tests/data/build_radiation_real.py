@@ -14,7 +14,7 @@ Sources:
   Mendocino kelp, ``converted_*.spe`` of Alcatraz and Half Moon Bay).
 - ``tests/data/radiation_extra/`` (``INDEPENDENT``, then ``CKUETHE_BATCH``, then ``DMAMONTOV_BATCH``, then
   ``DMAMONTOV_BATCH2``, then ``DMAMONTOV_BATCH3``, then ``PU_BATCH``, then ``U186_BATCH``, then ``NAI_BATCH``,
-  then ``NAI_BATCH2``):
+  then ``NAI_BATCH2``, then ``CKCHECK_BATCH``):
   spectra measured by more RadiaCode users on
   their own devices, stored in the repository because their sources carry a permissive licence
   (see that folder's README.md). What each is comes from its source's own description. Their split
@@ -275,6 +275,32 @@ NAI_BATCH2 = (
 )  # fmt: skip
 
 
+# A tenth batch (issue 14: real check sources), four more RadiaCode-102 check-source spectra of ckuethe/radiacode-tools
+# (MIT), copied verbatim (radiation_extra/README.md: the sparse channels above the photopeaks placed by reads starting on
+# computed channel lines). What each is, in the source's words: the sample names "Cs137_b" and "Co60_a" (folder
+# tests/data_deadtime/Co60_Cs137/, the repository's dead-time measurements, same device and day as the Ba-133/Eu-152 pair),
+# "Ba133_a" (tests/test_deadtime.py: "These measurements used two 1uCi sources, 72mm away from the detector, on a granite
+# surface") and "Na-22 dtx" (tests/test_dt_na22.xml, used with the same words by the earlier tests/test_deadtime.py).
+# Check sources are man-made, labelled as the other check sources (industrial|of_concern). The batch (all four) was fixed,
+# then its split drawn by the usual rule, before the engine ran on any of them.
+CKCHECK_BATCH = (
+    ("ckuethe_Cs137_b.xml", "manmade_Cs137", "industrial|of_concern", "Cs-137",
+     CKUETHE2 + " @20bdada tests/data_deadtime/Co60_Cs137/Cs137_b.xml",
+     "RadiaCode-102 RC-102-001272, Cs-137 check source (source: sample 'Cs137_b', dead-time measurement), 300 s"),
+    ("ckuethe_Co60_a.xml", "manmade_Co60", "industrial|of_concern", "Co-60",
+     CKUETHE2 + " @20bdada tests/data_deadtime/Co60_Cs137/Co60_a.xml",
+     "RadiaCode-102 RC-102-001272, Co-60 check source (source: sample 'Co60_a', dead-time measurement), 300 s"),
+    ("ckuethe_Ba133_a.xml", "manmade_Ba133", "industrial|of_concern", "Ba-133",
+     CKUETHE2 + " @20bdada tests/data_deadtime/Ba133_Eu152/Ba133_a.xml",
+     "RadiaCode-102 RC-102-001272, 1-uCi Ba-133 check source 72 mm from the detector on a granite surface "
+     "(source: sample 'Ba133_a', tests/test_deadtime.py), 300 s"),
+    ("ckuethe_test_dt_na22.xml", "manmade_Na22", "industrial|of_concern", "Na-22",
+     CKUETHE2 + " @eba2f90 tests/test_dt_na22.xml",
+     "RadiaCode-102 RC-102-000115, 1-uCi Na-22 check source 72 mm from the detector on a granite surface "
+     "(source: sample 'Na-22 dtx', tests/test_deadtime.py), 602 s"),
+)  # fmt: skip
+
+
 def _split_batch(out: list[dict[str, str]]) -> list[dict[str, str]]:
     """A batch's split, drawn once over the batch before the engine runs on it: sha256 order of the
     case id, alternating dev, test, dev, ..."""
@@ -311,6 +337,7 @@ BATCHES = (
     U186_BATCH,
     NAI_BATCH,
     NAI_BATCH2,
+    CKCHECK_BATCH,
 )
 
 

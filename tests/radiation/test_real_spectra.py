@@ -117,7 +117,7 @@ def _case_param(case: RealCase) -> object:
 def test_the_table_is_what_its_builder_makes() -> None:
     _need_shared()
     built = rows()
-    assert len(built) == len(CASES) == 51
+    assert len(built) == len(CASES) == 55
     for row, case in zip(built, CASES, strict=True):
         assert (row["case_id"], row["split"], row["kind"]) == (case.case_id, case.split, case.kind)
         assert {Verdict(v) for v in row["accept"].split("|")} == case.accept
@@ -134,7 +134,7 @@ def test_the_table_is_what_its_builder_makes() -> None:
     # the case id, alternating dev, test, ... (fixed before the engine ran on it): the Fisicas and
     # spodzone spectra, then the ckuethe/radiacode-tools one, then the dmamontov/periodic-table ones (five
     # batches, the last two PU_BATCH and U186_BATCH), then NAI_BATCH (two more of each repository), then NAI_BATCH2
-    # (an Eu-152 check source)
+    # (an Eu-152 check source), then CKCHECK_BATCH (Cs-137, Co-60, Ba-133 and Na-22 check sources)
     batches = (
         (("fisicas:", "spodzone:"), 6),
         (("ckuethe:data_am241",), 1),
@@ -145,6 +145,7 @@ def test_the_table_is_what_its_builder_makes() -> None:
         (("dmamontov:rn-86-spd", "dmamontov:ra-88-mazda0a2", "dmamontov:bg-lead-shield", "dmamontov:th-90-pendant"), 4),
         (("ckuethe:trinitite", "ckuethe:data_th232", "dmamontov:np-93-his07", "dmamontov:ni-28-r26"), 4),
         (("ckuethe:Eu152_b",), 1),
+        (("ckuethe:Cs137_b", "ckuethe:Co60_a", "ckuethe:Ba133_a", "ckuethe:test_dt_na22"), 4),
     )
     for prefixes, n in batches:
         batch = sorted(
@@ -153,7 +154,7 @@ def test_the_table_is_what_its_builder_makes() -> None:
         )
         assert len(batch) == n and [c.split for c in batch] == (["dev", "test"] * n)[:n]
         assert all((EXTRA_DIR / c.file).is_file() for c in batch)
-    assert CASES_FILE.read_text(encoding="utf-8").count("\n") == 52
+    assert CASES_FILE.read_text(encoding="utf-8").count("\n") == 56
 
 
 @pytest.mark.parametrize("case_id", [_case_param(c) for c in CASES])
