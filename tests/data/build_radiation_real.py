@@ -275,14 +275,15 @@ NAI_BATCH2 = (
 )  # fmt: skip
 
 
-# A tenth batch (issue 14: real check sources), four more RadiaCode-102 check-source spectra of ckuethe/radiacode-tools
-# (MIT), copied verbatim (radiation_extra/README.md: the sparse channels above the photopeaks placed by reads starting on
-# computed channel lines). What each is, in the source's words: the sample names "Cs137_b" and "Co60_a" (folder
-# tests/data_deadtime/Co60_Cs137/, the repository's dead-time measurements, same device and day as the Ba-133/Eu-152 pair),
-# "Ba133_a" (tests/test_deadtime.py: "These measurements used two 1uCi sources, 72mm away from the detector, on a granite
-# surface") and "Na-22 dtx" (tests/test_dt_na22.xml, used with the same words by the earlier tests/test_deadtime.py).
-# Check sources are man-made, labelled as the other check sources (industrial|of_concern). The batch (all four) was fixed,
-# then its split drawn by the usual rule, before the engine ran on any of them.
+# A tenth batch (issue 14: real check sources), four more RadiaCode-102 check-source spectra of
+# ckuethe/radiacode-tools (MIT), copied verbatim (radiation_extra/README.md: the sparse channels above the photopeaks
+# placed by reads starting on computed channel lines). What each is, in the source's words: the sample names
+# "Cs137_b" and "Co60_a" (folder tests/data_deadtime/Co60_Cs137/, the repository's dead-time measurements, same
+# device and day as the Ba-133/Eu-152 pair), "Ba133_a" (tests/test_deadtime.py: "These measurements used two 1uCi
+# sources, 72mm away from the detector, on a granite surface") and "Na-22 dtx" (tests/test_dt_na22.xml, used with
+# the same words by the earlier tests/test_deadtime.py). Check sources are man-made, labelled as the other check
+# sources (industrial|of_concern). The batch (all four) was fixed, then its split drawn by the usual rule, before
+# the engine ran on any of them.
 CKCHECK_BATCH = (
     ("ckuethe_Cs137_b.xml", "manmade_Cs137", "industrial|of_concern", "Cs-137",
      CKUETHE2 + " @20bdada tests/data_deadtime/Co60_Cs137/Cs137_b.xml",
