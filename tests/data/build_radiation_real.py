@@ -14,7 +14,7 @@ Sources:
   Mendocino kelp, ``converted_*.spe`` of Alcatraz and Half Moon Bay).
 - ``tests/data/radiation_extra/`` (``INDEPENDENT``, then ``CKUETHE_BATCH``, then ``DMAMONTOV_BATCH``, then
   ``DMAMONTOV_BATCH2``, then ``DMAMONTOV_BATCH3``, then ``PU_BATCH``, then ``U186_BATCH``, then ``NAI_BATCH``,
-  then ``NAI_BATCH2``, then ``CKCHECK_BATCH``):
+  then ``NAI_BATCH2``, then ``CKCHECK_BATCH``, then ``NORM_BATCH``):
   spectra measured by more RadiaCode users on
   their own devices, stored in the repository because their sources carry a permissive licence
   (see that folder's README.md). What each is comes from its source's own description. Their split
@@ -302,6 +302,27 @@ CKCHECK_BATCH = (
 )  # fmt: skip
 
 
+# An eleventh batch (issue 14: NORM and background classes): two more backgrounds of ckuethe/radiacode-tools (MIT), each
+# copied verbatim (radiation_extra/README.md). No permissively licensed, described spectrum of the held-out NORM classes
+# (radon progeny, thorium-rich material, potash, granite, uranium-mine samples) was found in the public code index
+# (the candidates looked at are listed in that README). What each is, in the source's words:
+# - "Granite BG dtx", note "BG for dead time experiment" (tests/test_dt_bg.xml, RadiaCode-102, 3903 s; its count total,
+#   16832, is the background rate tests/test_deadtime.py uses, 16832 / 3903): a background taken over granite.
+# - "BG dtr" (tests/data_deadtime/bg.xml, RadiaCode-102, 1800 s; the folder's tests/test_deadtime.py names it the
+#   background, f_bg, of measurements "on a granite surface").
+# Both labelled as the other backgrounds (background); split drawn over the two by the usual rule before the engine ran.
+NORM_BATCH = (
+    ("ckuethe_test_dt_bg.xml", "background", "background", "",
+     CKUETHE2 + " @eba2f90 tests/test_dt_bg.xml",
+     "RadiaCode-102 RC-102-000115, background over granite for a dead-time experiment "
+     "(source: 'Granite BG dtx', note 'BG for dead time experiment'), 3903 s"),
+    ("ckuethe_bg.xml", "background", "background", "",
+     CKUETHE2 + " @20bdada tests/data_deadtime/bg.xml",
+     "RadiaCode-102 RC-102-001272, background of the dead-time measurements on a granite surface "
+     "(source: sample 'BG dtr', tests/test_deadtime.py f_bg), 1800 s"),
+)  # fmt: skip
+
+
 def _split_batch(out: list[dict[str, str]]) -> list[dict[str, str]]:
     """A batch's split, drawn once over the batch before the engine runs on it: sha256 order of the
     case id, alternating dev, test, dev, ..."""
@@ -339,6 +360,7 @@ BATCHES = (
     NAI_BATCH,
     NAI_BATCH2,
     CKCHECK_BATCH,
+    NORM_BATCH,
 )
 
 
