@@ -79,3 +79,29 @@ def test_co60_needs_both_cascade_lines_at_their_ratio_beside_radium(name: str) -
     assert "Co-60" not in named["lone"] and "Co-60" not in named["uneven"], named
     assert "Co-60" in fits["uneven"].unconfirmed
     assert "Co-60" in named["both"], named
+
+
+def test_a_pair_read_off_one_energy_scale_is_two_bumps_not_one_cascade() -> None:
+    # chainfit.pair_gain_spread: Co-60's two lines on one energy scale agree (same gain, within the
+    # centroids' errors); the same counts with the 1173.2-keV line 3 % low and the 1332.5-keV line 1 % high
+    # (the lead-shield RadiaCode background's bumps) are several standard errors apart
+    from tripline.radiation.chainfit import PAIR_GAIN_SIGMA, pair_gain_spread
+    from tripline.radiation.result import PeakSupport
+
+    model = detector("radiacode")
+    edges = np.linspace(0.0, 3000.0, 1025)
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    pair = [PeakSupport(e, e, 150.0, 5.0) for e, _ in CO60]
+
+    def bumps(shifts: tuple[float, float]) -> np.ndarray:
+        out = np.zeros(centers.size)
+        for (e, _), s in zip(CO60, shifts, strict=True):
+            sd = model.fwhm_kev(e) / 2.3548
+            out += 150.0 * np.diff(ndtr((edges - e * (1.0 + s)) / sd))
+        return out
+
+    var = np.full(centers.size, 5.0)  # about 5 counts per channel of continuum, as that background
+    cascade = bumps((0.0, 0.0))  # the fitted template: the two regions overlap, each holds the other's flank
+    assert pair_gain_spread(pair, cascade, var, model, centers, cascade) < 0.1
+    assert pair_gain_spread(pair, bumps((0.01, 0.01)), var, model, centers, cascade) < 1.0  # one gain moves both
+    assert pair_gain_spread(pair, bumps((-0.03, 0.01)), var, model, centers, cascade) > PAIR_GAIN_SIGMA

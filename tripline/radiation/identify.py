@@ -155,6 +155,7 @@ def identify(
             # without a background the progeny lines hold the surroundings' radon progeny too: radium
             # is then read at equilibrium with them, never beyond (see chainfit, ``emanation``)
             fit = chain_fit(net, var, model, edges, lib, ignore, policy.identify_sigma, emanation=bkg is not None)
+            reasons.extend(fit.pair_rejected[k] for k in sorted(fit.pair_rejected))
             matches = tuple(m for m in fit.matches if m.significance >= policy.identify_sigma)
             if not any(m.nuclide == "Am-241" for m in matches):
                 uranium = fit.group_predicted.get("U-238 chain/uranium", np.zeros(counts.size))
