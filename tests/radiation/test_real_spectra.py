@@ -435,6 +435,7 @@ def test_a_cascade_pair_off_one_energy_scale_is_not_co60() -> None:
         assert result.verdict is not Verdict.INDUSTRIAL, result.reasons
         assert any("Co-60 not named" in r and "not one cascade" in r for r in result.reasons), result.reasons
     for case_id in (
+        "ckuethe:Co60_a",  # the real RadiaCode-102 Co-60 check source: 53 sigma, single-line route
         "becquerel:1110C_NAA_cave_background_May_2017.spe",
         "becquerel:1110C_NAA_cave_pottery.Spe",
         "becquerel:Mendocino_07-10-13_Acq-10-10-13.Spe",
