@@ -44,7 +44,7 @@ import numpy as np
 from tripline.radiation.calibrate import gain_correction_detail, recalibrated
 from tripline.radiation.chainfit import ChainFit, chain_fit
 from tripline.radiation.library import DetectorModel, Library, default_library, detector
-from tripline.radiation.lowenergy import AM241_KEV, TH228_PROGENY, am241_line, tungsten_could_explain
+from tripline.radiation.lowenergy import AM241_KEV, TH228_PROGENY, am241_above, am241_line, tungsten_could_explain
 from tripline.radiation.model import Category, Spectrum, Verdict
 from tripline.radiation.peaks import CENTROID_TOLERANCE_FWHM, alone_exclusion, net_peak_counts
 from tripline.radiation.physics import TERRESTRIAL_MIX
@@ -169,6 +169,29 @@ def identify(
                 if low is not None:
                     reasons.append(f"{low.reason}; this spectrum is {edge}")
                     if low.match is not None:
+                        # the source's weak lines above 110 keV (322.5-376.7, 662.4, 722.0 keV, with Pa-233's
+                        # 311.9 keV of its grown-in Np-237) are explained from its 59.5-keV line, then fitted again
+                        known = am241_above(low.match.peaks[0].net_counts, model, edges, lib)
+                        before = {m.nuclide for m in matches}
+                        fit = chain_fit(
+                            net,
+                            var,
+                            model,
+                            edges,
+                            lib,
+                            ignore,
+                            policy.identify_sigma,
+                            emanation=bkg is not None,
+                            known=known,
+                        )
+                        matches = tuple(m for m in fit.matches if m.significance >= policy.identify_sigma)
+                        gone = sorted(before - {m.nuclide for m in matches})
+                        note = f" ({', '.join(gone)} no longer identified)" if gone else ""
+                        reasons.append(
+                            "Am-241's weak lines above 110 keV (NNDC: 125.3, 208.0, 322.5-376.7, 662.4, 722.0 keV) "
+                            "and the Pa-233 lines of its grown-in Np-237 (311.9 keV) taken as read from its "
+                            f"59.5-keV line, {float(known.sum()):.0f} counts, chain fit repeated{note}"
+                        )
                         matches = (*matches, low.match)
                 elif edges[-1] > 110.0:
                     where = (
