@@ -454,3 +454,42 @@ def test_a_shielded_eu152_source_is_not_cleared_as_the_thorium_chain(det: str, g
     fg, bg = _eu152_with_background(det, 20.0, gain, 0.3, seed=2)
     result = identify(fg, bg)
     assert result.verdict not in (Verdict.NORM, Verdict.BACKGROUND), result.reasons
+
+
+def _raised_threshold(spectrum: Spectrum, threshold_kev: float, line_counts: int) -> Spectrum:
+    """`spectrum` as a unit whose discriminator cuts at `threshold_kev`, plus `line_counts` counts of a
+    59.5-keV line drawn by hand (a Gaussian of the RadiaCode's 20-keV FWHM there, not the engine's model)."""
+    centers = spectrum.centers_kev()
+    counts = spectrum.counts.copy()
+    line = np.exp(-0.5 * ((centers - 59.5409) / (20.0 / 2.3548)) ** 2)
+    counts += np.random.default_rng(3).poisson(line_counts * line / line.sum()).astype(np.int64)
+    counts[centers < threshold_kev] = 0
+    return Spectrum(counts, spectrum.live_time_s, spectrum.calibration, detector=spectrum.detector)
+
+
+def test_a_low_energy_source_below_the_usable_range_is_not_cleared() -> None:
+    # a real 21-h RadiaCode background (tests/data/radiation_extra, MIT), cleared as NORM; on a unit whose
+    # counts begin at 45 keV, Am-241's 59.5-keV line lies below the usable range (onset + 1 FWHM): a strong
+    # line there must withhold clearance, the background alone must still be released
+    from tests.realdata import load_cases
+
+    case = next(c for c in load_cases() if c.case_id == "dmamontov:bg-natural")
+    background, _ = case.spectra()[0]
+    alone = identify(_raised_threshold(background, 45.0, 0))
+    assert alone.verdict in (Verdict.NORM, Verdict.BACKGROUND), alone.reasons
+    assert any("neither seen nor excluded" in r for r in alone.reasons)
+    for strength in (1, 3, 10):
+        source = identify(_raised_threshold(background, 45.0, strength * background.total_counts))
+        # never released: the low-region rule, or a line read on the cut-off 59.5-keV peak's upper half
+        assert source.verdict not in (Verdict.NORM, Verdict.BACKGROUND), source.reasons
+    # the same source on the unit as recorded (counts from 8.5 keV) is read by its line
+    seen = identify(_raised_threshold(background, 0.0, 3 * background.total_counts))
+    assert seen.verdict is Verdict.INDUSTRIAL and any(m.nuclide == "Am-241" for m in seen.isotopes)
+
+
+def test_a_simulated_am241_on_a_40_kev_threshold_is_not_cleared() -> None:
+    # regression (the project's simulator): the RadiaCode model's counts begin at 40 keV, so the 59.5-keV
+    # line is untestable; a 50-sigma source was cleared as background before the low-region rule
+    for seed in (1, 2):
+        fg, _ = simulate_spectrum("Am-241", "radiacode", sigma=50, live_time_s=300, seed=seed)
+        assert identify(fg).verdict is Verdict.OF_CONCERN

@@ -17,7 +17,7 @@ from tripline.radiation.model import FloatArray
 from tripline.radiation.numerics import ndtr, nnls
 from tripline.radiation.physics import peak_efficiency
 from tripline.radiation.result import IsotopeMatch, PeakSupport
-from tripline.radiation.spectral import fwhm_channels, snip_continuum, unbiased_continuum
+from tripline.radiation.spectral import fwhm_channels, snip_continuum, unbiased_continuum, usable_low_kev
 
 ROI_HALF_WIDTH_FWHM = 1.5
 # Model error of a photopeak (line intensity x efficiency x shape), as a fraction of its counts:
@@ -117,7 +117,7 @@ def net_peak_counts(
         out = np.asarray(y, dtype=np.float64).copy()
         if start < y.size - 4:
             clip = unbiased_continuum if debias else snip_continuum
-            out[start:] = clip(y[start:], fwhm_ch[start:])
+            out[start:] = clip(_flat_below_turn_on(out, centers, model)[start:], fwhm_ch[start:])
         return out
 
     under = continuum(counts)
@@ -129,6 +129,22 @@ def net_peak_counts(
         var = var + ratio * ratio * np.maximum(background, 0.0)
     var = var + (SYSTEMATIC_FRACTION * peaks) ** 2 + (CONTINUUM_MODEL_ERROR * under) ** 2
     return np.asarray(peaks, dtype=np.float64), np.asarray(var, dtype=np.float64)
+
+
+def _flat_below_turn_on(y: FloatArray, centers: FloatArray, model: DetectorModel) -> FloatArray:
+    """`y` with the channels below its usable edge (where its counts begin + 1 FWHM: the discriminator's
+    smeared turn-on, :func:`usable_low_kev`) set to the mean of the FWHM above that edge. Clipping takes
+    minima: a turn-on above the type's modelled threshold would otherwise pull the continuum down over
+    the next clipping window and leave a hump read as a line (a real RadiaCode background cut at
+    38-45 keV read Tc-99m at 30 sigma). Below the edge no line is read anyway."""
+    usable, onset = usable_low_kev(y, centers, model)
+    k = int(np.searchsorted(centers, usable))
+    if onset is None or k <= 0 or k >= y.size - 4 or usable <= model.low_kev:
+        return y
+    m = max(1, int(np.count_nonzero((centers >= usable) & (centers <= usable + model.fwhm_kev(usable)))))
+    out = y.copy()
+    out[:k] = float(y[k : k + m].mean())
+    return out
 
 
 def _chi2(a: FloatArray, b: FloatArray) -> tuple[FloatArray, float]:
