@@ -133,13 +133,16 @@ def net_peak_counts(
 
 def _flat_below_turn_on(y: FloatArray, centers: FloatArray, model: DetectorModel) -> FloatArray:
     """`y` with the channels below its usable edge (where its counts begin + 1 FWHM: the discriminator's
-    smeared turn-on, :func:`usable_low_kev`) set to the mean of the FWHM above that edge. Clipping takes
+    smeared turn-on, :func:`usable_low_kev`) set to the mean of the FWHM above that edge, when its counts
+    begin above the type's modelled threshold. Clipping takes
     minima: a turn-on above the type's modelled threshold would otherwise pull the continuum down over
     the next clipping window and leave a hump read as a line (a real RadiaCode background cut at
     38-45 keV read Tc-99m at 30 sigma). Below the edge no line is read anyway."""
     usable, onset = usable_low_kev(y, centers, model)
     k = int(np.searchsorted(centers, usable))
-    if onset is None or k <= 0 or k >= y.size - 4 or usable <= model.low_kev:
+    # only a turn-on above the modelled threshold (beyond a quarter FWHM there): at the modelled one the clipping
+    # is what every threshold of the type was tuned with, and a line just above it is read as before
+    if onset is None or onset <= model.low_kev + 0.25 * model.fwhm_kev(model.low_kev) or k >= y.size - 4:
         return y
     m = max(1, int(np.count_nonzero((centers >= usable) & (centers <= usable + model.fwhm_kev(usable)))))
     out = y.copy()
