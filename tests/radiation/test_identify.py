@@ -60,7 +60,10 @@ def test_norm_is_cleared_by_the_spectrometer() -> None:
             result = identify(fg, bg)
             assert result.verdict in (Verdict.NORM, Verdict.BACKGROUND, Verdict.OF_CONCERN)
             cleared += result.verdict.cleared
-    assert cleared >= 11  # aim: >= 90 % of NORM cleared
+    # aim: >= 90 % of NORM cleared; 11 of 12 before identify.WINDOW_ONLY_GAIN_MAX: one 8-sigma ceramics scan
+    # with no NORM line identified is cleared on energy windows alone no more (a U-235 template adds chi2 5.0 to
+    # its window fit, as 6-sigma HEU hidden in NORM does: 5.7-7.0), the price of not clearing that HEU
+    assert cleared >= 10
 
 
 def test_fertilizer_is_potassium() -> None:
@@ -493,3 +496,20 @@ def test_a_simulated_am241_on_a_40_kev_threshold_is_not_cleared() -> None:
     for seed in (1, 2):
         fg, _ = simulate_spectrum("Am-241", "radiacode", sigma=50, live_time_s=300, seed=seed)
         assert identify(fg).verdict is Verdict.OF_CONCERN
+
+
+@pytest.mark.parametrize(
+    ("host", "live_time_s", "seed"),
+    [("granite", 10, 1), ("granite", 300, 1), ("granite", 300, 3), ("kitty_litter", 10, 1), ("ceramics", 300, 1)],
+)
+def test_heu_in_norm_with_a_background_is_not_cleared_on_windows_alone(host: str, live_time_s: int, seed: int) -> None:
+    # regression (the project's simulator): 6-sigma HEU in a 10-sigma NORM scan on the RadiaCode model, with its
+    # background; no NORM line is identified and the window fit took the HEU as thorium (U-235 template gain
+    # chi2 5.7-7.0 < THREAT_GAIN_MAX 9): these were cleared as NORM before WINDOW_ONLY_GAIN_MAX
+    fg, bg = simulate_spectrum(host, "radiacode", sigma=10, live_time_s=live_time_s, seed=seed)
+    heu, _ = expected_spectrum("HEU", "radiacode", sigma=6, live_time_s=fg.live_time_s)
+    _, base = expected_spectrum("none", "radiacode", sigma=0, live_time_s=fg.live_time_s)
+    extra = np.random.default_rng(seed).poisson(np.clip(heu - base, 0, None))
+    mixed = Spectrum(fg.counts + extra, fg.live_time_s, fg.calibration, detector="radiacode")
+    result = identify(mixed, bg)
+    assert not result.verdict.cleared, result.reasons

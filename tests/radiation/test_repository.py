@@ -20,7 +20,9 @@ def test_container_numbers_are_iso_6346() -> None:
 
 
 def test_scans_are_stored_per_container_and_the_latest_is_read(any_db: Database) -> None:
-    first = simulate_occupancy("granite", "nai", seed=21, sigma=12, container_id="CSQU3054383", occupancy_id="o-1")
+    # potassium fertiliser: its K-40 line clears it (granite at this seed is cleared on energy windows alone,
+    # which identify.WINDOW_ONLY_GAIN_MAX no longer allows when a man-made template adds 2 sigma)
+    first = simulate_occupancy("fertilizer", "nai", seed=21, sigma=12, container_id="CSQU3054383", occupancy_id="o-1")
     second = simulate_occupancy("Cs-137", "nai", seed=22, sigma=12, container_id="CSQU3054383", occupancy_id="o-2")
     with any_db.transaction() as session:
         assert RadiationRepository(session).latest_result("CSQU3054383") is None

@@ -81,6 +81,11 @@ COSMIC_FRACTION_MIN = 0.03
 # ore, two flights at altitude) hold 0.53-0.67 times as many counts there as above; the real Am-241
 # sources 47-960 times; a simulated 50-sigma Am-241 on a 40-keV threshold 1.9 times.
 LOW_REGION_KEV = 110.0
+# A NORM clearance on energy windows alone (an excess over the background, no NORM line identified) holds
+# only when no man-made template improves the window fit by this chi2 (2 sigma; windows.THREAT_GAIN_MAX,
+# 3 sigma, applies when a line vouches for the chains): simulated HEU at 6 sigma in granite, kitty litter
+# or ceramics on the RadiaCode model, with a background, was cleared as NORM at chi2 gains of 5.7-7.0.
+WINDOW_ONLY_GAIN_MAX = 4.0
 LOW_REGION_RATIO = 1.0
 # Without a background: K-40, U-238 and Th-232 activities within this factor of the proportions
 # of ordinary soil and rock (UNSCEAR 2000 Annex B world medians) are taken as the background.
@@ -538,6 +543,16 @@ def _verdict(
             )
         if gross_sigma is not None and gross_sigma < policy.excess_sigma:
             return Verdict.BACKGROUND
+        window_gains = {k: v for k, v in norm.threat_chi2_gain.items() if v >= WINDOW_ONLY_GAIN_MAX}
+        if gross_sigma is not None and not natural and fit is not None and window_gains:
+            # an excess measured against the background, no NORM line identified: the windows alone clear only
+            # when no man-made template adds even 2 sigma to their fit
+            best = max(window_gains, key=lambda k: window_gains[k])
+            reasons.append(
+                f"but no NORM line is identified and adding a {best} template improves the window fit by chi2 "
+                f"{window_gains[best]:.1f} (windows alone clear only below {WINDOW_ONLY_GAIN_MAX:g}): not cleared"
+            )
+            return Verdict.OF_CONCERN
         if gross_sigma is None and not natural and fit is not None:
             # no background spectrum (no excess measured) and no NORM line identified: the windows of the
             # whole spectrum describe the surroundings' shape, whatever a weak source adds; nothing says NORM
