@@ -43,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
-from tests.realdata import RealCase, load_cases, shared_data
+from tests.realdata import RealCase, load_cases, shared_data, thin
 from tripline.radiation.adjudicate import adjudicate
 from tripline.radiation.identify import identify
 from tripline.radiation.library import default_sources
@@ -310,20 +310,6 @@ def run_real(alarm_sigma: float) -> None:
 
 THIN_PS = (1 / 3, 1 / 10, 1 / 30)
 MANMADE_FOUND_SIGMA = 10.0  # man-made nuclides named unthinned at this significance are followed when thinned
-
-
-def thin(spectrum: Spectrum, p: float, rng: np.random.Generator) -> Spectrum:
-    """Binomial thinning: each recorded count kept with probability ``p``, live/real time scaled by ``p``."""
-    counts = rng.binomial(spectrum.counts, p).astype(np.int64)
-    real = None if spectrum.real_time_s is None else spectrum.real_time_s * p
-    return dataclasses.replace(
-        spectrum,
-        counts=counts,
-        live_time_s=spectrum.live_time_s * p,
-        real_time_s=real,
-        spectrum_id=f"{spectrum.spectrum_id}~thin{p:.3g}",
-        meta=dict(spectrum.meta),
-    )
 
 
 @dataclasses.dataclass
