@@ -413,6 +413,14 @@ def run_thinned(alarm_sigma: float, seeds: int) -> None:
                 f"  {case.split:4} {case.kind:20} 1/{round(1 / p):<3} {len(bad)}/{len(sel)} bad "
                 f"{dict(counts)} named-when-bad {dict(named)}  [{case.case_id}]"
             )
+    print(f"\n### Man-made nuclides named at >= {MANMADE_FOUND_SIGMA:g} sigma unthinned and not named thinned\n")
+    for case in cases:
+        for nuclide in sorted(strong.get(case.case_id, ())):
+            for p in THIN_PS:
+                lost = [r for r in rows if r.case is case and r.p == p and nuclide not in r.nuclides]
+                if lost:
+                    verdicts = ", ".join(f"seed {r.seed}: {r.verdict.value}" for r in lost)
+                    print(f"  {case.split:4} {nuclide:8} 1/{round(1 / p):<3} {verdicts}  [{case.case_id}]")
     print(f"\nthinned table: {len(rows)} identify calls in {wall:.0f} s")
 
 
