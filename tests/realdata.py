@@ -11,6 +11,7 @@ by ``bench/radiation.py`` and by ``tests/data/build_radiation_real.py``.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import os
 import re
@@ -134,3 +135,19 @@ def load_cases(path: Path = CASES_FILE) -> list[RealCase]:
             )
             for row in csv.DictReader(fh)
         ]
+
+
+def thin(spectrum: Spectrum, p: float, rng: np.random.Generator) -> Spectrum:
+    """Binomial thinning of a measured spectrum: each recorded count kept with probability ``p``, live
+    and real time scaled by ``p`` (the same sample measured p times as long; rates kept). Used by
+    ``bench/radiation.py --thinned`` and the thinned-spectra tests; no simulator, no nuclide library."""
+    counts = rng.binomial(spectrum.counts, p).astype(np.int64)
+    real = None if spectrum.real_time_s is None else spectrum.real_time_s * p
+    return dataclasses.replace(
+        spectrum,
+        counts=counts,
+        live_time_s=spectrum.live_time_s * p,
+        real_time_s=real,
+        spectrum_id=f"{spectrum.spectrum_id}~thin{p:.3g}",
+        meta=dict(spectrum.meta),
+    )
