@@ -18,12 +18,19 @@ by default), the real goods classifier and demo traffic, then times:
              forked workers, the JVM, Spark's Python daemon and workers): the work each engine
              did, far less sensitive than wall time to the other jobs on a shared machine;
 - --driver-memory: one Spark run in a fresh process; the driver's peak RSS (Python and its JVM).
+             In local[2] the driver's JVM runs the tasks too; with --cluster the job runs on a
+             standalone master and worker on 127.0.0.1, and the driver (its Python, its SparkSubmit
+             JVM) is reported apart from the executor's JVM and Python workers (by process tree and
+             main class, sampled from /proc every 0.5 s). TRIPLINE_BENCH_HEAP=1: also the driver
+             JVM's heap after the job (jcmd GC.heap_info).
 
     .venv/bin/python bench/target.py --quick
     .venv/bin/python bench/target.py --shipments 100000 --spark --cluster
     .venv/bin/python bench/target.py --shipments 100000 --spark --cluster --end-to-end-only
     .venv/bin/python bench/target.py --shipments 100000 --driver-memory
     .venv/bin/python bench/target.py --manifest demo-100k.csv --tile 10 --driver-memory   # 1 M rows
+    .venv/bin/python bench/target.py --manifest demo-100k.csv --tile 10 --driver-memory --cluster
+    tripline demo manifest --out demo-100k.csv --shipments 100000   # the 100k manifest, seed 1
     .venv/bin/python bench/target.py --manifest demo-100k.csv --tile 10 --local-only
     .venv/bin/python bench/target.py --manifest demo-20000.csv --tile 50 --local-only --keep 50
 
@@ -83,20 +90,137 @@ def peak_rss_mib(pid: int) -> float:
     return 0.0
 
 
-def jvm_children() -> list[int]:
-    """The JVM the PySpark driver started (children of this process running java)."""
-    me = os.getpid()
-    found = []
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _parents() -> dict[int, int]:
+    """Every process's parent pid, from ``/proc``."""
+    out = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                stat = (entry / "stat").read_text()
-                cmd = (entry / "cmdline").read_bytes()
+                out[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == me and b"java" in cmd:
-                found.append(int(entry.name))
-    return found
+    return out
+
+
+def _under(pid: int, root: int, parents: dict[int, int]) -> bool:
+    """Whether `pid` is `root` or a process below it."""
+    hops = 0
+    while pid not in (root, 0, 1) and hops < 64:
+        pid, hops = parents.get(pid, 0), hops + 1
+    return pid == root
+
+
+DRIVER_JVM = b"org.apache.spark.deploy.SparkSubmit"  # the JVM PySpark's launcher starts for a driver
+EXECUTOR_JVM = b"org.apache.spark.executor.CoarseGrainedExecutorBackend"  # a standalone worker's executor
+WORKER_JVM = b"org.apache.spark.deploy.worker.Worker"
+MASTER_JVM = b"org.apache.spark.deploy.master.Master"
+
+
+def jvm_children() -> list[int]:
+    """The JVM the PySpark driver started: processes below this one running SparkSubmit (on a standalone
+    cluster the master's, the worker's and the executors' JVMs are another tree's and other classes)."""
+    me, parents = os.getpid(), _parents()
+    return [pid for pid in parents if pid != me and _under(pid, me, parents) and DRIVER_JVM in _cmdline(pid)]
+
+
+def _status_kib(pid: int, *fields: str) -> list[int]:
+    """`fields` of ``/proc/PID/status`` (VmHWM, VmRSS), KiB; [] once the process is gone."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return []
+    found = {line.split(":")[0]: int(line.split()[1]) for line in lines if line.split(":")[0] in fields}
+    return [found.get(f, 0) for f in fields]
+
+
+class TreeRSS:
+    """Peak RSS of the processes of a Spark job, by role, sampled from ``/proc`` every `every` s by a
+    thread, below this process: the driver (`driver`, the --driver-memory child: its Python, and the
+    SparkSubmit JVM below it), a standalone cluster's master, worker and executor JVMs (by their main
+    class) and the Python daemons and workers below a JVM (a local[N] driver's or an executor's).
+    Each process's VmHWM at its last sample (the kernel's own peak: a process that lives on between
+    samples is not missed, one that lives less than `every` seconds is), and for the Python workers
+    also their summed VmRSS at the sample where it was highest (forked from one daemon, they share
+    pages: the sum over-counts)."""
+
+    ROLES = ("driver python", "driver JVM", "master JVM", "worker JVM", "executor JVM", "python workers")
+
+    def __init__(self, driver: int, every: float = 0.5) -> None:
+        import threading
+
+        self.driver, self.every = driver, every
+        self.peaks: dict[tuple[int, str], tuple[str, int]] = {}  # (pid, start) -> (role, VmHWM KiB)
+        self.workers_sum = 0  # KiB, the Python workers' summed VmRSS at its highest sample
+        self.roles: dict[tuple[int, str], str] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _role(self, pid: int, parents: dict[int, int]) -> str | None:
+        if pid == self.driver:
+            return "driver python"
+        cmd = _cmdline(pid)
+        if DRIVER_JVM in cmd and _under(pid, self.driver, parents):
+            return "driver JVM"
+        if EXECUTOR_JVM in cmd and not _under(pid, self.driver, parents):
+            return "executor JVM"
+        for cls, role in ((WORKER_JVM, "worker JVM"), (MASTER_JVM, "master JVM")):
+            if cls in cmd:
+                return role
+        if b"python" in cmd.split(b"\0", 1)[0]:  # a Python below a JVM: PySpark's daemon or a worker
+            up, hops = parents.get(pid, 0), 0
+            while up not in (0, 1) and hops < 64:
+                if DRIVER_JVM in _cmdline(up) or EXECUTOR_JVM in _cmdline(up):
+                    return "python workers"
+                up, hops = parents.get(up, 0), hops + 1
+        return None
+
+    def _sample(self) -> None:
+        parents, me = _parents(), os.getpid()
+        workers = 0
+        for pid in parents:
+            if pid == me or not _under(pid, me, parents):
+                continue
+            try:
+                start = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+            except OSError:
+                continue
+            key = (pid, start)
+            if key not in self.roles:
+                role = self._role(pid, parents)
+                if role is None:
+                    continue
+                self.roles[key] = role
+            figures = _status_kib(pid, "VmHWM", "VmRSS")
+            if not figures:
+                continue
+            role = self.roles[key]
+            self.peaks[key] = (role, max(figures[0], self.peaks.get(key, (role, 0))[1]))
+            if role == "python workers":
+                workers += figures[1]
+        self.workers_sum = max(self.workers_sum, workers)
+
+    def _run(self) -> None:
+        while not self.done.wait(self.every):
+            self._sample()
+
+    def stop(self) -> dict[str, tuple[int, float]]:
+        """By role: how many processes were seen and the largest one's peak RSS, MiB."""
+        self.done.set()
+        self.thread.join()
+        out: dict[str, tuple[int, float]] = {}
+        for role in self.ROLES:
+            peaks = [kib for r, kib in self.peaks.values() if r == role]
+            if peaks:
+                out[role] = (len(peaks), max(peaks) / 1024)
+        return out
 
 
 class TreeCPU:
@@ -253,25 +377,64 @@ def local_end_to_end(path: Path, settings: Settings, db: Database, policy: objec
     )
 
 
-def driver_memory(path: Path, settings: Settings, db: Database, policy: object) -> None:
-    """One Spark local[2] run in a fresh process (this bench's own memory, the generated demo,
-    is not the job's): its Python peak RSS before and during the job, and its JVM's peak."""
+def driver_memory(path: Path, settings: Settings, db: Database, policy: object, *, cluster: bool = False) -> None:
+    """One Spark run in a fresh process (this bench's own memory, the generated demo, is not the
+    job's): its Python peak RSS before and during the job, and its JVM's peak. `cluster`: the job runs
+    against a standalone master and worker on 127.0.0.1 started here (not in the job's process), so
+    the driver JVM only plans and tracks the job while the executor (the worker's child) runs the
+    tasks; the executor's JVM and Python workers are reported as rows of their own."""
     import json
     import subprocess
 
     db.dispose()
-    args = [sys.executable, __file__, "--job", str(path), "--var-dir", str(settings.var_dir)]
-    done = subprocess.run(args, capture_output=True, text=True, check=True)
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    stack = contextlib.ExitStack()
+    master = "local[2]"
+    if cluster:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from tests.spark_cluster import bench_cluster
+
+        master = stack.enter_context(bench_cluster(Path(tempfile.mkdtemp(prefix="tripline-bench-cluster-"))))
+    args = [sys.executable, __file__, "--job", str(path), "--var-dir", str(settings.var_dir), "--master", master]
+    with stack:
+        child = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        tree = TreeRSS(child.pid)
+        stdout, stderr = child.communicate()
+        roles = tree.stop()
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, args, stdout, stderr)
+    figures = json.loads(stdout.strip().splitlines()[-1])
     print(
-        f"driver memory: {figures['shipments']:,} shipments in {figures['seconds']:.0f} s "
+        f"driver memory ({master}): {figures['shipments']:,} shipments in {figures['seconds']:.0f} s "
         f"({figures['shipments'] / figures['seconds']:,.0f}/s, load average {os.getloadavg()[0]:.1f}); "
         f"python driver peak RSS {figures['python_before']:,.0f} MiB before the job (runtime built), "
         f"{figures['python_peak']:,.0f} MiB by its end; driver JVM peak RSS {figures['jvm_peak']:,.0f} MiB"
+        + (f" (heap after the job: {figures['jvm_heap']})" if figures.get("jvm_heap") else "")
     )
+    print(f"  {'process (sampled every 0.5 s)':32} {'processes':>9} {'largest peak RSS':>17}")
+    for role, (count, mib) in roles.items():
+        print(f"  {role:32} {count:>9} {mib:>13,.0f} MiB")
+    if "python workers" in roles:
+        print(
+            f"  {'python workers, summed RSS':32} {'':>9} {tree.workers_sum / 1024:>13,.0f} MiB (at its highest sample)"
+        )
 
 
-def job(path: Path, var_dir: Path) -> None:
+def _heap_used(pid: int) -> str:
+    """The JVM's heap in use and committed (``jcmd GC.heap_info``), if jcmd is there; else ''."""
+    import shutil
+    import subprocess
+
+    jcmd = shutil.which("jcmd")
+    if not jcmd:
+        return ""
+    try:
+        text = subprocess.run([jcmd, str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return " | ".join(line.strip() for line in text.splitlines() if "total" in line or "Metaspace" in line)
+
+
+def job(path: Path, var_dir: Path, master: str) -> None:
     """The child of --driver-memory: the Spark job alone, figures as one JSON line."""
     import json
 
@@ -284,7 +447,7 @@ def job(path: Path, var_dir: Path) -> None:
     run = target_file(
         path,
         engine=Engine.SPARK,
-        master="local[2]",
+        master=master,
         out=str(path.with_name("queue.parquet")),
         settings=settings,
         policy=load_policy(),
@@ -292,9 +455,12 @@ def job(path: Path, var_dir: Path) -> None:
         matchers=runtime.matchers,
     )
     seconds = time.perf_counter() - t
-    jvm = sum(peak_rss_mib(pid) for pid in jvm_children())
+    jvms = jvm_children()
+    jvm = sum(peak_rss_mib(pid) for pid in jvms)
     figures = {"shipments": run.shipments, "seconds": seconds, "python_before": before}
-    figures |= {"python_peak": peak_rss_mib(os.getpid()), "jvm_peak": jvm}
+    figures |= {"python_peak": peak_rss_mib(os.getpid()), "jvm_peak": jvm, "jvm_pids": jvms}
+    if os.environ.get("TRIPLINE_BENCH_HEAP") and len(jvms) == 1:
+        figures["jvm_heap"] = _heap_used(jvms[0])
     print(json.dumps(figures))
 
 
@@ -303,9 +469,17 @@ def main() -> None:
     parser.add_argument("--shipments", type=int, default=20_000)
     parser.add_argument("--quick", action="store_true", help="3,000 shipments, no Spark")
     parser.add_argument("--spark", action="store_true", help="also time the engines end to end on the file")
-    parser.add_argument("--cluster", action="store_true", help="with --spark: also a standalone cluster on 127.0.0.1")
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="with --spark: also a standalone cluster on 127.0.0.1; with --driver-memory: that cluster only",
+    )
     parser.add_argument("--end-to-end-only", action="store_true", help="with --spark: only the end-to-end rows")
-    parser.add_argument("--driver-memory", action="store_true", help="Spark local[2] run; print the driver's peak RSS")
+    parser.add_argument(
+        "--driver-memory",
+        action="store_true",
+        help="one Spark local[2] run (with --cluster: on a standalone cluster); the driver's peak RSS",
+    )
     parser.add_argument("--lists", default="us_ofac_sdn,un_sc", help="bundled list ids to screen against")
     parser.add_argument("--manifest", type=Path, help="an existing CSV manifest instead of a generated demo")
     parser.add_argument("--tile", type=int, default=1, help="with --manifest: its rows N times, fresh B/L numbers")
@@ -314,9 +488,10 @@ def main() -> None:
     parser.add_argument("--baseline-sample", type=int, default=200)
     parser.add_argument("--job", type=Path, help=argparse.SUPPRESS)  # the --driver-memory child
     parser.add_argument("--var-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--master", default="local[2]", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.job:
-        job(args.job, args.var_dir)
+        job(args.job, args.var_dir, args.master)
         return
     n = 3_000 if args.quick else args.shipments
     tmp = Path(tempfile.mkdtemp(prefix="tripline-bench-target-"))
@@ -339,7 +514,7 @@ def main() -> None:
         n = tile(args.manifest, path, args.tile)
         gen_s = time.perf_counter() - t
         if args.driver_memory:
-            driver_memory(path, settings, db, policy)
+            driver_memory(path, settings, db, policy, cluster=args.cluster)
         elif args.local_only:
             local_end_to_end(path, settings, db, policy, n, args.keep)
         return
@@ -353,7 +528,7 @@ def main() -> None:
 
     if args.driver_memory:
         del shipments, traffic
-        driver_memory(path, settings, db, policy)
+        driver_memory(path, settings, db, policy, cluster=args.cluster)
         return
     rows: list[tuple[str, int, float]] = [("read + validate (CSV)", n, read_s)]
     if args.end_to_end_only:
