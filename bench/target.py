@@ -457,7 +457,7 @@ def job(path: Path, var_dir: Path, master: str) -> None:
     seconds = time.perf_counter() - t
     jvms = jvm_children()
     jvm = sum(peak_rss_mib(pid) for pid in jvms)
-    figures = {"shipments": run.shipments, "seconds": seconds, "python_before": before}
+    figures: dict[str, Any] = {"shipments": run.shipments, "seconds": seconds, "python_before": before}
     figures |= {"python_peak": peak_rss_mib(os.getpid()), "jvm_peak": jvm, "jvm_pids": jvms}
     if os.environ.get("TRIPLINE_BENCH_HEAP") and len(jvms) == 1:
         figures["jvm_heap"] = _heap_used(jvms[0])
