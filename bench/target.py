@@ -121,13 +121,27 @@ DRIVER_JVM = b"org.apache.spark.deploy.SparkSubmit"  # the JVM PySpark's launche
 EXECUTOR_JVM = b"org.apache.spark.executor.CoarseGrainedExecutorBackend"  # a standalone worker's executor
 WORKER_JVM = b"org.apache.spark.deploy.worker.Worker"
 MASTER_JVM = b"org.apache.spark.deploy.master.Master"
+LAUNCHER = b"org.apache.spark.launcher.Main"  # spark-class's short-lived JVM that builds the command
+
+
+def _is_jvm(pid: int, cmd: bytes) -> bool:
+    """A JVM itself: not spark-class's shell nor its launcher (whose arguments name the main class too)."""
+    try:
+        comm = Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return False
+    return comm == "java" and LAUNCHER not in cmd
 
 
 def jvm_children() -> list[int]:
     """The JVM the PySpark driver started: processes below this one running SparkSubmit (on a standalone
     cluster the master's, the worker's and the executors' JVMs are another tree's and other classes)."""
     me, parents = os.getpid(), _parents()
-    return [pid for pid in parents if pid != me and _under(pid, me, parents) and DRIVER_JVM in _cmdline(pid)]
+    return [
+        pid
+        for pid in parents
+        if pid != me and _under(pid, me, parents) and DRIVER_JVM in (cmd := _cmdline(pid)) and _is_jvm(pid, cmd)
+    ]
 
 
 def _status_kib(pid: int, *fields: str) -> list[int]:
@@ -167,13 +181,15 @@ class TreeRSS:
         if pid == self.driver:
             return "driver python"
         cmd = _cmdline(pid)
-        if DRIVER_JVM in cmd and _under(pid, self.driver, parents):
-            return "driver JVM"
-        if EXECUTOR_JVM in cmd and not _under(pid, self.driver, parents):
-            return "executor JVM"
-        for cls, role in ((WORKER_JVM, "worker JVM"), (MASTER_JVM, "master JVM")):
-            if cls in cmd:
-                return role
+        if _is_jvm(pid, cmd):
+            if DRIVER_JVM in cmd and _under(pid, self.driver, parents):
+                return "driver JVM"
+            if EXECUTOR_JVM in cmd and not _under(pid, self.driver, parents):
+                return "executor JVM"
+            for cls, role in ((WORKER_JVM, "worker JVM"), (MASTER_JVM, "master JVM")):
+                if cls in cmd:
+                    return role
+            return None
         if b"python" in cmd.split(b"\0", 1)[0]:  # a Python below a JVM: PySpark's daemon or a worker
             up, hops = parents.get(pid, 0), 0
             while up not in (0, 1) and hops < 64:
@@ -431,7 +447,17 @@ def _heap_used(pid: int) -> str:
         text = subprocess.run([jcmd, str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
         return ""
-    return " | ".join(line.strip() for line in text.splitlines() if "total" in line or "Metaspace" in line)
+    import re
+
+    parts = [
+        f"{name} {int(used) // 1024}/{int(total) // 1024}"
+        for name, total, used in re.findall(r"(\w+)\s+total (\d+)K, used (\d+)K", text)
+    ]
+    parts += [
+        f"Metaspace {int(used) // 1024}/{int(total) // 1024}"
+        for used, total in re.findall(r"Metaspace\s+used (\d+)K, committed (\d+)K", text)
+    ]
+    return ", ".join(parts) + " MiB used/committed" if parts else ""
 
 
 def job(path: Path, var_dir: Path, master: str) -> None:
