@@ -22,7 +22,8 @@ by default), the real goods classifier and demo traffic, then times:
              standalone master and worker on 127.0.0.1, and the driver (its Python, its SparkSubmit
              JVM) is reported apart from the executor's JVM and Python workers (by process tree and
              main class, sampled from /proc every 0.5 s). TRIPLINE_BENCH_HEAP=1: also the driver
-             JVM's heap after the job (jcmd GC.heap_info).
+             JVM's heap after the job and after a full collection (jcmd GC.heap_info,
+             GC.class_histogram; TRIPLINE_BENCH_HISTOGRAM=FILE keeps the histogram).
 
     .venv/bin/python bench/target.py --quick
     .venv/bin/python bench/target.py --shipments 100000 --spark --cluster
@@ -424,7 +425,8 @@ def driver_memory(path: Path, settings: Settings, db: Database, policy: object, 
         f"({figures['shipments'] / figures['seconds']:,.0f}/s, load average {os.getloadavg()[0]:.1f}); "
         f"python driver peak RSS {figures['python_before']:,.0f} MiB before the job (runtime built), "
         f"{figures['python_peak']:,.0f} MiB by its end; driver JVM peak RSS {figures['jvm_peak']:,.0f} MiB"
-        + (f" (heap after the job: {figures['jvm_heap']})" if figures.get("jvm_heap") else "")
+        + (f"\n  driver JVM heap after the job: {figures['jvm_heap']}" if figures.get("jvm_heap") else "")
+        + (f"; after a full collection: {figures['jvm_live']}" if figures.get("jvm_live") else "")
     )
     print(f"  {'process (sampled every 0.5 s)':32} {'processes':>9} {'largest peak RSS':>17}")
     for role, (count, mib) in roles.items():
@@ -435,8 +437,8 @@ def driver_memory(path: Path, settings: Settings, db: Database, policy: object, 
         )
 
 
-def _heap_used(pid: int) -> str:
-    """The JVM's heap in use and committed (``jcmd GC.heap_info``), if jcmd is there; else ''."""
+def _jcmd(pid: int, command: str) -> str:
+    """``jcmd PID COMMAND``'s output, '' without jcmd or on failure."""
     import shutil
     import subprocess
 
@@ -444,11 +446,16 @@ def _heap_used(pid: int) -> str:
     if not jcmd:
         return ""
     try:
-        text = subprocess.run([jcmd, str(pid), "GC.heap_info"], capture_output=True, text=True, timeout=30).stdout
+        return subprocess.run([jcmd, str(pid), command], capture_output=True, text=True, timeout=60).stdout
     except (OSError, subprocess.SubprocessError):
         return ""
+
+
+def _heap_used(pid: int) -> str:
+    """The JVM's heap in use and committed, by generation (``jcmd GC.heap_info``), MiB."""
     import re
 
+    text = _jcmd(pid, "GC.heap_info")
     parts = [
         f"{name} {int(used) // 1024}/{int(total) // 1024}"
         for name, total, used in re.findall(r"(\w+)\s+total (\d+)K, used (\d+)K", text)
@@ -487,6 +494,11 @@ def job(path: Path, var_dir: Path, master: str) -> None:
     figures |= {"python_peak": peak_rss_mib(os.getpid()), "jvm_peak": jvm, "jvm_pids": jvms}
     if os.environ.get("TRIPLINE_BENCH_HEAP") and len(jvms) == 1:
         figures["jvm_heap"] = _heap_used(jvms[0])
+        # the live objects (the class histogram collects the heap first), and the heap after that collection
+        histogram = _jcmd(jvms[0], "GC.class_histogram")
+        if os.environ.get("TRIPLINE_BENCH_HISTOGRAM"):
+            Path(os.environ["TRIPLINE_BENCH_HISTOGRAM"]).write_text(histogram)
+        figures["jvm_live"] = _heap_used(jvms[0])
     print(json.dumps(figures))
 
 
