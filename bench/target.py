@@ -23,7 +23,9 @@ by default), the real goods classifier and demo traffic, then times:
              JVM) is reported apart from the executor's JVM and Python workers (by process tree and
              main class, sampled from /proc every 0.5 s). TRIPLINE_BENCH_HEAP=1: also the driver
              JVM's heap after the job and after a full collection (jcmd GC.heap_info,
-             GC.class_histogram; TRIPLINE_BENCH_HISTOGRAM=FILE keeps the histogram).
+             GC.class_histogram; TRIPLINE_BENCH_HISTOGRAM=FILE keeps the histogram);
+             TRIPLINE_BENCH_NMT=FILE with JAVA_TOOL_OPTIONS=-XX:NativeMemoryTracking=summary: the
+             driver JVM's native memory by area after the job.
 
     .venv/bin/python bench/target.py --quick
     .venv/bin/python bench/target.py --shipments 100000 --spark --cluster
@@ -499,6 +501,10 @@ def job(path: Path, var_dir: Path, master: str) -> None:
         if os.environ.get("TRIPLINE_BENCH_HISTOGRAM"):
             Path(os.environ["TRIPLINE_BENCH_HISTOGRAM"]).write_text(histogram)
         figures["jvm_live"] = _heap_used(jvms[0])
+    if (
+        os.environ.get("TRIPLINE_BENCH_NMT") and len(jvms) == 1
+    ):  # with JAVA_TOOL_OPTIONS=-XX:NativeMemoryTracking=summary
+        Path(os.environ["TRIPLINE_BENCH_NMT"]).write_text(_jcmd(jvms[0], "VM.native_memory summary"))
     print(json.dumps(figures))
 
 
