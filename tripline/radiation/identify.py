@@ -270,21 +270,20 @@ def identify(
             reasons.append(f"{model.label}: no photopeaks, energy windows only")
         norm = norm_test(counts, bkg, ratio, det_name, calibration, lib, model.low_kev, excluded)
 
-    verdict = _verdict(
-        matches,
-        norm,
-        gross_sigma,
-        policy,
-        reasons,
-        excluded,
-        fit,
-        snm,
-        cosmic,
-        progeny,
-        uranium_read,
-        tungsten,
-        low_untested,
+    evidence = _Evidence(
+        matches=matches,
+        norm=norm,
+        gross_sigma=gross_sigma,
+        excluded=frozenset(excluded),
+        fit=fit,
+        snm=snm,
+        cosmic=cosmic,
+        progeny=progeny,
+        uranium=uranium_read,
+        tungsten=tungsten,
+        low_untested=low_untested,
     )
+    verdict = _verdict(evidence, policy, reasons)
     return Identification(
         spectrum_id=spectrum.spectrum_id,
         verdict=verdict,
@@ -415,21 +414,27 @@ def _soil_like(fit: ChainFit | None) -> bool:
     return True
 
 
-def _verdict(
-    matches: tuple[IsotopeMatch, ...],
-    norm: object,
-    gross_sigma: float | None,
-    policy: Policy,
-    reasons: list[str],
-    excluded: set[str],
-    fit: ChainFit | None,
-    snm: SnmEvidence | None,
-    cosmic: float | None,
-    progeny: float | None = None,
-    uranium: UraniumReading | None = None,
-    tungsten: str | None = None,
-    low_untested: str | None = None,
-) -> Verdict:
+@dataclass(frozen=True)
+class _Evidence:
+    """What :func:`identify` found in one spectrum, for :func:`_verdict` to weigh."""
+
+    matches: tuple[IsotopeMatch, ...]
+    norm: object  # NormTest, or None without an energy calibration
+    gross_sigma: float | None  # excess over the paired background (None without one)
+    excluded: frozenset[str]  # man-made nuclides excluded as the excess alone
+    fit: ChainFit | None
+    snm: SnmEvidence | None
+    cosmic: float | None  # share of the counts above COSMIC_EDGE_KEV
+    progeny: float | None = None  # best radium-progeny line after the chain fit (sigma)
+    uranium: UraniumReading | None = None
+    tungsten: str | None = None  # why a 59.5-keV line could be tungsten K X-rays (thoriated tungsten)
+    low_untested: str | None = None  # a low-energy excess where the 59.5-keV line cannot be tested
+
+
+def _verdict(evidence: _Evidence, policy: Policy, reasons: list[str]) -> Verdict:
+    matches, norm, gross_sigma, excluded = evidence.matches, evidence.norm, evidence.gross_sigma, evidence.excluded
+    fit, snm, cosmic, progeny = evidence.fit, evidence.snm, evidence.cosmic, evidence.progeny
+    uranium, tungsten, low_untested = evidence.uranium, evidence.tungsten, evidence.low_untested
     man_made = [m for m in matches if m.category in (Category.INDUSTRIAL, Category.MEDICAL)]
     natural = [m for m in matches if m.category is Category.NORM]
     if fit is not None:
