@@ -2,7 +2,7 @@
 each count kept with probability 1 / (1 + exp(-(E - T) / 4 keV)), T = 30-55 keV, as units of other models
 or settings have (RadiaCode-101 files begin at 26-33 keV). The scattered-photon hump such a turn-on leaves
 (~60-140 keV) must not be read as a single low-energy line (Tc-99m's 140.5 keV): see
-``chainfit.CURVED_BELOW_KEV``. Dev split only; seeds crc32("case_id:T").
+``chainfit.local_peak_sigma`` (curved baseline on the spectrum's maximum). Dev split only; seeds crc32("case_id:T").
 """
 
 from __future__ import annotations
