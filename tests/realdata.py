@@ -151,3 +151,18 @@ def thin(spectrum: Spectrum, p: float, rng: np.random.Generator) -> Spectrum:
         spectrum_id=f"{spectrum.spectrum_id}~thin{p:.3g}",
         meta=dict(spectrum.meta),
     )
+
+
+def turn_on(spectrum: Spectrum, threshold_kev: float, rng: np.random.Generator, width_kev: float = 4.0) -> Spectrum:
+    """A smooth discriminator turn-on applied to a measured spectrum: each recorded count at energy E
+    kept with probability 1 / (1 + exp(-(E - T) / w)) (binomial), live time unchanged. Mimics a unit
+    of another model or setting whose threshold sits higher (RadiaCode-101 files begin at 26-33 keV).
+    Used by the turn-on tests and the hump survey; no simulator, no nuclide library."""
+    keep = 1.0 / (1.0 + np.exp(-(spectrum.centers_kev() - threshold_kev) / width_kev))
+    counts = rng.binomial(spectrum.counts, keep).astype(np.int64)
+    return dataclasses.replace(
+        spectrum,
+        counts=counts,
+        spectrum_id=f"{spectrum.spectrum_id}~turnon{threshold_kev:g}",
+        meta=dict(spectrum.meta),
+    )

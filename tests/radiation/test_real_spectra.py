@@ -85,8 +85,11 @@ KNOWN_FAILURES = {
     "dmamontov:bg-natural)",
     "ckuethe:bg": "TEST split, not tuned on. 30-min RadiaCode-102 background ('BG dtr', 9481 counts, no paired "
     "background): beside the U-238 chain (5.4 sigma) a 16-sigma peak found at 130.1 keV is named Tc-99m (140.5 keV, "
-    "11.5 sigma), so it is medical: a background not released. The file's energy scale puts known lines low "
-    "(186.2 keV found at 170.5, 242.0 at 231.9, 609.3 at 595.1), so the peak sits near 142 keV on a corrected scale",
+    "11.5 sigma), so it was medical: a background not released. The file's energy scale puts known lines low "
+    "(186.2 keV found at 170.5, 242.0 at 231.9, 609.3 at 595.1), so the peak sits near 142 keV on a corrected scale. "
+    "Since a line below chainfit.CURVED_BELOW_KEV on the spectrum's maximum is tested against a curved local "
+    "baseline (rule set on dev derived turn-on spectra only) Tc-99m is no longer named: of_concern (not released, "
+    "not cleared)",
 }
 # case id -> why an expected nuclide is not named (strict: the test fails once it is found)
 NUCLIDES_NOT_NAMED: dict[str, str] = {

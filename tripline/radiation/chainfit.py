@@ -68,6 +68,11 @@ PAIR_GAIN_SIGMA = 3.0
 MAX_MAN_MADE = 4
 LOCAL_WINDOW_FWHM = 3.0
 LOCAL_PEAK_SIGMA = PAIR_SEEN_SIGMA
+# below this, and within CURVED_WINDOW_FWHM FWHM of the spectrum's maximum, a candidate's main fitted line must also
+# stand LOCAL_PEAK_SIGMA over a quadratic local baseline
+# (local_peak_sigma): set on dev RadiaCode/CsI spectra with a smooth turn-on at 30-55 keV (tests.realdata.turn_on)
+CURVED_BELOW_KEV = 200.0
+CURVED_WINDOW_FWHM = 3.0
 # Backscatter: photons of a line scattered back (150-180 degrees) from the sample, the ground or
 # the shielding reach the detector at E' = E / (1 + (1 - cos t) E / 511 keV) (181 keV for Bi-214
 # 609, 218 keV for K-40 1461, 144 keV for Pb-214 352). Each NORM column comes in a pair: without
@@ -414,6 +419,7 @@ def local_peak_sigma(
     energy: float,
     shape: FloatArray,
     mask: np.ndarray,
+    hump_kev: float | None = None,
 ) -> float:
     """Significance of a candidate's photopeaks around its main line above a local linear baseline of
     the residual: within +-LOCAL_WINDOW_FWHM FWHM of ``energy`` (fitted channels of ``mask`` only),
@@ -421,16 +427,50 @@ def local_peak_sigma(
     response) plus a straight line, weighted by ``var``; the pattern's amplitude over its standard
     error. A photopeak is a local excess: a residual raised over the whole window (a continuum
     estimate running low) lifts the global fit, not this amplitude. Inf when the window holds too
-    few fitted channels or none of the pattern (no test)."""
+    few fitted channels or none of the pattern (no test). On the spectrum's maximum (``hump_kev``, where its
+    counts smoothed over one FWHM peak, see :func:`spectrum_maximum_kev`; within ``CURVED_WINDOW_FWHM`` FWHM
+    of ``energy``, below ``CURVED_BELOW_KEV``) the smaller of this and the same amplitude over a quadratic
+    baseline: there the continuum bends (a discriminator turn-on above the type's threshold leaves a
+    scattered-photon hump, ~60-140 keV, whose top a straight baseline reads as a single line, e.g. Tc-99m's
+    140.5 keV); the curved test can only withhold a name."""
     width = model.fwhm_kev(energy)
     sel = (np.abs(centers - energy) <= LOCAL_WINDOW_FWHM * width) & mask
     g = shape[sel]
     if sel.sum() < 6 or not np.any(g > 0):
         return math.inf
     x = centers[sel]
-    sd = np.sqrt(np.maximum(var[sel], 1.0))
-    design = np.stack([g / g.max(), np.ones_like(x), (x - energy) / width], axis=1) / sd[:, None]
-    coef, *_ = np.linalg.lstsq(design, resid[sel] / sd, rcond=None)
+    sigma = _local_amplitude_sigma(resid[sel], var[sel], g, (x - energy) / width, curved=False)
+    if hump_kev is not None and energy < CURVED_BELOW_KEV and abs(energy - hump_kev) <= CURVED_WINDOW_FWHM * width:
+        wide = (np.abs(centers - energy) <= CURVED_WINDOW_FWHM * width) & mask
+        if wide.sum() >= 8 and np.any(shape[wide] > 0):
+            u = (centers[wide] - energy) / width
+            sigma = min(sigma, _local_amplitude_sigma(resid[wide], var[wide], shape[wide], u, curved=True))
+    return sigma
+
+
+def spectrum_maximum_kev(counts: FloatArray, centers: FloatArray, model: DetectorModel) -> float | None:
+    """Energy where the gross counts, smoothed over one FWHM (at each channel's energy), are highest above
+    the type's modelled threshold: with a threshold at the type's one, the turn-on; with one moved up, the
+    scattered-photon hump above it (see :func:`local_peak_sigma`). None without counts."""
+    y = np.asarray(counts, dtype=np.float64)
+    sel = centers > model.low_kev
+    if y.size < 8 or not np.any(y[sel] > 0):
+        return None
+    smooth = np.empty(y.size)
+    for i, e in enumerate(centers):
+        w = np.abs(centers - e) <= 0.5 * model.fwhm_kev(max(float(e), 1.0))
+        smooth[i] = y[w].mean()
+    idx = np.flatnonzero(sel)
+    return float(centers[idx[int(np.argmax(smooth[idx]))]])
+
+
+def _local_amplitude_sigma(y: FloatArray, var: FloatArray, g: FloatArray, u: FloatArray, curved: bool) -> float:
+    """Amplitude of the line pattern ``g`` over its standard error, fitted with a straight (or, ``curved``,
+    quadratic) baseline in ``u`` (energy offset in FWHM), weighted by ``var``."""
+    sd = np.sqrt(np.maximum(var, 1.0))
+    base = [np.ones_like(u), u, u * u] if curved else [np.ones_like(u), u]
+    design = np.stack([g / g.max(), *base], axis=1) / sd[:, None]
+    coef, *_ = np.linalg.lstsq(design, y / sd, rcond=None)
     cov = np.linalg.pinv(design.T @ design)
     return float(coef[0]) / math.sqrt(max(float(cov[0, 0]), 1e-300))
 
@@ -739,6 +779,7 @@ def chain_fit(
     identify_sigma: float = 4.0,
     emanation: bool = True,
     known: FloatArray | None = None,
+    gross: FloatArray | None = None,
 ) -> ChainFit:
     """NORM templates first, then man-made nuclides on what they leave (see the module doc).
 
@@ -746,9 +787,11 @@ def chain_fit(
     source identified at 59.5 keV, :func:`tripline.radiation.lowenergy.am241_above`). It is taken out of
     the counts fitted, with ``KNOWN_MODEL_ERROR`` of its counts added to the model variance, and put back
     into ``predicted`` and ``predicted_no_snm``: ``net`` is returned as given, so ``net - predicted`` is
-    the residual with it explained."""
+    the residual with it explained. ``gross``: the spectrum's counts, to locate its maximum
+    (:func:`spectrum_maximum_kev`, the curved local test of :func:`local_peak_sigma`)."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     n = centers.size
+    hump_kev = None if gross is None else spectrum_maximum_kev(gross, centers, model)
     known_c = np.zeros(n) if known is None else np.asarray(known, dtype=np.float64)
     columns = _columns(model, edges, library, emanation)
     mask = _line_mask(model, edges, library).copy()
@@ -858,7 +901,7 @@ def chain_fit(
                 local = (
                     math.inf
                     if fitted is None
-                    else local_peak_sigma(counts - base, var_model, centers, model, fitted, cand.shape, mask)
+                    else local_peak_sigma(counts - base, var_model, centers, model, fitted, cand.shape, mask, hump_kev)
                 )
                 if local < LOCAL_PEAK_SIGMA:
                     # never a clearance: without its name the candidate's excess is still unexplained

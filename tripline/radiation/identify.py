@@ -168,7 +168,9 @@ def identify(
             ignore = lib.shield_lines_kev + (lib.background_lines_kev if bkg is None else ())
             # without a background the progeny lines hold the surroundings' radon progeny too: radium
             # is then read at equilibrium with them, never beyond (see chainfit, ``emanation``)
-            fit = chain_fit(net, var, model, edges, lib, ignore, policy.identify_sigma, emanation=bkg is not None)
+            fit = chain_fit(
+                net, var, model, edges, lib, ignore, policy.identify_sigma, emanation=bkg is not None, gross=counts
+            )
             reasons.extend(fit.pair_rejected[k] for k in sorted(fit.pair_rejected))
             matches = tuple(m for m in fit.matches if m.significance >= policy.identify_sigma)
             if not any(m.nuclide == "Am-241" for m in matches):
@@ -197,6 +199,7 @@ def identify(
                             policy.identify_sigma,
                             emanation=bkg is not None,
                             known=known,
+                            gross=counts,
                         )
                         matches = tuple(m for m in fit.matches if m.significance >= policy.identify_sigma)
                         gone = sorted(before - {m.nuclide for m in matches})
