@@ -31,6 +31,21 @@ BUNDLED = REPO_DIR / "data"
 EXTRA = REPO_DIR / "tests" / "data" / "radiation_extra"
 
 
+def need_shared_data() -> Path:
+    """The ``shared/data`` folder, or the test is skipped: ../shared sits beside the project's checkouts and CI
+    runs, and its spectra are not bundled (no licence upstream). A clone elsewhere skips them unless
+    TRIPLINE_REQUIRE_SHARED_DATA is set (``.ci/run`` sets it when ../shared/data is there): then it fails."""
+    import pytest  # tests.realdata also serves bench/radiation.py, which runs without pytest's machinery
+
+    shared = shared_data()
+    if shared is None:
+        message = "../shared/data (the real spectra) not found beside the checkout; set TRIPLINE_SHARED_DATA"
+        if os.environ.get("TRIPLINE_REQUIRE_SHARED_DATA"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return shared
+
+
 def shared_data() -> Path | None:
     """The ``shared/data`` folder of this checkout, or None when it is not there."""
     env = os.environ.get("TRIPLINE_SHARED_DATA")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.realdata import load_cases, shared_data
+from tests.realdata import load_cases, need_shared_data
 from tripline.radiation.calibrate import gain_correction, gain_correction_detail, recalibrated
 from tripline.radiation.identify import identify
 from tripline.radiation.library import default_library, detector
@@ -75,9 +75,7 @@ def _sideband_centroid(spectrum: Spectrum, energy: float) -> float:
 def test_a_real_uranium_ore_keeps_its_bi214_lines_at_their_energies() -> None:
     # dev split, real RadiaCode spectrum of uraninite (radium-rich): its Bi-214 1764.5 and 1120.3-keV
     # lines are where NNDC puts them (within 0.6 %); the correction must not move them off
-    shared = shared_data()
-    if shared is None:
-        pytest.skip("../shared/data (the real spectra) not found beside the checkout")
+    shared = need_shared_data()
     case = next(c for c in load_cases() if c.case_id == "radiacode:2024-04-17_Uraninite")
     assert case.split == "dev"
     spectrum, _ = case.spectra(shared)[0]

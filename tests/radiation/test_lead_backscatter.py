@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.realdata import load_cases, shared_data
+from tests.realdata import load_cases, need_shared_data
 from tripline.radiation.identify import identify
 from tripline.radiation.library import DetectorModel, GammaLine, default_library
 from tripline.radiation.model import Spectrum
@@ -150,8 +150,7 @@ def test_the_shielded_radium_ampoules_186_kev_excess_is_lead_backscatter(monkeyp
 
 @pytest.mark.parametrize("case_id", ["radiacode:2024-04-17_Uraninite", "radiacode:2024-04-17_Caldasite"])
 def test_unshielded_ores_need_no_609_kev_backscatter(case_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    if shared_data() is None:
-        pytest.skip("../shared/data (the real spectra) not found beside the checkout")
+    need_shared_data()
     found = _local_fits(case_id, monkeypatch)
     print(case_id, found)
     assert found["shares"][0] < 0.02

@@ -10,7 +10,6 @@ cleared, no special nuclear material.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from functools import cache
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.data.build_radiation_real import EXTRA, rows
-from tests.realdata import CASES_FILE, RealCase, load_cases, shared_data
+from tests.realdata import CASES_FILE, RealCase, load_cases, need_shared_data, shared_data
 from tests.realdata import EXTRA as EXTRA_DIR
 from tripline.radiation.identify import identify
 from tripline.radiation.library import detector as detector_model
@@ -100,14 +99,7 @@ NUCLIDES_NOT_NAMED: dict[str, str] = {
 
 
 def _need_shared() -> None:
-    # ../shared sits beside the project's checkouts and CI runs; its spectra are not bundled (no licence
-    # upstream). A clone elsewhere (a fresh /root clone) skips them unless TRIPLINE_REQUIRE_SHARED_DATA is
-    # set, which .ci/run sets when ../shared/data is there.
-    if shared_data() is None:
-        message = "../shared/data (the real spectra) not found beside the checkout; set TRIPLINE_SHARED_DATA"
-        if os.environ.get("TRIPLINE_REQUIRE_SHARED_DATA"):
-            pytest.fail(message)
-        pytest.skip(message)
+    need_shared_data()
 
 
 @cache

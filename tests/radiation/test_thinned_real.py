@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.realdata import load_cases, shared_data, thin
+from tests.realdata import load_cases, need_shared_data, thin
 from tripline.radiation.chainfit import LOCAL_PEAK_SIGMA, local_peak_sigma
 from tripline.radiation.identify import identify
 from tripline.radiation.library import detector
@@ -22,8 +22,7 @@ P_INDEX = {1 / 3: 0, 1 / 10: 1, 1 / 30: 2}
 
 
 def _need_shared() -> None:
-    if shared_data() is None:
-        pytest.skip("../shared/data (the real spectra) not found beside the checkout; set TRIPLINE_SHARED_DATA")
+    need_shared_data()
 
 
 def _thinned(case_id: str, p: float, seed: int) -> Identification:

@@ -12,7 +12,7 @@ import zlib
 import numpy as np
 import pytest
 
-from tests.realdata import RealCase, load_cases, shared_data, turn_on
+from tests.realdata import RealCase, load_cases, need_shared_data, shared_data, turn_on
 from tripline.radiation.identify import _low_region_excess, identify
 from tripline.radiation.model import EnergyCalibration, Spectrum, Verdict
 from tripline.radiation.result import Identification
@@ -22,8 +22,8 @@ CASES = {c.case_id: c for c in load_cases() if c.split == "dev"}
 
 
 def _derived(case: RealCase, threshold: float) -> Identification:
-    if case.store == "shared" and shared_data() is None:
-        pytest.skip("../shared/data (the real spectra) not found beside the checkout; set TRIPLINE_SHARED_DATA")
+    if case.store == "shared":
+        need_shared_data()
     fg, bg = case.spectra()[0]
     rng = np.random.default_rng(zlib.crc32(f"{case.case_id}:{threshold:g}".encode()))
     return identify(turn_on(fg, threshold, rng), bg)
