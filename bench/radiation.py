@@ -35,7 +35,6 @@ import argparse
 import dataclasses
 import sys
 import time
-import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -44,7 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
-from tests.realdata import RealCase, load_cases, shared_data, thin, turn_on
+from tests.realdata import RealCase, load_cases, shared_data, thin, turn_on_case
 from tripline.radiation.adjudicate import adjudicate
 from tripline.radiation.identify import identify
 from tripline.radiation.library import default_sources
@@ -456,8 +455,7 @@ def run_turn_on(alarm_sigma: float) -> None:
             changed = accepted = base_ok = medical = cleared = false_snm = 0
             appearing: Counter[str] = Counter()
             for case, fg, bg, plain in rows:
-                rng = np.random.default_rng(zlib.crc32(f"{case.case_id}:{threshold:g}".encode()))
-                cut = turn_on(fg, threshold, rng)
+                cut = turn_on_case(case, fg, threshold)
                 result = identify(cut, bg)
                 changed += result.verdict is not plain.verdict
                 accepted += result.verdict in case.accept

@@ -16,6 +16,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,3 +182,10 @@ def turn_on(spectrum: Spectrum, threshold_kev: float, rng: np.random.Generator, 
         spectrum_id=f"{spectrum.spectrum_id}~turnon{threshold_kev:g}",
         meta=dict(spectrum.meta),
     )
+
+
+def turn_on_case(case: RealCase, spectrum: Spectrum, threshold_kev: float) -> Spectrum:
+    """:func:`turn_on` of a case's spectrum with the generator the turn-on tests and bench share: seeded by
+    crc32("case_id:T"), so each case and threshold draws the same counts wherever it is derived."""
+    rng = np.random.default_rng(zlib.crc32(f"{case.case_id}:{threshold_kev:g}".encode()))
+    return turn_on(spectrum, threshold_kev, rng)

@@ -7,12 +7,10 @@ or settings have (RadiaCode-101 files begin at 26-33 keV). The scattered-photon 
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 import pytest
 
-from tests.realdata import RealCase, load_cases, need_shared_data, shared_data, turn_on
+from tests.realdata import RealCase, load_cases, need_shared_data, shared_data, turn_on, turn_on_case
 from tripline.radiation.identify import _low_region_excess, identify
 from tripline.radiation.model import EnergyCalibration, Spectrum, Verdict
 from tripline.radiation.result import Identification
@@ -25,8 +23,7 @@ def _derived(case: RealCase, threshold: float) -> Identification:
     if case.store == "shared":
         need_shared_data()
     fg, bg = case.spectra()[0]
-    rng = np.random.default_rng(zlib.crc32(f"{case.case_id}:{threshold:g}".encode()))
-    return identify(turn_on(fg, threshold, rng), bg)
+    return identify(turn_on_case(case, fg, threshold), bg)
 
 
 def test_turn_on_keeps_counts_above_and_drops_below() -> None:

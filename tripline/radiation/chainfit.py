@@ -69,7 +69,7 @@ MAX_MAN_MADE = 4
 LOCAL_WINDOW_FWHM = 3.0
 LOCAL_PEAK_SIGMA = PAIR_SEEN_SIGMA
 # below this, and within CURVED_WINDOW_FWHM FWHM of the spectrum's maximum, a candidate's main fitted line must also
-# stand LOCAL_PEAK_SIGMA over a quadratic local baseline
+# stand LOCAL_PEAK_SIGMA over a quadratic local baseline (same window as the straight one)
 # (local_peak_sigma): set on dev RadiaCode/CsI spectra with a smooth turn-on at 30-55 keV (tests.realdata.turn_on)
 CURVED_BELOW_KEV = 200.0
 CURVED_WINDOW_FWHM = 3.0
@@ -347,28 +347,19 @@ def _edge_error(cols: list[Column], x: FloatArray, n: int) -> FloatArray:
     return np.asarray(np.sqrt(var), dtype=np.float64)
 
 
-def _main_fitted_line(cand: Column, model: DetectorModel, centers: FloatArray, mask: np.ndarray) -> float | None:
-    """Energy of the candidate's line with the most expected counts among those whose channel is fitted
-    (``mask``: not the lead X-ray region, not 511 keV without a background)."""
+def _main_line(cand: Column, model: DetectorModel, centers: FloatArray, mask: np.ndarray | None = None) -> float | None:
+    """Energy of the candidate's line with the most expected counts inside the range (with ``mask``: among
+    those whose channel is fitted, not the lead X-ray region, not 511 keV without a background)."""
     best, energy = 0.0, None
     for line in cand.nuclide.lines:
         e = line.energy_kev
-        if model.low_kev < e < centers[-1] and mask[min(int(np.searchsorted(centers, e)), centers.size - 1)]:
-            weight = line.intensity * peak_efficiency(model, e)
-            if weight > best:
-                best, energy = weight, e
-    return energy
-
-
-def _main_line(cand: Column, model: DetectorModel, centers: FloatArray) -> float | None:
-    """Energy of the candidate's line with the most expected counts inside the range."""
-    best, energy = 0.0, None
-    for line in cand.nuclide.lines:
-        e = line.energy_kev
-        if model.low_kev < e < centers[-1]:
-            weight = line.intensity * peak_efficiency(model, e)
-            if weight > best:
-                best, energy = weight, e
+        if not model.low_kev < e < centers[-1]:
+            continue
+        if mask is not None and not mask[min(int(np.searchsorted(centers, e)), centers.size - 1)]:
+            continue
+        weight = line.intensity * peak_efficiency(model, e)
+        if weight > best:
+            best, energy = weight, e
     return energy
 
 
@@ -440,11 +431,10 @@ def local_peak_sigma(
         return math.inf
     x = centers[sel]
     sigma = _local_amplitude_sigma(resid[sel], var[sel], g, (x - energy) / width, curved=False)
-    if hump_kev is not None and energy < CURVED_BELOW_KEV and abs(energy - hump_kev) <= CURVED_WINDOW_FWHM * width:
-        wide = (np.abs(centers - energy) <= CURVED_WINDOW_FWHM * width) & mask
-        if wide.sum() >= 8 and np.any(shape[wide] > 0):
-            u = (centers[wide] - energy) / width
-            sigma = min(sigma, _local_amplitude_sigma(resid[wide], var[wide], shape[wide], u, curved=True))
+    near_top = hump_kev is not None and abs(energy - hump_kev) <= CURVED_WINDOW_FWHM * width
+    if near_top and energy < CURVED_BELOW_KEV and sel.sum() >= 8:
+        curved = _local_amplitude_sigma(resid[sel], var[sel], g, (x - energy) / width, curved=True)
+        sigma = min(sigma, curved)
     return sigma
 
 
@@ -900,7 +890,7 @@ def chain_fit(
                 tried[cand.nuclide.name] = 0.0
                 continue
             if match.significance >= identify_sigma:
-                fitted = _main_fitted_line(cand, model, centers, mask)
+                fitted = _main_line(cand, model, centers, mask)
                 local = (
                     math.inf
                     if fitted is None

@@ -159,7 +159,7 @@ def identify(
     progeny: float | None = None
     uranium_read: UraniumReading | None = None
     tungsten: str | None = None  # why a 59.5-keV line could be tungsten K X-rays (thoriated tungsten)
-    low_untested: str | None = None  # a low-energy excess where the 59.5-keV line cannot be tested
+    low_untested: str | None = None  # a low-energy excess the 59.5-keV line does not account for (LOW_REGION_*)
     if not spectrum.is_calibrated:
         reasons.append("spectrum has no usable energy calibration: no peak or window analysis")
     else:
@@ -442,7 +442,7 @@ class _Evidence:
     progeny: float | None = None  # best radium-progeny line after the chain fit (sigma)
     uranium: UraniumReading | None = None
     tungsten: str | None = None  # why a 59.5-keV line could be tungsten K X-rays (thoriated tungsten)
-    low_untested: str | None = None  # a low-energy excess where the 59.5-keV line cannot be tested
+    low_untested: str | None = None  # a low-energy excess the 59.5-keV line does not account for (LOW_REGION_*)
 
 
 def _verdict(evidence: _Evidence, policy: Policy, reasons: list[str]) -> Verdict:
