@@ -87,10 +87,7 @@ class _Uncached(IndicatorExtractor):
 
 def peak_rss_mib(pid: int) -> float:
     """VmHWM (peak resident set) of a process, MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    return (_status_kib(pid, "VmHWM") or [0])[0] / 1024
 
 
 def _cmdline(pid: int) -> bytes:
@@ -100,16 +97,22 @@ def _cmdline(pid: int) -> bytes:
         return b""
 
 
-def _parents() -> dict[int, int]:
-    """Every process's parent pid, from ``/proc``."""
+def _proc_stats() -> dict[int, list[str]]:
+    """Every process's ``/proc/PID/stat`` fields after its command name (index 1: parent pid, 11/12: user and
+    system ticks, 19: start time)."""
     out = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                out[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                out[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
     return out
+
+
+def _parents(stats: dict[int, list[str]] | None = None) -> dict[int, int]:
+    """Every process's parent pid (from `stats`, else read from ``/proc``)."""
+    return {pid: int(fields[1]) for pid, fields in (stats if stats is not None else _proc_stats()).items()}
 
 
 def _under(pid: int, root: int, parents: dict[int, int]) -> bool:
@@ -127,13 +130,16 @@ MASTER_JVM = b"org.apache.spark.deploy.master.Master"
 LAUNCHER = b"org.apache.spark.launcher.Main"  # spark-class's short-lived JVM that builds the command
 
 
-def _is_jvm(pid: int, cmd: bytes) -> bool:
-    """A JVM itself: not spark-class's shell nor its launcher (whose arguments name the main class too)."""
+def _is_java(pid: int) -> bool:
     try:
-        comm = Path(f"/proc/{pid}/comm").read_text().strip()
+        return Path(f"/proc/{pid}/comm").read_text().strip() == "java"
     except OSError:
         return False
-    return comm == "java" and LAUNCHER not in cmd
+
+
+def _is_jvm(pid: int, cmd: bytes) -> bool:
+    """A JVM itself: not spark-class's shell nor its launcher (whose arguments name the main class too)."""
+    return _is_java(pid) and LAUNCHER not in cmd
 
 
 def jvm_children() -> list[int]:
@@ -202,16 +208,13 @@ class TreeRSS:
         return None
 
     def _sample(self) -> None:
-        parents, me = _parents(), os.getpid()
+        stats, me = _proc_stats(), os.getpid()
+        parents = _parents(stats)
         workers = 0
-        for pid in parents:
+        for pid, fields in stats.items():
             if pid == me or not _under(pid, me, parents):
                 continue
-            try:
-                start = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
-            except OSError:
-                continue
-            key = (pid, start)
+            key = (pid, fields[19])
             if key not in self.roles:
                 role = self._role(pid, parents)
                 if role is None:
@@ -262,37 +265,18 @@ class TreeCPU:
 
     def _sample(self, initial: bool = False) -> None:
         tick = os.sysconf("SC_CLK_TCK")
-        parents: dict[int, int] = {}
-        stats: dict[int, list[str]] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                parents[int(entry.name)] = int(fields[1])
-                stats[int(entry.name)] = fields
-        me = os.getpid()
+        stats, me = _proc_stats(), os.getpid()
+        parents = _parents(stats)
         for pid, fields in stats.items():
-            up, hops = pid, 0
-            while up not in (me, 0, 1) and hops < 64:
-                up, hops = parents.get(up, 0), hops + 1
-            if up != me:
+            if not _under(pid, me, parents):
                 continue
             own = (int(fields[11]) + int(fields[12])) / tick
             key = (pid, fields[19])  # with its start time: a reused pid is another process
             if key in self.seen:
                 self.seen[key][2] = own
             else:  # present at the start: counted from there; started since: counted whole
-                kind = "driver" if pid == me else "jvm" if self._is_java(pid) else "other"
+                kind = "driver" if pid == me else "jvm" if _is_java(pid) else "other"
                 self.seen[key] = [kind, own if initial else 0.0, own]
-
-    @staticmethod
-    def _is_java(pid: int) -> bool:
-        try:
-            return Path(f"/proc/{pid}/comm").read_text().strip() == "java"
-        except OSError:
-            return False
 
     def _run(self) -> None:
         while not self.done.wait(self.every):
