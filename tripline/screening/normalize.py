@@ -26,11 +26,11 @@ from dataclasses import dataclass, replace
 from rapidfuzz.distance import OSA
 from rigour.names import remove_org_types, remove_person_prefixes, tokenize_name
 from rigour.text.scripts import is_latin
-from rigour.text.translit import ascii_text
 from text_to_num import alpha2digit
 
 from tripline.screening.rules import acronym_fit
 from tripline.screening.vocabulary import Vocabulary, load_vocabulary
+from tripline.translit import ascii_text_safe
 
 SINGLE_LETTER_WEIGHT = 0.25
 _DOTTED = re.compile(r"(\w+)\.")
@@ -338,7 +338,7 @@ class Normaliser:
         for word in text.split():
             hit = cache.get(word)
             if hit is None:
-                hit = word.lower() if word.isascii() else ascii_text(word).lower()
+                hit = word.lower() if word.isascii() else ascii_text_safe(word).lower()
                 if len(cache) >= self._cache_size:
                     cache.clear()
                 cache[word] = hit

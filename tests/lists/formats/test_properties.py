@@ -163,6 +163,7 @@ def test_arbitrary_bytes_never_crash_with_anything_but_a_tripline_error(prefix: 
 @given(
     a=st.lists(st.text(max_size=12), min_size=1, max_size=3), b=st.lists(st.text(max_size=12), min_size=1, max_size=3)
 )
+@example(a=["\U00010000\u309d"], b=["x"])  # ICU rejects this sequence whole (tripline.translit)
 @settings(deadline=None)
 def test_entity_ids_are_slug_safe_and_distinct(a: list[str], b: list[str]) -> None:
     spec = spec_for("src", "ofac_csv")

@@ -10,9 +10,11 @@ from functools import lru_cache
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
+from icu import ICUError
 from normality import slugify
 
 from tripline.lists.model import ListEntry, SourceSpec
+from tripline.translit import ascii_text_safe
 
 LIST_SCHEMATA = ("Person", "Organization", "Company", "LegalEntity", "Vessel", "Airplane")
 _SPACES = re.compile(r"\s+")
@@ -26,7 +28,10 @@ def entity_id(spec: SourceSpec, *parts: str) -> str:
     in case or punctuation never collide, and the same entry always gets the same id.
     """
     joined = "-".join(part for part in parts if part)
-    slug = slugify(joined, sep="-") or ""
+    try:
+        slug = slugify(joined, sep="-") or ""
+    except ICUError:  # a sequence ICU cannot transliterate whole (tripline.translit)
+        slug = slugify(ascii_text_safe(joined), sep="-") or ""
     if slug and slug == joined.lower() and len(slug) <= 64:
         return f"{spec.id}-{slug}"
     digest = hashlib.sha1(joined.encode("utf-8")).hexdigest()[:16]
