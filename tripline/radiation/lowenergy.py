@@ -221,13 +221,17 @@ def tungsten_could_explain(
 # Np-237 (2.144e6 y) that grows in from Am-241 (432.6 y; half-lives NNDC NuDat 3): t years after the americium
 # was separated A(Np-237)/A(Am-241) = (T(Am-241)/T(Np-237)) (exp(t ln2/T(Am-241)) - 1), 1.6e-5 at 50 y and
 # ``PA233_MAX_RATIO`` = 2.8e-5 at ``AM241_MAX_AGE_Y`` = 80 y (americium has been separated since the 1940s). The
-# Pa-233 311.9-keV line (38.5 %) then gives 5e-4 to 1.1e-3 photons per 100 Am-241 decays, as much as Am-241's own
+# Pa-233 311.9-keV line (38.2 %) then gives 5e-4 to 1.1e-3 photons per 100 Am-241 decays, as much as Am-241's own
 # 322.5-376.7 keV: an old smoke-detector source is filed under neptunium for it (dmamontov:np-93-sears). Its age
 # is not known, so Pa-233 is taken at half the bound, and the whole carries ``KNOWN_MODEL_ERROR`` (100 %) in the
 # chain fit: the modelled efficiency ratio of 59.5 keV to 300-700 keV, the low-energy fit's area and the
 # source's encapsulation (which absorbs 59.5 keV more than 335 keV) are each uncertain by tens of per cent.
-# Pa-233 lines (energy keV, photons per 100 decays; NNDC NuDat 3, cross-read with JEFF-3.1.1 within 2 %).
-PA233_LINES = ((300.129, 6.63), (311.904, 38.5), (340.476, 4.47), (375.404, 0.68), (398.492, 1.39), (415.764, 1.745))
+# Pa-233 lines (energy keV, photons per 100 decays). 300.1, 311.9 and 340.5 keV: ENSDF 233Pa beta- decay, relative
+# intensities 17.14(17), 100(1), 11.63(12) times the normalisation NR = 0.3818(23) (read from the ENSDF JSON export
+# AaronMHurst/pace_ensdf@0c9354c paceENSDF/ENSDF_JSON/j_input_Pa233_U233_091233_092233_0keV.json, 2026-12-07; the
+# 38.5/6.63/4.47 held before were 0.8 % above ENSDF, outside its 0.6 % uncertainty). 375.4, 398.5 and 415.8 keV: NNDC
+# NuDat 3 as before, not re-read (0.2-1.7 %, no effect beside the 311.9-keV line). Cross-read: JEFF-3.1.1, within 2 %.
+PA233_LINES = ((300.128, 6.544), (311.901, 38.18), (340.477, 4.440), (375.404, 0.68), (398.492, 1.39), (415.764, 1.745))
 AM241_HALF_LIFE_Y = 432.6
 NP237_HALF_LIFE_Y = 2.144e6
 AM241_MAX_AGE_Y = 80.0
