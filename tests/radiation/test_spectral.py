@@ -104,3 +104,29 @@ def test_debiased_snip_is_closer_to_the_poisson_mean_and_never_beyond_it(mu: flo
     fixed = float(np.mean(unbiased_continuum(counts, widths)[inner]))
     assert abs(fixed - mu) <= abs(plain - mu) + 0.05 * math.sqrt(mu)
     assert fixed <= mu + 0.5 * math.sqrt(mu)
+
+
+def test_turn_on_kev_reads_the_midpoint_of_a_logistic_turn_on() -> None:
+    """A flat spectrum (1000 counts per 1-keV channel) times the logistic 1 / (1 + exp(-(E - T) / 4 keV)),
+    without noise: the turn-on read is the logistic's midpoint T, to within 2 keV, for T = 30-55 keV."""
+    from tripline.radiation.library import detector
+    from tripline.radiation.spectral import turn_on_kev
+
+    centers = np.arange(0.5, 3000.0, 1.0)
+    model = detector("radiacode")
+    for threshold in (30.0, 38.0, 45.0, 55.0):
+        counts = 1000.0 / (1.0 + np.exp(-(centers - threshold) / 4.0))
+        found = turn_on_kev(counts, centers, model, 10.0)
+        assert found is not None and abs(found - threshold) <= 2.0, (threshold, found)
+    assert turn_on_kev(np.zeros(centers.size), centers, model, 10.0) is None
+
+
+def test_turn_on_kev_ignores_a_rise_slower_than_the_resolution() -> None:
+    """Counts rising linearly from 30 to 100 keV (a quarter to three quarters of their median over ~35 keV, about
+    twice the RadiaCode FWHM there) are no discriminator edge: no turn-on read."""
+    from tripline.radiation.library import detector
+    from tripline.radiation.spectral import turn_on_kev
+
+    centers = np.arange(0.5, 3000.0, 1.0)
+    counts = np.clip((centers - 30.0) * 10.0, 0.0, 700.0)
+    assert turn_on_kev(counts, centers, detector("radiacode"), 10.0) is None

@@ -64,9 +64,39 @@ def test_real_man_made_named_at_every_turn_on() -> None:
         for threshold in THRESHOLDS:
             result = _derived(case, threshold)
             named = {m.nuclide for m in result.isotopes}
-            if result.verdict.cleared or result.verdict is Verdict.SNM or not set(case.nuclides) <= named:
+            expected = set(case.nuclides)
+            if "Am-241" in expected and any(TURN_ON_NOTE in r for r in result.reasons):
+                # the 59.5-keV line within one FWHM above the turn-on (T = 55 keV) cannot be tested: the source is
+                # kept by the low-region rule (LOW_REGION_RATIO), not named
+                expected.discard("Am-241")
+            if result.verdict.cleared or result.verdict is Verdict.SNM or not expected <= named:
                 bad.append(f"{case.case_id} T={threshold:g}: {result.verdict.value} {sorted(named)}")
     assert not bad
+
+
+TURN_ON_NOTE = "cannot be told from the turn-on's edge"
+
+
+@pytest.mark.parametrize(
+    "case_id", ["spodzone:background", "dmamontov:bg-natural", "dmamontov:po-84-staticmaster", "dmamontov:rn-86-spd"]
+)
+def test_a_turn_on_at_45_kev_is_not_read_as_am241(case_id: str) -> None:
+    """These dev spectra (no americium: an ambient background, a 21-h background, a Po-210 static eliminator,
+    a radon-progeny sample) turned on at 45 keV read an "Am-241 line" of 4-8 sigma at 60-64 keV: the turn-on's
+    rising edge left by SNIP. The line lies within one FWHM above the measured turn-on: untested, said so."""
+    result = _derived(CASES[case_id], 45.0)
+    assert "Am-241" not in {m.nuclide for m in result.isotopes}
+    assert any(TURN_ON_NOTE in r for r in result.reasons)
+
+
+@pytest.mark.parametrize("threshold", [30.0, 38.0, 45.0])
+def test_real_am241_sources_are_still_named_below_the_line(threshold: float) -> None:
+    """The dev Am-241 sources turned on at 30-45 keV: the measured turn-on lies more than one FWHM below
+    59.5 keV, the line is tested and the source named (industrial)."""
+    for case in (c for c in CASES.values() if c.kind == "manmade_Am241"):
+        result = _derived(case, threshold)
+        assert "Am-241" in {m.nuclide for m in result.isotopes}, (case.case_id, result.reasons)
+        assert result.verdict is Verdict.INDUSTRIAL
 
 
 def test_a_real_am241_source_behind_a_raised_threshold_is_never_cleared() -> None:

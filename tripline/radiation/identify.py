@@ -50,7 +50,13 @@ from tripline.radiation.peaks import CENTROID_TOLERANCE_FWHM, alone_exclusion, n
 from tripline.radiation.physics import TERRESTRIAL_MIX
 from tripline.radiation.result import Identification, IsotopeMatch, NormTest
 from tripline.radiation.snm import SnmEvidence, backscatter_explains, snm_evidence
-from tripline.radiation.spectral import aligned_background, net_significance, usable_low_kev
+from tripline.radiation.spectral import (
+    TURN_ON_HIGH_KEV,
+    aligned_background,
+    net_significance,
+    turn_on_kev,
+    usable_low_kev,
+)
 from tripline.radiation.uranium import UraniumReading, uranium_reading
 from tripline.radiation.windows import P_NORM_MIN, THREAT_GAIN_MAX, norm_test
 
@@ -183,6 +189,15 @@ def identify(
                 floor = model.floor_kev if model.floor_kev is not None else model.low_kev
                 begin = f"counts begin at {onset:.0f} keV" if onset is not None else "no counts"
                 edge = f"usable from {usable:.0f} keV ({begin}, type floor {floor:g} keV, + 1 FWHM)"
+                # a line within one FWHM above the measured turn-on cannot be told from its edge (spectral.turn_on_kev)
+                rise = turn_on_kev(counts, spectrum.centers_kev(), model, max(floor, onset or floor))
+                if rise is not None and rise + model.fwhm_kev(rise) > max(usable, AM241_KEV):
+                    usable = rise + model.fwhm_kev(rise)
+                    edge = (
+                        f"usable from {usable:.0f} keV ({begin}, but they rise to half their median level up to "
+                        f"{TURN_ON_HIGH_KEV:g} keV at {rise:.0f} keV, more sharply than the resolution: a "
+                        "discriminator turn-on, + 1 FWHM; a line within it cannot be told from the turn-on's edge)"
+                    )
                 low = am241_line(
                     fit.net, fit.var, model, edges, lib, fit.predicted_no_snm - uranium, policy.identify_sigma, usable
                 )
