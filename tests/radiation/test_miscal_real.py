@@ -10,7 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.realdata import load_cases, miscalibrate, need_shared_data
+from tests.realdata import MISCAL_PERTURBATIONS, load_cases, miscalibrate, need_shared_data, shared_data
+from tripline.radiation.calibrate import calibration_correction, recalibrated_offset
+from tripline.radiation.identify import identify
+from tripline.radiation.library import detector
 from tripline.radiation.model import EnergyCalibration, Spectrum
 
 CASES = {c.case_id: c for c in load_cases() if c.split == "dev"}
@@ -52,3 +55,87 @@ def test_miscalibrate_moves_every_channel_alike(gain: float, offset: float, c0: 
     spectrum = Spectrum(np.ones(1024, dtype=np.int64), 1.0, EnergyCalibration.linear(c0, c1))
     edges = miscalibrate(spectrum, gain, offset).edges_kev()
     assert edges[channel] == pytest.approx(gain * (c0 + c1 * channel) + offset, abs=1e-9)
+
+
+def _pair(case_id: str) -> tuple[Spectrum, Spectrum | None]:
+    case = CASES[case_id]
+    if case.store == "shared":
+        need_shared_data()
+    return case.spectra()[0]
+
+
+def _wrong(
+    pair: tuple[Spectrum, Spectrum | None], gain: float, offset: float, quad: float
+) -> tuple[Spectrum, Spectrum | None]:
+    fg, bg = pair
+    return miscalibrate(fg, gain, offset, quad), None if bg is None else miscalibrate(bg, gain, offset, quad)
+
+
+CS137 = (
+    "radiacode:Dosemap.org_spectra_02_Cs-137_Belarus_mushrooms",
+    "radiacode:Dosemap.org_spectra_04_Cs-137_Russia_Kirovo-Chepetsk_soil",
+)
+RADIUM = ("radiacode:2024-04-17_Uraninite", "dmamontov:rn-86-spd")
+
+
+@pytest.mark.parametrize("case_id", CS137)
+def test_cs137_is_never_a_calibration_anchor(case_id: str) -> None:
+    """The two dev RadiaCode Cs-137 spectra (mushrooms, soil) under every perturbation: the 662-keV line is never
+    read as Bi-214's 609.3-keV line (no anchor at 609.3 keV), Cs-137 is still named and nothing is cleared."""
+    pair = _pair(case_id)
+    for _, gain, offset, quad in MISCAL_PERTURBATIONS:
+        wrong, bg = _wrong(pair, gain, offset, quad)
+        assert 609.312 not in calibration_correction(wrong, detector("radiacode")).used
+        result = identify(wrong, bg)
+        assert "Cs-137" in {m.nuclide for m in result.isotopes}, (gain, offset, quad)
+        assert not result.verdict.cleared
+
+
+@pytest.mark.parametrize("case_id", RADIUM)
+def test_bi214_is_never_read_as_cs137(case_id: str) -> None:
+    """The dev uraninite and radium ampoule (strong Bi-214 609.3 keV) under every perturbation: no Cs-137."""
+    pair = _pair(case_id)
+    for _, gain, offset, quad in MISCAL_PERTURBATIONS:
+        result = identify(*_wrong(pair, gain, offset, quad))
+        assert "Cs-137" not in {m.nuclide for m in result.isotopes}, (gain, offset, quad)
+
+
+def test_offset_read_back_from_natural_lines() -> None:
+    """The dev radium ampoule (dmamontov:rn-86-spd) re-labelled +12 keV: Pb-214 351.9, Bi-214 609.3 and 1764.5 keV
+    give an offset+gain correction, and the corrected scale puts the channels of 351.9 and 609.3 keV (on the file's
+    own scale, corrected by its own 1764.5-keV gain: the reference) within 3 keV of where the file's own scale does,
+    where the re-labelled one is 12 keV off."""
+    fg, _ = _pair("dmamontov:rn-86-spd")
+    model = detector("radiacode")
+    own = calibration_correction(fg, model)
+    assert own.offset_kev == 0.0 and own.factor != 1.0  # the file itself: a gain correction only
+    wrong = miscalibrate(fg, 1.0, 12.0)
+    found = calibration_correction(wrong, model)
+    assert found.offset_kev != 0.0 and {351.932, 609.312} <= set(found.used)
+    assert fg.calibration is not None
+    for energy in (351.932, 609.312):
+        channel = fg.calibration.channel(energy * own.factor, fg.n_channels)
+        stored = float(wrong.calibration.energy(channel)) / own.factor  # type: ignore[union-attr]
+        corrected = float(recalibrated_offset(wrong, found.factor, found.offset_kev).calibration.energy(channel))  # type: ignore[union-attr]
+        assert abs(stored - energy) > 11.0
+        assert abs(corrected - energy) < 3.0
+
+
+@pytest.mark.parametrize(
+    "perturbation",
+    [p for p in MISCAL_PERTURBATIONS if p[0] in ("gain x0.97", "gain x1.03", "offset -12 keV", "offset +12 keV")],
+)
+def test_real_man_made_never_cleared_when_miscalibrated(perturbation: tuple[str, float, float, float]) -> None:
+    """Every dev man-made RadiaCode/CsI source, re-labelled x0.97, x1.03, -12 or +12 keV, is never cleared."""
+    _, gain, offset, quad = perturbation
+    cleared = []
+    for case in CASES.values():
+        if case.group != "man-made" or (case.store == "shared" and shared_data() is None):
+            continue
+        fg, bg = case.spectra()[0]
+        if fg.detector not in ("radiacode", "csi") or fg.calibration is None:
+            continue
+        result = identify(*_wrong((fg, bg), gain, offset, quad))
+        if result.verdict.cleared:
+            cleared.append(case.case_id)
+    assert cleared == []
