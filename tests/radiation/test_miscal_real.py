@@ -14,7 +14,7 @@ from tests.realdata import MISCAL_PERTURBATIONS, load_cases, miscalibrate, need_
 from tripline.radiation.calibrate import calibration_correction, recalibrated_offset
 from tripline.radiation.identify import identify
 from tripline.radiation.library import detector
-from tripline.radiation.model import EnergyCalibration, Spectrum
+from tripline.radiation.model import EnergyCalibration, Spectrum, Verdict
 
 CASES = {c.case_id: c for c in load_cases() if c.split == "dev"}
 
@@ -139,3 +139,30 @@ def test_real_man_made_never_cleared_when_miscalibrated(perturbation: tuple[str,
         if result.verdict.cleared:
             cleared.append(case.case_id)
     assert cleared == []
+
+
+@pytest.mark.parametrize("offset", [-12.0, 12.0])
+def test_thorium_offset_read_back(offset: float) -> None:
+    """The dev 48-h RadiaCode-102 thorium source (ckuethe:data_th232_plus_background), whose own scale needs no
+    correction, re-labelled by -12/+12 keV: Pb-212 238.6, Tl-208 583.2, Ac-228 911.2 and Tl-208 2614.5 keV read the
+    applied offset back within 3 keV."""
+    fg, _ = _pair("ckuethe:data_th232_plus_background")
+    model = detector("radiacode")
+    assert calibration_correction(fg, model).offset_kev == 0.0
+    found = calibration_correction(miscalibrate(fg, 1.0, offset), model)
+    assert {238.632, 2614.511} <= set(found.used)
+    assert found.offset_kev == pytest.approx(offset, abs=3.0)
+    assert found.factor == pytest.approx(1.0, abs=0.01)
+
+
+def test_monazite_gain_from_natural_anchors() -> None:
+    """The dev Guarapari monazite has no reference line usable for the gain; re-labelled x0.97 it was read as
+    industrial (Ir-192). Pb-212 238.6, Tl-208 583.2 and Ac-228 911.2 keV now correct its scale (by the applied 3 %
+    and the file's own -1.5 % at 238.6 keV) and it is NORM, as unperturbed."""
+    pair = _pair("radiacode:2024-04-16_Monazite-Guarapari-Brazil")
+    assert identify(*pair).verdict is Verdict.NORM
+    wrong, bg = _wrong(pair, 0.97, 0.0, 0.0)
+    found = calibration_correction(wrong, detector("radiacode"))
+    assert found.offset_kev == 0.0 and 238.632 in found.used
+    assert 0.945 < found.factor < 0.975
+    assert identify(wrong, bg).verdict is Verdict.NORM
