@@ -26,6 +26,12 @@ measured against the site's long background), and thinning it too would test a s
 rather than a weaker sample. Baseline in the same run: the gross+ratio baseline on the same
 thinned spectra (against the same whole background).
 
+A fifth table (``--miscal``) re-labels the stored energy calibration of every real RadiaCode/CsI spectrum (and its
+paired background, the same unit) with a gain, offset or quadratic-term error, the counts untouched
+(``tests.realdata.miscalibrate``, ``MISCAL_PERTURBATIONS``), as units whose stored calibrations are off do; per
+split and perturbation the NORM and man-made figures of identify and of the gross+ratio baseline on the same
+spectra.
+
     .venv/bin/python bench/radiation.py [--quick] [--seeds N] [--real-only] [--thinned [--thin-seeds N]]
         [--turn-on] [--miscal]
 """

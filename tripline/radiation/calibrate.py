@@ -23,6 +23,10 @@ holds Bi-214's 1377.7/1401.5/1408.0/1509.2-keV lines: a radium source put its "K
 low, and the resulting -2.4 % correction made Bi-214's 609/665 and 1120-1281 keV lines read as
 Cs-137 and Co-60. A blended window is not used; a lightly blended one is fitted as a multiplet
 (expected centroid of all its lines); and where clean lines (``CLEAN_BLEND``) are seen they decide.
+
+An offset as well as a gain (:func:`calibration_correction`, see ``ANCHOR_LINES``): natural lines at low and middle
+energy (Pb-212 238.6, Pb-214 351.9, Tl-208 583.2, Bi-214 609.3, Ac-228 911.2 keV) under the same tests, each
+confirmed by its chain's reference line, give an offset+gain line when at least three lines over 500 keV agree.
 """
 
 from __future__ import annotations
