@@ -26,7 +26,14 @@ measured against the site's long background), and thinning it too would test a s
 rather than a weaker sample. Baseline in the same run: the gross+ratio baseline on the same
 thinned spectra (against the same whole background).
 
+A fifth table (``--miscal``) re-labels the stored energy calibration of every real RadiaCode/CsI spectrum (and its
+paired background, the same unit) with a gain, offset or quadratic-term error, the counts untouched
+(``tests.realdata.miscalibrate``, ``MISCAL_PERTURBATIONS``), as units whose stored calibrations are off do; per
+split and perturbation the NORM and man-made figures of identify and of the gross+ratio baseline on the same
+spectra.
+
     .venv/bin/python bench/radiation.py [--quick] [--seeds N] [--real-only] [--thinned [--thin-seeds N]]
+        [--turn-on] [--miscal]
 """
 
 from __future__ import annotations
@@ -43,11 +50,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
-from tests.realdata import RealCase, load_cases, shared_data, thin, turn_on_case
+from tests.realdata import (
+    MISCAL_PERTURBATIONS,
+    RealCase,
+    has_quadratic,
+    load_cases,
+    miscalibrate,
+    shared_data,
+    thin,
+    turn_on_case,
+)
 from tripline.radiation.adjudicate import adjudicate
 from tripline.radiation.identify import identify
 from tripline.radiation.library import default_sources
 from tripline.radiation.model import Category, Spectrum, Verdict
+from tripline.radiation.result import Identification
 from tripline.radiation.simulate import simulate_occupancy, simulate_spectrum
 from tripline.radiation.spectral import aligned_background, net_significance, window_sums
 
@@ -471,6 +488,91 @@ def run_turn_on(alarm_sigma: float) -> None:
             )
 
 
+# (case, unperturbed result, man-made nuclides it names at >= 10 sigma, perturbed result, perturbed baseline)
+MiscalRow = tuple[RealCase, Identification, set[str], Identification, Verdict]
+
+
+def run_miscal(alarm_sigma: float) -> None:
+    """Every real RadiaCode/CsI spectrum (first pair of each case, calibrated; alpha/beta-only sources left out)
+    with its stored energy calibration re-labelled (``tests.realdata.miscalibrate``: gain x0.97-1.03, offset
+    -12..+12 keV, quadratic term x0.95/1.05 on files storing one; the counts untouched), the paired background
+    re-labelled alike (the same unit's calibration). Per split and perturbation: NORM as NORM, NORM called
+    man-made, NORM called SNM, man-made cleared, false SNM, man-made nuclides named at >= 10 sigma unperturbed
+    still named, verdicts changed; identify and the gross+ratio baseline on the same perturbed spectra."""
+    shared = shared_data()
+    cases = [c for c in load_cases() if (shared is not None or c.store != "shared") and c.group != "alpha"]
+    print(
+        "\n## Real RadiaCode/CsI spectra with a wrong stored calibration (tests.realdata.miscalibrate; "
+        "background re-labelled alike)\n"
+    )
+    print(
+        "| split | perturbation | method | spectra | NORM as NORM | NORM called man-made | NORM called SNM "
+        "| man-made cleared | false SNM | man-made still found (>= 10 sigma unperturbed) | verdict changed |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    t0 = time.perf_counter()
+    calls = 0
+    bad: list[str] = []
+    for split in ("dev", "test"):
+        rows = []
+        for case in cases:
+            if case.split != split:
+                continue
+            fg, bg = case.spectra()[0]
+            if fg.detector not in ("radiacode", "csi") or fg.calibration is None:
+                continue
+            plain = identify(fg, bg)
+            calls += 1
+            strong = {
+                m.nuclide
+                for m in plain.isotopes
+                if m.category is not Category.NORM and m.significance >= MANMADE_FOUND_SIGMA
+            }
+            rows.append((case, fg, bg, plain, strong))
+        for label, gain, offset, quad in (("none", 1.0, 0.0, 0.0), *MISCAL_PERTURBATIONS):
+            out: list[MiscalRow] = []
+            for case, fg, bg, plain, strong in rows:
+                if quad and not has_quadratic(fg):
+                    continue
+                if label == "none":
+                    wrong, wrong_bg, result = fg, bg, plain
+                else:
+                    wrong = miscalibrate(fg, gain, offset, quad)
+                    wrong_bg = None if bg is None or bg.calibration is None else miscalibrate(bg, gain, offset, quad)
+                    result = identify(wrong, wrong_bg)
+                    calls += 1
+                base = baseline_verdict(wrong, wrong_bg, alarm_sigma)
+                out.append((case, plain, strong, result, base))
+                if result.verdict not in case.accept:
+                    named = ",".join(m.nuclide for m in result.isotopes)
+                    bad.append(
+                        f"  {split:4} {label:16} {case.kind:20} {plain.verdict.value:>18} -> {result.verdict.value:18} "
+                        f"{named}  [{case.case_id}]"
+                    )
+            for method in ("identify", "baseline gross+ratio"):
+
+                def v(r: MiscalRow, m: str = method) -> Verdict:
+                    return r[3].verdict if m == "identify" else r[4]
+
+                norm = [r for r in out if r[0].group == "NORM"]
+                man = [r for r in out if r[0].group == "man-made"]
+                followed = [(r, n) for r in man for n in sorted(r[2])]
+                found = sum(1 for r, n in followed if n in {m.nuclide for m in r[3].isotopes})
+                changed = sum(1 for r in out if r[3].verdict is not r[1].verdict)
+                print(
+                    f"| {split} | {label} | {method} | {len(out)} "
+                    f"| {sum(v(r) is Verdict.NORM for r in norm)}/{len(norm)} "
+                    f"| {sum(v(r) in MAN_MADE_VERDICTS for r in norm)} | {sum(v(r) is Verdict.SNM for r in norm)} "
+                    f"| {sum(v(r).cleared for r in man)}/{len(man)} "
+                    f"| {sum(v(r) is Verdict.SNM and not r[0].is_snm for r in out)} "
+                    f"| {f'{found}/{len(followed)}' if method == 'identify' else '-'} "
+                    f"| {changed if method == 'identify' else '-'} |"
+                )
+    print("\n### Perturbed spectra not given an accepted verdict (unperturbed -> perturbed verdict; nuclides named)\n")
+    print("\n".join(bad) or "  none")
+    print(f"\nmiscal table: {calls} identify calls in {time.perf_counter() - t0:.0f} s")
+
+
 def _batch(cases: list[RealCase], workers: int = 2, repeat: int = 3) -> None:
     """Batch throughput: every real spectrum (as filed) ``repeat`` times over ``workers`` processes."""
     from concurrent.futures import ProcessPoolExecutor
@@ -505,6 +607,7 @@ def main() -> None:
     parser.add_argument("--thinned", action="store_true", help="only the thinned real-spectra table")
     parser.add_argument("--thin-seeds", type=int, default=3, help="seeds per thinning probability (default 3)")
     parser.add_argument("--turn-on", action="store_true", help="only the smooth turn-on real-spectra table")
+    parser.add_argument("--miscal", action="store_true", help="only the wrong-stored-calibration real-spectra table")
     parser.add_argument("--alarm-sigma", type=float, default=4.0, help="gross-count alarm threshold of the baseline")
     args = parser.parse_args()
     seeds = args.seeds or (2 if args.quick else 8)
@@ -516,6 +619,9 @@ def main() -> None:
         return
     if args.turn_on:
         run_turn_on(args.alarm_sigma)
+        return
+    if args.miscal:
+        run_miscal(args.alarm_sigma)
         return
     run_real(args.alarm_sigma)
     if args.real_only:

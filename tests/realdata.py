@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tripline.radiation.model import Spectrum, Verdict
+from tripline.radiation.model import EnergyCalibration, Spectrum, Verdict
 from tripline.radiation.readers import pair_spectra, read_spectra
 from tripline.radiation.readers.n42 import parse_n42
 from tripline.settings import REPO_DIR
@@ -189,3 +189,47 @@ def turn_on_case(case: RealCase, spectrum: Spectrum, threshold_kev: float) -> Sp
     crc32("case_id:T"), so each case and threshold draws the same counts wherever it is derived."""
     rng = np.random.default_rng(zlib.crc32(f"{case.case_id}:{threshold_kev:g}".encode()))
     return turn_on(spectrum, threshold_kev, rng)
+
+
+def miscalibrate(spectrum: Spectrum, gain: float = 1.0, offset_kev: float = 0.0, quadratic: float = 0.0) -> Spectrum:
+    """The spectrum with a wrong stored energy calibration, its counts untouched: the stored
+    E(ch) = c0 + c1 ch + c2 ch^2 + ... is re-labelled E'(ch) = gain x E(ch) + offset_kev + quadratic x c2 x ch^2
+    (``quadratic`` a relative error of the stored quadratic term). What a unit whose calibration is
+    off does: every line is recorded in the same channels and read at the wrong energy. Used by
+    ``bench/radiation.py --miscal`` and its tests; no simulator, no nuclide library."""
+    if spectrum.calibration is None:
+        raise ValueError(f"{spectrum.spectrum_id} has no energy calibration to perturb")
+    coefficients = [gain * c for c in spectrum.calibration.coefficients]
+    while len(coefficients) < 3:
+        coefficients.append(0.0)
+    coefficients[0] += offset_kev
+    if len(spectrum.calibration.coefficients) > 2:
+        coefficients[2] += quadratic * spectrum.calibration.coefficients[2]
+    tag = f"~cal(g{gain:g},o{offset_kev:+g},q{quadratic:+g})"
+    return dataclasses.replace(
+        spectrum,
+        calibration=EnergyCalibration(tuple(coefficients)),
+        spectrum_id=f"{spectrum.spectrum_id}{tag}",
+        meta=dict(spectrum.meta),
+    )
+
+
+# (label, gain, offset keV, relative quadratic-term error); the quadratic one on files storing a quadratic term only
+MISCAL_PERTURBATIONS: tuple[tuple[str, float, float, float], ...] = (
+    ("gain x0.97", 0.97, 0.0, 0.0),
+    ("gain x0.985", 0.985, 0.0, 0.0),
+    ("gain x1.015", 1.015, 0.0, 0.0),
+    ("gain x1.03", 1.03, 0.0, 0.0),
+    ("offset -12 keV", 1.0, -12.0, 0.0),
+    ("offset -6 keV", 1.0, -6.0, 0.0),
+    ("offset +6 keV", 1.0, 6.0, 0.0),
+    ("offset +12 keV", 1.0, 12.0, 0.0),
+    ("quadratic x0.95", 1.0, 0.0, -0.05),
+    ("quadratic x1.05", 1.0, 0.0, 0.05),
+)
+
+
+def has_quadratic(spectrum: Spectrum) -> bool:
+    """The stored calibration has a non-zero quadratic term (RadiaCode files do)."""
+    cal = spectrum.calibration
+    return cal is not None and len(cal.coefficients) > 2 and cal.coefficients[2] != 0.0

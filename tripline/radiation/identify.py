@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tripline.radiation.calibrate import gain_correction_detail, recalibrated
+from tripline.radiation.calibrate import calibration_correction, recalibrated_offset
 from tripline.radiation.chainfit import ChainFit, chain_fit
 from tripline.radiation.library import DetectorModel, Library, default_library, detector
 from tripline.radiation.lowenergy import AM241_KEV, TH228_PROGENY, am241_above, am241_line, tungsten_could_explain
@@ -135,11 +135,18 @@ def identify(
     reasons: list[str] = [f"detector model {det_name}: {model.label}"]
     if background is not None:
         bkg, ratio = aligned_background(spectrum, background)
-    gain = gain_correction_detail(spectrum, model, lib)
-    factor, used = gain.factor, gain.used
+    gain = calibration_correction(spectrum, model, lib)
+    factor, offset, used = gain.factor, gain.offset_kev, gain.used
     reasons.extend(gain.notes)
-    if factor != 1.0:
-        spectrum = recalibrated(spectrum, factor)
+    if offset != 0.0:
+        spectrum = recalibrated_offset(spectrum, factor, offset)
+        lines = ", ".join(f"{e:.1f}" for e in used)
+        reasons.append(
+            f"energy scale corrected by an offset of {-offset:+.1f} keV and a gain of {1 / factor - 1:+.1%} from the "
+            f"spectrum's own natural lines ({lines} keV)"
+        )
+    elif factor != 1.0:
+        spectrum = recalibrated_offset(spectrum, factor, 0.0)
         lines = ", ".join(f"{e:.1f}" for e in used)
         reasons.append(f"energy scale corrected by {factor - 1:+.1%} from the spectrum's own lines ({lines} keV)")
     gross_sigma = None
