@@ -26,6 +26,7 @@ measured against the site's long background), and thinning it too would test a s
 rather than a weaker sample. Baseline in the same run: the gross+ratio baseline on the same
 thinned spectra (against the same whole background).
 
+<<<<<<< HEAD
 A fifth table (``--miscal``) re-labels the stored energy calibration of every real RadiaCode/CsI spectrum (and its
 paired background, the same unit) with a gain, offset or quadratic-term error, the counts untouched
 (``tests.realdata.miscalibrate``, ``MISCAL_PERTURBATIONS``), as units whose stored calibrations are off do; per
@@ -34,6 +35,18 @@ spectra.
 
     .venv/bin/python bench/radiation.py [--quick] [--seeds N] [--real-only] [--thinned [--thin-seeds N]]
         [--turn-on] [--miscal]
+=======
+A fifth table (``--masked``) hides each real man-made source spectrum of the file in each real NORM or
+background spectrum of the same detector family (RadiaCode/CsI with RadiaCode/CsI, HPGe with HPGe) and
+the same split: the source binomially thinned so that its net counts are 3, 10, 30 or 100 % of the
+host's counts, mapped onto the host's energy grid by energy and added (``tests.realdata.inject``);
+judged with the host's own background when the host file has one, and with none. Every injected cell
+is man-made, so a NORM or background verdict is a man-made source cleared (the masking case at a
+port). Baseline in the same run: the gross+ratio baseline on the same spectra and host background.
+
+    .venv/bin/python bench/radiation.py [--quick] [--seeds N] [--real-only] [--thinned [--thin-seeds N]]
+        [--turn-on] [--masked]
+>>>>>>> masked
 """
 
 from __future__ import annotations
@@ -50,6 +63,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
+<<<<<<< HEAD
 from tests.realdata import (
     MISCAL_PERTURBATIONS,
     RealCase,
@@ -60,6 +74,9 @@ from tests.realdata import (
     thin,
     turn_on_case,
 )
+=======
+from tests.realdata import RealCase, family, load_cases, masked_case, shared_data, thin, turn_on_case
+>>>>>>> masked
 from tripline.radiation.adjudicate import adjudicate
 from tripline.radiation.identify import identify
 from tripline.radiation.library import default_sources
@@ -488,6 +505,7 @@ def run_turn_on(alarm_sigma: float) -> None:
             )
 
 
+<<<<<<< HEAD
 # (case, unperturbed result, man-made nuclides it names at >= 10 sigma, perturbed result, perturbed baseline)
 MiscalRow = tuple[RealCase, Identification, set[str], Identification, Verdict]
 
@@ -571,6 +589,109 @@ def run_miscal(alarm_sigma: float) -> None:
     print("\n### Perturbed spectra not given an accepted verdict (unperturbed -> perturbed verdict; nuclides named)\n")
     print("\n".join(bad) or "  none")
     print(f"\nmiscal table: {calls} identify calls in {time.perf_counter() - t0:.0f} s")
+=======
+MASK_FRACTIONS = (0.03, 0.1, 0.3, 1.0)
+
+
+@dataclasses.dataclass
+class MaskRow:
+    host: RealCase
+    source: RealCase
+    fraction: float
+    family: str
+    verdict: Verdict | None  # with the host's own background (None: the host file has none)
+    alone: Verdict
+    baseline: Verdict | None
+    nuclides: list[str]
+
+
+def masked_results(cases: list[RealCase], alarm_sigma: float, split: str) -> tuple[list[MaskRow], int]:
+    """Every (host, source, fraction) cell of one split (see the module docstring); and the number of
+    cells skipped because the source has too few counts for the fraction."""
+    hosts = [c for c in cases if c.split == split and c.group in ("NORM", "background")]
+    sources = [c for c in cases if c.split == split and c.group == "man-made"]
+    first = {c.case_id: c.spectra()[0] for c in hosts + sources}
+    rows: list[MaskRow] = []
+    skipped = 0
+    for host in hosts:
+        fg, bg = first[host.case_id]
+        for source in sources:
+            fam = family(fg)
+            if family(first[source.case_id][0]) != fam:
+                continue
+            for fraction in MASK_FRACTIONS:
+                spectrum = masked_case(host, fg, source, fraction)
+                if spectrum is None:
+                    skipped += 1
+                    continue
+                filed = identify(spectrum, bg) if bg is not None else None
+                alone = identify(spectrum, None)
+                named = filed if filed is not None else alone
+                rows.append(
+                    MaskRow(
+                        host,
+                        source,
+                        fraction,
+                        fam,
+                        None if filed is None else filed.verdict,
+                        alone.verdict,
+                        None if bg is None else baseline_verdict(spectrum, bg, alarm_sigma),
+                        [m.nuclide for m in named.isotopes],
+                    )
+                )
+    return rows, skipped
+
+
+def run_masked(alarm_sigma: float) -> None:
+    if shared_data() is None:
+        print("\n## Masked real spectra: ../shared/data not found, table skipped")
+        return
+    cases = load_cases()
+    print(
+        "\n## Real man-made sources hidden in real NORM/background spectra (tests.realdata.inject; same "
+        "detector family, same split; source net counts = fraction of the host's counts)\n"
+    )
+    print(
+        "| split | family | fraction | cells | man-made cleared (host bg) | man-made cleared (no bg) "
+        "| called SNM (not SNM) | of_concern (host bg / no bg) | named correctly | baseline gross+ratio cleared |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    every: list[MaskRow] = []
+    t0 = time.perf_counter()
+    for split in ("dev", "test"):
+        rows, skipped = masked_results(cases, alarm_sigma, split)
+        every += rows
+        for fam in sorted({r.family for r in rows}):
+            for fraction in MASK_FRACTIONS:
+                sel = [r for r in rows if r.family == fam and r.fraction == fraction]
+                filed = [r for r in sel if r.verdict is not None]
+                snm = sum((r.verdict is Verdict.SNM) + (r.alone is Verdict.SNM) for r in sel if not r.source.is_snm)
+                concern = (
+                    f"{sum(r.verdict is Verdict.OF_CONCERN for r in filed)}/{len(filed)} / "
+                    f"{sum(r.alone is Verdict.OF_CONCERN for r in sel)}/{len(sel)}"
+                )
+                known = [r for r in sel if r.source.nuclides]
+                named = sum(all(NUCLIDE_NAMES.get(x, x) in r.nuclides for x in r.source.nuclides) for r in known)
+                base = sum(r.baseline is not None and r.baseline.cleared for r in filed)
+                print(
+                    f"| {split} | {fam} | {fraction:g} | {len(sel)} "
+                    f"| {sum(r.verdict is not None and r.verdict.cleared for r in filed)}/{len(filed)} "
+                    f"| {sum(r.alone.cleared for r in sel)}/{len(sel)} | {snm} | {concern} "
+                    f"| {named}/{len(known)} | {base}/{len(filed)} |"
+                )
+        print(f"| {split} | | | {skipped} cells skipped (source too weak for the fraction) | | | | | | |")
+    print(
+        "\n### Injected cells cleared (split, fraction, verdict with host bg / no bg, nuclides named, host <- source)\n"
+    )
+    for r in every:
+        if (r.verdict is not None and r.verdict.cleared) or r.alone.cleared:
+            with_bg = "-" if r.verdict is None else r.verdict.value
+            print(
+                f"  {r.host.split:4} {r.fraction:<5g} {with_bg:12} {r.alone.value:12} {','.join(r.nuclides):30} "
+                f"[{r.host.case_id}] <- [{r.source.case_id}]"
+            )
+    print(f"\nmasked table: {len(every)} cells in {time.perf_counter() - t0:.0f} s")
+>>>>>>> masked
 
 
 def _batch(cases: list[RealCase], workers: int = 2, repeat: int = 3) -> None:
@@ -607,7 +728,11 @@ def main() -> None:
     parser.add_argument("--thinned", action="store_true", help="only the thinned real-spectra table")
     parser.add_argument("--thin-seeds", type=int, default=3, help="seeds per thinning probability (default 3)")
     parser.add_argument("--turn-on", action="store_true", help="only the smooth turn-on real-spectra table")
+<<<<<<< HEAD
     parser.add_argument("--miscal", action="store_true", help="only the wrong-stored-calibration real-spectra table")
+=======
+    parser.add_argument("--masked", action="store_true", help="only the masked real-spectra table")
+>>>>>>> masked
     parser.add_argument("--alarm-sigma", type=float, default=4.0, help="gross-count alarm threshold of the baseline")
     args = parser.parse_args()
     seeds = args.seeds or (2 if args.quick else 8)
@@ -620,8 +745,13 @@ def main() -> None:
     if args.turn_on:
         run_turn_on(args.alarm_sigma)
         return
+<<<<<<< HEAD
     if args.miscal:
         run_miscal(args.alarm_sigma)
+=======
+    if args.masked:
+        run_masked(args.alarm_sigma)
+>>>>>>> masked
         return
     run_real(args.alarm_sigma)
     if args.real_only:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from tripline.radiation.model import EnergyCalibration, Spectrum, Verdict
 from tripline.radiation.readers import pair_spectra, read_spectra
@@ -191,6 +192,7 @@ def turn_on_case(case: RealCase, spectrum: Spectrum, threshold_kev: float) -> Sp
     return turn_on(spectrum, threshold_kev, rng)
 
 
+<<<<<<< HEAD
 def miscalibrate(spectrum: Spectrum, gain: float = 1.0, offset_kev: float = 0.0, quadratic: float = 0.0) -> Spectrum:
     """The spectrum with a wrong stored energy calibration, its counts untouched: the stored
     E(ch) = c0 + c1 ch + c2 ch^2 + ... is re-labelled E'(ch) = gain x E(ch) + offset_kev + quadratic x c2 x ch^2
@@ -233,3 +235,93 @@ def has_quadratic(spectrum: Spectrum) -> bool:
     """The stored calibration has a non-zero quadratic term (RadiaCode files do)."""
     cal = spectrum.calibration
     return cal is not None and len(cal.coefficients) > 2 and cal.coefficients[2] != 0.0
+=======
+def rebin(counts: npt.ArrayLike, edges: npt.ArrayLike, new_edges: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Counts of channels with energy ``edges`` (keV, n+1 increasing) spread onto channels ``new_edges``,
+    each channel's counts shared out in proportion to the overlap of its energy interval with each new
+    channel (counts uniform within a channel). Every count whose channel lies inside the new grid is kept,
+    so the total is preserved there; counts beyond the new grid's ends are dropped."""
+    c = np.asarray(counts, dtype=float)
+    e = np.asarray(edges, dtype=float)
+    ne = np.asarray(new_edges, dtype=float)
+    # cumulative counts as a piecewise-linear function of energy, read at the new edges
+    cumulative = np.concatenate(([0.0], np.cumsum(c)))
+    at = np.interp(ne, e, cumulative, left=0.0, right=float(cumulative[-1]))
+    return np.diff(at)
+
+
+def rebin_counts(
+    counts: npt.ArrayLike, edges: npt.ArrayLike, new_edges: npt.ArrayLike, rng: np.random.Generator
+) -> npt.NDArray[np.int64]:
+    """Integer counts of :func:`rebin`: each channel's counts drawn multinomially over the new channels it
+    overlaps (probabilities its overlap fractions), so the expectation is :func:`rebin` and every count
+    that falls inside the new grid lands in exactly one new channel (totals preserved, no rounding)."""
+    c = np.asarray(counts, dtype=np.int64)
+    e = np.asarray(edges, dtype=float)
+    ne = np.asarray(new_edges, dtype=float)
+    out = np.zeros(ne.size - 1, dtype=np.int64)
+    for i in np.flatnonzero(c):
+        lo, hi = e[i], e[i + 1]
+        share = np.clip(np.minimum(ne[1:], hi) - np.maximum(ne[:-1], lo), 0.0, None) / (hi - lo)
+        inside = float(share.sum())
+        if inside <= 0.0:
+            continue
+        n = int(rng.binomial(int(c[i]), min(inside, 1.0))) if inside < 1.0 - 1e-12 else int(c[i])
+        out += rng.multinomial(n, share / inside)
+    return out
+
+
+def net_counts(spectrum: Spectrum, background: Spectrum | None) -> float:
+    """Counts of ``spectrum`` above its own paired background (live-time scaled), or its gross counts
+    when it has none (most source files: the source's own ambient background then rides along)."""
+    gross = float(spectrum.counts.sum())
+    if background is None:
+        return gross
+    return gross - float(background.counts.sum()) * spectrum.live_time_s / background.live_time_s
+
+
+def family(spectrum: Spectrum) -> str:
+    """Detector family for pairing a source with a host: RadiaCode and other CsI together, HPGe, NaI."""
+    from tripline.radiation.identify import guess_detector
+
+    name = guess_detector(spectrum)
+    return "csi" if name in ("radiacode", "csi") else name
+
+
+def inject(
+    host: Spectrum,
+    source: Spectrum,
+    fraction: float,
+    rng: np.random.Generator,
+    source_background: Spectrum | None = None,
+) -> Spectrum | None:
+    """A real source spectrum hidden in a real host (NORM or background) spectrum: the source binomially
+    thinned (:func:`thin`'s draw) so that its net counts (:func:`net_counts`) are ``fraction`` of the host's
+    counts, mapped onto the host's energy grid by energy (:func:`rebin_counts`) and added to the host's
+    counts; the host's live time kept. None when the source has too few counts for that fraction (a
+    source cannot be thinned up). Used by ``bench/radiation.py --masked`` and the masking tests."""
+    if host.calibration is None or source.calibration is None:
+        return None
+    net = net_counts(source, source_background)
+    if net <= 0:
+        return None
+    p = fraction * float(host.counts.sum()) / net
+    if p > 1.0:
+        return None
+    kept = rng.binomial(source.counts, p)
+    added = rebin_counts(kept, source.edges_kev(), host.edges_kev(), rng)
+    return dataclasses.replace(
+        host,
+        counts=host.counts + added,
+        spectrum_id=f"{host.spectrum_id}+{source.spectrum_id}@{fraction:g}",
+        meta=dict(host.meta),
+    )
+
+
+def masked_case(host_case: RealCase, host: Spectrum, source_case: RealCase, fraction: float) -> Spectrum | None:
+    """:func:`inject` of a source case's first spectrum into a host spectrum with the generator the masking
+    tests and bench share: seeded by crc32("host_id:source_id:fraction")."""
+    source, source_bg = source_case.spectra()[0]
+    rng = np.random.default_rng(zlib.crc32(f"{host_case.case_id}:{source_case.case_id}:{fraction:g}".encode()))
+    return inject(host, source, fraction, rng, source_bg)
+>>>>>>> masked
