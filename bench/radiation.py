@@ -26,7 +26,6 @@ measured against the site's long background), and thinning it too would test a s
 rather than a weaker sample. Baseline in the same run: the gross+ratio baseline on the same
 thinned spectra (against the same whole background).
 
-<<<<<<< HEAD
 A fifth table (``--miscal``) re-labels the stored energy calibration of every real RadiaCode/CsI spectrum (and its
 paired background, the same unit) with a gain, offset or quadratic-term error, the counts untouched
 (``tests.realdata.miscalibrate``, ``MISCAL_PERTURBATIONS``), as units whose stored calibrations are off do; per
@@ -34,19 +33,15 @@ split and perturbation the NORM and man-made figures of identify and of the gros
 spectra.
 
     .venv/bin/python bench/radiation.py [--quick] [--seeds N] [--real-only] [--thinned [--thin-seeds N]]
-        [--turn-on] [--miscal]
-=======
-A fifth table (``--masked``) hides each real man-made source spectrum of the file in each real NORM or
+        [--turn-on] [--miscal] [--masked]
+
+A sixth table (``--masked``) hides each real man-made source spectrum of the file in each real NORM or
 background spectrum of the same detector family (RadiaCode/CsI with RadiaCode/CsI, HPGe with HPGe) and
 the same split: the source binomially thinned so that its net counts are 3, 10, 30 or 100 % of the
 host's counts, mapped onto the host's energy grid by energy and added (``tests.realdata.inject``);
 judged with the host's own background when the host file has one, and with none. Every injected cell
 is man-made, so a NORM or background verdict is a man-made source cleared (the masking case at a
 port). Baseline in the same run: the gross+ratio baseline on the same spectra and host background.
-
-    .venv/bin/python bench/radiation.py [--quick] [--seeds N] [--real-only] [--thinned [--thin-seeds N]]
-        [--turn-on] [--masked]
->>>>>>> masked
 """
 
 from __future__ import annotations
@@ -63,20 +58,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 
-<<<<<<< HEAD
 from tests.realdata import (
     MISCAL_PERTURBATIONS,
     RealCase,
+    family,
     has_quadratic,
     load_cases,
+    masked_case,
     miscalibrate,
     shared_data,
     thin,
     turn_on_case,
 )
-=======
-from tests.realdata import RealCase, family, load_cases, masked_case, shared_data, thin, turn_on_case
->>>>>>> masked
 from tripline.radiation.adjudicate import adjudicate
 from tripline.radiation.identify import identify
 from tripline.radiation.library import default_sources
@@ -505,7 +498,6 @@ def run_turn_on(alarm_sigma: float) -> None:
             )
 
 
-<<<<<<< HEAD
 # (case, unperturbed result, man-made nuclides it names at >= 10 sigma, perturbed result, perturbed baseline)
 MiscalRow = tuple[RealCase, Identification, set[str], Identification, Verdict]
 
@@ -589,7 +581,8 @@ def run_miscal(alarm_sigma: float) -> None:
     print("\n### Perturbed spectra not given an accepted verdict (unperturbed -> perturbed verdict; nuclides named)\n")
     print("\n".join(bad) or "  none")
     print(f"\nmiscal table: {calls} identify calls in {time.perf_counter() - t0:.0f} s")
-=======
+
+
 MASK_FRACTIONS = (0.03, 0.1, 0.3, 1.0)
 
 
@@ -691,7 +684,6 @@ def run_masked(alarm_sigma: float) -> None:
                 f"[{r.host.case_id}] <- [{r.source.case_id}]"
             )
     print(f"\nmasked table: {len(every)} cells in {time.perf_counter() - t0:.0f} s")
->>>>>>> masked
 
 
 def _batch(cases: list[RealCase], workers: int = 2, repeat: int = 3) -> None:
@@ -728,11 +720,8 @@ def main() -> None:
     parser.add_argument("--thinned", action="store_true", help="only the thinned real-spectra table")
     parser.add_argument("--thin-seeds", type=int, default=3, help="seeds per thinning probability (default 3)")
     parser.add_argument("--turn-on", action="store_true", help="only the smooth turn-on real-spectra table")
-<<<<<<< HEAD
     parser.add_argument("--miscal", action="store_true", help="only the wrong-stored-calibration real-spectra table")
-=======
     parser.add_argument("--masked", action="store_true", help="only the masked real-spectra table")
->>>>>>> masked
     parser.add_argument("--alarm-sigma", type=float, default=4.0, help="gross-count alarm threshold of the baseline")
     args = parser.parse_args()
     seeds = args.seeds or (2 if args.quick else 8)
@@ -745,13 +734,11 @@ def main() -> None:
     if args.turn_on:
         run_turn_on(args.alarm_sigma)
         return
-<<<<<<< HEAD
     if args.miscal:
         run_miscal(args.alarm_sigma)
-=======
+        return
     if args.masked:
         run_masked(args.alarm_sigma)
->>>>>>> masked
         return
     run_real(args.alarm_sigma)
     if args.real_only:

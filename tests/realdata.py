@@ -192,7 +192,6 @@ def turn_on_case(case: RealCase, spectrum: Spectrum, threshold_kev: float) -> Sp
     return turn_on(spectrum, threshold_kev, rng)
 
 
-<<<<<<< HEAD
 def miscalibrate(spectrum: Spectrum, gain: float = 1.0, offset_kev: float = 0.0, quadratic: float = 0.0) -> Spectrum:
     """The spectrum with a wrong stored energy calibration, its counts untouched: the stored
     E(ch) = c0 + c1 ch + c2 ch^2 + ... is re-labelled E'(ch) = gain x E(ch) + offset_kev + quadratic x c2 x ch^2
@@ -235,7 +234,8 @@ def has_quadratic(spectrum: Spectrum) -> bool:
     """The stored calibration has a non-zero quadratic term (RadiaCode files do)."""
     cal = spectrum.calibration
     return cal is not None and len(cal.coefficients) > 2 and cal.coefficients[2] != 0.0
-=======
+
+
 def rebin(counts: npt.ArrayLike, edges: npt.ArrayLike, new_edges: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Counts of channels with energy ``edges`` (keV, n+1 increasing) spread onto channels ``new_edges``,
     each channel's counts shared out in proportion to the overlap of its energy interval with each new
@@ -324,4 +324,3 @@ def masked_case(host_case: RealCase, host: Spectrum, source_case: RealCase, frac
     source, source_bg = source_case.spectra()[0]
     rng = np.random.default_rng(zlib.crc32(f"{host_case.case_id}:{source_case.case_id}:{fraction:g}".encode()))
     return inject(host, source, fraction, rng, source_bg)
->>>>>>> masked
