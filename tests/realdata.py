@@ -15,8 +15,10 @@ import dataclasses
 import io
 import os
 import re
+import warnings
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -288,18 +290,184 @@ def family(spectrum: Spectrum) -> str:
     return "csi" if name in ("radiacode", "csi") else name
 
 
+# Lines by which a labelled source file is put on true energies before it is injected (keV, NNDC NuDat 3 / ENSDF as
+# stored in tripline/radiation/nuclides.yaml; Na-22's 511.0 keV is annihilation): the strong, isolated lines of each
+# man-made nuclide of tests/data/radiation_real.csv. Nuclides not listed (Pu-239; unlabelled trinitite, pottery)
+# leave their file on its stored scale.
+ALIGN_LINES_KEV: dict[str, tuple[float, ...]] = {
+    "Cs-137": (661.657,),
+    "Co-60": (1173.228, 1332.492),
+    "Tc-99m": (140.511,),
+    "Eu-152": (121.7817, 344.2785, 778.9045, 1408.013),
+    "Ba-133": (80.9979, 356.0129),
+    "Na-22": (511.0, 1274.537),
+    "Am-241": (59.5409,),
+}
+ALIGN_SEARCH = 0.10  # a line is looked for within +-10 % of its energy on the stored scale
+ALIGN_FIT_FWHM = 1.5  # the local fit spans +-1.5 model FWHM beyond the lines' expected places
+ALIGN_MIN_SIGMA = 10.0  # fitted peak area over its standard error
+ALIGN_WIDTH_RANGE = (0.4, 2.5)  # fitted FWHM over the detector model's FWHM at that energy
+ALIGN_MIN_SPAN_KEV = 250.0  # an offset as well as a gain only when the lines found span this much
+ALIGN_CENTROID_FLOOR = 0.002  # centroid error floor (fraction of the energy) in the gain/offset fit
+ALIGN_MAX_GAIN_ERROR = 0.10
+ALIGN_MAX_OFFSET_KEV = 30.0
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Stored energy = offset_kev + factor x true energy, from the lines ``found`` ((true keV, centroid keV))."""
+
+    factor: float = 1.0
+    offset_kev: float = 0.0
+    found: tuple[tuple[float, float], ...] = ()
+    note: str = ""
+
+    def true_edges(self, spectrum: Spectrum) -> npt.NDArray[np.float64]:
+        """The spectrum's channel edges on true energies."""
+        return (spectrum.edges_kev() - self.offset_kev) / self.factor
+
+
+def _gaussians(
+    energies: npt.NDArray[np.float64], sds: npt.NDArray[np.float64], mid: float
+) -> Callable[..., npt.NDArray[np.float64]]:
+    """f(x, g, k, b0, b1, a1, ...): Gaussians of heights a_n at g x energies_n, sd k x sds_n, on b0 + b1 (x - mid)."""
+
+    def shape(x: npt.NDArray[np.float64], *p: float) -> npt.NDArray[np.float64]:
+        g, k, b0, b1 = p[:4]
+        out = b0 + b1 * (x - mid)
+        for n, amplitude in enumerate(p[4:]):
+            out = out + amplitude * np.exp(-0.5 * ((x - g * energies[n]) / (k * sds[n])) ** 2)
+        return np.asarray(out, dtype=np.float64)
+
+    return shape
+
+
+def line_centroids(spectrum: Spectrum, energies: tuple[float, ...]) -> list[tuple[float, float, float]]:
+    """(true keV, centroid keV on the stored scale, centroid sd keV) of each line of ``energies`` found in the
+    spectrum. Lines closer than twice ``ALIGN_FIT_FWHM`` detector-model resolutions (Co-60 1173/1332 keV on a
+    small CsI) are fitted together. Each group: a start gain g0 within ``ALIGN_SEARCH`` maximising the net counts
+    (SNIP continuum removed) read at g0 x E; then Gaussians at g x E (common gain g, widths k x the model's FWHM,
+    free areas) on a straight background, fitted with Poisson weights within ``ALIGN_FIT_FWHM`` resolutions of
+    the group's ends. A line is kept when its area stands at ``ALIGN_MIN_SIGMA`` and the fitted width within
+    ``ALIGN_WIDTH_RANGE`` of the model's; its centroid is g x E."""
+    from scipy.optimize import OptimizeWarning, curve_fit
+
+    from tripline.radiation.identify import guess_detector
+    from tripline.radiation.library import detector
+    from tripline.radiation.spectral import fwhm_channels, snip_continuum
+
+    if spectrum.calibration is None or not energies:
+        return []
+    model = detector(guess_detector(spectrum))
+    edges = spectrum.edges_kev()
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    widths = np.diff(edges)
+    counts = spectrum.counts.astype(np.float64)
+    net = counts - snip_continuum(counts, fwhm_channels(model, centers, widths))
+    groups: list[list[float]] = []
+    for energy in sorted(energies):
+        if groups and energy - groups[-1][-1] < 2 * ALIGN_FIT_FWHM * model.fwhm_kev(energy):
+            groups[-1].append(energy)
+        else:
+            groups.append([energy])
+    found: list[tuple[float, float, float]] = []
+    for group in groups:
+        e = np.array(group)
+        if e[0] * (1 - ALIGN_SEARCH) < centers[0] or e[-1] * (1 + ALIGN_SEARCH) > centers[-1]:
+            continue
+        grid = np.linspace(1 - ALIGN_SEARCH, 1 + ALIGN_SEARCH, 201)
+        score = [float(np.interp(g * e, centers, net).sum()) for g in grid]
+        g0 = float(grid[int(np.argmax(score))])
+        sd0 = np.array([model.fwhm_kev(g0 * x) for x in e]) / 2.3548
+        lo = g0 * e[0] - ALIGN_FIT_FWHM * 2.3548 * sd0[0]
+        hi = g0 * e[-1] + ALIGN_FIT_FWHM * 2.3548 * sd0[-1]
+        fit = np.flatnonzero((centers >= lo) & (centers <= hi))
+        if fit.size < 4 + 2 * e.size:
+            continue
+        x, y, mid = centers[fit], counts[fit], 0.5 * (lo + hi)
+
+        shape = _gaussians(e, sd0, mid)
+        heights = [max(float(np.interp(g0 * x_, centers, net)), 1.0) for x_ in e]
+        start = [g0, 1.0, float(min(y[0], y[-1])), 0.0, *heights]
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", OptimizeWarning)  # no covariance: no line to speak of
+                p, cov = curve_fit(
+                    shape, x, y, p0=start, sigma=np.sqrt(np.maximum(y, 1.0)), absolute_sigma=True, maxfev=8000
+                )
+        except (RuntimeError, ValueError, OptimizeWarning):
+            continue
+        if not np.all(np.isfinite(cov)):
+            continue
+        g, k = float(p[0]), abs(float(p[1]))
+        if not (ALIGN_WIDTH_RANGE[0] <= k <= ALIGN_WIDTH_RANGE[1] and abs(g - 1.0) <= ALIGN_SEARCH and lo < g * e[0]):
+            continue
+        g_sd = float(np.sqrt(cov[0, 0]))
+        for n, energy in enumerate(group):
+            amplitude, amplitude_sd = float(p[4 + n]), float(np.sqrt(cov[4 + n, 4 + n]))
+            if amplitude > 0 and amplitude >= ALIGN_MIN_SIGMA * amplitude_sd:
+                found.append((energy, g * energy, g_sd * energy))
+    return found
+
+
+def fit_alignment(points: list[tuple[float, float, float]]) -> Alignment:
+    """Stored = offset + factor x true through (true keV, centroid keV, centroid sd keV): a weighted straight line
+    when at least two lines span ``ALIGN_MIN_SPAN_KEV``, else a weighted gain through zero; the identity when no
+    line or the result is out of range (gain off by more than ``ALIGN_MAX_GAIN_ERROR``, offset beyond
+    ``ALIGN_MAX_OFFSET_KEV``)."""
+    if not points:
+        return Alignment(note="no line of the labelled nuclide found")
+    true = np.array([p[0] for p in points])
+    measured = np.array([p[1] for p in points])
+    sd = np.array([max(p[2], ALIGN_CENTROID_FLOOR * p[0]) for p in points])
+    found = tuple((float(t), float(m)) for t, m in zip(true, measured, strict=True))
+    if true.size >= 2 and float(true.max() - true.min()) >= ALIGN_MIN_SPAN_KEV:
+        design = np.column_stack([np.ones_like(true), true]) / sd[:, None]
+        solution, *_ = np.linalg.lstsq(design, measured / sd, rcond=None)
+        offset, factor = float(solution[0]), float(solution[1])
+    else:
+        weights = (true / sd) ** 2
+        offset, factor = 0.0, float(((measured / true) * weights).sum() / weights.sum())
+    if abs(factor - 1.0) > ALIGN_MAX_GAIN_ERROR or abs(offset) > ALIGN_MAX_OFFSET_KEV:
+        return Alignment(found=found, note=f"out of range (gain {factor:.4f}, offset {offset:+.1f} keV): not applied")
+    return Alignment(factor, offset, found)
+
+
+def source_alignment(source: Spectrum, nuclides: tuple[str, ...]) -> Alignment:
+    """The source file's stored scale against its own labelled nuclides' lines (``ALIGN_LINES_KEV``)."""
+    return fit_alignment(line_centroids(source, tuple({e for n in nuclides for e in ALIGN_LINES_KEV.get(n, ())})))
+
+
+def host_alignment(host: Spectrum) -> Alignment:
+    """The host file's stored scale against its own natural lines: the engine's own estimate
+    (:func:`tripline.radiation.calibrate.calibration_correction`, measured = offset + factor x true)."""
+    from tripline.radiation.calibrate import calibration_correction
+    from tripline.radiation.identify import guess_detector
+    from tripline.radiation.library import detector
+
+    found = calibration_correction(host, detector(guess_detector(host)))
+    return Alignment(found.factor, found.offset_kev, tuple((e, float("nan")) for e in found.used))
+
+
 def inject(
     host: Spectrum,
     source: Spectrum,
     fraction: float,
     rng: np.random.Generator,
     source_background: Spectrum | None = None,
+    source_nuclides: tuple[str, ...] | None = None,
 ) -> Spectrum | None:
     """A real source spectrum hidden in a real host (NORM or background) spectrum: the source binomially
     thinned (:func:`thin`'s draw) so that its net counts (:func:`net_counts`) are ``fraction`` of the host's
     counts, mapped onto the host's energy grid by energy (:func:`rebin_counts`) and added to the host's
     counts; the host's live time kept. None when the source has too few counts for that fraction (a
-    source cannot be thinned up). Used by ``bench/radiation.py --masked`` and the masking tests."""
+    source cannot be thinned up). Used by ``bench/radiation.py --masked`` and the masking tests.
+
+    With ``source_nuclides`` (aligned, as one detector measuring source and host would record them) the source's
+    channels are put on true energies by its own labelled nuclides' lines (:func:`source_alignment`) and the host's
+    channels likewise by its own natural lines (:func:`host_alignment`) before the rebinning, so every injected
+    count lands in the channel the host detector assigns to its true energy; the host's stored calibration is
+    kept. Without (raw, ``--masked-raw``) both files' stored scales are taken as true."""
     if host.calibration is None or source.calibration is None:
         return None
     net = net_counts(source, source_background)
@@ -309,7 +477,12 @@ def inject(
     if p > 1.0:
         return None
     kept = rng.binomial(source.counts, p)
-    added = rebin_counts(kept, source.edges_kev(), host.edges_kev(), rng)
+    if source_nuclides is None:
+        source_edges, host_edges = source.edges_kev(), host.edges_kev()
+    else:
+        source_edges = source_alignment(source, source_nuclides).true_edges(source)
+        host_edges = host_alignment(host).true_edges(host)
+    added = rebin_counts(kept, source_edges, host_edges, rng)
     return dataclasses.replace(
         host,
         counts=host.counts + added,
@@ -318,9 +491,12 @@ def inject(
     )
 
 
-def masked_case(host_case: RealCase, host: Spectrum, source_case: RealCase, fraction: float) -> Spectrum | None:
+def masked_case(
+    host_case: RealCase, host: Spectrum, source_case: RealCase, fraction: float, raw: bool = False
+) -> Spectrum | None:
     """:func:`inject` of a source case's first spectrum into a host spectrum with the generator the masking
-    tests and bench share: seeded by crc32("host_id:source_id:fraction")."""
+    tests and bench share: seeded by crc32("host_id:source_id:fraction"). Aligned on true energies by the
+    source case's labelled nuclides unless ``raw`` (both stored scales taken as true, ``--masked-raw``)."""
     source, source_bg = source_case.spectra()[0]
     rng = np.random.default_rng(zlib.crc32(f"{host_case.case_id}:{source_case.case_id}:{fraction:g}".encode()))
-    return inject(host, source, fraction, rng, source_bg)
+    return inject(host, source, fraction, rng, source_bg, None if raw else tuple(source_case.nuclides))
