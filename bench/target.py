@@ -35,6 +35,7 @@ by default), the real goods classifier and demo traffic, then times:
     .venv/bin/python bench/target.py --manifest demo-100k.csv --tile 10 --driver-memory --cluster
     tripline demo manifest --out demo-100k.csv --shipments 100000   # the 100k manifest, seed 1
     .venv/bin/python bench/target.py --manifest demo-100k.csv --tile 10 --local-only
+    .venv/bin/python bench/target.py --manifest demo-100k.csv --tile 10 --spark --cluster --end-to-end-only
     .venv/bin/python bench/target.py --manifest demo-20000.csv --tile 50 --local-only --keep 50
 
 --manifest FILE --tile N: FILE's rows N times over (copy k's bills of lading end in -k), so a
@@ -545,6 +546,8 @@ def main() -> None:
             driver_memory(path, settings, db, policy, cluster=args.cluster)
         elif args.local_only:
             local_end_to_end(path, settings, db, policy, n, args.keep)
+        elif args.spark and args.end_to_end_only:
+            report(end_to_end(path, settings, db, policy, cluster=args.cluster), n, gen_s, args.lists)
         return
     traffic = generate(n, 1, ref)
     path = tmp / "demo.csv"
