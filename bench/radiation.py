@@ -458,6 +458,18 @@ def run_thinned(alarm_sigma: float, seeds: int) -> None:
 TURN_ON_KEV = (30.0, 38.0, 45.0, 55.0)
 
 
+def _csi_pairs(cases: list[RealCase], split: str) -> list[tuple[RealCase, Spectrum, Spectrum | None]]:
+    """The first (spectrum, paired background) of each calibrated RadiaCode/CsI case of ``split``."""
+    pairs = []
+    for case in cases:
+        if case.split != split:
+            continue
+        fg, bg = case.spectra()[0]
+        if fg.detector in ("radiacode", "csi") and fg.calibration is not None:
+            pairs.append((case, fg, bg))
+    return pairs
+
+
 def run_turn_on(alarm_sigma: float) -> None:
     """Every real RadiaCode/CsI spectrum (first pair of each case, calibrated) with a smooth discriminator
     turn-on at T = 30-55 keV (``tests.realdata.turn_on``: each count kept with probability
@@ -474,14 +486,7 @@ def run_turn_on(alarm_sigma: float) -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for split in ("dev", "test"):
-        rows = []
-        for case in cases:
-            if case.split != split:
-                continue
-            fg, bg = case.spectra()[0]
-            if fg.detector not in ("radiacode", "csi") or fg.calibration is None:
-                continue
-            rows.append((case, fg, bg, identify(fg, bg)))
+        rows = [(case, fg, bg, identify(fg, bg)) for case, fg, bg in _csi_pairs(cases, split)]
         for threshold in TURN_ON_KEV:
             changed = accepted = base_ok = medical = cleared = false_snm = 0
             appearing: Counter[str] = Counter()
@@ -529,12 +534,7 @@ def run_miscal(alarm_sigma: float) -> None:
     bad: list[str] = []
     for split in ("dev", "test"):
         rows = []
-        for case in cases:
-            if case.split != split:
-                continue
-            fg, bg = case.spectra()[0]
-            if fg.detector not in ("radiacode", "csi") or fg.calibration is None:
-                continue
+        for case, fg, bg in _csi_pairs(cases, split):
             plain = identify(fg, bg)
             calls += 1
             strong = {

@@ -368,10 +368,7 @@ def _local_sigma(centers: np.ndarray, counts: np.ndarray, peak_kev: float, model
 
 def recalibrated(spectrum: Spectrum, factor: float) -> Spectrum:
     """The spectrum with its energy scale divided by ``factor``."""
-    if factor == 1.0 or spectrum.calibration is None:
-        return spectrum
-    coefficients = tuple(c / factor for c in spectrum.calibration.coefficients)
-    return dataclasses.replace(spectrum, calibration=EnergyCalibration(coefficients))
+    return recalibrated_offset(spectrum, factor, 0.0)
 
 
 # Offset + gain. A stored calibration may be off by an offset as well as a gain (a real RadiaCode

@@ -138,17 +138,15 @@ def identify(
     gain = calibration_correction(spectrum, model, lib)
     factor, offset, used = gain.factor, gain.offset_kev, gain.used
     reasons.extend(gain.notes)
-    if offset != 0.0:
+    if offset != 0.0 or factor != 1.0:
         spectrum = recalibrated_offset(spectrum, factor, offset)
         lines = ", ".join(f"{e:.1f}" for e in used)
         reasons.append(
             f"energy scale corrected by an offset of {-offset:+.1f} keV and a gain of {1 / factor - 1:+.1%} from the "
             f"spectrum's own natural lines ({lines} keV)"
+            if offset != 0.0
+            else f"energy scale corrected by {factor - 1:+.1%} from the spectrum's own lines ({lines} keV)"
         )
-    elif factor != 1.0:
-        spectrum = recalibrated_offset(spectrum, factor, 0.0)
-        lines = ", ".join(f"{e:.1f}" for e in used)
-        reasons.append(f"energy scale corrected by {factor - 1:+.1%} from the spectrum's own lines ({lines} keV)")
     gross_sigma = None
     in_range = np.ones(counts.size, dtype=bool)
     if spectrum.is_calibrated:

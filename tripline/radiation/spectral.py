@@ -198,7 +198,8 @@ def counts_onset_kev(counts: np.ndarray, centers: FloatArray, model: DetectorMod
 def smoothed_fwhm(counts: np.ndarray, centers: FloatArray, model: DetectorModel, width: float = 1.0) -> FloatArray:
     """Each channel's mean count over the channels within ``width``/2 FWHM (at its energy) of it."""
     y = np.asarray(counts, dtype=np.float64)
-    half = 0.5 * width * np.array([model.fwhm_kev(max(float(e), 1.0)) for e in centers])
+    at = np.maximum(centers, 1.0)
+    half = 0.5 * width * fwhm_channels(model, at, np.ones_like(at))  # FWHM in keV (channel width 1 keV)
     low = np.searchsorted(centers, centers - half, side="left")
     high = np.searchsorted(centers, centers + half, side="right")
     total = np.concatenate(([0.0], np.cumsum(y)))
