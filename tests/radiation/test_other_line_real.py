@@ -26,8 +26,10 @@ MOVED = [
     # Co-60 1173.2 keV on the Uraninite's Compton continuum judged a hump; 1332.5 keV stands at 6.8 sigma
     ("radiacode:2024-04-17_Uraninite", "ckuethe:Co60_a", 0.1, True, "1332.5"),
     ("radiacode:2024-04-17_Uraninite", "ckuethe:Co60_a", 0.1, False, "1332.5"),
-    # Eu-152 121.8 keV on the scatter hump; 344.3 keV beside Pb-214 351.9 keV beyond the chain's 25 % error
-    ("radiacode:2024-04-17_Caldasite", "ckuethe:Eu152_b", 0.3, True, "344.3"),
+    # Co-60 in the Caldasite, no background: 1332.5 keV stands at 4.2 sigma
+    ("radiacode:2024-04-17_Caldasite", "ckuethe:Co60_a", 0.1, False, "1332.5"),
+    # Eu-152 121.8 keV on the scatter hump of a background host, no background spectrum: 344.3 keV stands
+    ("dmamontov:bg-natural", "ckuethe:Eu152_b", 0.3, False, "344.3"),
 ]
 
 

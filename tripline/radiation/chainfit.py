@@ -429,10 +429,10 @@ def other_line_stands(
     one FWHM into the main shape), expected from the candidate's fitted amplitude (``fitted``, counts per
     channel) at PAIR_EXPECTED_SIGMA, stands at ``identify_sigma`` as a photopeak on the residual ``resid``
     (the candidate's own response within +-1.5 FWHM of that line plus a straight line over +-3 FWHM), its
-    error widened by CHAIN_MODEL_ERROR of what the chain fit itself (``base``) puts in the same shape there
-    (a chain line under it, Pb-214 351.9 keV under Eu-152 344.3 keV, may be off by that much), and is_narrow
-    at that line. Co-60's 1332.5 keV when its 1173.2 keV is on the Compton-edge/hump of a 1 cm3 CsI. None
-    when no such line stands."""
+    error widened by CHAIN_MODEL_ERROR of all the counts the chain fit itself (``base``) puts within +-0.75
+    FWHM of the line (in units of the candidate's own counts there: a chain line under or beside it, Pb-214
+    351.9 keV by Eu-152 344.3 keV, may be off by that much), and is_narrow at that line. Co-60's 1332.5 keV
+    when its 1173.2 keV is on the Compton-edge/hump of a 1 cm3 CsI. None when no such line stands."""
     used = centers[mask]
     if used.size == 0:
         return None
@@ -451,14 +451,14 @@ def other_line_stands(
         if expected < PAIR_EXPECTED_SIGMA or shape.sum() <= 0:
             continue
         amp, err = _local_amplitude(resid[sel], var[sel], centers[sel], shape)
-        chain, _ = _local_amplitude(base[sel], var[sel], centers[sel], shape)
+        chain = float(base[roi].sum()) / max(float(fitted[roi].sum()), 1e-12)
         z = amp / math.hypot(err, CHAIN_MODEL_ERROR * max(chain, 0.0))
         if z >= identify_sigma and is_narrow(resid, var, centers, model, e, nuclide):
             return (
                 f"{nuclide.name} not named: its {main:.1f}-keV line is wider than a photopeak of the detector "
                 f"(a scatter hump or Compton edge there), but its {e:.1f}-keV line stands as a photopeak at "
                 f"{z:.1f} sigma ({amp:.2f} of the counts its fitted amplitude implies; error widened by "
-                f"{CHAIN_MODEL_ERROR:g} of the chain fit's own counts there): not excluded, not cleared"
+                f"{CHAIN_MODEL_ERROR:g} of the chain fit's own counts within 0.75 FWHM): not excluded, not cleared"
             )
     return None
 
