@@ -100,10 +100,11 @@ ALT_MIN_LINES = 2
 
 
 @dataclasses.dataclass(frozen=True)
-class GainCorrection:
-    factor: float  # measured energy = factor x true energy; 1.0 when nothing to correct
-    used: tuple[float, ...]  # reference lines used
+class CalibrationCorrection:
+    factor: float  # measured energy = offset_kev + factor x true energy; 1.0 when nothing to correct
+    used: tuple[float, ...]  # reference (and anchor) lines used
     notes: tuple[str, ...] = ()  # reference lines left out because of a blend, and why
+    offset_kev: float = 0.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,10 +125,12 @@ def gain_correction(spectrum: Spectrum, model: DetectorModel) -> tuple[float, tu
     return found.factor, found.used
 
 
-def gain_correction_detail(spectrum: Spectrum, model: DetectorModel, library: Library | None = None) -> GainCorrection:
+def gain_correction_detail(
+    spectrum: Spectrum, model: DetectorModel, library: Library | None = None
+) -> CalibrationCorrection:
     """The chain-aware gain correction, with the reference lines left out and why."""
     if not spectrum.is_calibrated or not model.has_photopeaks:
-        return GainCorrection(1.0, ())
+        return CalibrationCorrection(1.0, ())
     lib = library or default_library()
     edges = spectrum.edges_kev()
     centers = 0.5 * (edges[:-1] + edges[1:])
@@ -136,7 +139,7 @@ def gain_correction_detail(spectrum: Spectrum, model: DetectorModel, library: Li
     start = int(np.searchsorted(centers, model.low_kev))
     net = counts.copy()
     if start >= counts.size - 4:
-        return GainCorrection(1.0, ())
+        return CalibrationCorrection(1.0, ())
     net[start:] = counts[start:] - snip_continuum(counts[start:], fwhm[start:])
     net[:start] = 0.0
     measured = {e: _measure(e, centers, counts, net, model) for e in REFERENCE_LINES_KEV}
@@ -168,7 +171,7 @@ def gain_correction_detail(spectrum: Spectrum, model: DetectorModel, library: Li
             errors[energy] = model.fwhm_kev(energy) / 2.3548 / (line.area / line.sigma) / energy
             used.append(energy)
     if not ratios:
-        return GainCorrection(1.0, (), tuple(notes))
+        return CalibrationCorrection(1.0, (), tuple(notes))
     if any(b <= CLEAN_BLEND for _, _, b in ratios):
         # clean lines decide: a blended line may not move (or confirm) what they say
         used = [e for e, (_, _, b) in zip(used, ratios, strict=True) if b <= CLEAN_BLEND]
@@ -177,8 +180,8 @@ def gain_correction_detail(spectrum: Spectrum, model: DetectorModel, library: Li
     error = 1.0 / math.sqrt(sum(1.0 / errors[e] ** 2 for e in used))
     if abs(factor - 1.0) < max(MIN_CORRECTION, GAIN_SIGMA * error):
         # the lines confirm the calibration within their own centroid uncertainty
-        return GainCorrection(1.0, tuple(used), tuple(notes))
-    return GainCorrection(factor, tuple(used), tuple(notes))
+        return CalibrationCorrection(1.0, tuple(used), tuple(notes))
+    return CalibrationCorrection(factor, tuple(used), tuple(notes))
 
 
 def _measure(
@@ -418,23 +421,14 @@ MAX_OFFSET_KEV = 25.0
 MIN_POINTS = 3
 
 
-@dataclasses.dataclass(frozen=True)
-class CalibrationCorrection:
-    factor: float  # measured energy = offset_kev + factor x true energy
-    offset_kev: float
-    used: tuple[float, ...]
-    notes: tuple[str, ...] = ()
-
-
 def calibration_correction(
     spectrum: Spectrum, model: DetectorModel, library: Library | None = None
 ) -> CalibrationCorrection:
     """The gain correction (:func:`gain_correction_detail`), or an offset+gain correction when natural
     lines across the energy range confirm an offset (see ``ANCHOR_LINES``)."""
     gain = gain_correction_detail(spectrum, model, library)
-    plain = CalibrationCorrection(gain.factor, 0.0, gain.used, gain.notes)
     if not spectrum.is_calibrated or not model.has_photopeaks:
-        return plain
+        return gain
     lib = library or default_library()
     edges = spectrum.edges_kev()
     centers = 0.5 * (edges[:-1] + edges[1:])
@@ -442,7 +436,7 @@ def calibration_correction(
     fwhm = fwhm_channels(model, centers, np.diff(edges))
     start = int(np.searchsorted(centers, model.low_kev))
     if start >= counts.size - 4:
-        return plain
+        return gain
     net = counts.copy()
     net[start:] = counts[start:] - snip_continuum(counts[start:], fwhm[start:])
     net[:start] = 0.0
@@ -480,10 +474,10 @@ def calibration_correction(
         points.append((line.centroid / ratio, line.centroid, _centroid_sd(line, model)))
         anchors.append(energy)
     if not anchors or len(points) < MIN_POINTS:
-        return plain
+        return gain
     true = np.array([p[0] for p in points])
     if float(true.max() - true.min()) < MIN_SPAN_KEV:
-        return plain
+        return gain
     measured = np.array([p[1] for p in points])
     sd = np.array([max(p[2], CENTROID_FLOOR * p[0]) for p in points])
     design = np.column_stack([np.ones_like(true), true]) / sd[:, None]
@@ -496,9 +490,9 @@ def calibration_correction(
         and abs(factor - 1.0) <= MAX_GAIN_ERROR
         and float(np.abs(residuals).max()) <= RESIDUAL_SIGMA
     ):
-        return CalibrationCorrection(factor, offset, tuple(sorted((*gain.used, *anchors))), gain.notes)
+        return CalibrationCorrection(factor, tuple(sorted((*gain.used, *anchors))), gain.notes, offset)
     if gain.used:
-        return plain
+        return gain
     ratios = measured / true
     weights = (true / sd) ** 2
     factor = float((ratios * weights).sum() / weights.sum())
@@ -507,8 +501,8 @@ def calibration_correction(
         max(MIN_CORRECTION, GAIN_SIGMA * error) <= abs(factor - 1.0) <= MAX_GAIN_ERROR
         and float(np.abs((ratios - factor) * np.sqrt(weights)).max()) <= RESIDUAL_SIGMA
     ):
-        return CalibrationCorrection(factor, 0.0, tuple(sorted(anchors)), gain.notes)
-    return plain
+        return CalibrationCorrection(factor, tuple(sorted(anchors)), gain.notes)
+    return gain
 
 
 def _intensity_efficiency(lib: Library, chain: tuple[str, str | None], energy: float, model: DetectorModel) -> float:
