@@ -4,13 +4,22 @@ HDF5) through ``becquerel`` (imported only for those: its numba import costs 10-
 
 Every reader returns a list of :class:`~tripline.radiation.model.Spectrum`; anything malformed
 raises :class:`~tripline.errors.FormatError` naming the file (and line/element/field when known).
-Files ending in ``.gz`` are decompressed transparently.
+Files ending in ``.gz`` are decompressed transparently. A ``.zip`` archive (how community spectra
+are shared: one folder per upload, spectra beside a readme) is read member by member: every member
+with a spectrum suffix is parsed as its own file (``archive.zip!folder/member.xml`` in errors and in
+each spectrum's ``source``), the rest (readmes, pictures) is skipped and listed in no spectrum; an
+archive with no spectrum member, or whose members would unpack past ``MAX_BYTES``, is refused.
+Backgrounds pair with foregrounds of the same member only (:func:`pair_spectra` groups by source).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
+import os
+import tempfile
+import zipfile
 from pathlib import Path
 
 from tripline.errors import FormatError, InputError, NotFoundError, TooLargeError
@@ -20,6 +29,9 @@ MAX_BYTES = 64 * 1024 * 1024
 VENDOR_SUFFIXES = (".spe", ".spc", ".cnf", ".iec", ".h5")
 N42_SUFFIXES = (".n42", ".xml")
 CSV_SUFFIXES = (".csv",)
+ARCHIVE_SUFFIXES = (".zip",)
+NATIVE_KINDS = ("n42", "xml", "csv", "spc", "cnf", "spe")
+MAX_MEMBERS = 1000
 
 
 def _inner_suffix(path: Path) -> str:
@@ -51,43 +63,128 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
+def _parse(kind: str, data: bytes, source: str) -> list[Spectrum]:
+    """Parse the bytes of one file of a natively read format (``kind`` in ``NATIVE_KINDS``)."""
+    if kind in ("n42", "xml"):
+        from tripline.radiation.readers.n42 import parse_n42
+
+        return parse_n42(data, source=source)
+    if kind == "csv":
+        from tripline.radiation.readers.csvrows import parse_csv
+
+        return parse_csv(data, source=source)
+    if kind == "spc":
+        from tripline.radiation.readers.spc import parse_spc
+
+        return [parse_spc(data, source=source)]
+    if kind == "cnf":
+        from tripline.radiation.readers.cnf import parse_cnf
+
+        return [parse_cnf(data, source=source)]
+    from tripline.radiation.readers.spe import parse_spe
+
+    return [parse_spe(data, source=source)]
+
+
+def _vendor_member(data: bytes, suffix: str, source: str) -> Spectrum:
+    """A vendor-format archive member, read by becquerel from a private temporary copy."""
+    from tripline.radiation.readers.vendor import read_vendor
+
+    fd, name = tempfile.mkstemp(suffix=suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        spectrum = read_vendor(Path(name))
+    except FormatError as exc:
+        raise FormatError(exc.reason, file=source, line=exc.line, field=exc.field) from None
+    finally:
+        os.unlink(name)
+    return dataclasses.replace(spectrum, source=source)
+
+
+def _read_zip(path: Path) -> list[Spectrum]:
+    data = read_bytes(path)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FormatError(f"not a valid zip archive: {exc}", file=path) from exc
+    if len(members) > MAX_MEMBERS:
+        raise TooLargeError(f"archive holds {len(members)} files, limit {MAX_MEMBERS}", file=path)
+    if sum(m.file_size for m in members) > MAX_BYTES:
+        raise TooLargeError(f"archive unpacks to more than {MAX_BYTES} bytes", file=path)
+    out: list[Spectrum] = []
+    seen = 0
+    for member in members:
+        name = member.filename
+        base = name.rsplit("/", 1)[-1]
+        if name.startswith("__MACOSX/") or base.startswith("._") or not base:
+            continue  # resource forks macOS adds to archives it writes
+        inner = Path(base.lower().removesuffix(".gz"))
+        kind = inner.suffix.lstrip(".")
+        if kind not in NATIVE_KINDS and "." + kind not in VENDOR_SUFFIXES:
+            continue
+        source = f"{path}!{name}"
+        try:
+            with archive.open(member) as fh:
+                body = fh.read(MAX_BYTES + 1)
+        except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError) as exc:
+            raise FormatError(f"cannot unpack archive member: {exc}", file=source) from exc
+        if len(body) > MAX_BYTES:
+            raise TooLargeError(f"archive member exceeds {MAX_BYTES} bytes", file=source)
+        if base.lower().endswith(".gz"):
+            try:
+                with gzip.GzipFile(fileobj=io.BytesIO(body)) as gz:
+                    body = gz.read(MAX_BYTES + 1)
+            except (OSError, EOFError) as exc:
+                raise FormatError(f"not a valid gzip file: {exc}", file=source) from exc
+            if len(body) > MAX_BYTES:
+                raise TooLargeError(f"decompressed content exceeds {MAX_BYTES} bytes", file=source)
+        seen += 1
+        if kind in NATIVE_KINDS:
+            out.extend(_parse(kind, body, source))
+        else:
+            out.append(_vendor_member(body, inner.suffix, source))
+    if not seen:
+        kinds = ", ".join(dict.fromkeys(NATIVE_KINDS + tuple(s.lstrip(".") for s in VENDOR_SUFFIXES)))
+        raise FormatError(f"archive holds no spectrum file (expected members ending in {kinds})", file=path)
+    return out
+
+
 def read_spectra(path: str | Path, *, fmt: str | None = None) -> list[Spectrum]:
     """Read every spectrum in a file; the format comes from ``fmt`` or the file suffix."""
     p = Path(path)
     kind = (fmt or _inner_suffix(p)).lower().lstrip(".")
-    if kind in ("n42", "xml"):
-        from tripline.radiation.readers.n42 import parse_n42
-
-        return parse_n42(read_bytes(p), source=str(p))
-    if kind == "csv":
-        from tripline.radiation.readers.csvrows import parse_csv
-
-        return parse_csv(read_bytes(p), source=str(p))
-    if kind == "spc":
-        from tripline.radiation.readers.spc import parse_spc
-
-        return [parse_spc(read_bytes(p), source=str(p))]
-    if kind == "cnf":
-        from tripline.radiation.readers.cnf import parse_cnf
-
-        return [parse_cnf(read_bytes(p), source=str(p))]
-    if kind == "spe":
-        from tripline.radiation.readers.spe import parse_spe
-
-        return [parse_spe(read_bytes(p), source=str(p))]
+    if kind in NATIVE_KINDS:
+        return _parse(kind, read_bytes(p), str(p))
+    if "." + kind in ARCHIVE_SUFFIXES:
+        return _read_zip(p)
     if "." + kind in VENDOR_SUFFIXES:
         from tripline.radiation.readers.vendor import read_vendor
 
         return [read_vendor(p)]
     raise FormatError(
-        f"unknown spectrum format {kind!r}: expected one of n42, xml, csv, spe, spc, cnf, iec, h5 (optionally .gz)",
+        f"unknown spectrum format {kind!r}: expected one of n42, xml, csv, spe, spc, cnf, iec, h5 (optionally .gz), "
+        "or a zip archive of them",
         file=p,
     )
 
 
 def pair_spectra(spectra: list[Spectrum]) -> list[tuple[Spectrum, Spectrum | None]]:
-    """(foreground, background or None) pairs by ``spectrum_id``; a single background in the file goes
-    with every foreground; a file of backgrounds only is returned as foregrounds without background."""
+    """(foreground, background or None) pairs by ``spectrum_id`` within each source file (an archive's
+    members are apart); a single background in the file goes with every foreground of that file; a
+    file of backgrounds only is returned as foregrounds without background."""
+    groups: dict[str | None, list[Spectrum]] = {}
+    for s in spectra:
+        groups.setdefault(s.source, []).append(s)
+    pairs: list[tuple[Spectrum, Spectrum | None]] = []
+    for group in groups.values():
+        pairs.extend(_pair_one_file(group))
+    order = {id(s): i for i, s in enumerate(spectra)}
+    return sorted(pairs, key=lambda pair: order[id(pair[0])])
+
+
+def _pair_one_file(spectra: list[Spectrum]) -> list[tuple[Spectrum, Spectrum | None]]:
     backgrounds = {s.spectrum_id: s for s in spectra if s.role == "background"}
     only = next(iter(backgrounds.values())) if len(backgrounds) == 1 else None
     pairs = [(s, backgrounds.get(s.spectrum_id, only)) for s in spectra if s.role != "background"]

@@ -12,12 +12,15 @@ Layout (format version 120920)::
             Spectrum/DataPoint*               counts per channel
         BackgroundEnergySpectrum              optional, same children
 
-Every spectrum is tagged with the detector model ``radiacode`` (detectors.yaml). A malformed
-element raises :class:`~tripline.errors.FormatError` naming the element.
+Every spectrum is tagged with the detector model ``radiacode`` (detectors.yaml), unless the device
+name (``DeviceConfigReference/Name``: Becquerel Monitor files come from other probes too) names
+another detector type: NaI, CsI (other than a RadiaCode), LaBr or HPGe. A malformed element raises
+:class:`~tripline.errors.FormatError` naming the element.
 """
 
 from __future__ import annotations
 
+import re
 from xml.etree.ElementTree import Element
 
 import numpy as np
@@ -28,6 +31,17 @@ from tripline.radiation.readers.n42 import MAX_CHANNELS, _child_text, _children,
 
 ROOT = "ResultDataFile"
 DETECTOR = "radiacode"
+# device-name words naming another detector type than a RadiaCode (checked after "radiacode")
+_DEVICE_WORDS = (("nai", "nai"), ("csi", "csi"), ("labr", "labr"), ("hpge", "hpge"), ("germanium", "hpge"))
+
+
+def device_detector(name: str | None) -> str:
+    """Detector model for a ``DeviceConfigReference/Name``: ``radiacode`` unless it names another type."""
+    lowered = (name or "").lower()
+    if "radiacode" in lowered or re.search(r"\brc-?1\d\d", lowered):
+        return DETECTOR
+    words = re.sub(r"[^a-z0-9]", " ", lowered).split()
+    return next((model for key, model in _DEVICE_WORDS if any(w.startswith(key) for w in words)), DETECTOR)
 
 
 def _counts(spec: Element, *, source: str, where: str) -> np.ndarray:
@@ -60,7 +74,7 @@ def _coefficients(spec: Element, *, source: str, where: str) -> list[float] | No
     return None
 
 
-def _one(spec: Element, *, role: str, sid: str, start: str | None, source: str) -> Spectrum:
+def _one(spec: Element, *, role: str, sid: str, start: str | None, source: str, detector: str) -> Spectrum:
     where = _local(spec.tag)
     counts = _counts(spec, source=source, where=where)
     live_text = _child_text(spec, "MeasurementTime")
@@ -71,7 +85,7 @@ def _one(spec: Element, *, role: str, sid: str, start: str | None, source: str) 
             f"MeasurementTime is not a number: {(live_text or '')[:30]!r}", file=source, field=where
         ) from None
     coeffs = _coefficients(spec, source=source, where=where)
-    return _spectrum(counts, live, coeffs, sid, role, DETECTOR, None, _start(start), source, f"{where}.MeasurementTime")
+    return _spectrum(counts, live, coeffs, sid, role, detector, None, _start(start), source, f"{where}.MeasurementTime")
 
 
 def parse_radiacode(root: Element, source: str) -> list[Spectrum]:
@@ -85,7 +99,9 @@ def parse_radiacode(root: Element, source: str) -> list[Spectrum]:
             name = _child_text(fg[0], "SpectrumName") or f"spectrum-{index + 1}"
             sid = " ".join(name.split())[:200] or f"spectrum-{index + 1}"
             start = _child_text(data, "StartTime")
-            out.append(_one(fg[0], role="foreground", sid=sid, start=start, source=source))
+            device = _children(data, "DeviceConfigReference")
+            detector = device_detector(_child_text(device[0], "Name") if device else None)
+            out.append(_one(fg[0], role="foreground", sid=sid, start=start, source=source, detector=detector))
             for bg in _children(data, "BackgroundEnergySpectrum"):
-                out.append(_one(bg, role="background", sid=sid, start=None, source=source))
+                out.append(_one(bg, role="background", sid=sid, start=None, source=source, detector=detector))
     return out
