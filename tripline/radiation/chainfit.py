@@ -29,7 +29,9 @@ man-made nuclide only for what the chains leave.
    and only what exceeds that ratio can name Tc-99m. A candidate about to be named must also stand above a
    straight local baseline of the residual (:func:`local_peak_sigma`, ``LOCAL_PEAK_SIGMA``): a continuum estimate
    running low over a whole region (thinned real Fiestaware, dev: "Cs-137" at 7 sigma in the global fit, 0.9 above
-   the local baseline) is not a photopeak; such a candidate is "not confirmed" and never cleared.
+   the local baseline) is not a photopeak; such a candidate is "not confirmed" and never cleared, unless the local
+   fit rules its global amplitude out (:func:`local_exclusion`: its local amplitude within 2 standard errors of
+   zero where the global one would stand 4 and is rejected at 3): then it is excluded, said so in the reasons.
 """
 
 from __future__ import annotations
