@@ -29,7 +29,9 @@ man-made nuclide only for what the chains leave.
    and only what exceeds that ratio can name Tc-99m. A candidate about to be named must also stand above a
    straight local baseline of the residual (:func:`local_peak_sigma`, ``LOCAL_PEAK_SIGMA``): a continuum estimate
    running low over a whole region (thinned real Fiestaware, dev: "Cs-137" at 7 sigma in the global fit, 0.9 above
-   the local baseline) is not a photopeak; such a candidate is "not confirmed" and never cleared.
+   the local baseline) is not a photopeak; such a candidate is "not confirmed" and never cleared, unless the local
+   fit rules its global amplitude out (:func:`local_exclusion`: its local amplitude within 2 standard errors of
+   zero where the global one would stand 4 and is rejected at 3): then it is excluded, said so in the reasons.
 """
 
 from __future__ import annotations
@@ -68,6 +70,13 @@ PAIR_GAIN_SIGMA = 3.0
 MAX_MAN_MADE = 4
 LOCAL_WINDOW_FWHM = 3.0
 LOCAL_PEAK_SIGMA = PAIR_SEEN_SIGMA
+# A candidate failing LOCAL_PEAK_SIGMA is excluded (not merely unconfirmed) when, with every local baseline, its
+# local amplitude is within +-LOCAL_ZERO_SIGMA standard errors of zero and the amplitude the global fit gave it
+# would stand LOCAL_EXCLUDE_EXPECTED_SIGMA there, the local amplitude LOCAL_REJECT_SIGMA standard errors below it
+# (:func:`local_exclusion`)
+LOCAL_ZERO_SIGMA = 2.0
+LOCAL_EXCLUDE_EXPECTED_SIGMA = 4.0
+LOCAL_REJECT_SIGMA = 3.0
 # below this, and within CURVED_WINDOW_FWHM FWHM of the spectrum's maximum, a candidate's main fitted line must also
 # stand LOCAL_PEAK_SIGMA over a quadratic local baseline (same window as the straight one)
 # (local_peak_sigma): set on dev RadiaCode/CsI spectra with a smooth turn-on at 30-55 keV (tests.realdata.turn_on)
@@ -192,6 +201,8 @@ class ChainFit:
     hidden: dict[str, str] = field(default_factory=dict)  # nuclide found under a chain line -> the evidence
     # man-made nuclide -> why its sub-threshold line pair was not taken (PAIR_GAIN_SIGMA)
     pair_rejected: dict[str, str] = field(default_factory=dict)
+    # man-made nuclide -> why the global fit's excess is excluded as its photopeak (:func:`local_exclusion`)
+    local_excluded: dict[str, str] = field(default_factory=dict)
 
 
 def _backscatter(nuclide: Nuclide, model: DetectorModel, edges: FloatArray, group: str | None) -> FloatArray:
@@ -499,6 +510,91 @@ def local_peak_sigma(
     return sigma
 
 
+@dataclass(frozen=True)
+class LocalBound:
+    """A candidate's line pattern fitted over a local baseline (:func:`local_peak_bound`), in units of the
+    amplitude the global fit gave it: ``ratio`` +- ``error`` (1 = the global amplitude is a photopeak there).
+    ``expected_sigma`` = 1 / ``error``: how many standard errors the global amplitude would stand locally."""
+
+    ratio: float
+    error: float
+
+    @property
+    def expected_sigma(self) -> float:
+        return 1.0 / self.error
+
+    @property
+    def sigma(self) -> float:
+        return self.ratio / self.error
+
+
+def local_peak_bound(
+    resid: FloatArray,
+    var: FloatArray,
+    centers: FloatArray,
+    model: DetectorModel,
+    energy: float,
+    own: FloatArray,
+    mask: np.ndarray,
+    hump_kev: float | None = None,
+) -> tuple[LocalBound, ...]:
+    """The local fit of :func:`local_peak_sigma` (same window, same baselines) with the candidate's fitted
+    pattern ``own`` (its global amplitude times its shape) as the unit: the local amplitude as a fraction of
+    the global one and its standard error; on the spectrum's maximum the quadratic baseline's fit too. Empty
+    when there is no test (too few fitted channels, no pattern in the window)."""
+    width = model.fwhm_kev(energy)
+    sel = (np.abs(centers - energy) <= LOCAL_WINDOW_FWHM * width) & mask
+    g = own[sel]
+    if sel.sum() < 6 or not np.any(g > 0):
+        return ()
+    scale = float(g.max())
+    u = (centers[sel] - energy) / width
+    fits = [_local_pattern_fit(resid[sel], var[sel], g, u, curved=False)]
+    near_top = hump_kev is not None and abs(energy - hump_kev) <= CURVED_WINDOW_FWHM * width
+    if near_top and energy < CURVED_BELOW_KEV and sel.sum() >= 8:
+        fits.append(_local_pattern_fit(resid[sel], var[sel], g, u, curved=True))
+    return tuple(LocalBound(amplitude / scale, error / scale) for amplitude, error in fits)
+
+
+def local_exclusion(name: str, energy: float, local: float, bounds: tuple[LocalBound, ...]) -> str | None:
+    """Why a candidate that fails :func:`local_peak_sigma` (``local`` sigma at ``energy``) is excluded, or None
+    (it stays "not excluded, not cleared"). With every local baseline of :func:`local_peak_bound`: the local
+    amplitude is consistent with zero (within +-``LOCAL_ZERO_SIGMA`` standard errors: no peak, and no deficit
+    either, which would say the residual itself is off there); the amplitude the global fit gave the candidate
+    would stand ``LOCAL_EXCLUDE_EXPECTED_SIGMA`` standard errors above that baseline (its photopeak would have
+    been seen); and the local amplitude lies ``LOCAL_REJECT_SIGMA`` standard errors below the global one (the
+    global amplitude is rejected there). The global excess is then a chain-template or continuum mismatch, not
+    the candidate's photopeak."""
+    if not bounds or local >= LOCAL_PEAK_SIGMA:
+        return None
+    for b in bounds:
+        if abs(b.sigma) >= LOCAL_ZERO_SIGMA or b.expected_sigma < LOCAL_EXCLUDE_EXPECTED_SIGMA:
+            return None
+        if (1.0 - b.ratio) / b.error < LOCAL_REJECT_SIGMA:
+            return None
+    worst = min(bounds, key=lambda b: (1.0 - b.ratio) / b.error)
+    least = min(b.expected_sigma for b in bounds)
+    return (
+        f"{name} excluded: its lines around {energy:.1f} keV stand {local:.1f} sigma above a straight local baseline "
+        f"of the residual (+-{LOCAL_WINDOW_FWHM:g} FWHM; within +-{LOCAL_ZERO_SIGMA:g} with every baseline tried) "
+        f"where the amplitude the global fit gave it would stand {least:.1f} sigma (at least "
+        f"{LOCAL_EXCLUDE_EXPECTED_SIGMA:g}); the local amplitude, {worst.ratio:.2f} +- {worst.error:.2f} of the "
+        f"global one, rejects it at {(1.0 - worst.ratio) / worst.error:.1f} sigma (at least {LOCAL_REJECT_SIGMA:g}): "
+        "its photopeak would have been seen, the global excess is a chain-template or continuum mismatch"
+    )
+
+
+def _bound_note(bounds: tuple[LocalBound, ...]) -> str:
+    """The local amplitude as a fraction of the global one, for an unconfirmed candidate's reason."""
+    if not bounds:
+        return ""
+    b = max(bounds, key=lambda b: b.ratio + LOCAL_ZERO_SIGMA * b.error)
+    return (
+        f" (local amplitude {b.ratio:.2f} +- {b.error:.2f} of the global fit's, which would stand "
+        f"{min(c.expected_sigma for c in bounds):.1f} sigma there)"
+    )
+
+
 def spectrum_maximum_kev(counts: FloatArray, centers: FloatArray, model: DetectorModel) -> float | None:
     """Energy where the gross counts, smoothed over one FWHM (at each channel's energy), are highest above
     the type's modelled threshold: with a threshold at the type's one, the turn-on; with one moved up, the
@@ -521,12 +617,21 @@ def spectrum_maximum_kev(counts: FloatArray, centers: FloatArray, model: Detecto
 def _local_amplitude_sigma(y: FloatArray, var: FloatArray, g: FloatArray, u: FloatArray, curved: bool) -> float:
     """Amplitude of the line pattern ``g`` over its standard error, fitted with a straight (or, ``curved``,
     quadratic) baseline in ``u`` (energy offset in FWHM), weighted by ``var``."""
+    amplitude, error = _local_pattern_fit(y, var, g, u, curved)
+    return amplitude / error
+
+
+def _local_pattern_fit(
+    y: FloatArray, var: FloatArray, g: FloatArray, u: FloatArray, curved: bool
+) -> tuple[float, float]:
+    """Amplitude of the line pattern ``g`` (in units of ``g``'s largest channel) and its standard error, fitted
+    with a straight (or, ``curved``, quadratic) baseline in ``u`` (energy offset in FWHM), weighted by ``var``."""
     sd = np.sqrt(np.maximum(var, 1.0))
     base = [np.ones_like(u), u, u * u] if curved else [np.ones_like(u), u]
     design = np.stack([g / g.max(), *base], axis=1) / sd[:, None]
     coef, *_ = np.linalg.lstsq(design, y / sd, rcond=None)
     cov = np.linalg.pinv(design.T @ design)
-    return float(coef[0]) / math.sqrt(max(float(cov[0, 0]), 1e-300))
+    return float(coef[0]), math.sqrt(max(float(cov[0, 0]), 1e-300))
 
 
 def _xray_deficit(
@@ -886,6 +991,7 @@ def chain_fit(
     tried: dict[str, float] = {}
     unconfirmed: dict[str, str] = {}
     pair_note: dict[str, str] = {}
+    local_excluded: dict[str, str] = {}
     xray = library.shield_lines_kev
     while len(selected) < MAX_MAN_MADE:
         ranked: list[tuple[float, Column]] = []
@@ -972,14 +1078,23 @@ def chain_fit(
                     else local_peak_sigma(counts - base, var_model, centers, model, fitted, cand.shape, mask, hump_kev)
                 )
                 if local < LOCAL_PEAK_SIGMA:
-                    # never a clearance: without its name the candidate's excess is still unexplained
+                    assert fitted is not None
+                    tried[cand.nuclide.name] = 0.0
+                    bounds = local_peak_bound(
+                        counts - base, var_model, centers, model, fitted, x[-1] * cand.shape, mask, hump_kev
+                    )
+                    excluded = local_exclusion(cand.nuclide.name, fitted, local, bounds)
+                    if excluded is not None:
+                        local_excluded[cand.nuclide.name] = excluded
+                        continue
+                    # else never a clearance: without its name the candidate's excess is still unexplained
                     unconfirmed[cand.nuclide.name] = (
                         f"{cand.nuclide.name} not named: its lines around {fitted:.1f} keV"
                         f" stand {local:.1f} sigma above "
                         f"a straight local baseline of the residual (+-{LOCAL_WINDOW_FWHM:g} FWHM; less than "
                         f"{LOCAL_PEAK_SIGMA:g}): a raised continuum rather than a photopeak; not excluded, not cleared"
+                        + _bound_note(bounds)
                     )
-                    tried[cand.nuclide.name] = 0.0
                     continue
                 kept = cand
                 break
@@ -1076,4 +1191,9 @@ def chain_fit(
         },
         hidden={k: reason for k, (_, reason) in hidden.items()},
         pair_rejected={k: v for k, v in pair_note.items() if k not in {c.nuclide.name for c in selected}},
+        local_excluded={
+            k: v
+            for k, v in local_excluded.items()
+            if k not in {c.nuclide.name for c in selected} and k not in hidden and k not in unconfirmed
+        },
     )

@@ -187,6 +187,7 @@ def identify(
                 net, var, model, edges, lib, ignore, policy.identify_sigma, emanation=bkg is not None, gross=counts
             )
             reasons.extend(fit.pair_rejected[k] for k in sorted(fit.pair_rejected))
+            reasons.extend(fit.local_excluded[k] for k in sorted(fit.local_excluded))
             matches = tuple(m for m in fit.matches if m.significance >= policy.identify_sigma)
             if not any(m.nuclide == "Am-241" for m in matches):
                 uranium = fit.group_predicted.get("U-238 chain/uranium", np.zeros(counts.size))
