@@ -142,7 +142,13 @@ def test_identify_cli_reads_an_archive(settings: Settings, tmp_path: Path) -> No
         build_app(), ["radiation", "identify", str(archive), "--json"], obj=AppContext(settings=settings)
     )
     assert result.exit_code == 0, result.output
-    assert [r["live_time_s"] for r in json.loads(result.stdout)["results"]] == [100.0, 200.0]
+    results = json.loads(result.stdout)["results"]
+    assert [(r["live_time_s"], r["source"]) for r in results] == [
+        (100.0, f"{archive}!a.n42"),
+        (200.0, f"{archive}!b/c.n42"),
+    ]
+    text = CliRunner().invoke(build_app(), ["radiation", "identify", str(archive)], obj=AppContext(settings=settings))
+    assert text.exit_code == 0 and "(a.n42)" in text.stdout and "(b/c.n42)" in text.stdout
 
 
 def test_a_real_community_upload_reads_with_each_background_from_its_own_file() -> None:

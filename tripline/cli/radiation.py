@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tripline.cli.context import AppContext, get_ctx, input_files
@@ -36,8 +37,10 @@ def _verdict(value: str) -> str:
 def _render_identification(app_ctx: AppContext, item: dict[str, Any]) -> None:
     console = app_ctx.console
     sigma = "n/a" if item["gross_sigma"] is None else f"{item['gross_sigma']:+.1f} σ"
+    source = item.get("source") or ""
+    member = f" ({escape(source.split('!', 1)[1])})" if "!" in source else ""  # an archive's member
     console.print(
-        f"[bold]{item['spectrum_id']}[/]  verdict {_verdict(item['verdict'])}  "
+        f"[bold]{escape(item['spectrum_id'])}[/]{member}  verdict {_verdict(item['verdict'])}  "
         f"(detector model {item['detector']}, live time {item['live_time_s']:g} s, excess {sigma})"
     )
     if item["isotopes"]:

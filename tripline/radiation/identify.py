@@ -328,6 +328,7 @@ def identify(
         total_counts=spectrum.total_counts,
         detector=det_name,
         norm_test=norm,
+        source=spectrum.source,
     )
 
 

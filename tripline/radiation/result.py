@@ -85,10 +85,12 @@ class Identification:
     total_counts: int
     detector: str
     norm_test: NormTest | None = None
+    source: str | None = None  # file the spectrum came from (``archive.zip!member`` for an archive's)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "spectrum_id": self.spectrum_id,
+            "source": self.source,
             "verdict": self.verdict.value,
             "cleared": self.verdict.cleared,
             "isotopes": [i.to_dict() for i in self.isotopes],
