@@ -500,3 +500,13 @@ def masked_case(
     source, source_bg = source_case.spectra()[0]
     rng = np.random.default_rng(zlib.crc32(f"{host_case.case_id}:{source_case.case_id}:{fraction:g}".encode()))
     return inject(host, source, fraction, rng, source_bg, None if raw else tuple(source_case.nuclides))
+
+
+def masked_host(host_case: RealCase, source_case: RealCase, fraction: float) -> tuple[Spectrum, Spectrum | None]:
+    """(host's first spectrum with the source case injected by :func:`masked_case`, the host's own background
+    or None): the masking tests' case; a source too weak for the fraction is an error in the test's table."""
+    host, background = host_case.spectra()[0]
+    mixed = masked_case(host_case, host, source_case, fraction)
+    if mixed is None:
+        raise ValueError(f"{source_case.case_id} is too weak to make {fraction:g} of {host_case.case_id}")
+    return mixed, background

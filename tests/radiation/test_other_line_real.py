@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.realdata import RealCase, load_cases, masked_case, need_shared_data
+from tests.realdata import RealCase, load_cases, masked_host, need_shared_data
 from tripline.radiation.identify import identify
 
 CASES = {c.case_id: c for c in load_cases() if c.split == "dev"}
@@ -37,10 +37,7 @@ MOVED = [
 def test_masked_source_with_a_standing_other_line_is_not_cleared(
     host_id: str, source_id: str, fraction: float, with_bg: bool, line: str
 ) -> None:
-    host, source = _case(host_id), _case(source_id)
-    fg, bg = host.spectra()[0]
-    mixed = masked_case(host, fg, source, fraction)
-    assert mixed is not None
+    mixed, bg = masked_host(_case(host_id), _case(source_id), fraction)
     result = identify(mixed, bg if with_bg else None)
     assert not result.verdict.cleared, result.verdict
     assert any(STANDS in r and f"its {line}-keV line" in r for r in result.reasons), result.reasons

@@ -52,15 +52,19 @@ def read_bytes(path: Path) -> bytes:
     if size > MAX_BYTES:
         raise TooLargeError(f"file is {size} bytes, limit {MAX_BYTES}", file=path)
     data = path.read_bytes()
-    if path.name.lower().endswith(".gz"):
-        try:
-            with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
-                data = fh.read(MAX_BYTES + 1)
-        except (OSError, EOFError) as exc:
-            raise FormatError(f"not a valid gzip file: {exc}", file=path) from exc
-        if len(data) > MAX_BYTES:
-            raise TooLargeError(f"decompressed content exceeds {MAX_BYTES} bytes", file=path)
-    return data
+    return _gunzip(data, path) if path.name.lower().endswith(".gz") else data
+
+
+def _gunzip(data: bytes, where: str | Path) -> bytes:
+    """Decompressed ``data`` of a ``.gz`` file (``where`` names it in errors), refused past ``MAX_BYTES``."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+            out = fh.read(MAX_BYTES + 1)
+    except (OSError, EOFError) as exc:
+        raise FormatError(f"not a valid gzip file: {exc}", file=where) from exc
+    if len(out) > MAX_BYTES:
+        raise TooLargeError(f"decompressed content exceeds {MAX_BYTES} bytes", file=where)
+    return out
 
 
 def _parse(kind: str, data: bytes, source: str) -> list[Spectrum]:
@@ -133,13 +137,7 @@ def _read_zip(path: Path) -> list[Spectrum]:
         if len(body) > MAX_BYTES:
             raise TooLargeError(f"archive member exceeds {MAX_BYTES} bytes", file=source)
         if base.lower().endswith(".gz"):
-            try:
-                with gzip.GzipFile(fileobj=io.BytesIO(body)) as gz:
-                    body = gz.read(MAX_BYTES + 1)
-            except (OSError, EOFError) as exc:
-                raise FormatError(f"not a valid gzip file: {exc}", file=source) from exc
-            if len(body) > MAX_BYTES:
-                raise TooLargeError(f"decompressed content exceeds {MAX_BYTES} bytes", file=source)
+            body = _gunzip(body, source)
         seen += 1
         if kind in NATIVE_KINDS:
             out.extend(_parse(kind, body, source))
