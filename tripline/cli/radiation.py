@@ -63,7 +63,10 @@ def _render_identification(app_ctx: AppContext, item: dict[str, Any]) -> None:
 
 def identify_cmd(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Spectrum file: N42.42 XML, issue CSV, SPE, SPC, CNF, IEC 1455, h5 (.gz), or a .zip of them.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="Spectrum file: N42.42 XML, issue CSV, SPE, SPC, CNF, IEC 1455, h5 (.gz), or their .zip."),
+    ],
     background: Annotated[
         Path | None, typer.Option("--background", help="Background spectrum file (else the file's own).")
     ] = None,
