@@ -96,3 +96,35 @@ def test_bad_occupancy_files_are_refused_and_nothing_is_stored(any_db: Database,
     if case in ("empty", "blank lines"):
         assert "no occupancy records" in err.value.reason
     assert _rows(any_db) == (0, 0, 0)
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_an_archive_is_one_file_stored_whole_or_not_at_all(any_db: Database, tmp_path: Path) -> None:
+    """A zip of spectra is ingested as one file: every member's spectra in one transaction, again a no-op,
+    and an archive with one bad member stores nothing and leaves what was stored before intact."""
+    good = {name: (SAMPLES / name).read_bytes() for name in ("Alcatraz14.Spc", "SGM102432.spe")}
+    archive = _zip(tmp_path / "upload.zip", {f"folder/{k}": v for k, v in good.items()} | {"folder/readme.txt": b"x"})
+    first = ingest_file(any_db, archive, container="CSQU3054383")
+    assert (first.spectra, first.already_stored, len(first.results)) == (2, 0, 2)
+    assert _rows(any_db) == (0, 2, 2)
+    again = ingest_file(any_db, archive, container="CSQU3054383")
+    assert (again.spectra, again.already_stored, again.results) == (0, 2, [])
+    cut = _zip(
+        tmp_path / "cut.zip",
+        {
+            "a/Mendocino.Spe.gz": (SAMPLES / "Mendocino_07-10-13_Acq-10-10-13.Spe.gz").read_bytes(),
+            "a/cut.Spc": good["Alcatraz14.Spc"][:300],
+        },
+    )
+    with pytest.raises(FormatError) as err:
+        ingest_file(any_db, cut, container="CSQU3054383")
+    assert err.value.file == f"{cut}!a/cut.Spc"
+    assert _rows(any_db) == (0, 2, 2)
