@@ -496,18 +496,9 @@ def local_peak_sigma(
     baseline: there the continuum bends (a discriminator turn-on above the type's threshold leaves a
     scattered-photon hump, ~60-140 keV, whose top a straight baseline reads as a single line, e.g. Tc-99m's
     140.5 keV); the curved test can only withhold a name."""
-    width = model.fwhm_kev(energy)
-    sel = (np.abs(centers - energy) <= LOCAL_WINDOW_FWHM * width) & mask
-    g = shape[sel]
-    if sel.sum() < 6 or not np.any(g > 0):
-        return math.inf
-    x = centers[sel]
-    sigma = _local_amplitude_sigma(resid[sel], var[sel], g, (x - energy) / width, curved=False)
-    near_top = hump_kev is not None and abs(energy - hump_kev) <= CURVED_WINDOW_FWHM * width
-    if near_top and energy < CURVED_BELOW_KEV and sel.sum() >= 8:
-        curved = _local_amplitude_sigma(resid[sel], var[sel], g, (x - energy) / width, curved=True)
-        sigma = min(sigma, curved)
-    return sigma
+    return min(
+        (b.sigma for b in local_peak_bound(resid, var, centers, model, energy, shape, mask, hump_kev)), default=math.inf
+    )
 
 
 @dataclass(frozen=True)
@@ -612,13 +603,6 @@ def spectrum_maximum_kev(counts: FloatArray, centers: FloatArray, model: Detecto
     smooth = (total[high] - total[low]) / np.maximum(high - low, 1)
     idx = np.flatnonzero(sel)
     return float(centers[idx[int(np.argmax(smooth[idx]))]])
-
-
-def _local_amplitude_sigma(y: FloatArray, var: FloatArray, g: FloatArray, u: FloatArray, curved: bool) -> float:
-    """Amplitude of the line pattern ``g`` over its standard error, fitted with a straight (or, ``curved``,
-    quadratic) baseline in ``u`` (energy offset in FWHM), weighted by ``var``."""
-    amplitude, error = _local_pattern_fit(y, var, g, u, curved)
-    return amplitude / error
 
 
 def _local_pattern_fit(
@@ -1072,17 +1056,16 @@ def chain_fit(
                 continue
             if match.significance >= identify_sigma:
                 fitted = _main_line(cand, model, centers, mask)
-                local = (
-                    math.inf
+                bounds = (
+                    ()
                     if fitted is None
-                    else local_peak_sigma(counts - base, var_model, centers, model, fitted, cand.shape, mask, hump_kev)
-                )
-                if local < LOCAL_PEAK_SIGMA:
-                    assert fitted is not None
-                    tried[cand.nuclide.name] = 0.0
-                    bounds = local_peak_bound(
+                    else local_peak_bound(
                         counts - base, var_model, centers, model, fitted, x[-1] * cand.shape, mask, hump_kev
                     )
+                )
+                local = min((b.sigma for b in bounds), default=math.inf)
+                if fitted is not None and local < LOCAL_PEAK_SIGMA:
+                    tried[cand.nuclide.name] = 0.0
                     excluded = local_exclusion(cand.nuclide.name, fitted, local, bounds)
                     if excluded is not None:
                         local_excluded[cand.nuclide.name] = excluded

@@ -18,6 +18,7 @@ import dataclasses
 import gzip
 import io
 import os
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -32,6 +33,21 @@ CSV_SUFFIXES = (".csv",)
 ARCHIVE_SUFFIXES = (".zip",)
 NATIVE_KINDS = ("n42", "xml", "csv", "spc", "cnf", "spe")
 MAX_MEMBERS = 1000
+# detector model (detectors.yaml) named by a word of a file's free text (device name, SPEC_ID, comments)
+DETECTOR_WORDS = (
+    ("radiacode", "radiacode"),
+    ("hpge", "hpge"),
+    ("germanium", "hpge"),
+    ("csi", "csi"),
+    ("nai", "nai"),
+    ("labr", "labr"),
+)
+
+
+def named_detector(text: str) -> str | None:
+    """The detector model a file's free text names (whole words, letters only: "NaI(Tl)", "LaBr3"), or None."""
+    words = re.sub(r"[^a-z]", " ", text.lower()).split()
+    return next((model for key, model in DETECTOR_WORDS if key in words), None)
 
 
 def _inner_suffix(path: Path) -> str:
@@ -191,4 +207,4 @@ def _pair_one_file(spectra: list[Spectrum]) -> list[tuple[Spectrum, Spectrum | N
     return pairs
 
 
-__all__ = ["pair_spectra", "read_bytes", "read_spectra"]
+__all__ = ["named_detector", "pair_spectra", "read_bytes", "read_spectra"]

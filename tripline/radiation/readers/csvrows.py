@@ -22,21 +22,13 @@ import numpy as np
 
 from tripline.errors import FormatError
 from tripline.radiation.model import EnergyCalibration, Spectrum
+from tripline.radiation.readers import named_detector
 
 HEADER = ("spectrum_id", "role", "live_time_s", "ecal_c0_keV", "ecal_c1_keV_per_ch", "ecal_c2_keV_per_ch2")
 ROLES = ("foreground", "background")
 _CHANNEL = re.compile(r"^ch(\d+)$")
 LIVE_TIME_KEYS = ("measurementtime", "livetime", "live_time_s", "live time", "live_time")
 ENERGY_COLUMN_TOLERANCE_KEV = 0.05
-# detector model (detectors.yaml) from words of the device/detector comments, as the SPE reader does
-_DETECTOR_WORDS = (
-    ("radiacode", "radiacode"),
-    ("hpge", "hpge"),
-    ("germanium", "hpge"),
-    ("csi", "csi"),
-    ("nai", "nai"),
-    ("labr", "labr"),
-)
 _DETECTOR_KEYS = ("name", "device", "detector", "instrument")
 
 
@@ -206,8 +198,7 @@ def _parse_energy_column(text: str, source: str) -> Spectrum:
     if not calibration.is_monotonic(len(counts)):
         raise FormatError("energy calibration is not increasing over the channels", file=source, field="energy")
     name = metadata.get("spectrumname", ("", 0))[0] or source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    words = re.sub(r"[^a-z]", " ", " ".join(metadata[k][0] for k in _DETECTOR_KEYS if k in metadata).lower()).split()
-    detector = next((model for key, model in _DETECTOR_WORDS if key in words), None)
+    detector = named_detector(" ".join(metadata[k][0] for k in _DETECTOR_KEYS if k in metadata))
     return Spectrum(
         np.asarray(counts, dtype=np.int64), live_s, calibration, spectrum_id=name, detector=detector, source=source
     )

@@ -27,21 +27,19 @@ import numpy as np
 
 from tripline.errors import FormatError
 from tripline.radiation.model import Spectrum
+from tripline.radiation.readers import named_detector
 from tripline.radiation.readers.n42 import MAX_CHANNELS, _child_text, _children, _local, _numbers, _spectrum, _start
 
 ROOT = "ResultDataFile"
 DETECTOR = "radiacode"
-# device-name words naming another detector type than a RadiaCode (checked after "radiacode")
-_DEVICE_WORDS = (("nai", "nai"), ("csi", "csi"), ("labr", "labr"), ("hpge", "hpge"), ("germanium", "hpge"))
 
 
 def device_detector(name: str | None) -> str:
     """Detector model for a ``DeviceConfigReference/Name``: ``radiacode`` unless it names another type."""
     lowered = (name or "").lower()
-    if "radiacode" in lowered or re.search(r"\brc-?1\d\d", lowered):
+    if re.search(r"\brc-?1\d\d", lowered):  # a RadiaCode unit by its model number (RC-102, rc103)
         return DETECTOR
-    words = re.sub(r"[^a-z0-9]", " ", lowered).split()
-    return next((model for key, model in _DEVICE_WORDS if any(w.startswith(key) for w in words)), DETECTOR)
+    return named_detector(lowered) or DETECTOR
 
 
 def _counts(spec: Element, *, source: str, where: str) -> np.ndarray:

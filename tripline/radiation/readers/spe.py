@@ -16,7 +16,6 @@ Sections start with ``$NAME:`` on their own line. Used here:
 from __future__ import annotations
 
 import math
-import re
 from datetime import datetime
 from pathlib import Path
 
@@ -24,8 +23,8 @@ import numpy as np
 
 from tripline.errors import FormatError
 from tripline.radiation.model import EnergyCalibration, Spectrum
+from tripline.radiation.readers import named_detector
 
-_DETECTORS = (("hpge", "hpge"), ("germanium", "hpge"), ("csi", "csi"), ("nai", "nai"), ("labr", "labr"))
 MAX_CHANNELS = 1 << 20
 
 
@@ -100,8 +99,7 @@ def parse_spe(data: bytes, *, source: str = "<spe>") -> Spectrum:
     if not live_real or not live_real[0] > 0:
         raise FormatError("live time missing or not positive", file=source, line=number, field="$MEAS_TIM")
     spec_id = " ".join(line for _, line in sections.get("SPEC_ID", []))
-    lowered = re.sub(r"[^a-z]", " ", spec_id.lower()).split()
-    detector = next((model for key, model in _DETECTORS if key in lowered), None)
+    detector = named_detector(spec_id)
     start = None
     if sections.get("DATE_MEA"):
         try:
