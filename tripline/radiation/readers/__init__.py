@@ -1,6 +1,7 @@
 """Spectrum readers: ANSI N42.42 XML (and RadiaCode's XML), the CSV layout of issue 5, ORTEC SPE
-and SPC and Canberra CNF natively, and the other binary vendor formats (IEC 1455, becquerel
-HDF5) through ``becquerel`` (imported only for those: its numba import costs 10-25 s).
+and SPC, Canberra CNF and RadiaCode spectrograms (``.rcspg``) natively, and the other binary vendor
+formats (IEC 1455, becquerel HDF5) through ``becquerel`` (imported only for those: its numba import
+costs 10-25 s).
 
 Every reader returns a list of :class:`~tripline.radiation.model.Spectrum`; anything malformed
 raises :class:`~tripline.errors.FormatError` naming the file (and line/element/field when known).
@@ -31,7 +32,7 @@ VENDOR_SUFFIXES = (".spe", ".spc", ".cnf", ".iec", ".h5")
 N42_SUFFIXES = (".n42", ".xml")
 CSV_SUFFIXES = (".csv",)
 ARCHIVE_SUFFIXES = (".zip",)
-NATIVE_KINDS = ("n42", "xml", "csv", "spc", "cnf", "spe")
+NATIVE_KINDS = ("n42", "xml", "csv", "spc", "cnf", "spe", "rcspg")
 MAX_MEMBERS = 1000
 # detector model (detectors.yaml) named by a word of a file's free text (device name, SPEC_ID, comments)
 DETECTOR_WORDS = (
@@ -101,6 +102,10 @@ def _parse(kind: str, data: bytes, source: str) -> list[Spectrum]:
         from tripline.radiation.readers.cnf import parse_cnf
 
         return [parse_cnf(data, source=source)]
+    if kind == "rcspg":
+        from tripline.radiation.readers.rcspg import parse_rcspg
+
+        return parse_rcspg(data, source=source)
     from tripline.radiation.readers.spe import parse_spe
 
     return [parse_spe(data, source=source)]
@@ -178,8 +183,8 @@ def read_spectra(path: str | Path, *, fmt: str | None = None) -> list[Spectrum]:
 
         return [read_vendor(p)]
     raise FormatError(
-        f"unknown spectrum format {kind!r}: expected one of n42, xml, csv, spe, spc, cnf, iec, h5 (optionally .gz), "
-        "or a zip archive of them",
+        f"unknown spectrum format {kind!r}: expected one of n42, xml, csv, spe, spc, cnf, rcspg, iec, h5 "
+        "(optionally .gz), or a zip archive of them",
         file=p,
     )
 
