@@ -50,7 +50,10 @@ MAX_CHANNELS = 1 << 16
 HEADER_BYTES = 16  # u32 seconds + 3 float32 coefficients
 FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
 MAX_FILETIME = 2_650_467_743_999_999_999  # 9999-12-31 23:59:59.9999999 UTC
+MAX_SLICE_S = 10**9
+MAX_COUNT = 2**32 - 1  # u32, as the device counts
 _UINT = re.compile(r"[0-9]{1,20}")
+_ROW = re.compile(r"[0-9]{1,20}(?:\t[0-9]{1,20})+")
 _HEX_BYTE = re.compile(r"[0-9A-Fa-f]{2}")
 
 
@@ -167,10 +170,14 @@ def _slice(line: str, number: int, channels: int, source: str) -> Slice:
         raise FormatError(
             f"{len(tokens) - 2} counts, more than Channels {channels}", file=source, line=number, field="counts"
         )
+    if _ROW.fullmatch(line):  # fast path: digits and tabs only, then the limits at once
+        values = list(map(int, tokens))
+        if values[0] <= MAX_FILETIME and values[1] <= MAX_SLICE_S and max(values[2:], default=0) <= MAX_COUNT:
+            return Slice(_filetime(values[0]), values[1], tuple(values[2:]))
     ticks = _uint(tokens[0].strip(), source=source, line=number, field="timestamp", limit=MAX_FILETIME)
-    seconds = _uint(tokens[1].strip(), source=source, line=number, field="duration", limit=10**9)
+    seconds = _uint(tokens[1].strip(), source=source, line=number, field="duration", limit=MAX_SLICE_S)
     counts = tuple(
-        _uint(t.strip(), source=source, line=number, field=f"channel {i}", limit=2**32 - 1)
+        _uint(t.strip(), source=source, line=number, field=f"channel {i}", limit=MAX_COUNT)
         for i, t in enumerate(tokens[2:])
     )
     return Slice(_filetime(ticks), seconds, counts)
