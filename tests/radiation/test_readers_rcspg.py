@@ -209,7 +209,7 @@ BAD = [
     (_replace_line(3, f"{FT_2023}\t60\t1\t-2"), 3, "channel 1", "not a non-negative integer"),
     (_replace_line(3, f"{FT_2023}\t60\t1.5"), 3, "channel 0", "not a non-negative integer"),
     (_replace_line(3, f"{FT_2023}\t60\t{2**32}"), 3, "channel 0", "exceeds"),
-    (_replace_line(3, f"{FT_2023}\t60\t" + "9" * 5000), 3, "channel 0", "not a non-negative integer"),
+    (_replace_line(3, f"{FT_2023}\t60\t" + "9" * 5000), 3, "channel 0", "more than 20 digits"),
     (_replace_line(3, f"{FT_2023}"), 3, "slice", "needs a timestamp and a duration"),
     (_replace_line(3, f"x{FT_2023}\t60\t1"), 3, "timestamp", "not a non-negative integer"),
     (_replace_line(3, f"{FT_2023}\t0\t1"), 3, "duration", "sum to 0 s"),

@@ -99,7 +99,8 @@ def _filetime(value: int) -> datetime:
 
 def _uint(token: str, *, source: str, line: int, field: str, limit: int) -> int:
     if not _UINT.fullmatch(token):
-        raise FormatError(f"not a non-negative integer: {token[:30]!r}", file=source, line=line, field=field)
+        what = "more than 20 digits" if token.isascii() and token.isdigit() else "not a non-negative integer"
+        raise FormatError(f"{what}: {token[:30]!r}", file=source, line=line, field=field)
     value = int(token)
     if value > limit:
         raise FormatError(f"{value} exceeds {limit}", file=source, line=line, field=field)
