@@ -123,3 +123,19 @@ def test_the_low_region_share_is_counted_from_the_onset() -> None:
     assert reason is not None and "606 counts from 45 to 110 keV against 60 above" in reason
     assert _low_region_excess(counts, centers, 75.0, 10.0, "x") is None  # from the onset: 404 counts
     assert _low_region_excess(counts, centers, None, 10.0, "x") is None
+
+
+@pytest.mark.parametrize("threshold", [45.0, 55.0])
+@pytest.mark.parametrize("case_id", ["dmamontov:u-92-glass", "fisicas:U-238-U-235-FiestaWare_energy_calibrated"])
+def test_th234_63_kev_line_lies_below_the_usable_edge_behind_a_high_turn_on(case_id: str, threshold: float) -> None:
+    """Dev (branch th234, measured): behind a turn-on at 45/55 keV the two uranium-glass/glaze spectra are read
+    from 69-77 keV on (the turn-on found, + 1 FWHM), above Th-234's 63.3-keV line (NNDC NuDat 3): that line cannot
+    stand in for the weak Pa-234m lines as a U-238 witness there, and neither spectrum is read as holding Am-241
+    or special nuclear material."""
+    import re
+
+    result = _derived(CASES[case_id], threshold)
+    edges = [float(m.group(1)) for r in result.reasons for m in re.finditer(r"usable from (\d+) keV", r)]
+    assert edges and min(edges) > 63.3, result.reasons
+    assert result.verdict is not Verdict.SNM
+    assert "Am-241" not in {m.nuclide for m in result.isotopes}

@@ -46,6 +46,15 @@ Verdict rules (the reasons state them):
 - otherwise, for uranium without radium progeny (Pa-234m not supported, or ``f`` too poorly
   bounded): of concern, never cleared.
 
+Th-234's 63.3-keV line (3.75 %) is not a second U-238 witness here (measured on the dev split, branch th234,
+bench/README.md): on a 1 cm3 CsI (FWHM 21 keV at 63 keV) it cannot be told from Am-241 59.5 keV, tungsten K
+X-rays, the SNIP continuum near the threshold or a discriminator turn-on. Its activity over Pa-234m's read 3.0 on
+the dev uranium glass and 0.53 on the dev Fiestaware (a factor 5.7 apart, the model's 63-keV efficiency and the
+glazes' self-absorption), a turn-on at 38 keV raised the Fiestaware's 63-keV area by 80 % with the usable edge
+unmoved, simulated HEU with no U-238 read as natural on it, and behind a turn-on at 45-55 keV the line lies below
+the usable edge. The 92.4/92.8-keV lines sit under the lead and uranium K X-rays. ``PA234M_SIGMA`` stays at 4:
+simulated weak HEU reads a natural enrichment bound on a 1.9-sigma Pa-234m fluctuation.
+
 Line data: NNDC NuDat 3 (ENSDF), as in ``nuclides.yaml``.
 """
 
