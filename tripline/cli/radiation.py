@@ -65,7 +65,10 @@ def identify_cmd(
     ctx: typer.Context,
     file: Annotated[
         Path,
-        typer.Argument(help="Spectrum file: N42.42 XML, issue CSV, SPE, SPC, CNF, IEC 1455, h5 (.gz), or their .zip."),
+        typer.Argument(
+            help="Spectrum file: N42.42 XML, issue CSV, SPE, SPC, CNF, RCSPG, NPES JSON, Amptek MCA, IEC 1455, h5 "
+            "(.gz), or their .zip."
+        ),
     ],
     background: Annotated[
         Path | None, typer.Option("--background", help="Background spectrum file (else the file's own).")

@@ -1,5 +1,6 @@
 """Spectrum readers: ANSI N42.42 XML (and RadiaCode's XML), the CSV layout of issue 5, ORTEC SPE
-and SPC, Canberra CNF and RadiaCode spectrograms (``.rcspg``) natively, and the other binary vendor
+and SPC, Canberra CNF, RadiaCode spectrograms (``.rcspg``), NPES JSON (``.json``, Open Gamma Project)
+and Amptek MCA text (``.mca``) natively, and the other binary vendor
 formats (IEC 1455, becquerel HDF5) through ``becquerel`` (imported only for those: its numba import
 costs 10-25 s).
 
@@ -32,7 +33,7 @@ VENDOR_SUFFIXES = (".spe", ".spc", ".cnf", ".iec", ".h5")
 N42_SUFFIXES = (".n42", ".xml")
 CSV_SUFFIXES = (".csv",)
 ARCHIVE_SUFFIXES = (".zip",)
-NATIVE_KINDS = ("n42", "xml", "csv", "spc", "cnf", "spe", "rcspg")
+NATIVE_KINDS = ("n42", "xml", "csv", "spc", "cnf", "spe", "rcspg", "json", "mca")
 MAX_MEMBERS = 1000
 # detector model (detectors.yaml) named by a word of a file's free text (device name, SPEC_ID, comments)
 DETECTOR_WORDS = (
@@ -106,6 +107,14 @@ def _parse(kind: str, data: bytes, source: str) -> list[Spectrum]:
         from tripline.radiation.readers.rcspg import parse_rcspg
 
         return parse_rcspg(data, source=source)
+    if kind == "json":
+        from tripline.radiation.readers.npes import parse_npes
+
+        return parse_npes(data, source=source)
+    if kind == "mca":
+        from tripline.radiation.readers.mca import parse_mca
+
+        return [parse_mca(data, source=source)]
     from tripline.radiation.readers.spe import parse_spe
 
     return [parse_spe(data, source=source)]
@@ -183,8 +192,8 @@ def read_spectra(path: str | Path, *, fmt: str | None = None) -> list[Spectrum]:
 
         return [read_vendor(p)]
     raise FormatError(
-        f"unknown spectrum format {kind!r}: expected one of n42, xml, csv, spe, spc, cnf, rcspg, iec, h5 "
-        "(optionally .gz), or a zip archive of them",
+        f"unknown spectrum format {kind!r}: expected one of n42, xml, csv, spe, spc, cnf, rcspg, json (NPES), mca, "
+        "iec, h5 (optionally .gz), or a zip archive of them",
         file=p,
     )
 
