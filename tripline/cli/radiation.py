@@ -66,7 +66,7 @@ def identify_cmd(
     file: Annotated[
         Path,
         typer.Argument(
-            help="Spectrum file: N42.42 XML, issue CSV, SPE, SPC, CNF, RCSPG, NPES JSON, Amptek MCA, IEC 1455, h5 "
+            help="Spectrum file: N42.42 XML, issue CSV, SPE, SPC, CNF, RCSPG, NPES JSON, Amptek MCA, CHN, IEC 1455, h5 "
             "(.gz), or their .zip."
         ),
     ],

@@ -1,6 +1,6 @@
 """Spectrum readers: ANSI N42.42 XML (and RadiaCode's XML), the CSV layout of issue 5, ORTEC SPE
-and SPC, Canberra CNF, RadiaCode spectrograms (``.rcspg``), NPES JSON (``.json``, Open Gamma Project)
-and Amptek MCA text (``.mca``) natively, and the other binary vendor
+and SPC, Canberra CNF, RadiaCode spectrograms (``.rcspg``), NPES JSON (``.json``, Open Gamma Project),
+Amptek MCA text (``.mca``) and ORTEC ``.chn`` natively, and the other binary vendor
 formats (IEC 1455, becquerel HDF5) through ``becquerel`` (imported only for those: its numba import
 costs 10-25 s).
 
@@ -33,7 +33,7 @@ VENDOR_SUFFIXES = (".spe", ".spc", ".cnf", ".iec", ".h5")
 N42_SUFFIXES = (".n42", ".xml")
 CSV_SUFFIXES = (".csv",)
 ARCHIVE_SUFFIXES = (".zip",)
-NATIVE_KINDS = ("n42", "xml", "csv", "spc", "cnf", "spe", "rcspg", "json", "mca")
+NATIVE_KINDS = ("n42", "xml", "csv", "spc", "cnf", "spe", "rcspg", "json", "mca", "chn")
 MAX_MEMBERS = 1000
 # detector model (detectors.yaml) named by a word of a file's free text (device name, SPEC_ID, comments)
 DETECTOR_WORDS = (
@@ -115,6 +115,10 @@ def _parse(kind: str, data: bytes, source: str) -> list[Spectrum]:
         from tripline.radiation.readers.mca import parse_mca
 
         return [parse_mca(data, source=source)]
+    if kind == "chn":
+        from tripline.radiation.readers.chn import parse_chn
+
+        return [parse_chn(data, source=source)]
     from tripline.radiation.readers.spe import parse_spe
 
     return [parse_spe(data, source=source)]
@@ -193,7 +197,7 @@ def read_spectra(path: str | Path, *, fmt: str | None = None) -> list[Spectrum]:
         return [read_vendor(p)]
     raise FormatError(
         f"unknown spectrum format {kind!r}: expected one of n42, xml, csv, spe, spc, cnf, rcspg, json (NPES), mca, "
-        "iec, h5 (optionally .gz), or a zip archive of them",
+        "chn, iec, h5 (optionally .gz), or a zip archive of them",
         file=p,
     )
 
