@@ -21,8 +21,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import tripline.radiation.readers as readers
 from tests.conftest import BUNDLED_DATA
-from tripline.errors import FormatError
+from tripline.errors import FormatError, TooLargeError
 from tripline.radiation.readers import pair_spectra, read_spectra
 from tripline.radiation.readers.npes import parse_npes
 from tripline.radiation.service import ingest_file
@@ -220,3 +221,9 @@ def test_gzip_of_the_sample_reads(tmp_path: Path) -> None:
     gz.write_bytes(gzip.compress(SAMPLE.read_bytes()))
     fg, _ = read_spectra(gz)
     assert np.array_equal(fg.counts, read_spectra(SAMPLE)[0].counts)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readers, "MAX_BYTES", 1000)  # the sample is 2236 bytes
+    with pytest.raises(TooLargeError, match="limit 1000"):
+        read_spectra(SAMPLE)
