@@ -56,18 +56,8 @@ def test_line_data_and_natural_ratio_are_nndc() -> None:
 def _uranium(det: str, u235_per_u238: float, sigma: float, live_s: float, seed: int) -> tuple[Spectrum, Spectrum]:
     """Uranium without radium (Th-234 and Pa-234m with U-238, U-235 at ``u235_per_u238`` activity)
     over the detector's natural background, ``sigma`` net counts over the background's."""
-    model = detector(det)
-    cal = default_calibration(model, model.channels)
-    edges = cal.edges(model.channels)
     lines = TH234 + PA234M + [(e, i * u235_per_u238) for e, i in U235]
-    signal = lines_response(model, edges, lines)
-    signal = signal / signal.sum()
-    base = background_shape(det, cal, model.channels) * model.background_cps * live_s
-    rng = np.random.default_rng(seed)
-    net = sigma * math.sqrt(model.background_cps * live_s)
-    fg = Spectrum(rng.poisson(base + net * signal).astype(np.int64), live_s, cal, detector=det, real_time_s=live_s)
-    bg = Spectrum(rng.poisson(30 * base).astype(np.int64), 30 * live_s, cal, detector=det, real_time_s=30 * live_s)
-    return fg, bg
+    return _uranium_with(det, lines, sigma, live_s, seed, None)
 
 
 @pytest.mark.parametrize("det", ["radiacode", "nai"])
@@ -291,8 +281,9 @@ def test_u235_companions_follow_nndc_ratios_to_the_uranium_group() -> None:
 def _uranium_with(
     det: str, lines: list[tuple[float, float]], sigma: float, live_s: float, seed: int, turn_on_kev: float | None
 ) -> tuple[Spectrum, Spectrum]:
-    """``lines`` (energy, photons per 100 decays) over the detector's natural background as in :func:`_uranium`;
-    with ``turn_on_kev`` both spectra cut by a smooth discriminator turn-on there (tests.realdata.turn_on)."""
+    """``lines`` (energy, photons per 100 decays) over the detector's natural background, ``sigma`` net counts
+    over the background's (a 30-times-longer background beside it); with ``turn_on_kev`` both spectra cut by
+    a smooth discriminator turn-on there (tests.realdata.turn_on)."""
     from tests.realdata import turn_on
 
     model = detector(det)

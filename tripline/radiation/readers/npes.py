@@ -74,9 +74,19 @@ def _load(data: bytes, source: str) -> Any:
         raise FormatError("not valid JSON: nested too deeply", file=source) from None
 
 
-def _object(value: Any, path: str, source: str) -> dict[str, Any]:
+def _object(value: Any, path: str, source: str, required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``value`` as a JSON object holding every key of ``required``."""
     if not isinstance(value, dict):
         raise FormatError(f"must be a JSON object, got {type(value).__name__}", file=source, field=path)
+    for key in required:
+        if key not in value:
+            raise FormatError("missing", file=source, field=f"{path}.{key}")
+    return value
+
+
+def _array(value: Any, path: str, source: str, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise FormatError(f"must be an array of {what}", file=source, field=path)
     return value
 
 
@@ -104,14 +114,9 @@ def _time(value: Any, path: str, source: str) -> datetime:
 
 
 def _calibration(value: Any, path: str, n: int, source: str) -> EnergyCalibration | None:
-    cal = _object(value, path, source)
-    for key in ("polynomialOrder", "coefficients"):
-        if key not in cal:
-            raise FormatError("missing", file=source, field=f"{path}.{key}")
+    cal = _object(value, path, source, ("polynomialOrder", "coefficients"))
     order = _integer(cal["polynomialOrder"], f"{path}.polynomialOrder", source, minimum=1, maximum=MAX_ORDER)
-    coefficients = cal["coefficients"]
-    if not isinstance(coefficients, list):
-        raise FormatError("must be an array of numbers", file=source, field=f"{path}.coefficients")
+    coefficients = _array(cal["coefficients"], f"{path}.coefficients", source, "numbers")
     if len(coefficients) != order + 1:
         raise FormatError(
             f"polynomialOrder {order} needs {order + 1} coefficients, got {len(coefficients)}",
@@ -136,14 +141,9 @@ def _calibration(value: Any, path: str, n: int, source: str) -> EnergyCalibratio
 
 
 def _spectrum(value: Any, path: str, source: str) -> tuple[np.ndarray, float, EnergyCalibration | None, int | None]:
-    spec = _object(value, path, source)
-    for key in ("numberOfChannels", "spectrum", "measurementTime"):
-        if key not in spec:
-            raise FormatError("missing", file=source, field=f"{path}.{key}")
+    spec = _object(value, path, source, ("numberOfChannels", "spectrum", "measurementTime"))
     n = _integer(spec["numberOfChannels"], f"{path}.numberOfChannels", source, minimum=2, maximum=MAX_CHANNELS)
-    bins = spec["spectrum"]
-    if not isinstance(bins, list):
-        raise FormatError("must be an array of counts", file=source, field=f"{path}.spectrum")
+    bins = _array(spec["spectrum"], f"{path}.spectrum", source, "counts")
     if len(bins) != n:
         raise FormatError(
             f"numberOfChannels is {n} but the spectrum holds {len(bins)} counts", file=source, field=f"{path}.spectrum"
