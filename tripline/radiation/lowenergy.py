@@ -35,7 +35,7 @@ import numpy as np
 from tripline.radiation.library import DetectorModel, Library
 from tripline.radiation.model import FloatArray
 from tripline.radiation.numerics import bvls, ndtr
-from tripline.radiation.physics import peak_efficiency
+from tripline.radiation.physics import gaussian_bins, peak_efficiency
 from tripline.radiation.result import IsotopeMatch, PeakSupport
 
 AM241_KEV = 59.5409
@@ -60,7 +60,7 @@ class LowEnergyLine:
 
 
 def _gauss(edges: FloatArray, energy: float, fwhm: float) -> FloatArray:
-    return np.asarray(np.diff(ndtr((edges - energy) / (fwhm / 2.3548))), dtype=np.float64)
+    return gaussian_bins(edges, energy, fwhm / 2.3548)
 
 
 def _roi(values: FloatArray, centers: FloatArray, energy: float, half: float) -> float:

@@ -84,13 +84,40 @@ def klein_nishina_recoil(energy_kev: float, recoil_kev: FloatArray) -> FloatArra
     return np.asarray(np.where(inside, np.clip(value, 0.0, None), 0.0), dtype=np.float64)
 
 
-def _gaussian_bins(edges: FloatArray, mean: float, sigma: float) -> FloatArray:
-    cdf = ndtr((edges - mean) / sigma)
-    return np.asarray(np.diff(cdf), dtype=np.float64)
+# Bounded caches of the per-line responses (``gaussian_bins``, ``line_response``), keyed by the
+# channel edges' bytes: one spectrum asks for the same photopeak from the chain fit's templates,
+# its backscatter and edge terms, the window test's mixtures and the peak search (about 2 calls
+# per distinct line). 8 KB per entry for a 1024-channel spectrum: at most 16 MB together.
+GAUSSIAN_CACHE_SIZE = 1024
+RESPONSE_CACHE_SIZE = 1024
+
+
+def _edges_key(edges: FloatArray) -> bytes:
+    return np.ascontiguousarray(edges, dtype=np.float64).tobytes()
+
+
+def gaussian_bins(edges: FloatArray, mean: float, sigma: float) -> FloatArray:
+    """Probability of a normal(``mean``, ``sigma``) variable in each bin of ``edges``: the
+    differences of its CDF at the edges (read-only; cached)."""
+    return _gaussian_bins(_edges_key(edges), float(mean), float(sigma))
+
+
+@lru_cache(maxsize=GAUSSIAN_CACHE_SIZE)
+def _gaussian_bins(edges_key: bytes, mean: float, sigma: float) -> FloatArray:
+    edges = np.frombuffer(edges_key, dtype=np.float64)
+    out = np.asarray(np.diff(ndtr((edges - mean) / sigma)), dtype=np.float64)
+    out.setflags(write=False)
+    return out
 
 
 def line_response(model: DetectorModel, edges: FloatArray, energy_kev: float) -> FloatArray:
-    """Expected counts per channel for one incident photon of ``energy_kev``."""
+    """Expected counts per channel for one incident photon of ``energy_kev`` (read-only; cached)."""
+    return _line_response(model, _edges_key(edges), float(energy_kev))
+
+
+@lru_cache(maxsize=RESPONSE_CACHE_SIZE)
+def _line_response(model: DetectorModel, edges_key: bytes, energy_kev: float) -> FloatArray:
+    edges = np.frombuffer(edges_key, dtype=np.float64)
     tau, _ = attenuation(model, energy_kev)
     p_int = 1.0 - math.exp(-tau)
     f_peak = full_energy_fraction(model, energy_kev)
@@ -99,7 +126,7 @@ def line_response(model: DetectorModel, edges: FloatArray, energy_kev: float) ->
     out = np.zeros(centers.size, dtype=np.float64)
     if f_peak > 0:
         sigma = model.fwhm_kev(energy_kev) / 2.3548
-        out += p_int * f_peak * _gaussian_bins(edges, energy_kev, sigma)
+        out += p_int * f_peak * gaussian_bins(edges, energy_kev, sigma)
     continuum = klein_nishina_recoil(energy_kev, centers) * widths
     total = continuum.sum()
     if total > 0:
@@ -111,6 +138,7 @@ def line_response(model: DetectorModel, edges: FloatArray, energy_kev: float) ->
         )
         out += p_int * (1.0 - f_peak) * smeared
     out[centers < model.low_kev] = 0.0
+    out.setflags(write=False)
     return out
 
 
