@@ -163,11 +163,9 @@ def fwhm_channels(model: DetectorModel, centers_kev: FloatArray, widths_kev: Flo
 def window_sums(counts: np.ndarray, edges_kev: FloatArray, windows_kev: Sequence[tuple[float, float]]) -> FloatArray:
     """Counts in each energy window (partial channels pro-rated)."""
     cumulative = np.concatenate(([0.0], np.cumsum(counts, dtype=np.float64)))
-    out = []
-    for low, high in windows_kev:
-        a, b = np.interp([low, high], edges_kev, cumulative)
-        out.append(b - a)
-    return np.asarray(out, dtype=np.float64)
+    bounds = np.asarray(windows_kev, dtype=np.float64).reshape(-1, 2)
+    at = np.interp(bounds.ravel(), edges_kev, cumulative).reshape(-1, 2)  # every window's two ends at once
+    return np.asarray(at[:, 1] - at[:, 0], dtype=np.float64)
 
 
 def net_significance(foreground: float, background: float, ratio: float) -> float:
