@@ -602,7 +602,7 @@ def spectrum_maximum_kev(counts: FloatArray, centers: FloatArray, model: Detecto
         return None
     # each channel's mean over the channels within half a FWHM of it (centres ascend: two sorted searches and a
     # cumulative sum, not a pass over the spectrum per channel)
-    half = 0.5 * np.array([model.fwhm_kev(max(float(e), 1.0)) for e in centers])
+    half = 0.5 * np.array(model.fwhm_kev_each(max(e, 1.0) for e in centers.tolist()))
     low = np.searchsorted(centers, centers - half, side="left")
     high = np.searchsorted(centers, centers + half, side="right")
     total = np.concatenate(([0.0], np.cumsum(y)))
