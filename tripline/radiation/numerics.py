@@ -155,12 +155,13 @@ def bvls(
         if free.any():
             before = x
             x = _free_solution(gram, rhs, x, free, lo, hi)
-            if not np.array_equal(before, x):
+            if (before != x).any():
                 stalled[:] = False
+        held = ~free
+        if not held.any():  # every variable free: their unconstrained solution lies in the box
+            break
         w = rhs - gram @ x  # minus the gradient of ||a x - b||^2 / 2
-        can_rise = ~free & (x < hi) & (w > tol)
-        can_fall = ~free & (x > lo) & (w < -tol)
-        movable = (can_rise | can_fall) & ~stalled
+        movable = held & ~stalled & (((x < hi) & (w > tol)) | ((x > lo) & (w < -tol)))
         if not movable.any():
             break
         pick = int(np.argmax(np.where(movable, np.abs(w), -1.0)))
