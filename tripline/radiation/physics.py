@@ -87,9 +87,12 @@ def klein_nishina_recoil(energy_kev: float, recoil_kev: FloatArray) -> FloatArra
 # Bounded caches of the per-line responses (``gaussian_bins``, ``line_response``), keyed by the
 # channel edges' bytes: one spectrum asks for the same photopeak from the chain fit's templates,
 # its backscatter and edge terms, the window test's mixtures and the peak search (about 2 calls
-# per distinct line). 8 KB per entry for a 1024-channel spectrum: at most 16 MB together.
-GAUSSIAN_CACHE_SIZE = 1024
-RESPONSE_CACHE_SIZE = 1024
+# per distinct line; a spectrum needs about 130 Gaussians and 60 line responses). An entry holds
+# the edges (its key) and the response: 16 KB at 1024 channels, so at most 2 x 512 x 32 KB = 32 MB
+# up to ``CACHED_CHANNELS_MAX``; larger spectra (HPGe) are computed on every call.
+GAUSSIAN_CACHE_SIZE = 512
+RESPONSE_CACHE_SIZE = 512
+CACHED_CHANNELS_MAX = 2048
 
 
 def _edges_key(edges: FloatArray) -> bytes:
@@ -99,12 +102,17 @@ def _edges_key(edges: FloatArray) -> bytes:
 def gaussian_bins(edges: FloatArray, mean: float, sigma: float) -> FloatArray:
     """Probability of a normal(``mean``, ``sigma``) variable in each bin of ``edges``: the
     differences of its CDF at the edges (read-only; cached)."""
-    return _gaussian_bins(_edges_key(edges), float(mean), float(sigma))
+    if edges.size - 1 > CACHED_CHANNELS_MAX:
+        return _gaussian_bins(np.asarray(edges, dtype=np.float64), float(mean), float(sigma))
+    return _cached_gaussian_bins(_edges_key(edges), float(mean), float(sigma))
 
 
 @lru_cache(maxsize=GAUSSIAN_CACHE_SIZE)
-def _gaussian_bins(edges_key: bytes, mean: float, sigma: float) -> FloatArray:
-    edges = np.frombuffer(edges_key, dtype=np.float64)
+def _cached_gaussian_bins(edges_key: bytes, mean: float, sigma: float) -> FloatArray:
+    return _gaussian_bins(np.frombuffer(edges_key, dtype=np.float64), mean, sigma)
+
+
+def _gaussian_bins(edges: FloatArray, mean: float, sigma: float) -> FloatArray:
     out = np.asarray(np.diff(ndtr((edges - mean) / sigma)), dtype=np.float64)
     out.setflags(write=False)
     return out
@@ -112,12 +120,17 @@ def _gaussian_bins(edges_key: bytes, mean: float, sigma: float) -> FloatArray:
 
 def line_response(model: DetectorModel, edges: FloatArray, energy_kev: float) -> FloatArray:
     """Expected counts per channel for one incident photon of ``energy_kev`` (read-only; cached)."""
-    return _line_response(model, _edges_key(edges), float(energy_kev))
+    if edges.size - 1 > CACHED_CHANNELS_MAX:
+        return _line_response(model, np.asarray(edges, dtype=np.float64), float(energy_kev))
+    return _cached_line_response(model, _edges_key(edges), float(energy_kev))
 
 
 @lru_cache(maxsize=RESPONSE_CACHE_SIZE)
-def _line_response(model: DetectorModel, edges_key: bytes, energy_kev: float) -> FloatArray:
-    edges = np.frombuffer(edges_key, dtype=np.float64)
+def _cached_line_response(model: DetectorModel, edges_key: bytes, energy_kev: float) -> FloatArray:
+    return _line_response(model, np.frombuffer(edges_key, dtype=np.float64), energy_kev)
+
+
+def _line_response(model: DetectorModel, edges: FloatArray, energy_kev: float) -> FloatArray:
     tau, _ = attenuation(model, energy_kev)
     p_int = 1.0 - math.exp(-tau)
     f_peak = full_energy_fraction(model, energy_kev)
