@@ -868,10 +868,10 @@ def u235_companions(
 def _fit(
     cols: list[Column], net: FloatArray, sd: FloatArray, mask: np.ndarray, near: FloatArray | None = None
 ) -> tuple[FloatArray, float]:
-    """(x >= 0, chi2) of the columns fitted to ``net``. ``near``: the solution of a nearby fit (the
-    same columns less one, or plus one more, which counts as 0 in it), whose positive
-    coefficients start free in the active set (:func:`tripline.radiation.numerics.bvls`, a warm
-    start: fewer steps, the same solution)."""
+    """(x >= 0, chi2) of the columns fitted to ``net``. ``near``: one value per column from a nearby
+    fit (the same columns less one, the fit's own coefficients with a positive value for an added
+    column), whose positive entries start free in the active set
+    (:func:`tripline.radiation.numerics.bvls`, a warm start: fewer steps, the same solution)."""
     if not cols:
         b = net[mask] / sd[mask]
         return np.zeros(0), float(b @ b)
