@@ -85,9 +85,20 @@ def test_nnls_warm_start_reaches_scipys_solution(seed: int, cols: int, collinear
     np.testing.assert_allclose(x, ref_x, rtol=1e-5, atol=1e-6 * max(1.0, float(np.abs(ref_x).max())))
 
 
-def test_warm_start_needs_finite_lower_bounds() -> None:
-    with pytest.raises(ValueError):
-        numerics.bvls(np.eye(2), np.ones(2), np.array([-np.inf, 0.0]), np.full(2, np.inf), free=np.ones(2, bool))
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 10_000), st.integers(2, 9), st.booleans())
+def test_bvls_warm_start_reaches_scipys_solution(seed: int, cols: int, collinear: bool) -> None:
+    # as the Am-241 fit: bounded columns, a free baseline without bounds, any start set
+    a, b = _problem(seed, cols + 10, cols, collinear)
+    rng = np.random.default_rng(seed + 3)
+    kinds = rng.integers(0, 4, size=cols)  # [0, inf), [0, cap], (-inf, inf), [-1, 0.2]
+    lo = np.where(kinds == 2, -np.inf, np.where(kinds == 3, -1.0, 0.0))
+    hi = np.where(kinds == 1, rng.uniform(0.01, 0.5, size=cols), np.where(kinds == 3, 0.2, np.inf))
+    x, rnorm = numerics.bvls(a, b, lo, hi, free=rng.random(cols) < 0.5)
+    ref = optimize.lsq_linear(a, b, bounds=(lo, hi), method="bvls")
+    assert ((x >= lo) & (x <= hi)).all()
+    assert rnorm == pytest.approx(float(np.linalg.norm(a @ ref.x - b)), rel=1e-7, abs=1e-9)
+    np.testing.assert_allclose(x, ref.x, rtol=1e-4, atol=1e-5)
 
 
 def test_bounds_must_be_ordered() -> None:

@@ -983,8 +983,10 @@ def chain_fit(
     def target(cand: Column) -> FloatArray:
         return net if cand.nuclide.category is Category.SNM else net_made
 
-    x_now, chi2_now = _fit(norm_cols, net, sd_model, mask)
-    x_made, chi2_made = _fit(norm_cols, net_made, sd_model, mask) if net_made is not net else (x_now, chi2_now)
+    x_now, chi2_now = _fit(norm_cols, net, sd_model, mask, near=x_norm)
+    x_made, chi2_made = (
+        _fit(norm_cols, net_made, sd_model, mask, near=x_now) if net_made is not net else (x_now, chi2_now)
+    )
     tried: dict[str, float] = {}
     unconfirmed: dict[str, str] = {}
     pair_note: dict[str, str] = {}
@@ -1114,9 +1116,11 @@ def chain_fit(
             break
         selected.append(kept)
         tried.pop(kept.nuclide.name, None)
-        x_now, chi2_now = _fit([*norm_cols, *selected], net, sd_model, mask)
+        x_now, chi2_now = _fit([*norm_cols, *selected], net, sd_model, mask, near=np.append(x_now, 1.0))
         x_made, chi2_made = (
-            _fit([*norm_cols, *selected], net_made, sd_model, mask) if net_made is not net else (x_now, chi2_now)
+            _fit([*norm_cols, *selected], net_made, sd_model, mask, near=np.append(x_made, 1.0))
+            if net_made is not net
+            else (x_now, chi2_now)
         )
 
     final = [*norm_cols, *selected]

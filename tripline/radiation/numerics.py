@@ -110,8 +110,8 @@ def bvls(
     freed, until no held variable would lower the residual by moving (the KKT conditions).
 
     ``free`` (a warm start, for a problem close to one already solved: the same columns and one
-    more): the variables to start free, the others held at their lower bound (every lower bound
-    must then be finite), instead of starting from the unconstrained solution. The solution
+    more): the variables to start free, the others held at their lower bound (a variable without
+    a finite lower bound starts free), instead of starting from the unconstrained solution. The solution
     only depends on the free set the iteration ends with (the unconstrained solution of those
     variables, the others at their bounds), so a start near it saves active-set steps and, the
     optimum being unique, returns the same answer."""
@@ -135,10 +135,9 @@ def bvls(
         r = a[:, 0] * x[0] - b
         return x, math.sqrt(float(r @ r))
     if free is not None:
-        if not np.isfinite(lo).all():
-            raise ValueError("a warm start needs finite lower bounds")
-        x = lo.copy()
-        free = np.array(free, dtype=bool)
+        bounded = np.isfinite(lo)
+        x = np.where(bounded, lo, np.minimum(hi, 0.0))  # in the box; every held variable on its bound
+        free = np.array(free, dtype=bool) | ~bounded
     else:
         # start from the unconstrained solution: when it lies in the box it is the answer; else
         # the box's nearest point, the variables inside held free, the others at their bound
