@@ -72,6 +72,35 @@ def test_bvls_matches_scipy(seed: int, cols: int, collinear: bool) -> None:
     np.testing.assert_allclose(x, ref.x, rtol=1e-4, atol=1e-5)
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 10_000), st.integers(2, 12), st.booleans())
+def test_nnls_warm_start_reaches_scipys_solution(seed: int, cols: int, collinear: bool) -> None:
+    # any start set (the chain fit passes a nearby fit's support) ends at the one optimum
+    a, b = _problem(seed, cols + 8, cols, collinear)
+    start = np.random.default_rng(seed + 2).random(cols) < 0.5
+    x, rnorm = numerics.nnls(a, b, maxiter=50 * cols, free=start)
+    ref_x, ref_rnorm = optimize.nnls(a, b, maxiter=50 * cols)
+    assert (x >= 0).all()
+    assert rnorm == pytest.approx(ref_rnorm, rel=1e-8, abs=1e-10)
+    np.testing.assert_allclose(x, ref_x, rtol=1e-5, atol=1e-6 * max(1.0, float(np.abs(ref_x).max())))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 10_000), st.integers(2, 9), st.booleans())
+def test_bvls_warm_start_reaches_scipys_solution(seed: int, cols: int, collinear: bool) -> None:
+    # as the Am-241 fit: bounded columns, a free baseline without bounds, any start set
+    a, b = _problem(seed, cols + 10, cols, collinear)
+    rng = np.random.default_rng(seed + 3)
+    kinds = rng.integers(0, 4, size=cols)  # [0, inf), [0, cap], (-inf, inf), [-1, 0.2]
+    lo = np.where(kinds == 2, -np.inf, np.where(kinds == 3, -1.0, 0.0))
+    hi = np.where(kinds == 1, rng.uniform(0.01, 0.5, size=cols), np.where(kinds == 3, 0.2, np.inf))
+    x, rnorm = numerics.bvls(a, b, lo, hi, free=rng.random(cols) < 0.5)
+    ref = optimize.lsq_linear(a, b, bounds=(lo, hi), method="bvls")
+    assert ((x >= lo) & (x <= hi)).all()
+    assert rnorm == pytest.approx(float(np.linalg.norm(a @ ref.x - b)), rel=1e-7, abs=1e-9)
+    np.testing.assert_allclose(x, ref.x, rtol=1e-4, atol=1e-5)
+
+
 def test_bounds_must_be_ordered() -> None:
     with pytest.raises(ValueError):
         numerics.bvls(np.eye(2), np.ones(2), np.array([1.0, 0.0]), np.array([0.0, 1.0]))

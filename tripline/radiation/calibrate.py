@@ -125,13 +125,23 @@ def gain_correction(spectrum: Spectrum, model: DetectorModel) -> tuple[float, tu
     return found.factor, found.used
 
 
-def gain_correction_detail(
-    spectrum: Spectrum, model: DetectorModel, library: Library | None = None
-) -> CalibrationCorrection:
-    """The chain-aware gain correction, with the reference lines left out and why."""
+@dataclasses.dataclass(frozen=True)
+class _References:
+    """A spectrum's counts, their net above the SNIP continuum, its reference lines measured and the
+    chain scales they give: what the gain and the offset+gain corrections both start from."""
+
+    centers: np.ndarray
+    counts: np.ndarray
+    net: np.ndarray
+    measured: dict[float, _Line | None]
+    scales: dict[str, float]
+
+
+def _references(spectrum: Spectrum, model: DetectorModel, lib: Library) -> _References | None:
+    """None when the spectrum has no calibration, the detector no photopeaks, or too few channels
+    above its threshold."""
     if not spectrum.is_calibrated or not model.has_photopeaks:
-        return CalibrationCorrection(1.0, ())
-    lib = library or default_library()
+        return None
     edges = spectrum.edges_kev()
     centers = 0.5 * (edges[:-1] + edges[1:])
     counts = spectrum.counts.astype(np.float64)
@@ -139,11 +149,27 @@ def gain_correction_detail(
     start = int(np.searchsorted(centers, model.low_kev))
     net = counts.copy()
     if start >= counts.size - 4:
-        return CalibrationCorrection(1.0, ())
+        return None
     net[start:] = counts[start:] - snip_continuum(counts[start:], fwhm[start:])
     net[:start] = 0.0
     measured = {e: _measure(e, centers, counts, net, model) for e in REFERENCE_LINES_KEV}
-    scales = _chain_scales(measured, model, lib)
+    return _References(centers, counts, net, measured, _chain_scales(measured, model, lib))
+
+
+def gain_correction_detail(
+    spectrum: Spectrum, model: DetectorModel, library: Library | None = None
+) -> CalibrationCorrection:
+    """The chain-aware gain correction, with the reference lines left out and why."""
+    lib = library or default_library()
+    refs = _references(spectrum, model, lib)
+    return CalibrationCorrection(1.0, ()) if refs is None else _gain_detail(refs, model, lib)[0]
+
+
+def _gain_detail(
+    refs: _References, model: DetectorModel, lib: Library
+) -> tuple[CalibrationCorrection, dict[float, float]]:
+    """(the gain correction, the multiplet ratio of every reference line it uses)."""
+    centers, counts, net, measured, scales = refs.centers, refs.counts, refs.net, refs.measured, refs.scales
     ratios: list[tuple[float, float, float]] = []  # (ratio, weight, blend)
     used: list[float] = []
     notes: list[str] = []
@@ -170,8 +196,9 @@ def gain_correction_detail(
             ratios.append((ratio, line.area / line.sigma, blend))
             errors[energy] = model.fwhm_kev(energy) / 2.3548 / (line.area / line.sigma) / energy
             used.append(energy)
+    by_energy = {e: r for e, (r, _, _) in zip(used, ratios, strict=True)}
     if not ratios:
-        return CalibrationCorrection(1.0, (), tuple(notes))
+        return CalibrationCorrection(1.0, (), tuple(notes)), by_energy
     if any(b <= CLEAN_BLEND for _, _, b in ratios):
         # clean lines decide: a blended line may not move (or confirm) what they say
         used = [e for e, (_, _, b) in zip(used, ratios, strict=True) if b <= CLEAN_BLEND]
@@ -180,8 +207,8 @@ def gain_correction_detail(
     error = 1.0 / math.sqrt(sum(1.0 / errors[e] ** 2 for e in used))
     if abs(factor - 1.0) < max(MIN_CORRECTION, GAIN_SIGMA * error):
         # the lines confirm the calibration within their own centroid uncertainty
-        return CalibrationCorrection(1.0, tuple(used), tuple(notes))
-    return CalibrationCorrection(factor, tuple(used), tuple(notes))
+        return CalibrationCorrection(1.0, tuple(used), tuple(notes)), by_energy
+    return CalibrationCorrection(factor, tuple(used), tuple(notes)), by_energy
 
 
 def _measure(
@@ -426,28 +453,18 @@ def calibration_correction(
 ) -> CalibrationCorrection:
     """The gain correction (:func:`gain_correction_detail`), or an offset+gain correction when natural
     lines across the energy range confirm an offset (see ``ANCHOR_LINES``)."""
-    gain = gain_correction_detail(spectrum, model, library)
-    if not spectrum.is_calibrated or not model.has_photopeaks:
-        return gain
     lib = library or default_library()
-    edges = spectrum.edges_kev()
-    centers = 0.5 * (edges[:-1] + edges[1:])
-    counts = spectrum.counts.astype(np.float64)
-    fwhm = fwhm_channels(model, centers, np.diff(edges))
-    start = int(np.searchsorted(centers, model.low_kev))
-    if start >= counts.size - 4:
-        return gain
-    net = counts.copy()
-    net[start:] = counts[start:] - snip_continuum(counts[start:], fwhm[start:])
-    net[:start] = 0.0
-    references = {e: _measure(e, centers, counts, net, model) for e in REFERENCE_LINES_KEV}
-    scales = _chain_scales(references, model, lib)
+    refs = _references(spectrum, model, lib)
+    if refs is None:
+        return CalibrationCorrection(1.0, ())
+    gain, used_ratios = _gain_detail(refs, model, lib)  # the same measurement serves both corrections
+    centers, counts, net, references, scales = refs.centers, refs.counts, refs.net, refs.measured, refs.scales
     inside = float(erf(ROI_FWHM * 2.3548 / math.sqrt(2.0)))
     points: list[tuple[float, float, float]] = []  # (true energy of the multiplet, centroid, centroid sd)
     for energy in gain.used:
         line = references[energy]
         assert line is not None and line.centroid is not None
-        ratio, _, _ = _multiplet_ratio(line, REFERENCE_CHAINS[energy], scales, model, lib)
+        ratio = used_ratios[energy]
         points.append((line.centroid / ratio, line.centroid, _centroid_sd(line, model)))
     # candidate anchors: usable, chain-fitted (blend at most MAX_BLEND), no confirmed man-made alternative
     candidates: dict[float, tuple[_Line, float, float]] = {}  # energy: (line, ratio, own net area)

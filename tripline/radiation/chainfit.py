@@ -52,7 +52,13 @@ from tripline.radiation.peaks import (
     _supports,
     _template,
 )
-from tripline.radiation.physics import backscatter_range_kev, compton_edge_kev, line_response, peak_efficiency
+from tripline.radiation.physics import (
+    backscatter_range_kev,
+    compton_edge_kev,
+    gaussian_bins,
+    line_response,
+    peak_efficiency,
+)
 from tripline.radiation.result import IsotopeMatch, PeakSupport
 
 CHAIN_MODEL_ERROR = 0.25
@@ -218,7 +224,7 @@ def _backscatter(nuclide: Nuclide, model: DetectorModel, edges: FloatArray, grou
             continue
         sigma = math.hypot(model.fwhm_kev(centre) / 2.3548, 0.5 * (high - low))
         area = line.intensity / 100.0 * peak_efficiency(model, centre)
-        out += area * np.diff(ndtr((edges - centre) / sigma))
+        out += area * gaussian_bins(edges, centre, sigma)
     return out
 
 
@@ -596,7 +602,7 @@ def spectrum_maximum_kev(counts: FloatArray, centers: FloatArray, model: Detecto
         return None
     # each channel's mean over the channels within half a FWHM of it (centres ascend: two sorted searches and a
     # cumulative sum, not a pass over the spectrum per channel)
-    half = 0.5 * np.array([model.fwhm_kev(max(float(e), 1.0)) for e in centers])
+    half = 0.5 * np.array(model.fwhm_kev_each(max(e, 1.0) for e in centers.tolist()))
     low = np.searchsorted(centers, centers - half, side="left")
     high = np.searchsorted(centers, centers + half, side="right")
     total = np.concatenate(([0.0], np.cumsum(y)))
@@ -855,17 +861,24 @@ def u235_companions(
             continue
         sigma = model.fwhm_kev(energy) / 2.3548
         area = main.intensity * intensity / U235_MAIN_LINE[1] / 100.0 * peak_efficiency(model, energy)
-        out += activity * area * np.diff(ndtr((edges - energy) / sigma))
+        out += activity * area * gaussian_bins(edges, energy, sigma)
     return out
 
 
-def _fit(cols: list[Column], net: FloatArray, sd: FloatArray, mask: np.ndarray) -> tuple[FloatArray, float]:
+def _fit(
+    cols: list[Column], net: FloatArray, sd: FloatArray, mask: np.ndarray, near: FloatArray | None = None
+) -> tuple[FloatArray, float]:
+    """(x >= 0, chi2) of the columns fitted to ``net``. ``near``: one value per column from a nearby
+    fit (the same columns less one, the fit's own coefficients with a positive value for an added
+    column), whose positive entries start free in the active set
+    (:func:`tripline.radiation.numerics.bvls`, a warm start: fewer steps, the same solution)."""
     if not cols:
         b = net[mask] / sd[mask]
         return np.zeros(0), float(b @ b)
     a = np.stack([c.shape[mask] for c in cols], axis=1) / sd[mask, None]
     b = net[mask] / sd[mask]
-    x, resid = nnls(a, b, maxiter=50 * len(cols))
+    free = None if near is None else np.asarray(near) > 0
+    x, resid = nnls(a, b, maxiter=50 * len(cols), free=free)
     return np.asarray(x, dtype=np.float64), float(resid) ** 2
 
 
@@ -970,29 +983,47 @@ def chain_fit(
     def target(cand: Column) -> FloatArray:
         return net if cand.nuclide.category is Category.SNM else net_made
 
-    _, chi2_now = _fit(norm_cols, net, sd_model, mask)
-    chi2_made = _fit(norm_cols, net_made, sd_model, mask)[1] if net_made is not net else chi2_now
+    x_now, chi2_now = _fit(norm_cols, net, sd_model, mask, near=x_norm)
+    x_made, chi2_made = (
+        _fit(norm_cols, net_made, sd_model, mask, near=x_now) if net_made is not net else (x_now, chi2_now)
+    )
     tried: dict[str, float] = {}
     unconfirmed: dict[str, str] = {}
     pair_note: dict[str, str] = {}
     local_excluded: dict[str, str] = {}
     xray = library.shield_lines_kev
+    weights = 1.0 / sd_model[mask]
     while len(selected) < MAX_MAN_MADE:
-        ranked: list[tuple[float, Column]] = []
+        # the residuals of the fit without a candidate, weighted: a candidate whose column does not point
+        # along them (gradient <= 0) leaves that fit optimal, gains nothing, and is not fitted
+        resid_now = (net - _predict([*norm_cols, *selected], x_now, n))[mask] * weights
+        resid_made = (net_made - _predict([*norm_cols, *selected], x_made, n))[mask] * weights
+        ranked: list[tuple[float, Column, FloatArray | None]] = []
         for cand in man_cols:
             if cand in selected or not np.any(cand.shape[mask] > 0.01):
                 continue
-            _, chi2_with = _fit([*norm_cols, *selected, cand], target(cand), sd_model, mask)
-            now = chi2_now if cand.nuclide.category is Category.SNM else chi2_made
-            ranked.append((max(now - chi2_with, 0.0), cand))
+            snm = cand.nuclide.category is Category.SNM
+            if identify_sigma > 0 and float((cand.shape[mask] * weights) @ (resid_now if snm else resid_made)) <= 0:
+                ranked.append((0.0, cand, None))
+                continue
+            x_cand, chi2_with = _fit(
+                [*norm_cols, *selected, cand],
+                target(cand),
+                sd_model,
+                mask,
+                near=np.append(x_now if snm else x_made, 1.0),
+            )
+            now = chi2_now if snm else chi2_made
+            ranked.append((max(now - chi2_with, 0.0), cand, x_cand))
         ranked.sort(key=lambda gc: -gc[0])
         kept = None
-        for gain, cand in ranked:
+        for gain, cand, x in ranked:
             if math.sqrt(gain) < identify_sigma:
                 break
             cols = [*norm_cols, *selected, cand]
             counts = target(cand)
-            x, _ = _fit(cols, counts, sd_model, mask)
+            if x is None:
+                x, _ = _fit(cols, counts, sd_model, mask)
             base = _predict(cols[:-1], x[:-1], n)
             # its lines are measured on the residual: a line the chains explain supports nothing
             lines = _line_support(cand.nuclide, x[-1] * cand.shape, counts - base, var_model, model, centers)
@@ -1085,11 +1116,15 @@ def chain_fit(
             break
         selected.append(kept)
         tried.pop(kept.nuclide.name, None)
-        _, chi2_now = _fit([*norm_cols, *selected], net, sd_model, mask)
-        chi2_made = _fit([*norm_cols, *selected], net_made, sd_model, mask)[1] if net_made is not net else chi2_now
+        x_now, chi2_now = _fit([*norm_cols, *selected], net, sd_model, mask, near=np.append(x_now, 1.0))
+        x_made, chi2_made = (
+            _fit([*norm_cols, *selected], net_made, sd_model, mask, near=np.append(x_made, 1.0))
+            if net_made is not net
+            else (x_now, chi2_now)
+        )
 
     final = [*norm_cols, *selected]
-    x_all, chi2_all = _fit(final, net, sd_model, mask)
+    x_all, chi2_all = x_now, chi2_now  # the fit of ``final`` to ``net``
     predicted = _predict(final, x_all, n) + known_c
     not_snm = [(c, xi) for c, xi in zip(final, x_all, strict=True) if c.nuclide.category is not Category.SNM]
     predicted_no_snm = _predict([c for c, _ in not_snm], np.asarray([xi for _, xi in not_snm]), n) + known_c
@@ -1100,7 +1135,8 @@ def chain_fit(
         if not any(x_all[i] > 0 for i in mine):
             continue
         others = [c for i, c in enumerate(final) if i not in mine]
-        _, chi2_without = _fit(others, net, sd_model, mask)
+        near = np.asarray([x_all[i] for i in range(len(final)) if i not in mine])
+        _, chi2_without = _fit(others, net, sd_model, mask, near=near)
         significance = math.sqrt(max(chi2_without - chi2_all, 0.0))
         nuclide = final[mine[0]].nuclide
         own = sum((x_all[i] * final[i].shape for i in mine), np.zeros(n))

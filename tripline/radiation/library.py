@@ -7,6 +7,7 @@ the file and the field.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -84,6 +85,11 @@ class DetectorModel(_Spec):
     def fwhm_kev(self, energy_kev: float) -> float:
         f = self.fwhm
         return math.sqrt(f.a**2 + f.b * energy_kev + f.c * energy_kev**2)
+
+    def fwhm_kev_each(self, energies_kev: Iterable[float]) -> list[float]:
+        """:meth:`fwhm_kev` of every energy (the same arithmetic, without a call per energy)."""
+        a2, b, c = self.fwhm.a**2, self.fwhm.b, self.fwhm.c
+        return [math.sqrt(a2 + b * e + c * e**2) for e in energies_kev]
 
 
 class SourceSpec(_Spec):

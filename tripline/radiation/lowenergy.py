@@ -35,7 +35,7 @@ import numpy as np
 from tripline.radiation.library import DetectorModel, Library
 from tripline.radiation.model import FloatArray
 from tripline.radiation.numerics import bvls, ndtr
-from tripline.radiation.physics import peak_efficiency
+from tripline.radiation.physics import gaussian_bins, peak_efficiency
 from tripline.radiation.result import IsotopeMatch, PeakSupport
 
 AM241_KEV = 59.5409
@@ -60,7 +60,7 @@ class LowEnergyLine:
 
 
 def _gauss(edges: FloatArray, energy: float, fwhm: float) -> FloatArray:
-    return np.asarray(np.diff(ndtr((edges - energy) / (fwhm / 2.3548))), dtype=np.float64)
+    return gaussian_bins(edges, energy, fwhm / 2.3548)
 
 
 def _roi(values: FloatArray, centers: FloatArray, energy: float, half: float) -> float:
@@ -117,17 +117,21 @@ def am241_line(
     y = net[region]
     sd = np.sqrt(np.maximum(var[region], 1.0))
 
-    def fit(cols: list[FloatArray], lo: list[float], hi: list[float]) -> tuple[FloatArray, float]:
+    def fit(
+        cols: list[FloatArray], lo: list[float], hi: list[float], near: FloatArray | None = None
+    ) -> tuple[FloatArray, float]:
+        """``near``: a nearby fit's coefficients, those off their lower bound start free (a warm start)."""
         a = np.stack([c[region] for c in cols], axis=1) / sd[:, None]
-        x, rnorm = bvls(a, y / sd, np.array(lo), np.array([max(h, 1e-9) for h in hi]))
+        free = None if near is None else np.asarray(near) != np.array(lo)
+        x, rnorm = bvls(a, y / sd, np.array(lo), np.array([max(h, 1e-9) for h in hi]), free=free)
         return x, rnorm * rnorm
 
     x0, _ = fit(columns, lows, highs)
     # the neighbours' model error, then the chi2 gain of the Am-241 line
     neighbours = sum((xi * c for xi, c in zip(x0[:-2], columns[:-2], strict=True)), np.zeros(centers.size))
     sd = np.sqrt(np.maximum(var[region], 1.0) + (NEIGHBOUR_MODEL_ERROR * neighbours[region]) ** 2)
-    x0, chi2_without = fit(columns, lows, highs)
-    x1, chi2_with = fit([*columns, am], [*lows, 0.0], [*highs, math.inf])
+    x0, chi2_without = fit(columns, lows, highs, near=x0)
+    x1, chi2_with = fit([*columns, am], [*lows, 0.0], [*highs, math.inf], near=np.append(x0, 1.0))
     z = math.sqrt(max(chi2_without - chi2_with, 0.0)) if x1[-1] > 0 else 0.0
     others = sum((xi * c for xi, c in zip(x1[:-1], columns, strict=True)), np.zeros(centers.size))
     resid = net - others

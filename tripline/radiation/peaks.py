@@ -15,7 +15,7 @@ import numpy as np
 from tripline.radiation.library import DetectorModel, Library, Nuclide
 from tripline.radiation.model import FloatArray
 from tripline.radiation.numerics import ndtr, nnls
-from tripline.radiation.physics import peak_efficiency
+from tripline.radiation.physics import gaussian_bins, peak_efficiency
 from tripline.radiation.result import IsotopeMatch, PeakSupport
 from tripline.radiation.spectral import fwhm_channels, snip_continuum, unbiased_continuum, usable_low_kev
 
@@ -49,7 +49,7 @@ def _template(nuclide: Nuclide, model: DetectorModel, edges: FloatArray, group: 
             continue
         sigma = model.fwhm_kev(e) / 2.3548
         area = line.intensity / 100.0 * peak_efficiency(model, e)
-        out += area * np.diff(ndtr((edges - e) / sigma))
+        out += area * gaussian_bins(edges, e, sigma)
     return out
 
 

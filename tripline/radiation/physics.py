@@ -84,13 +84,53 @@ def klein_nishina_recoil(energy_kev: float, recoil_kev: FloatArray) -> FloatArra
     return np.asarray(np.where(inside, np.clip(value, 0.0, None), 0.0), dtype=np.float64)
 
 
+# Bounded caches of the per-line responses (``gaussian_bins``, ``line_response``), keyed by the
+# channel edges' bytes: one spectrum asks for the same photopeak from the chain fit's templates,
+# its backscatter and edge terms, the window test's mixtures and the peak search (about 2 calls
+# per distinct line; a spectrum needs about 130 Gaussians and 60 line responses). An entry holds
+# the edges (its key) and the response: 16 KB at 1024 channels, so at most 2 x 512 x 32 KB = 32 MB
+# up to ``CACHED_CHANNELS_MAX``; larger spectra (HPGe) are computed on every call.
+GAUSSIAN_CACHE_SIZE = 512
+RESPONSE_CACHE_SIZE = 512
+CACHED_CHANNELS_MAX = 2048
+
+
+def _edges_key(edges: FloatArray) -> bytes:
+    return np.ascontiguousarray(edges, dtype=np.float64).tobytes()
+
+
+def gaussian_bins(edges: FloatArray, mean: float, sigma: float) -> FloatArray:
+    """Probability of a normal(``mean``, ``sigma``) variable in each bin of ``edges``: the
+    differences of its CDF at the edges (read-only; cached)."""
+    if edges.size - 1 > CACHED_CHANNELS_MAX:
+        return _gaussian_bins(np.asarray(edges, dtype=np.float64), float(mean), float(sigma))
+    return _cached_gaussian_bins(_edges_key(edges), float(mean), float(sigma))
+
+
+@lru_cache(maxsize=GAUSSIAN_CACHE_SIZE)
+def _cached_gaussian_bins(edges_key: bytes, mean: float, sigma: float) -> FloatArray:
+    return _gaussian_bins(np.frombuffer(edges_key, dtype=np.float64), mean, sigma)
+
+
 def _gaussian_bins(edges: FloatArray, mean: float, sigma: float) -> FloatArray:
-    cdf = ndtr((edges - mean) / sigma)
-    return np.asarray(np.diff(cdf), dtype=np.float64)
+    out = np.asarray(np.diff(ndtr((edges - mean) / sigma)), dtype=np.float64)
+    out.setflags(write=False)
+    return out
 
 
 def line_response(model: DetectorModel, edges: FloatArray, energy_kev: float) -> FloatArray:
-    """Expected counts per channel for one incident photon of ``energy_kev``."""
+    """Expected counts per channel for one incident photon of ``energy_kev`` (read-only; cached)."""
+    if edges.size - 1 > CACHED_CHANNELS_MAX:
+        return _line_response(model, np.asarray(edges, dtype=np.float64), float(energy_kev))
+    return _cached_line_response(model, _edges_key(edges), float(energy_kev))
+
+
+@lru_cache(maxsize=RESPONSE_CACHE_SIZE)
+def _cached_line_response(model: DetectorModel, edges_key: bytes, energy_kev: float) -> FloatArray:
+    return _line_response(model, np.frombuffer(edges_key, dtype=np.float64), energy_kev)
+
+
+def _line_response(model: DetectorModel, edges: FloatArray, energy_kev: float) -> FloatArray:
     tau, _ = attenuation(model, energy_kev)
     p_int = 1.0 - math.exp(-tau)
     f_peak = full_energy_fraction(model, energy_kev)
@@ -99,7 +139,7 @@ def line_response(model: DetectorModel, edges: FloatArray, energy_kev: float) ->
     out = np.zeros(centers.size, dtype=np.float64)
     if f_peak > 0:
         sigma = model.fwhm_kev(energy_kev) / 2.3548
-        out += p_int * f_peak * _gaussian_bins(edges, energy_kev, sigma)
+        out += p_int * f_peak * gaussian_bins(edges, energy_kev, sigma)
     continuum = klein_nishina_recoil(energy_kev, centers) * widths
     total = continuum.sum()
     if total > 0:
@@ -111,6 +151,7 @@ def line_response(model: DetectorModel, edges: FloatArray, energy_kev: float) ->
         )
         out += p_int * (1.0 - f_peak) * smeared
     out[centers < model.low_kev] = 0.0
+    out.setflags(write=False)
     return out
 
 

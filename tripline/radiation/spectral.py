@@ -85,14 +85,13 @@ def snip_continuum(counts: FloatArray, fwhm_channels: FloatArray, width_factor: 
     widths = np.maximum(1, np.ceil(width_factor * fwhm_channels)).astype(np.int64)
     max_w = int(min(widths.max(), y.size // 2 - 1)) if y.size > 4 else 0
     n = y.size
-    idx = np.arange(n)
     for p in range(max_w, 0, -1):
-        active = (widths >= p) & (idx >= p) & (idx < n - p)
+        # channels p .. n-p-1 whose window reaches p, clipped to the mean of their p-th neighbours
+        active = widths[p : n - p] >= p
         if not active.any():
             continue
-        avg = np.empty_like(v)
-        avg[p : n - p] = 0.5 * (v[: n - 2 * p] + v[2 * p :])
-        v = np.where(active, np.minimum(v, np.where(active, avg, v)), v)
+        inner = v[p : n - p]
+        v[p : n - p] = np.where(active, np.minimum(inner, 0.5 * (v[: n - 2 * p] + v[2 * p :])), inner)
     out = (np.exp(np.exp(v) - 1.0) - 1.0) ** 2 - 1.0
     return np.asarray(np.clip(out, 0.0, None), dtype=np.float64)
 
@@ -164,11 +163,9 @@ def fwhm_channels(model: DetectorModel, centers_kev: FloatArray, widths_kev: Flo
 def window_sums(counts: np.ndarray, edges_kev: FloatArray, windows_kev: Sequence[tuple[float, float]]) -> FloatArray:
     """Counts in each energy window (partial channels pro-rated)."""
     cumulative = np.concatenate(([0.0], np.cumsum(counts, dtype=np.float64)))
-    out = []
-    for low, high in windows_kev:
-        a, b = np.interp([low, high], edges_kev, cumulative)
-        out.append(b - a)
-    return np.asarray(out, dtype=np.float64)
+    bounds = np.asarray(windows_kev, dtype=np.float64).reshape(-1, 2)
+    at = np.interp(bounds.ravel(), edges_kev, cumulative).reshape(-1, 2)  # every window's two ends at once
+    return np.asarray(at[:, 1] - at[:, 0], dtype=np.float64)
 
 
 def net_significance(foreground: float, background: float, ratio: float) -> float:
