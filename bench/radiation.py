@@ -33,7 +33,7 @@ split and perturbation the NORM and man-made figures of identify and of the gros
 spectra.
 
     .venv/bin/python bench/radiation.py [--quick] [--seeds N] [--real-only] [--thinned [--thin-seeds N]]
-        [--turn-on] [--miscal] [--masked] [--masked-raw]
+        [--turn-on] [--miscal] [--masked] [--masked-raw] [--uncalibrated]
 
 A sixth table (``--masked``) hides each real man-made source spectrum of the file in each real NORM or
 background spectrum of the same detector family (RadiaCode/CsI with RadiaCode/CsI, HPGe with HPGe) and
@@ -45,6 +45,13 @@ port). Baseline in the same run: the gross+ratio baseline on the same spectra an
 Before the mapping the source is put on true energies by its own labelled nuclide's lines and the host's
 channels by its own natural lines (``tests.realdata.source_alignment``, ``host_alignment``), as one detector
 measuring both would record them; ``--masked-raw`` takes both files' stored scales as true (the first version).
+
+A seventh table (``--uncalibrated``) strips the stored energy calibration of every real spectrum of the file (and of
+its paired background), as a raw MCA dump or channel/count export arrives, and judges it with identify; per split
+beside the same spectra as filed and the gross+ratio baseline (which needs a calibration: on the stripped spectra
+it clears nothing). It also measures the blind natural-line search (``tripline.radiation.blindcal``, not used by
+identify): the scale it infers against the file's own stored calibration (the independent reference), and identify
+on the inferred scale, to show whether adopting it would be safe.
 """
 
 from __future__ import annotations
@@ -75,9 +82,11 @@ from tests.realdata import (
     turn_on_case,
 )
 from tripline.radiation.adjudicate import adjudicate
-from tripline.radiation.identify import identify
+from tripline.radiation.blindcal import infer_calibration
+from tripline.radiation.identify import guess_detector, identify
 from tripline.radiation.library import default_sources
-from tripline.radiation.model import Category, Spectrum, Verdict
+from tripline.radiation.library import detector as detector_model
+from tripline.radiation.model import Category, EnergyCalibration, Spectrum, Verdict
 from tripline.radiation.result import Identification
 from tripline.radiation.simulate import simulate_occupancy, simulate_spectrum
 from tripline.radiation.spectral import aligned_background, net_significance, window_sums
@@ -587,6 +596,77 @@ def run_miscal(alarm_sigma: float) -> None:
     print(f"\nmiscal table: {calls} identify calls in {time.perf_counter() - t0:.0f} s")
 
 
+def _stripped(spectrum: Spectrum | None) -> Spectrum | None:
+    return None if spectrum is None else dataclasses.replace(spectrum, calibration=None)
+
+
+def _scale_error(stored: Spectrum, inferred: EnergyCalibration) -> float:
+    """Largest relative difference of the inferred scale from the stored one at 300, 662, 1460 and 2614 keV
+    (those within the stored scale's range)."""
+    assert stored.calibration is not None
+    top = float(stored.edges_kev()[-1])
+    worst = 0.0
+    for energy in (300.0, 662.0, 1460.8, 2614.5):
+        if energy < top:
+            channel = stored.calibration.channel(energy, stored.n_channels)
+            worst = max(worst, abs(float(inferred.energy(channel)) / energy - 1.0))
+    return worst
+
+
+def run_uncalibrated(alarm_sigma: float) -> None:
+    """Every real spectrum of the file (first pair of each case) with its energy calibration (and its paired
+    background's) removed, judged by identify; beside it the same spectra as filed, the gross+ratio baseline, and
+    identify on the scale the blind natural-line search infers (measured only, see the module doc)."""
+    shared = shared_data()
+    cases = [c for c in load_cases() if shared is not None or c.store != "shared"]
+    print("\n## Real spectra without an energy calibration (stored calibration stripped, background alike)\n")
+    print(
+        "| split | method | spectra | verdict accepted | NORM as NORM | background released | man-made cleared "
+        "| false SNM |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    t0 = time.perf_counter()
+    lines: list[str] = []
+    for split in ("dev", "test"):
+        rows: dict[str, list[tuple[RealCase, Verdict]]] = defaultdict(list)
+        for case in cases:
+            if case.split != split:
+                continue
+            fg, bg = case.spectra()[0]
+            raw, raw_bg = _stripped(fg), _stripped(bg)
+            assert raw is not None
+            rows["identify, as filed (calibrated)"].append((case, identify(fg, bg).verdict))
+            rows["baseline gross+ratio, as filed"].append((case, baseline_verdict(fg, bg, alarm_sigma)))
+            rows["identify, calibration stripped"].append((case, identify(raw, raw_bg).verdict))
+            rows["baseline gross+ratio, stripped"].append((case, baseline_verdict(raw, raw_bg, alarm_sigma)))
+            found = infer_calibration(raw, detector_model(guess_detector(raw)))
+            if found.calibration is None:
+                verdict = identify(raw, raw_bg).verdict
+                error = "-"
+            else:
+                on = dataclasses.replace(fg, calibration=found.calibration)
+                on_bg = None
+                if bg is not None and bg.n_channels == fg.n_channels:
+                    on_bg = dataclasses.replace(bg, calibration=found.calibration)
+                verdict = identify(on, on_bg).verdict
+                error = f"{_scale_error(fg, found.calibration):.1%}" if fg.calibration is not None else "no reference"
+            rows["identify, blind search adopted (not in engine)"].append((case, verdict))
+            inferred = "inferred" if found.calibration is not None else "none    "
+            lines.append(
+                f"  {split:4} {case.group:10} {case.kind:20} {inferred} scale error {error:>12} -> {verdict.value:18} "
+                f"{found.note[:110]}  [{case.case_id}]"
+            )
+        for label, out in rows.items():
+            fig = _figures(out)
+            print(
+                f"| {split} | {label} | {len(out)} | {fig['accepted']} | {fig['NORM as NORM']} "
+                f"| {fig['background released']} | {fig['man-made cleared']} | {fig['false SNM']} |"
+            )
+    print("\n### Blind search per case (scale error: largest relative difference from the stored scale)\n")
+    print("\n".join(lines))
+    print(f"\nuncalibrated table in {time.perf_counter() - t0:.0f} s")
+
+
 MASK_FRACTIONS = (0.03, 0.1, 0.3, 1.0)
 
 
@@ -747,6 +827,9 @@ def main() -> None:
     parser.add_argument(
         "--masked-raw", action="store_true", help="the masked table with both stored energy scales taken as true"
     )
+    parser.add_argument(
+        "--uncalibrated", action="store_true", help="only the real-spectra table with the calibrations stripped"
+    )
     parser.add_argument("--alarm-sigma", type=float, default=4.0, help="gross-count alarm threshold of the baseline")
     args = parser.parse_args()
     seeds = args.seeds or (2 if args.quick else 8)
@@ -761,6 +844,9 @@ def main() -> None:
         return
     if args.miscal:
         run_miscal(args.alarm_sigma)
+        return
+    if args.uncalibrated:
+        run_uncalibrated(args.alarm_sigma)
         return
     if args.masked or args.masked_raw:
         run_masked(args.alarm_sigma, raw=args.masked_raw)
