@@ -7,18 +7,23 @@ Tl-208 2614.5 and 583.2 keV, Bi-214 609.3, 1120.3 and 1764.5 keV, Pb-214 351.9 a
 the channels, see :func:`_channel_peaks`) by every calibration ``E = offset + gain x (ch + k ch^2 / n)``
 with the gain over the whole plausible range for the channel count (the last channel at ``TOP_KEV``),
 a scintillator's non-linearity ``k`` (``QUAD_FRACTIONS``; RadiaCode files store up to 0.45) and a small
-offset (``OFFSETS_KEV``), and counts the distinct peaks that fall within ``MATCH_FWHM`` detector
-resolutions of a natural line. A calibration is inferred only when the best mapping lines up at least
-``MIN_PEAKS`` peaks whose lines span ``MIN_SPAN_KEV`` and include a line of ``HIGH_LINE_KEV`` or more,
-when every mapping that does not share at least half of those (peak, line) pairs lines up at least
-``MARGIN`` peaks fewer (else two scales fit nearly as well: ambiguous), and when the least-squares
-polynomial through the matched single-line peaks leaves every one within ``FIT_FWHM`` resolutions.
-Otherwise nothing is inferred and the spectrum stays uncalibrated (never cleared).
+offset (``OFFSETS_KEV``), and counts the natural lines that fall within ``MATCH_FWHM`` detector resolutions of
+a peak, on distinct peaks (a line near two peaks, or two lines on one peak, count once). A calibration is inferred
+only when the best mapping lines up at least ``MIN_PEAKS`` lines, K-40 1460.8 keV among them, spanning
+``MIN_SPAN_KEV`` with a line of ``HIGH_LINE_KEV`` or more, when every mapping that puts those peaks more than
+``DISTINCT_FWHM`` resolutions elsewhere (median) lines up at least ``MARGIN`` fewer (else two scales fit nearly as
+well: ambiguous), and when the least-squares polynomial through the peaks matched by one line leaves every one
+within ``FIT_FWHM`` resolutions. Otherwise nothing is inferred.
 
-The inferred scale is only a starting point: the ordinary identification (chain fit, windows, the
-calibration check of :mod:`tripline.radiation.calibrate`) then runs on it, so a man-made line the mapping
-happened to put near a natural one (Cs-137 662 keV near Bi-214 609 keV) must still be explained by the
-chains' other lines at their intensities, or it stays unexplained and the spectrum of concern.
+Measured only, not used by :func:`tripline.radiation.identify.identify` (``bench/radiation.py --uncalibrated``,
+dev split): the natural chains' line patterns are nearly scaled copies of each other (Pb-214 351.9 / Bi-214 609.3 /
+1120.3 / 1764.5 keV against Tl-208 583.2 / Ac-228 911.2 / Bi-214 1764.5 / Tl-208 2614.5 keV, about x1.5), and a
+1 cm3 CsI shows only 5-8 blended peaks, so a gain with a free non-linearity lines up one pattern as the other: the
+first version inferred for the dev uraninite a scale 38-71 % off its stored calibration and for the dev Co-60 source
+one 23-30 % off, on which identify called the Co-60 source NORM. Counting lines rather than peaks and requiring
+K-40 removed both; what remains inferred on the dev split is the NaI background, which has no stored calibration
+to check the scale against (and was then called industrial, a Cs-137 line at 5.8 sigma): no dev spectrum both gets
+a scale and can confirm it, so the engine keeps "cannot clear without an energy-calibrated spectrum".
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ import math
 import numpy as np
 
 from tripline.radiation.calibrate import _local_sigma
-from tripline.radiation.library import DetectorModel
+from tripline.radiation.library import DetectorModel, detector
 from tripline.radiation.model import EnergyCalibration, Spectrum
 from tripline.radiation.spectral import fwhm_channels, snip_continuum
 
@@ -48,6 +53,12 @@ MIN_PEAKS = 5
 MIN_SPAN_KEV = 1000.0
 HIGH_LINE_KEV = 1400.0
 MARGIN = 2
+# identify adopts an inferred scale only at germanium resolution (see blind_calibration): a spectrum of at least
+# HPGE_MIN_CHANNELS channels whose file names no detector (or names hpge), searched with the HPGe model, whose
+# inferred mean gain is below HPGE_MAX_GAIN keV/channel (identify.guess_detector's HPGe test)
+HPGE_MIN_CHANNELS = 2048
+HPGE_MAX_GAIN = 1.2
+REQUIRED_LINE_KEV = 1460.820
 DISTINCT_FWHM = 1.0
 
 
@@ -56,6 +67,29 @@ class InferredCalibration:
     calibration: EnergyCalibration | None  # None: nothing inferred
     lines: tuple[float, ...]  # natural lines the matched peaks lie at
     note: str
+
+
+def blind_calibration(spectrum: Spectrum, detector_name: str | None = None) -> InferredCalibration:
+    """The scale identify adopts for a spectrum without a calibration: :func:`infer_calibration` at HPGe
+    resolution only (see the module doc); ``calibration`` None when nothing is adopted."""
+    name = detector_name or spectrum.detector
+    if spectrum.calibration is not None:
+        return InferredCalibration(None, (), "calibrated spectrum")
+    if name not in (None, "hpge"):
+        return InferredCalibration(
+            None, (), f"no scale inferred for a {name} spectrum: a scintillator's natural lines do not fix its scale"
+        )
+    if spectrum.n_channels < HPGE_MIN_CHANNELS:
+        return InferredCalibration(
+            None, (), f"no scale inferred: {spectrum.n_channels} channels, a germanium search needs {HPGE_MIN_CHANNELS}"
+        )
+    found = infer_calibration(spectrum, detector("hpge"))
+    if found.calibration is None:
+        return InferredCalibration(None, found.lines, f"no scale inferred at germanium resolution: {found.note}")
+    edges = found.calibration.edges(spectrum.n_channels)
+    if float(np.median(np.diff(edges))) >= HPGE_MAX_GAIN:
+        return InferredCalibration(None, found.lines, "no scale inferred: the germanium match implies a coarse gain")
+    return found
 
 
 def infer_calibration(spectrum: Spectrum, model: DetectorModel) -> InferredCalibration:
@@ -83,7 +117,8 @@ def infer_calibration(spectrum: Spectrum, model: DetectorModel) -> InferredCalib
                         continue
                     energy = offset + gains[:, None] * x[None, :]  # (candidate, peak)
                     near = np.abs(energy[:, None, :] - lines[None, :, None]) <= MATCH_FWHM * line_fwhm[None, :, None]
-                    matched = near.any(axis=1).sum(axis=1)  # distinct peaks on a line
+                    # lines on distinct peaks: a line matching two peaks, or two lines one peak, count once
+                    matched = np.minimum(near.any(axis=1).sum(axis=1), near.any(axis=2).sum(axis=1))
                     for i in np.argsort(-matched)[:5]:
                         score = int(matched[i])
                         pairs = np.argwhere(near[i])
@@ -96,6 +131,8 @@ def infer_calibration(spectrum: Spectrum, model: DetectorModel) -> InferredCalib
         return InferredCalibration(None, (), "no natural-line pattern found")
     score, _, pairs, peaks_of_best, (offset, gain, k) = best
     used = sorted({float(lines[a]) for a, _ in pairs})
+    if REQUIRED_LINE_KEV not in used:
+        return InferredCalibration(None, tuple(used), "no K-40 1460.8-keV line among the natural lines lined up")
     if max(used) < HIGH_LINE_KEV or max(used) - min(used) < MIN_SPAN_KEV:
         return InferredCalibration(None, tuple(used), "natural lines found span too narrow a range")
     # another scale: one that puts the best scale's matched peaks more than DISTINCT_FWHM resolutions
