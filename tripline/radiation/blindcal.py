@@ -15,15 +15,22 @@ only when the best mapping lines up at least ``MIN_PEAKS`` lines, K-40 1460.8 ke
 well: ambiguous), and when the least-squares polynomial through the peaks matched by one line leaves every one
 within ``FIT_FWHM`` resolutions. Otherwise nothing is inferred.
 
-Measured only, not used by :func:`tripline.radiation.identify.identify` (``bench/radiation.py --uncalibrated``,
-dev split): the natural chains' line patterns are nearly scaled copies of each other (Pb-214 351.9 / Bi-214 609.3 /
-1120.3 / 1764.5 keV against Tl-208 583.2 / Ac-228 911.2 / Bi-214 1764.5 / Tl-208 2614.5 keV, about x1.5), and a
-1 cm3 CsI shows only 5-8 blended peaks, so a gain with a free non-linearity lines up one pattern as the other: the
-first version inferred for the dev uraninite a scale 38-71 % off its stored calibration and for the dev Co-60 source
-one 23-30 % off, on which identify called the Co-60 source NORM. Counting lines rather than peaks and requiring
-K-40 removed both; what remains inferred on the dev split is the NaI background, which has no stored calibration
-to check the scale against (and was then called industrial, a Cs-137 line at 5.8 sigma): no dev spectrum both gets
-a scale and can confirm it, so the engine keeps "cannot clear without an energy-calibrated spectrum".
+identify adopts a scale at germanium resolution only (:func:`blind_calibration`): a spectrum of at least
+``HPGE_MIN_CHANNELS`` channels whose file names no detector (or hpge), searched with the HPGe model's resolution,
+its inferred mean gain below ``HPGE_MAX_GAIN``; at 1-2 keV FWHM eight or more lines lined up within 0.3 FWHM are no
+coincidence. On the dev split (``bench/radiation.py --uncalibrated``) the two HPGe spectra stripped of their
+calibration get a scale within 0.01-0.1 % of their stored one (the independent reference) at 300-2614 keV and the
+verdict of the calibrated file; the 4094-channel CsI Ba-133/Cs-137 source and the HPGe NAA pottery get none.
+
+At a scintillator's resolution the search is measured only, not adopted: the natural chains' line patterns are
+nearly scaled copies of each other (Pb-214 351.9 / Bi-214 609.3 / 1120.3 / 1764.5 keV against Tl-208 583.2 /
+Ac-228 911.2 / Bi-214 1764.5 / Tl-208 2614.5 keV, about x1.5), and a 1 cm3 CsI shows only 5-8 blended peaks, so a
+gain with a free non-linearity lines up one pattern as the other: the first version inferred for the dev uraninite a
+scale 38-71 % off its stored calibration and for the dev Co-60 source one 23-30 % off, on which identify called the
+Co-60 source NORM. Counting lines rather than peaks and requiring K-40 removed both; what remains inferred on the
+dev split is the NaI background, which has no stored calibration to check the scale against (identify then called
+it industrial, a Cs-137 line at 5.8 sigma): no dev scintillator spectrum both gets a scale and can confirm it, so
+they keep "cannot clear without an energy-calibrated spectrum".
 """
 
 from __future__ import annotations
