@@ -36,11 +36,13 @@ region below the lead X-rays the chain fit leaves out (:mod:`.lowenergy`); (3) t
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from tripline.radiation.blindcal import blind_calibration
 from tripline.radiation.calibrate import calibration_correction, recalibrated_offset
 from tripline.radiation.chainfit import ChainFit, chain_fit
 from tripline.radiation.library import DetectorModel, Library, default_library, detector
@@ -127,12 +129,20 @@ def identify(
 ) -> Identification:
     """Identify the nuclides in ``spectrum`` (optionally against ``background``) and judge it."""
     lib = library or default_library()
+    blind = blind_calibration(spectrum, detector_name) if spectrum.calibration is None else None
+    if blind is not None and blind.calibration is not None:
+        # no calibration in the file: the scale its own natural lines fix at germanium resolution (blindcal)
+        spectrum = dataclasses.replace(spectrum, calibration=blind.calibration)
+        if background is not None and background.calibration is None and background.n_channels == spectrum.n_channels:
+            background = dataclasses.replace(background, calibration=blind.calibration)
     det_name = detector_name or guess_detector(spectrum)
     model = detector(det_name)
     counts = spectrum.counts.astype(np.float64)
     bkg: np.ndarray | None = None
     ratio = 1.0
     reasons: list[str] = [f"detector model {det_name}: {model.label}"]
+    if blind is not None:
+        reasons.append(blind.note)
     if background is not None:
         bkg, ratio = aligned_background(spectrum, background)
     gain = calibration_correction(spectrum, model, lib)
