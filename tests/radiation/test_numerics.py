@@ -57,14 +57,19 @@ def test_nnls_matches_scipy(seed: int, cols: int, collinear: bool) -> None:
     np.testing.assert_allclose(x, ref_x, rtol=1e-5, atol=1e-6 * max(1.0, float(np.abs(ref_x).max())))
 
 
+def _bounds(rng: np.random.Generator, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """Random bounds per column, of four kinds: [0, inf), [0, cap], (-inf, inf), [-1, 0.2]."""
+    kinds = rng.integers(0, 4, size=cols)
+    lo = np.where(kinds == 2, -np.inf, np.where(kinds == 3, -1.0, 0.0))
+    hi = np.where(kinds == 1, rng.uniform(0.01, 0.5, size=cols), np.where(kinds == 3, 0.2, np.inf))
+    return lo, hi
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.integers(0, 10_000), st.integers(1, 9), st.booleans())
 def test_bvls_matches_scipy(seed: int, cols: int, collinear: bool) -> None:
     a, b = _problem(seed, cols + 10, cols, collinear)
-    rng = np.random.default_rng(seed + 1)
-    kinds = rng.integers(0, 4, size=cols)  # [0, inf), [0, cap], (-inf, inf), [-1, 0.2]
-    lo = np.where(kinds == 2, -np.inf, np.where(kinds == 3, -1.0, 0.0))
-    hi = np.where(kinds == 1, rng.uniform(0.01, 0.5, size=cols), np.where(kinds == 3, 0.2, np.inf))
+    lo, hi = _bounds(np.random.default_rng(seed + 1), cols)
     x, rnorm = numerics.bvls(a, b, lo, hi)
     ref = optimize.lsq_linear(a, b, bounds=(lo, hi), method="bvls")
     assert ((x >= lo) & (x <= hi)).all()
@@ -91,9 +96,7 @@ def test_bvls_warm_start_reaches_scipys_solution(seed: int, cols: int, collinear
     # as the Am-241 fit: bounded columns, a free baseline without bounds, any start set
     a, b = _problem(seed, cols + 10, cols, collinear)
     rng = np.random.default_rng(seed + 3)
-    kinds = rng.integers(0, 4, size=cols)  # [0, inf), [0, cap], (-inf, inf), [-1, 0.2]
-    lo = np.where(kinds == 2, -np.inf, np.where(kinds == 3, -1.0, 0.0))
-    hi = np.where(kinds == 1, rng.uniform(0.01, 0.5, size=cols), np.where(kinds == 3, 0.2, np.inf))
+    lo, hi = _bounds(rng, cols)
     x, rnorm = numerics.bvls(a, b, lo, hi, free=rng.random(cols) < 0.5)
     ref = optimize.lsq_linear(a, b, bounds=(lo, hi), method="bvls")
     assert ((x >= lo) & (x <= hi)).all()
