@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import importlib
 import io
 import os
 import re
@@ -85,43 +86,27 @@ def _gunzip(data: bytes, where: str | Path) -> bytes:
     return out
 
 
+# the module and function that parse each natively read kind (imported on first use)
+_PARSERS = {
+    "n42": ("n42", "parse_n42"),
+    "xml": ("n42", "parse_n42"),
+    "csv": ("csvrows", "parse_csv"),
+    "spc": ("spc", "parse_spc"),
+    "cnf": ("cnf", "parse_cnf"),
+    "spe": ("spe", "parse_spe"),
+    "rcspg": ("rcspg", "parse_rcspg"),
+    "json": ("npes", "parse_npes"),
+    "mca": ("mca", "parse_mca"),
+    "chn": ("chn", "parse_chn"),
+}
+
+
 def _parse(kind: str, data: bytes, source: str) -> list[Spectrum]:
     """Parse the bytes of one file of a natively read format (``kind`` in ``NATIVE_KINDS``)."""
-    if kind in ("n42", "xml"):
-        from tripline.radiation.readers.n42 import parse_n42
-
-        return parse_n42(data, source=source)
-    if kind == "csv":
-        from tripline.radiation.readers.csvrows import parse_csv
-
-        return parse_csv(data, source=source)
-    if kind == "spc":
-        from tripline.radiation.readers.spc import parse_spc
-
-        return [parse_spc(data, source=source)]
-    if kind == "cnf":
-        from tripline.radiation.readers.cnf import parse_cnf
-
-        return [parse_cnf(data, source=source)]
-    if kind == "rcspg":
-        from tripline.radiation.readers.rcspg import parse_rcspg
-
-        return parse_rcspg(data, source=source)
-    if kind == "json":
-        from tripline.radiation.readers.npes import parse_npes
-
-        return parse_npes(data, source=source)
-    if kind == "mca":
-        from tripline.radiation.readers.mca import parse_mca
-
-        return [parse_mca(data, source=source)]
-    if kind == "chn":
-        from tripline.radiation.readers.chn import parse_chn
-
-        return [parse_chn(data, source=source)]
-    from tripline.radiation.readers.spe import parse_spe
-
-    return [parse_spe(data, source=source)]
+    module, name = _PARSERS[kind]
+    parse = getattr(importlib.import_module(f"tripline.radiation.readers.{module}"), name)
+    out = parse(data, source=source)
+    return out if isinstance(out, list) else [out]
 
 
 def _vendor_member(data: bytes, suffix: str, source: str) -> Spectrum:
