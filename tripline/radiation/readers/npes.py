@@ -223,8 +223,9 @@ def parse_npes(data: bytes, *, source: str = "<npes>") -> list[Spectrum]:
     document = _object(_load(data, source), "$", source)
     version = document.get("schemaVersion")
     if version not in VERSIONS:
+        got = "missing" if version is None else repr(str(version)[:30])
         raise FormatError(
-            f"schemaVersion {str(version)[:30]!r} is not one of {', '.join(VERSIONS)} (not an NPES JSON file)",
+            f"schemaVersion {got}: not an NPES JSON file (expected one of {', '.join(VERSIONS)})",
             file=source,
             field="schemaVersion",
         )
