@@ -8,6 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from tests.radiation.conftest import IdentifyCli
 from tripline.cli.context import AppContext
 from tripline.cli.main import build_app
 from tripline.settings import REPO_DIR, Settings
@@ -93,25 +94,10 @@ def test_ingest_spectrum_file_needs_a_container(settings: Settings) -> None:
         raise AssertionError("expected InputError")
 
 
-def _identify_cli(path: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    # `tripline radiation identify PATH` as a user runs it, with its own var directory
-    env = {**os.environ, "TRIPLINE_VAR_DIR": str(tmp_path / "var")}
-    exe = Path(sys.executable).parent / "tripline"
-    return subprocess.run(
-        [str(exe), "radiation", "identify", str(path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO_DIR,
-        timeout=120,
-        check=False,
-    )
-
-
-def test_bad_file_exits_2_with_the_file_named(tmp_path: Path) -> None:
+def test_bad_file_exits_2_with_the_file_named(tmp_path: Path, identify_cli: IdentifyCli) -> None:
     bad = tmp_path / "broken.n42"
     bad.write_text("<RadInstrumentData><RadMeasurement>")
-    proc = _identify_cli(bad, tmp_path)
+    proc = identify_cli(bad)
     assert proc.returncode == 2
     assert "broken.n42" in proc.stderr and "XML" in proc.stderr
 
@@ -133,9 +119,9 @@ def test_identify_imports_neither_becquerel_nor_the_storage_layer_nor_scipy(tmp_
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_a_bad_energy_column_csv_exits_2_with_file_line_and_field(tmp_path: Path) -> None:
+def test_a_bad_energy_column_csv_exits_2_with_file_line_and_field(tmp_path: Path, identify_cli: IdentifyCli) -> None:
     bad = tmp_path / "export.csv"
     bad.write_text("# MeasurementTime,60\nEnergy_keV,Counts\n10.0,5\n12.0,x\n14.0,7\n")
-    proc = _identify_cli(bad, tmp_path)
+    proc = identify_cli(bad)
     assert proc.returncode == 2
     assert "export.csv" in proc.stderr and "line 4" in proc.stderr and "counts" in proc.stderr

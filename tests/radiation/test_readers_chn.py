@@ -6,10 +6,7 @@ NOT measurements. Random corruptions raise nothing but FormatError; the CLI exit
 from __future__ import annotations
 
 import contextlib
-import os
 import struct
-import subprocess
-import sys
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.radiation.conftest import IdentifyCli
 from tripline.errors import FormatError
 from tripline.radiation.readers import read_spectra
 from tripline.radiation.readers.chn import parse_chn
@@ -121,13 +119,9 @@ def test_random_bytes_raise_format_error_or_read(data: bytes) -> None:
         parse_chn(b"\xff\xff" + data, source="x.chn")
 
 
-def test_identify_cli_exits_2_on_a_bad_file(tmp_path: Path) -> None:
+def test_identify_cli_exits_2_on_a_bad_file(tmp_path: Path, identify_cli: IdentifyCli) -> None:
     bad = tmp_path / "cut.chn"
     bad.write_bytes(_chn(tag=None)[:-6])
-    env = {**os.environ, "TRIPLINE_VAR_DIR": str(tmp_path / "var")}
-    exe = str(Path(sys.executable).parent / "tripline")
-    proc = subprocess.run(
-        [exe, "radiation", "identify", str(bad)], capture_output=True, text=True, env=env, timeout=120, check=False
-    )
+    proc = identify_cli(bad)
     assert proc.returncode == 2
     assert "cut.chn, field 'counts'" in proc.stderr and "Traceback" not in proc.stderr

@@ -7,9 +7,6 @@ blocks): these are NOT measurements. Random corruptions raise nothing but Format
 from __future__ import annotations
 
 import contextlib
-import os
-import subprocess
-import sys
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.radiation.conftest import IdentifyCli
 from tripline.errors import FormatError
 from tripline.radiation.readers import read_spectra
 from tripline.radiation.readers.mca import parse_mca
@@ -147,12 +145,10 @@ def test_random_bytes_raise_format_error(data: bytes) -> None:
         parse_mca(b"<<PMCA SPECTRUM>>\n" + data, source="x.mca")
 
 
-def test_identify_cli_exits_2_on_a_bad_file(tmp_path: Path) -> None:
+def test_identify_cli_exits_2_on_a_bad_file(tmp_path: Path, identify_cli: IdentifyCli) -> None:
     bad = tmp_path / "cut.mca"
     bad.write_bytes(_mca(end=False))
-    env = {**os.environ, "TRIPLINE_VAR_DIR": str(tmp_path / "var")}
-    run = [str(Path(sys.executable).parent / "tripline"), "radiation", "identify"]
-    proc = subprocess.run([*run, str(bad)], capture_output=True, text=True, env=env, timeout=120, check=False)
+    proc = identify_cli(bad)
     assert proc.returncode == 2
     assert "cut.mca" in proc.stderr and "field 'DATA'" in proc.stderr and "Traceback" not in proc.stderr
 

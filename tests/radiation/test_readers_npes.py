@@ -8,9 +8,6 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +20,7 @@ from hypothesis import strategies as st
 
 import tripline.radiation.readers as readers
 from tests.conftest import BUNDLED_DATA
+from tests.radiation.conftest import IdentifyCli
 from tripline.errors import FormatError, TooLargeError
 from tripline.radiation.readers import pair_spectra, read_spectra
 from tripline.radiation.readers.npes import parse_npes
@@ -191,16 +189,14 @@ def test_random_json_raises_only_format_error(doc: Any) -> None:
         parse_npes(json.dumps(doc).encode(), source="x.json")
 
 
-def test_identify_cli_exits_2_on_a_bad_file_and_reads_the_sample(tmp_path: Path) -> None:
+def test_identify_cli_exits_2_on_a_bad_file_and_reads_the_sample(tmp_path: Path, identify_cli: IdentifyCli) -> None:
     bad = tmp_path / "short.json"
     bad.write_bytes(_bytes(_doc(spectrum=[1, 2, 3])))
-    env = {**os.environ, "TRIPLINE_VAR_DIR": str(tmp_path / "var")}
-    run = [str(Path(sys.executable).parent / "tripline"), "radiation", "identify"]
-    proc = subprocess.run([*run, str(bad)], capture_output=True, text=True, env=env, timeout=120, check=False)
+    proc = identify_cli(bad)
     assert proc.returncode == 2
     assert "short.json, field 'data[0].resultData.energySpectrum.spectrum'" in proc.stderr
     assert "Traceback" not in proc.stderr
-    ok = subprocess.run([*run, str(SAMPLE)], capture_output=True, text=True, env=env, timeout=120, check=False)
+    ok = identify_cli(SAMPLE)
     assert ok.returncode == 0 and "radiacode" in ok.stdout
 
 

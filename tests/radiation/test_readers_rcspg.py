@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import gzip
 import math
-import os
 import struct
-import subprocess
-import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import BUNDLED_DATA
+from tests.radiation.conftest import IdentifyCli
 from tripline.errors import FormatError
 from tripline.radiation.readers import read_spectra
 from tripline.radiation.readers.rcspg import parse_rcspg, read_spectrogram
@@ -261,16 +259,13 @@ def test_random_bytes_raise_format_error(data: bytes) -> None:
 # --- CLI and ingest --------------------------------------------------------------------------------
 
 
-def test_identify_cli_exits_2_on_a_bad_file_and_reads_the_sample(tmp_path: Path) -> None:
+def test_identify_cli_exits_2_on_a_bad_file_and_reads_the_sample(tmp_path: Path, identify_cli: IdentifyCli) -> None:
     bad = tmp_path / "cut.rcspg"
     bad.write_bytes(SAMPLE.read_bytes()[:5000])
-    env = {**os.environ, "TRIPLINE_VAR_DIR": str(tmp_path / "var")}
-    exe = Path(sys.executable).parent / "tripline"
-    run = [str(exe), "radiation", "identify"]
-    proc = subprocess.run([*run, str(bad)], capture_output=True, text=True, env=env, timeout=120, check=False)
+    proc = identify_cli(bad)
     assert proc.returncode == 2
     assert "cut.rcspg, line 2, field 'end'" in proc.stderr and "Traceback" not in proc.stderr
-    ok = subprocess.run([*run, str(SAMPLE)], capture_output=True, text=True, env=env, timeout=120, check=False)
+    ok = identify_cli(SAMPLE)
     assert ok.returncode == 0 and "[device spectrum]" in ok.stdout and "radiacode" in ok.stdout
 
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -16,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import tripline.radiation.readers as readers
+from tests.radiation.conftest import IdentifyCli
 from tests.realdata import need_shared_data
 from tripline.cli.context import AppContext
 from tripline.cli.main import build_app
@@ -120,18 +118,9 @@ def test_a_vendor_member_reads_through_becquerel(tmp_path: Path) -> None:
     assert np.array_equal(spectrum.counts, alone.counts) and spectrum.live_time_s == alone.live_time_s
 
 
-def test_identify_cli_on_a_bad_archive_exits_2(tmp_path: Path) -> None:
+def test_identify_cli_on_a_bad_archive_exits_2(tmp_path: Path, identify_cli: IdentifyCli) -> None:
     empty = _zip(tmp_path / "readme.zip", {"readme.txt": b"nothing"})
-    env = {**os.environ, "TRIPLINE_VAR_DIR": str(tmp_path / "var")}
-    exe = Path(sys.executable).parent / "tripline"
-    proc = subprocess.run(
-        [str(exe), "radiation", "identify", str(empty)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    proc = identify_cli(empty)
     assert proc.returncode == 2
     assert "readme.zip" in proc.stderr and "holds no spectrum file" in proc.stderr and "Traceback" not in proc.stderr
 
