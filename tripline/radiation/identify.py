@@ -50,6 +50,7 @@ from tripline.radiation.lowenergy import AM241_KEV, TH228_PROGENY, am241_above, 
 from tripline.radiation.model import Category, Spectrum, Verdict
 from tripline.radiation.peaks import CENTROID_TOLERANCE_FWHM, alone_exclusion, net_peak_counts
 from tripline.radiation.physics import TERRESTRIAL_MIX
+from tripline.radiation.resolution import APPLY_MAX, TRANSFER_MIN_KEV, measure_resolution, scaled_model
 from tripline.radiation.result import Identification, IsotopeMatch, NormTest
 from tripline.radiation.snm import SnmEvidence, backscatter_explains, snm_evidence
 from tripline.radiation.spectral import (
@@ -119,6 +120,10 @@ def guess_detector(spectrum: Spectrum) -> str:
     return "nai"
 
 
+def _usable_low(counts: np.ndarray, spectrum: Spectrum, model: DetectorModel) -> float:
+    return usable_low_kev(counts, spectrum.centers_kev(), model)[0]
+
+
 def identify(
     spectrum: Spectrum,
     background: Spectrum | None = None,
@@ -157,6 +162,14 @@ def identify(
             if offset != 0.0
             else f"energy scale corrected by {factor - 1:+.1%} from the spectrum's own lines ({lines} keV)"
         )
+    if spectrum.is_calibrated and model.kind == "scintillator":
+        # one unit's resolution, read from its own strong isolated lines, for the type's (:mod:`.resolution`)
+        measured = measure_resolution(
+            counts, spectrum.edges_kev(), model, _usable_low(counts, spectrum, model), TRANSFER_MIN_KEV
+        )
+        applied = min(measured.factor, APPLY_MAX)
+        model = scaled_model(model, applied, measured.energy_kev)
+        reasons.append(measured.note(applied))
     gross_sigma = None
     in_range = np.ones(counts.size, dtype=bool)
     if spectrum.is_calibrated:
