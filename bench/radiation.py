@@ -33,7 +33,7 @@ split and perturbation the NORM and man-made figures of identify and of the gros
 spectra.
 
     .venv/bin/python bench/radiation.py [--quick] [--seeds N] [--real-only] [--thinned [--thin-seeds N]]
-        [--turn-on] [--miscal] [--masked] [--masked-raw] [--uncalibrated]
+        [--turn-on] [--miscal] [--masked] [--masked-raw] [--uncalibrated] [--resolution]
 
 A sixth table (``--masked``) hides each real man-made source spectrum of the file in each real NORM or
 background spectrum of the same detector family (RadiaCode/CsI with RadiaCode/CsI, HPGe with HPGe) and
@@ -84,13 +84,15 @@ from tests.realdata import (
 )
 from tripline.radiation.adjudicate import adjudicate
 from tripline.radiation.blindcal import blind_calibration, infer_calibration
-from tripline.radiation.identify import guess_detector, identify
-from tripline.radiation.library import default_sources
+from tripline.radiation.calibrate import calibration_correction, recalibrated_offset
+from tripline.radiation.identify import Policy, guess_detector, identify
+from tripline.radiation.library import default_library, default_sources
 from tripline.radiation.library import detector as detector_model
 from tripline.radiation.model import Category, EnergyCalibration, Spectrum, Verdict
+from tripline.radiation.resolution import FACTOR_MAX, TRANSFER_MIN_KEV, measure_resolution
 from tripline.radiation.result import Identification
 from tripline.radiation.simulate import simulate_occupancy, simulate_spectrum
-from tripline.radiation.spectral import aligned_background, net_significance, window_sums
+from tripline.radiation.spectral import aligned_background, net_significance, usable_low_kev, window_sums
 
 NORM_SOURCES = ["ceramics", "fertilizer", "granite", "kitty_litter"]
 THREAT_SOURCES = ["Cs-137", "Co-60", "Ir-192", "Am-241", "Ba-133", "medical I-131", "medical Tc-99m", "HEU", "WGPu"]
@@ -827,6 +829,56 @@ def _batch(cases: list[RealCase], workers: int = 2, repeat: int = 3) -> None:
     )
 
 
+def run_resolution() -> None:
+    """Per real scintillator spectrum: the resolution factor read from its own lines (all lines, and those identify
+    takes, >= ``TRANSFER_MIN_KEV``), and identify's verdict (as filed) without the factor, with it as adopted (narrower
+    units only) and with wider units widened too (``resolution_max`` = ``FACTOR_MAX``, not adopted)."""
+    if shared_data() is None:
+        print("\n## Resolution: ../shared/data not found, table skipped")
+        return
+    library = default_library()
+    policies = (
+        Policy(measure_resolution=False),
+        Policy(),
+        Policy(resolution_max=FACTOR_MAX),
+    )
+    print("\n## Resolution measured per spectrum (tripline.radiation.resolution), real scintillator spectra\n")
+    print(
+        "| split | kind | case | channels | factor, all lines | lines | factor identify takes "
+        "| verdict: model / adopted / widened too |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    changed: Counter[str] = Counter()
+    for case in load_cases():
+        fg, bg = case.spectra()[0]
+        if not fg.is_calibrated:
+            continue
+        name = guess_detector(fg)
+        model = detector_model(name)
+        if model.kind != "scintillator":
+            continue
+        gain = calibration_correction(fg, model, library)
+        spectrum = (
+            recalibrated_offset(fg, gain.factor, gain.offset_kev) if gain.factor != 1.0 or gain.offset_kev else fg
+        )
+        counts = spectrum.counts.astype(np.float64)
+        low = usable_low_kev(counts, spectrum.centers_kev(), model)[0]
+        every = measure_resolution(counts, spectrum.edges_kev(), model, low)
+        taken = measure_resolution(counts, spectrum.edges_kev(), model, low, TRANSFER_MIN_KEV)
+        lines = ", ".join(f"{w.nuclide} {w.energy_kev:.0f} {w.factor:.2f}+-{w.error:.2f}" for w in every.lines) or "-"
+        verdicts = [identify(fg, bg, policy=p).verdict for p in policies]
+        marks = ["" if v in case.accept else "!" for v in verdicts]
+        shown = " / ".join(f"{v.value}{m}" for v, m in zip(verdicts, marks, strict=True))
+        for label, v in (("adopted", verdicts[1]), ("widened too", verdicts[2])):
+            if v is not verdicts[0]:
+                changed[f"{case.split} {label}"] += 1
+        print(
+            f"| {case.split} | {case.kind} | {case.case_id[:48]} | {fg.n_channels} | {every.factor:.2f} | {lines} "
+            f"| {taken.factor:.2f} | {shown} |"
+        )
+    print(f"\n(! = verdict not accepted) verdicts changed against the model's FWHM: {dict(changed) or 'none'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="2 seeds, sigma 5 and 20 only")
@@ -843,6 +895,7 @@ def main() -> None:
     parser.add_argument(
         "--uncalibrated", action="store_true", help="only the real-spectra table with the calibrations stripped"
     )
+    parser.add_argument("--resolution", action="store_true", help="only the per-spectrum resolution table")
     parser.add_argument("--alarm-sigma", type=float, default=4.0, help="gross-count alarm threshold of the baseline")
     args = parser.parse_args()
     seeds = args.seeds or (2 if args.quick else 8)
@@ -860,6 +913,9 @@ def main() -> None:
         return
     if args.uncalibrated:
         run_uncalibrated(args.alarm_sigma)
+        return
+    if args.resolution:
+        run_resolution()
         return
     if args.masked or args.masked_raw:
         run_masked(args.alarm_sigma, raw=args.masked_raw)

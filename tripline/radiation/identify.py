@@ -76,6 +76,10 @@ class Policy:
     # thresholds were set on the biased continuum, and with it on, weak simulated Co-60 on NaI without a
     # background is cleared (bench/README, "SNIP noise bias").
     debias_continuum: bool = False
+    # resolution read from each spectrum's own lines (:mod:`.resolution`); a factor above ``resolution_max`` is not
+    # applied (wider units keep the model's FWHM: resolution.APPLY_MAX, bench/README "fwhm")
+    measure_resolution: bool = True
+    resolution_max: float = APPLY_MAX
 
 
 # Terrestrial gamma lines end at Tl-208's 2614.5 keV (plus its resolution); above 2750 keV a
@@ -162,12 +166,12 @@ def identify(
             if offset != 0.0
             else f"energy scale corrected by {factor - 1:+.1%} from the spectrum's own lines ({lines} keV)"
         )
-    if spectrum.is_calibrated and model.kind == "scintillator":
+    if policy.measure_resolution and spectrum.is_calibrated and model.kind == "scintillator":
         # one unit's resolution, read from its own strong isolated lines, for the type's (:mod:`.resolution`)
         measured = measure_resolution(
             counts, spectrum.edges_kev(), model, _usable_low(counts, spectrum, model), TRANSFER_MIN_KEV
         )
-        applied = min(measured.factor, APPLY_MAX)
+        applied = min(measured.factor, policy.resolution_max)
         model = scaled_model(model, applied, measured.energy_kev)
         reasons.append(measured.note(applied))
     gross_sigma = None

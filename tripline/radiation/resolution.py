@@ -50,6 +50,8 @@ MAX_FACTOR_ERROR = 0.10
 # (0.73-0.82 of the model) does not follow the model's sqrt(E) law to the rest of the spectrum (narrowing every line
 # by it named Co-57's 122 keV beside two of them)
 TRANSFER_MIN_KEV = 500.0
+# the energy at which a measured factor leaves the model's FWHM as it is (scaled_model)
+PIVOT_KEV = 59.5
 # identify applies a measured factor up to this (narrower units only). Wider, on the dev split, turned the KCl
 # spectrum (K-40 1.20-1.31 of the model) from NORM to medical (Tc-99m read in a 140-keV hump, the whole model
 # widened) or to of_concern (a 136-keV "Co-57" hump, only the high-energy width widened, see scaled_model)
@@ -57,6 +59,7 @@ APPLY_MAX = 1.0
 FACTOR_MIN = 0.6
 FACTOR_MAX = 1.5
 FACTOR_STEP = 0.01
+ENERGY_STEP = 100.0
 # the factor is searched in [FACTOR_LOW, FACTOR_HIGH] to FACTOR_TOLERANCE; a best factor within EDGE_MARGIN of
 # either end is no measurement; the error from chi2 at +-CURVATURE_STEP
 FACTOR_LOW = 0.4
@@ -324,21 +327,31 @@ def measure_resolution(
     mean = float(np.dot(weights, [w.factor for w in widths]) / weights.sum())
     factor = round(min(max(mean, FACTOR_MIN), FACTOR_MAX) / FACTOR_STEP) * FACTOR_STEP
     energy = float(np.dot(weights, [w.energy_kev for w in widths]) / weights.sum())
-    return Resolution(round(factor, 2), tuple(widths), round(energy))
+    # to ENERGY_STEP: with the factor's FACTOR_STEP, few distinct per-spectrum models (caches keyed by the name)
+    return Resolution(round(factor, 2), tuple(widths), max(ENERGY_STEP * round(energy / ENERGY_STEP), ENERGY_STEP))
 
 
 def scaled_model(model: DetectorModel, factor: float, at_kev: float | None = None) -> DetectorModel:
-    """``model`` with its FWHM times ``factor``, named apart so that caches keyed by the model's name do not mix it
-    with the type's own. Narrower (``factor`` <= 1), or without ``at_kev``: every coefficient of
-    FWHM^2 = a^2 + b E + c E^2 scaled (the same factor at every energy). Wider, with ``at_kev`` (where it was
-    measured): the excess as a c term, (factor^2 - 1) FWHM(at)^2 (E / at)^2 added to FWHM^2, so that the width is
-    ``factor`` times the model's at ``at_kev`` and close to the model's far below it."""
+    """``model`` with its FWHM ``factor`` times the model's at ``at_kev`` (where it was measured) and the model's own
+    at ``PIVOT_KEV`` (Am-241's 59.5 keV, the lowest line identify reads: a line at 500 keV or above does not tell
+    the low-energy width, where the electronic noise adds its constant term), named apart so that caches keyed by
+    the model's name do not mix it with the type's own.
+
+    Narrower: FWHM^2 = a'^2 + b' E through those two points (a' >= 0, b' >= 0 for any factor >= ``FACTOR_MIN``
+    measured at 500 keV or above). Wider: the excess as a c term, (factor^2 - 1) FWHM(at)^2 (E / at)^2 added to
+    FWHM^2. Without ``at_kev``, or when the model has a c term of its own and is to be narrowed, or when the two
+    points give no such line: every coefficient scaled (``factor`` at every energy)."""
     if factor == 1.0:
         return model
     f = model.fwhm
-    if factor < 1.0 or at_kev is None:
-        update = {"a": f.a * factor, "b": f.b * factor**2, "c": f.c * factor**2}
-    else:
+    update: dict[str, float] = {"a": f.a * factor, "b": f.b * factor**2, "c": f.c * factor**2}
+    if at_kev is not None and factor > 1.0:
         update = {"c": f.c + (factor**2 - 1.0) * model.fwhm_kev(at_kev) ** 2 / at_kev**2}
-    name = f"{model.name}@fwhm{factor:.2f}" + ("" if factor < 1.0 or at_kev is None else f"@{at_kev:.0f}keV")
+    elif at_kev is not None and at_kev > PIVOT_KEV and f.c == 0.0:
+        high, low = factor**2 * model.fwhm_kev(at_kev) ** 2, model.fwhm_kev(PIVOT_KEV) ** 2
+        slope = (high - low) / (at_kev - PIVOT_KEV)
+        constant = low - slope * PIVOT_KEV
+        if slope >= 0.0 and constant >= 0.0:
+            update = {"a": math.sqrt(constant), "b": slope}
+    name = f"{model.name}@fwhm{factor:.2f}" + ("" if at_kev is None else f"@{at_kev:.0f}keV")
     return model.model_copy(update={"fwhm": f.model_copy(update=update), "name": name})
