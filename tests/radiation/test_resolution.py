@@ -10,9 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tripline.radiation.identify import Policy, identify
 from tripline.radiation.library import detector
+from tripline.radiation.model import EnergyCalibration, Spectrum
 from tripline.radiation.numerics import ndtr
 from tripline.radiation.resolution import (
+    APPLY_MAX,
     FACTOR_MAX,
     FACTOR_MIN,
     MIN_SIGNIFICANCE,
@@ -138,3 +141,22 @@ def test_any_true_width_is_read_within_the_clamp(factor: float, seed: int) -> No
     assert FACTOR_MIN <= found.factor <= FACTOR_MAX
     if found.measured and 0.65 <= factor <= 1.45:
         assert found.factor == pytest.approx(factor, abs=0.08)
+
+
+def test_identify_names_the_measured_resolution_in_its_reasons() -> None:
+    counts = spectrum([(1460.82, 0.8, 40_000.0)], seed=3).astype(np.int64)
+    measured = Spectrum(counts, 3600.0, EnergyCalibration.linear(0.0, 3000.0 / 1024), detector="radiacode")
+    reasons = identify(measured).reasons
+    line = next(r for r in reasons if r.startswith("resolution measured from 1 line: FWHM 0.8"))
+    assert "K-40 1460.8 keV" in line
+    assert not any(
+        r.startswith("resolution") for r in identify(measured, policy=Policy(measure_resolution=False)).reasons
+    )
+    wider = Spectrum(
+        spectrum([(1460.82, 1.3, 40_000.0)], seed=3).astype(np.int64),
+        3600.0,
+        EnergyCalibration.linear(0.0, 3000.0 / 1024),
+        detector="radiacode",
+    )
+    note = next(r for r in identify(wider).reasons if r.startswith("resolution measured"))
+    assert note.endswith(f"the model's FWHM x {APPLY_MAX:.2f} used")  # a wider unit keeps the model's width

@@ -2,29 +2,40 @@
 
 A detector model (``detectors.yaml``) gives one resolution per detector type, but units differ: on
 the 1024-channel RadiaCode-102/103/110 files of ``tests/data/radiation_real.csv`` strong isolated
-peaks are 0.75-0.9 times as wide as the RadiaCode model's sqrt(6.8 E) keV, on the 256-channel
+peaks are about 0.75-0.9 times as wide as the RadiaCode model's sqrt(6.8 E) keV, on the 256-channel
 RadiaCode-101 files 1.1-1.3 times. :func:`measure_resolution` fits the width of strong lines whose
 neighbourhood is known, and combines them into one factor on the model's FWHM.
 
 Each line (:data:`LINES`, energies and intensities from NNDC NuDat 3) is fitted over +-``WINDOW_FWHM``
 model FWHM of its energy (never below the spectrum's usable low edge): Gaussians of FWHM s x model
-FWHM at the line and at its fitted neighbours (lines at least ``CLOSE_FWHM`` model FWHM away, which a
-joint fit separates; their areas free), a common centroid shift d (within +-``SHIFT_FWHM`` FWHM: what
-is left of the calibration error), and a straight-line continuum, weighted least squares on the gross
-counts. s and d are scanned (``FACTOR_GRID``); the width's error is where chi2 rises by one (scaled by
-the reduced chi2 when above one). A line is used only when
+FWHM at the line and at its neighbours (lines at least ``CLOSE_FWHM`` model FWHM away, which a joint
+fit separates), a common centroid shift d (within +-``SHIFT_FWHM`` FWHM: what is left of the
+calibration error) and a straight-line continuum (two non-negative ramps), non-negative weighted least
+squares on the gross counts (Poisson weights from the counts smoothed over three channels). d is
+scanned, s found by a golden-section search in [``FACTOR_LOW``, ``FACTOR_HIGH``]; its error is where
+chi2 rises by one (curvature at +-``CURVATURE_STEP``, chi2 scaled by the reduced chi2 when above one).
+A line is used only when
 
-- its area stands at ``MIN_SIGNIFICANCE`` sigma (10) and its factor is known to ``MAX_FACTOR_ERROR``;
-- the best factor lies inside the scanned range (not at its edge);
-- its blend partners, lines closer than ``CLOSE_FWHM`` that no fit can tell apart at scintillator
-  resolution (Bi-214 609.3 under Cs-137 661.7 and Tl-208 583.2, Pb-214 242.0 under Pb-212 238.6), are
-  expected, from their chain's own clean line (Bi-214 1764.5, Pb-214 351.9) read at the model's
-  resolution, to add at most ``CLOSE_MAX`` of the line's area.
+- its area stands at ``MIN_SIGNIFICANCE`` sigma (10) and its factor is known to ``MAX_FACTOR_ERROR``
+  (lines that fall short at the model's width by more than ``PRESELECT`` are not searched at all);
+- the best factor lies inside the searched range, ``EDGE_MARGIN`` from either end;
+- its blend partners, lines closer than ``CLOSE_FWHM`` that no fit tells apart at scintillator
+  resolution (Bi-214 609.3 beside Cs-137 661.7 and Tl-208 583.2; Bi-214 1377.7 and 1509.2 beside
+  K-40 1460.8), are expected, from their chain's clean 1764.5-keV line read at the model's resolution,
+  to add at most ``CLOSE_MAX`` of the line's area together;
+- Am-241's 59.5 keV: the line stands ``AM241_PROMINENCE`` times its continuum (a dominant source).
+
+Pb-212's 238.6 keV was tried and left out: beside Ra-224's 241.0 and Pb-214's 242.0 keV, on a falling
+continuum with backscatter humps, it read 1.15-1.17 on two dev thorium ores whose own 2614.5-keV line
+reads 0.8 on a like unit (bench/README.md, "fwhm").
 
 The factor is the inverse-variance mean of the lines used, clamped to [``FACTOR_MIN``, ``FACTOR_MAX``] and
-rounded to ``FACTOR_STEP`` (a per-spectrum model keyed by it keeps the template caches bounded);
-without any usable line it is 1 (the model's resolution). Scintillators only: a germanium line is a
-few channels wide and its neighbours resolved; its model is used as it is.
+rounded to ``FACTOR_STEP``, its energy (the lines' energies, weighted alike) to ``ENERGY_STEP`` (a
+per-spectrum model named by both keeps the caches keyed by the model's name few and bounded); without
+any usable line it is 1 (the model's resolution). Scintillators only: a germanium line is a few
+channels wide and its neighbours resolved; its model is used as it is. :func:`scaled_model` makes the
+per-spectrum model; identify (:mod:`.identify`) takes lines from ``TRANSFER_MIN_KEV`` up and applies
+factors up to ``APPLY_MAX``.
 """
 
 from __future__ import annotations
