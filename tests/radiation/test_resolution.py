@@ -146,11 +146,13 @@ def test_any_true_width_is_read_within_the_clamp(factor: float, seed: int) -> No
 def test_identify_names_the_measured_resolution_in_its_reasons() -> None:
     counts = spectrum([(1460.82, 0.8, 40_000.0)], seed=3).astype(np.int64)
     measured = Spectrum(counts, 3600.0, EnergyCalibration.linear(0.0, 3000.0 / 1024), detector="radiacode")
-    reasons = identify(measured).reasons
+    on = Policy(measure_resolution=True)
+    reasons = identify(measured, policy=on).reasons
     line = next(r for r in reasons if r.startswith("resolution measured from 1 line: FWHM 0.8"))
     assert "K-40 1460.8 keV" in line
     assert not any(
-        r.startswith("resolution") for r in identify(measured, policy=Policy(measure_resolution=False)).reasons
+        r.startswith("resolution")
+        for r in identify(measured).reasons  # off by default
     )
     wider = Spectrum(
         spectrum([(1460.82, 1.3, 40_000.0)], seed=3).astype(np.int64),
@@ -158,5 +160,5 @@ def test_identify_names_the_measured_resolution_in_its_reasons() -> None:
         EnergyCalibration.linear(0.0, 3000.0 / 1024),
         detector="radiacode",
     )
-    note = next(r for r in identify(wider).reasons if r.startswith("resolution measured"))
+    note = next(r for r in identify(wider, policy=on).reasons if r.startswith("resolution measured"))
     assert note.endswith(f"the model's FWHM x {APPLY_MAX:.2f} used")  # a wider unit keeps the model's width

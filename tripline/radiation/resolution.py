@@ -34,8 +34,9 @@ rounded to ``FACTOR_STEP``, its energy (the lines' energies, weighted alike) to 
 per-spectrum model named by both keeps the caches keyed by the model's name few and bounded); without
 any usable line it is 1 (the model's resolution). Scintillators only: a germanium line is a few
 channels wide and its neighbours resolved; its model is used as it is. :func:`scaled_model` makes the
-per-spectrum model; identify (:mod:`.identify`) takes lines from ``TRANSFER_MIN_KEV`` up and applies
-factors up to ``APPLY_MAX``.
+per-spectrum model; identify (:mod:`.identify`), when its policy asks (``Policy.measure_resolution``, off by
+default: not adopted, see bench/README.md "fwhm"), takes lines from ``TRANSFER_MIN_KEV`` up and applies factors
+up to ``APPLY_MAX``.
 """
 
 from __future__ import annotations
@@ -63,9 +64,10 @@ MAX_FACTOR_ERROR = 0.10
 TRANSFER_MIN_KEV = 500.0
 # the energy at which a measured factor leaves the model's FWHM as it is (scaled_model)
 PIVOT_KEV = 59.5
-# identify applies a measured factor up to this (narrower units only). Wider, on the dev split, turned the KCl
-# spectrum (K-40 1.20-1.31 of the model) from NORM to medical (Tc-99m read in a 140-keV hump, the whole model
-# widened) or to of_concern (a 136-keV "Co-57" hump, only the high-energy width widened, see scaled_model)
+# identify, when asked (Policy.measure_resolution, off by default), applies a factor up to this (narrower units).
+# Wider, on the dev split, turned the KCl spectrum (K-40 1.20-1.31 of the model) from NORM to medical (Tc-99m read
+# in a 140-keV hump, the whole model widened) or to of_concern (a 136-keV "Co-57" hump, only the high-energy width
+# widened, see scaled_model)
 APPLY_MAX = 1.0
 FACTOR_MIN = 0.6
 FACTOR_MAX = 1.5
