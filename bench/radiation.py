@@ -32,8 +32,13 @@ paired background, the same unit) with a gain, offset or quadratic-term error, t
 split and perturbation the NORM and man-made figures of identify and of the gross+ratio baseline on the same
 spectra.
 
+A ``--rebinned`` table sums adjacent channels of every 1024-channel real RadiaCode/CsI spectrum (and its paired
+background alike) to 512 and 256 channels (``tests.realdata.merge_channels``: counts summed, times kept, the
+calibration made exact for the new channel index), as RadiaCode-101 exports (256 channels) record the same
+radiation; per split and channel count identify and the gross+ratio baseline on the same rebinned spectra.
+
     .venv/bin/python bench/radiation.py [--quick] [--seeds N] [--real-only] [--thinned [--thin-seeds N]]
-        [--turn-on] [--miscal] [--masked] [--masked-raw] [--uncalibrated] [--resolution]
+        [--turn-on] [--miscal] [--rebinned] [--masked] [--masked-raw] [--uncalibrated] [--resolution]
 
 A sixth table (``--masked``) hides each real man-made source spectrum of the file in each real NORM or
 background spectrum of the same detector family (RadiaCode/CsI with RadiaCode/CsI, HPGe with HPGe) and
@@ -71,11 +76,13 @@ import numpy as np
 
 from tests.realdata import (
     MISCAL_PERTURBATIONS,
+    REBIN_CHANNELS,
     RealCase,
     family,
     has_quadratic,
     load_cases,
     masked_case,
+    merge_channels,
     miscalibrate,
     shared_data,
     source_alignment,
@@ -599,6 +606,100 @@ def run_miscal(alarm_sigma: float) -> None:
     print(f"\nmiscal table: {calls} identify calls in {time.perf_counter() - t0:.0f} s")
 
 
+# (case, result at 1024 channels, man-made nuclides it names at >= 10 sigma, rebinned result, rebinned baseline)
+RebinRow = tuple[RealCase, Identification, set[str], Identification, Verdict]
+
+
+def run_rebinned(alarm_sigma: float) -> None:
+    """Every real RadiaCode/CsI spectrum of 1024 channels (first pair of each case, calibrated; alpha/beta-only
+    sources left out) and its paired background alike, re-binned exactly to 512 and 256 channels by summing
+    adjacent channels (``tests.realdata.merge_channels``). Per split and channel count: verdicts accepted, NORM
+    as NORM, background released, man-made cleared, false SNM, man-made nuclides named at >= 10 sigma at 1024
+    channels still named, verdicts changed; identify and the gross+ratio baseline on the same rebinned spectra."""
+    shared = shared_data()
+    cases = [c for c in load_cases() if (shared is not None or c.store != "shared") and c.group != "alpha"]
+    print(
+        "\n## Real 1024-channel RadiaCode/CsI spectra re-binned to 512 and 256 channels "
+        "(tests.realdata.merge_channels; background alike)\n"
+    )
+    print(
+        "| split | channels | method | spectra | verdict accepted | NORM as NORM | background released "
+        "| man-made cleared | false SNM | man-made still found (>= 10 sigma at 1024) | verdict changed |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    t0 = time.perf_counter()
+    calls = 0
+    changes: list[str] = []
+    lost: list[str] = []
+    for split in ("dev", "test"):
+        rows = []
+        for case, fg, bg in _csi_pairs(cases, split):
+            if fg.n_channels != 1024:
+                continue
+            plain = identify(fg, bg)
+            calls += 1
+            strong = {
+                m.nuclide
+                for m in plain.isotopes
+                if m.category is not Category.NORM and m.significance >= MANMADE_FOUND_SIGMA
+            }
+            rows.append((case, fg, bg, plain, strong))
+        for channels in (1024, *REBIN_CHANNELS):
+            out: list[RebinRow] = []
+            for case, fg, bg, plain, strong in rows:
+                if channels == 1024:
+                    small, small_bg, result = fg, bg, plain
+                else:
+                    small = merge_channels(fg, 1024 // channels)
+                    small_bg = None if bg is None else merge_channels(bg, 1024 // channels)
+                    result = identify(small, small_bg)
+                    calls += 1
+                base = baseline_verdict(small, small_bg, alarm_sigma)
+                out.append((case, plain, strong, result, base))
+                lost_names = sorted(strong - {m.nuclide for m in result.isotopes})
+                if lost_names:
+                    lost.append(
+                        f"  {split:4} {channels:4} {','.join(lost_names):12} {result.verdict.value:18} [{case.case_id}]"
+                    )
+                if result.verdict is not plain.verdict or result.verdict not in case.accept:
+                    named = ",".join(m.nuclide for m in result.isotopes)
+                    mark = "ok " if result.verdict in case.accept else "BAD"
+                    changes.append(
+                        f"  {mark} {split:4} {channels:4} {case.kind:20} {plain.verdict.value:>18} -> "
+                        f"{result.verdict.value:18} {named}  [{case.case_id}]"
+                    )
+            for method in ("identify", "baseline gross+ratio"):
+
+                def v(r: RebinRow, m: str = method) -> Verdict:
+                    return r[3].verdict if m == "identify" else r[4]
+
+                norm = [r for r in out if r[0].group == "NORM"]
+                bkg = [r for r in out if r[0].group == "background"]
+                man = [r for r in out if r[0].group == "man-made"]
+                followed = [(r, n) for r in man for n in sorted(r[2])]
+                found = sum(1 for r, n in followed if n in {m.nuclide for m in r[3].isotopes})
+                changed = sum(1 for r in out if r[3].verdict is not r[1].verdict)
+                print(
+                    f"| {split} | {channels} | {method} | {len(out)} "
+                    f"| {sum(v(r) in r[0].accept for r in out)}/{len(out)} "
+                    f"| {sum(v(r) is Verdict.NORM for r in norm)}/{len(norm)} "
+                    f"| {sum(v(r).cleared for r in bkg)}/{len(bkg)} "
+                    f"| {sum(v(r).cleared for r in man)}/{len(man)} "
+                    f"| {sum(v(r) is Verdict.SNM and not r[0].is_snm for r in out)} "
+                    f"| {f'{found}/{len(followed)}' if method == 'identify' else '-'} "
+                    f"| {changed if method == 'identify' else '-'} |"
+                )
+    print(
+        "\n### Re-binned spectra whose verdict changed or is not accepted (1024 -> rebinned verdict; nuclides named)\n"
+    )
+    print("\n".join(changes) or "  none")
+    print(
+        f"\n### Man-made nuclides named at >= {MANMADE_FOUND_SIGMA:g} sigma at 1024 channels and not named rebinned\n"
+    )
+    print("\n".join(lost) or "  none")
+    print(f"\nrebinned table: {calls} identify calls in {time.perf_counter() - t0:.0f} s")
+
+
 def _stripped(spectrum: Spectrum | None) -> Spectrum | None:
     return None if spectrum is None else dataclasses.replace(spectrum, calibration=None)
 
@@ -889,6 +990,7 @@ def main() -> None:
     parser.add_argument("--thin-seeds", type=int, default=3, help="seeds per thinning probability (default 3)")
     parser.add_argument("--turn-on", action="store_true", help="only the smooth turn-on real-spectra table")
     parser.add_argument("--miscal", action="store_true", help="only the wrong-stored-calibration real-spectra table")
+    parser.add_argument("--rebinned", action="store_true", help="only the 512/256-channel re-binned real table")
     parser.add_argument("--masked", action="store_true", help="only the masked real-spectra table")
     parser.add_argument(
         "--masked-raw", action="store_true", help="the masked table with both stored energy scales taken as true"
@@ -911,6 +1013,9 @@ def main() -> None:
         return
     if args.miscal:
         run_miscal(args.alarm_sigma)
+        return
+    if args.rebinned:
+        run_rebinned(args.alarm_sigma)
         return
     if args.uncalibrated:
         run_uncalibrated(args.alarm_sigma)

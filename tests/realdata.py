@@ -238,6 +238,33 @@ def has_quadratic(spectrum: Spectrum) -> bool:
     return cal is not None and len(cal.coefficients) > 2 and cal.coefficients[2] != 0.0
 
 
+REBIN_CHANNELS = (512, 256)  # what a 1024-channel RadiaCode-102/103/110 spectrum becomes; RadiaCode-101 exports 256
+
+
+def merge_channels(spectrum: Spectrum, factor: int) -> Spectrum:
+    """The spectrum re-binned exactly by summing each ``factor`` adjacent channels, as a unit or export with
+    fewer channels records it: new channel k holds the counts of old channels [factor k, factor (k + 1)), live
+    and real time unchanged. Channel i covers [E(i), E(i + 1)) (``EnergyCalibration.edges``), so new channel k
+    covers [E(factor k), E(factor (k + 1))): the calibration E'(k) = E(factor k), i.e. each coefficient c_j
+    times factor^j, puts every new edge exactly on every factor-th old edge. The channel count must be a
+    multiple of ``factor``. Used by ``bench/radiation.py --rebinned`` and its tests; no simulator."""
+    if factor < 1 or spectrum.n_channels % factor:
+        raise ValueError(f"{spectrum.spectrum_id}: {spectrum.n_channels} channels do not merge by {factor}")
+    counts = spectrum.counts.reshape(-1, factor).sum(axis=1).astype(np.int64)
+    calibration = None
+    if spectrum.calibration is not None:
+        calibration = EnergyCalibration(
+            tuple(float(c) * float(factor) ** j for j, c in enumerate(spectrum.calibration.coefficients))
+        )
+    return dataclasses.replace(
+        spectrum,
+        counts=counts,
+        calibration=calibration,
+        spectrum_id=f"{spectrum.spectrum_id}~{counts.size}ch",
+        meta=dict(spectrum.meta),
+    )
+
+
 def rebin(counts: npt.ArrayLike, edges: npt.ArrayLike, new_edges: npt.ArrayLike) -> npt.NDArray[np.float64]:
     """Counts of channels with energy ``edges`` (keV, n+1 increasing) spread onto channels ``new_edges``,
     each channel's counts shared out in proportion to the overlap of its energy interval with each new
