@@ -31,19 +31,21 @@ import numpy as np
 
 from tripline.radiation.model import FloatArray
 
-_ERFC = np.frompyfunc(math.erfc, 1, 1)
 # below -38.5 the normal CDF underflows to 0; above 8.5 it rounds to 1 in double precision
-_NDTR_LOW = -38.5
-_NDTR_HIGH = 8.5
+NDTR_LOW = -38.5
+NDTR_HIGH = 8.5
+SQRT2 = math.sqrt(2.0)
 
 
 def ndtr(x: FloatArray | float) -> FloatArray:
     """Standard normal cumulative distribution function, element-wise."""
     z = np.asarray(x, dtype=np.float64)
-    out = np.where(z >= _NDTR_HIGH, 1.0, 0.0)
-    inside = (z > _NDTR_LOW) & (z < _NDTR_HIGH)
-    if inside.any():
-        out[inside] = 0.5 * np.asarray(_ERFC(-z[inside] / math.sqrt(2.0)), dtype=np.float64)
+    out = np.where(z >= NDTR_HIGH, 1.0, 0.0)
+    inside = np.flatnonzero((z > NDTR_LOW) & (z < NDTR_HIGH))
+    if inside.size:
+        # math.erfc over a list of floats: a third cheaper than np.frompyfunc and its object array
+        args = (-z.ravel()[inside] / SQRT2).tolist()
+        out.ravel()[inside] = 0.5 * np.fromiter(map(math.erfc, args), dtype=np.float64, count=inside.size)
     return np.asarray(out, dtype=np.float64)
 
 
@@ -80,7 +82,7 @@ def _solve(a: FloatArray, b: FloatArray) -> FloatArray:
     except np.linalg.LinAlgError:
         x = np.linalg.lstsq(a, b, rcond=None)[0]
     else:
-        if not np.all(np.isfinite(x)):
+        if np.count_nonzero(np.isfinite(x)) != x.size:
             x = np.linalg.lstsq(a, b, rcond=None)[0]
     return np.asarray(x, dtype=np.float64)
 
@@ -122,7 +124,10 @@ def bvls(
     n = a.shape[1]
     if n == 0:
         return np.zeros(0), float(np.linalg.norm(b))
-    if np.any(lo > hi):
+    # the loops below run on a few to a few tens of variables, where a numpy reduction (any, all,
+    # max, argmax, flatnonzero) costs 2-4 us of call overhead: they use count_nonzero, nonzero and
+    # the array methods instead (the same values, the same arithmetic)
+    if np.count_nonzero(lo > hi):
         raise ValueError("a lower bound above its upper bound")
     # the normal equations: the active-set steps then solve systems of n unknowns, never the
     # tall ones (a 16384-channel HPGe spectrum): multithreaded LAPACK on a tall matrix costs
@@ -142,28 +147,29 @@ def bvls(
         # start from the unconstrained solution: when it lies in the box it is the answer; else
         # the box's nearest point, the variables inside held free, the others at their bound
         z = _solve(gram, rhs)
-        if (z >= lo).all() and (z <= hi).all():
+        if np.count_nonzero((z >= lo) & (z <= hi)) == n:
             r = a @ z - b
             return z, math.sqrt(float(r @ r))
-        x = np.clip(z, lo, hi)
+        x = np.minimum(np.maximum(z, lo), hi)  # np.clip, without its Python wrapper
         free = (z > lo) & (z < hi)
     limit = maxiter if maxiter else 3 * n
     tol = 1e-12 * max(float(np.abs(rhs).max()), float(np.abs(gram).max()), 1e-300) * n
     stalled = np.zeros(n, dtype=bool)  # freed, then held again at once: not freed again until x moves
     for _ in range(max(limit, 1) * 4):
-        if free.any():
+        n_free = np.count_nonzero(free)
+        if n_free:
             before = x
             x = _free_solution(gram, rhs, x, free, lo, hi)
-            if (before != x).any():
+            if np.count_nonzero(before != x):
                 stalled[:] = False
-        held = ~free
-        if not held.any():  # every variable free: their unconstrained solution lies in the box
+            n_free = np.count_nonzero(free)  # the solution holds the variables it cut back
+        if n_free == n:  # every variable free: their unconstrained solution lies in the box
             break
         w = rhs - gram @ x  # minus the gradient of ||a x - b||^2 / 2
-        movable = held & ~stalled & (((x < hi) & (w > tol)) | ((x > lo) & (w < -tol)))
-        if not movable.any():
+        movable = ~(free | stalled) & (((x < hi) & (w > tol)) | ((x > lo) & (w < -tol)))
+        if not np.count_nonzero(movable):
             break
-        pick = int(np.argmax(np.where(movable, np.abs(w), -1.0)))
+        pick = int(np.where(movable, np.abs(w), -1.0).argmax())
         free[pick] = True
         stalled[pick] = True
     r = a @ x - b
@@ -177,17 +183,17 @@ def _free_solution(
     ``free``: variables reaching a bound are held there)."""
     x = x.copy()
     for _ in range(free.size + 1):
-        idx = np.flatnonzero(free)
+        idx = free.nonzero()[0]
         if idx.size == 0:
             return x
-        held = np.flatnonzero(~free)
+        held = (~free).nonzero()[0]
         rows = gram[idx]
         target = rhs[idx] - rows[:, held] @ x[held] if held.size else rhs[idx]
         z = _solve(rows[:, idx], target)
         lo_f, hi_f = lo[idx], hi[idx]
         below, above = z < lo_f, z > hi_f
         out = below | above
-        if not out.any():
+        if not np.count_nonzero(out):
             x[idx] = z
             return x
         # step from x (in the box) towards z as far as the box allows; z is outside only where
@@ -198,7 +204,7 @@ def _free_solution(
         alphas = (bound - x_f[out]) / step[out]
         alpha = min(max(float(alphas.min()), 0.0), 1.0)
         x[idx] = x_f + alpha * step
-        reached = np.flatnonzero(out)[alphas <= alpha + 1e-12]
+        reached = out.nonzero()[0][alphas <= alpha + 1e-12]
         x[idx[reached]] = np.where(below, lo_f, hi_f)[reached]
         free[idx[reached]] = False
     return x
