@@ -154,59 +154,68 @@ def bvls(
         free = (z > lo) & (z < hi)
     limit = maxiter if maxiter else 3 * n
     tol = 1e-12 * max(float(np.abs(rhs).max()), float(np.abs(gram).max()), 1e-300) * n
-    stalled = np.zeros(n, dtype=bool)  # freed, then held again at once: not freed again until x moves
+    # the bookkeeping (which variables are free, which may move) in Python lists: n is a few to a
+    # few tens, where every numpy call costs more than the loop; the arithmetic stays in numpy
+    lo_l, hi_l = lo.tolist(), hi.tolist()
+    free_l: list[bool] = free.tolist()
+    stalled = [False] * n  # freed, then held again at once: not freed again until x moves
     for _ in range(max(limit, 1) * 4):
-        n_free = np.count_nonzero(free)
-        if n_free:
+        if True in free_l:
             before = x
-            x = _free_solution(gram, rhs, x, free, lo, hi)
+            x = _free_solution(gram, rhs, x, free_l, lo_l, hi_l)  # holds the variables it cuts back
             if np.count_nonzero(before != x):
-                stalled[:] = False
-            n_free = np.count_nonzero(free)  # the solution holds the variables it cut back
-        if n_free == n:  # every variable free: their unconstrained solution lies in the box
+                stalled = [False] * n
+        if False not in free_l:  # every variable free: their unconstrained solution lies in the box
             break
-        w = rhs - gram @ x  # minus the gradient of ||a x - b||^2 / 2
-        movable = ~(free | stalled) & (((x < hi) & (w > tol)) | ((x > lo) & (w < -tol)))
-        if not np.count_nonzero(movable):
+        w = (rhs - gram @ x).tolist()  # minus the gradient of ||a x - b||^2 / 2
+        x_l = x.tolist()
+        pick, largest = -1, -1.0
+        for i in range(n):  # the held variable whose gradient points into the box the most
+            if free_l[i] or stalled[i]:
+                continue
+            wi = w[i]
+            if ((x_l[i] < hi_l[i] and wi > tol) or (x_l[i] > lo_l[i] and wi < -tol)) and abs(wi) > largest:
+                pick, largest = i, abs(wi)
+        if pick < 0:
             break
-        pick = int(np.where(movable, np.abs(w), -1.0).argmax())
-        free[pick] = True
+        free_l[pick] = True
         stalled[pick] = True
     r = a @ x - b
     return x, math.sqrt(float(r @ r))
 
 
 def _free_solution(
-    gram: FloatArray, rhs: FloatArray, x: FloatArray, free: np.ndarray, lo: FloatArray, hi: FloatArray
+    gram: FloatArray, rhs: FloatArray, x: FloatArray, free: list[bool], lo: list[float], hi: list[float]
 ) -> FloatArray:
     """The unconstrained solution of the free variables, cut back into the box (in place on
     ``free``: variables reaching a bound are held there)."""
     x = x.copy()
-    for _ in range(free.size + 1):
-        idx = free.nonzero()[0]
-        if idx.size == 0:
+    for _ in range(len(free) + 1):
+        idx = [i for i, f in enumerate(free) if f]
+        if not idx:
             return x
-        held = (~free).nonzero()[0]
+        held = [i for i, f in enumerate(free) if not f]
         rows = gram[idx]
-        target = rhs[idx] - rows[:, held] @ x[held] if held.size else rhs[idx]
+        target = rhs[idx] - rows[:, held] @ x[held] if held else rhs[idx]
         z = _solve(rows[:, idx], target)
-        lo_f, hi_f = lo[idx], hi[idx]
-        below, above = z < lo_f, z > hi_f
-        out = below | above
-        if not np.count_nonzero(out):
+        z_l = z.tolist()
+        # the free variables the solution puts outside the box, with the bound each crosses
+        out = [(k, lo[i] if z_l[k] < lo[i] else hi[i]) for k, i in enumerate(idx) if z_l[k] < lo[i] or z_l[k] > hi[i]]
+        if not out:
             x[idx] = z
             return x
         # step from x (in the box) towards z as far as the box allows; z is outside only where
         # the step is not zero, towards a finite bound
         x_f = x[idx]
         step = z - x_f
-        bound = np.where(below, lo_f, hi_f)[out]
-        alphas = (bound - x_f[out]) / step[out]
-        alpha = min(max(float(alphas.min()), 0.0), 1.0)
+        x_fl, step_l = x_f.tolist(), step.tolist()
+        alphas = [(bound - x_fl[k]) / step_l[k] for k, bound in out]
+        alpha = min(max(min(alphas), 0.0), 1.0)
         x[idx] = x_f + alpha * step
-        reached = out.nonzero()[0][alphas <= alpha + 1e-12]
-        x[idx[reached]] = np.where(below, lo_f, hi_f)[reached]
-        free[idx[reached]] = False
+        for (k, bound), a_k in zip(out, alphas, strict=True):
+            if a_k <= alpha + 1e-12:
+                x[idx[k]] = bound
+                free[idx[k]] = False
     return x
 
 
