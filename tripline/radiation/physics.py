@@ -163,9 +163,17 @@ def _line_response(model: DetectorModel, edges: FloatArray, energy_kev: float) -
         edge_kev = compton_edge_kev(energy_kev)
         gain = float(np.interp(edge_kev, centers, widths))
         sigma_ch = model.fwhm_kev(edge_kev) / 2.3548 / max(gain, 1e-9)
-        smeared = (
-            gaussian_filter1d(continuum / total, sigma_ch, mode="constant") if sigma_ch > 0.3 else continuum / total
-        )
+        smeared = continuum / total
+        if sigma_ch > 0.3:
+            # the continuum is 0 above the Compton edge, and so is its smoothing beyond the kernel's
+            # reach (4 sigma): only the channels below that are convolved, each from the same values
+            reach = int(np.flatnonzero(smeared)[-1]) + int(4.0 * sigma_ch + 0.5) + 2
+            if reach < smeared.size:
+                below = gaussian_filter1d(smeared[:reach], sigma_ch, mode="constant")
+                smeared = np.zeros(smeared.size, dtype=np.float64)
+                smeared[:reach] = below
+            else:
+                smeared = gaussian_filter1d(smeared, sigma_ch, mode="constant")
         out += p_int * (1.0 - f_peak) * smeared
     out[centers < model.low_kev] = 0.0
     out.setflags(write=False)
