@@ -9,11 +9,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tripline.radiation.library import default_detectors, default_library
+from tripline.radiation.library import DetectorModel, Nuclide, default_detectors, default_library
 from tripline.radiation.peaks import _line_support
 
 
-def _by_masks(nuclide, predicted, net, var, model, centers):  # type: ignore[no-untyped-def]
+def _by_masks(
+    nuclide: Nuclide, predicted: np.ndarray, net: np.ndarray, var: np.ndarray, model: DetectorModel, centers: np.ndarray
+) -> list[tuple[float, float | None, float, float, float]]:
     """Each line, strongest first, skipping one within a FWHM of a stronger line kept: the net
     counts, their significance and centroid and the predicted significance within 1.25 FWHM."""
     out = []
