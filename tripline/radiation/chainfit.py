@@ -593,6 +593,28 @@ def _bound_note(bounds: tuple[LocalBound, ...]) -> str:
     )
 
 
+_REACH: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _half_fwhm_reach(model: DetectorModel, centers: FloatArray) -> tuple[np.ndarray, np.ndarray]:
+    """(first, end) channel of the channels within half a FWHM of each channel (read-only), cached per
+    detector and calibration like the fit columns (the FWHM of 1024 channels, one by one, costs more
+    than the search)."""
+    key = (model.name, np.ascontiguousarray(centers, dtype=np.float64).tobytes())
+    hit = _REACH.get(key)
+    if hit is not None:
+        return hit
+    half = 0.5 * np.array(model.fwhm_kev_each(max(e, 1.0) for e in centers.tolist()))
+    low = np.searchsorted(centers, centers - half, side="left")
+    high = np.searchsorted(centers, centers + half, side="right")
+    low.setflags(write=False)
+    high.setflags(write=False)
+    if len(_REACH) >= _COLUMNS_MAX:
+        _REACH.pop(next(iter(_REACH)))
+    _REACH[key] = (low, high)
+    return low, high
+
+
 def spectrum_maximum_kev(counts: FloatArray, centers: FloatArray, model: DetectorModel) -> float | None:
     """Energy where the gross counts, smoothed over one FWHM (at each channel's energy), are highest above
     the type's modelled threshold: with a threshold at the type's one, the turn-on; with one moved up, the
@@ -603,9 +625,7 @@ def spectrum_maximum_kev(counts: FloatArray, centers: FloatArray, model: Detecto
         return None
     # each channel's mean over the channels within half a FWHM of it (centres ascend: two sorted searches and a
     # cumulative sum, not a pass over the spectrum per channel)
-    half = 0.5 * np.array(model.fwhm_kev_each(max(e, 1.0) for e in centers.tolist()))
-    low = np.searchsorted(centers, centers - half, side="left")
-    high = np.searchsorted(centers, centers + half, side="right")
+    low, high = _half_fwhm_reach(model, centers)
     total = np.concatenate(([0.0], np.cumsum(y)))
     smooth = (total[high] - total[low]) / np.maximum(high - low, 1)
     idx = np.flatnonzero(sel)

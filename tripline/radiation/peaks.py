@@ -231,10 +231,11 @@ def _line_support(
         e = line.energy_kev
         if e < model.low_kev or e > centers[-1]:
             continue
-        if any(abs(e - k) < model.fwhm_kev(e) for k in kept):
+        fwhm = model.fwhm_kev(e)
+        if any(abs(e - k) < fwhm for k in kept):
             continue  # unresolved from a stronger line of the same nuclide: one peak, already counted
         kept.append(e)
-        half = 1.25 * model.fwhm_kev(e)
+        half = 1.25 * fwhm
         roi: slice | np.ndarray
         if increasing:
             first = int(centers.searchsorted(e - half, side="left"))
