@@ -54,6 +54,7 @@ from tripline.radiation.peaks import (
     _template,
 )
 from tripline.radiation.physics import (
+    CACHED_CHANNELS_MAX,
     backscatter_range_kev,
     compton_edge_kev,
     gaussian_bins,
@@ -599,9 +600,11 @@ _REACH: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}
 def _half_fwhm_reach(model: DetectorModel, centers: FloatArray) -> tuple[np.ndarray, np.ndarray]:
     """(first, end) channel of the channels within half a FWHM of each channel (read-only), cached per
     detector and calibration like the fit columns (the FWHM of 1024 channels, one by one, costs more
-    than the search)."""
-    key = (model.name, np.ascontiguousarray(centers, dtype=np.float64).tobytes())
-    hit = _REACH.get(key)
+    than the search): 64 entries of up to 2048 channels, 24 bytes a channel with the key, at most
+    3.1 MB; larger spectra (HPGe) are computed per call."""
+    cached = centers.size <= CACHED_CHANNELS_MAX
+    key = (model.name, np.ascontiguousarray(centers, dtype=np.float64).tobytes() if cached else b"")
+    hit = _REACH.get(key) if cached else None
     if hit is not None:
         return hit
     half = 0.5 * np.array(model.fwhm_kev_each(max(e, 1.0) for e in centers.tolist()))
@@ -609,6 +612,8 @@ def _half_fwhm_reach(model: DetectorModel, centers: FloatArray) -> tuple[np.ndar
     high = np.searchsorted(centers, centers + half, side="right")
     low.setflags(write=False)
     high.setflags(write=False)
+    if not cached:
+        return low, high
     if len(_REACH) >= _COLUMNS_MAX:
         _REACH.pop(next(iter(_REACH)))
     _REACH[key] = (low, high)
