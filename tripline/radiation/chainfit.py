@@ -37,6 +37,7 @@ man-made nuclide only for what the chains leave.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,6 +54,7 @@ from tripline.radiation.peaks import (
     _template,
 )
 from tripline.radiation.physics import (
+    CACHED_CHANNELS_MAX,
     backscatter_range_kev,
     compton_edge_kev,
     gaussian_bins,
@@ -592,6 +594,32 @@ def _bound_note(bounds: tuple[LocalBound, ...]) -> str:
     )
 
 
+_REACH: dict[tuple[str, bytes], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _half_fwhm_reach(model: DetectorModel, centers: FloatArray) -> tuple[np.ndarray, np.ndarray]:
+    """(first, end) channel of the channels within half a FWHM of each channel (read-only), cached per
+    detector and calibration like the fit columns (the FWHM of 1024 channels, one by one, costs more
+    than the search): 64 entries of up to 2048 channels, 24 bytes a channel with the key, at most
+    3.1 MB; larger spectra (HPGe) are computed per call."""
+    cached = centers.size <= CACHED_CHANNELS_MAX
+    key = (model.name, np.ascontiguousarray(centers, dtype=np.float64).tobytes() if cached else b"")
+    hit = _REACH.get(key) if cached else None
+    if hit is not None:
+        return hit
+    half = 0.5 * np.array(model.fwhm_kev_each(max(e, 1.0) for e in centers.tolist()))
+    low = np.searchsorted(centers, centers - half, side="left")
+    high = np.searchsorted(centers, centers + half, side="right")
+    low.setflags(write=False)
+    high.setflags(write=False)
+    if not cached:
+        return low, high
+    if len(_REACH) >= _COLUMNS_MAX:
+        _REACH.pop(next(iter(_REACH)))
+    _REACH[key] = (low, high)
+    return low, high
+
+
 def spectrum_maximum_kev(counts: FloatArray, centers: FloatArray, model: DetectorModel) -> float | None:
     """Energy where the gross counts, smoothed over one FWHM (at each channel's energy), are highest above
     the type's modelled threshold: with a threshold at the type's one, the turn-on; with one moved up, the
@@ -602,9 +630,7 @@ def spectrum_maximum_kev(counts: FloatArray, centers: FloatArray, model: Detecto
         return None
     # each channel's mean over the channels within half a FWHM of it (centres ascend: two sorted searches and a
     # cumulative sum, not a pass over the spectrum per channel)
-    half = 0.5 * np.array(model.fwhm_kev_each(max(e, 1.0) for e in centers.tolist()))
-    low = np.searchsorted(centers, centers - half, side="left")
-    high = np.searchsorted(centers, centers + half, side="right")
+    low, high = _half_fwhm_reach(model, centers)
     total = np.concatenate(([0.0], np.cumsum(y)))
     smooth = (total[high] - total[low]) / np.maximum(high - low, 1)
     idx = np.flatnonzero(sel)
@@ -866,20 +892,40 @@ def u235_companions(
 
 
 def _fit(
-    cols: list[Column], net: FloatArray, sd: FloatArray, mask: np.ndarray, near: FloatArray | None = None
+    cols: list[Column],
+    net: FloatArray,
+    sd: FloatArray,
+    mask: np.ndarray,
+    near: FloatArray | None = None,
+    masked: dict[int, FloatArray] | None = None,
 ) -> tuple[FloatArray, float]:
     """(x >= 0, chi2) of the columns fitted to ``net``. ``near``: one value per column from a nearby
     fit (the same columns less one, the fit's own coefficients with a positive value for an added
     column), whose positive entries start free in the active set
-    (:func:`tripline.radiation.numerics.bvls`, a warm start: fewer steps, the same solution)."""
+    (:func:`tripline.radiation.numerics.bvls`, a warm start: fewer steps, the same solution).
+    ``masked``: the columns' fitted channels already cut (:func:`_masked_by`), filled as they are cut."""
     if not cols:
         b = net[mask] / sd[mask]
         return np.zeros(0), float(b @ b)
-    a = np.stack([c.shape[mask] for c in cols], axis=1) / sd[mask, None]
+    cut = (lambda c: c.shape[mask]) if masked is None else _masked_by(masked, mask)
+    a = np.stack([cut(c) for c in cols], axis=1) / sd[mask, None]
     b = net[mask] / sd[mask]
     free = None if near is None else np.asarray(near) > 0
     x, resid = nnls(a, b, maxiter=50 * len(cols), free=free)
     return np.asarray(x, dtype=np.float64), float(resid) ** 2
+
+
+def _masked_by(masked: dict[int, FloatArray], mask: np.ndarray) -> Callable[[Column], FloatArray]:
+    """A column's channels in ``mask``, kept in ``masked`` (by the column's id: one chain fit tries
+    every candidate on the same channels, 20-40 fits of the same 10-20 columns)."""
+
+    def cut(col: Column) -> FloatArray:
+        got = masked.get(id(col))
+        if got is None:
+            got = masked[id(col)] = col.shape[mask]
+        return got
+
+    return cut
 
 
 def _predict(cols: list[Column], x: FloatArray, n: int) -> FloatArray:
@@ -968,7 +1014,9 @@ def chain_fit(
     net_given = net
     net = net - known_c
     sd = np.sqrt(var)
-    x_norm, _ = _fit(norm_cols, net, sd, mask)
+    masked: dict[int, FloatArray] = {}  # the columns' fitted channels (_masked_by)
+    cut = _masked_by(masked, mask)
+    x_norm, _ = _fit(norm_cols, net, sd, mask, masked=masked)
     predicted_norm = _predict(norm_cols, x_norm, n)
     edges_sd = _edge_error(norm_cols, x_norm, n)
     var_model = var + (CHAIN_MODEL_ERROR * predicted_norm) ** 2 + edges_sd**2 + (KNOWN_MODEL_ERROR * known_c) ** 2
@@ -983,9 +1031,11 @@ def chain_fit(
     def target(cand: Column) -> FloatArray:
         return net if cand.nuclide.category is Category.SNM else net_made
 
-    x_now, chi2_now = _fit(norm_cols, net, sd_model, mask, near=x_norm)
+    x_now, chi2_now = _fit(norm_cols, net, sd_model, mask, near=x_norm, masked=masked)
     x_made, chi2_made = (
-        _fit(norm_cols, net_made, sd_model, mask, near=x_now) if net_made is not net else (x_now, chi2_now)
+        _fit(norm_cols, net_made, sd_model, mask, near=x_now, masked=masked)
+        if net_made is not net
+        else (x_now, chi2_now)
     )
     tried: dict[str, float] = {}
     unconfirmed: dict[str, str] = {}
@@ -1000,10 +1050,10 @@ def chain_fit(
         resid_made = (net_made - _predict([*norm_cols, *selected], x_made, n))[mask] * weights
         ranked: list[tuple[float, Column, FloatArray | None]] = []
         for cand in man_cols:
-            if cand in selected or not np.any(cand.shape[mask] > 0.01):
+            if cand in selected or not np.any(cut(cand) > 0.01):
                 continue
             snm = cand.nuclide.category is Category.SNM
-            if identify_sigma > 0 and float((cand.shape[mask] * weights) @ (resid_now if snm else resid_made)) <= 0:
+            if identify_sigma > 0 and float((cut(cand) * weights) @ (resid_now if snm else resid_made)) <= 0:
                 ranked.append((0.0, cand, None))
                 continue
             x_cand, chi2_with = _fit(
@@ -1012,6 +1062,7 @@ def chain_fit(
                 sd_model,
                 mask,
                 near=np.append(x_now if snm else x_made, 1.0),
+                masked=masked,
             )
             now = chi2_now if snm else chi2_made
             ranked.append((max(now - chi2_with, 0.0), cand, x_cand))
@@ -1023,7 +1074,7 @@ def chain_fit(
             cols = [*norm_cols, *selected, cand]
             counts = target(cand)
             if x is None:
-                x, _ = _fit(cols, counts, sd_model, mask)
+                x, _ = _fit(cols, counts, sd_model, mask, masked=masked)
             base = _predict(cols[:-1], x[:-1], n)
             # its lines are measured on the residual: a line the chains explain supports nothing
             lines = _line_support(cand.nuclide, x[-1] * cand.shape, counts - base, var_model, model, centers)
@@ -1116,9 +1167,9 @@ def chain_fit(
             break
         selected.append(kept)
         tried.pop(kept.nuclide.name, None)
-        x_now, chi2_now = _fit([*norm_cols, *selected], net, sd_model, mask, near=np.append(x_now, 1.0))
+        x_now, chi2_now = _fit([*norm_cols, *selected], net, sd_model, mask, near=np.append(x_now, 1.0), masked=masked)
         x_made, chi2_made = (
-            _fit([*norm_cols, *selected], net_made, sd_model, mask, near=np.append(x_made, 1.0))
+            _fit([*norm_cols, *selected], net_made, sd_model, mask, near=np.append(x_made, 1.0), masked=masked)
             if net_made is not net
             else (x_now, chi2_now)
         )
@@ -1136,7 +1187,7 @@ def chain_fit(
             continue
         others = [c for i, c in enumerate(final) if i not in mine]
         near = np.asarray([x_all[i] for i in range(len(final)) if i not in mine])
-        _, chi2_without = _fit(others, net, sd_model, mask, near=near)
+        _, chi2_without = _fit(others, net, sd_model, mask, near=near, masked=masked)
         significance = math.sqrt(max(chi2_without - chi2_all, 0.0))
         nuclide = final[mine[0]].nuclide
         own = sum((x_all[i] * final[i].shape for i in mine), np.zeros(n))

@@ -31,19 +31,21 @@ import numpy as np
 
 from tripline.radiation.model import FloatArray
 
-_ERFC = np.frompyfunc(math.erfc, 1, 1)
 # below -38.5 the normal CDF underflows to 0; above 8.5 it rounds to 1 in double precision
-_NDTR_LOW = -38.5
-_NDTR_HIGH = 8.5
+NDTR_LOW = -38.5
+NDTR_HIGH = 8.5
+SQRT2 = math.sqrt(2.0)
 
 
 def ndtr(x: FloatArray | float) -> FloatArray:
     """Standard normal cumulative distribution function, element-wise."""
     z = np.asarray(x, dtype=np.float64)
-    out = np.where(z >= _NDTR_HIGH, 1.0, 0.0)
-    inside = (z > _NDTR_LOW) & (z < _NDTR_HIGH)
-    if inside.any():
-        out[inside] = 0.5 * np.asarray(_ERFC(-z[inside] / math.sqrt(2.0)), dtype=np.float64)
+    out = np.where(z >= NDTR_HIGH, 1.0, 0.0)
+    inside = np.flatnonzero((z > NDTR_LOW) & (z < NDTR_HIGH))
+    if inside.size:
+        # math.erfc over a list of floats: a third cheaper than np.frompyfunc and its object array
+        args = (-z.ravel()[inside] / SQRT2).tolist()
+        out.ravel()[inside] = 0.5 * np.fromiter(map(math.erfc, args), dtype=np.float64, count=inside.size)
     return np.asarray(out, dtype=np.float64)
 
 
@@ -80,7 +82,7 @@ def _solve(a: FloatArray, b: FloatArray) -> FloatArray:
     except np.linalg.LinAlgError:
         x = np.linalg.lstsq(a, b, rcond=None)[0]
     else:
-        if not np.all(np.isfinite(x)):
+        if np.count_nonzero(np.isfinite(x)) != x.size:
             x = np.linalg.lstsq(a, b, rcond=None)[0]
     return np.asarray(x, dtype=np.float64)
 
@@ -122,7 +124,10 @@ def bvls(
     n = a.shape[1]
     if n == 0:
         return np.zeros(0), float(np.linalg.norm(b))
-    if np.any(lo > hi):
+    # the loops below run on a few to a few tens of variables, where a numpy reduction (any, all,
+    # max, argmax, flatnonzero) costs 2-4 us of call overhead: they use count_nonzero, nonzero and
+    # the array methods instead (the same values, the same arithmetic)
+    if np.count_nonzero(lo > hi):
         raise ValueError("a lower bound above its upper bound")
     # the normal equations: the active-set steps then solve systems of n unknowns, never the
     # tall ones (a 16384-channel HPGe spectrum): multithreaded LAPACK on a tall matrix costs
@@ -142,65 +147,81 @@ def bvls(
         # start from the unconstrained solution: when it lies in the box it is the answer; else
         # the box's nearest point, the variables inside held free, the others at their bound
         z = _solve(gram, rhs)
-        if (z >= lo).all() and (z <= hi).all():
+        if np.count_nonzero((z >= lo) & (z <= hi)) == n:
             r = a @ z - b
             return z, math.sqrt(float(r @ r))
-        x = np.clip(z, lo, hi)
+        x = np.minimum(np.maximum(z, lo), hi)  # np.clip, without its Python wrapper
         free = (z > lo) & (z < hi)
     limit = maxiter if maxiter else 3 * n
     tol = 1e-12 * max(float(np.abs(rhs).max()), float(np.abs(gram).max()), 1e-300) * n
-    stalled = np.zeros(n, dtype=bool)  # freed, then held again at once: not freed again until x moves
+    # the bookkeeping (which variables are free, which may move) in Python lists: n is a few to a
+    # few tens, where every numpy call costs more than the loop; the arithmetic stays in numpy
+    lo_l, hi_l = lo.tolist(), hi.tolist()
+    free_l: list[bool] = free.tolist()
+    stalled = [False] * n  # freed, then held again at once: not freed again until x moves
     for _ in range(max(limit, 1) * 4):
-        if free.any():
+        if True in free_l:
             before = x
-            x = _free_solution(gram, rhs, x, free, lo, hi)
-            if (before != x).any():
-                stalled[:] = False
-        held = ~free
-        if not held.any():  # every variable free: their unconstrained solution lies in the box
+            x = _free_solution(gram, rhs, x, free_l, lo_l, hi_l)  # holds the variables it cuts back
+            if np.count_nonzero(before != x):
+                stalled = [False] * n
+        if False not in free_l:  # every variable free: their unconstrained solution lies in the box
             break
-        w = rhs - gram @ x  # minus the gradient of ||a x - b||^2 / 2
-        movable = held & ~stalled & (((x < hi) & (w > tol)) | ((x > lo) & (w < -tol)))
-        if not movable.any():
+        w = (rhs - gram @ x).tolist()  # minus the gradient of ||a x - b||^2 / 2
+        x_l = x.tolist()
+        pick, largest = -1, -1.0
+        for i in range(n):  # the held variable whose gradient points into the box the most
+            if free_l[i] or stalled[i]:
+                continue
+            wi = w[i]
+            if ((x_l[i] < hi_l[i] and wi > tol) or (x_l[i] > lo_l[i] and wi < -tol)) and abs(wi) > largest:
+                pick, largest = i, abs(wi)
+        if pick < 0:
             break
-        pick = int(np.argmax(np.where(movable, np.abs(w), -1.0)))
-        free[pick] = True
+        free_l[pick] = True
         stalled[pick] = True
     r = a @ x - b
     return x, math.sqrt(float(r @ r))
 
 
 def _free_solution(
-    gram: FloatArray, rhs: FloatArray, x: FloatArray, free: np.ndarray, lo: FloatArray, hi: FloatArray
+    gram: FloatArray, rhs: FloatArray, x: FloatArray, free: list[bool], lo: list[float], hi: list[float]
 ) -> FloatArray:
     """The unconstrained solution of the free variables, cut back into the box (in place on
     ``free``: variables reaching a bound are held there)."""
     x = x.copy()
-    for _ in range(free.size + 1):
-        idx = np.flatnonzero(free)
-        if idx.size == 0:
+    for _ in range(len(free) + 1):
+        idx = [i for i, f in enumerate(free) if f]
+        if not idx:
             return x
-        held = np.flatnonzero(~free)
-        rows = gram[idx]
-        target = rhs[idx] - rows[:, held] @ x[held] if held.size else rhs[idx]
-        z = _solve(rows[:, idx], target)
-        lo_f, hi_f = lo[idx], hi[idx]
-        below, above = z < lo_f, z > hi_f
-        out = below | above
-        if not out.any():
-            x[idx] = z
+        held = [i for i, f in enumerate(free) if not f]
+        # ndarray.take with index arrays: the copies fancy indexing makes, at a third of its cost
+        idx_a = np.array(idx, dtype=np.intp)
+        rows = gram.take(idx_a, axis=0)
+        if held:
+            held_a = np.array(held, dtype=np.intp)
+            target = rhs.take(idx_a) - rows.take(held_a, axis=1) @ x.take(held_a)
+        else:
+            target = rhs.take(idx_a)
+        z = _solve(rows.take(idx_a, axis=1), target)
+        z_l = z.tolist()
+        # the free variables the solution puts outside the box, with the bound each crosses
+        out = [(k, lo[i] if z_l[k] < lo[i] else hi[i]) for k, i in enumerate(idx) if z_l[k] < lo[i] or z_l[k] > hi[i]]
+        if not out:
+            x[idx_a] = z
             return x
         # step from x (in the box) towards z as far as the box allows; z is outside only where
         # the step is not zero, towards a finite bound
-        x_f = x[idx]
+        x_f = x.take(idx_a)
         step = z - x_f
-        bound = np.where(below, lo_f, hi_f)[out]
-        alphas = (bound - x_f[out]) / step[out]
-        alpha = min(max(float(alphas.min()), 0.0), 1.0)
-        x[idx] = x_f + alpha * step
-        reached = np.flatnonzero(out)[alphas <= alpha + 1e-12]
-        x[idx[reached]] = np.where(below, lo_f, hi_f)[reached]
-        free[idx[reached]] = False
+        x_fl, step_l = x_f.tolist(), step.tolist()
+        alphas = [(bound - x_fl[k]) / step_l[k] for k, bound in out]
+        alpha = min(max(min(alphas), 0.0), 1.0)
+        x[idx_a] = x_f + alpha * step
+        for (k, bound), a_k in zip(out, alphas, strict=True):
+            if a_k <= alpha + 1e-12:
+                x[idx[k]] = bound
+                free[idx[k]] = False
     return x
 
 

@@ -224,17 +224,29 @@ def _line_support(
     """Measured net counts at each line of the nuclide, with the counts the fit predicts there."""
     out: list[tuple[PeakSupport, float]] = []
     kept: list[float] = []
+    # increasing centres (a calibration): each region is a slice found by two sorted searches, the
+    # same channels in the same order as the boolean mask, without a pass over the spectrum
+    increasing = centers.size > 1 and np.count_nonzero(centers[1:] > centers[:-1]) == centers.size - 1
     for line in sorted(nuclide.lines, key=lambda ln: -ln.intensity):
         e = line.energy_kev
         if e < model.low_kev or e > centers[-1]:
             continue
-        if any(abs(e - k) < model.fwhm_kev(e) for k in kept):
+        fwhm = model.fwhm_kev(e)
+        if any(abs(e - k) < fwhm for k in kept):
             continue  # unresolved from a stronger line of the same nuclide: one peak, already counted
         kept.append(e)
-        half = 1.25 * model.fwhm_kev(e)
-        roi = (centers >= e - half) & (centers <= e + half)
-        if not roi.any():
-            continue
+        half = 1.25 * fwhm
+        roi: slice | np.ndarray
+        if increasing:
+            first = int(centers.searchsorted(e - half, side="left"))
+            stop = int(centers.searchsorted(e + half, side="right"))
+            if stop <= first:
+                continue
+            roi = slice(first, stop)
+        else:
+            roi = (centers >= e - half) & (centers <= e + half)
+            if not roi.any():
+                continue
         area = float(net[roi].sum())
         sigma = math.sqrt(float(var[roi].sum()))
         weights = np.clip(net[roi], 0.0, None)

@@ -88,10 +88,10 @@ def snip_continuum(counts: FloatArray, fwhm_channels: FloatArray, width_factor: 
     for p in range(max_w, 0, -1):
         # channels p .. n-p-1 whose window reaches p, clipped to the mean of their p-th neighbours
         active = widths[p : n - p] >= p
-        if not active.any():
+        if not np.count_nonzero(active):
             continue
-        inner = v[p : n - p]
-        v[p : n - p] = np.where(active, np.minimum(inner, 0.5 * (v[: n - 2 * p] + v[2 * p :])), inner)
+        inner = v[p : n - p]  # a view: the neighbours' mean is computed before it is written
+        np.minimum(inner, 0.5 * (v[: n - 2 * p] + v[2 * p :]), out=inner, where=active)
     out = (np.exp(np.exp(v) - 1.0) - 1.0) ** 2 - 1.0
     return np.asarray(np.clip(out, 0.0, None), dtype=np.float64)
 
