@@ -527,7 +527,48 @@ def run_turn_on(alarm_sigma: float) -> None:
 
 
 # (case, unperturbed result, man-made nuclides it names at >= 10 sigma, perturbed result, perturbed baseline)
-MiscalRow = tuple[RealCase, Identification, set[str], Identification, Verdict]
+# a perturbed real spectrum (--miscal, --rebinned): (case, result unperturbed, man-made nuclides it names at >=
+# MANMADE_FOUND_SIGMA, result perturbed, gross+ratio baseline perturbed)
+PerturbedRow = tuple[RealCase, Identification, set[str], Identification, Verdict]
+
+
+def _perturbable_cases() -> list[RealCase]:
+    """The real cases the perturbation tables take (those whose files are here; alpha/beta-only sources left out)."""
+    shared = shared_data()
+    return [c for c in load_cases() if (shared is not None or c.store != "shared") and c.group != "alpha"]
+
+
+def _strong_manmade(result: Identification) -> set[str]:
+    """The man-made nuclides a result names at ``MANMADE_FOUND_SIGMA`` or more (followed under a perturbation)."""
+    return {
+        m.nuclide for m in result.isotopes if m.category is not Category.NORM and m.significance >= MANMADE_FOUND_SIGMA
+    }
+
+
+def _perturbed_cells(out: list[PerturbedRow], method: str) -> dict[str, str]:
+    """The figures of one perturbed table row, for identify (the perturbed result) or the baseline."""
+
+    def v(r: PerturbedRow) -> Verdict:
+        return r[3].verdict if method == "identify" else r[4]
+
+    norm = [r for r in out if r[0].group == "NORM"]
+    bkg = [r for r in out if r[0].group == "background"]
+    man = [r for r in out if r[0].group == "man-made"]
+    followed = [(r, n) for r in man for n in sorted(r[2])]
+    found = sum(1 for r, n in followed if n in {m.nuclide for m in r[3].isotopes})
+    changed = sum(1 for r in out if r[3].verdict is not r[1].verdict)
+    return {
+        "spectra": str(len(out)),
+        "accepted": f"{sum(v(r) in r[0].accept for r in out)}/{len(out)}",
+        "norm": f"{sum(v(r) is Verdict.NORM for r in norm)}/{len(norm)}",
+        "norm_manmade": str(sum(v(r) in MAN_MADE_VERDICTS for r in norm)),
+        "norm_snm": str(sum(v(r) is Verdict.SNM for r in norm)),
+        "background": f"{sum(v(r).cleared for r in bkg)}/{len(bkg)}",
+        "manmade_cleared": f"{sum(v(r).cleared for r in man)}/{len(man)}",
+        "false_snm": str(sum(v(r) is Verdict.SNM and not r[0].is_snm for r in out)),
+        "found": f"{found}/{len(followed)}" if method == "identify" else "-",
+        "changed": str(changed) if method == "identify" else "-",
+    }
 
 
 def run_miscal(alarm_sigma: float) -> None:
@@ -537,8 +578,7 @@ def run_miscal(alarm_sigma: float) -> None:
     re-labelled alike (the same unit's calibration). Per split and perturbation: NORM as NORM, NORM called
     man-made, NORM called SNM, man-made cleared, false SNM, man-made nuclides named at >= 10 sigma unperturbed
     still named, verdicts changed; identify and the gross+ratio baseline on the same perturbed spectra."""
-    shared = shared_data()
-    cases = [c for c in load_cases() if (shared is not None or c.store != "shared") and c.group != "alpha"]
+    cases = _perturbable_cases()
     print(
         "\n## Real RadiaCode/CsI spectra with a wrong stored calibration (tests.realdata.miscalibrate; "
         "background re-labelled alike)\n"
@@ -556,14 +596,9 @@ def run_miscal(alarm_sigma: float) -> None:
         for case, fg, bg in _csi_pairs(cases, split):
             plain = identify(fg, bg)
             calls += 1
-            strong = {
-                m.nuclide
-                for m in plain.isotopes
-                if m.category is not Category.NORM and m.significance >= MANMADE_FOUND_SIGMA
-            }
-            rows.append((case, fg, bg, plain, strong))
+            rows.append((case, fg, bg, plain, _strong_manmade(plain)))
         for label, gain, offset, quad in (("none", 1.0, 0.0, 0.0), *MISCAL_PERTURBATIONS):
-            out: list[MiscalRow] = []
+            out: list[PerturbedRow] = []
             for case, fg, bg, plain, strong in rows:
                 if quad and not has_quadratic(fg):
                     continue
@@ -583,31 +618,14 @@ def run_miscal(alarm_sigma: float) -> None:
                         f"{named}  [{case.case_id}]"
                     )
             for method in ("identify", "baseline gross+ratio"):
-
-                def v(r: MiscalRow, m: str = method) -> Verdict:
-                    return r[3].verdict if m == "identify" else r[4]
-
-                norm = [r for r in out if r[0].group == "NORM"]
-                man = [r for r in out if r[0].group == "man-made"]
-                followed = [(r, n) for r in man for n in sorted(r[2])]
-                found = sum(1 for r, n in followed if n in {m.nuclide for m in r[3].isotopes})
-                changed = sum(1 for r in out if r[3].verdict is not r[1].verdict)
+                c = _perturbed_cells(out, method)
                 print(
-                    f"| {split} | {label} | {method} | {len(out)} "
-                    f"| {sum(v(r) is Verdict.NORM for r in norm)}/{len(norm)} "
-                    f"| {sum(v(r) in MAN_MADE_VERDICTS for r in norm)} | {sum(v(r) is Verdict.SNM for r in norm)} "
-                    f"| {sum(v(r).cleared for r in man)}/{len(man)} "
-                    f"| {sum(v(r) is Verdict.SNM and not r[0].is_snm for r in out)} "
-                    f"| {f'{found}/{len(followed)}' if method == 'identify' else '-'} "
-                    f"| {changed if method == 'identify' else '-'} |"
+                    f"| {split} | {label} | {method} | {c['spectra']} | {c['norm']} | {c['norm_manmade']} "
+                    f"| {c['norm_snm']} | {c['manmade_cleared']} | {c['false_snm']} | {c['found']} | {c['changed']} |"
                 )
     print("\n### Perturbed spectra not given an accepted verdict (unperturbed -> perturbed verdict; nuclides named)\n")
     print("\n".join(bad) or "  none")
     print(f"\nmiscal table: {calls} identify calls in {time.perf_counter() - t0:.0f} s")
-
-
-# (case, result at 1024 channels, man-made nuclides it names at >= 10 sigma, rebinned result, rebinned baseline)
-RebinRow = tuple[RealCase, Identification, set[str], Identification, Verdict]
 
 
 def run_rebinned(alarm_sigma: float) -> None:
@@ -616,8 +634,7 @@ def run_rebinned(alarm_sigma: float) -> None:
     adjacent channels (``tests.realdata.merge_channels``). Per split and channel count: verdicts accepted, NORM
     as NORM, background released, man-made cleared, false SNM, man-made nuclides named at >= 10 sigma at 1024
     channels still named, verdicts changed; identify and the gross+ratio baseline on the same rebinned spectra."""
-    shared = shared_data()
-    cases = [c for c in load_cases() if (shared is not None or c.store != "shared") and c.group != "alpha"]
+    cases = _perturbable_cases()
     print(
         "\n## Real 1024-channel RadiaCode/CsI spectra re-binned to 512 and 256 channels "
         "(tests.realdata.merge_channels; background alike)\n"
@@ -638,14 +655,9 @@ def run_rebinned(alarm_sigma: float) -> None:
                 continue
             plain = identify(fg, bg)
             calls += 1
-            strong = {
-                m.nuclide
-                for m in plain.isotopes
-                if m.category is not Category.NORM and m.significance >= MANMADE_FOUND_SIGMA
-            }
-            rows.append((case, fg, bg, plain, strong))
+            rows.append((case, fg, bg, plain, _strong_manmade(plain)))
         for channels in (1024, *REBIN_CHANNELS):
-            out: list[RebinRow] = []
+            out: list[PerturbedRow] = []
             for case, fg, bg, plain, strong in rows:
                 if channels == 1024:
                     small, small_bg, result = fg, bg, plain
@@ -669,25 +681,10 @@ def run_rebinned(alarm_sigma: float) -> None:
                         f"{result.verdict.value:18} {named}  [{case.case_id}]"
                     )
             for method in ("identify", "baseline gross+ratio"):
-
-                def v(r: RebinRow, m: str = method) -> Verdict:
-                    return r[3].verdict if m == "identify" else r[4]
-
-                norm = [r for r in out if r[0].group == "NORM"]
-                bkg = [r for r in out if r[0].group == "background"]
-                man = [r for r in out if r[0].group == "man-made"]
-                followed = [(r, n) for r in man for n in sorted(r[2])]
-                found = sum(1 for r, n in followed if n in {m.nuclide for m in r[3].isotopes})
-                changed = sum(1 for r in out if r[3].verdict is not r[1].verdict)
+                c = _perturbed_cells(out, method)
                 print(
-                    f"| {split} | {channels} | {method} | {len(out)} "
-                    f"| {sum(v(r) in r[0].accept for r in out)}/{len(out)} "
-                    f"| {sum(v(r) is Verdict.NORM for r in norm)}/{len(norm)} "
-                    f"| {sum(v(r).cleared for r in bkg)}/{len(bkg)} "
-                    f"| {sum(v(r).cleared for r in man)}/{len(man)} "
-                    f"| {sum(v(r) is Verdict.SNM and not r[0].is_snm for r in out)} "
-                    f"| {f'{found}/{len(followed)}' if method == 'identify' else '-'} "
-                    f"| {changed if method == 'identify' else '-'} |"
+                    f"| {split} | {channels} | {method} | {c['spectra']} | {c['accepted']} | {c['norm']} "
+                    f"| {c['background']} | {c['manmade_cleared']} | {c['false_snm']} | {c['found']} | {c['changed']} |"
                 )
     print(
         "\n### Re-binned spectra whose verdict changed or is not accepted (1024 -> rebinned verdict; nuclides named)\n"
