@@ -545,6 +545,13 @@ def _strong_manmade(result: Identification) -> set[str]:
     }
 
 
+def _verdict_change(prefix: str, case: RealCase, plain: Identification, result: Identification) -> str:
+    """One listed case of a perturbed table: ``prefix`` (split, perturbation), kind, unperturbed -> perturbed verdict,
+    the nuclides the perturbed result names, the case id."""
+    named = ",".join(m.nuclide for m in result.isotopes)
+    return f"  {prefix} {case.kind:20} {plain.verdict.value:>18} -> {result.verdict.value:18} {named}  [{case.case_id}]"
+
+
 def _perturbed_cells(out: list[PerturbedRow], method: str) -> dict[str, str]:
     """The figures of one perturbed table row, for identify (the perturbed result) or the baseline."""
 
@@ -612,11 +619,7 @@ def run_miscal(alarm_sigma: float) -> None:
                 base = baseline_verdict(wrong, wrong_bg, alarm_sigma)
                 out.append((case, plain, strong, result, base))
                 if result.verdict not in case.accept:
-                    named = ",".join(m.nuclide for m in result.isotopes)
-                    bad.append(
-                        f"  {split:4} {label:16} {case.kind:20} {plain.verdict.value:>18} -> {result.verdict.value:18} "
-                        f"{named}  [{case.case_id}]"
-                    )
+                    bad.append(_verdict_change(f"{split:4} {label:16}", case, plain, result))
             for method in ("identify", "baseline gross+ratio"):
                 c = _perturbed_cells(out, method)
                 print(
@@ -674,12 +677,8 @@ def run_rebinned(alarm_sigma: float) -> None:
                         f"  {split:4} {channels:4} {','.join(lost_names):12} {result.verdict.value:18} [{case.case_id}]"
                     )
                 if result.verdict is not plain.verdict or result.verdict not in case.accept:
-                    named = ",".join(m.nuclide for m in result.isotopes)
                     mark = "ok " if result.verdict in case.accept else "BAD"
-                    changes.append(
-                        f"  {mark} {split:4} {channels:4} {case.kind:20} {plain.verdict.value:>18} -> "
-                        f"{result.verdict.value:18} {named}  [{case.case_id}]"
-                    )
+                    changes.append(_verdict_change(f"{mark} {split:4} {channels:4}", case, plain, result))
             for method in ("identify", "baseline gross+ratio"):
                 c = _perturbed_cells(out, method)
                 print(
