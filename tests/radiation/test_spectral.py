@@ -9,8 +9,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tripline.errors import FormatError
+from tripline.radiation.library import detector
 from tripline.radiation.model import EnergyCalibration
-from tripline.radiation.spectral import net_significance, rebin, snip_continuum, unbiased_continuum, window_sums
+from tripline.radiation.peaks import net_peak_counts
+from tripline.radiation.spectral import (
+    MODEL_ERROR_CHANNELS_PER_FWHM,
+    model_variance_scale,
+    net_significance,
+    rebin,
+    snip_continuum,
+    unbiased_continuum,
+    window_sums,
+)
 
 coeff = st.tuples(
     st.floats(-20, 20, allow_nan=False),
@@ -130,3 +140,60 @@ def test_turn_on_kev_ignores_a_rise_slower_than_the_resolution() -> None:
     centers = np.arange(0.5, 3000.0, 1.0)
     counts = np.clip((centers - 30.0) * 10.0, 0.0, 700.0)
     assert turn_on_kev(counts, centers, detector("radiacode"), 10.0) is None
+
+
+def _line_bins(edges: np.ndarray, energy: float, fwhm: float, area: float) -> np.ndarray:
+    """A Gaussian line's counts per channel, integrated with math.erf (independent of the package's bins)."""
+    s = fwhm / 2.3548
+    cdf = np.array([0.5 * (1.0 + math.erf((e - energy) / (s * math.sqrt(2.0)))) for e in edges])
+    return area * np.diff(cdf)
+
+
+@pytest.mark.parametrize("energy", [122.0, 661.7, 1460.8])
+def test_per_fwhm_model_variance_over_a_line_does_not_depend_on_the_channel_width(energy: float) -> None:
+    # one RadiaCode-like line (FWHM^2 = 6.8 E, linear 2.93 keV per channel at 1024 channels) summed exactly to
+    # 512 and 256 channels: a model error f x each channel's counts, scaled by model_variance_scale, sums over the
+    # line to f^2 P^2 x FWHM / (N x 2 sqrt(pi) sigma) = f^2 P^2 x 2.3548 / (2 sqrt(pi) N) (the integral of a squared
+    # normal density is 1 / (2 sqrt(pi) sigma); N = MODEL_ERROR_CHANNELS_PER_FWHM), whatever the channel width.
+    # By hand: channels of width h make the sum of squared bin contents short of the integral by h^2 / (24 sigma^2)
+    # (bin content = h phi + h^3 phi'' / 24): at 256 channels 0.7 % at 661.7 keV (2.4 channels per sigma), 3.8 % at
+    # 122 keV (1.0); the FWHM varying as sqrt(E) across the line moves it by < 0.1 %: tolerance h^2 / (24 sigma^2)
+    # + 0.5 %
+    model = detector("radiacode")
+    fwhm = model.fwhm_kev(energy)
+    sigma = fwhm / 2.3548
+    f, area = 0.10, 1.0e5
+    reference = f * f * area * area * 2.3548 / (2.0 * math.sqrt(math.pi) * MODEL_ERROR_CHANNELS_PER_FWHM)
+    fine = EnergyCalibration((0.0, 2.93)).edges(1024)
+    sums, plain = {}, {}
+    for factor in (1, 2, 4):
+        edges = fine[::factor]
+        counts = _line_bins(edges, energy, fwhm, area)
+        sums[factor] = float(((f * counts) ** 2 * model_variance_scale(model, edges)).sum())
+        plain[factor] = float(((f * counts) ** 2).sum())
+        h = 2.93 * factor
+        assert sums[factor] == pytest.approx(reference, rel=h * h / (24.0 * sigma * sigma) + 0.005), factor
+    # unscaled, the same line's model variance grows with the channel width (the "rebin" finding): x2 and x4
+    assert plain[2] / plain[1] == pytest.approx(2.0, rel=0.02)
+    assert plain[4] / plain[1] == pytest.approx(4.0, rel=0.05)
+
+
+def test_model_variance_scale_is_the_fwhm_in_channels_over_the_reference() -> None:
+    # HPGe at 0.25 keV per channel: FWHM^2 = 0.85^2 + 0.00154 E (detectors.yaml hpge); 1332.5 keV -> 1.5995 keV
+    model = detector("hpge")
+    edges = np.array([1332.375, 1332.625])
+    expected = math.sqrt(0.85**2 + 0.00154 * 1332.5) / 0.25 / MODEL_ERROR_CHANNELS_PER_FWHM
+    assert model_variance_scale(model, edges)[0] == pytest.approx(expected, rel=1e-9)
+
+
+def test_net_peak_counts_scales_only_the_model_part_of_the_variance() -> None:
+    model = detector("radiacode")
+    edges = EnergyCalibration((0.0, 2.93)).edges(1024)
+    rng = np.random.default_rng(7)
+    counts = rng.poisson(50.0 + _line_bins(edges, 661.7, model.fwhm_kev(661.7), 2.0e4)).astype(np.float64)
+    peaks_off, var_off = net_peak_counts(counts, None, 1.0, model, edges)
+    peaks_on, var_on = net_peak_counts(counts, None, 1.0, model, edges, per_fwhm=True)
+    poisson = np.maximum(counts, 1.0)
+    np.testing.assert_array_equal(peaks_on, peaks_off)
+    scale = model_variance_scale(model, edges)
+    np.testing.assert_allclose(var_on - poisson, (var_off - poisson) * scale, rtol=1e-9, atol=1e-9)

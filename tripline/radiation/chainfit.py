@@ -62,6 +62,7 @@ from tripline.radiation.physics import (
     peak_efficiency,
 )
 from tripline.radiation.result import IsotopeMatch, PeakSupport
+from tripline.radiation.spectral import model_variance_scale
 
 CHAIN_MODEL_ERROR = 0.25
 PAIR_EXPECTED_SIGMA = 2.0
@@ -982,6 +983,7 @@ def chain_fit(
     emanation: bool = True,
     known: FloatArray | None = None,
     gross: FloatArray | None = None,
+    per_fwhm: bool = False,
 ) -> ChainFit:
     """NORM templates first, then man-made nuclides on what they leave (see the module doc).
 
@@ -990,7 +992,9 @@ def chain_fit(
     the counts fitted, with ``KNOWN_MODEL_ERROR`` of its counts added to the model variance, and put back
     into ``predicted`` and ``predicted_no_snm``: ``net`` is returned as given, so ``net - predicted`` is
     the residual with it explained. ``gross``: the spectrum's counts, to locate its maximum
-    (:func:`spectrum_maximum_kev`, the curved local test of :func:`local_peak_sigma`)."""
+    (:func:`spectrum_maximum_kev`, the curved local test of :func:`local_peak_sigma`). ``per_fwhm``: the per-channel
+    model errors (chain, Compton edges, ``known``) scaled by :func:`tripline.radiation.spectral.model_variance_scale`
+    (binning-independent)."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     n = centers.size
     hump_kev = None if gross is None else spectrum_maximum_kev(gross, centers, model)
@@ -1019,7 +1023,11 @@ def chain_fit(
     x_norm, _ = _fit(norm_cols, net, sd, mask, masked=masked)
     predicted_norm = _predict(norm_cols, x_norm, n)
     edges_sd = _edge_error(norm_cols, x_norm, n)
-    var_model = var + (CHAIN_MODEL_ERROR * predicted_norm) ** 2 + edges_sd**2 + (KNOWN_MODEL_ERROR * known_c) ** 2
+    if per_fwhm:
+        model_var = (CHAIN_MODEL_ERROR * predicted_norm) ** 2 + edges_sd**2 + (KNOWN_MODEL_ERROR * known_c) ** 2
+        var_model = var + model_var * model_variance_scale(model, edges)
+    else:
+        var_model = var + (CHAIN_MODEL_ERROR * predicted_norm) ** 2 + edges_sd**2 + (KNOWN_MODEL_ERROR * known_c) ** 2
     sd_model = np.sqrt(var_model)
 
     selected: list[Column] = []

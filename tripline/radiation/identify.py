@@ -81,6 +81,9 @@ class Policy:
     # cleared, and a dev background with a 45-keV turn-on called NORM rather than background (bench/README, "fwhm")
     measure_resolution: bool = False
     resolution_max: float = APPLY_MAX
+    # per-channel model errors scaled by each channel's FWHM in channels (spectral.model_variance_scale): the same
+    # spectrum binned coarser keeps the same relative model error over a line (bench/README, "rebin", "perfwhm")
+    model_error_per_fwhm: bool = False
 
 
 # Terrestrial gamma lines end at Tl-208's 2614.5 keV (plus its resolution); above 2750 keV a
@@ -207,12 +210,23 @@ def identify(
         assert calibration is not None
         cosmic = _cosmic_fraction(counts, spectrum.centers_kev(), model.low_kev)
         if model.has_photopeaks:
-            net, var = net_peak_counts(counts, bkg, ratio, model, edges, debias=policy.debias_continuum)
+            net, var = net_peak_counts(
+                counts, bkg, ratio, model, edges, debias=policy.debias_continuum, per_fwhm=policy.model_error_per_fwhm
+            )
             ignore = lib.shield_lines_kev + (lib.background_lines_kev if bkg is None else ())
             # without a background the progeny lines hold the surroundings' radon progeny too: radium
             # is then read at equilibrium with them, never beyond (see chainfit, ``emanation``)
             fit = chain_fit(
-                net, var, model, edges, lib, ignore, policy.identify_sigma, emanation=bkg is not None, gross=counts
+                net,
+                var,
+                model,
+                edges,
+                lib,
+                ignore,
+                policy.identify_sigma,
+                emanation=bkg is not None,
+                gross=counts,
+                per_fwhm=policy.model_error_per_fwhm,
             )
             reasons.extend(fit.pair_rejected[k] for k in sorted(fit.pair_rejected))
             reasons.extend(fit.local_excluded[k] for k in sorted(fit.local_excluded))
@@ -257,6 +271,7 @@ def identify(
                             emanation=bkg is not None,
                             known=known,
                             gross=counts,
+                            per_fwhm=policy.model_error_per_fwhm,
                         )
                         matches = tuple(m for m in fit.matches if m.significance >= policy.identify_sigma)
                         gone = sorted(before - {m.nuclide for m in matches})

@@ -17,7 +17,13 @@ from tripline.radiation.model import FloatArray
 from tripline.radiation.numerics import ndtr, nnls
 from tripline.radiation.physics import gaussian_bins, peak_efficiency
 from tripline.radiation.result import IsotopeMatch, PeakSupport
-from tripline.radiation.spectral import fwhm_channels, snip_continuum, unbiased_continuum, usable_low_kev
+from tripline.radiation.spectral import (
+    fwhm_channels,
+    model_variance_scale,
+    snip_continuum,
+    unbiased_continuum,
+    usable_low_kev,
+)
 
 ROI_HALF_WIDTH_FWHM = 1.5
 # Model error of a photopeak (line intensity x efficiency x shape), as a fraction of its counts:
@@ -106,9 +112,11 @@ def net_peak_counts(
     model: DetectorModel,
     edges: FloatArray,
     debias: bool = False,
+    per_fwhm: bool = False,
 ) -> tuple[FloatArray, FloatArray]:
     """Net photopeak counts per channel (continuum removed, background peaks subtracted) and variance.
-    ``debias``: the SNIP continuum corrected for its Poisson-noise bias (:func:`unbiased_continuum`)."""
+    ``debias``: the SNIP continuum corrected for its Poisson-noise bias (:func:`unbiased_continuum`).
+    ``per_fwhm``: the model errors scaled per channel by :func:`model_variance_scale` (binning-independent)."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     fwhm_ch = fwhm_channels(model, centers, np.diff(edges))
     start = int(np.searchsorted(centers, model.low_kev))  # clip only above the threshold step
@@ -127,7 +135,11 @@ def net_peak_counts(
     var = np.maximum(counts, 1.0)
     if background is not None:
         var = var + ratio * ratio * np.maximum(background, 0.0)
-    var = var + (SYSTEMATIC_FRACTION * peaks) ** 2 + (CONTINUUM_MODEL_ERROR * under) ** 2
+    if per_fwhm:
+        model_var = (SYSTEMATIC_FRACTION * peaks) ** 2 + (CONTINUUM_MODEL_ERROR * under) ** 2
+        var = var + model_var * model_variance_scale(model, edges)
+    else:
+        var = var + (SYSTEMATIC_FRACTION * peaks) ** 2 + (CONTINUUM_MODEL_ERROR * under) ** 2
     return np.asarray(peaks, dtype=np.float64), np.asarray(var, dtype=np.float64)
 
 

@@ -160,6 +160,28 @@ def fwhm_channels(model: DetectorModel, centers_kev: FloatArray, widths_kev: Flo
     return np.asarray(fwhm / np.maximum(widths_kev, 1e-9), dtype=np.float64)
 
 
+# Model errors given per channel as a fraction of that channel's counts (peaks.SYSTEMATIC_FRACTION,
+# peaks.CONTINUUM_MODEL_ERROR, chainfit.CHAIN_MODEL_ERROR, EDGE_MODEL_ERROR, KNOWN_MODEL_ERROR) add in quadrature as
+# if independent per channel: over a line spread across n channels they sum to f x its counts / sqrt(n), so the
+# same spectrum binned coarser carries larger relative model errors (bench/README, "rebin"). Scaled per channel by
+# its FWHM in channels over MODEL_ERROR_CHANNELS_PER_FWHM, they sum over a line to the same share of its counts
+# whatever the channel width: f / sqrt(MODEL_ERROR_CHANNELS_PER_FWHM) per FWHM-wide line. The constant is the
+# channels per FWHM at 661.7 keV of a 1024-channel RadiaCode spectrum (detectors.yaml radiacode, b = 6.8: 67.1 keV
+# FWHM; the dev 1024-channel RadiaCode calibrations give 2.9-3.0 keV per channel there), with which these errors
+# were mostly tuned.
+MODEL_ERROR_CHANNELS_PER_FWHM = 23.0
+
+
+def model_variance_scale(model: DetectorModel, edges_kev: FloatArray) -> FloatArray:
+    """Per-channel factor on a model variance written as (fraction x that channel's counts)^2: the channel's FWHM in
+    channels (:func:`fwhm_channels` at its centre) over ``MODEL_ERROR_CHANNELS_PER_FWHM``. Summed over a line, the
+    scaled variance no longer depends on the channel width (a line of P counts over n channels of P/n each:
+    n x (f P/n)^2 x n_fwhm / N = f^2 P^2 / N, n and n_fwhm proportional to each other)."""
+    e = np.asarray(edges_kev, dtype=np.float64)
+    centers = 0.5 * (e[:-1] + e[1:])
+    return np.asarray(fwhm_channels(model, centers, np.diff(e)) / MODEL_ERROR_CHANNELS_PER_FWHM, dtype=np.float64)
+
+
 def window_sums(counts: np.ndarray, edges_kev: FloatArray, windows_kev: Sequence[tuple[float, float]]) -> FloatArray:
     """Counts in each energy window (partial channels pro-rated)."""
     cumulative = np.concatenate(([0.0], np.cumsum(counts, dtype=np.float64)))
