@@ -167,9 +167,9 @@ def fwhm_channels(model: DetectorModel, centers_kev: FloatArray, widths_kev: Flo
 # its FWHM in channels over MODEL_ERROR_CHANNELS_PER_FWHM, they sum over a line to the same share of its counts
 # whatever the channel width: f / sqrt(MODEL_ERROR_CHANNELS_PER_FWHM) per FWHM-wide line. The constant is the
 # channels per FWHM at 661.7 keV of a 1024-channel RadiaCode spectrum (detectors.yaml radiacode, b = 6.8: 67.1 keV
-# FWHM; the dev 1024-channel RadiaCode calibrations give 2.9-3.0 keV per channel there), with which these errors
-# were mostly tuned.
-MODEL_ERROR_CHANNELS_PER_FWHM = 23.0
+# FWHM; fwhm_channels of the dev 1024-channel RadiaCode calibrations there: 24.1-26.3), with which these errors were
+# mostly tuned. Used only with identify's Policy.model_error_per_fwhm (off: bench/README, "perfwhm").
+MODEL_ERROR_CHANNELS_PER_FWHM = 25.0
 
 
 def model_variance_scale(model: DetectorModel, edges_kev: FloatArray) -> FloatArray:
