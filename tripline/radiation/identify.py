@@ -61,6 +61,7 @@ from tripline.radiation.spectral import (
     usable_low_kev,
 )
 from tripline.radiation.uranium import UraniumReading, uranium_reading
+from tripline.radiation.weaknatural import NaturalExcess, natural_excess
 from tripline.radiation.windows import P_NORM_MIN, THREAT_GAIN_MAX, norm_test
 
 
@@ -81,6 +82,9 @@ class Policy:
     # cleared, and a dev background with a 45-keV turn-on called NORM rather than background (bench/README, "fwhm")
     measure_resolution: bool = False
     resolution_max: float = APPLY_MAX
+    # a line-less excess over the paired background cleared as NORM when its net shape is natural
+    # (:mod:`.weaknatural`: a significant share above 1.55 MeV, every window within a K-40/U/Th mix)
+    weak_natural: bool = True
 
 
 # Terrestrial gamma lines end at Tl-208's 2614.5 keV (plus its resolution); above 2750 keV a
@@ -199,6 +203,7 @@ def identify(
     uranium_read: UraniumReading | None = None
     tungsten: str | None = None  # why a 59.5-keV line could be tungsten K X-rays (thoriated tungsten)
     low_untested: str | None = None  # a low-energy excess the 59.5-keV line does not account for (LOW_REGION_*)
+    weak_reading: NaturalExcess | None = None
     if not spectrum.is_calibrated:
         reasons.append("spectrum has no usable energy calibration: no peak or window analysis")
     else:
@@ -331,6 +336,8 @@ def identify(
         else:
             reasons.append(f"{model.label}: no photopeaks, energy windows only")
         norm = norm_test(counts, bkg, ratio, det_name, calibration, lib, model.low_kev, excluded)
+        if bkg is not None and fit is not None and not matches:
+            weak_reading = natural_excess(counts, bkg, ratio, det_name, calibration, model.low_kev)
 
     evidence = _Evidence(
         matches=matches,
@@ -344,6 +351,7 @@ def identify(
         uranium=uranium_read,
         tungsten=tungsten,
         low_untested=low_untested,
+        natural_excess=weak_reading,
     )
     verdict = _verdict(evidence, policy, reasons)
     return Identification(
@@ -493,6 +501,7 @@ class _Evidence:
     uranium: UraniumReading | None = None
     tungsten: str | None = None  # why a 59.5-keV line could be tungsten K X-rays (thoriated tungsten)
     low_untested: str | None = None  # a low-energy excess the 59.5-keV line does not account for (LOW_REGION_*)
+    natural_excess: NaturalExcess | None = None  # the net excess's shape (with a paired background, no line found)
 
 
 def _verdict(evidence: _Evidence, policy: Policy, reasons: list[str]) -> Verdict:
@@ -578,6 +587,26 @@ def _verdict(evidence: _Evidence, policy: Policy, reasons: list[str]) -> Verdict
     if gross_sigma is not None and gross_sigma < policy.excess_sigma and not natural and not window_flags:
         reasons.append(f"excess below {policy.excess_sigma:g} sigma and no nuclide identified")
         return Verdict.BACKGROUND
+    weak = evidence.natural_excess
+    if (
+        policy.weak_natural
+        and weak is not None
+        and gross_sigma is not None
+        and gross_sigma >= policy.excess_sigma
+        and not natural
+        and fit is not None
+        and isinstance(norm, NormTest)
+        and not (norm.consistent and all(g < WINDOW_ONLY_GAIN_MAX for g in norm.threat_chi2_gain.values()))
+    ):
+        # no line at all, and the windows alone do not clear: the net excess's shape decides (:mod:`.weaknatural`)
+        gains = {k: v for k, v in norm.threat_chi2_gain.items() if v >= THREAT_GAIN_MAX}
+        if weak.natural and not gains:
+            reasons.append(
+                f"{weak.reason}; no man-made template improves the window fit by chi2 {THREAT_GAIN_MAX:g}: "
+                f"natural (NORM) excess of {gross_sigma:.1f} sigma"
+            )
+            return Verdict.NORM
+        reasons.append(weak.reason)
     if (
         gross_sigma is not None
         and gross_sigma >= policy.continuum_sigma
