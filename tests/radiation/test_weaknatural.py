@@ -13,9 +13,11 @@ import math
 import numpy as np
 import pytest
 
+from tripline.radiation.identify import Policy, identify
 from tripline.radiation.library import detector
-from tripline.radiation.model import EnergyCalibration
+from tripline.radiation.model import EnergyCalibration, Verdict
 from tripline.radiation.physics import mixture_shape
+from tripline.radiation.simulate import simulate_spectrum
 from tripline.radiation.weaknatural import HIGH_EDGE_KEV, natural_excess
 
 DET = "radiacode"
@@ -120,3 +122,14 @@ def test_a_spectrum_ending_below_the_edge_is_not_read() -> None:
     counts = np.full(N, 10.0)
     reading = natural_excess(counts, counts, 1.0, DET, cal, LOW)
     assert not reading.natural and reading.worst_window is None
+
+
+def test_identify_clears_a_line_less_natural_excess_only_with_the_policy_on() -> None:
+    # regression (the project's simulator): 12-sigma ceramics on NaI with its background, no line identified;
+    # the excess above 1550 keV stands at 3.4 sigma and every window is within the mix: NORM, with the reason
+    fg, bg = simulate_spectrum("ceramics", "nai", sigma=12, seed=0)
+    on = identify(fg, bg)
+    assert on.verdict is Verdict.NORM, on.reasons
+    assert not on.isotopes
+    assert any(r.startswith("weak natural excess") for r in on.reasons)
+    assert identify(fg, bg, policy=Policy(weak_natural=False)).verdict is Verdict.OF_CONCERN
