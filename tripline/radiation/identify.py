@@ -26,6 +26,10 @@ region below the lead X-rays the chain fit leaves out (:mod:`.lowenergy`); (3) t
 - else background when a hard continuum above the last terrestrial line (2614 keV) carries
   ``COSMIC_FRACTION_MIN`` of the counts and nothing else is found (cosmic radiation at altitude);
 - else background if the excess is below ``Policy.excess_sigma``;
+- else NORM for an excess over the paired background with no line identified at all, which the windows alone
+  do not clear, when its net shape is natural (:mod:`.weaknatural`: a share above 1550 keV at 3 sigma, where
+  no common man-made source reaches, and every energy window within 2 sigma of the K-40/U/Th mix fitted to the
+  others) and no man-made template improves the window fit by chi2 9 (``Policy.weak_natural``);
 - else of concern (beta or bremsstrahlung source) for a significant excess without any photopeak;
 - else NORM if NORM lines are identified, and the window test finds the excess consistent
   with NORM and with no man-made source; without a background spectrum, a NORM mixture in the
