@@ -95,3 +95,14 @@ def test_thinned_real_co60_is_still_named_at_one_thirtieth() -> None:
         result = _thinned("ckuethe:Co60_a", 1 / 30, seed)
         assert "Co-60" in {m.nuclide for m in result.isotopes}
         assert not result.verdict.cleared
+
+
+@pytest.mark.parametrize(("p", "seed"), [(1 / 3, 0), (1 / 3, 1), (1 / 3, 2), (1 / 10, 0), (1 / 10, 2)])
+def test_weak_danube_sediment_is_read_for_a_natural_excess_and_kept(p: float, seed: int) -> None:
+    # dev: no line identified, an excess of 8-13 sigma over the paired background; the net share above 1550 keV
+    # (0.9 % of the net counts on this 1 cm3 CsI) stands at 0.2-2.6 sigma only, under weaknatural.HIGH_SIGMA:
+    # the natural-excess test says why and does not clear (bench/README.md, weakshape)
+    _need_shared()
+    result = _thinned("radiacode:Sediment_Danube--2024-03-02 13-22-16", p, seed)
+    assert result.verdict is Verdict.OF_CONCERN, result.reasons
+    assert any(r.startswith("not a natural excess") and "no significant share above 1550" in r for r in result.reasons)

@@ -26,6 +26,10 @@ region below the lead X-rays the chain fit leaves out (:mod:`.lowenergy`); (3) t
 - else background when a hard continuum above the last terrestrial line (2614 keV) carries
   ``COSMIC_FRACTION_MIN`` of the counts and nothing else is found (cosmic radiation at altitude);
 - else background if the excess is below ``Policy.excess_sigma``;
+- else NORM for an excess over the paired background with no line identified at all, which the windows alone
+  do not clear, when its net shape is natural (:mod:`.weaknatural`: a share above 1550 keV at 3 sigma, where
+  no common man-made source reaches, and every energy window within 2 sigma of the K-40/U/Th mix fitted to the
+  others) and no man-made template improves the window fit by chi2 9 (``Policy.weak_natural``);
 - else of concern (beta or bremsstrahlung source) for a significant excess without any photopeak;
 - else NORM if NORM lines are identified, and the window test finds the excess consistent
   with NORM and with no man-made source; without a background spectrum, a NORM mixture in the
@@ -61,6 +65,7 @@ from tripline.radiation.spectral import (
     usable_low_kev,
 )
 from tripline.radiation.uranium import UraniumReading, uranium_reading
+from tripline.radiation.weaknatural import NaturalExcess, natural_excess
 from tripline.radiation.windows import P_NORM_MIN, THREAT_GAIN_MAX, norm_test
 
 
@@ -86,6 +91,9 @@ class Policy:
     # RadiaCode-101 thorium source is referred on a Se-75 line (4.4 sigma) and a dev --masked cell (30 %) clears more
     # man-made sources (bench/README, "perfwhm")
     model_error_per_fwhm: bool = False
+    # a line-less excess over the paired background cleared as NORM when its net shape is natural
+    # (:mod:`.weaknatural`: a significant share above 1.55 MeV, every window within a K-40/U/Th mix)
+    weak_natural: bool = True
 
 
 # Terrestrial gamma lines end at Tl-208's 2614.5 keV (plus its resolution); above 2750 keV a
@@ -204,6 +212,7 @@ def identify(
     uranium_read: UraniumReading | None = None
     tungsten: str | None = None  # why a 59.5-keV line could be tungsten K X-rays (thoriated tungsten)
     low_untested: str | None = None  # a low-energy excess the 59.5-keV line does not account for (LOW_REGION_*)
+    weak_reading: NaturalExcess | None = None
     if not spectrum.is_calibrated:
         reasons.append("spectrum has no usable energy calibration: no peak or window analysis")
     else:
@@ -348,6 +357,8 @@ def identify(
         else:
             reasons.append(f"{model.label}: no photopeaks, energy windows only")
         norm = norm_test(counts, bkg, ratio, det_name, calibration, lib, model.low_kev, excluded)
+        if bkg is not None and fit is not None and not matches:
+            weak_reading = natural_excess(counts, bkg, ratio, det_name, calibration, model.low_kev)
 
     evidence = _Evidence(
         matches=matches,
@@ -361,6 +372,7 @@ def identify(
         uranium=uranium_read,
         tungsten=tungsten,
         low_untested=low_untested,
+        natural_excess=weak_reading,
     )
     verdict = _verdict(evidence, policy, reasons)
     return Identification(
@@ -510,6 +522,7 @@ class _Evidence:
     uranium: UraniumReading | None = None
     tungsten: str | None = None  # why a 59.5-keV line could be tungsten K X-rays (thoriated tungsten)
     low_untested: str | None = None  # a low-energy excess the 59.5-keV line does not account for (LOW_REGION_*)
+    natural_excess: NaturalExcess | None = None  # the net excess's shape (with a paired background, no line found)
 
 
 def _verdict(evidence: _Evidence, policy: Policy, reasons: list[str]) -> Verdict:
@@ -595,6 +608,26 @@ def _verdict(evidence: _Evidence, policy: Policy, reasons: list[str]) -> Verdict
     if gross_sigma is not None and gross_sigma < policy.excess_sigma and not natural and not window_flags:
         reasons.append(f"excess below {policy.excess_sigma:g} sigma and no nuclide identified")
         return Verdict.BACKGROUND
+    weak = evidence.natural_excess
+    if (
+        policy.weak_natural
+        and weak is not None
+        and gross_sigma is not None
+        and gross_sigma >= policy.excess_sigma
+        and not natural
+        and fit is not None
+        and isinstance(norm, NormTest)
+        and not (norm.consistent and all(g < WINDOW_ONLY_GAIN_MAX for g in norm.threat_chi2_gain.values()))
+    ):
+        # no line at all, and the windows alone do not clear: the net excess's shape decides (:mod:`.weaknatural`)
+        gains = {k: v for k, v in norm.threat_chi2_gain.items() if v >= THREAT_GAIN_MAX}
+        if weak.natural and not gains:
+            reasons.append(
+                f"{weak.reason}; no man-made template improves the window fit by chi2 {THREAT_GAIN_MAX:g}: "
+                f"natural (NORM) excess of {gross_sigma:.1f} sigma"
+            )
+            return Verdict.NORM
+        reasons.append(weak.reason)
     if (
         gross_sigma is not None
         and gross_sigma >= policy.continuum_sigma
