@@ -38,7 +38,7 @@ calibration made exact for the new channel index), as RadiaCode-101 exports (256
 radiation; per split and channel count identify and the gross+ratio baseline on the same rebinned spectra.
 
     .venv/bin/python bench/radiation.py [--quick] [--seeds N] [--real-only] [--thinned [--thin-seeds N]]
-        [--turn-on] [--miscal] [--rebinned] [--masked] [--masked-raw] [--uncalibrated] [--resolution]
+        [--turn-on] [--miscal] [--rebinned] [--broadened] [--masked] [--masked-raw] [--uncalibrated] [--resolution]
 
 A sixth table (``--masked``) hides each real man-made source spectrum of the file in each real NORM or
 background spectrum of the same detector family (RadiaCode/CsI with RadiaCode/CsI, HPGe with HPGe) and
@@ -75,9 +75,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 
 from tests.realdata import (
+    BROADEN_FACTORS,
+    BROADEN_SEEDS,
     MISCAL_PERTURBATIONS,
     REBIN_CHANNELS,
     RealCase,
+    broadened_case,
     family,
     has_quadratic,
     load_cases,
@@ -477,14 +480,17 @@ def run_thinned(alarm_sigma: float, seeds: int) -> None:
 TURN_ON_KEV = (30.0, 38.0, 45.0, 55.0)
 
 
-def _csi_pairs(cases: list[RealCase], split: str) -> list[tuple[RealCase, Spectrum, Spectrum | None]]:
-    """The first (spectrum, paired background) of each calibrated RadiaCode/CsI case of ``split``."""
+def _csi_pairs(
+    cases: list[RealCase], split: str, detectors: tuple[str, ...] = ("radiacode", "csi")
+) -> list[tuple[RealCase, Spectrum, Spectrum | None]]:
+    """The first (spectrum, paired background) of each calibrated case of ``split`` recorded by one of
+    ``detectors`` (the file's own detector; RadiaCode/CsI unless told)."""
     pairs = []
     for case in cases:
         if case.split != split:
             continue
         fg, bg = case.spectra()[0]
-        if fg.detector in ("radiacode", "csi") and fg.calibration is not None:
+        if fg.detector in detectors and fg.calibration is not None:
             pairs.append((case, fg, bg))
     return pairs
 
@@ -694,6 +700,76 @@ def run_rebinned(alarm_sigma: float) -> None:
     )
     print("\n".join(lost) or "  none")
     print(f"\nrebinned table: {calls} identify calls in {time.perf_counter() - t0:.0f} s")
+
+
+BROADEN_DETECTORS = ("radiacode", "csi", "nai")  # the one NaI file (becquerel nai_detector.spe) has no calibration
+
+
+def run_broadened(alarm_sigma: float) -> None:
+    """Every real RadiaCode/CsI/NaI spectrum (first pair of each case, calibrated; alpha/beta-only sources left
+    out) and its paired background smeared to a resolution k = 1.15 and 1.3 times worse
+    (``tests.realdata.broaden``: each count relocated by a Gaussian displacement of sd sigma_model x sqrt(k^2 - 1),
+    the unit's own width taken as the model's; counts beyond the end channels dropped), ``BROADEN_SEEDS`` seeds,
+    the spectrum and its background with independent seeds and the fg's detector model. Per split and k: verdicts
+    accepted, NORM as NORM, background released, man-made cleared, false SNM, man-made nuclides named at >= 10
+    sigma unperturbed still named, verdicts changed; identify and the gross+ratio baseline on the same smeared
+    spectra; then every smeared spectrum whose verdict changed or is not accepted, with its deciding reason."""
+    cases = _perturbable_cases()
+    print(
+        "\n## Real RadiaCode/CsI spectra smeared to a worse resolution (tests.realdata.broaden; k x the model's "
+        f"FWHM, the unit's own taken as the model's; background alike, independent seeds; {BROADEN_SEEDS} seeds)\n"
+    )
+    print(
+        "| split | k | method | spectra | verdict accepted | NORM as NORM | background released "
+        "| man-made cleared | false SNM | man-made still found (>= 10 sigma unperturbed) | verdict changed |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    t0 = time.perf_counter()
+    calls = 0
+    changes: list[str] = []
+    lost: list[str] = []
+    for split in ("dev", "test"):
+        rows = []
+        for case, fg, bg in _csi_pairs(cases, split, BROADEN_DETECTORS):
+            plain = identify(fg, bg)
+            calls += 1
+            rows.append((case, fg, bg, plain, _strong_manmade(plain), detector_model(guess_detector(fg))))
+        for k in (1.0, *BROADEN_FACTORS):
+            out: list[PerturbedRow] = []
+            for case, fg, bg, plain, strong, model in rows:
+                for seed in range(BROADEN_SEEDS if k > 1.0 else 1):
+                    if k == 1.0:
+                        wide, wide_bg, result = fg, bg, plain
+                    else:
+                        wide = broadened_case(case, fg, k, seed, "fg", model)
+                        wide_bg = None if bg is None else broadened_case(case, bg, k, seed, "bg", model)
+                        result = identify(wide, wide_bg)
+                        calls += 1
+                    base = baseline_verdict(wide, wide_bg, alarm_sigma)
+                    out.append((case, plain, strong, result, base))
+                    lost_names = sorted(strong - {m.nuclide for m in result.isotopes})
+                    if lost_names:
+                        lost.append(
+                            f"  {split:4} k={k:<4g} seed {seed} {','.join(lost_names):12} {result.verdict.value:18} "
+                            f"[{case.case_id}]"
+                        )
+                    if result.verdict is not plain.verdict or result.verdict not in case.accept:
+                        mark = "ok " if result.verdict in case.accept else "BAD"
+                        changes.append(
+                            _verdict_change(f"{mark} {split:4} k={k:<4g} seed {seed}", case, plain, result)
+                            + f"\n        decided by: {result.reasons[-1][:240]}"
+                        )
+            for method in ("identify", "baseline gross+ratio"):
+                c = _perturbed_cells(out, method)
+                print(
+                    f"| {split} | {k:g} | {method} | {c['spectra']} | {c['accepted']} | {c['norm']} "
+                    f"| {c['background']} | {c['manmade_cleared']} | {c['false_snm']} | {c['found']} | {c['changed']} |"
+                )
+    print("\n### Smeared spectra whose verdict changed or is not accepted (unsmeared -> smeared; nuclides named)\n")
+    print("\n".join(changes) or "  none")
+    print(f"\n### Man-made nuclides named at >= {MANMADE_FOUND_SIGMA:g} sigma unsmeared and not named smeared\n")
+    print("\n".join(lost) or "  none")
+    print(f"\nbroadened table: {calls} identify calls in {time.perf_counter() - t0:.0f} s")
 
 
 def _stripped(spectrum: Spectrum | None) -> Spectrum | None:
@@ -987,6 +1063,9 @@ def main() -> None:
     parser.add_argument("--turn-on", action="store_true", help="only the smooth turn-on real-spectra table")
     parser.add_argument("--miscal", action="store_true", help="only the wrong-stored-calibration real-spectra table")
     parser.add_argument("--rebinned", action="store_true", help="only the 512/256-channel re-binned real table")
+    parser.add_argument(
+        "--broadened", action="store_true", help="only the real-spectra table smeared to a worse resolution"
+    )
     parser.add_argument("--masked", action="store_true", help="only the masked real-spectra table")
     parser.add_argument(
         "--masked-raw", action="store_true", help="the masked table with both stored energy scales taken as true"
@@ -1012,6 +1091,9 @@ def main() -> None:
         return
     if args.rebinned:
         run_rebinned(args.alarm_sigma)
+        return
+    if args.broadened:
+        run_broadened(args.alarm_sigma)
         return
     if args.uncalibrated:
         run_uncalibrated(args.alarm_sigma)
