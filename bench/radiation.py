@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import sys
 import time
 from collections import Counter, defaultdict
@@ -96,10 +97,10 @@ from tripline.radiation.adjudicate import adjudicate
 from tripline.radiation.blindcal import blind_calibration, infer_calibration
 from tripline.radiation.calibrate import calibration_correction, recalibrated_offset
 from tripline.radiation.identify import Policy, guess_detector, identify
-from tripline.radiation.library import default_library, default_sources
+from tripline.radiation.library import DetectorModel, Library, default_library, default_sources
 from tripline.radiation.library import detector as detector_model
 from tripline.radiation.model import Category, EnergyCalibration, Spectrum, Verdict
-from tripline.radiation.resolution import FACTOR_MAX, TRANSFER_MIN_KEV, measure_resolution
+from tripline.radiation.resolution import FACTOR_MAX, TRANSFER_MIN_KEV, Resolution, measure_resolution
 from tripline.radiation.result import Identification
 from tripline.radiation.simulate import simulate_occupancy, simulate_spectrum
 from tripline.radiation.spectral import aligned_background, net_significance, usable_low_kev, window_sums
@@ -728,6 +729,8 @@ def run_broadened(alarm_sigma: float) -> None:
     calls = 0
     changes: list[str] = []
     lost: list[str] = []
+    library = default_library()
+    widths: dict[tuple[str, str], list[Resolution]] = defaultdict(list)  # seed 0 at k = 1, then each factor
     for split in ("dev", "test"):
         rows = []
         for case, fg, bg in _csi_pairs(cases, split, BROADEN_DETECTORS):
@@ -753,6 +756,8 @@ def run_broadened(alarm_sigma: float) -> None:
                             f"  {split:4} k={k:<4g} seed {seed} {','.join(lost_names):12} {result.verdict.value:18} "
                             f"[{case.case_id}]"
                         )
+                    if seed == 0 and model.kind == "scintillator":
+                        widths[(split, case.case_id)].append(_measured_resolution(wide, model, library))
                     if result.verdict is not plain.verdict or result.verdict not in case.accept:
                         mark = "ok " if result.verdict in case.accept else "BAD"
                         changes.append(
@@ -769,6 +774,22 @@ def run_broadened(alarm_sigma: float) -> None:
     print("\n".join(changes) or "  none")
     print(f"\n### Man-made nuclides named at >= {MANMADE_FOUND_SIGMA:g} sigma unsmeared and not named smeared\n")
     print("\n".join(lost) or "  none")
+    print(
+        "\n### The smearing read back (tripline.radiation.resolution, seed 0): FWHM factor on the model measured "
+        "unsmeared (f0) and smeared, beside sqrt(f0^2 + k^2 - 1) (clamped at "
+        f"{FACTOR_MAX:g}); spectra with a usable line only\n"
+    )
+    factors = ", ".join(f"k={k:g}" for k in (1.0, *BROADEN_FACTORS))
+    print(f"  split case: measured at {factors} (expected)")
+    for (split, case_id), found in widths.items():
+        if not found[0].measured:
+            continue
+        f0 = found[0].factor
+        cells = [f"{f0:.2f}"] + [
+            f"{w.factor:.2f} ({min(math.sqrt(f0 * f0 + k * k - 1.0), FACTOR_MAX):.2f})" if w.measured else "-"
+            for k, w in zip(BROADEN_FACTORS, found[1:], strict=True)
+        ]
+        print(f"  {split:4} {case_id[:56]:56} {' / '.join(cells)}")
     print(f"\nbroadened table: {calls} identify calls in {time.perf_counter() - t0:.0f} s")
 
 
@@ -1002,6 +1023,16 @@ def _batch(cases: list[RealCase], workers: int = 2, repeat: int = 3) -> None:
     )
 
 
+def _measured_resolution(fg: Spectrum, model: DetectorModel, library: Library, min_kev: float = 0.0) -> Resolution:
+    """The resolution factor read from a scintillator spectrum's own lines (``min_kev``: from there up), on its scale
+    corrected by its own natural lines as identify corrects it."""
+    gain = calibration_correction(fg, model, library)
+    spectrum = recalibrated_offset(fg, gain.factor, gain.offset_kev) if gain.factor != 1.0 or gain.offset_kev else fg
+    counts = spectrum.counts.astype(np.float64)
+    low = usable_low_kev(counts, spectrum.centers_kev(), model)[0]
+    return measure_resolution(counts, spectrum.edges_kev(), model, low, min_kev)
+
+
 def run_resolution() -> None:
     """Per real scintillator spectrum: the resolution factor read from its own lines (all lines, and those identify
     takes, >= ``TRANSFER_MIN_KEV``), and identify's verdict (as filed) with the model's FWHM (the default), with the
@@ -1031,14 +1062,8 @@ def run_resolution() -> None:
         model = detector_model(name)
         if model.kind != "scintillator":
             continue
-        gain = calibration_correction(fg, model, library)
-        spectrum = (
-            recalibrated_offset(fg, gain.factor, gain.offset_kev) if gain.factor != 1.0 or gain.offset_kev else fg
-        )
-        counts = spectrum.counts.astype(np.float64)
-        low = usable_low_kev(counts, spectrum.centers_kev(), model)[0]
-        every = measure_resolution(counts, spectrum.edges_kev(), model, low)
-        taken = measure_resolution(counts, spectrum.edges_kev(), model, low, TRANSFER_MIN_KEV)
+        every = _measured_resolution(fg, model, library)
+        taken = _measured_resolution(fg, model, library, TRANSFER_MIN_KEV)
         lines = ", ".join(f"{w.nuclide} {w.energy_kev:.0f} {w.factor:.2f}+-{w.error:.2f}" for w in every.lines) or "-"
         verdicts = [identify(fg, bg, policy=p).verdict for p in policies]
         marks = ["" if v in case.accept else "!" for v in verdicts]
