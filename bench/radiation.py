@@ -37,8 +37,14 @@ background alike) to 512 and 256 channels (``tests.realdata.merge_channels``: co
 calibration made exact for the new channel index), as RadiaCode-101 exports (256 channels) record the same
 radiation; per split and channel count identify and the gross+ratio baseline on the same rebinned spectra.
 
+A ``--broadened`` table smears every calibrated real RadiaCode/CsI/NaI spectrum (and its paired background, with an
+independent seed) to a resolution k = 1.15 and 1.3 times the detector model's (``tests.realdata.broaden``: each count
+relocated by a Gaussian of sd sigma_model x sqrt(k^2 - 1), the unit's own width taken as the model's), as a unit of
+worse resolution records the same radiation; per split and k identify and the gross+ratio baseline on the same
+smeared spectra, and the smearing read back by ``tripline.radiation.resolution``.
+
     .venv/bin/python bench/radiation.py [--quick] [--seeds N] [--real-only] [--thinned [--thin-seeds N]]
-        [--turn-on] [--miscal] [--rebinned] [--masked] [--masked-raw] [--uncalibrated] [--resolution]
+        [--turn-on] [--miscal] [--rebinned] [--broadened] [--masked] [--masked-raw] [--uncalibrated] [--resolution]
 
 A sixth table (``--masked``) hides each real man-made source spectrum of the file in each real NORM or
 background spectrum of the same detector family (RadiaCode/CsI with RadiaCode/CsI, HPGe with HPGe) and
@@ -64,6 +70,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 import sys
 import time
 from collections import Counter, defaultdict
@@ -75,9 +82,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 
 from tests.realdata import (
+    BROADEN_FACTORS,
+    BROADEN_SEEDS,
     MISCAL_PERTURBATIONS,
     REBIN_CHANNELS,
     RealCase,
+    broadened_case,
     family,
     has_quadratic,
     load_cases,
@@ -93,10 +103,10 @@ from tripline.radiation.adjudicate import adjudicate
 from tripline.radiation.blindcal import blind_calibration, infer_calibration
 from tripline.radiation.calibrate import calibration_correction, recalibrated_offset
 from tripline.radiation.identify import Policy, guess_detector, identify
-from tripline.radiation.library import default_library, default_sources
+from tripline.radiation.library import DetectorModel, Library, default_library, default_sources
 from tripline.radiation.library import detector as detector_model
 from tripline.radiation.model import Category, EnergyCalibration, Spectrum, Verdict
-from tripline.radiation.resolution import FACTOR_MAX, TRANSFER_MIN_KEV, measure_resolution
+from tripline.radiation.resolution import FACTOR_MAX, TRANSFER_MIN_KEV, Resolution, measure_resolution
 from tripline.radiation.result import Identification
 from tripline.radiation.simulate import simulate_occupancy, simulate_spectrum
 from tripline.radiation.spectral import aligned_background, net_significance, usable_low_kev, window_sums
@@ -477,14 +487,17 @@ def run_thinned(alarm_sigma: float, seeds: int) -> None:
 TURN_ON_KEV = (30.0, 38.0, 45.0, 55.0)
 
 
-def _csi_pairs(cases: list[RealCase], split: str) -> list[tuple[RealCase, Spectrum, Spectrum | None]]:
-    """The first (spectrum, paired background) of each calibrated RadiaCode/CsI case of ``split``."""
+def _csi_pairs(
+    cases: list[RealCase], split: str, detectors: tuple[str, ...] = ("radiacode", "csi")
+) -> list[tuple[RealCase, Spectrum, Spectrum | None]]:
+    """The first (spectrum, paired background) of each calibrated case of ``split`` recorded by one of
+    ``detectors`` (the file's own detector; RadiaCode/CsI unless told)."""
     pairs = []
     for case in cases:
         if case.split != split:
             continue
         fg, bg = case.spectra()[0]
-        if fg.detector in ("radiacode", "csi") and fg.calibration is not None:
+        if fg.detector in detectors and fg.calibration is not None:
             pairs.append((case, fg, bg))
     return pairs
 
@@ -694,6 +707,96 @@ def run_rebinned(alarm_sigma: float) -> None:
     )
     print("\n".join(lost) or "  none")
     print(f"\nrebinned table: {calls} identify calls in {time.perf_counter() - t0:.0f} s")
+
+
+BROADEN_DETECTORS = ("radiacode", "csi", "nai")  # the one NaI file (becquerel nai_detector.spe) has no calibration
+
+
+def run_broadened(alarm_sigma: float) -> None:
+    """Every real RadiaCode/CsI/NaI spectrum (first pair of each case, calibrated; alpha/beta-only sources left
+    out) and its paired background smeared to a resolution k = 1.15 and 1.3 times worse
+    (``tests.realdata.broaden``: each count relocated by a Gaussian displacement of sd sigma_model x sqrt(k^2 - 1),
+    the unit's own width taken as the model's; counts beyond the end channels dropped), ``BROADEN_SEEDS`` seeds,
+    the spectrum and its background with independent seeds and the fg's detector model. Per split and k: verdicts
+    accepted, NORM as NORM, background released, man-made cleared, false SNM, man-made nuclides named at >= 10
+    sigma unperturbed still named, verdicts changed; identify and the gross+ratio baseline on the same smeared
+    spectra; then every smeared spectrum whose verdict changed or is not accepted, with its deciding reason."""
+    cases = _perturbable_cases()
+    print(
+        "\n## Real RadiaCode/CsI spectra smeared to a worse resolution (tests.realdata.broaden; k x the model's "
+        f"FWHM, the unit's own taken as the model's; background alike, independent seeds; {BROADEN_SEEDS} seeds)\n"
+    )
+    print(
+        "| split | k | method | spectra | verdict accepted | NORM as NORM | background released "
+        "| man-made cleared | false SNM | man-made still found (>= 10 sigma unperturbed) | verdict changed |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    t0 = time.perf_counter()
+    calls = 0
+    changes: list[str] = []
+    lost: list[str] = []
+    library = default_library()
+    widths: dict[tuple[str, str], list[Resolution]] = defaultdict(list)  # seed 0 at k = 1, then each factor
+    for split in ("dev", "test"):
+        rows = []
+        for case, fg, bg in _csi_pairs(cases, split, BROADEN_DETECTORS):
+            plain = identify(fg, bg)
+            calls += 1
+            rows.append((case, fg, bg, plain, _strong_manmade(plain), detector_model(guess_detector(fg))))
+        for k in (1.0, *BROADEN_FACTORS):
+            out: list[PerturbedRow] = []
+            for case, fg, bg, plain, strong, model in rows:
+                for seed in range(BROADEN_SEEDS if k > 1.0 else 1):
+                    if k == 1.0:
+                        wide, wide_bg, result = fg, bg, plain
+                    else:
+                        wide = broadened_case(case, fg, k, seed, "fg", model)
+                        wide_bg = None if bg is None else broadened_case(case, bg, k, seed, "bg", model)
+                        result = identify(wide, wide_bg)
+                        calls += 1
+                    base = baseline_verdict(wide, wide_bg, alarm_sigma)
+                    out.append((case, plain, strong, result, base))
+                    lost_names = sorted(strong - {m.nuclide for m in result.isotopes})
+                    if lost_names:
+                        lost.append(
+                            f"  {split:4} k={k:<4g} seed {seed} {','.join(lost_names):12} {result.verdict.value:18} "
+                            f"[{case.case_id}]"
+                        )
+                    if seed == 0 and model.kind == "scintillator":
+                        widths[(split, case.case_id)].append(_measured_resolution(wide, model, library))
+                    if result.verdict is not plain.verdict or result.verdict not in case.accept:
+                        mark = "ok " if result.verdict in case.accept else "BAD"
+                        changes.append(
+                            _verdict_change(f"{mark} {split:4} k={k:<4g} seed {seed}", case, plain, result)
+                            + f"\n        decided by: {result.reasons[-1][:240]}"
+                        )
+            for method in ("identify", "baseline gross+ratio"):
+                c = _perturbed_cells(out, method)
+                print(
+                    f"| {split} | {k:g} | {method} | {c['spectra']} | {c['accepted']} | {c['norm']} "
+                    f"| {c['background']} | {c['manmade_cleared']} | {c['false_snm']} | {c['found']} | {c['changed']} |"
+                )
+    print("\n### Smeared spectra whose verdict changed or is not accepted (unsmeared -> smeared; nuclides named)\n")
+    print("\n".join(changes) or "  none")
+    print(f"\n### Man-made nuclides named at >= {MANMADE_FOUND_SIGMA:g} sigma unsmeared and not named smeared\n")
+    print("\n".join(lost) or "  none")
+    print(
+        "\n### The smearing read back (tripline.radiation.resolution, seed 0): FWHM factor on the model measured "
+        "unsmeared (f0) and smeared, beside sqrt(f0^2 + k^2 - 1) (clamped at "
+        f"{FACTOR_MAX:g}); spectra with a usable line only\n"
+    )
+    factors = ", ".join(f"k={k:g}" for k in (1.0, *BROADEN_FACTORS))
+    print(f"  split case: measured at {factors} (expected)")
+    for (split, case_id), found in widths.items():
+        if not found[0].measured:
+            continue
+        f0 = found[0].factor
+        cells = [f"{f0:.2f}"] + [
+            f"{w.factor:.2f} ({min(math.sqrt(f0 * f0 + k * k - 1.0), FACTOR_MAX):.2f})" if w.measured else "-"
+            for k, w in zip(BROADEN_FACTORS, found[1:], strict=True)
+        ]
+        print(f"  {split:4} {case_id[:56]:56} {' / '.join(cells)}")
+    print(f"\nbroadened table: {calls} identify calls in {time.perf_counter() - t0:.0f} s")
 
 
 def _stripped(spectrum: Spectrum | None) -> Spectrum | None:
@@ -926,6 +1029,16 @@ def _batch(cases: list[RealCase], workers: int = 2, repeat: int = 3) -> None:
     )
 
 
+def _measured_resolution(fg: Spectrum, model: DetectorModel, library: Library, min_kev: float = 0.0) -> Resolution:
+    """The resolution factor read from a scintillator spectrum's own lines (``min_kev``: from there up), on its scale
+    corrected by its own natural lines as identify corrects it."""
+    gain = calibration_correction(fg, model, library)
+    spectrum = recalibrated_offset(fg, gain.factor, gain.offset_kev) if gain.factor != 1.0 or gain.offset_kev else fg
+    counts = spectrum.counts.astype(np.float64)
+    low = usable_low_kev(counts, spectrum.centers_kev(), model)[0]
+    return measure_resolution(counts, spectrum.edges_kev(), model, low, min_kev)
+
+
 def run_resolution() -> None:
     """Per real scintillator spectrum: the resolution factor read from its own lines (all lines, and those identify
     takes, >= ``TRANSFER_MIN_KEV``), and identify's verdict (as filed) with the model's FWHM (the default), with the
@@ -955,14 +1068,8 @@ def run_resolution() -> None:
         model = detector_model(name)
         if model.kind != "scintillator":
             continue
-        gain = calibration_correction(fg, model, library)
-        spectrum = (
-            recalibrated_offset(fg, gain.factor, gain.offset_kev) if gain.factor != 1.0 or gain.offset_kev else fg
-        )
-        counts = spectrum.counts.astype(np.float64)
-        low = usable_low_kev(counts, spectrum.centers_kev(), model)[0]
-        every = measure_resolution(counts, spectrum.edges_kev(), model, low)
-        taken = measure_resolution(counts, spectrum.edges_kev(), model, low, TRANSFER_MIN_KEV)
+        every = _measured_resolution(fg, model, library)
+        taken = _measured_resolution(fg, model, library, TRANSFER_MIN_KEV)
         lines = ", ".join(f"{w.nuclide} {w.energy_kev:.0f} {w.factor:.2f}+-{w.error:.2f}" for w in every.lines) or "-"
         verdicts = [identify(fg, bg, policy=p).verdict for p in policies]
         marks = ["" if v in case.accept else "!" for v in verdicts]
@@ -987,6 +1094,9 @@ def main() -> None:
     parser.add_argument("--turn-on", action="store_true", help="only the smooth turn-on real-spectra table")
     parser.add_argument("--miscal", action="store_true", help="only the wrong-stored-calibration real-spectra table")
     parser.add_argument("--rebinned", action="store_true", help="only the 512/256-channel re-binned real table")
+    parser.add_argument(
+        "--broadened", action="store_true", help="only the real-spectra table smeared to a worse resolution"
+    )
     parser.add_argument("--masked", action="store_true", help="only the masked real-spectra table")
     parser.add_argument(
         "--masked-raw", action="store_true", help="the masked table with both stored energy scales taken as true"
@@ -1012,6 +1122,9 @@ def main() -> None:
         return
     if args.rebinned:
         run_rebinned(args.alarm_sigma)
+        return
+    if args.broadened:
+        run_broadened(args.alarm_sigma)
         return
     if args.uncalibrated:
         run_uncalibrated(args.alarm_sigma)

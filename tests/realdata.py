@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import math
 import os
 import re
 import warnings
@@ -25,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from tripline.radiation.library import DetectorModel
 from tripline.radiation.model import EnergyCalibration, Spectrum, Verdict
 from tripline.radiation.readers import pair_spectra, read_spectra
 from tripline.radiation.readers.n42 import parse_n42
@@ -263,6 +265,85 @@ def merge_channels(spectrum: Spectrum, factor: int) -> Spectrum:
         spectrum_id=f"{spectrum.spectrum_id}~{counts.size}ch",
         meta=dict(spectrum.meta),
     )
+
+
+BROADEN_FACTORS = (1.15, 1.3)  # width factors k of --broadened: real units read 0.73-1.31 x the model (--resolution)
+BROADEN_SEEDS = 2
+BROADEN_REACH = 10.0  # a count is relocated within +-10 extra sd (the Gaussian beyond: < 1e-22)
+SIGMA_PER_FWHM = 1.0 / (2.0 * math.sqrt(2.0 * math.log(2.0)))
+
+
+def _uniform_gaussian_cdf(t: npt.NDArray[np.float64], lo: float, hi: float, sd: float) -> npt.NDArray[np.float64]:
+    """P(X + D < t) for X uniform on [lo, hi) and D ~ N(0, sd^2): (1 / (hi - lo)) x the integral of
+    Phi((t - x) / sd) over x in [lo, hi) = sd / (hi - lo) x [psi((t - lo) / sd) - psi((t - hi) / sd)], where
+    psi(u) = u Phi(u) + phi(u) is an antiderivative of the standard normal cdf Phi."""
+    from scipy.special import ndtr
+
+    def psi(u: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.asarray(u * ndtr(u) + np.exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi), dtype=np.float64)
+
+    return np.clip(sd / (hi - lo) * (psi((t - lo) / sd) - psi((t - hi) / sd)), 0.0, 1.0)
+
+
+def broaden(spectrum: Spectrum, k: float, rng: np.random.Generator, model: DetectorModel | None = None) -> Spectrum:
+    """The measured spectrum as a unit whose resolution is ``k`` times worse would record it: every recorded count
+    relocated by an independent Gaussian displacement and the counts re-binned onto the same channels (integer
+    counts, live and real time kept; nothing simulated, no nuclide library). A count of channel i is taken
+    uniform within its channel's energies [E(i), E(i + 1)) of the stored calibration, and displaced with sd
+    sigma_extra = sigma_model(E_i) x sqrt(k^2 - 1), E_i the channel's centre and sigma_model = FWHM / 2.3548 of
+    the detector model (``model``, else the spectrum's own, :func:`~tripline.radiation.identify.guess_detector`):
+    the unit's own width is taken as the model's, so a line of width sigma_model leaves at k x sigma_model (a
+    unit narrower or wider than the model leaves at sqrt(own^2 + (k^2 - 1) sigma_model^2), not exactly k x its
+    own). Counts displaced beyond the first or last channel edge are dropped (a real unit records nothing there
+    either), so the total falls by what spills over the ends. Drawn per channel: its counts go multinomially
+    over the channels within ``BROADEN_REACH`` extra sd, with the exact probabilities of a uniform-in-channel
+    count plus a Gaussian displacement (:func:`_uniform_gaussian_cdf`), which is the distribution of relocating
+    each count on its own without drawing 10^8 counts one by one. k = 1 returns the spectrum itself; a channel
+    centred at or below 0 keV (no model width there) keeps its counts. Used by ``bench/radiation.py
+    --broadened`` and its tests."""
+    if k < 1.0:
+        raise ValueError(f"width factor {k} < 1: a spectrum cannot be sharpened by adding displacements")
+    if k == 1.0:
+        return spectrum
+    if spectrum.calibration is None:
+        raise ValueError(f"{spectrum.spectrum_id} has no energy calibration to broaden on")
+    from tripline.radiation.identify import guess_detector
+    from tripline.radiation.library import detector
+
+    if model is None:
+        model = detector(guess_detector(spectrum))
+    edges = spectrum.edges_kev()
+    if not np.all(np.diff(edges) > 0):
+        raise ValueError(f"{spectrum.spectrum_id}: channel energies do not increase")
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    extra = math.sqrt(k * k - 1.0) * SIGMA_PER_FWHM
+    out = np.zeros(spectrum.n_channels, dtype=np.int64)
+    for i in np.flatnonzero(spectrum.counts):
+        n = int(spectrum.counts[i])
+        if centers[i] <= 0.0:
+            out[i] += n
+            continue
+        sd = extra * model.fwhm_kev(float(centers[i]))
+        lo, hi = float(edges[i]), float(edges[i + 1])
+        first = max(int(np.searchsorted(edges, lo - BROADEN_REACH * sd, side="right")) - 1, 0)
+        last = min(int(np.searchsorted(edges, hi + BROADEN_REACH * sd, side="left")), spectrum.n_channels)
+        cdf = _uniform_gaussian_cdf(edges[first : last + 1], lo, hi, sd)
+        inside = np.clip(np.diff(cdf), 0.0, None)
+        spilled = max(1.0 - float(inside.sum()), 0.0)
+        p = np.append(inside, spilled)
+        out[first:last] += rng.multinomial(n, p / p.sum())[:-1]
+    return dataclasses.replace(
+        spectrum, counts=out, spectrum_id=f"{spectrum.spectrum_id}~broad{k:g}", meta=dict(spectrum.meta)
+    )
+
+
+def broadened_case(
+    case: RealCase, spectrum: Spectrum, k: float, seed: int, role: str, model: DetectorModel | None = None
+) -> Spectrum:
+    """:func:`broaden` with the generator the broadening tests and bench share: seeded by
+    crc32("case_id:role:k:seed"), ``role`` "fg" or "bg", so a spectrum and its background draw independently."""
+    rng = np.random.default_rng(zlib.crc32(f"{case.case_id}:{role}:{k:g}:{seed}".encode()))
+    return broaden(spectrum, k, rng, model)
 
 
 def rebin(counts: npt.ArrayLike, edges: npt.ArrayLike, new_edges: npt.ArrayLike) -> npt.NDArray[np.float64]:
