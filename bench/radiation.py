@@ -911,11 +911,12 @@ CONTINUUM_STRENGTHS = (0.3, 1.0, 3.0)
 def run_continuum(alarm_sigma: float) -> None:
     """Analytic continua without photopeaks (tests.realdata.continuum_shape: Y-90 bremsstrahlung, shielded Cs-137 and
     Co-60) added to every real NORM/background host at 0.3, 1 and 3 times the host's own net counts (its gross counts
-    without a paired background), judged with the host's background and without, guard on (default) and off, beside
-    the gross+ratio baseline. Synthetic shapes: a regression and safety table, not evidence."""
+    without a paired background), judged with the host's background and without, Policy.continuum_guard on and off,
+    beside the gross+ratio baseline. Synthetic shapes: a regression and safety table, not evidence."""
     if shared_data() is None:
         print("\n## Continuum guard: ../shared/data not found, table skipped")
         return
+    on = dataclasses.replace(Policy(), continuum_guard=True)
     off = dataclasses.replace(Policy(), continuum_guard=False)
     print(
         "\n## Analytic continua (no photopeak) added to real NORM/background hosts (tests.realdata.continuum_shape; "
@@ -943,10 +944,10 @@ def run_continuum(alarm_sigma: float) -> None:
                     mixed = add_continuum(fg, shape, added, rng)
                     if bg is not None:
                         paired += 1
-                        paired_on += identify(mixed, bg).verdict.cleared
+                        paired_on += identify(mixed, bg, policy=on).verdict.cleared
                         paired_off += identify(mixed, bg, policy=off).verdict.cleared
                         base += baseline_verdict(mixed, bg, alarm_sigma).cleared
-                    alone_on += identify(mixed, None).verdict.cleared
+                    alone_on += identify(mixed, None, policy=on).verdict.cleared
                     alone_off += identify(mixed, None, policy=off).verdict.cleared
                 print(
                     f"| {split} | {kind} | {strength:g} | {len(hosts)} ({paired}) | {paired_on}/{paired} / "
