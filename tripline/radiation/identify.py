@@ -353,8 +353,9 @@ def identify(
             )
             made = [m for m in matches if m.category in (Category.INDUSTRIAL, Category.MEDICAL)]
             snm = backscatter_explains(snm, made, model, lib)
-            chains = frozenset(m.nuclide for m in matches if m.category is Category.NORM)
-            continuum = continuum_reading(counts, bkg, ratio, edges, model.low_kev, fit, model, lib, chains)
+            if policy.continuum_guard:
+                chains = frozenset(m.nuclide for m in matches if m.category is Category.NORM)
+                continuum = continuum_reading(counts, bkg, ratio, edges, model.low_kev, fit, model, lib, chains)
             if fit.efficiency != (0.0, 0.0):
                 b1, b2 = fit.efficiency
                 reasons.append(
