@@ -618,3 +618,86 @@ def masked_host(host_case: RealCase, source_case: RealCase, fraction: float) -> 
     if mixed is None:
         raise ValueError(f"{source_case.case_id} is too weak to make {fraction:g} of {host_case.case_id}")
     return mixed, background
+
+
+# Analytic continua without a photopeak (``continuum_shape``), added to real hosts by ``add_continuum`` for
+# ``bench/radiation.py --continuum`` and the continuum-guard tests. Synthetic shapes: a regression and safety
+# check of the guard (tripline.radiation.continuum), never evidence of how a real source looks.
+Y90_ENDPOINT_KEV = 2280.1  # NNDC: Y-90 beta-minus endpoint (Sr-90's own, 546 keV, gives little bremsstrahlung)
+CS137_KEV = 661.657  # NNDC
+CO60_KEV = (1173.228, 1332.492)  # NNDC
+ELECTRON_MASS_KEV = 510.999
+CONTINUUM_KINDS = ("bremsstrahlung Y-90", "shielded Cs-137", "shielded Co-60")
+
+
+def _y90_bremsstrahlung(k: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Photons per keV of a Y-90 source's thick-target bremsstrahlung: Kramers' spectrum (T - k)/k of an electron
+    of kinetic energy T (H. A. Kramers, Phil. Mag. 46 (1923) 836), summed over an allowed beta shape
+    p E (Q - T)^2 (no Fermi function) up to the endpoint, then through a few mm of encapsulation/housing
+    (transmission exp(-(60 keV/k)^3): photoelectric absorption, half at about 68 keV)."""
+    q = Y90_ENDPOINT_KEV
+    t = np.linspace(1.0, q, 600)
+    e = t + ELECTRON_MASS_KEV
+    beta = np.sqrt(e * e - ELECTRON_MASS_KEV**2) * e * (q - t) ** 2
+    beta /= beta.sum()
+    out = np.array([float((beta * np.clip(t - kk, 0.0, None)).sum()) / kk for kk in k])
+    return out * np.exp(-((60.0 / k) ** 3))
+
+
+def _down_scattered(lines: tuple[float, ...], k: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Photons per keV leaving a thick shield around a source of ``lines``: no unscattered photon (fully
+    shielded), once-scattered photons at the Klein-Nishina distribution of the scattered energy, and as many
+    twice-scattered (each once-scattered energy scattered again), through the shield's photoelectric cut-off
+    (exp(-(100 keV/k)^3), lead-like)."""
+    from tripline.radiation.physics import klein_nishina_recoil
+
+    step = float(k[1] - k[0])
+    once = np.zeros(k.size)
+    for energy in lines:
+        once += np.where(k < energy, klein_nishina_recoil(energy, energy - k), 0.0)
+    once /= max(once.sum() * step, 1e-30)
+    twice = np.zeros(k.size)
+    for i, energy in enumerate(k):
+        if once[i] > 0:
+            part = np.where(k < energy, klein_nishina_recoil(float(energy), energy - k), 0.0)
+            total = part.sum() * step
+            if total > 0:
+                twice += once[i] * step * part / total
+    return (once + twice) * np.exp(-((100.0 / k) ** 3))
+
+
+def continuum_shape(kind: str, detector_name: str, edges: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Counts per channel (summing to 1) of an analytic continuum (``CONTINUUM_KINDS``) as the detector
+    model records it: the photon spectrum folded with the model's line response (photopeak and Compton
+    continuum at its resolution) on a 5-keV photon grid."""
+    from tripline.radiation.library import detector
+    from tripline.radiation.physics import line_response
+
+    model = detector(detector_name)
+    k = np.arange(20.0, 2400.0, 5.0)
+    if kind == "bremsstrahlung Y-90":
+        photons = _y90_bremsstrahlung(k)
+    elif kind == "shielded Cs-137":
+        photons = _down_scattered((CS137_KEV,), k)
+    elif kind == "shielded Co-60":
+        photons = _down_scattered(CO60_KEV, k)
+    else:
+        raise ValueError(f"unknown continuum {kind!r}")
+    out = np.zeros(edges.size - 1)
+    for energy, weight in zip(k, photons, strict=True):
+        if weight > 0 and energy < edges[-1]:
+            out += weight * line_response(model, edges, float(energy))
+    return np.asarray(out / out.sum(), dtype=np.float64)
+
+
+def add_continuum(
+    spectrum: Spectrum, shape: npt.NDArray[np.float64], counts: float, rng: np.random.Generator
+) -> Spectrum:
+    """``spectrum`` with a Poisson draw of ``counts`` expected counts distributed as ``shape`` added."""
+    added = rng.poisson(np.clip(shape, 0.0, None) * counts).astype(np.int64)
+    return dataclasses.replace(
+        spectrum,
+        counts=spectrum.counts + added,
+        spectrum_id=f"{spectrum.spectrum_id}+continuum",
+        meta=dict(spectrum.meta),
+    )

@@ -18,7 +18,7 @@ from tripline.radiation.library import detector
 from tripline.radiation.model import EnergyCalibration, Verdict
 from tripline.radiation.physics import mixture_shape
 from tripline.radiation.simulate import simulate_spectrum
-from tripline.radiation.weaknatural import HIGH_EDGE_KEV, natural_excess
+from tripline.radiation.weaknatural import HIGH_EDGE_KEV, NaturalExcess, natural_excess
 
 DET = "radiacode"
 N = 1024
@@ -31,14 +31,14 @@ LOW = detector(DET).low_kev
 def _ambient(total: float) -> np.ndarray:
     """A smooth ambient continuum falling with energy (e-fold 400 keV), zero below the threshold."""
     shape = np.exp(-CENTERS / 400.0) * (CENTERS >= LOW)
-    return total * shape / shape.sum()
+    return np.asarray(total * shape / shape.sum(), dtype=np.float64)
 
 
 def _line(energy_kev: float, counts: float) -> np.ndarray:
     """A Gaussian line of the model's FWHM, binned by its centre values."""
     sigma = detector(DET).fwhm_kev(energy_kev) / (2.0 * math.sqrt(2.0 * math.log(2.0)))
     g = np.exp(-0.5 * ((CENTERS - energy_kev) / sigma) ** 2)
-    return counts * g / g.sum()
+    return np.asarray(counts * g / g.sum(), dtype=np.float64)
 
 
 def _natural(total: float, mix: dict[str, float]) -> np.ndarray:
@@ -48,7 +48,7 @@ def _natural(total: float, mix: dict[str, float]) -> np.ndarray:
     return out
 
 
-def _read(source: np.ndarray, seed: int, bg_total: float = 2e5):
+def _read(source: np.ndarray, seed: int, bg_total: float = 2e5) -> NaturalExcess:
     rng = np.random.default_rng(seed)
     bg_mean = _ambient(bg_total)
     fg = rng.poisson(bg_mean + source).astype(float)
