@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pytest
 
-from tests.realdata import broadened_case, load_cases, need_shared_data
+from tests.realdata import broadened_case, load_cases, miscalibrate, need_shared_data
 from tripline.radiation.calibrate import (
     MAX_GAIN_ERROR,
     MAX_OFFSET_KEV,
@@ -101,6 +101,20 @@ def test_the_256_channel_thorium_offset_is_measured() -> None:
     assert found.factor == pytest.approx(0.989, abs=0.003)
     assert (257.7 - found.offset_kev) / found.factor == pytest.approx(PB212_KEV, rel=0.01)
     assert identify(fg).verdict is Verdict.NORM
+
+
+@pytest.mark.parametrize("shift_kev", [-6.0, -12.0])
+def test_the_256_channel_thorium_offset_reads_back_a_relabelling(shift_kev: float) -> None:
+    """Re-labelled by -6/-12 keV (tests.realdata.miscalibrate: every channel edge moved alike), the file's own
+    23.1-keV offset reads 23.1 - 6 = 17.1 and 23.1 - 12 = 11.1 keV, within 1.5 keV: the measured offset follows the
+    spectrum's energy scale, not the search window."""
+    need_shared_data()
+    case = {c.case_id: c for c in load_cases() if c.split == "dev"}["radiacode:Thorium"]
+    fg, _ = case.spectra()[0]
+    own = calibration_correction(fg, RADIACODE).offset_kev
+    found = calibration_correction(miscalibrate(fg, 1.0, shift_kev, 0.0), RADIACODE)
+    assert 238.632 in found.used
+    assert found.offset_kev == pytest.approx(own + shift_kev, abs=1.5)
 
 
 @pytest.mark.parametrize(
