@@ -1,11 +1,12 @@
 """Anchors of the offset+gain energy correction (``tripline.radiation.calibrate``) searched as far as the offset the
-correction may apply. A stored RadiaCode calibration may read natural lines ~20 keV high at low energy (the dev
-native 256-channel RadiaCode-101 thorium: Pb-212 238.6 keV at 257.7 keV, Tl-208 583.2 keV at 601.9 keV, Ac-228
-911.2 keV at 943.8 keV, but Tl-208 2614.5 keV 1.4 % low): 8 % at 238.6 keV, beyond the gain's 6 % window (14.3 keV)
-although the correction allows offsets up to 25 keV. Left uncorrected, the chain template's 238.6-keV line sits
-~1/3 FWHM below the measured peak, and the residual above it (253-300 keV) reads as Se-75's 264.7/279.5-keV lines
-(bench/README.md, se75). The peaks here are built by hand: a Gaussian of the detector model's FWHM binned with
-math.erf, on a flat continuum."""
+correction may apply (``offset_reach``, ``Policy.anchor_offset_reach``; off by default: on, --masked clears more
+man-made sources hidden in the thorium, the last test here). A stored RadiaCode calibration may read natural lines
+~20 keV high at low energy (the dev native 256-channel RadiaCode-101 thorium: Pb-212 238.6 keV at 257.7 keV, Tl-208
+583.2 keV at 601.9 keV, Ac-228 911.2 keV at 943.8 keV, but Tl-208 2614.5 keV 1.4 % low): 8 % at 238.6 keV, beyond
+the gain's 6 % window (14.3 keV) although the correction allows offsets up to 25 keV. Left uncorrected, the chain
+template's 238.6-keV line sits ~1/3 FWHM below the measured peak, and the residual above it (253-300 keV) reads as
+Se-75's 264.7/279.5-keV lines (bench/README.md, se75). The peaks here are built by hand: a Gaussian of the detector
+model's FWHM binned with math.erf, on a flat continuum."""
 
 from __future__ import annotations
 
@@ -22,11 +23,12 @@ from tripline.radiation.calibrate import (
     anchor_reach_kev,
     calibration_correction,
 )
-from tripline.radiation.identify import identify
+from tripline.radiation.identify import Policy, identify
 from tripline.radiation.library import detector
 from tripline.radiation.model import Verdict
 
 RADIACODE = detector("radiacode")  # FWHM = sqrt(6.8 E) keV
+ON = Policy(anchor_offset_reach=True)
 PB212_KEV = 238.632  # NNDC NuDat 3
 CHANNEL_KEV = 11.2  # a 256-channel RadiaCode-101 at 240 keV (3.6 channels per FWHM)
 
@@ -95,12 +97,14 @@ def test_the_256_channel_thorium_offset_is_measured() -> None:
     need_shared_data()
     case = {c.case_id: c for c in load_cases() if c.split == "dev"}["radiacode:Thorium"]
     fg, _ = case.spectra()[0]
-    found = calibration_correction(fg, RADIACODE)
+    found = calibration_correction(fg, RADIACODE, offset_reach=True)
     assert {238.632, 583.187, 911.204, 2614.511} <= set(found.used)
     assert found.offset_kev == pytest.approx(23.1, abs=1.0)
     assert found.factor == pytest.approx(0.989, abs=0.003)
     assert (257.7 - found.offset_kev) / found.factor == pytest.approx(PB212_KEV, rel=0.01)
-    assert identify(fg).verdict is Verdict.NORM
+    assert identify(fg, policy=ON).verdict is Verdict.NORM
+    # off (the default): the 2614.5-keV gain alone, as before
+    assert calibration_correction(fg, RADIACODE).used == (2614.511,)
 
 
 @pytest.mark.parametrize("shift_kev", [-6.0, -12.0])
@@ -111,8 +115,8 @@ def test_the_256_channel_thorium_offset_reads_back_a_relabelling(shift_kev: floa
     need_shared_data()
     case = {c.case_id: c for c in load_cases() if c.split == "dev"}["radiacode:Thorium"]
     fg, _ = case.spectra()[0]
-    own = calibration_correction(fg, RADIACODE).offset_kev
-    found = calibration_correction(miscalibrate(fg, 1.0, shift_kev, 0.0), RADIACODE)
+    own = calibration_correction(fg, RADIACODE, offset_reach=True).offset_kev
+    found = calibration_correction(miscalibrate(fg, 1.0, shift_kev, 0.0), RADIACODE, offset_reach=True)
     assert 238.632 in found.used
     assert found.offset_kev == pytest.approx(own + shift_kev, abs=1.5)
 
@@ -120,6 +124,7 @@ def test_the_256_channel_thorium_offset_reads_back_a_relabelling(shift_kev: floa
 @pytest.mark.parametrize(
     ("k", "seed"),
     [
+        (1.15, 0),
         (1.15, 1),
         (1.3, 0),
         pytest.param(
@@ -136,9 +141,39 @@ def test_the_256_channel_thorium_offset_reads_back_a_relabelling(shift_kev: floa
 )
 def test_broadened_256_channel_thorium_stays_norm(k: float, seed: int) -> None:
     """The fragility `--broadened` pinned (bench/README.md, broaden): the thorium smeared to k x the model's width
-    was referred on Se-75 279.5 keV. With its offset measured it is NORM (k = 1.15 seed 0 in test_broadened_real.py)."""
+    was referred on Se-75 279.5 keV. With its offset measured (the policy on) it is NORM; off, k = 1.15 seed 0 stays
+    the strict xfail of test_broadened_real.py."""
     need_shared_data()
     case = {c.case_id: c for c in load_cases() if c.split == "dev"}["radiacode:Thorium"]
     fg, bg = case.spectra()[0]
     assert bg is None
-    assert identify(broadened_case(case, fg, k, seed, "fg", RADIACODE)).verdict is Verdict.NORM
+    assert identify(broadened_case(case, fg, k, seed, "fg", RADIACODE), policy=ON).verdict is Verdict.NORM
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="why offset_reach is off (bench/README.md, se75): the host's offset measured, its Tl-208 583.2-keV line "
+    "modelled ~3 keV below the measured peak (the stored scale is curved, not offset+gain) leaves a positive flank "
+    "beside the injected Cs-137: is_narrow reads the line as a hump (chi2 25.9 narrow vs 11.8 twice as wide), and a "
+    "one-line nuclide has no other line to stand: cleared (off: Cs-137 named at 13.3 sigma)",
+)
+def test_cs137_hidden_in_the_thorium_is_found_with_offset_reach(monkeypatch: pytest.MonkeyPatch) -> None:
+    """--masked, dev: the Kirovo-Chepetsk Cs-137 soil at 10 % of the thorium's counts (no background), the host
+    aligned as the engine with the policy on reads it. A man-made source must not be cleared."""
+    import tests.realdata as realdata
+    from tests.realdata import Alignment, masked_case
+
+    need_shared_data()
+    cases = {c.case_id: c for c in load_cases() if c.split == "dev"}
+
+    def aligned(host):  # type: ignore[no-untyped-def]
+        found = calibration_correction(host, RADIACODE, offset_reach=True)
+        return Alignment(found.factor, found.offset_kev, tuple((e, float("nan")) for e in found.used))
+
+    monkeypatch.setattr(realdata, "host_alignment", aligned)
+    host = cases["radiacode:Thorium"]
+    fg, _ = host.spectra()[0]
+    source = cases["radiacode:Dosemap.org_spectra_04_Cs-137_Russia_Kirovo-Chepetsk_soil"]
+    spectrum = masked_case(host, fg, source, 0.1)
+    assert spectrum is not None
+    assert not identify(spectrum, policy=ON).verdict.cleared

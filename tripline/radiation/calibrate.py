@@ -421,8 +421,8 @@ def recalibrated(spectrum: Spectrum, factor: float) -> Spectrum:
 # middle energy anchor the offset (energies and intensities from the library, NNDC NuDat 3): Pb-212
 # 238.632, Tl-208 583.187 and Ac-228 911.204 keV (Th-232 chain), Pb-214 351.932 and Bi-214 609.312 keV
 # (U-238 chain, radon progeny). The same conservatism as the gain: an anchor is measured in the gain's window (6 %,
-# SEARCH_FWHM resolutions) widened to the offset allowed (anchor_reach_kev: 25 keV below 417 keV), must stand
-# at MIN_LINE_SIGMA and above its sidebands, is fitted as a
+# SEARCH_FWHM resolutions; with offset_reach, off by default, widened to the offset allowed: anchor_reach_kev),
+# must stand at MIN_LINE_SIGMA and above its sidebands, is fitted as a
 # multiplet of its chain's lines with other chains' lines predicted from their reference lines (blend
 # at most MAX_BLEND), is not used when a man-made library line in its window is confirmed by its
 # nuclide's other lines (Ba-133 356.0 or Eu-152 344.3 keV beside Pb-214 351.9 keV), and its net area
@@ -464,10 +464,11 @@ MIN_POINTS = 3
 
 
 def calibration_correction(
-    spectrum: Spectrum, model: DetectorModel, library: Library | None = None
+    spectrum: Spectrum, model: DetectorModel, library: Library | None = None, offset_reach: bool = False
 ) -> CalibrationCorrection:
     """The gain correction (:func:`gain_correction_detail`), or an offset+gain correction when natural
-    lines across the energy range confirm an offset (see ``ANCHOR_LINES``)."""
+    lines across the energy range confirm an offset (see ``ANCHOR_LINES``). ``offset_reach``: the anchors are
+    searched as far as the offset allowed (:func:`anchor_reach_kev`) rather than in the gain's window."""
     lib = library or default_library()
     refs = _references(spectrum, model, lib)
     if refs is None:
@@ -484,11 +485,14 @@ def calibration_correction(
     # candidate anchors: usable, chain-fitted (blend at most MAX_BLEND), no confirmed man-made alternative
     candidates: dict[float, tuple[_Line, float, float]] = {}  # energy: (line, ratio, own net area)
     for energy, chain in ANCHOR_LINES.items():
-        line = _measure(energy, centers, counts, net, model, anchor=True)
+        line = _measure(energy, centers, counts, net, model, anchor=offset_reach)
         if line is None or not line.usable or line.centroid is None:
             continue
         ratio, blend, _ = _multiplet_ratio(line, chain, scales, model, lib)
-        if blend > MAX_BLEND or abs(ratio - 1.0) * energy > anchor_reach_kev(energy):
+        off = (
+            abs(ratio - 1.0) * energy > anchor_reach_kev(energy) if offset_reach else abs(ratio - 1.0) > MAX_GAIN_ERROR
+        )
+        if blend > MAX_BLEND or off:
             continue
         if _man_made_alternative(line, centers, counts, net, model, lib) is not None:
             continue
