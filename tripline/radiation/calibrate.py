@@ -212,11 +212,19 @@ def _gain_detail(
 
 
 def _measure(
-    energy: float, centers: np.ndarray, counts: np.ndarray, net: np.ndarray, model: DetectorModel
+    energy: float,
+    centers: np.ndarray,
+    counts: np.ndarray,
+    net: np.ndarray,
+    model: DetectorModel,
+    anchor: bool = False,
 ) -> _Line | None:
     """The reference line's window: its maximum, the net counts within ROI_FWHM of it and their
-    centroid; None when the window is outside the spectrum."""
-    reach = min(MAX_GAIN_ERROR * energy, SEARCH_FWHM * model.fwhm_kev(energy))
+    centroid; None when the window is outside the spectrum. ``anchor``: an anchor of the offset+gain
+    correction, searched within :func:`anchor_reach_kev` (the offset it may correct), whose maximum may lie on
+    the window's first or last channel when the net counts fall beyond it (a peak, not a flank), and whose centroid must
+    lie within that reach."""
+    reach = min(anchor_reach_kev(energy) if anchor else MAX_GAIN_ERROR * energy, SEARCH_FWHM * model.fwhm_kev(energy))
     window = (centers >= energy - reach) & (centers <= energy + reach)
     if window.sum() < 3 or energy * (1 + MAX_GAIN_ERROR) > centers[-1]:
         return None
@@ -226,6 +234,10 @@ def _measure(
     # a maximum on the window's edge is the flank of a line outside it (Bi-212 1620.5 keV below the
     # Bi-214 1764.5-keV window of a thorium spectrum), no peak of the reference line
     inside = idx[0] < top < idx[-1]
+    if anchor and not inside and 0 < top < centers.size - 1:
+        # on a coarse grid (a 256-channel CsI: 11 keV per channel, 3.6 per FWHM at 240 keV) a peak's maximum
+        # channel may be the window's first or last: it is a peak when the net counts fall on its other side too
+        inside = net[top] > net[top - 1] and net[top] > net[top + 1]
     usable = inside and _local_sigma(centers, counts, centers[top], model) >= MIN_LOCAL_SIGMA
     # the ROI is re-centred on its centroid (CENTROID_PASSES, at most half the ROI from the maximum):
     # centred on a noisy maximum channel, the centroid of a truncated peak is pulled towards it
@@ -243,6 +255,8 @@ def _measure(
     weights = np.clip(net[roi], 0.0, None)
     centroid = float((centers[roi] * weights).sum() / weights.sum()) if weights.sum() > 0 else None
     usable = usable and area / sigma >= MIN_LINE_SIGMA
+    if anchor and (centroid is None or abs(centroid - energy) > reach):
+        usable = False  # a maximum on the window's edge whose peak lies beyond the reach
     return _Line(energy, middle, half, area, sigma, centroid, usable, inside)
 
 
@@ -406,8 +420,9 @@ def recalibrated(spectrum: Spectrum, factor: float) -> Spectrum:
 # lines alone cannot see: -12 keV is -0.8 % at K-40 and -5 % at 238.6 keV. Natural lines at low and
 # middle energy anchor the offset (energies and intensities from the library, NNDC NuDat 3): Pb-212
 # 238.632, Tl-208 583.187 and Ac-228 911.204 keV (Th-232 chain), Pb-214 351.932 and Bi-214 609.312 keV
-# (U-238 chain, radon progeny). The same conservatism as the gain: an anchor is measured in the same window (6 %,
-# SEARCH_FWHM resolutions), must stand at MIN_LINE_SIGMA and above its sidebands, is fitted as a
+# (U-238 chain, radon progeny). The same conservatism as the gain: an anchor is measured in the gain's window (6 %,
+# SEARCH_FWHM resolutions; with offset_reach, off by default, widened to the offset allowed: anchor_reach_kev),
+# must stand at MIN_LINE_SIGMA and above its sidebands, is fitted as a
 # multiplet of its chain's lines with other chains' lines predicted from their reference lines (blend
 # at most MAX_BLEND), is not used when a man-made library line in its window is confirmed by its
 # nuclide's other lines (Ba-133 356.0 or Eu-152 344.3 keV beside Pb-214 351.9 keV), and its net area
@@ -449,10 +464,11 @@ MIN_POINTS = 3
 
 
 def calibration_correction(
-    spectrum: Spectrum, model: DetectorModel, library: Library | None = None
+    spectrum: Spectrum, model: DetectorModel, library: Library | None = None, offset_reach: bool = False
 ) -> CalibrationCorrection:
     """The gain correction (:func:`gain_correction_detail`), or an offset+gain correction when natural
-    lines across the energy range confirm an offset (see ``ANCHOR_LINES``)."""
+    lines across the energy range confirm an offset (see ``ANCHOR_LINES``). ``offset_reach``: the anchors are
+    searched as far as the offset allowed (:func:`anchor_reach_kev`) rather than in the gain's window."""
     lib = library or default_library()
     refs = _references(spectrum, model, lib)
     if refs is None:
@@ -469,11 +485,14 @@ def calibration_correction(
     # candidate anchors: usable, chain-fitted (blend at most MAX_BLEND), no confirmed man-made alternative
     candidates: dict[float, tuple[_Line, float, float]] = {}  # energy: (line, ratio, own net area)
     for energy, chain in ANCHOR_LINES.items():
-        line = _measure(energy, centers, counts, net, model)
+        line = _measure(energy, centers, counts, net, model, anchor=offset_reach)
         if line is None or not line.usable or line.centroid is None:
             continue
         ratio, blend, _ = _multiplet_ratio(line, chain, scales, model, lib)
-        if blend > MAX_BLEND or abs(ratio - 1.0) > MAX_GAIN_ERROR:
+        off = (
+            abs(ratio - 1.0) * energy > anchor_reach_kev(energy) if offset_reach else abs(ratio - 1.0) > MAX_GAIN_ERROR
+        )
+        if blend > MAX_BLEND or off:
             continue
         if _man_made_alternative(line, centers, counts, net, model, lib) is not None:
             continue
@@ -520,6 +539,16 @@ def calibration_correction(
     ):
         return CalibrationCorrection(factor, tuple(sorted(anchors)), gain.notes)
     return gain
+
+
+def anchor_reach_kev(energy: float) -> float:
+    """How far from its library energy an anchor of the offset+gain correction is searched (keV): the gain error
+    or the offset the correction may apply, whichever is larger, max(MAX_GAIN_ERROR x ``energy``,
+    MAX_OFFSET_KEV). The reference lines' 6 % alone is 14.3 keV at 238.6 keV, less than the 25-keV offset the
+    correction allows: the dev 256-channel RadiaCode-101 thorium reads its Pb-212 238.6 keV at 257.7 keV (its
+    583.2/911.2 keV ~20 keV high too), beyond that window, so its offset was never measured. Above 417 keV the
+    window is the gain's: wider, it would reach neighbouring lines (Tl-208 510.8 keV from 583.2 keV)."""
+    return max(MAX_GAIN_ERROR * energy, MAX_OFFSET_KEV)
 
 
 def _intensity_efficiency(lib: Library, chain: tuple[str, str | None], energy: float, model: DetectorModel) -> float:
