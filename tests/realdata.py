@@ -429,10 +429,14 @@ class Alignment:
     offset_kev: float = 0.0
     found: tuple[tuple[float, float], ...] = ()
     note: str = ""
+    curvature: float = 0.0  # per keV: stored = offset_kev + factor x true + curvature x true^2
 
     def true_edges(self, spectrum: Spectrum) -> npt.NDArray[np.float64]:
         """The spectrum's channel edges on true energies."""
-        return (spectrum.edges_kev() - self.offset_kev) / self.factor
+        from tripline.radiation.calibrate import CalibrationCorrection
+
+        scale = CalibrationCorrection(self.factor, (), offset_kev=self.offset_kev, curvature=self.curvature)
+        return scale.true_kev(spectrum.edges_kev())
 
 
 def _gaussians(
@@ -554,7 +558,9 @@ def host_alignment(host: Spectrum) -> Alignment:
     from tripline.radiation.library import detector
 
     found = calibration_correction(host, detector(guess_detector(host)))
-    return Alignment(found.factor, found.offset_kev, tuple((e, float("nan")) for e in found.used))
+    return Alignment(
+        found.factor, found.offset_kev, tuple((e, float("nan")) for e in found.used), curvature=found.curvature
+    )
 
 
 def inject(

@@ -101,10 +101,25 @@ ALT_MIN_LINES = 2
 
 @dataclasses.dataclass(frozen=True)
 class CalibrationCorrection:
-    factor: float  # measured energy = offset_kev + factor x true energy; 1.0 when nothing to correct
+    # measured energy = offset_kev + factor x true energy (+ curvature x true^2); 1.0 when nothing to correct
+    factor: float
     used: tuple[float, ...]  # reference (and anchor) lines used
     notes: tuple[str, ...] = ()  # reference lines left out because of a blend, and why
     offset_kev: float = 0.0
+    curvature: float = 0.0  # per keV: a curved (quadratic) scale, only from calibration_correction(curved=True)
+
+    def measured_kev(self, true_kev: np.ndarray) -> np.ndarray:
+        """The energy the stored scale reads for a line of ``true_kev``."""
+        return np.asarray(self.offset_kev + self.factor * true_kev + self.curvature * true_kev**2, dtype=np.float64)
+
+    def true_kev(self, measured_kev: np.ndarray) -> np.ndarray:
+        """The inverse of :meth:`measured_kev` (the root on the increasing branch of the quadratic)."""
+        shifted = np.asarray(measured_kev, dtype=np.float64) - self.offset_kev
+        if self.curvature == 0.0:
+            return shifted / self.factor
+        # the numerically stable root of curvature x E^2 + factor x E - shifted = 0 near E = shifted / factor
+        disc = np.sqrt(np.clip(self.factor**2 + 4.0 * self.curvature * shifted, 0.0, None))
+        return np.asarray(2.0 * shifted / (self.factor + disc), dtype=np.float64)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -464,15 +479,32 @@ MIN_POINTS = 3
 
 
 def calibration_correction(
-    spectrum: Spectrum, model: DetectorModel, library: Library | None = None, offset_reach: bool = False
+    spectrum: Spectrum,
+    model: DetectorModel,
+    library: Library | None = None,
+    offset_reach: bool = False,
+    curved: bool = False,
 ) -> CalibrationCorrection:
     """The gain correction (:func:`gain_correction_detail`), or an offset+gain correction when natural
     lines across the energy range confirm an offset (see ``ANCHOR_LINES``). ``offset_reach``: the anchors are
-    searched as far as the offset allowed (:func:`anchor_reach_kev`) rather than in the gain's window."""
+    searched as far as the offset allowed (:func:`anchor_reach_kev`) rather than in the gain's window. ``curved``
+    (anchors searched as with ``offset_reach``): an offset+gain+quadratic scale through the same lines when it beats the
+    straight one within physical bounds (see ``CURVE_CHI2``); otherwise the correction without ``curved``, never the
+    straight line through the widened anchors (on a curved scale it misplaces the lines between them)."""
     lib = library or default_library()
+    bent = _correction(spectrum, model, lib, True, curve_only=True) if curved else None
+    found = bent if bent is not None else _correction(spectrum, model, lib, offset_reach)
+    assert found is not None
+    return found
+
+
+def _correction(
+    spectrum: Spectrum, model: DetectorModel, lib: Library, offset_reach: bool, curve_only: bool = False
+) -> CalibrationCorrection | None:
+    """:func:`calibration_correction`; with ``curve_only`` the curved correction, None when none is found."""
     refs = _references(spectrum, model, lib)
     if refs is None:
-        return CalibrationCorrection(1.0, ())
+        return None if curve_only else CalibrationCorrection(1.0, ())
     gain, used_ratios = _gain_detail(refs, model, lib)  # the same measurement serves both corrections
     centers, counts, net, references, scales = refs.centers, refs.counts, refs.net, refs.measured, refs.scales
     inside = float(erf(ROI_FWHM * 2.3548 / math.sqrt(2.0)))
@@ -510,10 +542,10 @@ def calibration_correction(
         points.append((line.centroid / ratio, line.centroid, _centroid_sd(line, model)))
         anchors.append(energy)
     if not anchors or len(points) < MIN_POINTS:
-        return gain
+        return None if curve_only else gain
     true = np.array([p[0] for p in points])
     if float(true.max() - true.min()) < MIN_SPAN_KEV:
-        return gain
+        return None if curve_only else gain
     measured = np.array([p[1] for p in points])
     sd = np.array([max(p[2], CENTROID_FLOOR * p[0]) for p in points])
     design = np.column_stack([np.ones_like(true), true]) / sd[:, None]
@@ -521,6 +553,12 @@ def calibration_correction(
     offset, factor = float(solution[0]), float(solution[1])
     offset_sd = math.sqrt(float(np.linalg.inv(design.T @ design)[0, 0]))
     residuals = (measured - (offset + factor * true)) / sd
+    if curve_only:
+        stat = np.array([p[2] for p in points])
+        bent = _curved_fit(true, measured, stat, float(spectrum.edges_kev()[-1]))
+        if bent is None:
+            return None
+        return CalibrationCorrection(bent[1], tuple(sorted((*gain.used, *anchors))), gain.notes, bent[0], bent[2])
     if (
         max(MIN_OFFSET_KEV, GAIN_SIGMA * offset_sd) <= abs(offset) <= MAX_OFFSET_KEV
         and abs(factor - 1.0) <= MAX_GAIN_ERROR
@@ -539,6 +577,83 @@ def calibration_correction(
     ):
         return CalibrationCorrection(factor, tuple(sorted(anchors)), gain.notes)
     return gain
+
+
+# Curved scales. A scintillator's light per keV is not constant (CsI(Tl) and NaI(Tl) non-proportionality: more light
+# per keV at a few hundred keV than at 1-3 MeV) and a SiPM's finite cells saturate at high light: the stored
+# calibration of a small CsI+SiPM unit, fitted at a few energies, may be curved against the true one. A measured
+# property of the dev files: the native 256-channel RadiaCode-101 thorium reads 238.6/583.2/911.2/2614.5 keV at
+# 257.7/601.9/943.8/2578.0 keV (+8.0/+3.2/+3.6/-1.4 %), no offset+gain line within its lines' errors; the dev
+# uraninite's 351.9/609.3/1764.5 keV lie +5.3/+3.9/-8.3 standard errors (at 0.2 %) off a straight line. With
+# ``curved`` the anchors are searched as with ``offset_reach`` and measured = a + b E + c E^2 is fitted (weighted
+# least squares, each centroid's error its peak sd over its significance with a floor of CURVE_CENTROID_FLOOR of its
+# energy) through at least MIN_CURVE_POINTS lines spanning MIN_SPAN_KEV. The floor is CENTROID_FLOOR's 0.6 % less
+# the curvature that floor was set to absorb: 0.2 %, the level at which the uraninite's curvature was measured. It
+# is used instead of the straight line when
+# - the curvature is significant: the straight line's chi2 (same errors) exceeds the quadratic's by CURVE_CHI2 (the
+#   curvature at 3 of its standard errors; one parameter more), the quadratic fits (its chi2 within the 99 % point of
+#   the chi2 distribution of its degrees of freedom, CURVE_FIT_CHI2) and every line lies within RESIDUAL_SIGMA of it.
+#   The fit test is what refuses an anchor pulled by a line beside it: a dev Cs-137 soil hidden at 3 % in the
+#   thorium pulls its 583.2-keV centroid from 601.9 to 610.7 keV (Cs-137 661.7 keV reads 683 keV there), quadratic
+#   chi2 16.7 (1.6 without the Cs-137), every residual still within 3 sigma;
+# - it stays physical over the whole spectrum (0 keV to its last edge): the local gain b + 2 c E within
+#   CURVE_SLOPE_RANGE of 1 (never folding back), the offset a at most MAX_CURVED_OFFSET_KEV, and the quadratic's
+#   largest departure from the straight line through its ends at 0 keV and 3000 keV at most MAX_BOW_KEV. Set at about
+#   twice the one curved dev unit (the thorium: offset 16.0 keV, local gain 1.018 at 0 keV and 0.932 at 3 MeV, bow
+#   32 keV); CsI(Tl) non-proportionality depends on the unit's shaping time and Tl doping (Syntfeld-Kazuch et al.,
+#   IEEE NSS 2006, doi:10.1109/NSSMIC.2006.356047) and quadratic and linear CsI(Tl) calibrations differ by ~4 % over
+#   a few MeV (arXiv:2503.10098), so no tighter bound is taken from the literature.
+MIN_CURVE_POINTS = 4
+CURVE_FIT_CHI2 = (6.635, 9.210, 11.345, 13.277, 15.086, 16.812)  # chi2 99 % points, 1-6 degrees of freedom
+CURVE_CENTROID_FLOOR = 0.002
+CURVE_CHI2 = 9.0
+CURVE_SLOPE_RANGE = (0.85, 1.15)
+MAX_CURVED_OFFSET_KEV = 40.0
+MAX_BOW_KEV = 60.0
+BOW_SPAN_KEV = 3000.0
+
+
+def _curved_fit(
+    true: np.ndarray, measured: np.ndarray, stat_sd: np.ndarray, top_kev: float
+) -> tuple[float, float, float] | None:
+    """(offset keV, gain, curvature per keV) of the weighted quadratic through the lines, or None when it is not
+    significant over the straight line, misses a line or leaves the physical bounds (see ``CURVE_CHI2``)."""
+    if true.size < MIN_CURVE_POINTS or float(true.max() - true.min()) < MIN_SPAN_KEV:
+        return None
+    sd = np.maximum(stat_sd, CURVE_CENTROID_FLOOR * true)
+    scaled = true / 1000.0  # conditioning: E in MeV
+    chi2: list[float] = []
+    solution = np.zeros(3)
+    for degree in (1, 2):
+        design = np.column_stack([scaled**k for k in range(degree + 1)]) / sd[:, None]
+        solution, *_ = np.linalg.lstsq(design, measured / sd, rcond=None)
+        residuals = measured / sd - design @ solution
+        chi2.append(float(residuals @ residuals))
+    offset, gain, curvature = float(solution[0]), float(solution[1]) / 1e3, float(solution[2]) / 1e6
+    dof = true.size - 3
+    fits = chi2[1] <= CURVE_FIT_CHI2[min(dof, len(CURVE_FIT_CHI2)) - 1]
+    if chi2[0] - chi2[1] < CURVE_CHI2 or not fits or float(np.abs(residuals).max()) > RESIDUAL_SIGMA:
+        return None
+    low, high = CURVE_SLOPE_RANGE
+    span = max(top_kev, BOW_SPAN_KEV)
+    slopes = (gain, gain + 2.0 * curvature * span)  # the local gain is linear in E: its extremes at the ends
+    bow = abs(curvature) * BOW_SPAN_KEV**2 / 4.0  # departure from the chord at the middle of 0-3000 keV
+    if not (all(low <= s <= high for s in slopes) and abs(offset) <= MAX_CURVED_OFFSET_KEV and bow <= MAX_BOW_KEV):
+        return None
+    return offset, gain, curvature
+
+
+def recalibrated_curved(spectrum: Spectrum, correction: CalibrationCorrection) -> Spectrum:
+    """The spectrum with its energy scale mapped E -> ``correction.true_kev(E)``: for a straight correction
+    :func:`recalibrated_offset`; for a curved one the stored polynomial's edges mapped to true energies and refitted
+    by a polynomial of two more degrees (the inverse of a quadratic is no polynomial: to well under 0.1 keV here)."""
+    if spectrum.calibration is None or correction.curvature == 0.0:
+        return recalibrated_offset(spectrum, correction.factor, correction.offset_kev)
+    channels = np.arange(spectrum.counts.size + 1, dtype=np.float64)
+    true = correction.true_kev(spectrum.calibration.energy(channels))
+    degree = len(spectrum.calibration.coefficients) + 1
+    fitted = np.polynomial.Polynomial.fit(channels, true, degree).convert().coef
+    return dataclasses.replace(spectrum, calibration=EnergyCalibration(tuple(float(c) for c in fitted)))
 
 
 def anchor_reach_kev(energy: float) -> float:

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tripline.radiation.blindcal import blind_calibration
-from tripline.radiation.calibrate import calibration_correction, recalibrated_offset
+from tripline.radiation.calibrate import calibration_correction, recalibrated_curved
 from tripline.radiation.chainfit import ChainFit, chain_fit
 from tripline.radiation.continuum import ContinuumReading, continuum_reading
 from tripline.radiation.library import DetectorModel, Library, default_library, detector
@@ -97,6 +97,10 @@ class Policy:
     # ~23-keV offset measured and stays NORM when broadened, but --masked clears more man-made sources hidden in it
     # (dev CsI 3 % without background 93 -> 95; a 10 % Cs-137 found before is cleared) (bench/README, "se75")
     anchor_offset_reach: bool = False
+    # a curved (offset+gain+quadratic) calibration through the natural lines, used when it beats the straight one by
+    # calibrate.CURVE_CHI2 within physical bounds (calibrate._curved_fit; the anchors searched as with
+    # anchor_offset_reach)
+    curved_calibration: bool = False
     # a line-less excess over the paired background cleared as NORM when its net shape is natural
     # (:mod:`.weaknatural`: a significant share above 1.55 MeV, every window within a K-40/U/Th mix)
     weak_natural: bool = True
@@ -181,18 +185,26 @@ def identify(
         reasons.append(blind.note)
     if background is not None:
         bkg, ratio = aligned_background(spectrum, background)
-    gain = calibration_correction(spectrum, model, lib, offset_reach=policy.anchor_offset_reach)
+    gain = calibration_correction(
+        spectrum, model, lib, offset_reach=policy.anchor_offset_reach, curved=policy.curved_calibration
+    )
     factor, offset, used = gain.factor, gain.offset_kev, gain.used
     reasons.extend(gain.notes)
     if offset != 0.0 or factor != 1.0:
-        spectrum = recalibrated_offset(spectrum, factor, offset)
+        spectrum = recalibrated_curved(spectrum, gain)
         lines = ", ".join(f"{e:.1f}" for e in used)
-        reasons.append(
-            f"energy scale corrected by an offset of {-offset:+.1f} keV and a gain of {1 / factor - 1:+.1%} from the "
-            f"spectrum's own natural lines ({lines} keV)"
-            if offset != 0.0
-            else f"energy scale corrected by {factor - 1:+.1%} from the spectrum's own lines ({lines} keV)"
-        )
+        if gain.curvature != 0.0:
+            reasons.append(
+                f"energy scale corrected by a curved calibration from the spectrum's own natural lines ({lines} keV): "
+                f"measured = {offset:+.1f} keV + {factor:.4f} E {gain.curvature * 1e6:+.2f} E^2 / MeV"
+            )
+        else:
+            reasons.append(
+                f"energy scale corrected by an offset of {-offset:+.1f} keV and a gain of {1 / factor - 1:+.1%} from "
+                f"the spectrum's own natural lines ({lines} keV)"
+                if offset != 0.0
+                else f"energy scale corrected by {factor - 1:+.1%} from the spectrum's own lines ({lines} keV)"
+            )
     if policy.measure_resolution and spectrum.is_calibrated and model.kind == "scintillator":
         # one unit's resolution, read from its own strong isolated lines, for the type's (:mod:`.resolution`)
         measured = measure_resolution(
