@@ -649,6 +649,26 @@ def run_miscal(alarm_sigma: float) -> None:
     print(f"\nmiscal table: {calls} identify calls in {time.perf_counter() - t0:.0f} s")
 
 
+def _print_accepted_header(label: str, found_at: str) -> None:
+    """The header of a perturbed table counted by accepted verdicts (--rebinned, --broadened): ``label`` names the
+    perturbation's column, ``found_at`` where the man-made nuclides it should still find were named."""
+    print(
+        f"| split | {label} | method | spectra | verdict accepted | NORM as NORM | background released "
+        f"| man-made cleared | false SNM | man-made still found (>= 10 sigma {found_at}) | verdict changed |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+
+
+def _print_accepted_cells(split: str, label: str, out: list[PerturbedRow]) -> None:
+    """One perturbation's rows of that table: identify and the gross+ratio baseline."""
+    for method in ("identify", "baseline gross+ratio"):
+        c = _perturbed_cells(out, method)
+        print(
+            f"| {split} | {label} | {method} | {c['spectra']} | {c['accepted']} | {c['norm']} "
+            f"| {c['background']} | {c['manmade_cleared']} | {c['false_snm']} | {c['found']} | {c['changed']} |"
+        )
+
+
 def run_rebinned(alarm_sigma: float) -> None:
     """Every real RadiaCode/CsI spectrum of 1024 channels (first pair of each case, calibrated; alpha/beta-only
     sources left out) and its paired background alike, re-binned exactly to 512 and 256 channels by summing
@@ -660,11 +680,7 @@ def run_rebinned(alarm_sigma: float) -> None:
         "\n## Real 1024-channel RadiaCode/CsI spectra re-binned to 512 and 256 channels "
         "(tests.realdata.merge_channels; background alike)\n"
     )
-    print(
-        "| split | channels | method | spectra | verdict accepted | NORM as NORM | background released "
-        "| man-made cleared | false SNM | man-made still found (>= 10 sigma at 1024) | verdict changed |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    _print_accepted_header("channels", "at 1024")
     t0 = time.perf_counter()
     calls = 0
     changes: list[str] = []
@@ -697,12 +713,7 @@ def run_rebinned(alarm_sigma: float) -> None:
                 if result.verdict is not plain.verdict or result.verdict not in case.accept:
                     mark = "ok " if result.verdict in case.accept else "BAD"
                     changes.append(_verdict_change(f"{mark} {split:4} {channels:4}", case, plain, result))
-            for method in ("identify", "baseline gross+ratio"):
-                c = _perturbed_cells(out, method)
-                print(
-                    f"| {split} | {channels} | {method} | {c['spectra']} | {c['accepted']} | {c['norm']} "
-                    f"| {c['background']} | {c['manmade_cleared']} | {c['false_snm']} | {c['found']} | {c['changed']} |"
-                )
+            _print_accepted_cells(split, str(channels), out)
     print(
         "\n### Re-binned spectra whose verdict changed or is not accepted (1024 -> rebinned verdict; nuclides named)\n"
     )
@@ -731,11 +742,7 @@ def run_broadened(alarm_sigma: float) -> None:
         "\n## Real RadiaCode/CsI spectra smeared to a worse resolution (tests.realdata.broaden; k x the model's "
         f"FWHM, the unit's own taken as the model's; background alike, independent seeds; {BROADEN_SEEDS} seeds)\n"
     )
-    print(
-        "| split | k | method | spectra | verdict accepted | NORM as NORM | background released "
-        "| man-made cleared | false SNM | man-made still found (>= 10 sigma unperturbed) | verdict changed |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    _print_accepted_header("k", "unperturbed")
     t0 = time.perf_counter()
     calls = 0
     changes: list[str] = []
@@ -775,12 +782,7 @@ def run_broadened(alarm_sigma: float) -> None:
                             _verdict_change(f"{mark} {split:4} k={k:<4g} seed {seed}", case, plain, result)
                             + f"\n        decided by: {result.reasons[-1][:240]}"
                         )
-            for method in ("identify", "baseline gross+ratio"):
-                c = _perturbed_cells(out, method)
-                print(
-                    f"| {split} | {k:g} | {method} | {c['spectra']} | {c['accepted']} | {c['norm']} "
-                    f"| {c['background']} | {c['manmade_cleared']} | {c['false_snm']} | {c['found']} | {c['changed']} |"
-                )
+            _print_accepted_cells(split, f"{k:g}", out)
     print("\n### Smeared spectra whose verdict changed or is not accepted (unsmeared -> smeared; nuclides named)\n")
     print("\n".join(changes) or "  none")
     print(f"\n### Man-made nuclides named at >= {MANMADE_FOUND_SIGMA:g} sigma unsmeared and not named smeared\n")

@@ -41,6 +41,7 @@ region below the lead X-rays the chain fit leaves out (:mod:`.lowenergy`); (3) t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 
@@ -253,7 +254,8 @@ def identify(
             ignore = lib.shield_lines_kev + (lib.background_lines_kev if bkg is None else ())
             # without a background the progeny lines hold the surroundings' radon progeny too: radium
             # is then read at equilibrium with them, never beyond (see chainfit, ``emanation``)
-            fit = chain_fit(
+            fit_chains = functools.partial(
+                chain_fit,
                 net,
                 var,
                 model,
@@ -265,6 +267,7 @@ def identify(
                 gross=counts,
                 per_fwhm=policy.model_error_per_fwhm,
             )
+            fit = fit_chains()
             reasons.extend(fit.pair_rejected[k] for k in sorted(fit.pair_rejected))
             reasons.extend(fit.local_excluded[k] for k in sorted(fit.local_excluded))
             matches = tuple(m for m in fit.matches if m.significance >= policy.identify_sigma)
@@ -297,19 +300,7 @@ def identify(
                         # 311.9 keV of its grown-in Np-237) are explained from its 59.5-keV line, then fitted again
                         known = am241_above(low.match.peaks[0].net_counts, model, edges, lib)
                         before = {m.nuclide for m in matches}
-                        fit = chain_fit(
-                            net,
-                            var,
-                            model,
-                            edges,
-                            lib,
-                            ignore,
-                            policy.identify_sigma,
-                            emanation=bkg is not None,
-                            known=known,
-                            gross=counts,
-                            per_fwhm=policy.model_error_per_fwhm,
-                        )
+                        fit = fit_chains(known=known)
                         matches = tuple(m for m in fit.matches if m.significance >= policy.identify_sigma)
                         gone = sorted(before - {m.nuclide for m in matches})
                         note = f" ({', '.join(gone)} no longer identified)" if gone else ""
