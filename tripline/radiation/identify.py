@@ -377,7 +377,7 @@ def identify(
         else:
             reasons.append(f"{model.label}: no photopeaks, energy windows only")
         norm = norm_test(counts, bkg, ratio, det_name, calibration, lib, model.low_kev, excluded)
-        if bkg is not None and fit is not None and not matches:
+        if policy.weak_natural and bkg is not None and fit is not None and not matches:
             weak_reading = natural_excess(counts, bkg, ratio, det_name, calibration, model.low_kev)
 
     evidence = _Evidence(
@@ -543,7 +543,7 @@ class _Evidence:
     uranium: UraniumReading | None = None
     tungsten: str | None = None  # why a 59.5-keV line could be tungsten K X-rays (thoriated tungsten)
     low_untested: str | None = None  # a low-energy excess the 59.5-keV line does not account for (LOW_REGION_*)
-    natural_excess: NaturalExcess | None = None  # the net excess's shape (with a paired background, no line found)
+    natural_excess: NaturalExcess | None = None  # the net excess's shape (Policy.weak_natural; paired bg, no line)
     continuum: ContinuumReading | None = None  # the counts against the chains' lines (:mod:`.continuum`)
 
 
