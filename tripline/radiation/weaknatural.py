@@ -42,9 +42,8 @@ import numpy as np
 
 from tripline.radiation.model import EnergyCalibration, FloatArray
 from tripline.radiation.numerics import chi2_sf, nnls
-from tripline.radiation.physics import mixture_shape
 from tripline.radiation.spectral import window_sums
-from tripline.radiation.windows import NORM_COMPONENTS, P_NORM_MIN, windows_for
+from tripline.radiation.windows import P_NORM_MIN, window_data
 
 # Above the last line and Compton edge of the common man-made gamma sources (module docstring, 1)
 HIGH_EDGE_KEV = 1550.0
@@ -106,18 +105,8 @@ def natural_excess(
     high_net = float(high - ratio * high_bg)
     high_sigma = high_net / math.sqrt(max(float(high + ratio * ratio * high_bg), 1.0))
 
-    windows = windows_for(max(low_kev, float(edges[0])), top)
-    fg = window_sums(counts, edges, windows)
-    bg = window_sums(background, edges, windows)
-    y = fg - ratio * bg
-    sd = np.sqrt(np.maximum(fg + ratio * ratio * bg, 1.0))
-    columns = np.stack(
-        [
-            window_sums(mixture_shape(detector_name, calibration, n, {name: 1.0}), edges, windows)
-            for name in NORM_COMPONENTS
-        ],
-        axis=1,
-    )
+    windows, y, sd, cols = window_data(counts, background, ratio, detector_name, calibration, low_kev)
+    columns = np.stack(cols, axis=1)
     x_all, chi2_all = _fit(columns, y, sd)
     used = int(np.count_nonzero(x_all))
     p_norm = chi2_sf(max(len(windows) - used, 1), chi2_all)

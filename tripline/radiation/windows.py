@@ -47,6 +47,35 @@ def _fit(
     return np.asarray(x, dtype=np.float64), float(resid) ** 2
 
 
+def window_data(
+    counts: FloatArray,
+    background: FloatArray | None,
+    ratio: float,
+    detector_name: str,
+    calibration: EnergyCalibration,
+    low_kev: float,
+) -> tuple[tuple[tuple[float, float], ...], FloatArray, FloatArray, list[FloatArray]]:
+    """The windows of a calibrated spectrum, its (net, with a background aligned to its channels) counts in
+    them, their Poisson sd (at least 1) and the window sums of each unit NORM component (``NORM_COMPONENTS``):
+    what :func:`norm_test` and :mod:`.weaknatural` fit."""
+    n = counts.size
+    edges = calibration.edges(n)
+    windows = windows_for(max(low_kev, float(edges[0])), float(edges[-1]))
+    fg = window_sums(counts, edges, windows)
+    if background is not None:
+        bg = window_sums(background, edges, windows)
+        y = fg - ratio * bg
+        var = fg + ratio * ratio * bg
+    else:
+        y, var = fg, fg.copy()
+    sd = np.sqrt(np.maximum(var, 1.0))
+    cols = [
+        window_sums(mixture_shape(detector_name, calibration, n, {name: 1.0}), edges, windows)
+        for name in NORM_COMPONENTS
+    ]
+    return windows, y, sd, cols
+
+
 def norm_test(
     counts: FloatArray,
     background: FloatArray | None,
@@ -60,15 +89,7 @@ def norm_test(
     """Run the window test on a calibrated spectrum (``background`` aligned to its channels)."""
     n = counts.size
     edges = calibration.edges(n)
-    windows = windows_for(max(low_kev, float(edges[0])), float(edges[-1]))
-    fg = window_sums(counts, edges, windows)
-    if background is not None:
-        bg = window_sums(background, edges, windows)
-        y = fg - ratio * bg
-        var = fg + ratio * ratio * bg
-    else:
-        y, var = fg, fg.copy()
-    sd = np.sqrt(np.maximum(var, 1.0))
+    windows, y, sd, norm_cols = window_data(counts, background, ratio, detector_name, calibration, low_kev)
 
     def shape(mix: dict[str, float]) -> FloatArray:
         return window_sums(mixture_shape(detector_name, calibration, n, mix), edges, windows)
@@ -76,7 +97,6 @@ def norm_test(
     base: list[FloatArray] = []
     if background is None:  # the natural background itself is part of the model
         base.append(window_sums(background_shape(detector_name, calibration, n), edges, windows))
-    norm_cols = [shape({name: 1.0}) for name in NORM_COMPONENTS]
     x_norm, chi2_norm = _fit(base + norm_cols, y, sd)
     used = int(np.count_nonzero(x_norm))
     dof = max(len(windows) - used, 1)
