@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy.special import ndtr
 
+from tripline.errors import InputError
 from tripline.radiation.identify import identify
 from tripline.radiation.library import detector as detector_model
 from tripline.radiation.model import EnergyCalibration, Spectrum, Verdict
@@ -513,3 +514,19 @@ def test_heu_in_norm_with_a_background_is_not_cleared_on_windows_alone(host: str
     mixed = Spectrum(fg.counts + extra, fg.live_time_s, fg.calibration, detector="radiacode")
     result = identify(mixed, bg)
     assert not result.verdict.cleared, result.reasons
+
+
+@pytest.mark.parametrize(("top_kev", "refused"), [(29.9, True), (30.2, False)])
+def test_a_spectrum_ending_below_the_low_edge_is_refused_and_one_reaching_it_is_judged(
+    top_kev: float, refused: bool
+) -> None:
+    # NaI low edge 30 keV (detectors.yaml); 1024 channels of flat counts (a fixture, not a measurement).
+    # Below the edge no fit has anything to fit (a real X-ray .mca crashed in numpy, test_readers_mca.py).
+    spectrum = Spectrum(
+        np.full(1024, 50, dtype=np.int64), 100.0, EnergyCalibration.linear(0.0, top_kev / 1024), detector="nai"
+    )
+    if refused:
+        with pytest.raises(InputError, match="below the 30 keV low edge of the detector model nai"):
+            identify(spectrum)
+    else:
+        assert identify(spectrum).verdict in set(Verdict)

@@ -1,8 +1,9 @@
-"""Amptek MCA text spectra. No permissively licensed real ``.mca`` file was found (see
-data/radiation/SOURCES.md), so every file here is a small fixture written by hand from the published
-layout (``<<PMCA SPECTRUM>>`` header, ``<<CALIBRATION>>``, ``<<DATA>>`` ... ``<<END>>``, then DP5
-blocks): these are NOT measurements. Random corruptions raise nothing but FormatError; the CLI exits
-2 and ingest stores nothing on a bad file."""
+"""Amptek MCA text spectra. One real file (``REAL``: an Amptek PX5 spectrum of a Mini-X X-ray tube,
+Apache-2.0, tests/data/radiation_extra/README.md) is read and checked against what its text states;
+the other files here are small fixtures written by hand from the published layout (``<<PMCA
+SPECTRUM>>`` header, ``<<CALIBRATION>>``, ``<<DATA>>`` ... ``<<END>>``, then DP5 blocks): these are
+NOT measurements. Random corruptions raise nothing but FormatError; the CLI exits 2 and ingest stores
+nothing on a bad file."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.radiation.conftest import IdentifyCli
-from tripline.errors import FormatError
+from tripline.errors import FormatError, InputError
+from tripline.radiation.identify import identify
 from tripline.radiation.readers import read_spectra
 from tripline.radiation.readers.mca import parse_mca
 from tripline.radiation.service import ingest_file
@@ -25,6 +27,8 @@ from tripline.store.db import Database
 from .test_ingest import _rows
 
 COUNTS = [0, 3, 17, 250, 1200, 260, 40, 12, 5, 2]
+# a real Amptek DppMCA file, CRLF as upstream (PADRESat/padre_meddea, padre_meddea/data/test/)
+REAL = Path(__file__).resolve().parents[1] / "data" / "radiation_extra" / "padre_minix_20kV_15uA_sdd.mca"
 
 
 def _mca(
@@ -162,3 +166,52 @@ def test_ingest_stores_nothing_of_a_bad_file(any_db: Database, tmp_path: Path) -
     good = tmp_path / "good.mca"
     good.write_bytes(_mca())
     assert ingest_file(any_db, good, container="CSQU3054383").spectra == 1
+
+
+def _raw_data_lines(path: Path) -> list[str]:
+    """The lines between ``<<DATA>>`` and ``<<END>>`` of a file, split by plain text (not by the reader)."""
+    text = path.read_bytes().decode("ascii")
+    return text.split("<<DATA>>\r\n", 1)[1].split("<<END>>", 1)[0].split()
+
+
+def test_a_real_amptek_file_reads_as_its_text_states() -> None:
+    # the file's own statements: LIVE_TIME - 8994.994673, REAL_TIME - 9252.206000, START_TIME - 06/07/2024
+    # 12:04:33, MCAC=2048 (DP5 configuration), four calibration points ("LABEL - Channel", energies in keV);
+    # the counts total 65028866 (awk over the <<DATA>> lines), the "Slow Count: 65028866" its DPP STATUS
+    # block reports: the device's own count of the pulses it binned
+    assert len(REAL.read_bytes()) == 15484
+    lines = _raw_data_lines(REAL)
+    assert len(lines) == 2048 and sum(int(v) for v in lines) == 65028866
+    (spectrum,) = read_spectra(REAL)
+    assert spectrum.n_channels == 2048
+    assert int(spectrum.counts.sum()) == 65028866
+    assert [int(c) for c in spectrum.counts[14:19]] == [0, 0, 193719, 112213, 24244]
+    assert spectrum.live_time_s == pytest.approx(8994.994673)
+    assert spectrum.real_time_s == pytest.approx(9252.206)
+    assert spectrum.start_time == datetime(2024, 6, 7, 12, 4, 33)
+    assert spectrum.calibration is not None
+    for channel, kev in ((552.31, 5.9), (607.2, 6.49), (1299.82, 13.95), (1651.47, 17.75)):
+        # four points, a least-squares quadratic: each point within 0.01 keV
+        energy = sum(c * channel**i for i, c in enumerate(spectrum.calibration.coefficients))
+        assert energy == pytest.approx(kev, abs=0.01)
+    assert spectrum.edges_kev()[-1] == pytest.approx(22.04, abs=0.01)
+    # the tallest channel of each <<ROI>> the file sets sits on a gold line of the tube's target, as the
+    # source's documentation lists them (Au M-alpha1 2.1229, L-l 8.4939, L-alpha1 9.7133, L-beta1 11.4423,
+    # L-gamma1 13.3817 keV): the calibration is read in keV and in the right order
+    centers = spectrum.centers_kev()
+    rois = ((150, 250), (770, 820), (850, 950), (1040, 1120), (1230, 1270))
+    for (lo, hi), line_kev in zip(rois, (2.1229, 8.4939, 9.7133, 11.4423, 13.3817), strict=True):
+        tallest = lo + int(spectrum.counts[lo:hi].argmax())
+        assert centers[tallest] == pytest.approx(line_kev, abs=0.07)
+
+
+def test_an_x_ray_spectrum_is_refused_by_name_not_by_a_numpy_error(identify_cli: IdentifyCli) -> None:
+    # the real file ends at 22 keV, below every detector model's low edge: identify said "SVD did not
+    # converge" (numpy LinAlgError, a traceback) before; now an InputError naming file and field, exit 2
+    (spectrum,) = read_spectra(REAL)
+    with pytest.raises(InputError, match=r"ends at 22\.0 keV"):
+        identify(spectrum)
+    proc = identify_cli(REAL)
+    assert proc.returncode == 2
+    assert "padre_minix_20kV_15uA_sdd.mca" in proc.stderr and "field 'calibration'" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tripline.errors import InputError
 from tripline.radiation.blindcal import blind_calibration
 from tripline.radiation.calibrate import calibration_correction, recalibrated_curved
 from tripline.radiation.chainfit import ChainFit, chain_fit
@@ -160,6 +161,26 @@ def _usable_low(counts: np.ndarray, spectrum: Spectrum, model: DetectorModel) ->
     return usable_low_kev(counts, spectrum.centers_kev(), model)[0]
 
 
+def _refuse_below_low_edge(spectrum: Spectrum, model: DetectorModel, name: str) -> None:
+    """InputError if no channel of a calibrated spectrum reaches the detector's low edge (``low_keV``).
+
+    Such a spectrum holds no energy the engine reads (an X-ray spectrum: a real Amptek ``.mca`` of a Mini-X
+    tube ends at 22 keV, tests/data/radiation_extra/README.md); its fits had nothing to fit and failed in
+    numpy (LinAlgError) instead of saying so. A spectrum with one channel at or above the edge is judged
+    as before.
+    """
+    if not spectrum.is_calibrated:
+        return
+    top = float(spectrum.edges_kev()[-1])
+    if not np.any(spectrum.centers_kev() >= model.low_kev):
+        raise InputError(
+            f"the energy scale ends at {top:.1f} keV, below the {model.low_kev:g} keV low edge of the detector "
+            f"model {name}: no gamma-ray energy to identify (an X-ray spectrum?)",
+            file=spectrum.source or spectrum.spectrum_id,
+            field="calibration",
+        )
+
+
 def identify(
     spectrum: Spectrum,
     background: Spectrum | None = None,
@@ -178,6 +199,7 @@ def identify(
             background = dataclasses.replace(background, calibration=blind.calibration)
     det_name = detector_name or guess_detector(spectrum)
     model = detector(det_name)
+    _refuse_below_low_edge(spectrum, model, det_name)
     counts = spectrum.counts.astype(np.float64)
     bkg: np.ndarray | None = None
     ratio = 1.0
