@@ -215,3 +215,10 @@ def test_an_x_ray_spectrum_is_refused_by_name_not_by_a_numpy_error(identify_cli:
     assert proc.returncode == 2
     assert "padre_minix_20kV_15uA_sdd.mca" in proc.stderr and "field 'calibration'" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_ingest_of_the_x_ray_spectrum_stores_nothing(any_db: Database) -> None:
+    # identified before the one transaction: the refusal leaves no spectrum and no result behind
+    with pytest.raises(InputError, match="low edge"):
+        ingest_file(any_db, REAL, container="CSQU3054383")
+    assert _rows(any_db) == (0, 0, 0)
