@@ -49,7 +49,7 @@ import numpy as np
 
 from tripline.errors import InputError
 from tripline.radiation.blindcal import blind_calibration
-from tripline.radiation.calibrate import calibration_correction, recalibrated_curved
+from tripline.radiation.calibrate import CalibrationCorrection, calibration_correction, recalibrated_curved
 from tripline.radiation.chainfit import ChainFit, chain_fit
 from tripline.radiation.continuum import ContinuumReading, continuum_reading
 from tripline.radiation.library import DetectorModel, Library, default_library, detector
@@ -64,6 +64,7 @@ from tripline.radiation.spectral import (
     TURN_ON_HIGH_KEV,
     aligned_background,
     net_significance,
+    rebin,
     turn_on_kev,
     usable_low_kev,
 )
@@ -113,6 +114,11 @@ class Policy:
     # clipping residue of a large continuum is fitted as chain lines, so the lines it is compared with grow with it
     # (bench/README, "contguard")
     continuum_guard: bool = False
+    # the paired background on its own energy scale: read from the background's own natural lines
+    # (:func:`.calibrate.calibration_correction`, the same tests and thresholds as the foreground's) and rebinned by
+    # energy onto the corrected foreground, when both recordings' scales are measured by their lines
+    # (:func:`_own_scale_background`); otherwise it follows the foreground's correction as before
+    background_own_scale: bool = True
 
 
 # Terrestrial gamma lines end at Tl-208's 2614.5 keV (plus its resolution); above 2750 keV a
@@ -228,6 +234,11 @@ def identify(
                 if offset != 0.0
                 else f"energy scale corrected by {factor - 1:+.1%} from the spectrum's own lines ({lines} keV)"
             )
+    if policy.background_own_scale and background is not None:
+        own = _own_scale_background(spectrum, background, gain, model, lib, policy)
+        if own is not None:
+            bkg, note = own
+            reasons.append(note)
     if policy.measure_resolution and spectrum.is_calibrated and model.kind == "scintillator":
         # one unit's resolution, read from its own strong isolated lines, for the type's (:mod:`.resolution`)
         measured = measure_resolution(
@@ -430,6 +441,72 @@ def identify(
         norm_test=norm,
         source=spectrum.source,
     )
+
+
+def _scale_text(correction: CalibrationCorrection) -> str:
+    """A correction in words: 'its stored scale confirmed' or the measured = offset + gain x E it found."""
+    if correction.offset_kev == 0.0 and correction.factor == 1.0 and correction.curvature == 0.0:
+        return "stored scale confirmed"
+    text = f"measured = {correction.offset_kev:+.1f} keV + {correction.factor:.4f} E"
+    return text + (f" {correction.curvature * 1e6:+.2f} E^2 / MeV" if correction.curvature != 0.0 else "")
+
+
+# the energy at which the two recordings' scales are compared in the reasons: K-40's line, in every ambient
+SCALE_COMPARED_KEV = 1460.82
+
+
+def _own_scale_background(
+    corrected: Spectrum,
+    background: Spectrum,
+    foreground_gain: CalibrationCorrection,
+    model: DetectorModel,
+    lib: Library,
+    policy: Policy,
+) -> tuple[np.ndarray, str] | None:
+    """The background's counts on the corrected foreground's channels, each recording on the scale its own
+    natural lines give (``Policy.background_own_scale``), and the reason; None to keep the foreground's correction
+    for both (the behaviour without the policy).
+
+    A scintillator's gain drifts between two recordings (a SiPM's or PMT's with temperature): the stored
+    calibrations may be identical while the true scales differ by 1-2 %, and a net (fg - ratio x bg) then carries a
+    dipole on every ambient line and on the steep low-energy continuum (bench/README, "netradon"). The background's
+    correction is :func:`.calibrate.calibration_correction` of the background itself, with the same significance
+    tests as the foreground's (a correction its lines do not make significant is no correction). It is used only
+    when both recordings' scales are measured by their own lines (each used at least one reference or anchor line):
+    a scale nothing measured is the stored one, and moving only the other against it would take a measured scale
+    for a difference between the two."""
+    if not (corrected.is_calibrated and background.is_calibrated) or not foreground_gain.used:
+        return None
+    own = calibration_correction(
+        background, model, lib, offset_reach=policy.anchor_offset_reach, curved=policy.curved_calibration
+    )
+    if not own.used:
+        return None
+    same = (own.factor, own.offset_kev, own.curvature) == (
+        foreground_gain.factor,
+        foreground_gain.offset_kev,
+        foreground_gain.curvature,
+    )
+    if same and background.n_channels == corrected.n_channels:
+        # the same correction on both: today's alignment (by the stored calibrations) is already the energy one
+        return None
+    true_background = recalibrated_curved(background, own)
+    counts = rebin(background.counts, true_background.edges_kev(), corrected.edges_kev())
+    at = np.array([SCALE_COMPARED_KEV])
+    differ = float(own.measured_kev(at)[0] / foreground_gain.measured_kev(at)[0] - 1.0)
+    lines = ", ".join(f"{e:.1f}" for e in own.used)
+    mine = ", ".join(f"{e:.1f}" for e in foreground_gain.used)
+    verdict = (
+        f"the two recordings' scales differ by {differ:+.2%} at {SCALE_COMPARED_KEV:.1f} keV"
+        if abs(differ) >= 1e-4
+        else "the two recordings' scales agree"
+    )
+    note = (
+        f"background on its own energy scale, from its own natural lines ({lines} keV: "
+        f"{_scale_text(own)}), the foreground's from its lines ({mine} keV: {_scale_text(foreground_gain)}): "
+        f"{verdict}; background rebinned by energy onto the corrected foreground"
+    )
+    return counts, note
 
 
 def _low_region_excess(
