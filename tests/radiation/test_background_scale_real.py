@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.realdata import load_cases, miscalibrate, need_shared_data
+from tests.realdata import load_cases, masked_host, miscalibrate, need_shared_data
 from tripline.radiation.identify import Policy, identify
 from tripline.radiation.model import Spectrum, Verdict
 
@@ -40,25 +40,38 @@ def _windows(fg: Spectrum, bg: Spectrum, policy: Policy) -> tuple[Verdict, np.nd
     return result.verdict, np.array(result.norm_test.net_counts)
 
 
-@pytest.mark.parametrize("case_id", [URANINITE, BELARUS])
+@pytest.mark.parametrize("case_id", [BELARUS, RUSSIA])
 @pytest.mark.parametrize("gain", [1.015, 0.985])
 def test_background_gain_error_is_read_back_from_its_own_lines(case_id: str, gain: float) -> None:
     """A +-1.5 % gain error on the background's stored calibration: with the policy the verdict and every energy
     window's net counts return to the unperturbed pair's within 0.5 Poisson sd of the window (measured: at most
-    0.26); without it the same error moves a window by more than 5 sd (uraninite +1.5 %: 8.6, Belarus: 93-1015),
-    except the uraninite at -1.5 %, where today's alignment happens to land within 0.64 (its background reads
-    0.32 % low by itself): that case is not asserted off."""
+    0.26); without it the same error moves a window by more than 5 sd (measured 13-1015)."""
     fg, bg = _pair(case_id)
     verdict, net = _windows(fg, bg, ON)
     wrong = miscalibrate(bg, gain, 0.0)
     verdict_on, net_on = _windows(fg, wrong, ON)
-    sd = np.sqrt(np.abs(net) + 1.0)
     assert verdict_on is verdict
-    assert float(np.max(np.abs(net_on - net) / sd)) < 0.5
-    if not (case_id == URANINITE and gain < 1.0):
-        _, net_off = _windows(fg, wrong, OFF)
-        _, net_off_base = _windows(fg, bg, OFF)
-        assert float(np.max(np.abs(net_off - net_off_base) / np.sqrt(np.abs(net_off_base) + 1.0))) > 5.0
+    assert float(np.max(np.abs(net_on - net) / np.sqrt(np.abs(net) + 1.0))) < 0.5
+    _, net_off = _windows(fg, wrong, OFF)
+    _, net_off_base = _windows(fg, bg, OFF)
+    assert float(np.max(np.abs(net_off - net_off_base) / np.sqrt(np.abs(net_off_base) + 1.0))) > 5.0
+
+
+def test_scales_read_from_different_lines_are_not_compared() -> None:
+    """The dev uraninite's scale is an offset+gain through its own 351.9/609.3/1764.5-keV lines (-14.3 keV +
+    1.0033 E), its background's a gain from K-40 alone (0.9968): no line in common, so the background follows the
+    foreground's correction as without the policy. Compared anyway (the first version of the policy) they put the
+    background ~14 keV apart at 60 keV, and a 10 % Am-241 (dev ckuethe:data_am241) masked in the uraninite with its
+    real background was cleared as NORM (bench --masked, dev CsI 10 %: 20 -> 21 man-made cleared); it stays
+    industrial with Am-241 identified."""
+    fg, bg = _pair(URANINITE)
+    on = identify(fg, bg, policy=ON)
+    assert not any(r.startswith("background on its own energy scale") for r in on.reasons)
+    need_shared_data()
+    mixed, host_bg = masked_host(CASES[URANINITE], CASES["ckuethe:data_am241"], 0.1)
+    result = identify(mixed, host_bg, policy=ON)
+    assert result.verdict is Verdict.INDUSTRIAL
+    assert any(m.nuclide == "Am-241" for m in result.isotopes)
 
 
 def _stated_difference(fg: Spectrum, bg: Spectrum) -> float:
@@ -66,7 +79,7 @@ def _stated_difference(fg: Spectrum, bg: Spectrum) -> float:
     reasons = identify(fg, bg, policy=ON).reasons
     stated = [r for r in reasons if r.startswith("background on its own energy scale")]
     assert len(stated) == 1
-    found = re.search(r"differ by ([+-][0-9.]+)% at 1460.8 keV", stated[0])
+    found = re.search(r"differ by ([+-][0-9.]+)% at the lines both read \(1460.8 keV\)", stated[0])
     assert found is not None
     return float(found.group(1))
 
