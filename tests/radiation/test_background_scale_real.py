@@ -115,3 +115,9 @@ def test_background_without_a_measurable_line_follows_the_foreground() -> None:
     assert on.verdict is off.verdict
     assert on.norm_test is not None and off.norm_test is not None
     assert on.norm_test.net_counts == off.norm_test.net_counts
+
+
+def test_policy_is_off_by_default() -> None:
+    """Off: it moves no bench figure (dev --thinned NORM 24/22/22 of 39 with and without it; bench/README, "bgcal"),
+    so the default keeps the background on the foreground's correction."""
+    assert not Policy().background_own_scale
