@@ -1068,14 +1068,18 @@ def _companion_excess(
     inside = mask & region
     if not inside.any():
         return None
-    x_out, _ = _fit(final, net, sd, mask & ~region, near=x_all)
     is_minor = np.asarray([c.nuclide.name in minors for c in final])
-    held = _predict([c for c, m in zip(final, is_minor, strict=True) if m], x_out[is_minor], net.size)
-    # the other components (the strong chain, man-made nuclides found) fitted on every channel beside the minor ones
-    # read away from the region: a strong chain's own line there (Pb-212 238.6 keV in In-111's 245.4-keV region) is
-    # its own, not what a minor component may hide
     others = [c for c, m in zip(final, is_minor, strict=True) if not m]
-    x_others, _ = _fit(others, net - held, sd, mask, near=x_all[~is_minor])
+    if is_minor.any():
+        x_out, _ = _fit(final, net, sd, mask & ~region, near=x_all)
+        held = _predict([c for c, m in zip(final, is_minor, strict=True) if m], x_out[is_minor], net.size)
+        # the other components (the strong chain, man-made nuclides found) fitted on every channel beside the minor
+        # ones read away from the region: a strong chain's own line there (Pb-212 238.6 keV in In-111's 245.4-keV
+        # region) is its own, not what a minor component may hide
+        x_others, _ = _fit(others, net - held, sd, mask, near=x_all[~is_minor])
+    else:
+        # no minor component: the others' fit on every channel is the chain fit's own last fit
+        held, x_others = np.zeros(net.size), x_all
     holding = sorted(
         {
             c.nuclide.name
