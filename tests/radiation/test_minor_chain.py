@@ -120,3 +120,39 @@ def test_real_norm_with_minor_components_stays_norm(case_id: str, filed: bool) -
     natural = [m for m in result.isotopes if m.category is Category.NORM]
     assert len(natural) >= 2
     assert result.verdict is Verdict.NORM
+
+
+def test_the_swap_route_flags_a_minor_k40_that_only_a_co60_line_vouches_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The swap route alone (the companion route switched off): a thorium source (library template, 1e6 decays)
+    with a Co-60 source and no K-40, fitted as Th-232 + K-40 (K-40's 1460.8-keV line taking Co-60's 1332.5-keV flank,
+    a "minor" K-40 beside the strong chain). K-40 has no line away from Co-60's regions, and Co-60 in its place fits
+    better and is a photopeak pair: Co-60 not excluded. With no Co-60 in the counts nothing is flagged."""
+    import tripline.radiation.chainfit as chainfit
+    from tripline.radiation.result import IsotopeMatch
+
+    monkeypatch.setattr(chainfit, "_companion_excess", lambda *args, **kwargs: None)
+    model = detector("radiacode")
+    lib = default_library()
+    edges = np.linspace(0.0, 3000.0, 1025)
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    cols = _columns(model, edges, lib, emanation=False)
+    final = [c for c in cols if c.nuclide.name in ("Th-232 chain", "K-40")]
+    made = [c for c in cols if c.nuclide.category in (Category.INDUSTRIAL, Category.MEDICAL)]
+    thorium = 1e6 * _template(lib.get("Th-232 chain"), model, edges)
+    tl208 = float(thorium[np.abs(centers - 583.187) <= model.fwhm_kev(583.187)].sum())
+    co60 = _template(lib.get("Co-60"), model, edges)
+    co60 *= 0.05 * tl208 / float(co60[np.abs(centers - 1332.492) <= model.fwhm_kev(1332.492)].sum())
+    mask = centers >= 100.0
+    flagged = {}
+    for label, net in (("with", thorium + co60), ("without", thorium)):
+        sd = np.sqrt(np.maximum(net, 1.0) + 25.0)
+        x, chi2 = _fit(final, net, sd, mask)
+        matches = [
+            IsotopeMatch("Th-232 chain", Category.NORM, 0.9, 20.0, ()),
+            IsotopeMatch("K-40", Category.NORM, 0.9, 5.0, ()),
+        ]
+        out = chainfit.minor_chain_swap(final, x, chi2, made, matches, net, sd, mask, model, centers, 4.0)
+        flagged[label] = out
+    assert "Co-60" in flagged["with"], flagged
+    assert "stands only" in flagged["with"]["Co-60"] and "in its place" in flagged["with"]["Co-60"]
+    assert flagged["without"] == {}
