@@ -34,8 +34,7 @@ man-made nuclide only for what the chains leave.
    zero where the global one would stand 4 and is rejected at 3): then it is excluded, said so in the reasons.
 4. Optionally (``minor_swap``, ``Policy.minor_chain_support``), a candidate the joint fit did not name is still
    "not excluded" (never cleared) when the chains fitted without it, minor components read from their lines away
-   from its, leave a photopeak of it that passes the tests a name needs, or when a minor component has no line of its
-   own away from the candidate's and the candidate fits as well in its place (:func:`minor_chain_swap`).
+   from its, leave a photopeak of it that passes the tests a name needs (:func:`hidden_by_minor_chains`).
 """
 
 from __future__ import annotations
@@ -185,19 +184,17 @@ OWN_LINES_KEV: dict[str, tuple[float, ...]] = {"Ir-192": (316.50618, 468.06885)}
 # joint fit of chains and candidate (step 3) the chain line shares the candidate's peak (within CHAIN_MODEL_ERROR), and
 # the residual a name is judged on holds the candidate plus the chain line's lost share: a hump to :func:`is_narrow`
 # (real dev uranium/thorium hosts with a Cs-137 source at 10 %: Cs-137 dropped silently, the spectrum cleared). With
-# ``minor_swap`` (:func:`minor_chain_swap`) a candidate not named is "not excluded" (never cleared) when either
-# (1) companions: the chains fitted WITHOUT it, a minor component (a chain or K-40 identified beside a stronger one)
-#     read from its lines away from the candidate's (the channels within MINOR_REGION_FWHM FWHM of the candidate's
-#     lines carrying at least MINOR_LINE_SHARE of its strongest line's expected counts left out, as
-#     :func:`hidden_under_chain` reads Pb-214 352 keV from its companions), leave in those channels the candidate's
-#     pattern at identify_sigma, and that residual passes the photopeak tests of a name (:func:`_swap_nameable`):
-#     the chains have taken all they can, what is left is the candidate's own peak; or
-# (2) swap: a minor component stands under identify_sigma with those channels left out (no line of its own vouches
-#     for it), and the candidate in its place stands at identify_sigma, fits within MINOR_SWAP_CHI2 of the fit with it
-#     (3 sigma for one exchanged component, as windows.THREAT_GAIN_MAX) and passes the same photopeak tests.
+# ``minor_swap`` (:func:`hidden_by_minor_chains`) a candidate not named is "not excluded" (never cleared) when the
+# chains fitted WITHOUT it, a minor component (a chain or K-40 identified beside a stronger one) read from its lines
+# away from the candidate's (the channels within MINOR_REGION_FWHM FWHM of the candidate's lines carrying at least
+# MINOR_LINE_SHARE of its strongest line's expected counts left out, as :func:`hidden_under_chain` reads Pb-214 352 keV
+# from its companions), leave in those channels the candidate's pattern at identify_sigma, and that residual passes the
+# photopeak tests of a name (:func:`_nameable`): the chains have taken all they can, what is left is the candidate's own
+# peak. (A second route, a minor component with no line of its own away from the candidate's exchanged for it within
+# chi2 9, fired on no real dev spectrum or masked cell and cost an eighth of identify's time: removed, bench/README
+# "minorchain".)
 MINOR_REGION_FWHM = ROI_HALF_WIDTH_FWHM
 MINOR_LINE_SHARE = HIDDEN_SUPPORT_MIN_SHARE
-MINOR_SWAP_CHI2 = 9.0
 # model error of ``known``, as a fraction of its counts (see :func:`tripline.radiation.lowenergy.am241_above`)
 KNOWN_MODEL_ERROR = 1.0
 
@@ -1012,7 +1009,7 @@ def _line_region(nuclide: Nuclide, model: DetectorModel, centers: FloatArray) ->
     return region
 
 
-def _swap_nameable(
+def _nameable(
     cand: Column,
     own: FloatArray,
     resid: FloatArray,
@@ -1097,10 +1094,9 @@ def _companion_excess(
     return amplitude * math.sqrt(info), amplitude * cand.shape, resid, holding
 
 
-def minor_chain_swap(
+def hidden_by_minor_chains(
     final: list[Column],
     x_all: FloatArray,
-    chi2_all: float,
     candidates: list[Column],
     matches: list[IsotopeMatch],
     net: FloatArray,
@@ -1111,13 +1107,13 @@ def minor_chain_swap(
     identify_sigma: float,
     hump_kev: float | None = None,
 ) -> dict[str, str]:
-    """Man-made candidates the NORM chains may be hiding (the two routes of ``MINOR_SWAP_CHI2``'s comment): candidate
-    name -> why it is not excluded. ``final`` (amplitudes ``x_all``, chi2 ``chi2_all`` on ``net`` over ``mask`` with
-    errors ``sd``: the chain model error included) is the chain fit's last fit; ``matches`` its components, the NORM
-    ones identified at ``identify_sigma`` beside the strongest being the minor ones; ``candidates`` the man-made
-    columns not selected; ``hump_kev`` the spectrum's maximum (:func:`local_peak_sigma`).
+    """Man-made candidates the NORM chains may be hiding (the comment above ``MINOR_REGION_FWHM``): candidate name ->
+    why it is not excluded. ``final`` (amplitudes ``x_all`` on ``net`` over ``mask`` with errors ``sd``: the chain model
+    error included) is the chain fit's last fit; ``matches`` its components, the NORM ones identified at
+    ``identify_sigma`` beside the strongest being the minor ones; ``candidates`` the man-made columns not selected;
+    ``hump_kev`` the spectrum's maximum (:func:`local_peak_sigma`).
 
-    The photopeak tests (:func:`_swap_nameable`) are those a name needs: a scatter hump that the candidate's
+    The photopeak tests (:func:`_nameable`) are those a name needs: a scatter hump that the candidate's
     template fits better than the chains do (Tc-99m's 140.5 keV on a 1 cm3 CsI, the real dev NORM rows) is no
     photopeak of the candidate and refers nothing. The rule only adds "not excluded" readings: it never names a
     nuclide, and never clears what the fit would refer. Applied only when a NORM component is identified (a
@@ -1133,61 +1129,13 @@ def minor_chain_swap(
         if read is None or read[0] < identify_sigma:
             continue
         z, own, resid, holding = read
-        if _swap_nameable(cand, own, resid, sd**2, model, centers, mask, hump_kev):
+        if _nameable(cand, own, resid, sd**2, model, centers, mask, hump_kev):
             away_note = f"; the minor {', '.join(holding)} read from its lines away from them" if holding else ""
             out[cand.nuclide.name] = (
                 f"{cand.nuclide.name} not excluded: the NORM chains fitted without it{away_note} (its lines' channels, "
                 f"within {MINOR_REGION_FWHM:g} FWHM, left out) leave there {cand.nuclide.name}'s photopeak pattern at "
                 f"{z:.1f} sigma (chain model error included), a photopeak by the tests a name needs; fitted together "
                 "with it, the chain lines beside it share its counts and it was not named: not cleared"
-            )
-    for minor in natural[1:]:
-        mine = np.asarray([c.nuclide.name == minor.nuclide for c in final])
-        if not np.any(x_all[mine] > 0):
-            continue
-        rest = [c for c, own in zip(final, mine, strict=True) if not own]
-        near_rest = x_all[~mine]
-        _, chi2_rest = _fit(rest, net, sd, mask, near=near_rest)
-        own_counts = _predict([c for c, own in zip(final, mine, strict=True) if own], x_all[mine], net.size)
-        for cand in candidates:
-            if cand.nuclide.name in out:
-                continue
-            region = _line_region(cand.nuclide, model, centers)
-            inside = mask & region
-            # only a candidate whose lines cover some of M's fitted counts can be hidden by M
-            if float(own_counts[inside].sum()) <= 0.0:
-                continue
-            outside = mask & ~region
-            _, chi2_with = _fit(final, net, sd, outside, near=x_all)
-            _, chi2_without = _fit(rest, net, sd, outside, near=near_rest)
-            away = math.sqrt(max(chi2_without - chi2_with, 0.0))
-            if away >= identify_sigma:
-                continue
-            x_swap, chi2_swap = _fit([*rest, cand], net, sd, mask, near=np.append(near_rest, 1.0))
-            gain = math.sqrt(max(chi2_rest - chi2_swap, 0.0))
-            worse = chi2_swap - chi2_all
-            if gain < identify_sigma or worse > MINOR_SWAP_CHI2 or x_swap[-1] <= 0:
-                continue
-            resid = net - _predict(rest, x_swap[:-1], net.size)
-            own = x_swap[-1] * cand.shape
-            if not _swap_nameable(cand, own, resid, sd**2, model, centers, mask, hump_kev):
-                continue
-            lines = sorted(
-                {
-                    round(ln.energy_kev, 1)
-                    for ln in cand.nuclide.lines
-                    if region[min(int(np.searchsorted(centers, ln.energy_kev)), centers.size - 1)]
-                    and model.low_kev < ln.energy_kev < centers[-1]
-                }
-            )
-            shown = ", ".join(f"{e:.1f}" for e in lines[:6])
-            out[cand.nuclide.name] = (
-                f"{cand.nuclide.name} not excluded: the {minor.nuclide} ({minor.significance:.1f} sigma, beside the "
-                f"stronger {natural[0].nuclide}) stands only {away:.1f} sigma with the channels within "
-                f"{MINOR_REGION_FWHM:g} FWHM of {cand.nuclide.name}'s lines ({shown} keV) left out, and "
-                f"{cand.nuclide.name} in its place stands {gain:.1f} sigma and fits within chi2 {worse:+.1f} of it "
-                f"(at most {MINOR_SWAP_CHI2:g}): a weak chain vouched for only where the man-made lines would sit "
-                "cannot tell the two apart; not cleared"
             )
     return out
 
@@ -1215,9 +1163,8 @@ def chain_fit(
     the residual with it explained. ``gross``: the spectrum's counts, to locate its maximum
     (:func:`spectrum_maximum_kev`, the curved local test of :func:`local_peak_sigma`). ``per_fwhm``: the per-channel
     model errors (chain, Compton edges, ``known``) scaled by :func:`tripline.radiation.spectral.model_variance_scale`
-    (binning-independent). ``minor_swap``: a candidate whose photopeak the chains leave when fitted without it, or
-    which a minor component without lines of its own elsewhere may be hiding, is not excluded (:func:`minor_chain_swap`,
-    ``MINOR_SWAP_CHI2``)."""
+    (binning-independent). ``minor_swap``: a candidate whose photopeak the chains leave when fitted without it
+    is not excluded (:func:`hidden_by_minor_chains`)."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     n = centers.size
     hump_kev = None if gross is None else spectrum_maximum_kev(gross, centers, model)
@@ -1470,10 +1417,16 @@ def chain_fit(
                 # with a background the test only withholds clearance: it names no nuclide
                 unconfirmed[name] = hit[1] if not hit[2] else f"{hit[1]}: {name} not excluded, not cleared"
 
-    if minor_swap:
+    # a man-made nuclide named already refers the spectrum, and identify then gives no "not excluded" reason (its
+    # verdict comes from the named one): the reading is not needed (an eighth of identify's time on the real spectra)
+    named = any(
+        m.category in (Category.INDUSTRIAL, Category.MEDICAL) and m.significance >= identify_sigma
+        for m in (*matches, *(m for m, _ in hidden.values()))
+    )
+    if minor_swap and not named:
         made = [c for c in man_cols if c.nuclide.category is not Category.SNM and c not in selected]
-        for name, why in minor_chain_swap(
-            final, x_all, chi2_all, made, matches, net, sd_model, mask, model, centers, identify_sigma, hump_kev
+        for name, why in hidden_by_minor_chains(
+            final, x_all, made, matches, net, sd_model, mask, model, centers, identify_sigma, hump_kev
         ).items():
             unconfirmed.setdefault(name, why)
     matches.extend(m for m, _ in hidden.values())

@@ -114,8 +114,7 @@ class Policy:
     continuum_guard: bool = False
     # a man-made candidate the chain fit did not name is "not excluded" (never cleared) when the NORM chains fitted
     # without it (a minor chain or K-40 read from its lines away from the candidate's) leave a photopeak of it there
-    # that passes the tests a name needs, or when a minor component has no line of its own away from the candidate's
-    # and the candidate fits as well in its place (chainfit.minor_chain_swap): a chain line beside a man-made line
+    # that passes the tests a name needs (chainfit.hidden_by_minor_chains): a chain line beside a man-made line
     # (Bi-214 609.3 keV beside Cs-137 661.7 keV) otherwise shares its counts in the joint fit (bench/README,
     # "minorchain")
     minor_chain_support: bool = True
