@@ -32,7 +32,7 @@ man-made nuclide only for what the chains leave.
    the local baseline) is not a photopeak; such a candidate is "not confirmed" and never cleared, unless the local
    fit rules its global amplitude out (:func:`local_exclusion`: its local amplitude within 2 standard errors of
    zero where the global one would stand 4 and is rejected at 3): then it is excluded, said so in the reasons.
-4. Optionally (``minor_swap``, ``Policy.minor_chain_support``), a candidate the joint fit did not name is still
+4. Optionally (``minor_companions``, ``Policy.minor_chain_support``), a candidate the joint fit did not name is still
    "not excluded" (never cleared) when the chains fitted without it, minor components read from their lines away
    from its, leave a photopeak of it that passes the tests a name needs (:func:`hidden_by_minor_chains`).
 """
@@ -40,7 +40,7 @@ man-made nuclide only for what the chains leave.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -184,7 +184,7 @@ OWN_LINES_KEV: dict[str, tuple[float, ...]] = {"Ir-192": (316.50618, 468.06885)}
 # joint fit of chains and candidate (step 3) the chain line shares the candidate's peak (within CHAIN_MODEL_ERROR), and
 # the residual a name is judged on holds the candidate plus the chain line's lost share: a hump to :func:`is_narrow`
 # (real dev uranium/thorium hosts with a Cs-137 source at 10 %: Cs-137 dropped silently, the spectrum cleared). With
-# ``minor_swap`` (:func:`hidden_by_minor_chains`) a candidate not named is "not excluded" (never cleared) when the
+# ``minor_companions`` (:func:`hidden_by_minor_chains`) a candidate not named is "not excluded" (never cleared) when the
 # chains fitted WITHOUT it, a minor component (a chain or K-40 identified beside a stronger one) read from its lines
 # away from the candidate's (the channels within MINOR_REGION_FWHM FWHM of the candidate's lines carrying at least
 # MINOR_LINE_SHARE of its strongest line's expected counts left out, as :func:`hidden_under_chain` reads Pb-214 352 keV
@@ -1009,6 +1009,21 @@ def _line_region(nuclide: Nuclide, model: DetectorModel, centers: FloatArray) ->
     return region
 
 
+def _one_line_stands(lines: Sequence[tuple[PeakSupport, float]], model: DetectorModel) -> bool:
+    """One of a candidate's lines expected and seen at STRONGEST_LINE_SIGMA at its own energy (:func:`_supports`)."""
+    return any(
+        z >= STRONGEST_LINE_SIGMA and p.significance >= STRONGEST_LINE_SIGMA and _supports(p, model) for p, z in lines
+    )
+
+
+def _pair_lines(lines: Sequence[tuple[PeakSupport, float]], model: DetectorModel) -> list[PeakSupport]:
+    """A candidate's lines expected at PAIR_EXPECTED_SIGMA and seen at PAIR_SEEN_SIGMA at their own energies: the
+    lines a cascade pair (Co-60's 1173/1332 keV) may stand on together."""
+    return [
+        p for p, z in lines if z >= PAIR_EXPECTED_SIGMA and p.significance >= PAIR_SEEN_SIGMA and _supports(p, model)
+    ]
+
+
 def _nameable(
     cand: Column,
     own: FloatArray,
@@ -1025,15 +1040,8 @@ def _nameable(
     line a photopeak of the detector's width (:func:`is_narrow`); its lines over a local baseline at
     LOCAL_PEAK_SIGMA (:func:`local_peak_sigma`)."""
     lines = _line_support(cand.nuclide, own, resid, var, model, centers)
-    single = any(
-        z >= STRONGEST_LINE_SIGMA and p.significance >= STRONGEST_LINE_SIGMA and _supports(p, model) for p, z in lines
-    )
-    if not single:
-        pair = [
-            p
-            for p, z in lines
-            if z >= PAIR_EXPECTED_SIGMA and p.significance >= PAIR_SEEN_SIGMA and _supports(p, model)
-        ]
+    if not _one_line_stands(lines, model):
+        pair = _pair_lines(lines, model)
         if len(pair) < 2 or pair_gain_spread(pair, resid, var, model, centers, own) > PAIR_GAIN_SIGMA:
             return False
     main = _main_line(cand, model, centers)
@@ -1152,7 +1160,7 @@ def chain_fit(
     known: FloatArray | None = None,
     gross: FloatArray | None = None,
     per_fwhm: bool = False,
-    minor_swap: bool = False,
+    minor_companions: bool = False,
 ) -> ChainFit:
     """NORM templates first, then man-made nuclides on what they leave (see the module doc).
 
@@ -1163,7 +1171,7 @@ def chain_fit(
     the residual with it explained. ``gross``: the spectrum's counts, to locate its maximum
     (:func:`spectrum_maximum_kev`, the curved local test of :func:`local_peak_sigma`). ``per_fwhm``: the per-channel
     model errors (chain, Compton edges, ``known``) scaled by :func:`tripline.radiation.spectral.model_variance_scale`
-    (binning-independent). ``minor_swap``: a candidate whose photopeak the chains leave when fitted without it
+    (binning-independent). ``minor_companions``: a candidate whose photopeak the chains leave when fitted without it
     is not excluded (:func:`hidden_by_minor_chains`)."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     n = centers.size
@@ -1258,19 +1266,12 @@ def chain_fit(
             lines = _line_support(cand.nuclide, x[-1] * cand.shape, counts - base, var_model, model, centers)
             match = _match(cand.nuclide, math.sqrt(gain), lines, model)
             tried[cand.nuclide.name] = match.significance
-            if not any(
-                z >= STRONGEST_LINE_SIGMA and p.significance >= STRONGEST_LINE_SIGMA and _supports(p, model)
-                for p, z in lines
-            ):
+            if not _one_line_stands(lines, model):
                 # a nuclide needs one photopeak expected and seen at 3 sigma on its own, never only
                 # a sum of sub-threshold bumps (real spectra hold weak chain lines the library lacks),
                 # unless two of its lines, each expected at 2 sigma, are each seen at 2.5 sigma at
                 # their own energies and together at identify_sigma (Co-60's 1173/1332-keV cascade)
-                pair = [
-                    p
-                    for p, z in lines
-                    if z >= PAIR_EXPECTED_SIGMA and p.significance >= PAIR_SEEN_SIGMA and _supports(p, model)
-                ]
+                pair = _pair_lines(lines, model)
                 combined = sum(p.significance for p in pair) / math.sqrt(max(len(pair), 1))
                 if len(pair) < 2 or combined < identify_sigma:
                     continue
@@ -1419,11 +1420,10 @@ def chain_fit(
 
     # a man-made nuclide named already refers the spectrum, and identify then gives no "not excluded" reason (its
     # verdict comes from the named one): the reading is not needed (an eighth of identify's time on the real spectra)
-    named = any(
+    if minor_companions and not any(
         m.category in (Category.INDUSTRIAL, Category.MEDICAL) and m.significance >= identify_sigma
         for m in (*matches, *(m for m, _ in hidden.values()))
-    )
-    if minor_swap and not named:
+    ):
         made = [c for c in man_cols if c.nuclide.category is not Category.SNM and c not in selected]
         for name, why in hidden_by_minor_chains(
             final, x_all, made, matches, net, sd_model, mask, model, centers, identify_sigma, hump_kev

@@ -308,7 +308,7 @@ def identify(
                 emanation=bkg is not None,
                 gross=counts,
                 per_fwhm=policy.model_error_per_fwhm,
-                minor_swap=policy.minor_chain_support,
+                minor_companions=policy.minor_chain_support,
             )
             fit = fit_chains()
             reasons.extend(fit.pair_rejected[k] for k in sorted(fit.pair_rejected))
