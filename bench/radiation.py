@@ -550,6 +550,23 @@ def run_turn_on(alarm_sigma: float) -> None:
 PerturbedRow = tuple[RealCase, Identification, set[str], Identification, Verdict]
 
 
+def _tally(
+    label: str, row: PerturbedRow, out: list[PerturbedRow], lost: list[str], changes: list[str], decided: bool = False
+) -> None:
+    """One perturbed spectrum into its table: the row for the cells (``out``), the strong man-made nuclides it no
+    longer names (``lost``) and, if its verdict changed or is not accepted, the listed change (``changes``; with
+    ``decided``, the deciding reason below it). ``label``: split and perturbation as printed."""
+    case, plain, strong, result, _ = row
+    out.append(row)
+    lost_names = sorted(strong - {m.nuclide for m in result.isotopes})
+    if lost_names:
+        lost.append(f"  {label} {','.join(lost_names):12} {result.verdict.value:18} [{case.case_id}]")
+    if result.verdict is not plain.verdict or result.verdict not in case.accept:
+        mark = "ok " if result.verdict in case.accept else "BAD"
+        change = _verdict_change(f"{mark} {label}", case, plain, result)
+        changes.append(change + (f"\n        decided by: {result.reasons[-1][:240]}" if decided else ""))
+
+
 def _perturbable_cases() -> list[RealCase]:
     """The real cases the perturbation tables take (those whose files are here; alpha/beta-only sources left out)."""
     shared = shared_data()
@@ -704,15 +721,7 @@ def run_rebinned(alarm_sigma: float) -> None:
                     result = identify(small, small_bg)
                     calls += 1
                 base = baseline_verdict(small, small_bg, alarm_sigma)
-                out.append((case, plain, strong, result, base))
-                lost_names = sorted(strong - {m.nuclide for m in result.isotopes})
-                if lost_names:
-                    lost.append(
-                        f"  {split:4} {channels:4} {','.join(lost_names):12} {result.verdict.value:18} [{case.case_id}]"
-                    )
-                if result.verdict is not plain.verdict or result.verdict not in case.accept:
-                    mark = "ok " if result.verdict in case.accept else "BAD"
-                    changes.append(_verdict_change(f"{mark} {split:4} {channels:4}", case, plain, result))
+                _tally(f"{split:4} {channels:4}", (case, plain, strong, result, base), out, lost, changes)
             _print_accepted_cells(split, str(channels), out)
     print(
         "\n### Re-binned spectra whose verdict changed or is not accepted (1024 -> rebinned verdict; nuclides named)\n"
@@ -767,21 +776,10 @@ def run_broadened(alarm_sigma: float) -> None:
                         result = identify(wide, wide_bg)
                         calls += 1
                     base = baseline_verdict(wide, wide_bg, alarm_sigma)
-                    out.append((case, plain, strong, result, base))
-                    lost_names = sorted(strong - {m.nuclide for m in result.isotopes})
-                    if lost_names:
-                        lost.append(
-                            f"  {split:4} k={k:<4g} seed {seed} {','.join(lost_names):12} {result.verdict.value:18} "
-                            f"[{case.case_id}]"
-                        )
+                    row = (case, plain, strong, result, base)
+                    _tally(f"{split:4} k={k:<4g} seed {seed}", row, out, lost, changes, decided=True)
                     if seed == 0 and model.kind == "scintillator":
                         widths[(split, case.case_id)].append(_measured_resolution(wide, model, library))
-                    if result.verdict is not plain.verdict or result.verdict not in case.accept:
-                        mark = "ok " if result.verdict in case.accept else "BAD"
-                        changes.append(
-                            _verdict_change(f"{mark} {split:4} k={k:<4g} seed {seed}", case, plain, result)
-                            + f"\n        decided by: {result.reasons[-1][:240]}"
-                        )
             _print_accepted_cells(split, f"{k:g}", out)
     print("\n### Smeared spectra whose verdict changed or is not accepted (unsmeared -> smeared; nuclides named)\n")
     print("\n".join(changes) or "  none")

@@ -19,12 +19,12 @@ from tripline.radiation.continuum import (
 )
 from tripline.radiation.identify import Policy, identify
 from tripline.radiation.library import detector
-from tripline.radiation.model import EnergyCalibration, Spectrum, Verdict
-from tripline.radiation.physics import mixture_shape
+from tripline.radiation.model import Spectrum, Verdict
+from tripline.radiation.physics import default_calibration, mixture_shape
 
 DET = "radiacode"
-N = 1024
-CAL = EnergyCalibration.linear(0.0, 3000.0 / N)
+N = detector(DET).channels
+CAL = default_calibration(detector(DET))  # the RadiaCode model's 1024 channels to 3000 keV
 EDGES = CAL.edges(N)
 CENTERS = 0.5 * (EDGES[:-1] + EDGES[1:])
 LOW = detector(DET).low_kev
