@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.radiation.grid import CAL, CENTERS, DET, EDGES, LOW, N
 from tripline.radiation.continuum import (
     GUARD_SIGMA,
     PAIRED_RATIO_MAX,
@@ -20,14 +21,8 @@ from tripline.radiation.continuum import (
 from tripline.radiation.identify import Policy, identify
 from tripline.radiation.library import detector
 from tripline.radiation.model import Spectrum, Verdict
-from tripline.radiation.physics import default_calibration, mixture_shape
+from tripline.radiation.physics import mixture_shape
 
-DET = "radiacode"
-N = detector(DET).channels
-CAL = default_calibration(detector(DET))  # the RadiaCode model's 1024 channels to 3000 keV
-EDGES = CAL.edges(N)
-CENTERS = 0.5 * (EDGES[:-1] + EDGES[1:])
-LOW = detector(DET).low_kev
 ON = Policy(continuum_guard=True)
 
 

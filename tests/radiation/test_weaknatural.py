@@ -13,19 +13,13 @@ import math
 import numpy as np
 import pytest
 
+from tests.radiation.grid import CAL, CENTERS, DET, LOW, N
 from tripline.radiation.identify import Policy, identify
 from tripline.radiation.library import detector
 from tripline.radiation.model import EnergyCalibration, Verdict
-from tripline.radiation.physics import default_calibration, mixture_shape
+from tripline.radiation.physics import mixture_shape
 from tripline.radiation.simulate import simulate_spectrum
 from tripline.radiation.weaknatural import HIGH_EDGE_KEV, NaturalExcess, natural_excess
-
-DET = "radiacode"
-N = detector(DET).channels
-CAL = default_calibration(detector(DET))  # the RadiaCode model's 1024 channels to 3000 keV
-EDGES = CAL.edges(N)
-CENTERS = 0.5 * (EDGES[:-1] + EDGES[1:])
-LOW = detector(DET).low_kev
 
 
 def _ambient(total: float) -> np.ndarray:
