@@ -49,6 +49,7 @@ from tripline.radiation.library import DetectorModel, Library, Nuclide
 from tripline.radiation.model import Category, FloatArray
 from tripline.radiation.numerics import ndtr, nelder_mead, nnls
 from tripline.radiation.peaks import (
+    CENTROID_TOLERANCE_FWHM,
     ROI_HALF_WIDTH_FWHM,
     STRONGEST_LINE_SIGMA,
     _line_support,
@@ -1024,6 +1025,35 @@ def _pair_lines(lines: Sequence[tuple[PeakSupport, float]], model: DetectorModel
     ]
 
 
+def narrow_at_found(
+    lines: Sequence[tuple[PeakSupport, float]],
+    resid: FloatArray,
+    var: FloatArray,
+    centers: FloatArray,
+    model: DetectorModel,
+    energy: float,
+    nuclide: Nuclide,
+    fixed_kev: tuple[float, ...] = (),
+) -> bool:
+    """:func:`is_narrow` with both shapes centred where the candidate's line at ``energy`` was found on ``resid``
+    (its centroid in ``lines``, :func:`tripline.radiation.peaks._line_support`) rather than at the library energy,
+    when that centroid supports the line (:func:`tripline.radiation.peaks._supports`: within CENTROID_TOLERANCE_FWHM
+    FWHM); else at ``energy``. The line-support test already takes a line found up to half a FWHM off as the
+    candidate's (two devices' energy scales, a calibration from lines elsewhere); a photopeak there, judged at the
+    library energy, is a narrow peak beside the narrow shape and the doubled width covers both (dev Caldasite +
+    Cs-137 30 %: found 14-17 keV above 661.7 keV, a peak of the detector's width there). Not moved for a main line
+    within that tolerance of an energy of ``fixed_kev`` (the library's annihilation line, 511 keV): a strong chain
+    makes that line itself (pair production of Tl-208's 2614.5-keV photons in the sample, which no paired background
+    holds), so a narrow excess found there says nothing of a positron emitter (dev Morro do Ferro with its
+    background: F-18/Na-22 would be referred)."""
+    width = model.fwhm_kev(energy)
+    seen = [p for p, _ in lines if abs(p.energy_kev - energy) < width and _supports(p, model)]
+    fixed = any(abs(energy - f) <= CENTROID_TOLERANCE_FWHM * width for f in fixed_kev)
+    shift = 0.0 if fixed or not seen or seen[0].found_kev is None else seen[0].found_kev - seen[0].energy_kev
+    # both shapes and their window moved together: the same comparison on the shifted energy axis
+    return is_narrow(resid, var, centers - shift, model, energy, nuclide)
+
+
 def _nameable(
     cand: Column,
     own: FloatArray,
@@ -1033,6 +1063,8 @@ def _nameable(
     centers: FloatArray,
     mask: np.ndarray,
     hump_kev: float | None,
+    at_found: bool = False,
+    fixed_kev: tuple[float, ...] = (),
 ) -> bool:
     """Would ``cand`` (fitted counts ``own``) pass the photopeak tests :func:`chain_fit` asks of a name, on the
     residual ``resid`` (errors ``var``) of the fit it is part of: a line expected and seen at STRONGEST_LINE_SIGMA
@@ -1045,8 +1077,13 @@ def _nameable(
         if len(pair) < 2 or pair_gain_spread(pair, resid, var, model, centers, own) > PAIR_GAIN_SIGMA:
             return False
     main = _main_line(cand, model, centers)
-    if main is not None and not is_narrow(resid, var, centers, model, main, cand.nuclide):
-        return False
+    if main is not None:
+        # a photopeak at its library energy, or (``at_found``) where its line was found
+        narrow = is_narrow(resid, var, centers, model, main, cand.nuclide) or (
+            at_found and narrow_at_found(lines, resid, var, centers, model, main, cand.nuclide, fixed_kev)
+        )
+        if not narrow:
+            return False
     fitted = _main_line(cand, model, centers, mask)
     if fitted is None:
         return True
@@ -1114,6 +1151,8 @@ def hidden_by_minor_chains(
     centers: FloatArray,
     identify_sigma: float,
     hump_kev: float | None = None,
+    at_found: bool = False,
+    fixed_kev: tuple[float, ...] = (),
 ) -> dict[str, str]:
     """Man-made candidates the NORM chains may be hiding (the comment above ``MINOR_REGION_FWHM``): candidate name ->
     why it is not excluded. ``final`` (amplitudes ``x_all`` on ``net`` over ``mask`` with errors ``sd``: the chain model
@@ -1137,7 +1176,7 @@ def hidden_by_minor_chains(
         if read is None or read[0] < identify_sigma:
             continue
         z, own, resid, holding = read
-        if _nameable(cand, own, resid, sd**2, model, centers, mask, hump_kev):
+        if _nameable(cand, own, resid, sd**2, model, centers, mask, hump_kev, at_found, fixed_kev):
             away_note = f"; the minor {', '.join(holding)} read from its lines away from them" if holding else ""
             out[cand.nuclide.name] = (
                 f"{cand.nuclide.name} not excluded: the NORM chains fitted without it{away_note} (its lines' channels, "
@@ -1161,6 +1200,7 @@ def chain_fit(
     gross: FloatArray | None = None,
     per_fwhm: bool = False,
     minor_companions: bool = False,
+    found_centroid: bool = False,
 ) -> ChainFit:
     """NORM templates first, then man-made nuclides on what they leave (see the module doc).
 
@@ -1426,7 +1466,19 @@ def chain_fit(
     ):
         made = [c for c in man_cols if c.nuclide.category is not Category.SNM and c not in selected]
         for name, why in hidden_by_minor_chains(
-            final, x_all, made, matches, net, sd_model, mask, model, centers, identify_sigma, hump_kev
+            final,
+            x_all,
+            made,
+            matches,
+            net,
+            sd_model,
+            mask,
+            model,
+            centers,
+            identify_sigma,
+            hump_kev,
+            found_centroid,
+            library.background_lines_kev,
         ).items():
             unconfirmed.setdefault(name, why)
     matches.extend(m for m, _ in hidden.values())

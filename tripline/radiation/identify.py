@@ -128,6 +128,10 @@ class Policy:
     # (Bi-214 609.3 keV beside Cs-137 661.7 keV) otherwise shares its counts in the joint fit (bench/README,
     # "minorchain")
     minor_chain_support: bool = True
+    # with minor_chain_support: the photopeak-vs-hump test (chainfit.is_narrow) of a candidate read from the chains'
+    # companions judged where its main line was found (chainfit.narrow_at_found: the centroid the line-support test
+    # accepts, within half a FWHM), not at the library energy
+    found_centroid_shape: bool = True
 
 
 # Terrestrial gamma lines end at Tl-208's 2614.5 keV (plus its resolution); above 2750 keV a
@@ -309,6 +313,7 @@ def identify(
                 gross=counts,
                 per_fwhm=policy.model_error_per_fwhm,
                 minor_companions=policy.minor_chain_support,
+                found_centroid=policy.found_centroid_shape,
             )
             fit = fit_chains()
             reasons.extend(fit.pair_rejected[k] for k in sorted(fit.pair_rejected))
