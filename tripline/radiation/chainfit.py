@@ -196,6 +196,9 @@ OWN_LINES_KEV: dict[str, tuple[float, ...]] = {"Ir-192": (316.50618, 468.06885)}
 # "minorchain".)
 MINOR_REGION_FWHM = ROI_HALF_WIDTH_FWHM
 MINOR_LINE_SHARE = HIDDEN_SUPPORT_MIN_SHARE
+# ``Policy.found_centroid_shape`` (:func:`narrow_at_found`): centroids tried for each of is_narrow's shapes across the
+# centroid tolerance (+-CENTROID_TOLERANCE_FWHM FWHM), a step of 0.05 FWHM
+NARROW_SCAN_POINTS = 21
 # model error of ``known``, as a fraction of its counts (see :func:`tripline.radiation.lowenergy.am241_above`)
 KNOWN_MODEL_ERROR = 1.0
 
@@ -417,10 +420,23 @@ def is_narrow(
     With ``nuclide``, the narrow shape is its lines within one FWHM of ``energy`` folded with the
     resolution (Ir-192's 296/308/317-keV triplet is one peak wider than one line on NaI) and the
     wide one the same lines at twice the width."""
+    chi2 = _narrow_wide_chi2(resid, var, centers, model, energy, nuclide)
+    return chi2 is None or chi2[0] <= chi2[1]
+
+
+def _narrow_wide_chi2(
+    resid: FloatArray,
+    var: FloatArray,
+    centers: FloatArray,
+    model: DetectorModel,
+    energy: float,
+    nuclide: Nuclide | None = None,
+) -> tuple[float, float] | None:
+    """The chi2 of :func:`is_narrow`'s narrow and doubled-width shapes (None: fewer than 6 channels, no test)."""
     width = model.fwhm_kev(energy)
     sel = np.abs(centers - energy) <= 3.0 * width
     if sel.sum() < 6:
-        return True
+        return None
     x = centers[sel]
     y = resid[sel]
     sd = np.sqrt(np.maximum(var[sel], 1.0))
@@ -439,7 +455,7 @@ def is_narrow(
         coef, *_ = np.linalg.lstsq(design, y / sd, rcond=None)
         r = y / sd - design @ coef
         chi2.append(float(r @ r))
-    return chi2[0] <= chi2[1]
+    return chi2[0], chi2[1]
 
 
 def _local_amplitude(values: FloatArray, var: FloatArray, x: FloatArray, shape: FloatArray) -> tuple[float, float]:
@@ -1035,23 +1051,33 @@ def narrow_at_found(
     nuclide: Nuclide,
     fixed_kev: tuple[float, ...] = (),
 ) -> bool:
-    """:func:`is_narrow` with both shapes centred where the candidate's line at ``energy`` was found on ``resid``
-    (its centroid in ``lines``, :func:`tripline.radiation.peaks._line_support`) rather than at the library energy,
-    when that centroid supports the line (:func:`tripline.radiation.peaks._supports`: within CENTROID_TOLERANCE_FWHM
-    FWHM); else at ``energy``. The line-support test already takes a line found up to half a FWHM off as the
-    candidate's (two devices' energy scales, a calibration from lines elsewhere); a photopeak there, judged at the
-    library energy, is a narrow peak beside the narrow shape and the doubled width covers both (dev Caldasite +
-    Cs-137 30 %: found 14-17 keV above 661.7 keV, a peak of the detector's width there). Not moved for a main line
-    within that tolerance of an energy of ``fixed_kev`` (the library's annihilation line, 511 keV): a strong chain
-    makes that line itself (pair production of Tl-208's 2614.5-keV photons in the sample, which no paired background
-    holds), so a narrow excess found there says nothing of a positron emitter (dev Morro do Ferro with its
-    background: F-18/Na-22 would be referred)."""
+    """:func:`is_narrow` off the library energy, within the centroid tolerance the line-support test allows
+    (:func:`tripline.radiation.peaks._supports`: CENTROID_TOLERANCE_FWHM FWHM; two devices' energy scales, a
+    calibration from lines elsewhere): the narrow shape fits at least as well as the doubled-width one with both
+    centred where the candidate's line at ``energy`` was found on ``resid`` (its centroid in ``lines``, when that
+    centroid supports the line), or with each shape at its own best centroid within the tolerance (the centroid a
+    nuisance parameter, NARROW_SCAN_POINTS positions). Judged at the library energy only, a photopeak found off it is
+    a narrow peak beside the narrow shape and the doubled width covers both (dev Caldasite + Cs-137 30 %: found
+    14-17 keV above 661.7 keV, a peak of the detector's width there). Not moved for a main line within the tolerance
+    of an energy of ``fixed_kev`` (the library's annihilation line, 511 keV): a strong chain makes that line itself
+    (pair production of Tl-208's 2614.5-keV photons in the sample, which no paired background holds), so a narrow
+    excess found near it says nothing of a positron emitter (dev Morro do Ferro with its background: F-18/Na-22
+    would be referred). False when neither holds (the caller tests the library energy itself)."""
     width = model.fwhm_kev(energy)
+    if any(abs(energy - f) <= CENTROID_TOLERANCE_FWHM * width for f in fixed_kev):
+        return False
     seen = [p for p, _ in lines if abs(p.energy_kev - energy) < width and _supports(p, model)]
-    fixed = any(abs(energy - f) <= CENTROID_TOLERANCE_FWHM * width for f in fixed_kev)
-    shift = 0.0 if fixed or not seen or seen[0].found_kev is None else seen[0].found_kev - seen[0].energy_kev
+    found = None if not seen or seen[0].found_kev is None else seen[0].found_kev - seen[0].energy_kev
     # both shapes and their window moved together: the same comparison on the shifted energy axis
-    return is_narrow(resid, var, centers - shift, model, energy, nuclide)
+    if found is not None and is_narrow(resid, var, centers - found, model, energy, nuclide):
+        return True
+    best = [math.inf, math.inf]
+    for shift in np.linspace(-CENTROID_TOLERANCE_FWHM, CENTROID_TOLERANCE_FWHM, NARROW_SCAN_POINTS) * width:
+        chi2 = _narrow_wide_chi2(resid, var, centers - shift, model, energy, nuclide)
+        if chi2 is None:
+            return False
+        best = [min(best[0], chi2[0]), min(best[1], chi2[1])]
+    return best[0] <= best[1]
 
 
 def _nameable(
@@ -1078,7 +1104,7 @@ def _nameable(
             return False
     main = _main_line(cand, model, centers)
     if main is not None:
-        # a photopeak at its library energy, or (``at_found``) where its line was found
+        # a photopeak at its library energy, or (``at_found``) off it within the centroid tolerance
         narrow = is_narrow(resid, var, centers, model, main, cand.nuclide) or (
             at_found and narrow_at_found(lines, resid, var, centers, model, main, cand.nuclide, fixed_kev)
         )

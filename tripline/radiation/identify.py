@@ -129,8 +129,9 @@ class Policy:
     # "minorchain")
     minor_chain_support: bool = True
     # with minor_chain_support: the photopeak-vs-hump test (chainfit.is_narrow) of a candidate read from the chains'
-    # companions judged where its main line was found (chainfit.narrow_at_found: the centroid the line-support test
-    # accepts, within half a FWHM), not at the library energy
+    # companions passed also off the library energy, within the half-FWHM centroid tolerance the line-support test
+    # allows (chainfit.narrow_at_found: both shapes at the centroid found, or each at its best centroid; never at
+    # 511 keV). On: dev --masked CsI cleared fewer at 3/10/30 %, no real verdict moves (bench/README, "flank")
     found_centroid_shape: bool = True
 
 
