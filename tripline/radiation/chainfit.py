@@ -47,7 +47,7 @@ import numpy as np
 
 from tripline.radiation.library import DetectorModel, Library, Nuclide
 from tripline.radiation.model import Category, FloatArray
-from tripline.radiation.numerics import ndtr, nelder_mead, nnls
+from tripline.radiation.numerics import design_matrix, ndtr, nelder_mead, nnls
 from tripline.radiation.peaks import (
     ROI_HALF_WIDTH_FWHM,
     STRONGEST_LINE_SIGMA,
@@ -268,10 +268,11 @@ def _columns(model: DetectorModel, edges: FloatArray, library: Library, emanatio
         named = sorted({ln.group for ln in nuclide.lines if ln.group is not None})
         groups: list[str | None] = list(named) if named else [None]
         norm = nuclide.category is Category.NORM
+        # the backscatter humps and Compton-edge errors enter NORM columns only: a man-made column is its template
         parts = {
             g: (
                 _template(nuclide, model, edges, g),
-                _backscatter(nuclide, model, edges, g),
+                _backscatter(nuclide, model, edges, g) if norm else None,
                 _edge_unit(nuclide, g, model, edges) if norm else None,
             )
             for g in groups
@@ -284,13 +285,14 @@ def _columns(model: DetectorModel, edges: FloatArray, library: Library, emanatio
                     share = share if variant else 1.0
                     t, sc, e = parts[other]
                     col = col + share * t
-                    scatter = scatter + share * sc
+                    if scatter is not None and sc is not None:
+                        scatter = scatter + share * sc
                     if edge_sq is not None and e is not None:
                         edge_sq = edge_sq + (share * e) ** 2
                 peak = float(col.max())
                 if peak <= 0:
                     continue
-                if edge_sq is None:
+                if edge_sq is None or scatter is None:
                     out.append(Column(nuclide, group, col / peak, peak))
                     continue
                 edge = np.sqrt(edge_sq) / peak
@@ -928,8 +930,9 @@ def _fit(
         b = net[mask] / sd[mask]
         return np.zeros(0), float(b @ b)
     cut = (lambda c: c.shape[mask]) if masked is None else _masked_by(masked, mask)
-    a = np.stack([cut(c) for c in cols], axis=1) / sd[mask, None]
-    b = net[mask] / sd[mask]
+    rows = sd[mask]
+    a = design_matrix([cut(c) for c in cols], rows)
+    b = net[mask] / rows
     free = None if near is None else np.asarray(near) > 0
     x, resid = nnls(a, b, maxiter=50 * len(cols), free=free)
     return np.asarray(x, dtype=np.float64), float(resid) ** 2

@@ -75,6 +75,13 @@ def gaussian_filter1d(y: FloatArray, sigma: float, mode: str = "constant", trunc
     return np.asarray(np.convolve(padded, kernel, mode="valid"), dtype=np.float64)
 
 
+def design_matrix(columns: list[FloatArray], sd: FloatArray) -> FloatArray:
+    """The weighted design matrix of a least-squares fit, one column per entry of ``columns``, each divided by ``sd``
+    element by element: the values and the C-ordered layout of ``np.stack(columns, axis=1) / sd[:, None]`` (the
+    same divisions), at about two thirds of its cost for 5-20 columns (``np.stack`` costs more than the division)."""
+    return np.ascontiguousarray((np.array(columns, dtype=np.float64) / sd).T)
+
+
 def _solve(a: FloatArray, b: FloatArray) -> FloatArray:
     """a x = b for a symmetric Gram block: LU, or least squares when it is singular."""
     try:
