@@ -80,15 +80,18 @@ def _prepared(
     columns: list[tuple[int, FloatArray]] = []
     totals: dict[str, FloatArray] = {}
     for k, nuclide in enumerate(library.nuclides):
+        whole = None  # the template of every line (group None), when it is one of the fit groups
         for g in _groups(nuclide):
             col = _template(nuclide, model, edges, g)
+            if g is None:
+                whole = col
             if col.max() > 0:
                 col = col / col.max()
                 col.setflags(write=False)
                 columns.append((k, col))
         if nuclide.category is not Category.NORM:
             total = float(lines_response(model, edges, mixture_lines({nuclide.name: 1.0}, library)).sum())
-            peak = _template(nuclide, model, edges)
+            peak = _template(nuclide, model, edges) if whole is None else whole
             if total > 0 and peak.sum() > 0:
                 fraction = peak / total
                 fraction.setflags(write=False)
