@@ -584,7 +584,7 @@ def progeny_after_fit(fit: ChainFit, model: DetectorModel, centers: np.ndarray, 
         width = model.fwhm_kev(line.energy_kev)
         roi = np.abs(centers - line.energy_kev) <= 1.25 * width
         resid = fit.net[roi] - rest[roi]
-        weights = np.clip(resid, 0.0, None)
+        weights = np.maximum(resid, 0.0)  # np.clip without an upper bound (the same ufunc, without its wrappers)
         if weights.sum() <= 0:
             continue
         centroid = float((centers[roi] * weights).sum() / weights.sum())

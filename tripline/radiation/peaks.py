@@ -264,7 +264,7 @@ def _line_support(
                 continue
         area = float(net[roi].sum())
         sigma = math.sqrt(float(var[roi].sum()))
-        weights = np.clip(net[roi], 0.0, None)
+        weights = np.maximum(net[roi], 0.0)  # np.clip without an upper bound (the same ufunc, without its wrappers)
         found = float((centers[roi] * weights).sum() / weights.sum()) if weights.sum() > 0 else None
         expected_z = float(predicted[roi].sum()) / sigma if sigma > 0 else 0.0
         out.append((PeakSupport(e, found, area, area / sigma if sigma > 0 else 0.0), expected_z))
