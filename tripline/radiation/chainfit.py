@@ -1066,12 +1066,14 @@ def _companion_excess(
     mask: np.ndarray,
     model: DetectorModel,
     centers: FloatArray,
+    masked: dict[int, FloatArray] | None = None,
 ) -> tuple[float, FloatArray, FloatArray, list[str]] | None:
     """The minor components read from their companions: ``final`` fitted with the channels of ``cand``'s lines
     (:func:`_line_region`) left out gives the amplitudes of the components named in ``minors``; the other components
     are then fitted on every channel beside them, and ``cand``'s template is fitted to what is left in those
     channels (errors ``sd``). (significance, the candidate's fitted counts, the residual, the minor components of
-    ``minors`` with at least one fitted count there), or None when the region holds no fitted channel."""
+    ``minors`` with at least one fitted count there), or None when the region holds no fitted channel. ``masked``: the
+    columns' channels in ``mask`` already cut (:func:`_masked_by`, the chain fit's own)."""
     region = _line_region(cand.nuclide, model, centers)
     inside = mask & region
     if not inside.any():
@@ -1084,7 +1086,7 @@ def _companion_excess(
         # the other components (the strong chain, man-made nuclides found) fitted on every channel beside the minor
         # ones read away from the region: a strong chain's own line there (Pb-212 238.6 keV in In-111's 245.4-keV
         # region) is its own, not what a minor component may hide
-        x_others, _ = _fit(others, net - held, sd, mask, near=x_all[~is_minor])
+        x_others, _ = _fit(others, net - held, sd, mask, near=x_all[~is_minor], masked=masked)
     else:
         # no minor component: the others' fit on every channel is the chain fit's own last fit
         held, x_others = np.zeros(net.size), x_all
@@ -1117,12 +1119,14 @@ def hidden_by_minor_chains(
     centers: FloatArray,
     identify_sigma: float,
     hump_kev: float | None = None,
+    masked: dict[int, FloatArray] | None = None,
 ) -> dict[str, str]:
     """Man-made candidates the NORM chains may be hiding (the comment above ``MINOR_REGION_FWHM``): candidate name ->
     why it is not excluded. ``final`` (amplitudes ``x_all`` on ``net`` over ``mask`` with errors ``sd``: the chain model
     error included) is the chain fit's last fit; ``matches`` its components, the NORM ones identified at
     ``identify_sigma`` beside the strongest being the minor ones; ``candidates`` the man-made columns not selected;
-    ``hump_kev`` the spectrum's maximum (:func:`local_peak_sigma`).
+    ``hump_kev`` the spectrum's maximum (:func:`local_peak_sigma`); ``masked`` the chain fit's cut columns
+    (:func:`_masked_by`).
 
     The photopeak tests (:func:`_nameable`) are those a name needs: a scatter hump that the candidate's
     template fits better than the chains do (Tc-99m's 140.5 keV on a 1 cm3 CsI, the real dev NORM rows) is no
@@ -1136,7 +1140,7 @@ def hidden_by_minor_chains(
     out: dict[str, str] = {}
     minors = {m.nuclide for m in natural[1:]}
     for cand in candidates if natural else []:
-        read = _companion_excess(final, x_all, cand, minors, net, sd, mask, model, centers)
+        read = _companion_excess(final, x_all, cand, minors, net, sd, mask, model, centers, masked)
         if read is None or read[0] < identify_sigma:
             continue
         z, own, resid, holding = read
@@ -1429,7 +1433,7 @@ def chain_fit(
     ):
         made = [c for c in man_cols if c.nuclide.category is not Category.SNM and c not in selected]
         for name, why in hidden_by_minor_chains(
-            final, x_all, made, matches, net, sd_model, mask, model, centers, identify_sigma, hump_kev
+            final, x_all, made, matches, net, sd_model, mask, model, centers, identify_sigma, hump_kev, masked
         ).items():
             unconfirmed.setdefault(name, why)
     matches.extend(m for m, _ in hidden.values())

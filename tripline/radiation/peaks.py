@@ -228,6 +228,9 @@ def fit_peaks(
     return PeakFit(tuple(matches), chi2_all, int(mask.sum()), mask)
 
 
+_sum = np.add.reduce
+
+
 def _line_support(
     nuclide: Nuclide,
     predicted: FloatArray,
@@ -262,11 +265,14 @@ def _line_support(
             roi = (centers >= e - half) & (centers <= e + half)
             if not roi.any():
                 continue
-        area = float(net[roi].sum())
-        sigma = math.sqrt(float(var[roi].sum()))
-        weights = np.maximum(net[roi], 0.0)  # np.clip without an upper bound (the same ufunc, without its wrappers)
-        found = float((centers[roi] * weights).sum() / weights.sum()) if weights.sum() > 0 else None
-        expected_z = float(predicted[roi].sum()) / sigma if sigma > 0 else 0.0
+        # np.add.reduce: the reduction ndarray.sum calls, without its Python wrappers (the same sums)
+        counts = net[roi]
+        area = float(_sum(counts))
+        sigma = math.sqrt(float(_sum(var[roi])))
+        weights = np.maximum(counts, 0.0)  # np.clip without an upper bound (the same ufunc, without its wrappers)
+        total = _sum(weights)
+        found = float(_sum(centers[roi] * weights) / total) if total > 0 else None
+        expected_z = float(_sum(predicted[roi])) / sigma if sigma > 0 else 0.0
         out.append((PeakSupport(e, found, area, area / sigma if sigma > 0 else 0.0), expected_z))
     return tuple(out)
 
