@@ -362,6 +362,9 @@ def _edge_unit(nuclide: Nuclide, group: str | None, model: DetectorModel, edges:
     quadrature; a linked group's are added in quadrature by :func:`_columns`)."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     out = np.zeros(centers.size, dtype=np.float64)
+    # increasing centres (a calibration): each edge's channels are found within a slice twice its reach (two sorted
+    # searches) by the same test, without passes over the whole spectrum
+    increasing = centers.size > 1 and np.count_nonzero(centers[1:] > centers[:-1]) == centers.size - 1
     for line in nuclide.lines:
         e = line.energy_kev
         if line.group != group or e > centers[-1] + 200.0:
@@ -369,13 +372,19 @@ def _edge_unit(nuclide: Nuclide, group: str | None, model: DetectorModel, edges:
         edge = compton_edge_kev(e)
         if edge < model.low_kev:
             continue
-        near = np.abs(centers - edge) <= model.fwhm_kev(edge)
+        width = model.fwhm_kev(edge)
+        span = slice(None)
+        if increasing:
+            span = slice(int(centers.searchsorted(edge - 2.0 * width)), int(centers.searchsorted(edge + 2.0 * width)))
+        at = centers[span]
+        near = np.abs(at - edge) <= width
         if not near.any():
             continue
-        response = line_response(model, edges, e)
-        peak = np.abs(centers - e) <= 1.5 * model.fwhm_kev(e)
+        response = line_response(model, edges, e)[span]
+        peak = np.abs(at - e) <= 1.5 * model.fwhm_kev(e)
         level = float(response[near & ~peak].max()) if (near & ~peak).any() else 0.0
-        out[near] = np.hypot(out[near], EDGE_MODEL_ERROR * line.intensity / 100.0 * level)
+        part = out[span]  # a view: written in place
+        part[near] = np.hypot(part[near], EDGE_MODEL_ERROR * line.intensity / 100.0 * level)
     return out
 
 
@@ -1240,7 +1249,9 @@ def chain_fit(
         # the residuals of the fit without a candidate, weighted: a candidate whose column does not point
         # along them (gradient <= 0) leaves that fit optimal, gains nothing, and is not fitted
         resid_now = (net - _predict([*norm_cols, *selected], x_now, n))[mask] * weights
-        resid_made = (net_made - _predict([*norm_cols, *selected], x_made, n))[mask] * weights
+        # without U-235 companions the two fits are one (net_made is net, x_made is x_now): the same residual
+        same = net_made is net and x_made is x_now
+        resid_made = resid_now if same else (net_made - _predict([*norm_cols, *selected], x_made, n))[mask] * weights
         ranked: list[tuple[float, Column, FloatArray | None]] = []
         for cand in man_cols:
             if cand in selected or not np.any(cut(cand) > 0.01):
