@@ -145,3 +145,21 @@ def test_a_simulated_eu152_line_is_not_taken_for_k40(gain: float, low_keep: floa
     spectrum = _eu152_source(gain, low_keep, seed=3)
     factor, _ = gain_correction(spectrum, detector("radiacode"))
     assert abs(gain * 1408.013 / factor - 1408.013) <= abs(gain * 1408.013 - 1408.013) + 1e-6
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_windows_on_increasing_centres_are_the_masks_channels(seed: int) -> None:
+    """The reference and sideband windows as slices (increasing centres) hold the channels of the boolean masks, in
+    the same order, and their number: the same sums and means."""
+    from tripline.radiation.calibrate import _between
+
+    rng = np.random.default_rng(seed)
+    centers = np.cumsum(rng.uniform(0.5, 4.0, 1024))
+    for _ in range(200):
+        lo, hi = sorted(rng.uniform(-50.0, float(centers[-1]) + 50.0, 2)) if rng.random() < 0.9 else (5.0, 1.0)
+        if rng.random() < 0.2:
+            lo = float(centers[rng.integers(centers.size)])  # a bound on a channel centre: included, as by >= / <=
+        sliced, n = _between(centers, lo, hi, True)
+        mask, m = _between(centers, lo, hi, False)
+        assert isinstance(sliced, slice) and n == m
+        assert np.array_equal(centers[sliced], centers[mask])

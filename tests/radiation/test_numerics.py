@@ -104,6 +104,21 @@ def test_bvls_warm_start_reaches_scipys_solution(seed: int, cols: int, collinear
     np.testing.assert_allclose(x, ref.x, rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("cols", [1, 5, 17])
+def test_design_matrix_is_the_stacked_division(seed: int, cols: int) -> None:
+    """The same values to the bit and the same C-ordered layout as np.stack(..., axis=1) / sd[:, None] (what the fits
+    did before): the Gram matrix the solver forms from it is then the same too."""
+    rng = np.random.default_rng(seed)
+    columns = [rng.exponential(size=300) * rng.integers(0, 2, size=300) for _ in range(cols)]
+    sd = rng.uniform(0.5, 30.0, size=300)
+    ours = numerics.design_matrix(columns, sd)
+    theirs = np.stack(columns, axis=1) / sd[:, None]
+    assert ours.flags.c_contiguous and ours.shape == theirs.shape
+    assert np.array_equal(ours, theirs)
+    assert np.array_equal(ours.T @ ours, theirs.T @ theirs)
+
+
 def test_bounds_must_be_ordered() -> None:
     with pytest.raises(ValueError):
         numerics.bvls(np.eye(2), np.ones(2), np.array([1.0, 0.0]), np.array([0.0, 1.0]))

@@ -81,6 +81,21 @@ def test_snip_is_not_biased_low_on_finely_binned_poisson_counts() -> None:
     assert 30.0 - float(np.mean(continuum[200:-200])) < 0.85 * math.sqrt(30.0)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_snip_windows_widening_with_energy_clip_the_same_channels_as_the_mask(seed: int) -> None:
+    """Windows widening channel by channel (the detector models' FWHM) take the sliced route; the same widths with
+    the first channel's window one channel wider (a channel never clipped: its width decides nothing) take the masked
+    route: both clip the same channels to the same values, bit for bit."""
+    rng = np.random.default_rng(seed)
+    centers = np.linspace(20.0, 3000.0, 1024)
+    counts = rng.poisson(2000.0 * np.exp(-centers / 400.0) + 5.0).astype(np.float64)
+    widening = np.asarray(detector("radiacode").fwhm_kev_each(centers.tolist())) / (centers[1] - centers[0])
+    masked = widening.copy()
+    masked[0] = (math.ceil(1.5 * widening[1]) + 0.5) / 1.5  # its clipping window one channel wider than the next
+    assert math.ceil(1.5 * masked[0]) > math.ceil(1.5 * masked[1])
+    assert np.array_equal(snip_continuum(counts, widening), snip_continuum(counts, masked))
+
+
 @pytest.mark.parametrize(("threshold", "expected_onset"), [(6.0, 20.0), (33.0, 33.0), (45.0, 45.0)])
 def test_usable_low_edge_follows_where_counts_begin(threshold: float, expected_onset: float) -> None:
     # RadiaCode model (floor 20 keV, FWHM^2 = 6.8 E): counts recorded from `threshold` upward

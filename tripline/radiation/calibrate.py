@@ -240,10 +240,11 @@ def _measure(
     the window's first or last channel when the net counts fall beyond it (a peak, not a flank), and whose centroid must
     lie within that reach."""
     reach = min(anchor_reach_kev(energy) if anchor else MAX_GAIN_ERROR * energy, SEARCH_FWHM * model.fwhm_kev(energy))
-    window = (centers >= energy - reach) & (centers <= energy + reach)
-    if window.sum() < 3 or energy * (1 + MAX_GAIN_ERROR) > centers[-1]:
+    increasing = _increasing(centers)
+    window, size = _between(centers, energy - reach, energy + reach, increasing)
+    if size < 3 or energy * (1 + MAX_GAIN_ERROR) > centers[-1]:
         return None
-    idx = np.flatnonzero(window)
+    idx = np.arange(window.start, window.stop) if isinstance(window, slice) else np.flatnonzero(window)
     top = int(idx[np.argmax(net[idx])])
     half = ROI_FWHM * model.fwhm_kev(energy)
     # a maximum on the window's edge is the flank of a line outside it (Bi-212 1620.5 keV below the
@@ -258,16 +259,16 @@ def _measure(
     # centred on a noisy maximum channel, the centroid of a truncated peak is pulled towards it
     middle = float(centers[top])
     for _ in range(CENTROID_PASSES if inside else 0):
-        roi = (centers >= middle - half) & (centers <= middle + half)
-        weights = np.clip(net[roi], 0.0, None)
+        roi, _ = _between(centers, middle - half, middle + half, increasing)
+        weights = np.maximum(net[roi], 0.0)  # np.clip without an upper bound (the same ufunc, fewer wrappers)
         if weights.sum() <= 0:
             break
         middle = float((centers[roi] * weights).sum() / weights.sum())
         middle = min(max(middle, float(centers[top]) - 0.5 * half), float(centers[top]) + 0.5 * half)
-    roi = (centers >= middle - half) & (centers <= middle + half)
+    roi, _ = _between(centers, middle - half, middle + half, increasing)
     area = float(net[roi].sum())
     sigma = math.sqrt(max(float(counts[roi].sum()), 1.0))
-    weights = np.clip(net[roi], 0.0, None)
+    weights = np.maximum(net[roi], 0.0)
     centroid = float((centers[roi] * weights).sum() / weights.sum()) if weights.sum() > 0 else None
     usable = usable and area / sigma >= MIN_LINE_SIGMA
     if anchor and (centroid is None or abs(centroid - energy) > reach):
@@ -395,6 +396,8 @@ def _in_roi(energy: float, intensity: float, model: DetectorModel, lo: float, hi
     share) for a line at ``energy`` keV on the measured scale."""
     sigma = model.fwhm_kev(energy) / 2.3548
     a, b = (lo - energy) / sigma, (hi - energy) / sigma
+    if a >= 6.0 or b <= -6.0:
+        return 0.0, energy  # the window 6 sd or more from the line: a share below 1e-9, as the test below finds
     share = 0.5 * (erf(b / math.sqrt(2.0)) - erf(a / math.sqrt(2.0)))
     if share < 1e-4:
         return 0.0, energy
@@ -403,24 +406,39 @@ def _in_roi(energy: float, intensity: float, model: DetectorModel, lo: float, hi
     return intensity * peak_efficiency(model, energy) * share, mean
 
 
+def _increasing(centers: np.ndarray) -> bool:
+    return centers.size > 1 and np.count_nonzero(centers[1:] > centers[:-1]) == centers.size - 1
+
+
+def _between(centers: np.ndarray, lo: float, hi: float, increasing: bool) -> tuple[slice | np.ndarray, int]:
+    """The channels whose centre lies in [lo, hi] and their number: on increasing centres (a calibration) a slice found
+    by two sorted searches (the same channels in the same order as the boolean mask, without passes over the
+    spectrum), else the mask."""
+    if increasing:
+        start, stop = int(centers.searchsorted(lo, side="left")), int(centers.searchsorted(hi, side="right"))
+        return slice(start, max(stop, start)), max(stop - start, 0)
+    mask = (centers >= lo) & (centers <= hi)
+    return mask, int(np.count_nonzero(mask))
+
+
 def _local_sigma(centers: np.ndarray, counts: np.ndarray, peak_kev: float, model: DetectorModel) -> float:
     """Significance of the counts within 0.6 FWHM of ``peak_kev`` above the straight line through
     its two sidebands (``SIDEBAND_FWHM`` resolutions either side); 0 when a sideband is missing."""
     fwhm = model.fwhm_kev(peak_kev)
-    roi = (centers >= peak_kev - 0.6 * fwhm) & (centers <= peak_kev + 0.6 * fwhm)
+    increasing = _increasing(centers)
+    roi, n_roi = _between(centers, peak_kev - 0.6 * fwhm, peak_kev + 0.6 * fwhm, increasing)
     near, far = SIDEBAND_FWHM
-    left = (centers >= peak_kev - far * fwhm) & (centers <= peak_kev - near * fwhm)
-    right = (centers >= peak_kev + near * fwhm) & (centers <= peak_kev + far * fwhm)
-    if roi.sum() < 2 or left.sum() < 2 or right.sum() < 2:
+    left, n_left = _between(centers, peak_kev - far * fwhm, peak_kev - near * fwhm, increasing)
+    right, n_right = _between(centers, peak_kev + near * fwhm, peak_kev + far * fwhm, increasing)
+    if n_roi < 2 or n_left < 2 or n_right < 2:
         return 0.0
     x_left, x_right = float(centers[left].mean()), float(centers[right].mean())
     y_left, y_right = float(counts[left].mean()), float(counts[right].mean())
     slope = (y_right - y_left) / (x_right - x_left)
     baseline = y_left + slope * (centers[roi] - x_left)
-    n_roi = int(roi.sum())
     # variance of the interpolated baseline summed over the ROI: each sideband mean has variance
     # (sum of its counts) / n^2, and the ROI sum of the line weighs them by roughly n_roi / 2 each
-    var_base = (n_roi / 2) ** 2 * (counts[left].sum() / left.sum() ** 2 + counts[right].sum() / right.sum() ** 2)
+    var_base = (n_roi / 2) ** 2 * (counts[left].sum() / n_left**2 + counts[right].sum() / n_right**2)
     area = float(counts[roi].sum() - baseline.sum())
     return area / math.sqrt(max(float(counts[roi].sum()) + var_base, 1.0))
 

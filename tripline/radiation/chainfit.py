@@ -47,7 +47,7 @@ import numpy as np
 
 from tripline.radiation.library import DetectorModel, Library, Nuclide
 from tripline.radiation.model import Category, FloatArray
-from tripline.radiation.numerics import ndtr, nelder_mead, nnls
+from tripline.radiation.numerics import design_matrix, ndtr, nelder_mead, nnls
 from tripline.radiation.peaks import (
     CENTROID_TOLERANCE_FWHM,
     ROI_HALF_WIDTH_FWHM,
@@ -272,10 +272,11 @@ def _columns(model: DetectorModel, edges: FloatArray, library: Library, emanatio
         named = sorted({ln.group for ln in nuclide.lines if ln.group is not None})
         groups: list[str | None] = list(named) if named else [None]
         norm = nuclide.category is Category.NORM
+        # the backscatter humps and Compton-edge errors enter NORM columns only: a man-made column is its template
         parts = {
             g: (
                 _template(nuclide, model, edges, g),
-                _backscatter(nuclide, model, edges, g),
+                _backscatter(nuclide, model, edges, g) if norm else None,
                 _edge_unit(nuclide, g, model, edges) if norm else None,
             )
             for g in groups
@@ -288,13 +289,14 @@ def _columns(model: DetectorModel, edges: FloatArray, library: Library, emanatio
                     share = share if variant else 1.0
                     t, sc, e = parts[other]
                     col = col + share * t
-                    scatter = scatter + share * sc
+                    if scatter is not None and sc is not None:
+                        scatter = scatter + share * sc
                     if edge_sq is not None and e is not None:
                         edge_sq = edge_sq + (share * e) ** 2
                 peak = float(col.max())
                 if peak <= 0:
                     continue
-                if edge_sq is None:
+                if edge_sq is None or scatter is None:
                     out.append(Column(nuclide, group, col / peak, peak))
                     continue
                 edge = np.sqrt(edge_sq) / peak
@@ -364,6 +366,9 @@ def _edge_unit(nuclide: Nuclide, group: str | None, model: DetectorModel, edges:
     quadrature; a linked group's are added in quadrature by :func:`_columns`)."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     out = np.zeros(centers.size, dtype=np.float64)
+    # increasing centres (a calibration): each edge's channels are found within a slice twice its reach (two sorted
+    # searches) by the same test, without passes over the whole spectrum
+    increasing = centers.size > 1 and np.count_nonzero(centers[1:] > centers[:-1]) == centers.size - 1
     for line in nuclide.lines:
         e = line.energy_kev
         if line.group != group or e > centers[-1] + 200.0:
@@ -371,13 +376,19 @@ def _edge_unit(nuclide: Nuclide, group: str | None, model: DetectorModel, edges:
         edge = compton_edge_kev(e)
         if edge < model.low_kev:
             continue
-        near = np.abs(centers - edge) <= model.fwhm_kev(edge)
+        width = model.fwhm_kev(edge)
+        span = slice(None)
+        if increasing:
+            span = slice(int(centers.searchsorted(edge - 2.0 * width)), int(centers.searchsorted(edge + 2.0 * width)))
+        at = centers[span]
+        near = np.abs(at - edge) <= width
         if not near.any():
             continue
-        response = line_response(model, edges, e)
-        peak = np.abs(centers - e) <= 1.5 * model.fwhm_kev(e)
+        response = line_response(model, edges, e)[span]
+        peak = np.abs(at - e) <= 1.5 * model.fwhm_kev(e)
         level = float(response[near & ~peak].max()) if (near & ~peak).any() else 0.0
-        out[near] = np.hypot(out[near], EDGE_MODEL_ERROR * line.intensity / 100.0 * level)
+        part = out[span]  # a view: written in place
+        part[near] = np.hypot(part[near], EDGE_MODEL_ERROR * line.intensity / 100.0 * level)
     return out
 
 
@@ -945,8 +956,9 @@ def _fit(
         b = net[mask] / sd[mask]
         return np.zeros(0), float(b @ b)
     cut = (lambda c: c.shape[mask]) if masked is None else _masked_by(masked, mask)
-    a = np.stack([cut(c) for c in cols], axis=1) / sd[mask, None]
-    b = net[mask] / sd[mask]
+    rows = sd[mask]
+    a = design_matrix([cut(c) for c in cols], rows)
+    b = net[mask] / rows
     free = None if near is None else np.asarray(near) > 0
     x, resid = nnls(a, b, maxiter=50 * len(cols), free=free)
     return np.asarray(x, dtype=np.float64), float(resid) ** 2
@@ -1126,12 +1138,14 @@ def _companion_excess(
     mask: np.ndarray,
     model: DetectorModel,
     centers: FloatArray,
+    masked: dict[int, FloatArray] | None = None,
 ) -> tuple[float, FloatArray, FloatArray, list[str]] | None:
     """The minor components read from their companions: ``final`` fitted with the channels of ``cand``'s lines
     (:func:`_line_region`) left out gives the amplitudes of the components named in ``minors``; the other components
     are then fitted on every channel beside them, and ``cand``'s template is fitted to what is left in those
     channels (errors ``sd``). (significance, the candidate's fitted counts, the residual, the minor components of
-    ``minors`` with at least one fitted count there), or None when the region holds no fitted channel."""
+    ``minors`` with at least one fitted count there), or None when the region holds no fitted channel. ``masked``: the
+    columns' channels in ``mask`` already cut (:func:`_masked_by`, the chain fit's own)."""
     region = _line_region(cand.nuclide, model, centers)
     inside = mask & region
     if not inside.any():
@@ -1144,7 +1158,7 @@ def _companion_excess(
         # the other components (the strong chain, man-made nuclides found) fitted on every channel beside the minor
         # ones read away from the region: a strong chain's own line there (Pb-212 238.6 keV in In-111's 245.4-keV
         # region) is its own, not what a minor component may hide
-        x_others, _ = _fit(others, net - held, sd, mask, near=x_all[~is_minor])
+        x_others, _ = _fit(others, net - held, sd, mask, near=x_all[~is_minor], masked=masked)
     else:
         # no minor component: the others' fit on every channel is the chain fit's own last fit
         held, x_others = np.zeros(net.size), x_all
@@ -1179,12 +1193,14 @@ def hidden_by_minor_chains(
     hump_kev: float | None = None,
     at_found: bool = False,
     fixed_kev: tuple[float, ...] = (),
+    masked: dict[int, FloatArray] | None = None,
 ) -> dict[str, str]:
     """Man-made candidates the NORM chains may be hiding (the comment above ``MINOR_REGION_FWHM``): candidate name ->
     why it is not excluded. ``final`` (amplitudes ``x_all`` on ``net`` over ``mask`` with errors ``sd``: the chain model
     error included) is the chain fit's last fit; ``matches`` its components, the NORM ones identified at
     ``identify_sigma`` beside the strongest being the minor ones; ``candidates`` the man-made columns not selected;
-    ``hump_kev`` the spectrum's maximum (:func:`local_peak_sigma`).
+    ``hump_kev`` the spectrum's maximum (:func:`local_peak_sigma`); ``masked`` the chain fit's cut columns
+    (:func:`_masked_by`).
 
     The photopeak tests (:func:`_nameable`) are those a name needs: a scatter hump that the candidate's
     template fits better than the chains do (Tc-99m's 140.5 keV on a 1 cm3 CsI, the real dev NORM rows) is no
@@ -1198,7 +1214,7 @@ def hidden_by_minor_chains(
     out: dict[str, str] = {}
     minors = {m.nuclide for m in natural[1:]}
     for cand in candidates if natural else []:
-        read = _companion_excess(final, x_all, cand, minors, net, sd, mask, model, centers)
+        read = _companion_excess(final, x_all, cand, minors, net, sd, mask, model, centers, masked)
         if read is None or read[0] < identify_sigma:
             continue
         z, own, resid, holding = read
@@ -1299,7 +1315,9 @@ def chain_fit(
         # the residuals of the fit without a candidate, weighted: a candidate whose column does not point
         # along them (gradient <= 0) leaves that fit optimal, gains nothing, and is not fitted
         resid_now = (net - _predict([*norm_cols, *selected], x_now, n))[mask] * weights
-        resid_made = (net_made - _predict([*norm_cols, *selected], x_made, n))[mask] * weights
+        # without U-235 companions the two fits are one (net_made is net, x_made is x_now): the same residual
+        same = net_made is net and x_made is x_now
+        resid_made = resid_now if same else (net_made - _predict([*norm_cols, *selected], x_made, n))[mask] * weights
         ranked: list[tuple[float, Column, FloatArray | None]] = []
         for cand in man_cols:
             if cand in selected or not np.any(cut(cand) > 0.01):
@@ -1505,6 +1523,7 @@ def chain_fit(
             hump_kev,
             found_centroid,
             library.background_lines_kev,
+            masked,
         ).items():
             unconfirmed.setdefault(name, why)
     matches.extend(m for m, _ in hidden.values())

@@ -75,6 +75,13 @@ def gaussian_filter1d(y: FloatArray, sigma: float, mode: str = "constant", trunc
     return np.asarray(np.convolve(padded, kernel, mode="valid"), dtype=np.float64)
 
 
+def design_matrix(columns: list[FloatArray], sd: FloatArray) -> FloatArray:
+    """The weighted design matrix of a least-squares fit, one column per entry of ``columns``, each divided by ``sd``
+    element by element: the values and the C-ordered layout of ``np.stack(columns, axis=1) / sd[:, None]`` (the
+    same divisions), at about two thirds of its cost for 5-20 columns (``np.stack`` costs more than the division)."""
+    return np.ascontiguousarray((np.array(columns, dtype=np.float64) / sd).T)
+
+
 def _solve(a: FloatArray, b: FloatArray) -> FloatArray:
     """a x = b for a symmetric Gram block: LU, or least squares when it is singular."""
     try:
@@ -92,7 +99,8 @@ def nnls(
 ) -> tuple[FloatArray, float]:
     """(x, ||a x - b||) with x >= 0 minimising the residual (Lawson-Hanson active set).
     ``free``: the variables to start free, the others at 0 (see :func:`bvls`)."""
-    return bvls(a, b, np.zeros(a.shape[1]), np.full(a.shape[1], np.inf), maxiter=maxiter, free=free)
+    n = np.shape(a)[1]
+    return _bvls(a, b, np.zeros(n), np.full(n, np.inf), maxiter, free, nonnegative=True)
 
 
 def bvls(
@@ -117,6 +125,20 @@ def bvls(
     only depends on the free set the iteration ends with (the unconstrained solution of those
     variables, the others at their bounds), so a start near it saves active-set steps and, the
     optimum being unique, returns the same answer."""
+    return _bvls(a, b, lower, upper, maxiter, free, nonnegative=False)
+
+
+def _bvls(
+    a: FloatArray,
+    b: FloatArray,
+    lower: FloatArray,
+    upper: FloatArray,
+    maxiter: int | None,
+    free: np.ndarray | None,
+    nonnegative: bool,
+) -> tuple[FloatArray, float]:
+    """:func:`bvls`; ``nonnegative``: the bounds are 0 and +inf (:func:`nnls`), which need no check and hold a
+    warm start's other variables at 0 (the values the general route gives them, without its masks)."""
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     lo = np.asarray(lower, dtype=np.float64)
@@ -127,7 +149,7 @@ def bvls(
     # the loops below run on a few to a few tens of variables, where a numpy reduction (any, all,
     # max, argmax, flatnonzero) costs 2-4 us of call overhead: they use count_nonzero, nonzero and
     # the array methods instead (the same values, the same arithmetic)
-    if np.count_nonzero(lo > hi):
+    if not nonnegative and np.count_nonzero(lo > hi):
         raise ValueError("a lower bound above its upper bound")
     # the normal equations: the active-set steps then solve systems of n unknowns, never the
     # tall ones (a 16384-channel HPGe spectrum): multithreaded LAPACK on a tall matrix costs
@@ -139,7 +161,10 @@ def bvls(
         x = np.clip(np.array([rhs[0] / g if g > 0 else 0.0]), lo, hi)
         r = a[:, 0] * x[0] - b
         return x, math.sqrt(float(r @ r))
-    if free is not None:
+    if free is not None and nonnegative:
+        x = np.zeros(n)  # every variable bounded below, at 0 when held
+        free = np.array(free, dtype=bool)
+    elif free is not None:
         bounded = np.isfinite(lo)
         x = np.where(bounded, lo, np.minimum(hi, 0.0))  # in the box; every held variable on its bound
         free = np.array(free, dtype=bool) | ~bounded

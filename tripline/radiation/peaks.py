@@ -80,15 +80,18 @@ def _prepared(
     columns: list[tuple[int, FloatArray]] = []
     totals: dict[str, FloatArray] = {}
     for k, nuclide in enumerate(library.nuclides):
+        whole = None  # the template of every line (group None), when it is one of the fit groups
         for g in _groups(nuclide):
             col = _template(nuclide, model, edges, g)
+            if g is None:
+                whole = col
             if col.max() > 0:
                 col = col / col.max()
                 col.setflags(write=False)
                 columns.append((k, col))
         if nuclide.category is not Category.NORM:
             total = float(lines_response(model, edges, mixture_lines({nuclide.name: 1.0}, library)).sum())
-            peak = _template(nuclide, model, edges)
+            peak = _template(nuclide, model, edges) if whole is None else whole
             if total > 0 and peak.sum() > 0:
                 fraction = peak / total
                 fraction.setflags(write=False)
@@ -225,6 +228,9 @@ def fit_peaks(
     return PeakFit(tuple(matches), chi2_all, int(mask.sum()), mask)
 
 
+_sum = np.add.reduce
+
+
 def _line_support(
     nuclide: Nuclide,
     predicted: FloatArray,
@@ -259,11 +265,14 @@ def _line_support(
             roi = (centers >= e - half) & (centers <= e + half)
             if not roi.any():
                 continue
-        area = float(net[roi].sum())
-        sigma = math.sqrt(float(var[roi].sum()))
-        weights = np.clip(net[roi], 0.0, None)
-        found = float((centers[roi] * weights).sum() / weights.sum()) if weights.sum() > 0 else None
-        expected_z = float(predicted[roi].sum()) / sigma if sigma > 0 else 0.0
+        # np.add.reduce: the reduction ndarray.sum calls, without its Python wrappers (the same sums)
+        counts = net[roi]
+        area = float(_sum(counts))
+        sigma = math.sqrt(float(_sum(var[roi])))
+        weights = np.maximum(counts, 0.0)  # np.clip without an upper bound (the same ufunc, without its wrappers)
+        total = _sum(weights)
+        found = float(_sum(centers[roi] * weights) / total) if total > 0 else None
+        expected_z = float(_sum(predicted[roi])) / sigma if sigma > 0 else 0.0
         out.append((PeakSupport(e, found, area, area / sigma if sigma > 0 else 0.0), expected_z))
     return tuple(out)
 

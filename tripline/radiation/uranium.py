@@ -125,9 +125,15 @@ class UraniumReading:
         return self.u238 / self.u238_sigma if self.u238_sigma > 0 else 0.0
 
 
-def _gauss(centers: FloatArray, model: DetectorModel, energy: float) -> FloatArray:
+def _channel_width(centers: FloatArray) -> float:
+    """The median channel width (keV) the line templates are scaled by (computed once per reading: np.median costs
+    more than a template)."""
+    return float(np.median(np.diff(centers))) if centers.size > 1 else 1.0
+
+
+def _gauss(centers: FloatArray, model: DetectorModel, energy: float, width: float) -> FloatArray:
+    """Counts per channel of one line of unit area, ``width`` the channel width (:func:`_channel_width`)."""
     sigma = model.fwhm_kev(energy) / 2.3548
-    width = float(np.median(np.diff(centers))) if centers.size > 1 else 1.0
     return np.exp(-0.5 * ((centers - energy) / sigma) ** 2) * width / (sigma * math.sqrt(2 * math.pi))
 
 
@@ -145,7 +151,9 @@ def _fit(
     return float(coef[0]), float(err[0])
 
 
-def _pa234m(resid: FloatArray, var: FloatArray, centers: FloatArray, model: DetectorModel) -> list[tuple[float, float]]:
+def _pa234m(
+    resid: FloatArray, var: FloatArray, centers: FloatArray, model: DetectorModel, width: float
+) -> list[tuple[float, float]]:
     out = []
     for energy, intensity in PA234M_LINES:
         half = PA234M_WINDOW_FWHM * model.fwhm_kev(energy)
@@ -153,15 +161,18 @@ def _pa234m(resid: FloatArray, var: FloatArray, centers: FloatArray, model: Dete
             continue
         sel = np.abs(centers - energy) <= half
         unit = intensity / 100.0 * peak_efficiency(model, energy)
-        amp, err = _fit(resid, var, centers, sel, _gauss(centers, model, energy) * unit, 1)
+        amp, err = _fit(resid, var, centers, sel, _gauss(centers, model, energy, width) * unit, 1)
         out.append((amp, err))
     return out
 
 
-def _template(centers: FloatArray, model: DetectorModel, lines: tuple[tuple[float, float], ...]) -> FloatArray:
-    """Counts per channel per unit activity (fit units) of ``lines`` (energy, photons per 100 decays)."""
+def _template(
+    centers: FloatArray, model: DetectorModel, lines: tuple[tuple[float, float], ...], width: float
+) -> FloatArray:
+    """Counts per channel per unit activity (fit units) of ``lines`` (energy, photons per 100 decays); ``width``
+    the channel width (:func:`_channel_width`)."""
     return sum(
-        (_gauss(centers, model, e) * i / 100.0 * peak_efficiency(model, e) for e, i in lines),
+        (_gauss(centers, model, e, width) * i / 100.0 * peak_efficiency(model, e) for e, i in lines),
         np.zeros(centers.size),
     )
 
@@ -178,10 +189,14 @@ class SampleRadium:
         return self.activity / self.sigma if self.sigma > 0 else 0.0
 
 
-def sample_radium(resid: FloatArray, var: FloatArray, centers: FloatArray, model: DetectorModel) -> SampleRadium:
+def sample_radium(
+    resid: FloatArray, var: FloatArray, centers: FloatArray, model: DetectorModel, width: float | None = None
+) -> SampleRadium:
     """The sample's own radium from the net (background-subtracted) Pb-214/Bi-214 lines: each of
     ``PROGENY_REGIONS`` fitted on its own, combined (inverse-variance mean) when they agree (chi2 within
-    its 99 % bound); otherwise the smallest (least Ra-226 186.2 keV subtracted from the U-235 group)."""
+    its 99 % bound); otherwise the smallest (least Ra-226 186.2 keV subtracted from the U-235 group). ``width``: the
+    channel width (:func:`_channel_width`, measured when not given)."""
+    step = _channel_width(centers) if width is None else width
     found: list[tuple[float, float]] = []
     for lines in PROGENY_REGIONS:
         lo = lines[0][0] - 1.5 * model.fwhm_kev(lines[0][0])
@@ -189,7 +204,7 @@ def sample_radium(resid: FloatArray, var: FloatArray, centers: FloatArray, model
         if lo < model.low_kev or hi > centers[-1]:
             continue
         sel = (centers >= lo) & (centers <= hi)
-        amp, err = _fit(resid, var, centers, sel, _template(centers, model, lines), 1)
+        amp, err = _fit(resid, var, centers, sel, _template(centers, model, lines, step), 1)
         if math.isfinite(err) and err > 0:
             found.append((amp, err))
     if not found:
@@ -223,7 +238,8 @@ def uranium_reading(
         return None
     centers = 0.5 * (edges[:-1] + edges[1:])
     resid = net - others
-    pa = _pa234m(resid, var, centers, model)
+    width = _channel_width(centers)
+    pa = _pa234m(resid, var, centers, model, width)
     if not pa:
         return None
     if len(pa) == 2 and abs(pa[0][0] - pa[1][0]) <= 2.0 * math.hypot(pa[0][1], pa[1][1]):
@@ -237,7 +253,7 @@ def uranium_reading(
     low = U235_LINES[0][0] - model.fwhm_kev(U235_LINES[0][0])
     high = U235_LINES[-1][0] + 2.0 * model.fwhm_kev(U235_LINES[-1][0])
     sel = (centers >= max(low, model.low_kev)) & (centers <= high)
-    template = _template(centers, model, U235_LINES)
+    template = _template(centers, model, U235_LINES, width)
     u235, u235_sigma = _fit(resid, var, centers, sel, template, 2)
     # a hump twice the detector's width (backscatter from a lead shield, scattered photons) is no U-235
     # line (:mod:`.lineshape`): tested over the U-235 fit's own window and continuum order, the shield's
@@ -325,9 +341,10 @@ def _paired_rule(
 ) -> tuple[str, str, str]:
     """The U-235-without-U-238 rule with a paired background (module docstring): (state, reason,
     radium note). ``resid``: the net counts less every fitted component but the U-238 chain's."""
-    radium = sample_radium(resid, var, centers, model)
-    progeny = sum((_template(centers, model, lines) for lines in PROGENY_REGIONS), np.zeros(centers.size))
-    ra_unit = progeny + _template(centers, model, (RA226_LINE,))
+    width = _channel_width(centers)
+    radium = sample_radium(resid, var, centers, model, width)
+    progeny = sum((_template(centers, model, lines, width) for lines in PROGENY_REGIONS), np.zeros(centers.size))
+    ra_unit = progeny + _template(centers, model, (RA226_LINE,), width)
     activity = max(radium.activity, 0.0) if math.isfinite(radium.sigma) else 0.0
     u235, fit_sigma = _fit(resid - activity * ra_unit, var, centers, sel, template, 2)
     # U-235 activity equivalent of one unit of Ra-226 (186.2 keV) with its progeny, in the U-235 window

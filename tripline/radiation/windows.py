@@ -19,7 +19,7 @@ import numpy as np
 
 from tripline.radiation.library import Library
 from tripline.radiation.model import Category, EnergyCalibration, FloatArray
-from tripline.radiation.numerics import chi2_sf, nnls
+from tripline.radiation.numerics import chi2_sf, design_matrix, nnls
 from tripline.radiation.physics import background_shape, mixture_shape
 from tripline.radiation.result import NormTest
 from tripline.radiation.spectral import window_sums
@@ -41,7 +41,7 @@ def _fit(
 ) -> tuple[FloatArray, float]:
     """``near``: the solution with one column less (the added one counted 0), a warm start
     (:func:`tripline.radiation.numerics.bvls`: the same solution in fewer steps)."""
-    a = np.stack(columns, axis=1) / sd[:, None]
+    a = design_matrix(columns, sd)
     free = None if near is None else np.append(near, 1.0) > 0
     x, resid = nnls(a, y / sd, maxiter=100 * a.shape[1], free=free)
     return np.asarray(x, dtype=np.float64), float(resid) ** 2
