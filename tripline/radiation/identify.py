@@ -139,6 +139,10 @@ class Policy:
     # positron emitter is not excluded (never named). Na-22 in a NORM host without its 1274.5-keV line standing
     # (bench/README, "na22")
     annihilation_excess: bool = True
+    # a 59.5-keV line the turn-on test put out of reach (a line within one FWHM above a sharp rise cannot be told from
+    # the rise's edge) still read from the counts' own usable edge: identified there, the spectrum is not cleared
+    # ("Am-241 or the turn-on's edge"), never named (:func:`_line_under_turn_on`)
+    am241_under_turn_on: bool = True
 
 
 # Terrestrial gamma lines end at Tl-208's 2614.5 keV (plus its resolution); above 2750 keV a
@@ -335,7 +339,9 @@ def identify(
                 edge = f"usable from {usable:.0f} keV ({begin}, type floor {floor:g} keV, + 1 FWHM)"
                 # a line within one FWHM above the measured turn-on cannot be told from its edge (spectral.turn_on_kev)
                 rise = turn_on_kev(counts, spectrum.centers_kev(), model, max(floor, onset or floor))
+                below_rise: float | None = None  # the usable edge before a turn-on raised it
                 if rise is not None and rise + model.fwhm_kev(rise) > max(usable, AM241_KEV):
+                    below_rise = usable
                     usable = rise + model.fwhm_kev(rise)
                     edge = (
                         f"usable from {usable:.0f} keV ({begin}, but they rise to half their median level up to "
@@ -378,6 +384,10 @@ def identify(
                     low_untested = _low_region_excess(
                         counts, spectrum.centers_kev(), onset, LOW_REGION_RATIO, "its line cannot be read"
                     )
+                    if low_untested is None and policy.am241_under_turn_on and below_rise is not None:
+                        low_untested = _line_under_turn_on(
+                            fit.net, fit.var, model, edges, lib, fit.predicted_no_snm - uranium, policy, below_rise
+                        )
             am241 = next((m for m in matches if m.nuclide == "Am-241"), None)
             if am241 is not None and any(m.nuclide == "Th-232 chain" for m in matches):
                 # thoriated tungsten: the chain's photons excite tungsten's K X-rays under 59.5 keV
@@ -556,6 +566,29 @@ def _low_region_excess(
     return (
         f"{low:.0f} counts from {onset:.0f} to {LOW_REGION_KEV:g} keV against {high:.0f} above it "
         f"(more than {factor:g} times): a low-energy source (Am-241) may sit where {why}, not cleared"
+    )
+
+
+def _line_under_turn_on(
+    net: np.ndarray,
+    var: np.ndarray,
+    model: DetectorModel,
+    edges: np.ndarray,
+    library: Library,
+    not_uranium: np.ndarray,
+    policy: Policy,
+    usable: float,
+) -> str | None:
+    """Why the spectrum is not cleared when Am-241's 59.5-keV line, untested because it lies within a sharp rise
+    of the counts (:func:`tripline.radiation.spectral.turn_on_kev`), is identified by :func:`am241_line` read from
+    the counts' own usable edge below that rise (None when it is not). The rising flank of a strong 59.5-keV line
+    is itself such a rise, so the line cannot be told from a turn-on's edge, nor cleared."""
+    low = am241_line(net, var, model, edges, library, not_uranium, policy.identify_sigma, usable)
+    if low is None or low.match is None:
+        return None
+    return (
+        f"read from {usable:.0f} keV, below the rise, the 59.5-keV line stands ({low.significance:.1f} sigma, centroid "
+        f"{low.match.peaks[0].found_kev or 0.0:.1f} keV): Am-241 or the turn-on's edge, not cleared"
     )
 
 
