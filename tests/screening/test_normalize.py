@@ -166,6 +166,8 @@ def test_number_words_read_as_the_number(normaliser: Normaliser, n: int, sep: st
 def test_roman_numerals_after_an_organisations_name(normaliser: Normaliser, n: int, name: str) -> None:
     roman = _ROMAN[n - 1].upper()
     assert normaliser.form(f"{name} {roman}").key == normaliser.form(f"{name} {n}").key
+    # written after a comma, the numeral is read the same ("II" is also an org type rigour removes)
+    assert normaliser.form(f"{name},{roman}").key == normaliser.form(f"{name} {n}").key
     # a person's last initial stays a letter ("IVANOV, Vladimir I.")
     assert normaliser.form(f"{name} {roman}", person=True).key.split()[-1] == roman.lower()
 

@@ -207,8 +207,10 @@ class Normaliser:
         name_words = tuple(t for t in tokenize_name(self.ascii(text)) if t.isascii() and t.isalnum())
         if not person:
             stripped = remove_org_types(text, replacement=" ")
-            if set(text.split()) - set(stripped.split()) <= ROMAN.keys():
-                stripped = text  # "Argo II": a Roman numeral, not the org type rigour reads in "II"
+            if set(tokenize_name(text)) - set(tokenize_name(stripped)) <= ROMAN.keys():
+                # "Argo II", "Argo,II": a Roman numeral, not the org type rigour reads in "II" (compared by name
+                # tokens, not by spaces: after a comma the numeral is no word of its own)
+                stripped = text
             if stripped.split() != text.split() and stripped.strip():
                 # keep the words rigour's wider table took when nothing distinctive is left
                 # without them ("STG Group": "stg" abbreviates a Dutch foundation, and is the name)
