@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.realdata import load_cases, masked_host, need_shared_data, turn_on_case
+from tests.radiation.policy_check import DEV, dev_case_ids, verdicts_on_off
+from tests.realdata import masked_host, need_shared_data, turn_on_case
 from tripline.radiation.identify import Policy, identify
 from tripline.radiation.model import Verdict
 
 ON = Policy(am241_under_turn_on=True)
 OFF = Policy(am241_under_turn_on=False)
-CASES = {c.case_id: c for c in load_cases() if c.split == "dev"}
 FISICAS = "fisicas:Am-241_energy_calibrated"
 MORRO = "radiacode:2024-04-17_Morro_do_Ferro"
 DANUBE = "radiacode:Sediment_Danube--2024-03-02 13-22-16"
@@ -37,7 +37,7 @@ def test_an_am241_source_at_ten_percent_is_not_cleared(host: str, source: str, f
     """Real dev hosts with a real Am-241 source at 10 % of their counts (``tests.realdata.masked_host``, the
     ``--masked`` cells): cleared with the policy off (the line's own flank read as a turn-on), referred with it on."""
     need_shared_data()
-    mixed, background = masked_host(CASES[host], CASES[source], 0.1)
+    mixed, background = masked_host(DEV[host], DEV[source], 0.1)
     judged = background if filed else None
     off = identify(mixed, judged, policy=OFF)
     assert off.verdict.cleared
@@ -48,31 +48,17 @@ def test_an_am241_source_at_ten_percent_is_not_cleared(host: str, source: str, f
     assert "Am-241" not in [m.nuclide for m in result.isotopes]  # not named: the edge is not excluded
 
 
-@pytest.mark.parametrize(
-    "case_id", sorted(c.case_id for c in CASES.values() if c.group in ("NORM", "background") and c.store != "shared")
-)
+@pytest.mark.parametrize("case_id", dev_case_ids())
 def test_real_dev_norm_and_background_verdicts_are_unchanged(case_id: str) -> None:
-    case = CASES[case_id]
-    fg, bg = case.spectra()[0]
-    for judged in {id(x): x for x in (bg, None)}.values():
-        assert identify(fg, judged, policy=ON).verdict is identify(fg, judged, policy=OFF).verdict
-
-
-@pytest.mark.parametrize(
-    "case_id", sorted(c.case_id for c in CASES.values() if c.group in ("NORM", "background") and c.store == "shared")
-)
-def test_real_dev_community_norm_and_background_verdicts_are_unchanged(case_id: str) -> None:
-    need_shared_data()
-    case = CASES[case_id]
-    fg, bg = case.spectra()[0]
-    for judged in {id(x): x for x in (bg, None)}.values():
-        assert identify(fg, judged, policy=ON).verdict is identify(fg, judged, policy=OFF).verdict
+    """Every real dev NORM and background spectrum, as filed and alone, keeps its verdict with the policy on."""
+    for on, off in verdicts_on_off(DEV[case_id], ON, OFF):
+        assert on is off
 
 
 def test_the_cost_a_turn_on_edge_is_referred_not_cleared() -> None:
     """The cost, pinned: the dev lead-shielded background cut smoothly at 45 keV (``--turn-on``) was released as
     background; its turn-on edge reads as a 59.5-keV line (7.0 sigma, centroid 62.1 keV) and it is referred."""
-    case = CASES["spodzone:background"]
+    case = DEV["spodzone:background"]
     fg, bg = case.spectra()[0]
     cut = turn_on_case(case, fg, 45.0)
     assert identify(cut, bg, policy=OFF).verdict is Verdict.BACKGROUND

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.realdata import load_cases, masked_host, need_shared_data
+from tests.radiation.policy_check import DEV, dev_case_ids, verdicts_on_off
+from tests.realdata import masked_host, need_shared_data
 from tripline.radiation.chainfit import is_narrow, narrow_at_found
 from tripline.radiation.identify import Policy, identify
 from tripline.radiation.library import default_library, detector
@@ -69,7 +70,6 @@ def test_each_shape_at_its_best_centroid_within_the_tolerance() -> None:
     assert not narrow_at_found((), hump, hump + 100.0, centers, model, 661.657, cs137)
 
 
-CASES = {c.case_id: c for c in load_cases() if c.split == "dev"}
 BELARUS = "radiacode:Dosemap.org_spectra_02_Cs-137_Belarus_mushrooms"
 KIROVO = "radiacode:Dosemap.org_spectra_04_Cs-137_Russia_Kirovo-Chepetsk_soil"
 DANUBE = "radiacode:Sediment_Danube--2024-03-02 13-22-16"
@@ -97,7 +97,7 @@ def test_a_masked_source_found_off_its_energy_is_not_cleared(
     """Real dev hosts with a real man-made source injected (``tests.realdata.masked_host``, the ``--masked`` cells):
     cleared with the policy off, referred with it on, the injected nuclide "not excluded"."""
     need_shared_data()
-    mixed, background = masked_host(CASES[host], CASES[source], fraction)
+    mixed, background = masked_host(DEV[host], DEV[source], fraction)
     judged = background if filed else None
     assert identify(mixed, judged, policy=OFF).verdict.cleared
     result = identify(mixed, judged, policy=ON)
@@ -105,26 +105,10 @@ def test_a_masked_source_found_off_its_energy_is_not_cleared(
     assert any(r.startswith(f"{nuclide} not excluded: the NORM chains fitted without it") for r in result.reasons)
 
 
-@pytest.mark.parametrize(
-    "case_id", sorted(c.case_id for c in CASES.values() if c.group in ("NORM", "background") and c.store != "shared")
-)
+@pytest.mark.parametrize("case_id", dev_case_ids())
 def test_real_dev_norm_and_background_verdicts_are_unchanged(case_id: str) -> None:
-    """Every bundled/extra real dev NORM and background spectrum (as filed and alone) keeps its verdict with the
-    policy on (dmamontov:bg-natural, th-90-wt20, u-92-glass, ...; the RadiaCode community rows below)."""
-    case = CASES[case_id]
-    fg, bg = case.spectra()[0]
-    for judged in {id(x): x for x in (bg, None)}.values():
-        assert identify(fg, judged, policy=ON).verdict is identify(fg, judged, policy=OFF).verdict
-
-
-@pytest.mark.parametrize(
-    "case_id", sorted(c.case_id for c in CASES.values() if c.group in ("NORM", "background") and c.store == "shared")
-)
-def test_real_dev_community_norm_and_background_verdicts_are_unchanged(case_id: str) -> None:
-    """The RadiaCode community dev rows (../shared/data), Morro do Ferro with its background among them (F-18/Na-22
-    at 511 keV, the annihilation line judged at its library energy)."""
-    need_shared_data()
-    case = CASES[case_id]
-    fg, bg = case.spectra()[0]
-    for judged in {id(x): x for x in (bg, None)}.values():
-        assert identify(fg, judged, policy=ON).verdict is identify(fg, judged, policy=OFF).verdict
+    """Every real dev NORM and background spectrum (as filed and alone) keeps its verdict with the policy on
+    (dmamontov:bg-natural, th-90-wt20, u-92-glass, ...; Morro do Ferro with its background among the community rows:
+    F-18/Na-22 at 511 keV, the annihilation line judged at its library energy)."""
+    for on, off in verdicts_on_off(DEV[case_id], ON, OFF):
+        assert on is off
