@@ -1,13 +1,14 @@
-"""What a new ``Policy`` flag of :func:`tripline.radiation.identify.identify` must leave alone, read on the real dev
-spectra of tests/data/radiation_real.csv: each spectrum judged as filed (with its paired background, when the file has
-one) and alone, with the flag on and off. The flag tests of tests/radiation parametrize over :func:`dev_case_ids` and
-assert on :func:`verdicts_on_off`."""
+"""A ``Policy`` flag of :func:`tripline.radiation.identify.identify` judged on the real dev spectra of
+tests/data/radiation_real.csv, on and off: what it must leave alone (each spectrum as filed, with its paired
+background when the file has one, and alone: :func:`verdicts_on_off` over :func:`dev_case_ids`) and what it is for
+(a dev ``--masked`` cell, a real source injected into a real host: :func:`masked_on_off`)."""
 
 from __future__ import annotations
 
-from tests.realdata import RealCase, load_cases, need_shared_data
+from tests.realdata import RealCase, load_cases, masked_host, need_shared_data
 from tripline.radiation.identify import Policy, identify
 from tripline.radiation.model import Verdict
+from tripline.radiation.result import Identification
 
 DEV = {c.case_id: c for c in load_cases() if c.split == "dev"}
 
@@ -27,3 +28,15 @@ def verdicts_on_off(case: RealCase, on: Policy, off: Policy) -> list[tuple[Verdi
         (identify(fg, judged, policy=on).verdict, identify(fg, judged, policy=off).verdict)
         for judged in {id(x): x for x in (bg, None)}.values()
     ]
+
+
+def masked_on_off(
+    host: str, source: str, fraction: float, filed: bool, on: Policy, off: Policy
+) -> tuple[Identification, Identification]:
+    """identify with ``on`` and with ``off`` on a dev ``--masked`` cell: the real source ``source`` injected into the
+    real host ``host`` at ``fraction`` of its counts (:func:`tests.realdata.masked_host`), judged with the host's
+    background (``filed``) or alone."""
+    need_shared_data()
+    mixed, background = masked_host(DEV[host], DEV[source], fraction)
+    judged = background if filed else None
+    return identify(mixed, judged, policy=on), identify(mixed, judged, policy=off)

@@ -8,10 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.radiation.policy_check import DEV, dev_case_ids, verdicts_on_off
-from tests.realdata import masked_host, need_shared_data
+from tests.radiation.policy_check import DEV, dev_case_ids, masked_on_off, verdicts_on_off
 from tripline.radiation.chainfit import is_narrow, narrow_at_found
-from tripline.radiation.identify import Policy, identify
+from tripline.radiation.identify import Policy
 from tripline.radiation.library import default_library, detector
 from tripline.radiation.model import Verdict
 from tripline.radiation.peaks import _line_support
@@ -96,11 +95,8 @@ def test_a_masked_source_found_off_its_energy_is_not_cleared(
 ) -> None:
     """Real dev hosts with a real man-made source injected (``tests.realdata.masked_host``, the ``--masked`` cells):
     cleared with the policy off, referred with it on, the injected nuclide "not excluded"."""
-    need_shared_data()
-    mixed, background = masked_host(DEV[host], DEV[source], fraction)
-    judged = background if filed else None
-    assert identify(mixed, judged, policy=OFF).verdict.cleared
-    result = identify(mixed, judged, policy=ON)
+    result, off = masked_on_off(host, source, fraction, filed, ON, OFF)
+    assert off.verdict.cleared
     assert result.verdict is Verdict.OF_CONCERN
     assert any(r.startswith(f"{nuclide} not excluded: the NORM chains fitted without it") for r in result.reasons)
 

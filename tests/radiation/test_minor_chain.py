@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.realdata import load_cases, masked_host, need_shared_data
+from tests.radiation.policy_check import masked_on_off
+from tests.realdata import load_cases, need_shared_data
 from tripline.radiation.chainfit import (
     MINOR_REGION_FWHM,
     _columns,
@@ -92,11 +93,8 @@ def test_a_masked_source_beside_a_chain_line_is_not_cleared(
     """Real dev NORM hosts with a real man-made source injected (``tests.realdata.masked_host``, the ``--masked``
     cells): cleared as NORM with the policy off, referred with it on, the injected nuclide "not excluded"
     (bench/README.md, minorchain)."""
-    need_shared_data()
-    mixed, background = masked_host(CASES[host], CASES[source], fraction)
-    judged = background if filed else None
-    assert identify(mixed, judged, policy=OFF).verdict.cleared
-    result = identify(mixed, judged, policy=ON)
+    result, off = masked_on_off(host, source, fraction, filed, ON, OFF)
+    assert off.verdict.cleared
     assert result.verdict is Verdict.OF_CONCERN
     assert any(r.startswith(f"{nuclide} not excluded: the NORM chains fitted without it") for r in result.reasons)
 
