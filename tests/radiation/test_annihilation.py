@@ -4,11 +4,9 @@ Real dev spectra (tests/data/radiation_real.csv) and dev ``--masked`` cells with
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from tests.realdata import load_cases, masked_host, need_shared_data
-from tripline.radiation.annihilation import _amplitude
 from tripline.radiation.identify import Policy, identify
 from tripline.radiation.model import Verdict
 
@@ -17,15 +15,6 @@ OFF = Policy(annihilation_excess=False)
 CASES = {c.case_id: c for c in load_cases() if c.split == "dev"}
 NA22 = "ckuethe:test_dt_na22"
 REASON = "a positron emitter (Na-22, F-18, ...) not excluded"
-
-
-def test_the_amplitude_of_a_unit_shape() -> None:
-    shape = np.array([0.1, 0.4, 0.4, 0.1])
-    var = np.full(4, 4.0)
-    counts, sigma = _amplitude(300.0 * shape, var, shape, np.ones(4, dtype=bool))
-    assert counts == pytest.approx(300.0)
-    assert sigma == pytest.approx(300.0 * np.sqrt((shape**2).sum() / 4.0))
-    assert _amplitude(shape, var, shape, np.zeros(4, dtype=bool)) == (0.0, 0.0)
 
 
 @pytest.mark.parametrize(

@@ -144,3 +144,16 @@ def test_nelder_mead_follows_scipy(seed: int) -> None:
 @given(st.integers(1, 400), st.floats(min_value=0.0, max_value=2000.0))
 def test_chi2_sf_is_scipys(dof: int, x: float) -> None:
     assert numerics.chi2_sf(dof, x) == pytest.approx(float(special.chdtrc(dof, x)), rel=1e-9, abs=1e-300)
+
+
+def test_shape_amplitude_of_a_unit_shape() -> None:
+    """300 times a unit shape read back as 300, with significance 300 / its standard error (errors 2 per channel);
+    no channel of the shape: no reading."""
+    shape = np.array([0.1, 0.4, 0.4, 0.1])
+    var = np.full(4, 4.0)
+    read = numerics.shape_amplitude(300.0 * shape, var, shape, np.ones(4, dtype=bool))
+    assert read is not None
+    counts, sigma = read
+    assert counts == pytest.approx(300.0)
+    assert sigma == pytest.approx(300.0 * np.sqrt((shape**2).sum() / 4.0))
+    assert numerics.shape_amplitude(shape, var, shape, np.zeros(4, dtype=bool)) is None

@@ -15,7 +15,6 @@ Na-22 from F-18 or any other beta+ emitter. Constants from the real dev spectra 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +23,7 @@ from tripline.radiation.chainfit import ChainFit
 from tripline.radiation.library import DetectorModel
 from tripline.radiation.lowenergy import TH228_PROGENY
 from tripline.radiation.model import FloatArray
+from tripline.radiation.numerics import shape_amplitude
 from tripline.radiation.peaks import ROI_HALF_WIDTH_FWHM
 from tripline.radiation.physics import ELECTRON_MASS_KEV, gaussian_bins
 
@@ -47,17 +47,6 @@ class AnnihilationReading:
     reason: str
 
 
-def _amplitude(values: FloatArray, var: FloatArray, shape: FloatArray, roi: np.ndarray) -> tuple[float, float]:
-    """Least-squares amplitude of ``shape`` (unit area) on ``values`` over ``roi`` with errors ``var``; its
-    significance."""
-    g = shape[roi]
-    info = float((g * g / var[roi]).sum())
-    if info <= 0.0:
-        return 0.0, 0.0
-    amplitude = float((g * values[roi] / var[roi]).sum()) / info
-    return amplitude, amplitude * math.sqrt(info)
-
-
 def annihilation_excess(
     fit: ChainFit, model: DetectorModel, edges: FloatArray, counts_in_range: float, identify_sigma: float
 ) -> AnnihilationReading | None:
@@ -70,13 +59,13 @@ def annihilation_excess(
     width = model.fwhm_kev(ELECTRON_MASS_KEV)
     roi = np.abs(centers - ELECTRON_MASS_KEV) <= ROI_HALF_WIDTH_FWHM * width
     shape = gaussian_bins(edges, ELECTRON_MASS_KEV, width / 2.3548)
-    counts, sigma = _amplitude(fit.net - fit.predicted, fit.var_model, shape, roi)
+    counts, sigma = shape_amplitude(fit.net - fit.predicted, fit.var_model, shape, roi) or (0.0, 0.0)
     tl208 = 0.0
     group = fit.group_predicted.get(TH228_PROGENY)
     if group is not None:
         top = np.abs(centers - TL208_KEV) <= top_half
         line = gaussian_bins(edges, TL208_KEV, model.fwhm_kev(TL208_KEV) / 2.3548)
-        tl208 = max(_amplitude(group, fit.var_model, line, top)[0], 0.0)
+        tl208 = max((shape_amplitude(group, fit.var_model, line, top) or (0.0, 0.0))[0], 0.0)
     allowed = ENVIRONMENT_SHARE * counts_in_range + PAIR_PER_2614 * tl208
     exceeds = sigma >= identify_sigma and counts > allowed
     reason = (

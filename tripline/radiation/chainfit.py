@@ -47,7 +47,7 @@ import numpy as np
 
 from tripline.radiation.library import DetectorModel, Library, Nuclide
 from tripline.radiation.model import Category, FloatArray
-from tripline.radiation.numerics import design_matrix, ndtr, nelder_mead, nnls
+from tripline.radiation.numerics import design_matrix, ndtr, nelder_mead, nnls, shape_amplitude
 from tripline.radiation.peaks import (
     CENTROID_TOLERANCE_FWHM,
     ROI_HALF_WIDTH_FWHM,
@@ -1174,13 +1174,11 @@ def _companion_excess(
         }
     )
     resid = net - held - _predict(others, x_others, net.size)
-    g = cand.shape[inside]
-    var = sd[inside] ** 2
-    info = float((g * g / var).sum())
-    if info <= 0.0:
+    read = shape_amplitude(resid, sd**2, cand.shape, inside)
+    if read is None:
         return None
-    amplitude = float((g * resid[inside] / var).sum()) / info
-    return amplitude * math.sqrt(info), amplitude * cand.shape, resid, holding
+    amplitude, z = read
+    return z, amplitude * cand.shape, resid, holding
 
 
 def hidden_by_minor_chains(

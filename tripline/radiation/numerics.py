@@ -82,6 +82,21 @@ def design_matrix(columns: list[FloatArray], sd: FloatArray) -> FloatArray:
     return np.ascontiguousarray((np.array(columns, dtype=np.float64) / sd).T)
 
 
+def shape_amplitude(
+    values: FloatArray, var: FloatArray, shape: FloatArray, roi: np.ndarray
+) -> tuple[float, float] | None:
+    """(amplitude, significance) of ``shape`` alone fitted by least squares to ``values`` over the channels ``roi``,
+    errors ``var``: the amplitude in units of ``shape`` and its ratio to its standard error; None when ``shape`` has
+    no weight there."""
+    g = shape[roi]
+    v = var[roi]
+    info = float((g * g / v).sum())
+    if info <= 0.0:
+        return None
+    amplitude = float((g * values[roi] / v).sum()) / info
+    return amplitude, amplitude * math.sqrt(info)
+
+
 def _solve(a: FloatArray, b: FloatArray) -> FloatArray:
     """a x = b for a symmetric Gram block: LU, or least squares when it is singular."""
     try:
