@@ -76,6 +76,7 @@ class RealCase:
     member: str
     source: str
     what: str
+    part: str = ""  # "background": the case is its file's in-file background spectrum, judged alone
 
     @property
     def group(self) -> str:
@@ -96,7 +97,19 @@ class RealCase:
         return Verdict.SNM in self.accept
 
     def spectra(self, shared: Path | None = None) -> list[tuple[Spectrum, Spectrum | None]]:
-        """(foreground, in-file background or None) pairs of the case's file."""
+        """(foreground, in-file background or None) pairs of the case's file; for a ``part`` "background" case, its
+        file's first background spectrum as the foreground, with none of its own."""
+        pairs = self._file_spectra(shared)
+        if self.part == "background":
+            backgrounds = [bg for _, bg in pairs if bg is not None]
+            if not backgrounds:
+                raise FileNotFoundError(f"no background spectrum in {self.file} {self.member}".rstrip())
+            return [(backgrounds[0], None)]
+        if self.part:
+            raise ValueError(f"unknown part {self.part!r} of case {self.case_id}")
+        return pairs
+
+    def _file_spectra(self, shared: Path | None) -> list[tuple[Spectrum, Spectrum | None]]:
         root = {"bundled": BUNDLED, "extra": EXTRA}.get(self.store) or shared or shared_data()
         if root is None:
             raise FileNotFoundError("shared/data not found (set TRIPLINE_SHARED_DATA)")
@@ -153,6 +166,7 @@ def load_cases(path: Path = CASES_FILE) -> list[RealCase]:
                 member=row["member"],
                 source=row["source"],
                 what=row["what"],
+                part=row["part"],
             )
             for row in csv.DictReader(fh)
         ]

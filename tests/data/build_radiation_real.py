@@ -34,7 +34,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "radiation_real.csv"
-COLUMNS = ("case_id", "split", "kind", "accept", "nuclides", "store", "file", "member", "source", "what")
+COLUMNS = ("case_id", "split", "kind", "accept", "nuclides", "store", "file", "member", "part", "source", "what")
 # labels.csv wording -> Verdict values
 VERDICTS = {
     "NORM": "NORM",
@@ -323,6 +323,69 @@ NORM_BATCH = (
 )  # fmt: skip
 
 
+# A twelfth batch (issue 14: backgrounds judged alone): the in-file backgrounds of spectra already in the table, each a
+# real measurement of its own (a RadiaCode left without a sample for hours to weeks), named a background by its source
+# (the spectrum's own name in the file, and the upstream readme for the community files). Until now each served only as
+# its sample's paired background; here each is also judged by itself, as a portal sees an empty lane (``part``
+# "background": the case's foreground is its file's background spectrum, with no background of its own). One row per
+# distinct spectrum (identical counts are one measurement: Bossew's "Background1" is in the K-40, Danube and
+# Schlackenstein files, "Background-W-2" in six, the Kirovo-Chepetsk background in both soil files), taken from the
+# first file of the table that holds it. Labelled as the other backgrounds (background). Split drawn over the batch by
+# the usual rule (sha256 order of the case id); the engine had judged each alone once before the split was drawn (the
+# rule is fixed, so nothing could be chosen), and a test-split background may be a dev sample's paired background.
+# (store, file, member, host case id, what)
+PAIRED_BACKGROUNDS = (
+    ("shared", "radiation/radiacode_community/Bossew_spectra_01_K-40.zip", "K-40-1--2024-03-02 13-26-43.xml",
+     "radiacode:K-40-1--2024-03-02 13-26-43",
+     "RadiaCode-101 RC-101-001920, background 'Background1' (readme: background spectrum ~12 hours; Bossew), 43285 s"),
+    ("shared", "radiation/radiacode_community/Bossew_spectra_04_Monazite.zip",
+     "2024-04-16_Monazite-Guarapari-Brazil.xml", "radiacode:2024-04-16_Monazite-Guarapari-Brazil",
+     "RadiaCode-101 RC-101-001920, background 'Background-W-2' (readme: background spectrum ~5 days; Bossew), "
+     "436823 s"),
+    ("shared", "radiation/radiacode_community/Dosemap.org_spectra_01_Cs-137_OSGI_source.zip",
+     "Dosemap.org_spectra_01_Cs-137_OSGI_source.xml", "radiacode:Dosemap.org_spectra_01_Cs-137_OSGI_source",
+     "RadiaCode-101, background 'Combined background' (readme: ~55 days; Dosemap.org), 4714586 s"),
+    ("shared", "radiation/radiacode_community/Dosemap.org_spectra_02_Cs-137_Belarus_mushrooms.zip",
+     "Dosemap.org_spectra_02_Cs-137_Belarus_mushrooms.xml",
+     "radiacode:Dosemap.org_spectra_02_Cs-137_Belarus_mushrooms",
+     "RadiaCode-101, background 'Background17d' (readme: ~17 days; Dosemap.org), 1485768 s"),
+    ("shared", "radiation/radiacode_community/Dosemap.org_spectra_03_Cs-137_Russia_Kirovo-Chepetsk_soil.zip",
+     "Dosemap.org_spectra_03_Cs-137_Russia_Kirovo-Chepetsk_soil.xml",
+     "radiacode:Dosemap.org_spectra_03_Cs-137_Russia_Kirovo-Chepetsk_soil",
+     "RadiaCode-101, background 'Background, place of sample measurement' (readme: ~8 days; Dosemap.org), 669132 s"),
+    ("shared", "radiation/radiacode_community/Tc-99m_old_man_in_a_bus.xml", "",
+     "radiacode:Tc-99m_old_man_in_a_bus",
+     "RadiaCode-101, background 'Объединенный фон' (combined background) of the Tc-99m file, 2510307 s"),
+    ("extra", "ckuethe_trinitite.xml", "", "ckuethe:trinitite",
+     "RadiaCode-103 RC-103-000070, background '3gz' of the trinitite file (its comment: 'RC103 graded-z shielded "
+     "background'), 129600 s"),
+    ("extra", "ckuethe_data_th232_plus_background.xml", "", "ckuethe:data_th232_plus_background",
+     "RadiaCode-102 RC-102-000115, background 'BG 35hr' of the Th-232-BG file, 127800 s"),
+)  # fmt: skip
+
+
+def paired_background_rows(sources: dict[str, str]) -> list[dict[str, str]]:
+    """:data:`PAIRED_BACKGROUNDS` as rows, split by :func:`_split_batch`; ``sources`` maps a host case id to its
+    row's source."""
+    return _split_batch(
+        [
+            {
+                "case_id": host + "#background",
+                "kind": "background",
+                "accept": "background",
+                "nuclides": "",
+                "store": store,
+                "file": file,
+                "member": member,
+                "part": "background",
+                "source": sources[host] + " (the file's background spectrum)",
+                "what": what,
+            }
+            for store, file, member, host, what in PAIRED_BACKGROUNDS
+        ]
+    )
+
+
 def _split_batch(out: list[dict[str, str]]) -> list[dict[str, str]]:
     """A batch's split, drawn once over the batch before the engine runs on it: sha256 order of the
     case id, alternating dev, test, dev, ..."""
@@ -343,6 +406,7 @@ def _extra_row(
         "store": "extra",
         "file": file,
         "member": "",
+        "part": "",
         "source": source,
         "what": what,
     }
@@ -416,6 +480,7 @@ def rows() -> list[dict[str, str]]:
                     "store": "shared",
                     "file": "radiation/radiacode_community/" + rec["file"],
                     "member": member,
+                    "part": "",
                     "source": "juhele/opengeodata Community_data (labels.csv)",
                     "what": rec["what"],
                 }
@@ -430,6 +495,7 @@ def rows() -> list[dict[str, str]]:
                 "store": "bundled",
                 "file": "radiation/becquerel_samples/" + name,
                 "member": "",
+                "part": "",
                 "source": "lbl-anp/becquerel tests/samples (INVENTORY.md)",
                 "what": what,
             }
@@ -448,6 +514,7 @@ def rows() -> list[dict[str, str]]:
                 "store": "shared",
                 "file": "radiation/radiacode_community/" + file,
                 "member": member,
+                "part": "",
                 "source": source,
                 "what": what,
             }
@@ -456,7 +523,8 @@ def rows() -> list[dict[str, str]]:
         cases.sort(key=lambda r: hashlib.sha256(r["case_id"].encode()).hexdigest())
         for i, row in enumerate(cases):
             row["split"] = "dev" if i % 2 == 0 else "test"
-    return out + independent_rows()
+    out += independent_rows()
+    return out + paired_background_rows({row["case_id"]: row["source"] for row in out})
 
 
 def main() -> None:
