@@ -17,7 +17,8 @@ that puts counts there:
   at most ``TH234_MARGIN`` x (2-sigma upper limit of the 1001-keV Pa-234m line) x 3.75/0.837 x
   efficiency(63.3)/efficiency(1001) counts at 63.3 keV (the factor 2 covers the modelled
   efficiency ratio; the 1001-keV line is measured after the chain fit's other lines there, Ac-228
-  964/969 and Bi-214 934 keV, are taken out);
+  964/969 and Bi-214 934 keV, are taken out); a caller may bound it also by U-235's 185.7-keV region
+  (:func:`th234_bound_from_186`, ``th234_bound``), the lower of the two applying;
 - a linear baseline (what SNIP leaves near the threshold).
 
 Am-241 is identified when adding its line improves chi2 by ``identify_sigma`` squared, its
