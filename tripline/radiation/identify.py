@@ -54,7 +54,14 @@ from tripline.radiation.calibrate import CalibrationCorrection, calibration_corr
 from tripline.radiation.chainfit import ChainFit, chain_fit
 from tripline.radiation.continuum import ContinuumReading, continuum_reading
 from tripline.radiation.library import DetectorModel, Library, default_library, detector
-from tripline.radiation.lowenergy import AM241_KEV, TH228_PROGENY, am241_above, am241_line, tungsten_could_explain
+from tripline.radiation.lowenergy import (
+    AM241_KEV,
+    TH228_PROGENY,
+    am241_above,
+    am241_line,
+    th234_bound_from_186,
+    tungsten_could_explain,
+)
 from tripline.radiation.model import Category, Spectrum, Verdict
 from tripline.radiation.peaks import CENTROID_TOLERANCE_FWHM, alone_exclusion, net_peak_counts
 from tripline.radiation.physics import TERRESTRIAL_MIX
@@ -143,6 +150,11 @@ class Policy:
     # the rise's edge) still read from the counts' own usable edge: identified there, the spectrum is not cleared
     # ("Am-241 or the turn-on's edge"), never named (:func:`_line_under_turn_on`)
     am241_under_turn_on: bool = True
+    # a 59.5-keV line not seen beside Th-234's 63.3 keV (one peak on a scintillator) read again with Th-234 held also to
+    # what U-235's 185.7-keV region allows (lowenergy.th234_bound_from_186: depleted uranium's 0.2 % U-235, x2 for the
+    # efficiency model); identified then, the spectrum is not cleared ("Am-241 not excluded"), never named
+    # (:func:`_line_beside_th234`)
+    th234_from_u235: bool = True
 
 
 # Terrestrial gamma lines end at Tl-208's 2614.5 keV (plus its resolution); above 2750 keV a
@@ -357,6 +369,10 @@ def identify(
                         low_untested = _low_region_excess(
                             counts, spectrum.centers_kev(), onset, LOW_REGION_RATIO_TESTED, "its line is not read there"
                         )
+                        if low_untested is None and policy.th234_from_u235:
+                            low_untested = _line_beside_th234(
+                                fit.net, fit.var, model, edges, lib, fit.predicted_no_snm - uranium, policy, usable
+                            )
                     else:
                         # the source's weak lines above 110 keV (322.5-376.7, 662.4, 722.0 keV, with Pa-233's
                         # 311.9 keV of its grown-in Np-237) are explained from its 59.5-keV line, then fitted again
@@ -589,6 +605,33 @@ def _line_under_turn_on(
     return (
         f"read from {usable:.0f} keV, below the rise, the 59.5-keV line stands ({low.significance:.1f} sigma, centroid "
         f"{low.match.peaks[0].found_kev or 0.0:.1f} keV): Am-241 or the turn-on's edge, not cleared"
+    )
+
+
+def _line_beside_th234(
+    net: np.ndarray,
+    var: np.ndarray,
+    model: DetectorModel,
+    edges: np.ndarray,
+    library: Library,
+    not_uranium: np.ndarray,
+    policy: Policy,
+    usable: float,
+) -> str | None:
+    """Why the spectrum is not cleared when Am-241's 59.5-keV line, not seen beside Th-234's 63.3-keV line bounded by
+    Pa-234m alone, is identified by :func:`am241_line` with Th-234 held also to what U-235's 185.7-keV region allows
+    (:func:`tripline.radiation.lowenergy.th234_bound_from_186`); None when that bound is no tighter or the line is
+    still not seen."""
+    bound = th234_bound_from_186(net, var, model, edges)
+    if math.isinf(bound):
+        return None
+    low = am241_line(net, var, model, edges, library, not_uranium, policy.identify_sigma, usable, th234_bound=bound)
+    if low is None or low.match is None:
+        return None
+    return (
+        f"with Th-234 held to what the U-235 185.7-keV region allows (depleted uranium at most, x2: {bound:.0f} counts "
+        f"at 63.3 keV), the 59.5-keV line stands ({low.significance:.1f} sigma, centroid "
+        f"{low.match.peaks[0].found_kev or 0.0:.1f} keV): Am-241 not excluded beside uranium, not cleared"
     )
 
 

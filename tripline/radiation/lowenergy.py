@@ -17,7 +17,8 @@ that puts counts there:
   at most ``TH234_MARGIN`` x (2-sigma upper limit of the 1001-keV Pa-234m line) x 3.75/0.837 x
   efficiency(63.3)/efficiency(1001) counts at 63.3 keV (the factor 2 covers the modelled
   efficiency ratio; the 1001-keV line is measured after the chain fit's other lines there, Ac-228
-  964/969 and Bi-214 934 keV, are taken out);
+  964/969 and Bi-214 934 keV, are taken out); a caller may bound it also by U-235's 185.7-keV region
+  (:func:`th234_bound_from_186`, ``th234_bound``), the lower of the two applying;
 - a linear baseline (what SNIP leaves near the threshold).
 
 Am-241 is identified when adding its line improves chi2 by ``identify_sigma`` squared, its
@@ -76,11 +77,14 @@ def am241_line(
     not_uranium: FloatArray,
     identify_sigma: float = 4.0,
     low_kev: float | None = None,
+    th234_bound: float = math.inf,
 ) -> LowEnergyLine | None:
     """Fit the 59.5-keV region (see the module doc); ``not_uranium`` is the chain fit's prediction
     without the natural-uranium group (taken out at 1001 keV). The region starts at ``low_kev``, the
     spectrum's usable low edge (:func:`tripline.radiation.spectral.usable_low_kev`; default the
-    modelled threshold + 1 FWHM). None if the line is out of range."""
+    modelled threshold + 1 FWHM). ``th234_bound``: a further upper bound on Th-234's 63.3-keV counts
+    (:func:`th234_bound_from_186`); the lower of it and the Pa-234m bound applies. None if the line is out of
+    range."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     fwhm = model.fwhm_kev(AM241_KEV)
     low = low_kev if low_kev is not None else model.low_kev + model.fwhm_kev(max(model.low_kev, 1.0))
@@ -100,6 +104,9 @@ def am241_line(
             TH234_MARGIN * upper * TH234_LINES[0][1] / PA234M_INTENSITY
             * peak_efficiency(model, TH234_LINES[0][0]) / peak_efficiency(model, PA234M_KEV)
         )  # fmt: skip
+    bound_from = "bounded by the Pa-234m 1001-keV line"
+    if th234_bound < th234_cap:
+        th234_cap, bound_from = th234_bound, "bounded by the U-235 185.7-keV region"
     th234 = sum(
         (i * peak_efficiency(model, e) * _gauss(edges, e, model.fwhm_kev(e)) for e, i in TH234_LINES),
         np.zeros(centers.size),
@@ -151,10 +158,12 @@ def am241_line(
         reason = (
             f"59.5-keV line fitted on its own below the lead X-rays ({z:.1f} sigma, centroid {centroid:.1f} keV, "
             f"{area:.0f} counts above the SNIP continuum) against Pb/Bi/Th/U K X-rays, Pb-210 46.5 keV and "
-            f"Th-234 63.3 keV (bounded by the Pa-234m 1001-keV line: {cap})"
+            f"Th-234 63.3 keV ({bound_from}: {cap})"
         )
         return LowEnergyLine(match, z, reason)
     where = f"centroid {centroid:.1f} keV" if centroid is not None else "no residual peak"
+    if th234_bound <= th234_cap:
+        cap = f"{cap}, {bound_from}"
     reason = f"Am-241 59.5-keV line not seen ({z:.1f} sigma, {where}; Th-234 63.3 keV {cap})"
     return LowEnergyLine(None, z, reason)
 
@@ -263,3 +272,41 @@ def am241_above(area: float, model: DetectorModel, edges: FloatArray, library: L
         counts = per_decay * intensity / 100.0 * peak_efficiency(model, energy)
         out += counts * _gauss(edges, energy, model.fwhm_kev(energy))
     return out
+
+
+# A second bound on Th-234's 63.3-keV line, from U-235's 185.7-keV line (:func:`th234_bound_from_186`). Th-234 (24.1 d)
+# is U-238's daughter, in equilibrium with it months after any chemistry, and U-235 comes with U-238 in all uranium.
+# In natural uranium (0.720 atom % U-235) the 185.7-keV line gives 2.62 photons per 100 U-238 decays (the library's
+# U-238 chain entry, NNDC NuDat 3) beside Th-234's 3.75 at 63.3 keV. Enriched uranium has more U-235 per U-238: a
+# tighter bound, on the safe side (it only refers). Depleted uranium has less, down to the enrichment plants' tails
+# assay, 0.2-0.3 atom % U-235 (US NRC, "Depleted uranium" backgrounder; 0.2 taken, ``U235_DEPLETED_ATOM_PERCENT``):
+# a factor (0.720/99.274)/(0.20/99.80) = 3.6 fewer 185.7-keV photons per U-238 decay. Everything else within 1.25
+# FWHM of 185.7 keV (Ra-226's 186.2 keV, U-235's 143.8/163.4/205.3 keV on a scintillator, backscatter) only adds
+# counts there, so the 2-sigma upper limit of the net counts in that window bounds U-235, whatever the radium.
+# Absorption in the sample, its container or a shield takes more of 63.3 keV than of 185.7 keV (mass attenuation
+# falls from 63 to 186 keV in every element, K edges included: lead about 4.4 -> 1.1 cm2/g; NIST XCOM), and Th-234
+# short of equilibrium is fewer: both only lower the 63.3-keV counts under the bound. ``TH234_MARGIN`` (2, as for
+# the Pa-234m bound) covers the modelled efficiency ratio of 63.3 to 185.7 keV.
+U235_NATURAL_ATOM_PERCENT = 0.720
+U235_DEPLETED_ATOM_PERCENT = 0.20
+U235_186_PER_U238 = 2.62  # 185.7-keV photons per 100 U-238 decays in natural uranium (library, U-238 chain)
+U235_186_KEV = 185.720
+DEPLETION_FACTOR = (U235_NATURAL_ATOM_PERCENT / (100.0 - U235_NATURAL_ATOM_PERCENT)) / (
+    U235_DEPLETED_ATOM_PERCENT / (100.0 - U235_DEPLETED_ATOM_PERCENT)
+)
+
+
+def th234_bound_from_186(net: FloatArray, var: FloatArray, model: DetectorModel, edges: FloatArray) -> float:
+    """The most counts Th-234 can put in its 63.3-keV line given the net counts within 1.25 FWHM of U-235's 185.7 keV
+    (their 2-sigma upper limit; see above): ``TH234_MARGIN`` x ``DEPLETION_FACTOR`` x 3.75/2.62 x
+    efficiency(63.3)/efficiency(185.7) x that limit. Infinite when 185.7 keV is out of range or the detector has no
+    photopeaks."""
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    half = 1.25 * model.fwhm_kev(U235_186_KEV)
+    if not model.has_photopeaks or centers[-1] < U235_186_KEV + half or centers[0] > U235_186_KEV - half:
+        return math.inf
+    area = _roi(net, centers, U235_186_KEV, half)
+    upper = max(area, 0.0) + 2.0 * math.sqrt(max(_roi(var, centers, U235_186_KEV, half), 1.0))
+    per_186 = DEPLETION_FACTOR * TH234_LINES[0][1] / U235_186_PER_U238
+    ratio = peak_efficiency(model, TH234_LINES[0][0]) / peak_efficiency(model, U235_186_KEV)
+    return TH234_MARGIN * per_186 * ratio * upper
