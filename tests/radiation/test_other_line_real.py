@@ -43,22 +43,7 @@ def test_masked_source_with_a_standing_other_line_is_not_cleared(
     assert any(STANDS in r and f"its {line}-keV line" in r for r in result.reasons), result.reasons
 
 
-# clean real spectra on which the rule does fire (strict: the test fails once it no longer does)
-FIRES = {
-    "radiacode:2024-04-16_Monazite-Guarapari-Brazil#background": "the 5-day RadiaCode-101 'Background-W-2' judged "
-    "alone (a PAIRED_BACKGROUNDS row, added after the rule): 3.4 million counts, and Eu-152's 1085.8-keV line stands "
-    "as a photopeak at 4.6 sigma on the chain fit's residual 35 keV below Bi-214's 1120.3 keV (the chain model's error "
-    "at this statistics), while its 121.8-keV line is a hump: of_concern, a background not released",
-}
-
-
-@pytest.mark.parametrize(
-    "case_id",
-    [
-        pytest.param(c, marks=[pytest.mark.xfail(reason=FIRES[c], strict=True)] if c in FIRES else [])
-        for c in sorted(c.case_id for c in CASES.values() if c.group in ("NORM", "background"))
-    ],
-)
+@pytest.mark.parametrize("case_id", sorted(c.case_id for c in CASES.values() if c.group in ("NORM", "background")))
 def test_rule_never_fires_on_clean_dev_norm_or_background(case_id: str) -> None:
     fg, bg = _case(case_id).spectra()[0]
     for background in (bg, None):

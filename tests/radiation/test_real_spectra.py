@@ -90,8 +90,9 @@ KNOWN_FAILURES = {
     "baseline (rule set on dev derived turn-on spectra only) Tc-99m is no longer named: of_concern (not released, "
     "not cleared)",
     "radiacode:2024-04-16_Monazite-Guarapari-Brazil#background": "5-day RadiaCode-101 background ('Background-W-2', "
-    "judged alone): U-238 chain, K-40 and Th-232 chain found, and a 4.6-sigma photopeak at Eu-152's 1085.8 keV after "
-    "the chain fit (its 121.8-keV line a hump): Eu-152 not excluded, of_concern, not released",
+    "judged alone): U-238 chain, K-40 and Th-232 chain explain it, so it is cleared as NORM, not the labelled "
+    "background (released either way). Was of_concern until Policy.other_lines_jointly: Eu-152's 1085.8 keV stood "
+    "at 4.6 sigma beside Bi-214's 1120.3 keV while its other lines read nothing (together 2.3 sigma)",
     "ckuethe:data_th232_plus_background#background": "35-h RadiaCode-102 background ('BG 35hr', judged alone): K-40, "
     "U-238 and Th-232 chains found, and a 140.5-keV excess on the 1 cm3 CsI scatter hump that the local line test "
     "refuses (0.7 sigma over a straight baseline): Tc-99m not excluded, of_concern, not released",

@@ -490,6 +490,7 @@ def other_line_stands(
     main: float,
     mask: np.ndarray,
     identify_sigma: float,
+    jointly: bool = False,
 ) -> str | None:
     """Why a candidate whose main line :func:`is_narrow` rejects (a hump, not a photopeak) is still not
     excluded: another of its lines, more than one FWHM from the main line (is_narrow folds the lines within
@@ -499,11 +500,17 @@ def other_line_stands(
     error widened by CHAIN_MODEL_ERROR of all the counts the chain fit itself (``base``) puts within +-0.75
     FWHM of the line (in units of the candidate's own counts there: a chain line under or beside it, Pb-214
     351.9 keV by Eu-152 344.3 keV, may be off by that much), and is_narrow at that line. Co-60's 1332.5 keV
-    when its 1173.2 keV is on the Compton-edge/hump of a 1 cm3 CsI. None when no such line stands."""
+    when its 1173.2 keV is on the Compton-edge/hump of a 1 cm3 CsI. With ``jointly`` (``Policy.other_lines_jointly``)
+    the line must also be the candidate's: a nuclide's lines come at fixed ratios (NNDC), so the inverse-variance
+    mean of the local amplitudes of all its other lines tested so (each in units of its fitted response, each error
+    widened alike) must stand at ``identify_sigma`` too; a lone line beside a chain line while the nuclide's stronger
+    lines read nothing is the chain model's error, not that nuclide (Eu-152's 1085.8 keV 35 keV below Bi-214's 1120.3
+    keV on a 5-day background, its 344.3-keV line at -0.35 of its response). None when no such line stands."""
     used = centers[mask]
     if used.size == 0:
         return None
     main_width = model.fwhm_kev(main)
+    readings: list[tuple[float, float, float]] = []  # (energy, amplitude, widened error) of every line tested
     for line in nuclide.lines:
         e = line.energy_kev
         if abs(e - main) <= main_width or not used.min() <= e <= used.max():
@@ -519,13 +526,26 @@ def other_line_stands(
             continue
         amp, err = _local_amplitude(resid[sel], var[sel], centers[sel], shape)
         chain = float(base[roi].sum()) / max(float(fitted[roi].sum()), 1e-12)
-        z = amp / math.hypot(err, CHAIN_MODEL_ERROR * max(chain, 0.0))
-        if z >= identify_sigma and is_narrow(resid, var, centers, model, e, nuclide):
+        readings.append((e, amp, math.hypot(err, CHAIN_MODEL_ERROR * max(chain, 0.0))))
+    for e, amp, err in readings:
+        z = amp / err
+        if z < identify_sigma or not is_narrow(resid, var, centers, model, e, nuclide):
+            continue
+        reason = (
+            f"{nuclide.name} not named: its {main:.1f}-keV line is wider than a photopeak of the detector "
+            f"(a scatter hump or Compton edge there), but its {e:.1f}-keV line stands as a photopeak at "
+            f"{z:.1f} sigma ({amp:.2f} of the counts its fitted amplitude implies; error widened by "
+            f"{CHAIN_MODEL_ERROR:g} of the chain fit's own counts within 0.75 FWHM)"
+        )
+        if not jointly:
+            return reason + ": not excluded, not cleared"
+        weights = [1.0 / r[2] ** 2 for r in readings]
+        mean = sum(w * r[1] for w, r in zip(weights, readings, strict=True)) / sum(weights)
+        joint = mean * math.sqrt(sum(weights))
+        if joint >= identify_sigma:
             return (
-                f"{nuclide.name} not named: its {main:.1f}-keV line is wider than a photopeak of the detector "
-                f"(a scatter hump or Compton edge there), but its {e:.1f}-keV line stands as a photopeak at "
-                f"{z:.1f} sigma ({amp:.2f} of the counts its fitted amplitude implies; error widened by "
-                f"{CHAIN_MODEL_ERROR:g} of the chain fit's own counts within 0.75 FWHM): not excluded, not cleared"
+                reason + f", and its {len(readings)} lines tested so stand together at {joint:.1f} sigma "
+                f"({mean:.2f} of its fitted response): not excluded, not cleared"
             )
     return None
 
@@ -1245,6 +1265,7 @@ def chain_fit(
     per_fwhm: bool = False,
     minor_companions: bool = False,
     found_centroid: bool = False,
+    other_lines_jointly: bool = False,
 ) -> ChainFit:
     """NORM templates first, then man-made nuclides on what they leave (see the module doc).
 
@@ -1388,6 +1409,7 @@ def chain_fit(
                     main,
                     mask,
                     identify_sigma,
+                    jointly=other_lines_jointly,
                 )
                 if other is not None:
                     unconfirmed[cand.nuclide.name] = other

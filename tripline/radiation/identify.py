@@ -155,6 +155,10 @@ class Policy:
     # efficiency model); identified then, the spectrum is not cleared ("Am-241 not excluded"), never named
     # (:func:`_line_beside_th234`)
     th234_from_u235: bool = True
+    # a candidate whose main line is a hump but another of its lines stands as a photopeak (chainfit.other_line_stands)
+    # is held only when its other lines tested so stand together too (inverse-variance mean of their local amplitudes,
+    # in units of its fitted response): a lone line beside a chain line is the chain model's error, not the nuclide
+    other_lines_jointly: bool = True
 
 
 # Terrestrial gamma lines end at Tl-208's 2614.5 keV (plus its resolution); above 2750 keV a
@@ -338,6 +342,7 @@ def identify(
                 per_fwhm=policy.model_error_per_fwhm,
                 minor_companions=policy.minor_chain_support,
                 found_centroid=policy.found_centroid_shape,
+                other_lines_jointly=policy.other_lines_jointly,
             )
             fit = fit_chains()
             reasons.extend(fit.pair_rejected[k] for k in sorted(fit.pair_rejected))
