@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tripline.radiation.hump import photopeak_on_hump
 from tripline.radiation.library import DetectorModel, Library, Nuclide
 from tripline.radiation.model import Category, FloatArray
 from tripline.radiation.numerics import design_matrix, ndtr, nelder_mead, nnls, shape_amplitude
@@ -1123,12 +1124,15 @@ def _nameable(
     hump_kev: float | None,
     at_found: bool = False,
     fixed_kev: tuple[float, ...] = (),
+    on_hump_sigma: float | None = None,
 ) -> bool:
     """Would ``cand`` (fitted counts ``own``) pass the photopeak tests :func:`chain_fit` asks of a name, on the
     residual ``resid`` (errors ``var``) of the fit it is part of: a line expected and seen at STRONGEST_LINE_SIGMA
     at its energy, or two at PAIR_EXPECTED_SIGMA / PAIR_SEEN_SIGMA on one energy scale (PAIR_GAIN_SIGMA); its main
     line a photopeak of the detector's width (:func:`is_narrow`); its lines over a local baseline at
-    LOCAL_PEAK_SIGMA (:func:`local_peak_sigma`)."""
+    LOCAL_PEAK_SIGMA (:func:`local_peak_sigma`). With ``on_hump_sigma`` (``Policy.hump_photopeak``) a main line in
+    the scatter hump's region may instead stand as a photopeak over the best hump at that significance
+    (:func:`tripline.radiation.hump.photopeak_on_hump`)."""
     lines = _line_support(cand.nuclide, own, resid, var, model, centers)
     if not _one_line_stands(lines, model):
         pair = _pair_lines(lines, model)
@@ -1136,7 +1140,7 @@ def _nameable(
             return False
     main = _main_line(cand, model, centers)
     narrow = main is None or is_narrow(resid, var, centers, model, main, cand.nuclide)
-    if not (narrow or at_found):
+    if not (narrow or at_found or on_hump_sigma is not None):
         return False
     fitted = _main_line(cand, model, centers, mask)
     if (
@@ -1147,8 +1151,13 @@ def _nameable(
     # a photopeak at its library energy, or (``at_found``) off it within the centroid tolerance: the costlier centroid
     # scan (:func:`narrow_at_found`) taken after the local test, which makes it needless on most real NORM readings
     # (the same conjunction in either order)
-    return narrow or (
-        main is not None and narrow_at_found(lines, resid, var, centers, model, main, cand.nuclide, fixed_kev)
+    if narrow:
+        return True
+    assert main is not None
+    if at_found and narrow_at_found(lines, resid, var, centers, model, main, cand.nuclide, fixed_kev):
+        return True
+    return on_hump_sigma is not None and photopeak_on_hump(
+        resid, var, centers, model, main, cand.nuclide, on_hump_sigma
     )
 
 
@@ -1216,13 +1225,15 @@ def hidden_by_minor_chains(
     at_found: bool = False,
     fixed_kev: tuple[float, ...] = (),
     masked: dict[int, FloatArray] | None = None,
+    on_hump: bool = False,
 ) -> dict[str, str]:
     """Man-made candidates the NORM chains may be hiding (the comment above ``MINOR_REGION_FWHM``): candidate name ->
     why it is not excluded. ``final`` (amplitudes ``x_all`` on ``net`` over ``mask`` with errors ``sd``: the chain model
     error included) is the chain fit's last fit; ``matches`` its components, the NORM ones identified at
     ``identify_sigma`` beside the strongest being the minor ones; ``candidates`` the man-made columns not selected;
     ``hump_kev`` the spectrum's maximum (:func:`local_peak_sigma`); ``masked`` the chain fit's cut columns
-    (:func:`_masked_by`).
+    (:func:`_masked_by`); ``on_hump``: a main line on the scatter hump may stand over the best hump at
+    ``identify_sigma`` (:func:`_nameable`, ``Policy.hump_photopeak``).
 
     The photopeak tests (:func:`_nameable`) are those a name needs: a scatter hump that the candidate's
     template fits better than the chains do (Tc-99m's 140.5 keV on a 1 cm3 CsI, the real dev NORM rows) is no
@@ -1240,14 +1251,24 @@ def hidden_by_minor_chains(
         if read is None or read[0] < identify_sigma:
             continue
         z, own, resid, holding = read
-        if _nameable(cand, own, resid, sd**2, model, centers, mask, hump_kev, at_found, fixed_kev):
-            away_note = f"; the minor {', '.join(holding)} read from its lines away from them" if holding else ""
-            out[cand.nuclide.name] = (
-                f"{cand.nuclide.name} not excluded: the NORM chains fitted without it{away_note} (its lines' channels, "
-                f"within {MINOR_REGION_FWHM:g} FWHM, left out) leave there {cand.nuclide.name}'s photopeak pattern at "
-                f"{z:.1f} sigma (chain model error included), a photopeak by the tests a name needs; fitted together "
-                "with it, the chain lines beside it share its counts and it was not named: not cleared"
+        test = "a photopeak by the tests a name needs"
+        if not _nameable(cand, own, resid, sd**2, model, centers, mask, hump_kev, at_found, fixed_kev):
+            if not on_hump or not _nameable(
+                cand, own, resid, sd**2, model, centers, mask, hump_kev, at_found, fixed_kev, identify_sigma
+            ):
+                continue
+            test = (
+                f"a photopeak at its library energy over a broad scatter hump of free position and width at "
+                f"{identify_sigma:g} sigma (error scaled by the fit's misfit), the line-support and local tests a name "
+                "needs passed"
             )
+        away_note = f"; the minor {', '.join(holding)} read from its lines away from them" if holding else ""
+        out[cand.nuclide.name] = (
+            f"{cand.nuclide.name} not excluded: the NORM chains fitted without it{away_note} (its lines' channels, "
+            f"within {MINOR_REGION_FWHM:g} FWHM, left out) leave there {cand.nuclide.name}'s photopeak pattern at "
+            f"{z:.1f} sigma (chain model error included), {test}; fitted together with it, the chain lines beside it "
+            "share its counts and it was not named: not cleared"
+        )
     return out
 
 
@@ -1266,6 +1287,7 @@ def chain_fit(
     minor_companions: bool = False,
     found_centroid: bool = False,
     other_lines_jointly: bool = False,
+    on_hump: bool = False,
 ) -> ChainFit:
     """NORM templates first, then man-made nuclides on what they leave (see the module doc).
 
@@ -1277,7 +1299,8 @@ def chain_fit(
     (:func:`spectrum_maximum_kev`, the curved local test of :func:`local_peak_sigma`). ``per_fwhm``: the per-channel
     model errors (chain, Compton edges, ``known``) scaled by :func:`tripline.radiation.spectral.model_variance_scale`
     (binning-independent). ``minor_companions``: a candidate whose photopeak the chains leave when fitted without it
-    is not excluded (:func:`hidden_by_minor_chains`)."""
+    is not excluded (:func:`hidden_by_minor_chains`); ``on_hump``: there, a main line on the scatter hump may stand over
+    the best hump (``Policy.hump_photopeak``, :mod:`tripline.radiation.hump`)."""
     centers = 0.5 * (edges[:-1] + edges[1:])
     n = centers.size
     hump_kev = None if gross is None else spectrum_maximum_kev(gross, centers, model)
@@ -1548,6 +1571,7 @@ def chain_fit(
             found_centroid,
             library.background_lines_kev,
             masked,
+            on_hump,
         ).items():
             unconfirmed.setdefault(name, why)
     matches.extend(m for m, _ in hidden.values())
