@@ -186,11 +186,11 @@ def am241_line(
 # read against a reduced model with fewer columns than channels: the K X-rays of an element as one group at fixed
 # relative intensities (a group's shape is set by atomic physics; only its size depends on shielding), Pb-210 free,
 # Th-234 bounded as in :func:`am241_line`, a constant. Relative K X-ray intensities (Ka1 = 1): Table of Isotopes, 7th
-# ed. (Lederer & Shirley 1978), appendix table 10 (Salem et al.), rounded, to be re-read against the table: Pb Ka2
-# 0.60, Kb1' 0.34, Kb2' 0.10 (the Bi K X-rays of the chains' Bi-214/Bi-212 lie 2.1-2.4 keV higher, a tenth of a FWHM:
-# taken by the Pb group); Th Ka2 0.62, Kb1' 0.35 (U's lines 4-5 keV higher: taken by the Th group, within its model
-# error). Energies: LBNL X-ray Data Booklet, table 1-2 (Pb Ka2 72.80, Ka1 74.97, Kb1 84.94, Kb2 87.30; Th Ka2 89.95,
-# Ka1 93.35, Kb1 105.60 keV).
+# ed. (Lederer & Shirley 1978), appendix table 10 (Salem et al.), rounded: Pb Ka2 0.60, Kb1' 0.34, Kb2' 0.10 (as the
+# Pb K X-rays of Tl-208's decay, ENSDF: 2.05, 1.18, 0.356 % against Ka1 3.45 %; the Bi K X-rays of the chains'
+# Bi-214/Bi-212 lie 2.1-2.4 keV higher, a tenth of a FWHM: taken by the Pb group); Th Ka2 0.62, Kb1' 0.35 (U's lines
+# 4-5 keV higher: taken by the Th group, within its model error). Energies: LBNL X-ray Data Booklet, table 1-2 (Pb
+# Ka2 72.80, Ka1 74.97, Kb1 84.94, Kb2 87.30; Th Ka2 89.95, Ka1 93.35, Kb1 105.60 keV).
 PB_K_GROUP = ((72.80, 0.60), (74.97, 1.00), (84.94, 0.34), (87.30, 0.10))
 TH_K_GROUP = ((89.95, 0.62), (93.35, 1.00), (105.60, 0.35))
 COARSE_CHANNELS_MIN = 7  # the reduced model's 5 columns and the line's leave one channel free
