@@ -59,6 +59,7 @@ from tripline.radiation.lowenergy import (
     TH228_PROGENY,
     am241_above,
     am241_line,
+    am241_line_coarse,
     th234_bound_from_186,
     tungsten_could_explain,
 )
@@ -166,6 +167,12 @@ class Policy:
     # is held only when its other lines tested so stand together too (inverse-variance mean of their local amplitudes,
     # in units of its fitted response): a lone line beside a chain line is the chain model's error, not the nuclide
     other_lines_jointly: bool = True
+    # a 59.5-keV region of fewer channels than am241_line's 13 columns need (the native 256-channel RadiaCode-101
+    # files: 7 channels from 32 to 110 keV) read against a reduced model of fewer columns than channels
+    # (lowenergy.am241_line_coarse: Pb and Th K X-rays each one group at fixed relative intensities); the line
+    # standing there, the spectrum is not cleared ("Am-241 not excluded"), never named
+    # (:func:`_line_on_coarse_channels`)
+    am241_coarse_channels: bool = True
 
 
 # Terrestrial gamma lines end at Tl-208's 2614.5 keV (plus its resolution); above 2750 keV a
@@ -417,6 +424,10 @@ def identify(
                         low_untested = _line_under_turn_on(
                             fit.net, fit.var, model, edges, lib, fit.predicted_no_snm - uranium, policy, below_rise
                         )
+                    if low_untested is None and policy.am241_coarse_channels:
+                        low_untested = _line_on_coarse_channels(
+                            fit.net, fit.var, model, edges, lib, fit.predicted_no_snm - uranium, policy, usable
+                        )
             am241 = next((m for m in matches if m.nuclide == "Am-241"), None)
             if am241 is not None and any(m.nuclide == "Th-232 chain" for m in matches):
                 # thoriated tungsten: the chain's photons excite tungsten's K X-rays under 59.5 keV
@@ -619,6 +630,26 @@ def _line_under_turn_on(
         f"read from {usable:.0f} keV, below the rise, the 59.5-keV line stands ({low.significance:.1f} sigma, centroid "
         f"{low.match.peaks[0].found_kev or 0.0:.1f} keV): Am-241 or the turn-on's edge, not cleared"
     )
+
+
+def _line_on_coarse_channels(
+    net: np.ndarray,
+    var: np.ndarray,
+    model: DetectorModel,
+    edges: np.ndarray,
+    library: Library,
+    not_uranium: np.ndarray,
+    policy: Policy,
+    usable: float,
+) -> str | None:
+    """Why the spectrum is not cleared when Am-241's 59.5-keV line, on a region too coarse for :func:`am241_line`,
+    stands against the reduced model of :func:`tripline.radiation.lowenergy.am241_line_coarse` (None when it does
+    not, or the region is not of that size). A reduced model is a coarser account of the neighbours than the full
+    one, so the line is not named: it only keeps the spectrum from being cleared."""
+    low = am241_line_coarse(net, var, model, edges, library, not_uranium, policy.identify_sigma, usable)
+    if low is None or low.match is None:
+        return None
+    return f"{low.reason}: Am-241 not excluded, not cleared"
 
 
 def _line_beside_th234(

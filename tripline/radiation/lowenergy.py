@@ -51,6 +51,7 @@ TH234_MARGIN = 2.0
 CENTROID_TOLERANCE_FWHM = 0.25
 # model error of the fitted neighbours (X-ray shapes, Compton and escape structure near threshold)
 NEIGHBOUR_MODEL_ERROR = 0.10
+AM241_CHANNELS_MIN = 8  # channels from the usable edge to 110 keV the 13 columns need
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,36 @@ def _gauss(edges: FloatArray, energy: float, fwhm: float) -> FloatArray:
 
 def _roi(values: FloatArray, centers: FloatArray, energy: float, half: float) -> float:
     return float(values[(centers >= energy - half) & (centers <= energy + half)].sum())
+
+
+def _th234_cap(
+    net: FloatArray, var: FloatArray, model: DetectorModel, edges: FloatArray, not_uranium: FloatArray, bound: float
+) -> tuple[float, str]:
+    """(upper bound on Th-234's 63.3-keV counts, where it comes from): from Pa-234m's 1001-keV line measured after
+    the other chain lines there (the module doc), or ``bound`` when lower."""
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    th234_cap = math.inf
+    if centers[-1] > PA234M_KEV + model.fwhm_kev(PA234M_KEV):
+        half = 1.25 * model.fwhm_kev(PA234M_KEV)
+        area = _roi(net - not_uranium, centers, PA234M_KEV, half)
+        sigma = math.sqrt(max(_roi(var, centers, PA234M_KEV, half), 1.0))
+        upper = max(area, 0.0) + 2.0 * sigma
+        th234_cap = (
+            TH234_MARGIN * upper * TH234_LINES[0][1] / PA234M_INTENSITY
+            * peak_efficiency(model, TH234_LINES[0][0]) / peak_efficiency(model, PA234M_KEV)
+        )  # fmt: skip
+    if bound < th234_cap:
+        return bound, "bounded by the U-235 185.7-keV region"
+    return th234_cap, "bounded by the Pa-234m 1001-keV line"
+
+
+def _th234_column(model: DetectorModel, edges: FloatArray) -> FloatArray:
+    """Th-234's lines at their intensity ratios, in units of counts in its 63.3-keV line."""
+    th234 = sum(
+        (i * peak_efficiency(model, e) * _gauss(edges, e, model.fwhm_kev(e)) for e, i in TH234_LINES),
+        np.zeros(edges.size - 1),
+    )
+    return th234 / (TH234_LINES[0][1] * peak_efficiency(model, TH234_LINES[0][0]))
 
 
 def am241_line(
@@ -91,30 +122,12 @@ def am241_line(
     if AM241_KEV - 0.5 * fwhm < low or centers[-1] < REGION_HIGH_KEV or not model.has_photopeaks:
         return None
     region = (centers >= low) & (centers <= REGION_HIGH_KEV)
-    if region.sum() < 8:
+    if region.sum() < AM241_CHANNELS_MIN:
         return None
-    # Th-234 bound from Pa-234m, measured after the other chain lines near 1001 keV
-    th234_cap = math.inf
-    if centers[-1] > PA234M_KEV + model.fwhm_kev(PA234M_KEV):
-        half = 1.25 * model.fwhm_kev(PA234M_KEV)
-        area = _roi(net - not_uranium, centers, PA234M_KEV, half)
-        sigma = math.sqrt(max(_roi(var, centers, PA234M_KEV, half), 1.0))
-        upper = max(area, 0.0) + 2.0 * sigma
-        th234_cap = (
-            TH234_MARGIN * upper * TH234_LINES[0][1] / PA234M_INTENSITY
-            * peak_efficiency(model, TH234_LINES[0][0]) / peak_efficiency(model, PA234M_KEV)
-        )  # fmt: skip
-    bound_from = "bounded by the Pa-234m 1001-keV line"
-    if th234_bound < th234_cap:
-        th234_cap, bound_from = th234_bound, "bounded by the U-235 185.7-keV region"
-    th234 = sum(
-        (i * peak_efficiency(model, e) * _gauss(edges, e, model.fwhm_kev(e)) for e, i in TH234_LINES),
-        np.zeros(centers.size),
-    )
-    th234_at_63 = TH234_LINES[0][1] * peak_efficiency(model, TH234_LINES[0][0])  # counts at 63.3 per unit
+    th234_cap, bound_from = _th234_cap(net, var, model, edges, not_uranium, th234_bound)
     columns = [_gauss(edges, e, model.fwhm_kev(e)) for e in (PB210_KEV, *XRAY_KEV)]
     bounds_hi = [math.inf] * len(columns)
-    columns.append(th234 / th234_at_63)  # unit: counts in the 63.3-keV line
+    columns.append(_th234_column(model, edges))  # unit: counts in the 63.3-keV line
     bounds_hi.append(th234_cap)
     x = (centers - AM241_KEV) / 50.0
     columns += [np.ones_like(x), x]
@@ -166,6 +179,90 @@ def am241_line(
         cap = f"{cap}, {bound_from}"
     reason = f"Am-241 59.5-keV line not seen ({z:.1f} sigma, {where}; Th-234 63.3 keV {cap})"
     return LowEnergyLine(None, z, reason)
+
+
+# A coarse spectrum (the native 256-channel RadiaCode-101 files: 10.4-10.9 keV per channel) holds only 6-7 channels
+# from its usable edge (32-40 keV) to 110 keV, fewer than :func:`am241_line`'s 13 columns. There the 59.5-keV line is
+# read against a reduced model with fewer columns than channels: the K X-rays of an element as one group at fixed
+# relative intensities (a group's shape is set by atomic physics; only its size depends on shielding), Pb-210 free,
+# Th-234 bounded as in :func:`am241_line`, a constant. Relative K X-ray intensities (Ka1 = 1): Table of Isotopes, 7th
+# ed. (Lederer & Shirley 1978), appendix table 10 (Salem et al.), rounded: Pb Ka2 0.60, Kb1' 0.34, Kb2' 0.10 (as the
+# Pb K X-rays of Tl-208's decay, ENSDF: 2.05, 1.18, 0.356 % against Ka1 3.45 %; the Bi K X-rays of the chains'
+# Bi-214/Bi-212 lie 2.1-2.4 keV higher, a tenth of a FWHM: taken by the Pb group); Th Ka2 0.62, Kb1' 0.35 (U's lines
+# 4-5 keV higher: taken by the Th group, within its model error). Energies: LBNL X-ray Data Booklet, table 1-2 (Pb
+# Ka2 72.80, Ka1 74.97, Kb1 84.94, Kb2 87.30; Th Ka2 89.95, Ka1 93.35, Kb1 105.60 keV).
+PB_K_GROUP = ((72.80, 0.60), (74.97, 1.00), (84.94, 0.34), (87.30, 0.10))
+TH_K_GROUP = ((89.95, 0.62), (93.35, 1.00), (105.60, 0.35))
+COARSE_CHANNELS_MIN = 7  # the reduced model's 5 columns and the line's leave one channel free
+
+
+def am241_line_coarse(
+    net: FloatArray,
+    var: FloatArray,
+    model: DetectorModel,
+    edges: FloatArray,
+    library: Library,
+    not_uranium: FloatArray,
+    identify_sigma: float = 4.0,
+    low_kev: float | None = None,
+) -> LowEnergyLine | None:
+    """The 59.5-keV line read against the reduced model (the comment above) on a region (``low_kev`` to 110 keV) of
+    fewer channels than :func:`am241_line` needs and at least ``COARSE_CHANNELS_MIN``; None when the region holds
+    fewer or enough for :func:`am241_line`. The same tests as there: the chi2 gain of the line against the
+    neighbours with their ``NEIGHBOUR_MODEL_ERROR``, the residual centroid within ``CENTROID_TOLERANCE_FWHM``."""
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    fwhm = model.fwhm_kev(AM241_KEV)
+    low = low_kev if low_kev is not None else model.low_kev + model.fwhm_kev(max(model.low_kev, 1.0))
+    if AM241_KEV - 0.5 * fwhm < low or centers[-1] < REGION_HIGH_KEV or not model.has_photopeaks:
+        return None
+    region = (centers >= low) & (centers <= REGION_HIGH_KEV)
+    if not COARSE_CHANNELS_MIN <= region.sum() < AM241_CHANNELS_MIN:
+        return None
+    th234_cap, bound_from = _th234_cap(net, var, model, edges, not_uranium, math.inf)
+
+    def group(lines: tuple[tuple[float, float], ...]) -> FloatArray:
+        return sum((i * _gauss(edges, e, model.fwhm_kev(e)) for e, i in lines), np.zeros(centers.size))
+
+    columns = [_gauss(edges, PB210_KEV, model.fwhm_kev(PB210_KEV)), group(PB_K_GROUP), group(TH_K_GROUP)]
+    columns.append(_th234_column(model, edges))
+    columns.append(np.ones(centers.size))
+    lows = [0.0, 0.0, 0.0, 0.0, -math.inf]
+    highs = [math.inf, math.inf, math.inf, th234_cap, math.inf]
+    am = _gauss(edges, AM241_KEV, fwhm)
+    y = net[region]
+
+    def fit(cols: list[FloatArray], lo: list[float], hi: list[float], sd: FloatArray) -> tuple[FloatArray, float]:
+        a = np.stack([c[region] for c in cols], axis=1) / sd[:, None]
+        x, rnorm = bvls(a, y / sd, np.array(lo), np.array([max(h, 1e-9) for h in hi]))
+        return x, rnorm * rnorm
+
+    x0, _ = fit(columns, lows, highs, np.sqrt(np.maximum(var[region], 1.0)))
+    neighbours = sum((xi * c for xi, c in zip(x0[:-1], columns[:-1], strict=True)), np.zeros(centers.size))
+    sd = np.sqrt(np.maximum(var[region], 1.0) + (NEIGHBOUR_MODEL_ERROR * neighbours[region]) ** 2)
+    _, chi2_without = fit(columns, lows, highs, sd)
+    x1, chi2_with = fit([*columns, am], [*lows, 0.0], [*highs, math.inf], sd)
+    z = math.sqrt(max(chi2_without - chi2_with, 0.0)) if x1[-1] > 0 else 0.0
+    others = sum((xi * c for xi, c in zip(x1[:-1], columns, strict=True)), np.zeros(centers.size))
+    resid = net - others
+    core = (centers >= AM241_KEV - 1.25 * fwhm) & (centers <= AM241_KEV + 1.25 * fwhm)
+    weights = np.clip(resid[core], 0.0, None)
+    centroid = float((centers[core] * weights).sum() / weights.sum()) if weights.sum() > 0 else None
+    at_line = centroid is not None and abs(centroid - AM241_KEV) <= CENTROID_TOLERANCE_FWHM * fwhm
+    cap = "no bound (1001 keV out of range)" if math.isinf(th234_cap) else f"at most {th234_cap:.0f} counts"
+    where = f"centroid {centroid:.1f} keV" if centroid is not None else "no residual peak"
+    text = (
+        f"{int(region.sum())} channels from {low:.0f} to {REGION_HIGH_KEV:g} keV, read against a reduced model "
+        f"(Pb and Th K X-rays each one group at fixed relative intensities, Pb-210 46.5 keV, Th-234 63.3 keV "
+        f"{bound_from}: {cap}, a constant)"
+    )
+    if z >= identify_sigma and at_line and centroid is not None:
+        area = float(x1[-1] * am.sum())
+        area_sd = math.sqrt(float(var[core].sum()))
+        peak = PeakSupport(AM241_KEV, centroid, area, area / area_sd if area_sd > 0 else 0.0)
+        nuclide = library.get("Am-241")
+        match = IsotopeMatch(nuclide.name, nuclide.category, min(float(ndtr(z - 3.0)), 0.999), z, (peak,))
+        return LowEnergyLine(match, z, f"59.5-keV line stands ({z:.1f} sigma, {where}) on {text}")
+    return LowEnergyLine(None, z, f"59.5-keV line not seen ({z:.1f} sigma, {where}) on {text}")
 
 
 # Tungsten K X-rays (Ka2 57.98, Ka1 59.32, Kb1 67.24, Kb2 69.07 keV; LBNL X-ray Data Booklet, table
