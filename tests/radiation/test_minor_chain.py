@@ -68,6 +68,29 @@ def test_a_cs137_line_beside_a_thorium_chain_is_read_from_the_chains_companions(
     assert abs(_companion(thorium, edges)) < 2.0
 
 
+def test_the_companion_reading_from_the_chain_fits_cut_columns_is_the_same_to_the_bit() -> None:
+    # the fit without the candidate's region takes the chain fit's cut columns cut again (``masked``): the same
+    # reading, every float, as cutting each column from the whole template
+    model = detector("radiacode")
+    lib = default_library()
+    edges = np.linspace(0.0, 3000.0, 1025)
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    cols = _columns(model, edges, lib, emanation=False)
+    norm = [c for c in cols if c.nuclide.category is Category.NORM]
+    net = 1e6 * _template(lib.get("Th-232 chain"), model, edges) + 3e4 * _template(lib.get("U-238 chain"), model, edges)
+    sd = np.sqrt(np.maximum(net, 1.0) + 25.0)
+    mask = centers >= 100.0
+    x, _ = _fit(norm, net, sd, mask)
+    for name in ("Cs-137", "Co-60", "I-131", "Tc-99m"):
+        cand = next(c for c in cols if c.nuclide.name == name)
+        plain = _companion_excess(norm, x, cand, {"U-238 chain", "K-40"}, net, sd, mask, model, centers)
+        masked: dict[int, np.ndarray] = {}
+        cut = _companion_excess(norm, x, cand, {"U-238 chain", "K-40"}, net, sd, mask, model, centers, masked)
+        assert plain is not None and cut is not None
+        assert plain[0] == cut[0] and plain[3] == cut[3]
+        assert plain[1].tobytes() == cut[1].tobytes() and plain[2].tobytes() == cut[2].tobytes()
+
+
 CASES = {c.case_id: c for c in load_cases() if c.split == "dev"}
 FIESTA = "fisicas:U-238-U-235-FiestaWare_energy_calibrated"
 

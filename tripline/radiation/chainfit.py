@@ -461,9 +461,13 @@ def _narrow_wide_chi2(
         ]
         lines = near or lines
     chi2 = []
+    # the columns written into one C-ordered array (the values and layout of np.stack(..., axis=1), without its wrapper)
+    stacked = np.empty((x.size, 3), dtype=np.float64)
+    stacked[:, 1] = 1.0
+    stacked[:, 2] = x - energy
     for w in (width, 2.0 * width):
-        g = sum((a * np.exp(-0.5 * ((x - e) / (w / 2.3548)) ** 2) for e, a in lines), np.zeros_like(x))
-        design = np.stack([g, np.ones_like(x), x - energy], axis=1) / sd[:, None]
+        stacked[:, 0] = sum((a * np.exp(-0.5 * ((x - e) / (w / 2.3548)) ** 2) for e, a in lines), np.zeros(x.size))
+        design = stacked / sd[:, None]
         coef, *_ = np.linalg.lstsq(design, y / sd, rcond=None)
         r = y / sd - design @ coef
         chi2.append(float(r @ r))
@@ -1186,7 +1190,14 @@ def _companion_excess(
     is_minor = np.asarray([c.nuclide.name in minors for c in final])
     others = [c for c, m in zip(final, is_minor, strict=True) if not m]
     if is_minor.any():
-        x_out, _ = _fit(final, net, sd, mask & ~region, near=x_all)
+        outside = mask & ~region
+        # the columns on those channels: the chain fit's cut columns cut again (the same values in the same order)
+        sub: dict[int, FloatArray] | None = None
+        if masked is not None:
+            keep = ~region[mask]
+            parent = _masked_by(masked, mask)
+            sub = {id(c): parent(c)[keep] for c in final}
+        x_out, _ = _fit(final, net, sd, outside, near=x_all, masked=sub)
         held = _predict([c for c, m in zip(final, is_minor, strict=True) if m], x_out[is_minor], net.size)
         # the other components (the strong chain, man-made nuclides found) fitted on every channel beside the minor
         # ones read away from the region: a strong chain's own line there (Pb-212 238.6 keV in In-111's 245.4-keV

@@ -86,6 +86,22 @@ def klein_nishina_recoil(energy_kev: float, recoil_kev: FloatArray) -> FloatArra
     return out
 
 
+def _klein_nishina_increasing(energy_kev: float, centers: FloatArray) -> FloatArray:
+    """:func:`klein_nishina_recoil` on strictly increasing finite recoil energies: the channels below the edge are
+    then a prefix (s = max(T / E, 0) does not decrease), found by one sorted search; the same values, without the
+    whole-array masks."""
+    k = energy_kev / ELECTRON_MASS_KEV
+    s = np.maximum(centers / energy_kev, 0.0)
+    t_max = 2 * k / (1 + 2 * k)
+    stop = int(s.searchsorted(t_max, side="left"))  # s[:stop] < t_max <= s[stop:], and every s >= 0
+    out = np.zeros(s.shape, dtype=np.float64)
+    s_in = s[:stop]
+    one_minus = 1.0 - s_in
+    value = 2.0 + s_in**2 / (k**2 * one_minus**2) + s_in / one_minus * (s_in - 2.0 / k)
+    out[:stop] = np.maximum(value, 0.0)
+    return out
+
+
 # Bounded caches of the per-line responses (``gaussian_bins``, ``line_response``), keyed by the
 # channel edges' bytes: one spectrum asks for the same photopeak from the chain fit's templates,
 # its backscatter and edge terms, the window test's mixtures and the peak search (about 2 calls
@@ -155,17 +171,22 @@ def _cached_line_response(model: DetectorModel, edges_key: bytes, energy_kev: fl
     return _line_response(model, np.frombuffer(edges_key, dtype=np.float64), energy_kev)
 
 
-def _line_response(model: DetectorModel, edges: FloatArray, energy_kev: float) -> FloatArray:
+def _line_response(model: DetectorModel, edges: FloatArray, energy_kev: float, prefix: bool = True) -> FloatArray:
+    """:func:`line_response` computed (``prefix``: on increasing edges by sorted searches, else by masks)."""
     tau, _ = attenuation(model, energy_kev)
     p_int = 1.0 - math.exp(-tau)
     f_peak = full_energy_fraction(model, energy_kev)
     centers = 0.5 * (edges[:-1] + edges[1:])
     widths = np.diff(edges)
+    # strictly increasing centres (every calibration): the Klein-Nishina channels and those below the threshold are
+    # prefixes, found by sorted searches (the same values as the masks give)
+    increasing = prefix and centers.size > 1 and np.count_nonzero(centers[1:] > centers[:-1]) == centers.size - 1
     out = np.zeros(centers.size, dtype=np.float64)
     if f_peak > 0:
         sigma = model.fwhm_kev(energy_kev) / 2.3548
         out += p_int * f_peak * gaussian_bins(edges, energy_kev, sigma)
-    continuum = klein_nishina_recoil(energy_kev, centers) * widths
+    recoil = _klein_nishina_increasing if increasing else klein_nishina_recoil
+    continuum = recoil(energy_kev, centers) * widths
     total = continuum.sum()
     if total > 0:
         edge_kev = compton_edge_kev(energy_kev)
@@ -183,7 +204,10 @@ def _line_response(model: DetectorModel, edges: FloatArray, energy_kev: float) -
             else:
                 smeared = gaussian_filter1d(smeared, sigma_ch, mode="constant")
         out += p_int * (1.0 - f_peak) * smeared
-    out[centers < model.low_kev] = 0.0
+    if increasing:
+        out[: int(centers.searchsorted(model.low_kev, side="left"))] = 0.0
+    else:
+        out[centers < model.low_kev] = 0.0
     out.setflags(write=False)
     return out
 
