@@ -64,6 +64,7 @@ from tripline.radiation.physics import (
     compton_edge_kev,
     gaussian_bins,
     line_response,
+    lines_near,
     peak_efficiency,
 )
 from tripline.radiation.result import IsotopeMatch, PeakSupport
@@ -452,14 +453,7 @@ def _narrow_wide_chi2(
     x = centers[sel]
     y = resid[sel]
     sd = np.sqrt(np.maximum(var[sel], 1.0))
-    lines = [(energy, 1.0)]
-    if nuclide is not None:
-        near = [
-            (ln.energy_kev, ln.intensity * peak_efficiency(model, ln.energy_kev))
-            for ln in nuclide.lines
-            if abs(ln.energy_kev - energy) <= width
-        ]
-        lines = near or lines
+    lines = lines_near(model, energy, nuclide)
     chi2 = []
     # the columns written into one C-ordered array (the values and layout of np.stack(..., axis=1), without its wrapper)
     stacked = np.empty((x.size, 3), dtype=np.float64)

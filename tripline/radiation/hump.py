@@ -38,7 +38,7 @@ import numpy as np
 
 from tripline.radiation.library import DetectorModel, Nuclide
 from tripline.radiation.model import FloatArray
-from tripline.radiation.physics import peak_efficiency
+from tripline.radiation.physics import lines_near
 
 # The region of the scatter hump on a small scintillator (module doc): main lines outside it keep is_narrow alone
 HUMP_LOW_KEV = 100.0
@@ -77,16 +77,8 @@ def in_hump_region(energy: float) -> bool:
 def _photopeak(x: FloatArray, model: DetectorModel, energy: float, nuclide: Nuclide | None) -> FloatArray:
     """The candidate's lines within one FWHM of ``energy`` at the detector's resolution (``energy`` alone without
     ``nuclide``), weighted by intensity times peak efficiency."""
-    width = model.fwhm_kev(energy)
-    lines = [(energy, 1.0)]
-    if nuclide is not None:
-        near = [
-            (ln.energy_kev, ln.intensity * peak_efficiency(model, ln.energy_kev))
-            for ln in nuclide.lines
-            if abs(ln.energy_kev - energy) <= width
-        ]
-        lines = near or lines
-    sigma = width / 2.3548
+    lines = lines_near(model, energy, nuclide)
+    sigma = model.fwhm_kev(energy) / 2.3548
     return np.asarray(
         sum((a * np.exp(-0.5 * ((x - e) / sigma) ** 2) for e, a in lines), np.zeros_like(x)), dtype=np.float64
     )

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from tripline.radiation.library import DetectorModel, Library, default_library, detector
+from tripline.radiation.library import DetectorModel, Library, Nuclide, default_library, detector
 from tripline.radiation.model import EnergyCalibration, FloatArray
 from tripline.radiation.numerics import NDTR_HIGH, NDTR_LOW, SQRT2, gaussian_filter1d, ndtr
 
@@ -52,6 +52,23 @@ def peak_efficiency(model: DetectorModel, energy_kev: float) -> float:
     """Intrinsic full-energy peak efficiency (counts in the peak per incident photon)."""
     tau, _ = attenuation(model, energy_kev)
     return (1.0 - math.exp(-tau)) * full_energy_fraction(model, energy_kev)
+
+
+def lines_near(model: DetectorModel, energy_kev: float, nuclide: Nuclide | None) -> list[tuple[float, float]]:
+    """(energy, weight) of ``nuclide``'s lines within one FWHM of ``energy_kev`` (one photopeak on the detector),
+    each weighted by its intensity times peak efficiency; ``energy_kev`` alone, weight 1, without ``nuclide`` or
+    when none lies there."""
+    width = model.fwhm_kev(energy_kev)
+    near = (
+        []
+        if nuclide is None
+        else [
+            (ln.energy_kev, ln.intensity * peak_efficiency(model, ln.energy_kev))
+            for ln in nuclide.lines
+            if abs(ln.energy_kev - energy_kev) <= width
+        ]
+    )
+    return near or [(energy_kev, 1.0)]
 
 
 def scattered_kev(energy_kev: float, angle_deg: float) -> float:
