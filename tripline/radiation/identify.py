@@ -57,6 +57,7 @@ from tripline.radiation.library import DetectorModel, Library, default_library, 
 from tripline.radiation.lowenergy import (
     AM241_KEV,
     TH228_PROGENY,
+    LowEnergyLine,
     am241_above,
     am241_line,
     am241_line_coarse,
@@ -380,9 +381,10 @@ def identify(
                         f"{TURN_ON_HIGH_KEV:g} keV at {rise:.0f} keV, more sharply than the resolution: a "
                         "discriminator turn-on, + 1 FWHM; a line within it cannot be told from the turn-on's edge)"
                     )
-                low = am241_line(
-                    fit.net, fit.var, model, edges, lib, fit.predicted_no_snm - uranium, policy.identify_sigma, usable
+                region = _LowRegion(
+                    fit.net, fit.var, model, edges, lib, fit.predicted_no_snm - uranium, policy.identify_sigma
                 )
+                low = region.line(usable)
                 if low is not None:
                     reasons.append(f"{low.reason}; this spectrum is {edge}")
                     if low.match is None:
@@ -390,9 +392,7 @@ def identify(
                             counts, spectrum.centers_kev(), onset, LOW_REGION_RATIO_TESTED, "its line is not read there"
                         )
                         if low_untested is None and policy.th234_from_u235:
-                            low_untested = _line_beside_th234(
-                                fit.net, fit.var, model, edges, lib, fit.predicted_no_snm - uranium, policy, usable
-                            )
+                            low_untested = _line_beside_th234(region, usable)
                     else:
                         # the source's weak lines above 110 keV (322.5-376.7, 662.4, 722.0 keV, with Pa-233's
                         # 311.9 keV of its grown-in Np-237) are explained from its 59.5-keV line, then fitted again
@@ -421,13 +421,9 @@ def identify(
                         counts, spectrum.centers_kev(), onset, LOW_REGION_RATIO, "its line cannot be read"
                     )
                     if low_untested is None and policy.am241_under_turn_on and below_rise is not None:
-                        low_untested = _line_under_turn_on(
-                            fit.net, fit.var, model, edges, lib, fit.predicted_no_snm - uranium, policy, below_rise
-                        )
+                        low_untested = _line_under_turn_on(region, below_rise)
                     if low_untested is None and policy.am241_coarse_channels:
-                        low_untested = _line_on_coarse_channels(
-                            fit.net, fit.var, model, edges, lib, fit.predicted_no_snm - uranium, policy, usable
-                        )
+                        low_untested = _line_on_coarse_channels(region, usable)
             am241 = next((m for m in matches if m.nuclide == "Am-241"), None)
             if am241 is not None and any(m.nuclide == "Th-232 chain" for m in matches):
                 # thoriated tungsten: the chain's photons excite tungsten's K X-rays under 59.5 keV
@@ -609,73 +605,91 @@ def _low_region_excess(
     )
 
 
-def _line_under_turn_on(
-    net: np.ndarray,
-    var: np.ndarray,
-    model: DetectorModel,
-    edges: np.ndarray,
-    library: Library,
-    not_uranium: np.ndarray,
-    policy: Policy,
-    usable: float,
-) -> str | None:
-    """Why the spectrum is not cleared when Am-241's 59.5-keV line, untested because it lies within a sharp rise
-    of the counts (:func:`tripline.radiation.spectral.turn_on_kev`), is identified by :func:`am241_line` read from
-    the counts' own usable edge below that rise (None when it is not). The rising flank of a strong 59.5-keV line
-    is itself such a rise, so the line cannot be told from a turn-on's edge, nor cleared."""
-    low = am241_line(net, var, model, edges, library, not_uranium, policy.identify_sigma, usable)
+@dataclass(frozen=True)
+class _LowRegion:
+    """What every reading of Am-241's 59.5-keV line takes from the chain fit: its net counts and errors, the
+    detector, the energy edges, the library, the fit's prediction without the natural-uranium group (taken out at
+    1001 keV) and the identification threshold."""
+
+    net: np.ndarray
+    var: np.ndarray
+    model: DetectorModel
+    edges: np.ndarray
+    library: Library
+    not_uranium: np.ndarray
+    identify_sigma: float
+
+    def line(self, usable: float, th234_bound: float = math.inf) -> LowEnergyLine | None:
+        """:func:`tripline.radiation.lowenergy.am241_line` from ``usable`` keV."""
+        return am241_line(
+            self.net,
+            self.var,
+            self.model,
+            self.edges,
+            self.library,
+            self.not_uranium,
+            self.identify_sigma,
+            usable,
+            th234_bound=th234_bound,
+        )
+
+
+def _standing(low: LowEnergyLine | None) -> tuple[float, float] | None:
+    """(significance, centroid) of a 59.5-keV line read and identified; None when it was not."""
     if low is None or low.match is None:
         return None
+    return low.significance, low.match.peaks[0].found_kev or 0.0
+
+
+def _line_under_turn_on(region: _LowRegion, usable: float) -> str | None:
+    """Why the spectrum is not cleared when Am-241's 59.5-keV line, untested because it lies within a sharp rise
+    of the counts (:func:`tripline.radiation.spectral.turn_on_kev`), is identified by :func:`am241_line` read from
+    the counts' own usable edge ``usable`` below that rise (None when it is not). The rising flank of a strong
+    59.5-keV line is itself such a rise, so the line cannot be told from a turn-on's edge, nor cleared."""
+    stands = _standing(region.line(usable))
+    if stands is None:
+        return None
     return (
-        f"read from {usable:.0f} keV, below the rise, the 59.5-keV line stands ({low.significance:.1f} sigma, centroid "
-        f"{low.match.peaks[0].found_kev or 0.0:.1f} keV): Am-241 or the turn-on's edge, not cleared"
+        f"read from {usable:.0f} keV, below the rise, the 59.5-keV line stands ({stands[0]:.1f} sigma, centroid "
+        f"{stands[1]:.1f} keV): Am-241 or the turn-on's edge, not cleared"
     )
 
 
-def _line_on_coarse_channels(
-    net: np.ndarray,
-    var: np.ndarray,
-    model: DetectorModel,
-    edges: np.ndarray,
-    library: Library,
-    not_uranium: np.ndarray,
-    policy: Policy,
-    usable: float,
-) -> str | None:
+def _line_on_coarse_channels(region: _LowRegion, usable: float) -> str | None:
     """Why the spectrum is not cleared when Am-241's 59.5-keV line, on a region too coarse for :func:`am241_line`,
     stands against the reduced model of :func:`tripline.radiation.lowenergy.am241_line_coarse` (None when it does
     not, or the region is not of that size). A reduced model is a coarser account of the neighbours than the full
     one, so the line is not named: it only keeps the spectrum from being cleared."""
-    low = am241_line_coarse(net, var, model, edges, library, not_uranium, policy.identify_sigma, usable)
-    if low is None or low.match is None:
+    low = am241_line_coarse(
+        region.net,
+        region.var,
+        region.model,
+        region.edges,
+        region.library,
+        region.not_uranium,
+        region.identify_sigma,
+        usable,
+    )
+    if low is None or _standing(low) is None:
         return None
     return f"{low.reason}: Am-241 not excluded, not cleared"
 
 
-def _line_beside_th234(
-    net: np.ndarray,
-    var: np.ndarray,
-    model: DetectorModel,
-    edges: np.ndarray,
-    library: Library,
-    not_uranium: np.ndarray,
-    policy: Policy,
-    usable: float,
-) -> str | None:
+def _line_beside_th234(region: _LowRegion, usable: float) -> str | None:
     """Why the spectrum is not cleared when Am-241's 59.5-keV line, not seen beside Th-234's 63.3-keV line bounded by
     Pa-234m alone, is identified by :func:`am241_line` with Th-234 held also to what U-235's 185.7-keV region allows
     (:func:`tripline.radiation.lowenergy.th234_bound_from_186`); None when that bound is no tighter or the line is
     still not seen."""
-    bound = th234_bound_from_186(net, var, model, edges)
+    bound = th234_bound_from_186(region.net, region.var, region.model, region.edges)
     if math.isinf(bound):
         return None
-    low = am241_line(net, var, model, edges, library, not_uranium, policy.identify_sigma, usable, th234_bound=bound)
-    if low is None or low.match is None:
+    stands = _standing(region.line(usable, th234_bound=bound))
+    if stands is None:
         return None
     return (
         f"with Th-234 held to what the U-235 185.7-keV region allows (depleted uranium at most, x2: {bound:.0f} counts "
-        f"at 63.3 keV), the 59.5-keV line stands ({low.significance:.1f} sigma, centroid "
-        f"{low.match.peaks[0].found_kev or 0.0:.1f} keV): Am-241 not excluded beside uranium, not cleared"
+        f"at 63.3 keV), the 59.5-keV line stands ({stands[0]:.1f} sigma, centroid {stands[1]:.1f} keV): Am-241 not "
+        "excluded beside uranium, not cleared"
     )
 
 
