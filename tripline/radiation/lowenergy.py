@@ -99,6 +99,81 @@ def _th234_column(model: DetectorModel, edges: FloatArray) -> FloatArray:
     return th234 / (TH234_LINES[0][1] * peak_efficiency(model, TH234_LINES[0][0]))
 
 
+def _line_region(model: DetectorModel, edges: FloatArray, low_kev: float | None) -> tuple[float, np.ndarray] | None:
+    """(the region's low edge, its channels up to ``REGION_HIGH_KEV``) for the 59.5-keV line, from ``low_kev`` (default
+    the modelled threshold + 1 FWHM); None when the line lies below that edge, the spectrum stops short of the
+    region's top or the detector resolves no photopeaks."""
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    low = low_kev if low_kev is not None else model.low_kev + model.fwhm_kev(max(model.low_kev, 1.0))
+    if AM241_KEV - 0.5 * model.fwhm_kev(AM241_KEV) < low or centers[-1] < REGION_HIGH_KEV or not model.has_photopeaks:
+        return None
+    return low, (centers >= low) & (centers <= REGION_HIGH_KEV)
+
+
+@dataclass(frozen=True)
+class _LineGain:
+    z: float  # sqrt of the chi2 the 59.5-keV line gains (0 when its amplitude is not positive)
+    centroid: float | None  # of the residual's positive part within 1.25 FWHM of the line (None: nothing there)
+    area: float  # the fitted line's counts
+    area_sd: float  # the counting error over those channels
+    at_line: bool  # the centroid within CENTROID_TOLERANCE_FWHM of 59.54 keV
+
+
+def _line_gain(
+    net: FloatArray,
+    var: FloatArray,
+    model: DetectorModel,
+    edges: FloatArray,
+    region: np.ndarray,
+    columns: list[FloatArray],
+    lows: list[float],
+    highs: list[float],
+    baseline: int,
+    warm: bool,
+) -> _LineGain:
+    """The 59.5-keV line against ``columns`` over ``region`` (bounds ``lows``/``highs``; the last ``baseline`` columns
+    a free baseline, the others neighbours whose fitted counts carry ``NEIGHBOUR_MODEL_ERROR``): the chi2 the line
+    gains and the residual's centroid at it. ``warm``: each refit starts from the previous fit's free set."""
+    centers = 0.5 * (edges[:-1] + edges[1:])
+    fwhm = model.fwhm_kev(AM241_KEV)
+    am = _gauss(edges, AM241_KEV, fwhm)
+    y = net[region]
+
+    def fit(
+        cols: list[FloatArray], lo: list[float], hi: list[float], sd: FloatArray, near: FloatArray | None = None
+    ) -> tuple[FloatArray, float]:
+        """``near``: a nearby fit's coefficients, those off their lower bound start free (a warm start)."""
+        a = np.stack([c[region] for c in cols], axis=1) / sd[:, None]
+        free = None if near is None else np.asarray(near) != np.array(lo)
+        x, rnorm = bvls(a, y / sd, np.array(lo), np.array([max(h, 1e-9) for h in hi]), free=free)
+        return x, rnorm * rnorm
+
+    x0, _ = fit(columns, lows, highs, np.sqrt(np.maximum(var[region], 1.0)))
+    neighbours = sum(
+        (xi * c for xi, c in zip(x0[:-baseline], columns[:-baseline], strict=True)), np.zeros(centers.size)
+    )
+    sd = np.sqrt(np.maximum(var[region], 1.0) + (NEIGHBOUR_MODEL_ERROR * neighbours[region]) ** 2)
+    x0, chi2_without = fit(columns, lows, highs, sd, near=x0 if warm else None)
+    x1, chi2_with = fit([*columns, am], [*lows, 0.0], [*highs, math.inf], sd, near=np.append(x0, 1.0) if warm else None)
+    z = math.sqrt(max(chi2_without - chi2_with, 0.0)) if x1[-1] > 0 else 0.0
+    others = sum((xi * c for xi, c in zip(x1[:-1], columns, strict=True)), np.zeros(centers.size))
+    resid = net - others
+    half = 1.25 * fwhm
+    core = (centers >= AM241_KEV - half) & (centers <= AM241_KEV + half)
+    weights = np.clip(resid[core], 0.0, None)
+    centroid = float((centers[core] * weights).sum() / weights.sum()) if weights.sum() > 0 else None
+    at_line = centroid is not None and abs(centroid - AM241_KEV) <= CENTROID_TOLERANCE_FWHM * fwhm
+    return _LineGain(z, centroid, float(x1[-1] * am.sum()), math.sqrt(float(var[core].sum())), at_line)
+
+
+def _am241_match(library: Library, gain: _LineGain) -> IsotopeMatch:
+    """Am-241 identified by its 59.5-keV line (``gain.centroid`` set)."""
+    area_sd = gain.area_sd
+    peak = PeakSupport(AM241_KEV, gain.centroid, gain.area, gain.area / area_sd if area_sd > 0 else 0.0)
+    nuclide = library.get("Am-241")
+    return IsotopeMatch(nuclide.name, nuclide.category, min(float(ndtr(gain.z - 3.0)), 0.999), gain.z, (peak,))
+
+
 def am241_line(
     net: FloatArray,
     var: FloatArray,
@@ -116,69 +191,32 @@ def am241_line(
     modelled threshold + 1 FWHM). ``th234_bound``: a further upper bound on Th-234's 63.3-keV counts
     (:func:`th234_bound_from_186`); the lower of it and the Pa-234m bound applies. None if the line is out of
     range."""
-    centers = 0.5 * (edges[:-1] + edges[1:])
-    fwhm = model.fwhm_kev(AM241_KEV)
-    low = low_kev if low_kev is not None else model.low_kev + model.fwhm_kev(max(model.low_kev, 1.0))
-    if AM241_KEV - 0.5 * fwhm < low or centers[-1] < REGION_HIGH_KEV or not model.has_photopeaks:
-        return None
-    region = (centers >= low) & (centers <= REGION_HIGH_KEV)
-    if region.sum() < AM241_CHANNELS_MIN:
+    reach = _line_region(model, edges, low_kev)
+    if reach is None or reach[1].sum() < AM241_CHANNELS_MIN:
         return None
     th234_cap, bound_from = _th234_cap(net, var, model, edges, not_uranium, th234_bound)
     columns = [_gauss(edges, e, model.fwhm_kev(e)) for e in (PB210_KEV, *XRAY_KEV)]
     bounds_hi = [math.inf] * len(columns)
     columns.append(_th234_column(model, edges))  # unit: counts in the 63.3-keV line
     bounds_hi.append(th234_cap)
-    x = (centers - AM241_KEV) / 50.0
+    x = (0.5 * (edges[:-1] + edges[1:]) - AM241_KEV) / 50.0
     columns += [np.ones_like(x), x]
     lows = [0.0] * (len(columns) - 2) + [-math.inf, -math.inf]
     highs = [*bounds_hi, math.inf, math.inf]
-    am = _gauss(edges, AM241_KEV, fwhm)
-    y = net[region]
-    sd = np.sqrt(np.maximum(var[region], 1.0))
-
-    def fit(
-        cols: list[FloatArray], lo: list[float], hi: list[float], near: FloatArray | None = None
-    ) -> tuple[FloatArray, float]:
-        """``near``: a nearby fit's coefficients, those off their lower bound start free (a warm start)."""
-        a = np.stack([c[region] for c in cols], axis=1) / sd[:, None]
-        free = None if near is None else np.asarray(near) != np.array(lo)
-        x, rnorm = bvls(a, y / sd, np.array(lo), np.array([max(h, 1e-9) for h in hi]), free=free)
-        return x, rnorm * rnorm
-
-    x0, _ = fit(columns, lows, highs)
-    # the neighbours' model error, then the chi2 gain of the Am-241 line
-    neighbours = sum((xi * c for xi, c in zip(x0[:-2], columns[:-2], strict=True)), np.zeros(centers.size))
-    sd = np.sqrt(np.maximum(var[region], 1.0) + (NEIGHBOUR_MODEL_ERROR * neighbours[region]) ** 2)
-    x0, chi2_without = fit(columns, lows, highs, near=x0)
-    x1, chi2_with = fit([*columns, am], [*lows, 0.0], [*highs, math.inf], near=np.append(x0, 1.0))
-    z = math.sqrt(max(chi2_without - chi2_with, 0.0)) if x1[-1] > 0 else 0.0
-    others = sum((xi * c for xi, c in zip(x1[:-1], columns, strict=True)), np.zeros(centers.size))
-    resid = net - others
-    half = 1.25 * fwhm
-    core = (centers >= AM241_KEV - half) & (centers <= AM241_KEV + half)
-    weights = np.clip(resid[core], 0.0, None)
-    centroid = float((centers[core] * weights).sum() / weights.sum()) if weights.sum() > 0 else None
-    area = float(x1[-1] * am.sum())
-    area_sd = math.sqrt(float(var[core].sum()))
-    at_line = centroid is not None and abs(centroid - AM241_KEV) <= CENTROID_TOLERANCE_FWHM * fwhm
+    gain = _line_gain(net, var, model, edges, reach[1], columns, lows, highs, baseline=2, warm=True)
     cap = "no bound (1001 keV out of range)" if math.isinf(th234_cap) else f"at most {th234_cap:.0f} counts"
-    if z >= identify_sigma and at_line:
-        peak = PeakSupport(AM241_KEV, centroid, area, area / area_sd if area_sd > 0 else 0.0)
-        confidence = float(ndtr(z - 3.0))
-        nuclide = library.get("Am-241")
-        match = IsotopeMatch(nuclide.name, nuclide.category, min(confidence, 0.999), z, (peak,))
+    if gain.z >= identify_sigma and gain.centroid is not None and gain.at_line:
         reason = (
-            f"59.5-keV line fitted on its own below the lead X-rays ({z:.1f} sigma, centroid {centroid:.1f} keV, "
-            f"{area:.0f} counts above the SNIP continuum) against Pb/Bi/Th/U K X-rays, Pb-210 46.5 keV and "
+            f"59.5-keV line fitted on its own below the lead X-rays ({gain.z:.1f} sigma, centroid {gain.centroid:.1f} "
+            f"keV, {gain.area:.0f} counts above the SNIP continuum) against Pb/Bi/Th/U K X-rays, Pb-210 46.5 keV and "
             f"Th-234 63.3 keV ({bound_from}: {cap})"
         )
-        return LowEnergyLine(match, z, reason)
-    where = f"centroid {centroid:.1f} keV" if centroid is not None else "no residual peak"
+        return LowEnergyLine(_am241_match(library, gain), gain.z, reason)
+    where = f"centroid {gain.centroid:.1f} keV" if gain.centroid is not None else "no residual peak"
     if th234_bound <= th234_cap:
         cap = f"{cap}, {bound_from}"
-    reason = f"Am-241 59.5-keV line not seen ({z:.1f} sigma, {where}; Th-234 63.3 keV {cap})"
-    return LowEnergyLine(None, z, reason)
+    reason = f"Am-241 59.5-keV line not seen ({gain.z:.1f} sigma, {where}; Th-234 63.3 keV {cap})"
+    return LowEnergyLine(None, gain.z, reason)
 
 
 # A coarse spectrum (the native 256-channel RadiaCode-101 files: 10.4-10.9 keV per channel) holds only 6-7 channels
@@ -210,59 +248,33 @@ def am241_line_coarse(
     fewer channels than :func:`am241_line` needs and at least ``COARSE_CHANNELS_MIN``; None when the region holds
     fewer or enough for :func:`am241_line`. The same tests as there: the chi2 gain of the line against the
     neighbours with their ``NEIGHBOUR_MODEL_ERROR``, the residual centroid within ``CENTROID_TOLERANCE_FWHM``."""
-    centers = 0.5 * (edges[:-1] + edges[1:])
-    fwhm = model.fwhm_kev(AM241_KEV)
-    low = low_kev if low_kev is not None else model.low_kev + model.fwhm_kev(max(model.low_kev, 1.0))
-    if AM241_KEV - 0.5 * fwhm < low or centers[-1] < REGION_HIGH_KEV or not model.has_photopeaks:
+    reach = _line_region(model, edges, low_kev)
+    if reach is None or not COARSE_CHANNELS_MIN <= reach[1].sum() < AM241_CHANNELS_MIN:
         return None
-    region = (centers >= low) & (centers <= REGION_HIGH_KEV)
-    if not COARSE_CHANNELS_MIN <= region.sum() < AM241_CHANNELS_MIN:
-        return None
+    low, region = reach
     th234_cap, bound_from = _th234_cap(net, var, model, edges, not_uranium, math.inf)
 
     def group(lines: tuple[tuple[float, float], ...]) -> FloatArray:
-        return sum((i * _gauss(edges, e, model.fwhm_kev(e)) for e, i in lines), np.zeros(centers.size))
+        return sum((i * _gauss(edges, e, model.fwhm_kev(e)) for e, i in lines), np.zeros(edges.size - 1))
 
     columns = [_gauss(edges, PB210_KEV, model.fwhm_kev(PB210_KEV)), group(PB_K_GROUP), group(TH_K_GROUP)]
     columns.append(_th234_column(model, edges))
-    columns.append(np.ones(centers.size))
+    columns.append(np.ones(edges.size - 1))
     lows = [0.0, 0.0, 0.0, 0.0, -math.inf]
     highs = [math.inf, math.inf, math.inf, th234_cap, math.inf]
-    am = _gauss(edges, AM241_KEV, fwhm)
-    y = net[region]
-
-    def fit(cols: list[FloatArray], lo: list[float], hi: list[float], sd: FloatArray) -> tuple[FloatArray, float]:
-        a = np.stack([c[region] for c in cols], axis=1) / sd[:, None]
-        x, rnorm = bvls(a, y / sd, np.array(lo), np.array([max(h, 1e-9) for h in hi]))
-        return x, rnorm * rnorm
-
-    x0, _ = fit(columns, lows, highs, np.sqrt(np.maximum(var[region], 1.0)))
-    neighbours = sum((xi * c for xi, c in zip(x0[:-1], columns[:-1], strict=True)), np.zeros(centers.size))
-    sd = np.sqrt(np.maximum(var[region], 1.0) + (NEIGHBOUR_MODEL_ERROR * neighbours[region]) ** 2)
-    _, chi2_without = fit(columns, lows, highs, sd)
-    x1, chi2_with = fit([*columns, am], [*lows, 0.0], [*highs, math.inf], sd)
-    z = math.sqrt(max(chi2_without - chi2_with, 0.0)) if x1[-1] > 0 else 0.0
-    others = sum((xi * c for xi, c in zip(x1[:-1], columns, strict=True)), np.zeros(centers.size))
-    resid = net - others
-    core = (centers >= AM241_KEV - 1.25 * fwhm) & (centers <= AM241_KEV + 1.25 * fwhm)
-    weights = np.clip(resid[core], 0.0, None)
-    centroid = float((centers[core] * weights).sum() / weights.sum()) if weights.sum() > 0 else None
-    at_line = centroid is not None and abs(centroid - AM241_KEV) <= CENTROID_TOLERANCE_FWHM * fwhm
+    gain = _line_gain(net, var, model, edges, region, columns, lows, highs, baseline=1, warm=False)
     cap = "no bound (1001 keV out of range)" if math.isinf(th234_cap) else f"at most {th234_cap:.0f} counts"
-    where = f"centroid {centroid:.1f} keV" if centroid is not None else "no residual peak"
+    where = f"centroid {gain.centroid:.1f} keV" if gain.centroid is not None else "no residual peak"
     text = (
         f"{int(region.sum())} channels from {low:.0f} to {REGION_HIGH_KEV:g} keV, read against a reduced model "
         f"(Pb and Th K X-rays each one group at fixed relative intensities, Pb-210 46.5 keV, Th-234 63.3 keV "
         f"{bound_from}: {cap}, a constant)"
     )
-    if z >= identify_sigma and at_line and centroid is not None:
-        area = float(x1[-1] * am.sum())
-        area_sd = math.sqrt(float(var[core].sum()))
-        peak = PeakSupport(AM241_KEV, centroid, area, area / area_sd if area_sd > 0 else 0.0)
-        nuclide = library.get("Am-241")
-        match = IsotopeMatch(nuclide.name, nuclide.category, min(float(ndtr(z - 3.0)), 0.999), z, (peak,))
-        return LowEnergyLine(match, z, f"59.5-keV line stands ({z:.1f} sigma, {where}) on {text}")
-    return LowEnergyLine(None, z, f"59.5-keV line not seen ({z:.1f} sigma, {where}) on {text}")
+    if gain.z >= identify_sigma and gain.centroid is not None and gain.at_line:
+        return LowEnergyLine(
+            _am241_match(library, gain), gain.z, f"59.5-keV line stands ({gain.z:.1f} sigma, {where}) on {text}"
+        )
+    return LowEnergyLine(None, gain.z, f"59.5-keV line not seen ({gain.z:.1f} sigma, {where}) on {text}")
 
 
 # Tungsten K X-rays (Ka2 57.98, Ka1 59.32, Kb1 67.24, Kb2 69.07 keV; LBNL X-ray Data Booklet, table
