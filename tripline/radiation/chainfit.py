@@ -526,6 +526,9 @@ def other_line_stands(
         amp, err = _local_amplitude(resid[sel], var[sel], centers[sel], shape)
         chain = float(base[roi].sum()) / max(float(fitted[roi].sum()), 1e-12)
         readings.append((e, amp, math.hypot(err, CHAIN_MODEL_ERROR * max(chain, 0.0))))
+    weights = [1.0 / r[2] ** 2 for r in readings]
+    mean = sum(w * r[1] for w, r in zip(weights, readings, strict=True)) / sum(weights) if readings else 0.0
+    joint = mean * math.sqrt(sum(weights))
     for e, amp, err in readings:
         z = amp / err
         if z < identify_sigma or not is_narrow(resid, var, centers, model, e, nuclide):
@@ -538,9 +541,6 @@ def other_line_stands(
         )
         if not jointly:
             return reason + ": not excluded, not cleared"
-        weights = [1.0 / r[2] ** 2 for r in readings]
-        mean = sum(w * r[1] for w, r in zip(weights, readings, strict=True)) / sum(weights)
-        joint = mean * math.sqrt(sum(weights))
         if joint >= identify_sigma:
             return (
                 reason + f", and its {len(readings)} lines tested so stand together at {joint:.1f} sigma "
